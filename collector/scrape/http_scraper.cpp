@@ -1,0 +1,115 @@
+#include "collector/scrape/http_scraper.hpp"
+
+#include <fmt/format.h>
+#include <strings.h>
+
+#include <stdexcept>
+
+#include "common/exposition/exposition_format.hpp"
+
+namespace mc {
+
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
+                           text.back() == '\n')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+std::string failure_reason_of(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return "timeout";
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+      return "connection";
+    case CURLE_BAD_CONTENT_ENCODING:
+      return "encoding";
+    default:
+      return "other";
+  }
+}
+
+}  // namespace
+
+HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout)
+    : handle_(curl_easy_init()), url_(target.url()) {
+  if (handle_ == nullptr) throw std::runtime_error("curl_easy_init failed");
+  headers_ = curl_slist_append(headers_, fmt::format("Accept: {}", kScrapeAcceptHeader).c_str());
+  headers_ = curl_slist_append(headers_, fmt::format("X-Prometheus-Scrape-Timeout-Seconds: {:g}",
+                                                     static_cast<double>(timeout.count()) / 1000.0)
+                                             .c_str());
+  curl_easy_setopt(handle_, CURLOPT_URL, url_.c_str());
+  curl_easy_setopt(handle_, CURLOPT_HTTPHEADER, headers_);
+  curl_easy_setopt(handle_, CURLOPT_USERAGENT, "metrics-collector/" MC_VERSION);
+  curl_easy_setopt(handle_, CURLOPT_ACCEPT_ENCODING, "gzip");
+  curl_easy_setopt(handle_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(handle_, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle_, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(handle_, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(handle_, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(handle_, CURLOPT_WRITEFUNCTION, &HttpScraper::on_body);
+  curl_easy_setopt(handle_, CURLOPT_WRITEDATA, this);
+  curl_easy_setopt(handle_, CURLOPT_HEADERFUNCTION, &HttpScraper::on_header);
+  curl_easy_setopt(handle_, CURLOPT_HEADERDATA, this);
+  curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, error_buffer_);
+}
+
+HttpScraper::~HttpScraper() {
+  curl_easy_cleanup(handle_);
+  curl_slist_free_all(headers_);
+}
+
+CURL* HttpScraper::prepare() {
+  body_.clear();  // keeps capacity: the next body is usually the same size
+  content_type_.clear();
+  error_buffer_[0] = '\0';
+  return handle_;
+}
+
+size_t HttpScraper::on_body(char* data, size_t size, size_t count, void* self) {
+  auto* scraper = static_cast<HttpScraper*>(self);
+  scraper->body_.append(data, size * count);
+  return size * count;
+}
+
+size_t HttpScraper::on_header(char* data, size_t size, size_t count, void* self) {
+  auto* scraper = static_cast<HttpScraper*>(self);
+  std::string_view line(data, size * count);
+  constexpr std::string_view kName = "content-type:";
+  if (line.size() > kName.size() && strncasecmp(line.data(), kName.data(), kName.size()) == 0) {
+    scraper->content_type_ = std::string(trim(line.substr(kName.size())));
+  }
+  // A redirect's headers come first; the final response's Content-Type wins.
+  return size * count;
+}
+
+ScrapeResponse HttpScraper::finish(CURLcode result) {
+  ScrapeResponse response;
+  if (result != CURLE_OK) {
+    std::string detail = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(result);
+    response.status = Status::error(detail);
+    response.failure_reason = failure_reason_of(result);
+    return response;
+  }
+  long status_code = 0;
+  curl_easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &status_code);
+  if (status_code != 200) {
+    response.status = Status::error(fmt::format("server returned HTTP status {}", status_code));
+    response.failure_reason = "http_status";
+    return response;
+  }
+  response.body = body_;
+  response.content_type = content_type_;
+  return response;
+}
+
+}  // namespace mc

@@ -1,0 +1,49 @@
+// HttpScraper: the HTTP side of scraping one target with a reusable libcurl
+// easy handle (so connections are kept alive between scrapes).
+//
+// prepare() readies the handle for one transfer; the ScrapeScheduler runs it
+// on its curl multi handle and calls finish() with the transfer's result. The
+// request carries the OpenMetrics-first Accept header, accepts gzip (libcurl
+// decodes it), sends X-Prometheus-Scrape-Timeout-Seconds as Prometheus does,
+// and enforces the scrape timeout.
+//
+// Thread-safety: not thread-safe; one transfer at a time.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <string>
+
+#include "collector/scrape/scrape_loop.hpp"
+#include "collector/scrape/scrape_target.hpp"
+#include "common/config/config.hpp"
+
+namespace mc {
+
+class HttpScraper {
+ public:
+  HttpScraper(const ScrapeTarget& target, Duration timeout);
+  ~HttpScraper();
+  HttpScraper(const HttpScraper&) = delete;
+  HttpScraper& operator=(const HttpScraper&) = delete;
+
+  // Clears the buffers and returns the easy handle to add to a multi handle.
+  CURL* prepare();
+  CURL* handle() const { return handle_; }
+  // Builds the response from the finished transfer; its views point into this
+  // object and stay valid until the next prepare().
+  ScrapeResponse finish(CURLcode result);
+
+ private:
+  static size_t on_body(char* data, size_t size, size_t count, void* self);
+  static size_t on_header(char* data, size_t size, size_t count, void* self);
+
+  CURL* handle_;
+  curl_slist* headers_ = nullptr;
+  std::string url_;
+  std::string body_;
+  std::string content_type_;
+  char error_buffer_[CURL_ERROR_SIZE] = {};
+};
+
+}  // namespace mc

@@ -1,0 +1,117 @@
+// ScrapeLoop: the state of one target between scrapes, and what one scrape does
+// to the store.
+//
+// process() takes one HTTP response and, in ONE appender commit, appends every
+// sample (with the target's labels, honor_labels semantics), a staleness marker
+// for each series the target exposed last time but not now, and the synthetic
+// series up, scrape_duration_seconds, scrape_samples_scraped,
+// scrape_samples_post_metric_relabeling and scrape_series_added. A failed
+// scrape (transport error, HTTP status, parse error) rolls the samples back and
+// commits instead stale markers for everything the target exposed before plus
+// the synthetic series with up 0 — as Prometheus's scrapeAndReport does.
+//
+// The series cache maps the exact bytes of `name{labels}` in the body to the
+// store's SeriesRef, so a series is looked up by hash once and built (allocated)
+// only when new.
+//
+// Thread-safety: not thread-safe; the scheduler runs one scrape of a target at
+// a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "collector/scrape/scrape_target.hpp"
+#include "common/config/config.hpp"
+#include "common/exposition/exposition_format.hpp"
+#include "common/model/metric_metadata.hpp"
+#include "common/store/storage.hpp"
+
+namespace mc {
+
+// What the HTTP layer got for one scrape.
+struct ScrapeResponse {
+  Status status;                  // error when the transfer or the HTTP status failed
+  std::string failure_reason;     // when failed: timeout, connection, http_status, body_size, other
+  std::string_view body;          // valid during process()
+  std::string_view content_type;  // the Content-Type header, "" when none
+};
+
+// What one scrape did, for logs and meta-metrics.
+struct ScrapeReport {
+  bool up = false;
+  std::string error;           // empty when up
+  std::string failure_reason;  // timeout, connection, http_status, parse, store, ...
+  uint64_t samples_scraped = 0;
+  uint64_t series_added = 0;
+  uint64_t stale_markers = 0;
+  uint64_t out_of_order = 0;
+  uint64_t duplicate_timestamp = 0;
+};
+
+class ScrapeLoop {
+ public:
+  ScrapeLoop(ScrapeTarget target, const ScrapeConfig& job, Storage& storage);
+  ~ScrapeLoop();
+  ScrapeLoop(const ScrapeLoop&) = delete;
+  ScrapeLoop& operator=(const ScrapeLoop&) = delete;
+
+  const ScrapeTarget& target() const { return target_; }
+
+  // `scrape_time_ms`: wall-clock time at the start of the scrape (the samples'
+  // timestamp unless honor_timestamps and the sample has its own).
+  ScrapeReport process(const ScrapeResponse& response, int64_t scrape_time_ms,
+                       double duration_seconds);
+
+  // Appends stale markers for every live series of this target, including the
+  // synthetic ones: the target went away (config change, shutdown of the job).
+  void mark_all_stale(int64_t t_ms);
+
+  size_t cached_series() const;
+
+ private:
+  class SampleAppendingHandler;
+
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // A family's metadata as the target last declared it; `version` changes when
+  // the declaration changes, so series re-send their metadata to the store.
+  struct FamilyState {
+    MetricMetadata metadata;
+    uint32_t version = 0;
+  };
+  struct CacheEntry {
+    SeriesRef ref = 0;
+    Labels labels;                        // final labels, kept for staleness and re-lookup
+    uint64_t seen_iteration = 0;          // the last scrape that exposed it (tentative)
+    uint64_t committed_iteration = 0;     // the last committed scrape that exposed it
+    const FamilyState* family = nullptr;  // the metadata last sent to the store
+    uint32_t family_version = 0;
+    bool explicit_timestamp = false;  // Prometheus does not stale such series
+  };
+  using SeriesCache = std::unordered_map<std::string, CacheEntry, StringHash, std::equal_to<>>;
+  using FamilyMap = std::unordered_map<std::string, FamilyState, StringHash, std::equal_to<>>;
+
+  // Appends stale markers for the series that were live after the previous
+  // scrape and are not live now; on success also records what this scrape saw
+  // and evicts long-unseen entries.
+  uint64_t append_staleness(Appender& appender, int64_t t_ms, bool scrape_succeeded);
+  void append_report(Appender& appender, int64_t t_ms, bool up, double duration_seconds,
+                     uint64_t samples_scraped, uint64_t series_added);
+
+  ScrapeTarget target_;
+  bool honor_labels_;
+  bool honor_timestamps_;
+  Storage& storage_;
+  uint64_t iteration_ = 0;  // counts scrapes, failed ones included
+  SeriesCache cache_;
+  FamilyMap families_;        // node-based: FamilyState addresses are stable
+  SeriesCache report_cache_;  // the synthetic series, keyed by name
+};
+
+}  // namespace mc

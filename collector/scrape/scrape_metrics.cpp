@@ -1,0 +1,44 @@
+#include "collector/scrape/scrape_metrics.hpp"
+
+namespace mc {
+
+ScrapeMetrics::ScrapeMetrics(prometheus::Registry& registry, const Config& config)
+    : scrapes_(prometheus::BuildCounter()
+                   .Name("metrics_collector_scrapes_total")
+                   .Help("Scrapes finished, by job, successful or not.")
+                   .Register(registry)),
+      failures_(prometheus::BuildCounter()
+                    .Name("metrics_collector_scrape_failures_total")
+                    .Help("Failed scrapes by job and reason (timeout, connection, http_status, "
+                          "parse, encoding, store, other).")
+                    .Register(registry)),
+      skipped_(prometheus::BuildCounter()
+                   .Name("metrics_collector_scrapes_skipped_total")
+                   .Help("Scrapes not started because the target's previous scrape still ran.")
+                   .Register(registry)),
+      duration_(prometheus::BuildHistogram()
+                    .Name("metrics_collector_scrape_duration_seconds")
+                    .Help("Time from the start of a scrape to its commit in the store.")
+                    .Register(registry)),
+      targets_(prometheus::BuildGauge()
+                   .Name("metrics_collector_targets")
+                   .Help("Targets configured, by job.")
+                   .Register(registry)) {
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+  for (const auto& scrape : config.scrape_configs) {
+    const prometheus::Labels labels = {{"job", scrape.job_name}};
+    Job job;
+    job.scrapes = &scrapes_.Add(labels);
+    job.skipped = &skipped_.Add(labels);
+    job.duration = &duration_.Add(labels, kBuckets);
+    job.targets = &targets_.Add(labels);
+    jobs_.emplace(scrape.job_name, job);
+  }
+}
+
+prometheus::Counter& ScrapeMetrics::failures(const std::string& job, const std::string& reason) {
+  return failures_.Add({{"job", job}, {"reason", reason}});
+}
+
+}  // namespace mc

@@ -1,0 +1,219 @@
+#include "common/store/head_appender.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+#include "common/store/head_storage.hpp"
+
+namespace mc {
+
+namespace {
+
+size_t slot_hash(SeriesRef ref) { return static_cast<size_t>((ref * 0x9e3779b97f4a7c15ULL) >> 32); }
+
+}  // namespace
+
+HeadAppender::~HeadAppender() {
+  if (!slots_.empty()) finish(false);
+}
+
+uint32_t HeadAppender::find_slot(SeriesRef ref) const {
+  if (slot_table_.empty()) return kNoSlot;
+  const size_t mask = slot_table_.size() - 1;
+  for (size_t i = slot_hash(ref) & mask;; i = (i + 1) & mask) {
+    const uint32_t entry = slot_table_[i];
+    if (entry == 0) return kNoSlot;
+    if (slots_[entry - 1].ref == ref) return entry - 1;
+  }
+}
+
+uint32_t HeadAppender::add_slot(HeadSeries* series) {
+  // Keep the table at most half full so probes stay short.
+  if ((slots_.size() + 1) * 2 > slot_table_.size()) {
+    slot_table_.assign(slot_table_.empty() ? 64 : slot_table_.size() * 2, 0);
+    const size_t mask = slot_table_.size() - 1;
+    for (uint32_t index = 0; index < slots_.size(); ++index) {
+      size_t i = slot_hash(slots_[index].ref) & mask;
+      while (slot_table_[i] != 0) i = (i + 1) & mask;
+      slot_table_[i] = index + 1;
+    }
+  }
+  const auto index = static_cast<uint32_t>(slots_.size());
+  slots_.push_back(Slot{series->ref(), series, false, 0, 0, nullptr});
+  const size_t mask = slot_table_.size() - 1;
+  size_t i = slot_hash(series->ref()) & mask;
+  while (slot_table_[i] != 0) i = (i + 1) & mask;
+  slot_table_[i] = index + 1;
+  return index;
+}
+
+uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels, int64_t t_ms, double v,
+                               SampleOrder* committed_order) {
+  if (ref != 0) {
+    const uint32_t existing = find_slot(ref);
+    if (existing != kNoSlot) {
+      auto& stripe = head_.stripe(head_.stripe_index_of_ref(ref));
+      std::lock_guard lock(stripe.mutex);
+      *committed_order = slots_[existing].series->order_of(t_ms, v);
+      return existing;
+    }
+    auto& stripe = head_.stripe(head_.stripe_index_of_ref(ref));
+    HeadSeries* series = nullptr;
+    {
+      std::lock_guard lock(stripe.mutex);
+      series = head_.find_by_ref(stripe, ref);
+      if (series) {
+        *committed_order = series->order_of(t_ms, v);
+        series->pin();
+      }
+    }
+    if (series) return add_slot(series);
+  }
+  // No ref, or a ref truncate() has removed since the caller cached it.
+  if (labels.empty()) return kNoSlot;
+  const size_t stripe_index = head_.stripe_index_of_hash(labels.hash());
+  auto& stripe = head_.stripe(stripe_index);
+  HeadSeries* series = nullptr;
+  uint32_t existing = kNoSlot;
+  {
+    std::lock_guard lock(stripe.mutex);
+    series = head_.get_or_create(stripe, stripe_index, labels);
+    *committed_order = series->order_of(t_ms, v);
+    existing = find_slot(series->ref());
+    if (existing == kNoSlot) series->pin();
+  }
+  return existing != kNoSlot ? existing : add_slot(series);
+}
+
+AppendResult HeadAppender::append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v) {
+  SampleOrder committed = SampleOrder::newer;
+  const uint32_t slot_index = resolve(ref, labels, t_ms, v, &committed);
+  if (slot_index == kNoSlot) {
+    head_.unknown_series_.fetch_add(1, std::memory_order_relaxed);
+    return AppendResult{0, AppendError::unknown_series};
+  }
+  Slot& slot = slots_[slot_index];
+  SampleOrder order = committed;
+  if (order == SampleOrder::newer && slot.has_pending_sample) {
+    order = order_after(slot.last_t, slot.last_v, t_ms, v);
+  }
+  switch (order) {
+    case SampleOrder::out_of_order:
+      head_.out_of_order_.fetch_add(1, std::memory_order_relaxed);
+      return AppendResult{slot.ref, AppendError::out_of_order};
+    case SampleOrder::duplicate:
+      head_.duplicate_timestamp_.fetch_add(1, std::memory_order_relaxed);
+      return AppendResult{slot.ref, AppendError::duplicate_timestamp};
+    case SampleOrder::same_sample:
+      return AppendResult{slot.ref, AppendError::none};
+    case SampleOrder::newer:
+      break;
+  }
+  pending_.push_back(PendingSample{slot_index, t_ms, v});
+  slot.has_pending_sample = true;
+  slot.last_t = t_ms;
+  slot.last_v = v;
+  return AppendResult{slot.ref, AppendError::none};
+}
+
+void HeadAppender::update_metadata(SeriesRef ref, const MetricMetadata& metadata) {
+  if (ref == 0) return;
+  uint32_t slot_index = find_slot(ref);
+  if (slot_index == kNoSlot) {
+    auto& stripe = head_.stripe(head_.stripe_index_of_ref(ref));
+    HeadSeries* series = nullptr;
+    {
+      std::lock_guard lock(stripe.mutex);
+      series = head_.find_by_ref(stripe, ref);
+      if (series) series->pin();
+    }
+    if (!series) return;  // removed meanwhile: nothing to attach the metadata to
+    slot_index = add_slot(series);
+  }
+  if (last_metadata_ == nullptr || !(*last_metadata_ == metadata)) {
+    last_metadata_ = head_.metadata_interner().intern(metadata);
+  }
+  slots_[slot_index].metadata = last_metadata_;
+}
+
+Status HeadAppender::commit() {
+  finish(true);
+  return Status::ok();
+}
+
+void HeadAppender::rollback() { finish(false); }
+
+namespace {
+
+// Groups `count` items by stripe (counting sort, stable): writes item indices
+// to `grouped` and the start of each stripe's run to `offsets` (size stripes + 1).
+template <typename StripeOf>
+void group_by_stripe(size_t count, size_t stripe_count, StripeOf stripe_of,
+                     std::vector<uint32_t>& offsets, std::vector<uint32_t>& cursors,
+                     std::vector<uint32_t>& grouped) {
+  offsets.assign(stripe_count + 1, 0);
+  for (uint32_t i = 0; i < count; ++i) ++offsets[stripe_of(i) + 1];
+  for (size_t s = 0; s < stripe_count; ++s) offsets[s + 1] += offsets[s];
+  cursors.assign(offsets.begin(), offsets.end() - 1);
+  grouped.resize(count);
+  for (uint32_t i = 0; i < count; ++i) grouped[cursors[stripe_of(i)]++] = i;
+}
+
+}  // namespace
+
+void HeadAppender::finish(bool apply) {
+  const size_t stripe_count = head_.stripes_.size();
+  if (!apply) pending_.clear();
+  // Grouping by stripe takes every stripe lock once per batch and keeps each
+  // series' samples in append order (the sort is stable).
+  group_by_stripe(
+      slots_.size(), stripe_count,
+      [&](uint32_t i) { return head_.stripe_index_of_ref(slots_[i].ref); }, slot_offsets_, cursors_,
+      grouped_slots_);
+  group_by_stripe(
+      pending_.size(), stripe_count,
+      [&](uint32_t i) { return head_.stripe_index_of_ref(slots_[pending_[i].slot].ref); },
+      sample_offsets_, cursors_, grouped_samples_);
+
+  uint64_t appended = 0;
+  uint64_t out_of_order = 0;
+  uint64_t duplicate = 0;
+  const HeadChunkLimits& limits = head_.limits();
+  for (size_t s = 0; s < stripe_count; ++s) {
+    if (slot_offsets_[s] == slot_offsets_[s + 1]) continue;  // samples imply slots
+    std::lock_guard lock(head_.stripe(s).mutex);
+    for (uint32_t i = sample_offsets_[s]; i < sample_offsets_[s + 1]; ++i) {
+      const PendingSample& sample = pending_[grouped_samples_[i]];
+      HeadSeries* series = slots_[sample.slot].series;
+      // Another appender may have committed newer samples since append().
+      switch (series->order_of(sample.t_ms, sample.v)) {
+        case SampleOrder::newer:
+          series->append(sample.t_ms, sample.v, limits);
+          ++appended;
+          break;
+        case SampleOrder::same_sample:
+          break;
+        case SampleOrder::out_of_order:
+          ++out_of_order;
+          break;
+        case SampleOrder::duplicate:
+          ++duplicate;
+          break;
+      }
+    }
+    for (uint32_t i = slot_offsets_[s]; i < slot_offsets_[s + 1]; ++i) {
+      const Slot& slot = slots_[grouped_slots_[i]];
+      if (apply && slot.metadata != nullptr) slot.series->set_metadata(slot.metadata);
+      slot.series->unpin();
+    }
+  }
+  if (appended) head_.samples_appended_.fetch_add(appended, std::memory_order_relaxed);
+  if (out_of_order) head_.out_of_order_.fetch_add(out_of_order, std::memory_order_relaxed);
+  if (duplicate) head_.duplicate_timestamp_.fetch_add(duplicate, std::memory_order_relaxed);
+
+  slots_.clear();
+  std::fill(slot_table_.begin(), slot_table_.end(), 0);
+  pending_.clear();
+}
+
+}  // namespace mc

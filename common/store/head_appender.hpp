@@ -1,0 +1,79 @@
+// HeadAppender: the Appender of HeadStorage. Buffers a batch and applies it
+// under the stripe locks at commit().
+//
+// append() checks order against the series' committed newest sample and
+// against the samples pending in this batch, so it reports out-of-order and
+// duplicate timestamps at once; commit() checks again, because another
+// appender may have committed newer samples meanwhile (those rejections are
+// counted in the storage stats only). Nothing is allocated per sample once the
+// batch buffers have grown to the batch size; an appender may be reused after
+// commit() or rollback().
+//
+// Private to the head. Thread-safety: as Appender (one thread per appender).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/store/appender.hpp"
+#include "common/store/head_series.hpp"
+
+namespace mc {
+
+class HeadStorage;
+
+class HeadAppender final : public Appender {
+ public:
+  explicit HeadAppender(HeadStorage& head) : head_(head) {}
+  ~HeadAppender() override;
+
+  AppendResult append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v) override;
+  void update_metadata(SeriesRef ref, const MetricMetadata& metadata) override;
+  Status commit() override;
+  void rollback() override;
+
+ private:
+  // What this batch holds for one series. The series is pinned (see
+  // HeadSeries::pin) while a slot refers to it, so the pointer stays valid.
+  struct Slot {
+    SeriesRef ref = 0;  // 0: free
+    HeadSeries* series = nullptr;
+    bool has_pending_sample = false;
+    int64_t last_t = 0;
+    double last_v = 0;
+    const MetricMetadata* metadata = nullptr;  // interned; null: unchanged
+  };
+  struct PendingSample {
+    uint32_t slot;
+    int64_t t_ms;
+    double v;
+  };
+
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+
+  // The slot index of `ref` in this batch, or kNoSlot.
+  uint32_t find_slot(SeriesRef ref) const;
+  // Adds a slot for `series`, which the caller pinned under its stripe lock.
+  uint32_t add_slot(HeadSeries* series);
+  // Finds the series by ref, else finds or creates it by labels; pins it when
+  // it is new to this batch and reads how (t, v) relates to its committed
+  // newest sample. Returns kNoSlot for an unknown ref with empty labels.
+  uint32_t resolve(SeriesRef ref, const Labels& labels, int64_t t_ms, double v,
+                   SampleOrder* committed_order);
+  // Applies (commit) or drops (rollback) the batch and unpins its series.
+  void finish(bool apply);
+
+  HeadStorage& head_;
+  std::vector<Slot> slots_;           // one per series in the batch; indices are stable
+  std::vector<uint32_t> slot_table_;  // open addressing ref -> slot index + 1; 0 is empty
+  std::vector<PendingSample> pending_;
+  // Scratch for finish(): pending samples and slots grouped by stripe.
+  std::vector<uint32_t> grouped_samples_;
+  std::vector<uint32_t> grouped_slots_;
+  std::vector<uint32_t> sample_offsets_;
+  std::vector<uint32_t> slot_offsets_;
+  std::vector<uint32_t> cursors_;
+  const MetricMetadata* last_metadata_ = nullptr;  // skips the interner lock for repeats
+};
+
+}  // namespace mc

@@ -1,0 +1,119 @@
+// HeadSeries: one series of the in-memory head: its interned labels and
+// metadata, its sealed chunks, one open chunk and the newest committed sample.
+//
+// Private to the head (HeadStorage, HeadAppender, HeadQuerier).
+//
+// Thread-safety: none of its own. Every access holds the mutex of the
+// HeadStorage stripe that owns the series. Sealed chunks are immutable and
+// shared (shared_ptr) with queriers, so a query keeps reading them after the
+// lock is released even if truncate() drops them meanwhile.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "common/model/labels.hpp"
+#include "common/model/metric_metadata.hpp"
+#include "common/model/sample_value.hpp"
+#include "common/store/appender.hpp"
+#include "common/store/chunkenc/chunk.hpp"
+
+namespace mc {
+
+// A chunk and the time range of its samples, both bounds inclusive.
+struct HeadChunkRef {
+  std::shared_ptr<const chunkenc::Chunk> chunk;
+  int64_t min_t = 0;
+  int64_t max_t = 0;
+};
+
+struct HeadChunkLimits {
+  int max_samples = 120;
+  int64_t max_duration_ms = 2 * 60 * 60 * 1000;
+};
+
+// How a sample relates to the newest one before it.
+enum class SampleOrder {
+  newer,         // append it
+  same_sample,   // same timestamp, same value bits: accepted, stored once
+  out_of_order,  // older timestamp
+  duplicate,     // same timestamp, other value bits
+};
+
+inline SampleOrder order_after(int64_t last_t, double last_v, int64_t t, double v) {
+  if (t > last_t) return SampleOrder::newer;
+  if (t < last_t) return SampleOrder::out_of_order;
+  return same_bits(last_v, v) ? SampleOrder::same_sample : SampleOrder::duplicate;
+}
+
+class HeadSeries {
+ public:
+  HeadSeries(SeriesRef ref, std::shared_ptr<const Labels> labels)
+      : ref_(ref), labels_(std::move(labels)) {}
+
+  SeriesRef ref() const { return ref_; }
+  const Labels& labels() const { return *labels_; }
+  const std::shared_ptr<const Labels>& shared_labels() const { return labels_; }
+
+  const MetricMetadata* metadata() const { return metadata_; }
+  void set_metadata(const MetricMetadata* metadata) { metadata_ = metadata; }
+
+  // Committed samples held; a series without any is invisible to queries.
+  uint64_t num_samples() const { return samples_; }
+  bool has_samples() const { return samples_ > 0; }
+  // REQUIRES: has_samples()
+  int64_t min_time() const { return sealed_.empty() ? open_min_t_ : sealed_.front().min_t; }
+  Sample newest() const { return Sample{newest_t_, newest_v_}; }
+
+  // How (t, v) relates to the newest committed sample.
+  SampleOrder order_of(int64_t t, double v) const {
+    return has_samples() ? order_after(newest_t_, newest_v_, t, v) : SampleOrder::newer;
+  }
+
+  // Appends a committed sample, sealing the open chunk first when it holds
+  // limits.max_samples samples or `t` crosses its time boundary (boundaries are
+  // multiples of limits.max_duration_ms, so no chunk spans more and chunks line
+  // up with the 2h blocks a disk store cuts). REQUIRES: order_of(t, v) == newer.
+  void append(int64_t t, double v, const HeadChunkLimits& limits);
+
+  // Drops sealed chunks whose samples are all older than `min_time`; returns
+  // how many samples went with them.
+  uint64_t drop_chunks_before(int64_t min_time);
+
+  // Copies what a query of [mint, maxt] needs: references to overlapping sealed
+  // chunks and a copy of the open chunk's bytes when it overlaps.
+  void snapshot(int64_t mint, int64_t maxt, std::vector<HeadChunkRef>* sealed,
+                std::vector<uint8_t>* open_bytes, int64_t* open_max_t) const;
+
+  // Appenders with uncommitted samples or metadata for this series; truncate()
+  // keeps a series while any, so their pointers stay valid.
+  void pin() { ++pins_; }
+  void unpin() { --pins_; }
+  bool pinned() const { return pins_ > 0; }
+
+  size_t num_chunks() const { return sealed_.size() + (open_ ? 1 : 0); }
+  size_t chunk_bytes() const { return sealed_bytes_ + (open_ ? open_->bytes().size() : 0); }
+  // Estimate of everything this series holds (labels, chunks, bookkeeping).
+  size_t memory_bytes() const;
+
+ private:
+  void cut_chunk(int64_t t, const HeadChunkLimits& limits);
+
+  SeriesRef ref_;
+  std::shared_ptr<const Labels> labels_;
+  const MetricMetadata* metadata_ = nullptr;  // interned by HeadStorage
+  std::vector<HeadChunkRef> sealed_;          // oldest first
+  std::unique_ptr<chunkenc::Chunk> open_;
+  std::unique_ptr<chunkenc::ChunkAppender> open_appender_;
+  int64_t open_min_t_ = 0;
+  int open_samples_ = 0;     // kept here: the chunk header is a pointer chase away
+  int64_t open_last_t_ = 0;  // last millisecond of the open chunk's time window
+  int64_t newest_t_ = 0;
+  double newest_v_ = 0;
+  uint64_t samples_ = 0;
+  uint64_t sealed_bytes_ = 0;
+  uint32_t pins_ = 0;
+};
+
+}  // namespace mc

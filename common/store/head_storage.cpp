@@ -1,0 +1,110 @@
+#include "common/store/head_storage.hpp"
+
+#include <algorithm>
+#include <bit>
+
+#include "common/store/chunkenc/chunk.hpp"
+#include "common/store/head_appender.hpp"
+#include "common/store/head_querier.hpp"
+
+namespace mc {
+
+namespace {
+
+// Rough per-entry cost of a node-based hash map: the node (next pointer,
+// cached hash, key, value) plus its bucket slot.
+constexpr size_t kMapEntryBytes = 48;
+
+}  // namespace
+
+HeadStorage::HeadStorage(HeadOptions options) {
+  limits_.max_samples = std::clamp(options.chunk_max_samples, 1, chunkenc::Chunk::kMaxSamples);
+  limits_.max_duration_ms = std::max<int64_t>(options.chunk_max_duration_ms, 1);
+  const size_t stripe_count = std::bit_ceil(std::max<size_t>(options.stripe_count, 1));
+  stripe_mask_ = stripe_count - 1;
+  stripe_bits_ = std::countr_zero(stripe_count);
+  stripes_.reserve(stripe_count);
+  for (size_t i = 0; i < stripe_count; ++i) stripes_.push_back(std::make_unique<Stripe>());
+}
+
+HeadStorage::~HeadStorage() = default;
+
+std::unique_ptr<Appender> HeadStorage::appender() { return std::make_unique<HeadAppender>(*this); }
+
+std::unique_ptr<Querier> HeadStorage::querier(int64_t mint_ms, int64_t maxt_ms) {
+  return std::make_unique<HeadQuerier>(*this, mint_ms, maxt_ms);
+}
+
+HeadSeries* HeadStorage::find_by_ref(Stripe& stripe, SeriesRef ref) const {
+  return stripe.by_ref.find(ref);
+}
+
+HeadSeries* HeadStorage::get_or_create(Stripe& stripe, size_t stripe_index, const Labels& labels) {
+  auto [begin, end] = stripe.by_hash.equal_range(labels.hash());
+  for (auto it = begin; it != end; ++it) {
+    if (it->second->labels() == labels) return it->second.get();
+  }
+  // The ref's low bits name the stripe, so a ref alone finds its lock.
+  const SeriesRef ref = (next_series_id_.fetch_add(1, std::memory_order_relaxed) << stripe_bits_) |
+                        static_cast<SeriesRef>(stripe_index);
+  auto series = std::make_unique<HeadSeries>(ref, std::make_shared<const Labels>(labels));
+  HeadSeries* raw = series.get();
+  stripe.by_ref.insert(ref, raw);
+  stripe.by_hash.emplace(labels.hash(), std::move(series));
+  return raw;
+}
+
+size_t HeadStorage::truncate(int64_t min_time_ms) {
+  size_t removed = 0;
+  for (auto& stripe : stripes_) {
+    std::lock_guard lock(stripe->mutex);
+    for (auto it = stripe->by_hash.begin(); it != stripe->by_hash.end();) {
+      HeadSeries& series = *it->second;
+      if (series.pinned()) {
+        ++it;
+        continue;
+      }
+      if (series.has_samples() && series.newest().t_ms >= min_time_ms) {
+        series.drop_chunks_before(min_time_ms);
+        ++it;
+        continue;
+      }
+      stripe->by_ref.erase(series.ref());
+      it = stripe->by_hash.erase(it);
+      ++removed;
+    }
+  }
+  return removed;
+}
+
+StorageStats HeadStorage::stats() const {
+  StorageStats stats;
+  for (const auto& stripe : stripes_) {
+    std::lock_guard lock(stripe->mutex);
+    for (const auto& [hash, series] : stripe->by_hash) {
+      if (!series->has_samples()) continue;  // invisible until its first commit
+      ++stats.series;
+      stats.chunks += series->num_chunks();
+      stats.chunk_bytes += series->chunk_bytes();
+      stats.samples += series->num_samples();
+    }
+  }
+  stats.samples_appended = samples_appended_.load(std::memory_order_relaxed);
+  stats.out_of_order = out_of_order_.load(std::memory_order_relaxed);
+  stats.duplicate_timestamp = duplicate_timestamp_.load(std::memory_order_relaxed);
+  stats.unknown_series = unknown_series_.load(std::memory_order_relaxed);
+  return stats;
+}
+
+size_t HeadStorage::memory_bytes() const {
+  size_t bytes = sizeof(*this) + stripes_.size() * sizeof(Stripe);
+  for (const auto& stripe : stripes_) {
+    std::lock_guard lock(stripe->mutex);
+    bytes += stripe->by_hash.bucket_count() * sizeof(void*) + stripe->by_ref.memory_bytes();
+    bytes += stripe->by_hash.size() * kMapEntryBytes;
+    for (const auto& [hash, series] : stripe->by_hash) bytes += series->memory_bytes();
+  }
+  return bytes;
+}
+
+}  // namespace mc

@@ -1,0 +1,107 @@
+// HeadStorage: the in-memory head of the store. Series live in lock-striped
+// maps; each keeps Gorilla-encoded chunks (common/store/chunkenc) and its
+// newest sample. A later WAL and on-disk blocks sit behind the same Storage
+// interface.
+//
+// Series identity: a series is created by its first append (as in Prometheus)
+// but stays invisible to queries until it has a committed sample. Its
+// SeriesRef never changes and is never reused; the low bits name the stripe
+// that holds it, so a ref lookup takes one lock and one hash probe.
+//
+// Visibility guarantees of commit(): readers see committed samples only. The
+// samples of one series in one batch become visible together (applied under
+// one hold of the series' stripe lock), in time order. Across series a reader
+// may see part of a batch: commit applies it stripe by stripe.
+//
+// Stale refs: truncate() removes series without recent samples. An append
+// with a ref that is no longer (or never was) known falls back to its labels
+// and returns the new ref; with empty labels it is rejected with
+// AppendError::unknown_series and ref 0. A series with uncommitted samples in
+// any appender is never removed.
+//
+// Thread-safety: every method may be called from any thread. Appenders and
+// queriers must not outlive the HeadStorage.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>  // unordered_multimap
+#include <vector>
+
+#include "common/store/head_series.hpp"
+#include "common/store/metadata_interner.hpp"
+#include "common/store/series_ref_map.hpp"
+#include "common/store/storage.hpp"
+
+namespace mc {
+
+struct HeadOptions {
+  // A chunk is sealed after this many samples (Prometheus: 120, where Gorilla
+  // compression has flattened out and a chunk still decodes quickly).
+  int chunk_max_samples = 120;
+  // No chunk spans more than this; boundaries are multiples of it (the block
+  // length of the disk store to come).
+  int64_t chunk_max_duration_ms = 2 * 60 * 60 * 1000;
+  // Lock stripes; rounded up to a power of two.
+  size_t stripe_count = 16;
+};
+
+class HeadStorage final : public Storage {
+ public:
+  explicit HeadStorage(HeadOptions options = {});
+  ~HeadStorage() override;
+
+  std::unique_ptr<Appender> appender() override;
+  std::unique_ptr<Querier> querier(int64_t mint_ms, int64_t maxt_ms) override;
+  StorageStats stats() const override;
+
+  // Drops sealed chunks whose newest sample is older than `min_time_ms`, and
+  // series whose newest sample is older (or that never got one), unless an
+  // appender holds uncommitted samples for them. Returns the series removed.
+  size_t truncate(int64_t min_time_ms);
+
+  // An estimate of the heap memory the head holds (series, labels, chunks,
+  // maps), for benchmarks and self-monitoring.
+  size_t memory_bytes() const;
+
+ private:
+  friend class HeadAppender;
+  friend class HeadQuerier;
+
+  struct alignas(64) Stripe {
+    mutable std::mutex mutex;
+    // Owns the stripe's series, keyed by labels hash (collisions side by side).
+    std::unordered_multimap<uint64_t, std::unique_ptr<HeadSeries>> by_hash;
+    SeriesRefMap by_ref;
+  };
+
+  size_t stripe_index_of_ref(SeriesRef ref) const { return ref & stripe_mask_; }
+  size_t stripe_index_of_hash(uint64_t hash) const { return hash & stripe_mask_; }
+  Stripe& stripe(size_t index) const { return *stripes_[index]; }
+
+  // REQUIRES: the stripe's mutex held.
+  HeadSeries* find_by_ref(Stripe& stripe, SeriesRef ref) const;
+  // Finds or creates the series of `labels`. REQUIRES: the mutex of
+  // stripe_index_of_hash(labels.hash()) held.
+  HeadSeries* get_or_create(Stripe& stripe, size_t stripe_index, const Labels& labels);
+
+  const HeadChunkLimits& limits() const { return limits_; }
+  MetadataInterner& metadata_interner() { return metadata_; }
+
+  HeadChunkLimits limits_;
+  size_t stripe_mask_;
+  int stripe_bits_;
+  std::vector<std::unique_ptr<Stripe>> stripes_;
+  std::atomic<uint64_t> next_series_id_{1};
+  MetadataInterner metadata_;
+
+  std::atomic<uint64_t> samples_appended_{0};
+  std::atomic<uint64_t> out_of_order_{0};
+  std::atomic<uint64_t> duplicate_timestamp_{0};
+  std::atomic<uint64_t> unknown_series_{0};
+};
+
+}  // namespace mc

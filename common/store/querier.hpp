@@ -1,0 +1,64 @@
+// Querier: a consistent read view of the store over a time range.
+//
+// Readers (the exporter, later PromQL) see committed samples only. A Querier
+// and the iterators it hands out are used by one thread; open as many as needed.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/model/labels.hpp"
+#include "common/model/metric_metadata.hpp"
+#include "common/model/sample_value.hpp"
+#include "common/store/matcher.hpp"
+
+namespace mc {
+
+// Iterates one series' samples in time order. Use:
+//   while (it->next()) { auto s = it->at(); ... }
+//   if (!it->status()) { ... }   // decode errors are read after the loop
+class SampleIterator {
+ public:
+  virtual ~SampleIterator() = default;
+  virtual bool next() = 0;
+  // Advances to the first sample with t >= t_ms; false when there is none.
+  virtual bool seek(int64_t t_ms) = 0;
+  virtual Sample at() const = 0;
+  virtual Status status() const = 0;
+};
+
+class Series {
+ public:
+  virtual ~Series() = default;
+  virtual const Labels& labels() const = 0;
+  virtual std::unique_ptr<SampleIterator> iterator() const = 0;
+};
+
+// The newest committed sample of a series, for /metrics.
+struct LatestSample {
+  const Labels& labels;
+  const MetricMetadata* metadata;  // null when the series never had metadata
+  Sample sample;
+};
+
+class Querier {
+ public:
+  virtual ~Querier() = default;
+
+  // Series matching every matcher with at least one sample in the querier's
+  // range, sorted by labels.
+  virtual std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) = 0;
+  virtual std::vector<std::string> label_names() = 0;
+  virtual std::vector<std::string> label_values(std::string_view name) = 0;
+
+  // Calls `visit` with the newest sample of every series whose newest sample
+  // lies in the querier's range, stale markers included (the caller decides).
+  // Order is unspecified.
+  virtual void for_each_latest(const std::function<void(const LatestSample&)>& visit) = 0;
+};
+
+}  // namespace mc

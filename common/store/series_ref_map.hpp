@@ -1,0 +1,65 @@
+// SeriesRefMap: SeriesRef -> HeadSeries*, an open-addressing hash table with
+// linear probing and backward-shift deletion (no tombstones).
+//
+// It replaces std::unordered_map on the head's hottest path (every append
+// resolves a ref): one multiply for the hash, one mostly-cached probe, no node
+// allocation per series and no division by a prime bucket count.
+//
+// Thread-safety: none; the owning HeadStorage stripe's mutex guards it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "common/store/appender.hpp"
+
+namespace mc {
+
+class HeadSeries;
+
+class SeriesRefMap {
+ public:
+  // Null when absent. REQUIRES: ref != 0.
+  HeadSeries* find(SeriesRef ref) const {
+    if (entries_.empty()) return nullptr;
+    for (size_t i = home(ref);; i = (i + 1) & mask_) {
+      const Entry& entry = entries_[i];
+      if (entry.ref == ref) return entry.series;
+      if (entry.ref == 0) return nullptr;
+    }
+  }
+  // REQUIRES: ref != 0 and not present.
+  void insert(SeriesRef ref, HeadSeries* series);
+  // Returns whether it was present.
+  bool erase(SeriesRef ref);
+
+  size_t size() const { return size_; }
+  size_t memory_bytes() const { return entries_.capacity() * sizeof(Entry); }
+
+  // Calls f(HeadSeries*) for every entry, in no particular order. f must not
+  // change the map.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const Entry& entry : entries_) {
+      if (entry.ref != 0) f(entry.series);
+    }
+  }
+
+ private:
+  struct Entry {
+    SeriesRef ref = 0;  // 0: empty
+    HeadSeries* series = nullptr;
+  };
+
+  size_t home(SeriesRef ref) const {
+    return static_cast<size_t>((ref * 0x9e3779b97f4a7c15ULL) >> 32) & mask_;
+  }
+  void grow();
+
+  std::vector<Entry> entries_;
+  size_t mask_ = 0;
+  size_t size_ = 0;
+};
+
+}  // namespace mc

@@ -1,0 +1,90 @@
+#include "daemon/daemon.hpp"
+
+#include <csignal>
+#include <ctime>
+
+#include <prometheus/registry.h>
+
+#include "collector/scrape/scrape_manager.hpp"
+#include "common/config/config.hpp"
+#include "common/store/head_storage.hpp"
+#include "common/util/logger.hpp"
+#include "exporter/exporter.hpp"
+
+namespace mc {
+
+namespace {
+
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Blocks the shutdown signals in this thread and every thread it starts later,
+// so that only the main thread's sigtimedwait() receives them.
+sigset_t block_shutdown_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+}  // namespace
+
+int run_daemon(const Flags& flags) {
+  log::configure(flags.log_level, flags.log_format);
+  log::info("starting metrics-collector", {{"version", MC_VERSION}, {"revision", MC_REVISION}});
+
+  auto config = load_config_file(flags.config_file);
+  if (!config) {
+    log::error("error loading config", {{"file", flags.config_file}, {"err", config.error()}});
+    return 2;
+  }
+  log::info("loaded config",
+            {{"file", flags.config_file}, {"scrape_configs", config->scrape_configs.size()}});
+
+  sigset_t shutdown_signals = block_shutdown_signals();
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  HeadStorage storage;
+
+  ExporterOptions exporter_options;
+  exporter_options.listen_address = flags.listen_address;
+  exporter_options.version = MC_VERSION;
+  exporter_options.revision = MC_REVISION;
+  auto exporter = Exporter::start(exporter_options, storage, registry);
+  if (!exporter) {
+    log::error("cannot start the web server", {{"err", exporter.error()}});
+    return 1;
+  }
+
+  ScrapeManager scrapes(*config, storage, *registry, ScrapeManagerOptions{flags.scrape_workers});
+  scrapes.start();
+  (*exporter)->set_ready(true);
+  log::info("server is ready to receive web requests");
+
+  // The main thread waits for a shutdown signal and, meanwhile, keeps the
+  // in-memory head within its retention.
+  constexpr int kTruncateEverySeconds = 60;
+  for (;;) {
+    timespec timeout{kTruncateEverySeconds, 0};
+    int signal = sigtimedwait(&shutdown_signals, nullptr, &timeout);
+    if (signal == SIGINT || signal == SIGTERM) {
+      log::info("received a shutdown signal",
+                {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
+      break;
+    }
+    storage.truncate(wall_clock_ms() - flags.head_retention.count());
+  }
+
+  (*exporter)->set_ready(false);
+  scrapes.stop();
+  exporter->reset();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace mc

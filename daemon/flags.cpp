@@ -1,0 +1,92 @@
+#include "daemon/flags.hpp"
+
+#include <fmt/format.h>
+#include <charconv>
+
+#include "common/util/duration.hpp"
+
+namespace mc {
+
+Result<Flags> parse_flags(std::span<const std::string_view> args) {
+  Flags flags;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      flags.show_help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      flags.show_version = true;
+      continue;
+    }
+    if (!arg.starts_with("--")) {
+      return Status::error(fmt::format("unexpected argument \"{}\"", arg));
+    }
+    std::string_view name = arg.substr(2);
+    std::string_view value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string_view::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    auto take_value = [&]() -> Result<std::string_view> {
+      if (has_value) return value;
+      if (i + 1 >= args.size()) {
+        return Status::error(fmt::format("flag --{} needs a value", name));
+      }
+      return args[++i];
+    };
+    auto v = take_value();
+    if (!v) return v.status();
+    if (name == "config.file") {
+      flags.config_file = std::string(*v);
+    } else if (name == "web.listen-address") {
+      flags.listen_address = std::string(*v);
+    } else if (name == "log.level") {
+      auto level = log::parse_level(*v);
+      if (!level) return Status::error(fmt::format("--log.level: {}", level.error()));
+      flags.log_level = *level;
+    } else if (name == "log.format") {
+      auto format = log::parse_format(*v);
+      if (!format) return Status::error(fmt::format("--log.format: {}", format.error()));
+      flags.log_format = *format;
+    } else if (name == "storage.head-retention") {
+      auto duration = parse_duration(*v);
+      if (!duration)
+        return Status::error(fmt::format("--storage.head-retention: {}", duration.error()));
+      flags.head_retention = *duration;
+    } else if (name == "scrape.workers") {
+      size_t workers = 0;
+      auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), workers);
+      if (ec != std::errc() || end != v->data() + v->size() || workers == 0 || workers > 64) {
+        return Status::error(
+            fmt::format("--scrape.workers: want a number from 1 to 64, got \"{}\"", *v));
+      }
+      flags.scrape_workers = workers;
+    } else {
+      return Status::error(fmt::format("unknown flag --{}", name));
+    }
+  }
+  return flags;
+}
+
+std::string flags_usage() {
+  return R"(usage: metrics-collector [flags]
+       metrics-collector check exposition [--format=openmetrics|prometheus] < file
+
+Scrapes Prometheus /metrics endpoints, stores the samples and re-exposes them.
+
+Flags:
+  --config.file=metrics-collector.yml  Configuration file (YAML, like prometheus.yml).
+  --web.listen-address=:9993           Address to serve /metrics, /-/healthy, /-/ready on.
+  --log.level=info                     debug, info, warn or error.
+  --log.format=logfmt                  logfmt or json.
+  --storage.head-retention=2h          How long samples stay in the in-memory store.
+  --scrape.workers=2                   Threads that parse and store scraped bodies.
+  --version                            Print the version and exit.
+  -h, --help                           Print this help and exit.
+)";
+}
+
+}  // namespace mc

@@ -1,0 +1,30 @@
+// Command-line flags in Prometheus's style: `--name=value` or `--name value`,
+// booleans as `--name` / `--no-name`. Unknown flags are errors.
+#pragma once
+
+#include <chrono>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/util/logger.hpp"
+#include "common/util/status.hpp"
+
+namespace mc {
+
+struct Flags {
+  std::string config_file = "metrics-collector.yml";
+  std::string listen_address = ":9993";
+  log::Level log_level = log::Level::info;
+  log::Format log_format = log::Format::logfmt;
+  // How long the in-memory head keeps samples (until the disk store lands).
+  std::chrono::milliseconds head_retention = std::chrono::hours(2);
+  size_t scrape_workers = 2;
+  bool show_version = false;
+  bool show_help = false;
+};
+
+Result<Flags> parse_flags(std::span<const std::string_view> args);
+std::string flags_usage();
+
+}  // namespace mc

@@ -1,0 +1,30 @@
+// metrics-collector: flags, then either a subcommand (check ...) or the daemon.
+#include <iostream>
+#include <string_view>
+#include <vector>
+
+#include "daemon/check_command.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/flags.hpp"
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "check") {
+    return mc::run_check_command(std::span(args).subspan(1), std::cin, std::cout, std::cerr);
+  }
+  auto flags = mc::parse_flags(args);
+  if (!flags) {
+    std::cerr << "metrics-collector: " << flags.error() << "\n\n" << mc::flags_usage();
+    return 2;
+  }
+  if (flags->show_help) {
+    std::cout << mc::flags_usage();
+    return 0;
+  }
+  if (flags->show_version) {
+    std::cout << "metrics-collector, version " << MC_VERSION << " (revision: " << MC_REVISION
+              << ")\n";
+    return 0;
+  }
+  return mc::run_daemon(*flags);
+}

@@ -1,0 +1,105 @@
+// Exporter: the daemon's HTTP server (civetweb) on :9993.
+//
+//   GET /metrics        the newest sample of every stored series that is not
+//                       stale and lies within the lookback window, with all
+//                       its labels and its timestamp, grouped into families by
+//                       its scraped metadata, merged with the meta-metrics
+//   GET /metrics/self   the meta-metrics only (what the daemon scrapes of
+//                       itself, so the store is never re-exposed into itself)
+//   GET /-/healthy      200 always;  GET /-/ready  200 after set_ready(true), else 503
+//   GET /               a small landing page
+//   anything else       404; other methods than GET/HEAD on known paths 405
+//
+// /metrics answers in OpenMetrics when the Accept header asks for it (as
+// Prometheus does), else in text 0.0.4, gzip-compressed when Accept-Encoding
+// allows it. Output is sorted by family name, then labels: equal stores give
+// equal bytes.
+//
+// Meta-metrics: start() registers metrics_collector_http_* and
+// metrics_collector_build_info into `registry`; the store statistics
+// (metrics_collector_head_*, metrics_collector_samples_*) and the process_*
+// metrics are collectables the Exporter owns and collects next to `registry`
+// on every request (prometheus-cpp's Registry cannot hold custom collectables).
+// Other components register their meta-metrics into `registry` as usual.
+//
+// Thread-safety: requests run on civetweb's worker threads; set_ready() and
+// port() may be called from any thread. The Storage must outlive the Exporter.
+// The destructor stops the server and waits for requests in flight.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <prometheus/collectable.h>
+#include <prometheus/registry.h>
+
+#include "common/config/config.hpp"
+#include "common/exposition/exposition_format.hpp"
+#include "common/store/storage.hpp"
+#include "common/util/status.hpp"
+
+struct mg_context;
+struct mg_connection;
+
+namespace mc {
+
+class HttpMetrics;
+
+struct ExporterOptions {
+  // "host:port", ":port" (all IPv4 interfaces) or "[v6addr]:port"; port 0 picks a free port.
+  std::string listen_address = ":9993";
+  int worker_threads = 4;
+  // How far back /metrics looks for a series' newest sample (Prometheus's
+  // query.lookback-delta).
+  Duration lookback = std::chrono::minutes(5);
+  // For metrics_collector_build_info; the daemon passes its own.
+  std::string version = MC_VERSION;
+  std::string revision = MC_REVISION;
+};
+
+class Exporter {
+ public:
+  // Starts the server. Fails with "cannot listen on <address>: <reason>" when
+  // the address is invalid or taken, or when the meta-metrics cannot be registered.
+  static Result<std::unique_ptr<Exporter>> start(const ExporterOptions& options, Storage& storage,
+                                                 std::shared_ptr<prometheus::Registry> registry);
+  ~Exporter();
+  Exporter(const Exporter&) = delete;
+  Exporter& operator=(const Exporter&) = delete;
+
+  // The port actually bound (useful with port 0).
+  uint16_t port() const { return port_; }
+  void set_ready(bool ready) { ready_.store(ready, std::memory_order_relaxed); }
+
+  // The bodies /metrics (include_store) and /metrics/self serve, uncompressed.
+  std::string render_metrics(ExpositionFormat format, bool include_store);
+
+ private:
+  Exporter(const ExporterOptions& options, Storage& storage,
+           std::shared_ptr<prometheus::Registry> registry);
+
+  static int on_request(mg_connection* connection);
+  int handle_request(mg_connection* connection);
+  void warn_type_conflicts(const std::vector<std::string>& families);
+  void poke_listener() const;
+
+  ExporterOptions options_;
+  Storage& storage_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> own_collectables_;
+  std::unique_ptr<HttpMetrics> http_metrics_;
+  std::atomic<bool> ready_{false};
+  std::atomic<size_t> last_body_size_{0};  // to reserve the next body in one allocation
+  std::mutex warned_mutex_;
+  std::set<std::string> warned_conflicts_;  // GUARDED_BY(warned_mutex_)
+  mg_context* context_ = nullptr;
+  uint16_t port_ = 0;
+  uint32_t wake_address_ = 0;  // IPv4, network order; INADDR_NONE when not IPv4
+};
+
+}  // namespace mc

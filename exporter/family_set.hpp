@@ -1,0 +1,61 @@
+// FamilySet: gathers the families of one /metrics response from two sources,
+// the meta-metrics registry and the store, into one family per name.
+//
+// Both sources name families the OpenMetrics way (openmetrics_family_name), so
+// a family the daemon scrapes from its own /metrics/self lands in the same
+// entry as its registry original and is written as ONE block (one HELP/TYPE)
+// holding both sets of series. On a type conflict the registry's metadata wins
+// and the family's name is reported by type_conflicts(); the writer then drops
+// stored series whose names do not fit the registry's type.
+//
+// Among stored series of one family that carry different metadata (two
+// targets disagreeing on HELP), the smallest metadata wins, so the output does
+// not depend on the order in which the store hands series out. Series without
+// metadata form an `unknown` family named after the series, or join the family
+// of that name if there is one.
+//
+// Thread-safety: none; one FamilySet serves one request.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/exposition/writer.hpp"
+#include "common/model/labels.hpp"
+#include "common/model/metric_metadata.hpp"
+#include "common/model/sample_value.hpp"
+
+namespace mc {
+
+class FamilySet {
+ public:
+  // REQUIRES: family.metadata.family is an OpenMetrics family name.
+  void add_registry_family(ExposedFamily family);
+  // Adds one stored series (copying its labels). StaleNaN points are ignored.
+  void add_stored_series(const Labels& labels, const MetricMetadata* metadata, Sample sample);
+
+  // The families gathered so far; leaves the set empty.
+  std::vector<ExposedFamily> take();
+  // Names of families whose stored type differed from the registry's.
+  const std::vector<std::string>& type_conflicts() const { return type_conflicts_; }
+
+ private:
+  struct Entry {
+    std::string name;  // the index key; never changes, unlike family.metadata
+    ExposedFamily family;
+    bool from_registry = false;
+    bool has_stored_metadata = false;
+  };
+
+  Entry& entry_for(std::string_view name);
+  void note_conflict(const std::string& name);
+
+  std::deque<Entry> entries_;  // a deque keeps entries in place, so index_ may view Entry::name
+  std::unordered_map<std::string_view, Entry*> index_;
+  std::vector<std::string> type_conflicts_;
+};
+
+}  // namespace mc

@@ -1,0 +1,179 @@
+#include "collector/scrape/scrape_loop.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "common/model/sample_value.hpp"
+#include "common/store/head_storage.hpp"
+#include "tests/support/store_reading.hpp"
+
+namespace mc {
+namespace {
+
+using test::latest_samples;
+using test::samples_of;
+
+ScrapeConfig job_config(bool honor_labels = false, bool honor_timestamps = true) {
+  ScrapeConfig job;
+  job.job_name = "app";
+  job.scrape_interval = std::chrono::seconds(15);
+  job.scrape_timeout = std::chrono::seconds(10);
+  job.honor_labels = honor_labels;
+  job.honor_timestamps = honor_timestamps;
+  return job;
+}
+
+ScrapeResponse ok_response(std::string_view body,
+                           std::string_view content_type = "text/plain; version=0.0.4") {
+  ScrapeResponse response;
+  response.body = body;
+  response.content_type = content_type;
+  return response;
+}
+
+ScrapeResponse failed_response(std::string message, std::string reason) {
+  ScrapeResponse response;
+  response.status = Status::error(std::move(message));
+  response.failure_reason = std::move(reason);
+  return response;
+}
+
+Labels series(std::string_view name, std::vector<Label> extra = {}) {
+  LabelsBuilder builder;
+  builder.set("__name__", name).set("job", "app").set("instance", "127.0.0.1:8080");
+  for (const auto& label : extra) builder.set(label.name, label.value);
+  return builder.labels();
+}
+
+struct Fixture {
+  HeadStorage storage;
+  ScrapeLoop loop{ScrapeTarget(job_config(), "127.0.0.1:8080", {}), job_config(), storage};
+};
+
+TEST_CASE("a scrape stores every sample with job and instance, and the report series",
+          "[scrape_loop]") {
+  Fixture f;
+  auto report = f.loop.process(ok_response("# TYPE requests_total counter\n"
+                                           "requests_total{code=\"200\"} 10\n"
+                                           "requests_total{code=\"500\"} 2\n"
+                                           "temperature 21.5\n"),
+                               1000, 0.25);
+  REQUIRE(report.up);
+  CHECK(report.samples_scraped == 3);
+  CHECK(report.series_added == 3);
+  CHECK(samples_of(f.storage, series("requests_total", {{"code", "200"}})) ==
+        std::vector<Sample>{{1000, 10}});
+  CHECK(samples_of(f.storage, series("temperature")).at(0).v == 21.5);
+  CHECK(samples_of(f.storage, series("up")) == std::vector<Sample>{{1000, 1}});
+  CHECK(samples_of(f.storage, series("scrape_duration_seconds")).at(0).v == 0.25);
+  CHECK(samples_of(f.storage, series("scrape_samples_scraped")).at(0).v == 3);
+  CHECK(samples_of(f.storage, series("scrape_samples_post_metric_relabeling")).at(0).v == 3);
+  CHECK(samples_of(f.storage, series("scrape_series_added")).at(0).v == 3);
+
+  // The second scrape adds no series.
+  report = f.loop.process(ok_response("# TYPE requests_total counter\n"
+                                      "requests_total{code=\"200\"} 11\n"
+                                      "requests_total{code=\"500\"} 2\n"
+                                      "temperature 21.0\n"),
+                          2000, 0.1);
+  CHECK(report.series_added == 0);
+  CHECK(samples_of(f.storage, series("scrape_series_added")).back().v == 0);
+  CHECK(samples_of(f.storage, series("requests_total", {{"code", "200"}})).size() == 2);
+}
+
+TEST_CASE("a series that vanishes from the target gets one staleness marker", "[scrape_loop]") {
+  Fixture f;
+  REQUIRE(f.loop.process(ok_response("a 1\nb 2\n"), 1000, 0.1).up);
+  auto report = f.loop.process(ok_response("a 1\n"), 2000, 0.1);
+  REQUIRE(report.up);
+  CHECK(report.stale_markers == 1);
+  auto b = samples_of(f.storage, series("b"));
+  REQUIRE(b.size() == 2);
+  CHECK(b[1].t_ms == 2000);
+  CHECK(is_stale_nan(b[1].v));
+  // Only once: the next scrape does not mark it again.
+  CHECK(f.loop.process(ok_response("a 1\n"), 3000, 0.1).stale_markers == 0);
+  // When it comes back it is an ordinary series again.
+  REQUIRE(f.loop.process(ok_response("a 1\nb 5\n"), 4000, 0.1).up);
+  CHECK(samples_of(f.storage, series("b")).back().v == 5);
+}
+
+TEST_CASE("a failed scrape marks every series stale and reports up 0", "[scrape_loop]") {
+  Fixture f;
+  REQUIRE(f.loop.process(ok_response("a 1\nb 2\n"), 1000, 0.1).up);
+  auto report =
+      f.loop.process(failed_response("server returned HTTP status 500", "http_status"), 2000, 0.1);
+  CHECK_FALSE(report.up);
+  CHECK(report.failure_reason == "http_status");
+  CHECK(report.error == "server returned HTTP status 500");
+  CHECK(report.stale_markers == 2);
+  CHECK(is_stale_nan(samples_of(f.storage, series("a")).back().v));
+  CHECK(is_stale_nan(samples_of(f.storage, series("b")).back().v));
+  CHECK(samples_of(f.storage, series("up")).back().v == 0);
+  // The report series themselves are never stale while the target exists.
+  CHECK(samples_of(f.storage, series("scrape_duration_seconds")).back().v == 0.1);
+}
+
+TEST_CASE("an unparsable body stores nothing of it and names the line", "[scrape_loop]") {
+  Fixture f;
+  REQUIRE(f.loop.process(ok_response("a 1\n"), 1000, 0.1).up);
+  auto report = f.loop.process(ok_response("a 2\nnew_series 3\n<html>oops</html>\n"), 2000, 0.1);
+  CHECK_FALSE(report.up);
+  CHECK(report.failure_reason == "parse");
+  CHECK_THAT(report.error, Catch::Contains("line 3"));
+  // Samples parsed before the error were rolled back: a is stale, not 2.
+  auto a = samples_of(f.storage, series("a"));
+  REQUIRE(a.size() == 2);
+  CHECK(is_stale_nan(a[1].v));
+  CHECK(samples_of(f.storage, series("new_series")).empty());
+  CHECK(samples_of(f.storage, series("up")).back().v == 0);
+  // And the next good scrape works.
+  CHECK(f.loop.process(ok_response("a 3\n"), 3000, 0.1).up);
+  CHECK(samples_of(f.storage, series("a")).back().v == 3);
+}
+
+TEST_CASE("honor_timestamps decides whose timestamp a sample gets", "[scrape_loop]") {
+  HeadStorage storage;
+  ScrapeLoop honoring(ScrapeTarget(job_config(false, true), "127.0.0.1:8080", {}),
+                      job_config(false, true), storage);
+  REQUIRE(honoring.process(ok_response("a 1 500\n"), 1000, 0.1).up);
+  CHECK(samples_of(storage, series("a")) == std::vector<Sample>{{500, 1}});
+
+  HeadStorage storage2;
+  ScrapeLoop ignoring(ScrapeTarget(job_config(false, false), "127.0.0.1:8080", {}),
+                      job_config(false, false), storage2);
+  REQUIRE(ignoring.process(ok_response("a 1 500\n"), 1000, 0.1).up);
+  CHECK(samples_of(storage2, series("a")) == std::vector<Sample>{{1000, 1}});
+}
+
+TEST_CASE("OpenMetrics bodies are read as OpenMetrics", "[scrape_loop]") {
+  Fixture f;
+  auto report =
+      f.loop.process(ok_response("# TYPE jobs counter\njobs_total 3\n# EOF\n",
+                                 "application/openmetrics-text; version=1.0.0; charset=utf-8"),
+                     1000, 0.1);
+  REQUIRE(report.up);
+  CHECK(samples_of(f.storage, series("jobs_total")) == std::vector<Sample>{{1000, 3}});
+}
+
+TEST_CASE("a sample the store rejects is counted, the scrape still succeeds", "[scrape_loop]") {
+  Fixture f;
+  REQUIRE(f.loop.process(ok_response("a 1 5000\n"), 1000, 0.1).up);
+  auto report = f.loop.process(ok_response("a 2 4000\nb 1\n"), 2000, 0.1);
+  CHECK(report.up);
+  CHECK(report.out_of_order == 1);
+  CHECK(samples_of(f.storage, series("b")).size() == 1);
+}
+
+TEST_CASE("marking a target stale covers its series and its report series", "[scrape_loop]") {
+  Fixture f;
+  REQUIRE(f.loop.process(ok_response("a 1\n"), 1000, 0.1).up);
+  f.loop.mark_all_stale(2000);
+  for (const auto& [labels, sample] : latest_samples(f.storage)) {
+    INFO(labels.to_string());
+    CHECK(is_stale_nan(sample.v));
+  }
+  CHECK(latest_samples(f.storage).size() == 6);  // a + five report series
+}
+
+}  // namespace
+}  // namespace mc

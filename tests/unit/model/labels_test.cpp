@@ -1,0 +1,177 @@
+// Labels is the identity of every series: sorting, lookup, equality and the
+// hash must hold for the store's hash tables to be correct.
+#include "common/model/labels.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace {
+
+std::vector<mc::Label> as_vector(const mc::Labels& labels) {
+  return std::vector<mc::Label>(labels.begin(), labels.end());
+}
+
+}  // namespace
+
+TEST_CASE("Labels sorts by name whatever the input order", "[labels]") {
+  mc::Labels labels{{"job", "node"}, {"__name__", "up"}, {"instance", "a:1"}};
+  REQUIRE(labels.size() == 3);
+  CHECK(labels[0].name == "__name__");
+  CHECK(labels[1].name == "instance");
+  CHECK(labels[2].name == "job");
+  CHECK(labels == mc::Labels{{"instance", "a:1"}, {"job", "node"}, {"__name__", "up"}});
+}
+
+TEST_CASE("Labels get and has tell absent from present", "[labels]") {
+  mc::Labels labels{{"__name__", "up"}, {"job", "node"}, {"empty", ""}};
+  CHECK(labels.get("job") == "node");
+  CHECK(labels.has("job"));
+  CHECK(labels.get("missing").empty());
+  CHECK_FALSE(labels.has("missing"));
+  CHECK(labels.has("empty"));
+  CHECK(labels.get("empty").empty());
+  CHECK(labels.metric_name() == "up");
+  CHECK(mc::Labels{{"job", "x"}}.metric_name().empty());
+  // Names sorting before, between and after the present ones.
+  CHECK_FALSE(labels.has("A"));
+  CHECK_FALSE(labels.has("jo"));
+  CHECK_FALSE(labels.has("zzz"));
+}
+
+TEST_CASE("an empty Labels", "[labels]") {
+  mc::Labels empty;
+  CHECK(empty.empty());
+  CHECK(empty.size() == 0);
+  CHECK_FALSE(empty.has("a"));
+  CHECK(empty == mc::Labels{});
+  CHECK(empty.to_string() == "{}");
+}
+
+// Regression: a default-constructed Labels kept hash 0 while one built from no
+// pairs held LabelsHasher().finish(), so two empty sets compared unequal.
+TEST_CASE("regression: an empty Labels equals one built from no pairs", "[labels]") {
+  CHECK(mc::Labels() == mc::Labels(std::vector<mc::Label>{}));
+  CHECK(mc::Labels().hash() == mc::Labels(std::vector<mc::Label>{}).hash());
+  CHECK(mc::Labels() == mc::LabelsBuilder().labels());
+}
+
+TEST_CASE("Labels equality and ordering", "[labels]") {
+  mc::Labels a{{"a", "1"}, {"b", "2"}};
+  CHECK(a == mc::Labels{{"b", "2"}, {"a", "1"}});
+  CHECK_FALSE(a == mc::Labels{{"a", "1"}, {"b", "3"}});
+  CHECK_FALSE(a == mc::Labels{{"a", "1"}});
+  CHECK_FALSE(a == mc::Labels{{"a", "1"}, {"c", "2"}});
+  CHECK(mc::Labels{{"a", "1"}} < mc::Labels{{"a", "2"}});
+  CHECK(mc::Labels{{"a", "1"}} < mc::Labels{{"a", "1"}, {"b", "1"}});
+}
+
+TEST_CASE("equal label sets hash equal, different ones differently", "[labels]") {
+  mc::Labels a{{"job", "node"}, {"instance", "a:1"}};
+  mc::Labels b{{"instance", "a:1"}, {"job", "node"}};
+  CHECK(a.hash() == b.hash());
+  CHECK(mc::LabelsHash{}(a) == mc::LabelsHash{}(b));
+
+  // Pairs that a careless concatenating hash would confuse.
+  CHECK(mc::Labels{{"a", "bc"}}.hash() != mc::Labels{{"ab", "c"}}.hash());
+  CHECK(mc::Labels{{"a", "b"}, {"c", "d"}}.hash() != mc::Labels{{"a", "bcd"}}.hash());
+  CHECK(mc::Labels{{"a", ""}}.hash() != mc::Labels{}.hash());
+  CHECK(mc::Labels{{"a", "1"}}.hash() != mc::Labels{{"a", "2"}}.hash());
+  CHECK(mc::Labels{{"a", "1"}, {"b", "2"}}.hash() != mc::Labels{{"a", "2"}, {"b", "1"}}.hash());
+  // Values longer than one 8-byte word differ only in the tail or in the middle.
+  CHECK(mc::Labels{{"path", "/api/v1/query_range"}}.hash() !=
+        mc::Labels{{"path", "/api/v1/query_rangf"}}.hash());
+  CHECK(mc::Labels{{"path", "/api/v1/query_range"}}.hash() !=
+        mc::Labels{{"path", "/api/v2/query_range"}}.hash());
+}
+
+TEST_CASE("LabelsHasher matches Labels::hash for the same sorted pairs", "[labels]") {
+  mc::Labels labels{{"b", "2"}, {"a", "1"}, {"__name__", "x"}};
+  mc::LabelsHasher hasher;
+  for (const auto& label : labels) hasher.add(label.name, label.value);
+  CHECK(hasher.finish() == labels.hash());
+}
+
+TEST_CASE("random label sets do not collide", "[labels]") {
+  std::mt19937_64 random(42);
+  auto random_text = [&](size_t max_length) {
+    std::uniform_int_distribution<size_t> length(1, max_length);
+    std::uniform_int_distribution<int> letter('a', 'z');
+    std::string text(length(random), ' ');
+    for (auto& c : text) c = static_cast<char>(letter(random));
+    return text;
+  };
+  std::unordered_set<uint64_t> hashes;
+  std::unordered_set<std::string> distinct_sets;
+  constexpr int kSets = 5000;
+  for (int i = 0; i < kSets; ++i) {
+    std::vector<mc::Label> pairs;
+    std::unordered_set<std::string> names;
+    std::uniform_int_distribution<int> count(1, 6);
+    for (int n = count(random); n > 0; --n) {
+      auto name = random_text(6);
+      if (!names.insert(name).second) continue;  // names must be unique
+      pairs.push_back(mc::Label{name, random_text(24)});
+    }
+    mc::Labels labels(std::move(pairs));
+    if (!distinct_sets.insert(labels.to_string()).second) continue;
+    hashes.insert(labels.hash());
+  }
+  CHECK(distinct_sets.size() > kSets - 10);
+  CHECK(hashes.size() == distinct_sets.size());
+}
+
+TEST_CASE("to_string puts the metric name first and escapes values", "[labels]") {
+  mc::Labels labels{
+      {"__name__", "http_requests_total"}, {"path", "C:\\dir \"quoted\"\nnext"}, {"code", "200"}};
+  CHECK(labels.to_string() ==
+        R"(http_requests_total{code="200", path="C:\\dir \"quoted\"\nnext"})");
+  CHECK(mc::Labels{{"job", "x"}}.to_string() == R"({job="x"})");
+  CHECK(mc::Labels{{"__name__", "up"}}.to_string() == "up{}");
+}
+
+TEST_CASE("heap_bytes counts the vector and long strings", "[labels]") {
+  mc::Labels small{{"a", "1"}};
+  CHECK(small.heap_bytes() >= sizeof(mc::Label));
+  std::string long_value(100, 'x');
+  mc::Labels large{{"a", long_value}};
+  CHECK(large.heap_bytes() >= sizeof(mc::Label) + 100);
+}
+
+TEST_CASE("LabelsBuilder sets, replaces and removes", "[labels]") {
+  mc::Labels base{{"__name__", "up"}, {"job", "node"}, {"instance", "a:1"}};
+  mc::LabelsBuilder builder(base);
+  builder.set("job", "api").set("zone", "b").remove("instance");
+  CHECK(builder.get("job") == "api");
+  CHECK(builder.has("zone"));
+  CHECK_FALSE(builder.has("instance"));
+  auto labels = builder.labels();
+  CHECK(as_vector(labels) ==
+        std::vector<mc::Label>{{"__name__", "up"}, {"job", "api"}, {"zone", "b"}});
+  CHECK(labels == mc::Labels{{"zone", "b"}, {"job", "api"}, {"__name__", "up"}});
+  CHECK(labels.hash() == mc::Labels{{"zone", "b"}, {"job", "api"}, {"__name__", "up"}}.hash());
+  // The base is untouched.
+  CHECK(base.get("job") == "node");
+  CHECK(base.has("instance"));
+}
+
+TEST_CASE("LabelsBuilder treats an empty value as removal", "[labels]") {
+  mc::LabelsBuilder builder(mc::Labels{{"a", "1"}, {"b", "2"}});
+  builder.set("a", "");
+  CHECK_FALSE(builder.has("a"));
+  builder.set("new", "");
+  CHECK_FALSE(builder.has("new"));
+  CHECK(builder.labels() == mc::Labels{{"b", "2"}});
+  builder.remove("missing");  // removing what is absent is harmless
+  CHECK(builder.labels() == mc::Labels{{"b", "2"}});
+}
+
+TEST_CASE("LabelsBuilder from nothing", "[labels]") {
+  mc::LabelsBuilder builder;
+  CHECK(builder.labels().empty());
+  builder.set("b", "2").set("a", "1").set("b", "3");
+  CHECK(as_vector(builder.labels()) == std::vector<mc::Label>{{"a", "1"}, {"b", "3"}});
+}

@@ -1,0 +1,60 @@
+#include "common/store/series_ref_map.hpp"
+
+#include <catch2/catch.hpp>
+#include <random>
+#include <unordered_map>
+
+using mc::HeadSeries;
+using mc::SeriesRefMap;
+
+namespace {
+
+HeadSeries* fake_series(uint64_t n) { return reinterpret_cast<HeadSeries*>(n * 16); }
+
+}  // namespace
+
+TEST_CASE("SeriesRefMap finds, inserts and erases", "[store][refmap]") {
+  SeriesRefMap map;
+  REQUIRE(map.find(1) == nullptr);
+  REQUIRE_FALSE(map.erase(1));
+  map.insert(17, fake_series(1));
+  map.insert(33, fake_series(2));
+  REQUIRE(map.find(17) == fake_series(1));
+  REQUIRE(map.find(33) == fake_series(2));
+  REQUIRE(map.find(49) == nullptr);
+  REQUIRE(map.erase(17));
+  REQUIRE(map.find(17) == nullptr);
+  REQUIRE(map.find(33) == fake_series(2));
+  REQUIRE(map.size() == 1);
+}
+
+TEST_CASE("SeriesRefMap agrees with std::unordered_map under random churn", "[store][refmap]") {
+  SeriesRefMap map;
+  std::unordered_map<uint64_t, HeadSeries*> reference;
+  std::mt19937_64 random(3);
+  uint64_t next_id = 1;
+  for (int step = 0; step < 200'000; ++step) {
+    const auto action = random() % 3;
+    if (action < 2 || reference.empty()) {
+      // Refs shaped like HeadStorage's: id << 4 | stripe.
+      const uint64_t ref = (next_id++ << 4) | (random() % 16);
+      map.insert(ref, fake_series(ref));
+      reference.emplace(ref, fake_series(ref));
+    } else {
+      // Erase a present ref (picked by probing from a random one) or a missing one.
+      const uint64_t probe = ((random() % next_id) << 4) | (random() % 16);
+      const bool present = reference.erase(probe) == 1;
+      REQUIRE(map.erase(probe) == present);
+    }
+    if (step % 20000 == 0) {
+      REQUIRE(map.size() == reference.size());
+      for (const auto& [ref, series] : reference) REQUIRE(map.find(ref) == series);
+      size_t visited = 0;
+      map.for_each([&](HeadSeries* series) {
+        ++visited;
+        REQUIRE(series != nullptr);
+      });
+      REQUIRE(visited == reference.size());
+    }
+  }
+}
