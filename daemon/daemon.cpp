@@ -53,6 +53,7 @@ int run_daemon(const Flags& flags) {
 
   ExporterOptions exporter_options;
   exporter_options.listen_address = flags.listen_address;
+  exporter_options.external_labels = config->global.external_labels;
   exporter_options.version = MC_VERSION;
   exporter_options.revision = MC_REVISION;
   auto exporter = Exporter::start(exporter_options, storage, registry);

@@ -316,7 +316,17 @@ std::string Exporter::render_metrics(ExpositionFormat format, bool include_store
     const int64_t max_time = now_ms();
     auto querier = storage_.querier(max_time - options_.lookback.count(), max_time);
     querier->for_each_latest([&](const LatestSample& latest) {
-      families.add_stored_series(latest.labels, latest.metadata, latest.sample);
+      if (options_.external_labels.empty()) {
+        families.add_stored_series(latest.labels, latest.metadata, latest.sample);
+        return;
+      }
+      // As Prometheus's /federate: an external label is added where the series
+      // does not carry that label itself.
+      LabelsBuilder builder(latest.labels);
+      for (const auto& label : options_.external_labels) {
+        if (!latest.labels.has(label.name)) builder.set(label.name, label.value);
+      }
+      families.add_stored_series(builder.labels(), latest.metadata, latest.sample);
     });
   }
   if (!families.type_conflicts().empty()) warn_type_conflicts(families.type_conflicts());

@@ -57,6 +57,9 @@ struct ExporterOptions {
   // How far back /metrics looks for a series' newest sample (Prometheus's
   // query.lookback-delta).
   Duration lookback = std::chrono::minutes(5);
+  // The config's global.external_labels: added to every stored series on
+  // /metrics that does not have the label itself (as Prometheus's /federate).
+  std::vector<Label> external_labels;
   // For metrics_collector_build_info; the daemon passes its own.
   std::string version = MC_VERSION;
   std::string revision = MC_REVISION;

@@ -2,60 +2,15 @@
 
 #include <zlib.h>
 
-#include <algorithm>
-#include <cctype>
-#include <cstdlib>
 #include <string>
+
+#include "common/util/http_header.hpp"
 
 namespace mc {
 
-namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-// The q parameter of one Accept-Encoding element; 1 when absent.
-double quality_of(std::string_view parameters) {
-  while (!parameters.empty()) {
-    size_t end = parameters.find(';');
-    std::string_view parameter = trim(parameters.substr(0, end));
-    if (parameter.size() >= 2 && (parameter[0] == 'q' || parameter[0] == 'Q') &&
-        parameter[1] == '=') {
-      std::string value(parameter.substr(2));
-      return std::strtod(value.c_str(), nullptr);
-    }
-    if (end == std::string_view::npos) break;
-    parameters.remove_prefix(end + 1);
-  }
-  return 1;
-}
-
-}  // namespace
-
 bool accepts_gzip(std::string_view accept_encoding) {
-  while (!accept_encoding.empty()) {
-    size_t end = accept_encoding.find(',');
-    std::string_view element = accept_encoding.substr(0, end);
-    size_t parameters_start = element.find(';');
-    std::string_view coding = trim(element.substr(0, parameters_start));
-    if (equals_ignoring_case(coding, "gzip") || coding == "*") {
-      std::string_view parameters = parameters_start == std::string_view::npos
-                                        ? std::string_view()
-                                        : element.substr(parameters_start + 1);
-      return quality_of(parameters) > 0;
-    }
-    if (end == std::string_view::npos) break;
-    accept_encoding.remove_prefix(end + 1);
+  for (const auto& element : parse_header_list(accept_encoding)) {
+    if (element.value == "gzip" || element.value == "*") return element.quality > 0;
   }
   return false;
 }

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "exporter/single_value_family.hpp"
+
 namespace mc {
 
 namespace {
@@ -95,17 +97,6 @@ std::optional<double> count_open_fds() {
   return count;
 }
 
-prometheus::MetricFamily family(std::string name, std::string help, prometheus::MetricType type,
-                                double value) {
-  prometheus::ClientMetric metric;
-  if (type == prometheus::MetricType::Counter) {
-    metric.counter.value = value;
-  } else {
-    metric.gauge.value = value;
-  }
-  return prometheus::MetricFamily{std::move(name), std::move(help), type, {std::move(metric)}};
-}
-
 }  // namespace
 
 ProcessCollector::ProcessCollector()
@@ -123,26 +114,29 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
   std::vector<prometheus::MetricFamily> families;
   families.reserve(6);
   if (auto stat = read_proc_stat(); stat && clock_ticks_per_second_ > 0) {
-    families.push_back(family(
+    families.push_back(single_value_family(
         "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
         MetricType::Counter, (stat->utime_ticks + stat->stime_ticks) / clock_ticks_per_second_));
-    families.push_back(family("process_resident_memory_bytes", "Resident memory size in bytes.",
-                              MetricType::Gauge, stat->rss_pages * page_size_bytes_));
-    families.push_back(family("process_virtual_memory_bytes", "Virtual memory size in bytes.",
-                              MetricType::Gauge, stat->vsize_bytes));
+    families.push_back(single_value_family("process_resident_memory_bytes",
+                                           "Resident memory size in bytes.", MetricType::Gauge,
+                                           stat->rss_pages * page_size_bytes_));
+    families.push_back(single_value_family("process_virtual_memory_bytes",
+                                           "Virtual memory size in bytes.", MetricType::Gauge,
+                                           stat->vsize_bytes));
   }
   if (auto open_fds = count_open_fds()) {
-    families.push_back(family("process_open_fds", "Number of open file descriptors.",
-                              MetricType::Gauge, *open_fds));
+    families.push_back(single_value_family("process_open_fds", "Number of open file descriptors.",
+                                           MetricType::Gauge, *open_fds));
   }
   if (rlimit limit{}; ::getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-    families.push_back(family("process_max_fds", "Maximum number of open file descriptors.",
-                              MetricType::Gauge, static_cast<double>(limit.rlim_cur)));
+    families.push_back(single_value_family("process_max_fds",
+                                           "Maximum number of open file descriptors.",
+                                           MetricType::Gauge, static_cast<double>(limit.rlim_cur)));
   }
   if (start_time_seconds_) {
-    families.push_back(family("process_start_time_seconds",
-                              "Start time of the process since unix epoch in seconds.",
-                              MetricType::Gauge, *start_time_seconds_));
+    families.push_back(single_value_family("process_start_time_seconds",
+                                           "Start time of the process since unix epoch in seconds.",
+                                           MetricType::Gauge, *start_time_seconds_));
   }
   return families;
 }

@@ -2,20 +2,11 @@
 
 #include <string>
 
+#include "exporter/single_value_family.hpp"
+
 namespace mc {
 
 namespace {
-
-prometheus::MetricFamily single_value_family(std::string name, std::string help,
-                                             prometheus::MetricType type, double value) {
-  prometheus::ClientMetric metric;
-  if (type == prometheus::MetricType::Counter) {
-    metric.counter.value = value;
-  } else {
-    metric.gauge.value = value;
-  }
-  return prometheus::MetricFamily{std::move(name), std::move(help), type, {std::move(metric)}};
-}
 
 prometheus::ClientMetric rejected(const char* reason, uint64_t count) {
   prometheus::ClientMetric metric;

@@ -40,17 +40,8 @@ std::string timestamp_now() {
   return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms % 1000));
 }
 
-// logfmt quotes a value that is empty or holds a space, '=', '"' or a control
-// byte, as go-logfmt (which Prometheus logs with) does.
-void append_logfmt_value(std::string& out, std::string_view value) {
-  bool needs_quotes = value.empty();
-  for (unsigned char c : value) {
-    if (c <= ' ' || c == '=' || c == '"') needs_quotes = true;
-  }
-  if (!needs_quotes) {
-    out += value;
-    return;
-  }
+// A double-quoted string with JSON's escapes; logfmt quotes the same way.
+void append_quoted(std::string& out, std::string_view value) {
   out += '"';
   for (unsigned char c : value) {
     switch (c) {
@@ -80,34 +71,18 @@ void append_logfmt_value(std::string& out, std::string_view value) {
   out += '"';
 }
 
-void append_json_string(std::string& out, std::string_view value) {
-  out += '"';
+// logfmt quotes a value that is empty or holds a space, '=', '"' or a control
+// byte, as go-logfmt (which Prometheus logs with) does.
+void append_logfmt_value(std::string& out, std::string_view value) {
+  bool needs_quotes = value.empty();
   for (unsigned char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
+    if (c <= ' ' || c == '=' || c == '"') needs_quotes = true;
   }
-  out += '"';
+  if (needs_quotes) {
+    append_quoted(out, value);
+  } else {
+    out += value;
+  }
 }
 
 }  // namespace
@@ -140,16 +115,16 @@ void write(Level level, std::string_view message, std::initializer_list<Field> f
   line.reserve(128);
   if (g_format == Format::json) {
     line += "{\"ts\":";
-    append_json_string(line, timestamp_now());
+    append_quoted(line, timestamp_now());
     line += ",\"level\":";
-    append_json_string(line, level_name(level));
+    append_quoted(line, level_name(level));
     line += ",\"msg\":";
-    append_json_string(line, message);
+    append_quoted(line, message);
     for (const auto& field : fields) {
       line += ',';
-      append_json_string(line, field.key);
+      append_quoted(line, field.key);
       line += ':';
-      append_json_string(line, field.value);
+      append_quoted(line, field.value);
     }
     line += "}\n";
   } else {

@@ -294,3 +294,22 @@ TEST_CASE("/metrics passes promtool check metrics", "[exporter][promtool]") {
 
 }  // namespace
 }  // namespace mc
+
+namespace mc {
+namespace {
+
+TEST_CASE("external labels are added to stored series that lack them", "[exporter]") {
+  ExporterOptions options;
+  options.external_labels = {{"cluster", "eu-1"}, {"job", "ignored-because-present"}};
+  ExporterFixture fixture(options);
+  const int64_t t = now_ms() - 1000;
+  fixture.append(target_labels("queue_depth"), nullptr, t, 3);
+  auto body = fixture.exporter->render_metrics(ExpositionFormat::prometheus_text, true);
+  CHECK_THAT(body,
+             Catch::Contains("queue_depth{cluster=\"eu-1\",instance=\"app:8080\",job=\"app\"} 3"));
+  // Meta-metrics describe this daemon, not a stored target: no external labels.
+  CHECK_THAT(body, !Catch::Contains("metrics_collector_head_series{cluster"));
+}
+
+}  // namespace
+}  // namespace mc
