@@ -2,6 +2,10 @@
 // validates an exposition read from standard input, the way `promtool check
 // metrics` does. Exit status 0 when valid; 1 when invalid, with the parser's
 // message (line and rule) on stderr; 2 for a usage error.
+//
+// `metrics-collector check config FILE...`: loads each config file as the
+// daemon would, the way `promtool check config` does; exit 1 when any is
+// invalid, with its file:line:col message on stderr.
 #pragma once
 
 #include <istream>

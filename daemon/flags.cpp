@@ -74,6 +74,7 @@ Result<Flags> parse_flags(std::span<const std::string_view> args) {
 std::string flags_usage() {
   return R"(usage: metrics-collector [flags]
        metrics-collector check exposition [--format=openmetrics|prometheus] < file
+       metrics-collector check config FILE...
 
 Scrapes Prometheus /metrics endpoints, stores the samples and re-exposes them.
 
