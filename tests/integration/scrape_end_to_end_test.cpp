@@ -110,7 +110,7 @@ TEST_CASE("a series that leaves the target leaves /metrics, and a dead target's 
 
 TEST_CASE("bad targets are marked down with a reason while good ones keep working",
           "[end_to_end]") {
-  HttpTestServer good, garbage, html, error, slow, cut, bad_gzip;
+  HttpTestServer good, garbage, html, error, slow, cut, bad_gzip, silent;
   good.set_response("/metrics", TestResponse{.body = kPage});
   garbage.set_response("/metrics", TestResponse{.body = "ok_metric 1\n\x01\x02 garbage {{{\n"});
   html.set_response("/metrics",
@@ -121,12 +121,13 @@ TEST_CASE("bad targets are marked down with a reason while good ones keep workin
   cut.set_response("/metrics", TestResponse{.body = kPage, .close_after_bytes = 40});
   bad_gzip.set_response("/metrics",
                         TestResponse{.body = "this is not gzip", .content_encoding = "gzip"});
+  silent.set_response("/metrics", TestResponse{.hang_up = true});
   std::string refused = fmt::format("127.0.0.1:{}", free_port());  // nothing listens there
 
   DaemonRunner daemon(
       "scrape_configs:\n" + job_yaml("good", {good.address()}) +
       job_yaml("bad", {garbage.address(), html.address(), error.address(), slow.address(),
-                       cut.address(), bad_gzip.address(), refused}));
+                       cut.address(), bad_gzip.address(), silent.address(), refused}));
 
   std::vector<std::string> bad = {
       garbage.address(), html.address(),     error.address(), slow.address(),
@@ -167,6 +168,7 @@ TEST_CASE("bad targets are marked down with a reason while good ones keep workin
   CHECK_THAT(failure_line(slow.address()), Catch::Contains("reason=timeout"));
   CHECK_THAT(failure_line(cut.address()), Catch::Contains("reason=connection"));
   CHECK_THAT(failure_line(bad_gzip.address()), Catch::Contains("reason=encoding"));
+  CHECK_THAT(failure_line(silent.address()), Catch::Contains("reason=connection"));
   CHECK_THAT(failure_line(refused), Catch::Contains("reason=connection"));
 
   // Failures are counted by reason.
