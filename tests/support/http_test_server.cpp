@@ -139,6 +139,12 @@ void HttpTestServer::serve(int fd) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
+  if (response.hang_up) {
+    ::shutdown(fd, SHUT_RDWR);
+    ::close(fd);
+    return;
+  }
+
   std::string reply =
       "HTTP/1.1 " + std::to_string(response.status) + " " + status_text(response.status) + "\r\n";
   reply += "Content-Type: " + response.content_type + "\r\n";

@@ -27,6 +27,7 @@ struct TestResponse {
   std::chrono::milliseconds delay{0};             // before the status line
   size_t close_after_bytes = SIZE_MAX;            // close the connection after this much body
   std::chrono::milliseconds trickle_interval{0};  // when set, one body byte per interval
+  bool hang_up = false;                           // close the connection without answering at all
 };
 
 class HttpTestServer {
