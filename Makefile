@@ -6,7 +6,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CONFIG ?= examples/quickstart.yml
 
-.PHONY: all deps build run test bench format clean
+.PHONY: all deps build daemon run test bench format clean
 
 all: build
 
@@ -19,7 +19,11 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
-run: build
+# Only the daemon: a first `make run` should not wait for the tests to compile.
+daemon: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target metrics-collector
+
+run: daemon
 	$(BUILD_DIR)/metrics-collector --config.file=$(CONFIG)
 
 test: build
