@@ -33,7 +33,7 @@ int check_config(std::span<const std::string_view> files, std::ostream& out, std
     auto config = load_config_file(std::string(file));
     if (config) {
       out << "SUCCESS: " << file << " is valid (" << config->scrape_configs.size()
-          << " scrape configs)\n";
+          << " scrape configs, " << config->sql.databases.size() << " SQL databases)\n";
     } else {
       err << "FAILED: " << config.error() << "\n";
       status = 1;

@@ -1,11 +1,13 @@
 #include "daemon/daemon.hpp"
 
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
 
 #include <prometheus/registry.h>
 
 #include "collector/scrape/scrape_manager.hpp"
+#include "collector/sql/sql_collector.hpp"
 #include "common/config/config.hpp"
 #include "common/store/head_storage.hpp"
 #include "common/util/logger.hpp"
@@ -43,13 +45,36 @@ int run_daemon(const Flags& flags) {
     log::error("error loading config", {{"file", flags.config_file}, {"err", config.error()}});
     return 2;
   }
-  log::info("loaded config",
-            {{"file", flags.config_file}, {"scrape_configs", config->scrape_configs.size()}});
+  log::info("loaded config", {{"file", flags.config_file},
+                              {"scrape_configs", config->scrape_configs.size()},
+                              {"sql_databases", config->sql.databases.size()}});
+
+  // Checked even without an sql section, so a typo never waits for one.
+  auto sql_tick = tick_from_environment(std::getenv(kTickDurationVariable));
+  if (!sql_tick) {
+    log::error("invalid environment variable", {{"err", sql_tick.error()}});
+    return 2;
+  }
 
   sigset_t shutdown_signals = block_shutdown_signals();
 
   auto registry = std::make_shared<prometheus::Registry>();
   HeadStorage storage;
+
+  // Created (DSNs resolved) before the server starts, so a missing DSN is a
+  // start-up error; started after it listens, so :9993 serves at once while
+  // the collector waits for its databases.
+  std::unique_ptr<SqlCollector> sql;
+  if (!config->sql.databases.empty()) {
+    SqlCollectorOptions sql_options;
+    sql_options.tick = *sql_tick;
+    auto created = SqlCollector::create(config->sql, storage, *registry, sql_options);
+    if (!created) {
+      log::error("error loading config", {{"file", flags.config_file}, {"err", created.error()}});
+      return 2;
+    }
+    sql = std::move(*created);
+  }
 
   ExporterOptions exporter_options;
   exporter_options.listen_address = flags.listen_address;
@@ -64,6 +89,7 @@ int run_daemon(const Flags& flags) {
 
   ScrapeManager scrapes(*config, storage, *registry, ScrapeManagerOptions{flags.scrape_workers});
   scrapes.start();
+  if (sql) sql->start();
   (*exporter)->set_ready(true);
   log::info("server is ready to receive web requests");
 
@@ -82,6 +108,7 @@ int run_daemon(const Flags& flags) {
   }
 
   (*exporter)->set_ready(false);
+  if (sql) sql->stop();
   scrapes.stop();
   exporter->reset();
   log::info("stopped");

@@ -1,6 +1,7 @@
-// run_daemon: the daemon's life: load the config, wire scrapers → store →
-// exporter, serve until SIGINT/SIGTERM, then stop in order (scrapers first, so
-// their last stale markers land while the exporter still serves).
+// run_daemon: the daemon's life: load the config, wire collectors (scrapers,
+// SQL) → store → exporter, serve until SIGINT/SIGTERM, then stop in order: the
+// SQL collector, then the scrapers (their last stale markers land while the
+// exporter still serves), then the exporter.
 #pragma once
 
 #include "daemon/flags.hpp"

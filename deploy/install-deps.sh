@@ -6,9 +6,13 @@ set -euo pipefail
 packages=(
   build-essential cmake make pkg-config git ca-certificates curl zstd
   prometheus-cpp-dev libcivetweb-dev
-  libpqxx-dev libyaml-cpp-dev libfmt-dev catch2 libcurl4-openssl-dev libzstd-dev zlib1g-dev
+  libpqxx-dev libpq-dev libyaml-cpp-dev libfmt-dev catch2 libcurl4-openssl-dev libzstd-dev zlib1g-dev
   libbenchmark-dev
   prometheus
+  # The SQL tests start throwaway clusters with initdb/pg_ctl from
+  # /usr/lib/postgresql/15/bin; as root they run them as the package's
+  # `postgres` user (runuser, from util-linux).
+  postgresql-15 postgresql-client-15 util-linux
 )
 
 missing=()
@@ -25,5 +29,12 @@ fi
 echo "install-deps: installing ${missing[*]}" >&2
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
+# The tests make their own clusters; the package's default cluster (a server
+# on :5432 started at install) is not wanted.
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
+  $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" |
+    $SUDO tee /etc/postgresql-common/createcluster.d/metrics-collector.conf >/dev/null
+fi
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -5,6 +5,10 @@
 // duration fails with "file:line:col: message". Defaults follow Prometheus:
 // scrape_interval 1m, scrape_timeout 10s (never longer than the interval),
 // metrics_path /metrics, scheme http, honor_labels false, honor_timestamps true.
+//
+// The `sql:` section (business metrics from PostgreSQL, docs/business-metrics.md)
+// is ours. Loading checks its shape and names only; a DSN taken from an
+// environment variable or a file is read when the SQL collector starts.
 #pragma once
 
 #include <chrono>
@@ -14,6 +18,7 @@
 #include <vector>
 
 #include "common/model/labels.hpp"
+#include "common/model/metric_metadata.hpp"
 #include "common/util/status.hpp"
 
 namespace mc {
@@ -43,9 +48,49 @@ struct GlobalConfig {
   std::vector<Label> external_labels;  // sorted by name
 };
 
+// One value column of an SQL query: it becomes the metric <metric><suffix>.
+struct SqlValueColumn {
+  std::string column;
+  std::string suffix;  // may be empty
+};
+
+struct SqlQueryConfig {
+  std::string name;    // unique in its database; the `query` label of the meta-metrics
+  std::string metric;  // metric name before the value column's suffix; defaults to `name`
+  std::string help;    // required; the collector appends how often the value is refreshed
+  MetricType type = MetricType::gauge;  // gauge or counter
+  std::string sql;
+  std::vector<std::string> label_columns;     // columns whose values become labels
+  std::vector<SqlValueColumn> value_columns;  // at least one
+  std::vector<Label> static_labels;  // the database's, overridden by the query's; sorted by name
+  Duration interval{0};              // 0: the collector's tick (METRICS_TICK_DURATION or 1m)
+  // statement_timeout; 0: min(10s, interval). May exceed the interval: a run
+  // still going at its next tick makes that tick skipped (and counted).
+  Duration timeout{0};
+  // Label value sets (one value per label column, in label_columns order)
+  // whose series exist, at 0, from start-up and whenever the result lacks them.
+  std::vector<std::vector<std::string>> initial_label_values;
+};
+
+struct SqlDatabaseConfig {
+  std::string name;  // unique; the `database` label of the meta-metrics and log lines
+  // Exactly one source of the libpq connection string (URL or key=value).
+  std::string dsn;       // inline; its password is never logged
+  std::string dsn_env;   // name of an environment variable holding it
+  std::string dsn_file;  // path of a file holding it (trailing whitespace ignored)
+  int pool_size = 1;     // connections (and queries running at once)
+  Duration connect_timeout = std::chrono::seconds(10);
+  std::vector<SqlQueryConfig> queries;  // at least one
+};
+
+struct SqlConfig {
+  std::vector<SqlDatabaseConfig> databases;
+};
+
 struct Config {
   GlobalConfig global;
   std::vector<ScrapeConfig> scrape_configs;
+  SqlConfig sql;
 };
 
 // Parses YAML text; `source_name` prefixes every error ("config.yml:3:5: ...").

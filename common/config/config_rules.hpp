@@ -1,5 +1,6 @@
-// Value rules of the config that are not about YAML: label names and values,
-// and the address form of a static target.
+// Value rules of the config that are not about YAML and not shared with the
+// rest of the daemon: the address form of a static target. (Label names and
+// UTF-8 are in common/model/label_name.hpp and common/util/utf8.hpp.)
 //
 // Private to common/config. Pure functions; callable from any thread.
 #pragma once
@@ -9,13 +10,6 @@
 #include <string_view>
 
 namespace mc {
-
-// [a-zA-Z_][a-zA-Z0-9_]*, Prometheus's classic label name rule.
-bool is_valid_label_name(std::string_view name);
-
-// Well-formed UTF-8 (no overlong forms, surrogates or code points past
-// U+10FFFF): the rule Go's utf8.ValidString applies to label values.
-bool is_valid_utf8(std::string_view text);
 
 // Why `target` cannot be a static target, or nullopt when it can. Prometheus
 // rejects a target holding '/' (a URL instead of an address) when it loads the

@@ -1,6 +1,7 @@
 #include "common/config/yaml_reader.hpp"
 
 #include <array>
+#include <charconv>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -140,6 +141,22 @@ Result<std::chrono::milliseconds> YamlReader::read_duration(const YAML::Node& no
   auto duration = parse_duration(*text);
   if (!duration) return error_at(node, fmt::format("{}: {}", where, duration.error()));
   return *duration;
+}
+
+Result<int64_t> YamlReader::read_int(const YAML::Node& node, std::string_view where, int64_t min,
+                                     int64_t max) const {
+  auto text = read_string(node, where);
+  if (!text) return text.status();
+  int64_t value = 0;
+  const char* first = text->data();
+  const char* last = first + text->size();
+  if (!text->empty() && *first == '+') ++first;  // yaml.v2 reads "+3" as 3
+  auto [end, error] = std::from_chars(first, last, value);
+  if (text->empty() || error != std::errc() || end != last || value < min || value > max) {
+    return error_at(node, fmt::format("{}: expected an integer from {} to {}, got {:?}", where, min,
+                                      max, *text));
+  }
+  return value;
 }
 
 Result<std::vector<std::string>> YamlReader::read_string_list(const YAML::Node& node,

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <string>
@@ -65,6 +66,9 @@ class YamlReader {
   // A Prometheus duration ("15s", "1m30s"); see common/util/duration.hpp.
   Result<std::chrono::milliseconds> read_duration(const YAML::Node& node,
                                                   std::string_view where) const;
+  // A decimal integer in [min, max] ("4", "-1"); anything else fails naming the range.
+  Result<int64_t> read_int(const YAML::Node& node, std::string_view where, int64_t min,
+                           int64_t max) const;
   // A sequence of strings.
   Result<std::vector<std::string>> read_string_list(const YAML::Node& node,
                                                     std::string_view where) const;

@@ -1,4 +1,7 @@
-// Character classes and UTF-8 validation shared by the exposition parsers.
+// Character classes shared by the exposition parsers. The whole-string rules
+// (UTF-8 validity, metric and label names) live in common/util/utf8.hpp and
+// common/model/label_name.hpp, shared with the config loader; they are
+// included here so the parsers see them under the same unqualified names.
 //
 // Private to common/exposition. Lookup tables instead of <cctype> because the
 // <cctype> functions depend on the C locale and cost a call per byte on the
@@ -11,6 +14,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "common/model/label_name.hpp"
+#include "common/util/utf8.hpp"
 
 namespace mc::exposition_detail {
 
@@ -47,25 +53,6 @@ inline constexpr std::array<uint8_t, 256> kCharClasses = [] {
 
 inline bool has_class(char c, CharClass char_class) {
   return (kCharClasses[static_cast<unsigned char>(c)] & char_class) != 0;
-}
-
-inline bool is_valid_metric_name(std::string_view name) {
-  if (name.empty() || !has_class(name[0], kMetricNameStartChar)) return false;
-  for (char c : name.substr(1)) {
-    if (!has_class(c, kMetricNameChar)) return false;
-  }
-  return true;
-}
-
-// Well-formed UTF-8 as Go's utf8.Valid defines it: no overlong forms, no
-// surrogates, nothing above U+10FFFF.
-bool is_valid_utf8(std::string_view text);
-
-// Number of code points in valid UTF-8 text (bytes that do not continue a sequence).
-inline size_t utf8_length(std::string_view text) {
-  size_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
 }
 
 // `text` in double quotes for an error message, control bytes escaped, cut

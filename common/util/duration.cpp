@@ -119,3 +119,125 @@ std::string format_duration(std::chrono::milliseconds duration) {
 }
 
 }  // namespace mc
+
+namespace mc {
+
+namespace {
+
+struct GoDurationUnit {
+  std::string_view name;
+  uint64_t nanoseconds;
+};
+
+// Go's unitMap (time/format.go); both spellings of micro.
+constexpr std::array<GoDurationUnit, 8> kGoUnits = {{
+    {"ns", 1},
+    {"us", 1'000},
+    {"\u00b5s", 1'000},  // µ, MICRO SIGN
+    {"\u03bcs", 1'000},  // μ, GREEK SMALL LETTER MU
+    {"ms", 1'000'000},
+    {"s", 1'000'000'000},
+    {"m", 60 * 1'000'000'000ULL},
+    {"h", 3600 * 1'000'000'000ULL},
+}};
+
+Status invalid_go_duration(std::string_view text) {
+  return Status::error(fmt::format("invalid duration {:?}", text));
+}
+
+}  // namespace
+
+// Follows time.ParseDuration step by step so that the same strings pass and
+// fail: [-+]?([0-9]*(\.[0-9]*)?[a-z]+)+, "0" alone, magnitude up to 1<<63
+// (only with a minus sign), excess fraction digits dropped rather than rounded.
+Result<std::chrono::nanoseconds> parse_go_duration(std::string_view text) {
+  constexpr uint64_t kLimit = uint64_t{1} << 63;
+  std::string_view rest = text;
+  bool negative = false;
+  if (!rest.empty() && (rest.front() == '-' || rest.front() == '+')) {
+    negative = rest.front() == '-';
+    rest.remove_prefix(1);
+  }
+  if (rest == "0") return std::chrono::nanoseconds(0);
+  if (rest.empty()) return invalid_go_duration(text);
+
+  uint64_t total = 0;
+  while (!rest.empty()) {
+    if (!(rest.front() == '.' || is_digit(rest.front()))) return invalid_go_duration(text);
+
+    // Integer part; past kLimit it is out of range.
+    uint64_t whole = 0;
+    size_t whole_digits = 0;
+    while (whole_digits < rest.size() && is_digit(rest[whole_digits])) {
+      if (whole > (kLimit - 1) / 10) return invalid_go_duration(text);
+      whole = whole * 10 + static_cast<uint64_t>(rest[whole_digits] - '0');
+      if (whole > kLimit) return invalid_go_duration(text);
+      ++whole_digits;
+    }
+    rest.remove_prefix(whole_digits);
+
+    // Fraction: digits kept while they fit, the rest ignored (as Go does).
+    uint64_t fraction = 0;
+    double fraction_scale = 1;
+    size_t fraction_digits = 0;
+    bool has_dot = !rest.empty() && rest.front() == '.';
+    if (has_dot) {
+      rest.remove_prefix(1);
+      bool overflowed = false;
+      while (fraction_digits < rest.size() && is_digit(rest[fraction_digits])) {
+        if (!overflowed) {
+          if (fraction > (kLimit - 1) / 10) {
+            overflowed = true;
+          } else {
+            uint64_t next = fraction * 10 + static_cast<uint64_t>(rest[fraction_digits] - '0');
+            if (next > kLimit) {
+              overflowed = true;
+            } else {
+              fraction = next;
+              fraction_scale *= 10;
+            }
+          }
+        }
+        ++fraction_digits;
+      }
+      rest.remove_prefix(fraction_digits);
+    }
+    if (whole_digits == 0 && fraction_digits == 0) return invalid_go_duration(text);  // "." alone
+
+    size_t unit_length = 0;
+    while (unit_length < rest.size() && rest[unit_length] != '.' && !is_digit(rest[unit_length])) {
+      ++unit_length;
+    }
+    if (unit_length == 0) {
+      return Status::error(fmt::format("missing unit in duration {:?}", text));
+    }
+    std::string_view unit_name = rest.substr(0, unit_length);
+    rest.remove_prefix(unit_length);
+    const GoDurationUnit* unit = nullptr;
+    for (const auto& candidate : kGoUnits) {
+      if (candidate.name == unit_name) unit = &candidate;
+    }
+    if (unit == nullptr) {
+      return Status::error(fmt::format("unknown unit {:?} in duration {:?}", unit_name, text));
+    }
+
+    if (whole > kLimit / unit->nanoseconds) return invalid_go_duration(text);
+    uint64_t value = whole * unit->nanoseconds;
+    if (fraction > 0) {
+      // Go: float64(f) * (float64(unit) / scale), truncated.
+      value += static_cast<uint64_t>(static_cast<double>(fraction) *
+                                     (static_cast<double>(unit->nanoseconds) / fraction_scale));
+      if (value > kLimit) return invalid_go_duration(text);
+    }
+    total += value;
+    if (total > kLimit) return invalid_go_duration(text);
+  }
+  if (total == kLimit) {
+    if (!negative) return invalid_go_duration(text);
+    return std::chrono::nanoseconds(std::numeric_limits<int64_t>::min());
+  }
+  auto magnitude = static_cast<int64_t>(total);
+  return std::chrono::nanoseconds(negative ? -magnitude : magnitude);
+}
+
+}  // namespace mc

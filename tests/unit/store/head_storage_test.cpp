@@ -116,7 +116,7 @@ TEST_CASE("truncate drops old chunks and series without recent samples", "[store
   REQUIRE(head.stats().chunks == 0);
 }
 
-TEST_CASE("truncate keeps series with uncommitted samples; stale refs fall back to labels",
+TEST_CASE("truncate keeps series with uncommitted samples, and stale refs fall back to labels",
           "[store][head]") {
   HeadStorage head;
   append_range(head, kUp, 1, 10, 1);

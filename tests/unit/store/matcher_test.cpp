@@ -15,7 +15,8 @@ Matcher make(Kind kind, std::string value) {
 
 }  // namespace
 
-TEST_CASE("equality matchers compare whole values; a missing label is empty", "[store][matcher]") {
+TEST_CASE("equality matchers compare whole values, and a missing label is empty",
+          "[store][matcher]") {
   REQUIRE(make(Kind::equal, "api").matches("api"));
   REQUIRE_FALSE(make(Kind::equal, "api").matches("api2"));
   REQUIRE(make(Kind::equal, "").matches(""));

@@ -1,0 +1,159 @@
+#include "collector/sql/sql_connection.hpp"
+
+#include <pqxx/pqxx>
+
+#include <fmt/format.h>
+
+namespace mc {
+
+namespace {
+
+// SQLSTATE 57014 query_canceled: statement_timeout, or cancel() at shutdown.
+constexpr std::string_view kQueryCanceled = "57014";
+
+// libpq ends messages with a newline, sometimes more than one line.
+std::string tidy(std::string_view message) {
+  std::string out;
+  for (char c : message) out += c == '\n' ? ' ' : c;
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// Errors that mean the session is gone: connection exceptions (class 08),
+// the server shutting down or the backend killed (57P01..57P03), and 'crash
+// shutdown'-style admin errors.
+bool means_connection_lost(const std::string& sqlstate) {
+  return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
+         sqlstate == "57P03";
+}
+
+class PqxxResultTable final : public ResultTable {
+ public:
+  explicit PqxxResultTable(const pqxx::result& result) : result_(result) {}
+  size_t row_count() const override { return result_.size(); }
+  size_t column_count() const override { return static_cast<size_t>(result_.columns()); }
+  std::string_view column_name(size_t column) const override {
+    return result_.column_name(static_cast<pqxx::row::size_type>(column));
+  }
+  uint32_t column_type(size_t column) const override {
+    return result_.column_type(static_cast<pqxx::row::size_type>(column));
+  }
+  std::optional<std::string_view> cell(size_t row, size_t column) const override {
+    pqxx::field field = result_[static_cast<pqxx::result::size_type>(row)]
+                               [static_cast<pqxx::row::size_type>(column)];
+    if (field.is_null()) return std::nullopt;
+    return std::string_view(field.c_str(), field.size());
+  }
+
+ private:
+  const pqxx::result& result_;
+};
+
+}  // namespace
+
+std::string_view query_failure_name(QueryFailure failure) {
+  switch (failure) {
+    case QueryFailure::none:
+      return "none";
+    case QueryFailure::connect:
+      return "connect";
+    case QueryFailure::timeout:
+      return "timeout";
+    case QueryFailure::sql:
+      return "sql";
+    case QueryFailure::conversion:
+      return "conversion";
+  }
+  return "none";
+}
+
+struct SqlConnection::Session {
+  explicit Session(const std::string& conninfo) : connection(conninfo) {}
+  pqxx::connection connection;
+};
+
+SqlConnection::SqlConnection() = default;
+
+SqlConnection::~SqlConnection() { close(); }
+
+QueryError SqlConnection::open(const std::string& conninfo) {
+  close();
+  try {
+    auto session = std::make_unique<Session>(conninfo);
+    session->connection.set_variable("IntervalStyle", "iso_8601");
+    std::lock_guard lock(mutex_);
+    session_ = std::move(session);
+    return {};
+  } catch (const std::exception& error) {
+    return {QueryFailure::connect, tidy(error.what())};
+  }
+}
+
+bool SqlConnection::is_open() const {
+  std::lock_guard lock(mutex_);
+  return session_ != nullptr && session_->connection.is_open();
+}
+
+void SqlConnection::close() {
+  std::unique_ptr<Session> closing;
+  {
+    std::lock_guard lock(mutex_);
+    closing = std::move(session_);
+  }
+  // Destroying the connection closes it; libpqxx's destructor does not throw.
+  closing.reset();
+}
+
+QueryError SqlConnection::run_read_only(std::string_view sql, std::chrono::milliseconds timeout,
+                                        const std::function<Status(const ResultTable&)>& consume) {
+  if (session_ == nullptr) return {QueryFailure::connect, "not connected"};
+  QueryError outcome;
+  try {
+    pqxx::read_transaction transaction(session_->connection);
+    // SET LOCAL ends with the transaction, so the session keeps its own default.
+    transaction.exec(fmt::format("SET LOCAL statement_timeout = {}", timeout.count()));
+    pqxx::result result = transaction.exec(std::string(sql));
+    Status consumed = consume(PqxxResultTable(result));
+    if (!consumed) {
+      outcome = {QueryFailure::conversion, consumed.message()};
+      transaction.abort();
+      return outcome;
+    }
+    transaction.commit();
+    return outcome;
+  } catch (const pqxx::broken_connection& error) {
+    outcome = {QueryFailure::connect, tidy(error.what())};
+  } catch (const pqxx::in_doubt_error& error) {
+    outcome = {QueryFailure::connect, tidy(error.what())};
+  } catch (const pqxx::sql_error& error) {
+    const std::string& sqlstate = error.sqlstate();
+    QueryFailure reason = QueryFailure::sql;
+    if (sqlstate == kQueryCanceled) reason = QueryFailure::timeout;
+    if (means_connection_lost(sqlstate)) reason = QueryFailure::connect;
+    outcome = {reason, sqlstate.empty()
+                           ? tidy(error.what())
+                           : fmt::format("{} (SQLSTATE {})", tidy(error.what()), sqlstate)};
+  } catch (const std::exception& error) {
+    outcome = {QueryFailure::sql, tidy(error.what())};
+  }
+  // Whatever went wrong, a session that is no longer usable is dropped here,
+  // so the next run reconnects instead of failing on a dead socket.
+  if (outcome.reason == QueryFailure::connect || !session_->connection.is_open()) {
+    outcome.reason = QueryFailure::connect;
+    close();
+  }
+  return outcome;
+}
+
+void SqlConnection::cancel() {
+  std::lock_guard lock(mutex_);
+  if (session_ == nullptr) return;
+  try {
+    // PQcancel is safe while another thread waits for the statement.
+    session_->connection.cancel_query();
+  } catch (const std::exception&) {
+    // Best effort: the statement ends at its statement_timeout anyway.
+  }
+}
+
+}  // namespace mc

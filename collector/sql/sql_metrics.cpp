@@ -1,0 +1,77 @@
+#include "collector/sql/sql_metrics.hpp"
+
+namespace mc {
+
+prometheus::Counter& SqlMetrics::Query::errors(QueryFailure reason) const {
+  switch (reason) {
+    case QueryFailure::connect:
+      return *errors_connect;
+    case QueryFailure::timeout:
+      return *errors_timeout;
+    case QueryFailure::conversion:
+      return *errors_conversion;
+    case QueryFailure::sql:
+    case QueryFailure::none:
+      break;
+  }
+  return *errors_sql;
+}
+
+SqlMetrics::SqlMetrics(prometheus::Registry& registry, const SqlConfig& config)
+    : errors_(prometheus::BuildCounter()
+                  .Name("metrics_collector_sql_query_errors_total")
+                  .Help("SQL query runs that failed, by reason (connect, timeout, sql, "
+                        "conversion).")
+                  .Register(registry)),
+      duration_(prometheus::BuildHistogram()
+                    .Name("metrics_collector_sql_query_duration_seconds")
+                    .Help("Time from the start of an SQL query run to its commit in the store, "
+                          "by result (success, failure).")
+                    .Register(registry)),
+      database_up_(prometheus::BuildGauge()
+                       .Name("metrics_collector_sql_database_up")
+                       .Help("1 while at least one connection to the database is open, else 0.")
+                       .Register(registry)),
+      last_success_(prometheus::BuildGauge()
+                        .Name("metrics_collector_sql_query_last_success_timestamp_seconds")
+                        .Help("Unix time of the tick of the query's last successful run.")
+                        .Register(registry)),
+      skipped_(prometheus::BuildCounter()
+                   .Name("metrics_collector_sql_ticks_skipped_total")
+                   .Help("Ticks of a query skipped because its previous run still ran.")
+                   .Register(registry)),
+      null_values_(prometheus::BuildCounter()
+                       .Name("metrics_collector_sql_null_values_total")
+                       .Help("NULL values in value columns, skipped (no sample), by column.")
+                       .Register(registry)) {
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+  for (const SqlDatabaseConfig& database : config.databases) {
+    up_[database.name] = &database_up_.Add({{"database", database.name}});
+    for (const SqlQueryConfig& query_config : database.queries) {
+      const prometheus::Labels labels = {{"database", database.name}, {"query", query_config.name}};
+      auto with = [&](const char* name, const char* value) {
+        prometheus::Labels extended = labels;
+        extended.emplace(name, value);
+        return extended;
+      };
+      Query query;
+      query.errors_connect = &errors_.Add(with("reason", "connect"));
+      query.errors_timeout = &errors_.Add(with("reason", "timeout"));
+      query.errors_sql = &errors_.Add(with("reason", "sql"));
+      query.errors_conversion = &errors_.Add(with("reason", "conversion"));
+      query.duration_success = &duration_.Add(with("result", "success"), kBuckets);
+      query.duration_failure = &duration_.Add(with("result", "failure"), kBuckets);
+      query.last_success = &last_success_.Add(labels);
+      query.skipped = &skipped_.Add(labels);
+      queries_.emplace(std::make_pair(database.name, query_config.name), query);
+    }
+  }
+}
+
+prometheus::Counter& SqlMetrics::null_values(const std::string& database, const std::string& query,
+                                             const std::string& column) {
+  return null_values_.Add({{"database", database}, {"query", query}, {"column", column}});
+}
+
+}  // namespace mc

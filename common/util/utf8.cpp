@@ -1,0 +1,50 @@
+#include "common/util/utf8.hpp"
+
+#include <cstdint>
+
+namespace mc {
+
+// Called on the parsers' hot path only for values holding a non-ASCII byte,
+// so a plain loop is enough; pointer arithmetic keeps it free of bounds math.
+bool is_valid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    const unsigned char lead = *p;
+    if (lead < 0x80) {
+      ++p;
+      continue;
+    }
+    int length = 0;
+    uint32_t min_code_point = 0;
+    uint32_t code_point = 0;
+    if ((lead & 0xE0) == 0xC0) {
+      length = 2;
+      min_code_point = 0x80;
+      code_point = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+      length = 3;
+      min_code_point = 0x800;
+      code_point = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+      length = 4;
+      min_code_point = 0x10000;
+      code_point = lead & 0x07;
+    } else {
+      return false;
+    }
+    if (end - p < length) return false;
+    for (int i = 1; i < length; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (p[i] & 0x3F);
+    }
+    if (code_point < min_code_point || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return false;
+    }
+    p += length;
+  }
+  return true;
+}
+
+}  // namespace mc

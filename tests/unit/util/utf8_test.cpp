@@ -1,0 +1,27 @@
+// The shared UTF-8 rule (common/util/utf8.hpp): the config loader, the
+// exposition parsers and the SQL collector all apply it to label values.
+#include "common/util/utf8.hpp"
+
+#include <catch2/catch.hpp>
+
+TEST_CASE("UTF-8 validation matches Go's utf8.ValidString", "[utf8]") {
+  CHECK(mc::is_valid_utf8(""));
+  CHECK(mc::is_valid_utf8("plain ascii"));
+  CHECK(mc::is_valid_utf8("ünïcode ✓ 𝄞"));
+  CHECK(mc::is_valid_utf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF, the last code point
+  CHECK(mc::is_valid_utf8("\xEF\xBF\xBF"));      // U+FFFF, a noncharacter but valid
+  CHECK_FALSE(mc::is_valid_utf8("\xFF"));
+  CHECK_FALSE(mc::is_valid_utf8("\xC3"));              // truncated
+  CHECK_FALSE(mc::is_valid_utf8("\xE2\x9C"));          // truncated three-byte form
+  CHECK_FALSE(mc::is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(mc::is_valid_utf8("\xE0\x80\xAF"));      // overlong '/'
+  CHECK_FALSE(mc::is_valid_utf8("\xED\xA0\x80"));      // surrogate U+D800
+  CHECK_FALSE(mc::is_valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  CHECK_FALSE(mc::is_valid_utf8("a\x80z"));            // stray continuation byte
+}
+
+TEST_CASE("utf8_length counts code points", "[utf8]") {
+  CHECK(mc::utf8_length("") == 0);
+  CHECK(mc::utf8_length("abc") == 3);
+  CHECK(mc::utf8_length("ünï ✓ 𝄞") == 7);
+}
