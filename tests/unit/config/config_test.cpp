@@ -6,30 +6,15 @@
 #include <chrono>
 #include <string>
 
+#include "tests/support/config_parsing.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
-
-namespace {
-
-mc::Config parse_ok(std::string_view yaml) {
-  auto result = mc::parse_config(yaml, "config.yml");
-  INFO("yaml:\n" << yaml);
-  if (!result.is_ok()) FAIL("unexpected error: " << result.error());
-  return *result;
-}
-
-std::string parse_error(std::string_view yaml) {
-  auto result = mc::parse_config(yaml, "config.yml");
-  INFO("yaml:\n" << yaml);
-  REQUIRE_FALSE(result.is_ok());
-  return result.error();
-}
-
-}  // namespace
+using mc::test::parse_config_error;
+using mc::test::parse_config_ok;
 
 TEST_CASE("config: a full config fills every field", "[config]") {
-  auto config = parse_ok(R"(global:
+  auto config = parse_config_ok(R"(global:
   scrape_interval: 15s
   scrape_timeout: 5s
   external_labels:
@@ -88,7 +73,7 @@ scrape_configs:
 }
 
 TEST_CASE("config: defaults follow Prometheus", "[config]") {
-  auto config = parse_ok("scrape_configs:\n  - job_name: a\n");
+  auto config = parse_config_ok("scrape_configs:\n  - job_name: a\n");
   CHECK(config.global.scrape_interval == 1min);
   CHECK(config.global.scrape_timeout == 10s);
   CHECK(config.global.external_labels.empty());
@@ -107,7 +92,7 @@ TEST_CASE("config: defaults follow Prometheus", "[config]") {
 TEST_CASE("config: empty documents are valid and have no jobs", "[config]") {
   for (std::string_view yaml : {"", "\n", "# only a comment\n", "---\n", "scrape_configs:\n",
                                 "scrape_configs: []\n", "global:\nscrape_configs:\n"}) {
-    auto config = parse_ok(yaml);
+    auto config = parse_config_ok(yaml);
     CHECK(config.scrape_configs.empty());
     CHECK(config.global.scrape_interval == 1min);
     CHECK(config.global.scrape_timeout == 10s);
@@ -115,7 +100,7 @@ TEST_CASE("config: empty documents are valid and have no jobs", "[config]") {
 }
 
 TEST_CASE("config: a null value leaves the default, as in yaml.v2", "[config]") {
-  auto config = parse_ok(R"(global:
+  auto config = parse_config_ok(R"(global:
   scrape_interval:
   scrape_timeout: ~
 scrape_configs:
@@ -130,7 +115,7 @@ scrape_configs:
 }
 
 TEST_CASE("config: jobs inherit global interval and timeout", "[config]") {
-  auto config = parse_ok(R"(scrape_configs:
+  auto config = parse_config_ok(R"(scrape_configs:
   - job_name: inherits
   - job_name: own_interval
     scrape_interval: 2m
@@ -161,33 +146,35 @@ global:
 }
 
 TEST_CASE("config: the global timeout defaults to min(10s, interval)", "[config]") {
-  auto config = parse_ok("global:\n  scrape_interval: 5s\n");
+  auto config = parse_config_ok("global:\n  scrape_interval: 5s\n");
   CHECK(config.global.scrape_interval == 5s);
   CHECK(config.global.scrape_timeout == 5s);
-  config = parse_ok("global:\n  scrape_timeout: 1m\n");  // equal to the default interval
+  config = parse_config_ok("global:\n  scrape_timeout: 1m\n");  // equal to the default interval
   CHECK(config.global.scrape_timeout == 1min);
 }
 
 TEST_CASE("config: booleans take the YAML 1.1 words yaml.v2 takes", "[config]") {
   for (std::string_view word : {"true", "True", "TRUE", "yes", "Yes", "on", "ON", "y"}) {
-    auto config = parse_ok(std::string("scrape_configs:\n  - job_name: a\n    honor_labels: ") +
-                           std::string(word) + "\n");
+    auto config =
+        parse_config_ok(std::string("scrape_configs:\n  - job_name: a\n    honor_labels: ") +
+                        std::string(word) + "\n");
     CHECK(config.scrape_configs[0].honor_labels);
   }
   for (std::string_view word : {"false", "False", "no", "off", "N"}) {
-    auto config = parse_ok(std::string("scrape_configs:\n  - job_name: a\n    honor_timestamps: ") +
-                           std::string(word) + "\n");
+    auto config =
+        parse_config_ok(std::string("scrape_configs:\n  - job_name: a\n    honor_timestamps: ") +
+                        std::string(word) + "\n");
     CHECK_FALSE(config.scrape_configs[0].honor_timestamps);
   }
 }
 
 TEST_CASE("config: scalars of any kind are strings", "[config]") {
-  auto config = parse_ok("scrape_configs:\n  - job_name: 123\n");
+  auto config = parse_config_ok("scrape_configs:\n  - job_name: 123\n");
   CHECK(config.scrape_configs[0].job_name == "123");
 }
 
 TEST_CASE("config: targets without a port are accepted, as in Prometheus", "[config]") {
-  auto config = parse_ok(R"(scrape_configs:
+  auto config = parse_config_ok(R"(scrape_configs:
   - job_name: a
     static_configs:
       - targets: [example.com, "[2001:db8::1]", "2001:db8::1", "host:0"]
@@ -197,16 +184,16 @@ TEST_CASE("config: targets without a port are accepted, as in Prometheus", "[con
 }
 
 TEST_CASE("config: unknown keys are errors at the key", "[config][errors]") {
-  CHECK(parse_error("scrape_configs: []\nevaluation_interval: 1m\n") ==
+  CHECK(parse_config_error("scrape_configs: []\nevaluation_interval: 1m\n") ==
         "config.yml:2:1: unknown field \"evaluation_interval\" at top level");
-  CHECK(parse_error("global:\n  scrape_intervall: 1m\n") ==
+  CHECK(parse_config_error("global:\n  scrape_intervall: 1m\n") ==
         "config.yml:2:3: unknown field \"scrape_intervall\" in global");
-  CHECK(parse_error(R"(scrape_configs:
+  CHECK(parse_config_error(R"(scrape_configs:
   - job_name: a
   - job_name: b
     scrape_intervall: 10s
 )") == "config.yml:4:5: unknown field \"scrape_intervall\" in scrape_configs[1]");
-  CHECK(parse_error(R"(scrape_configs:
+  CHECK(parse_config_error(R"(scrape_configs:
   - job_name: a
     static_configs:
       - targets: []
@@ -215,12 +202,12 @@ TEST_CASE("config: unknown keys are errors at the key", "[config][errors]") {
 }
 
 TEST_CASE("config: the brief's example error", "[config][errors]") {
-  CHECK(parse_error(R"(scrape_configs:
+  CHECK(parse_config_error(R"(scrape_configs:
   - job_name: x
     static_configs: []
   - scrape_intervall: 10s
 )") == "config.yml:4:5: unknown field \"scrape_intervall\" in scrape_configs[1]");
-  CHECK(parse_error(R"(# comment
+  CHECK(parse_config_error(R"(# comment
 scrape_configs:
 - job_name: x
   scrape_intervall: 10s
@@ -228,67 +215,67 @@ scrape_configs:
 }
 
 TEST_CASE("config: duplicate keys are errors", "[config][errors]") {
-  CHECK(parse_error("global:\n  scrape_interval: 1m\n  scrape_interval: 2m\n") ==
+  CHECK(parse_config_error("global:\n  scrape_interval: 1m\n  scrape_interval: 2m\n") ==
         "config.yml:3:3: duplicate key \"scrape_interval\" in global (first at line 2)");
-  CHECK(parse_error("global:\n  external_labels:\n    a: 1\n    a: 2\n") ==
+  CHECK(parse_config_error("global:\n  external_labels:\n    a: 1\n    a: 2\n") ==
         "config.yml:4:5: duplicate key \"a\" in global.external_labels (first at line 3)");
-  CHECK(parse_error("scrape_configs: []\nscrape_configs: []\n") ==
+  CHECK(parse_config_error("scrape_configs: []\nscrape_configs: []\n") ==
         "config.yml:2:1: duplicate key \"scrape_configs\" in document (first at line 1)");
 }
 
 TEST_CASE("config: bad durations are errors at the value", "[config][errors]") {
-  CHECK(parse_error("global:\n  scrape_interval: 5x\n") ==
+  CHECK(parse_config_error("global:\n  scrape_interval: 5x\n") ==
         "config.yml:2:20: global.scrape_interval: unknown unit \"x\" in duration \"5x\"");
-  CHECK(parse_error("scrape_configs:\n  - job_name: a\n    scrape_timeout: 1s1m\n") ==
+  CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    scrape_timeout: 1s1m\n") ==
         "config.yml:3:21: scrape_configs[0].scrape_timeout: not a valid duration string: "
         "\"1s1m\"");
-  CHECK(parse_error("global:\n  scrape_interval: 15\n") ==
+  CHECK(parse_config_error("global:\n  scrape_interval: 15\n") ==
         "config.yml:2:20: global.scrape_interval: not a valid duration string: \"15\"");
-  CHECK(parse_error("global:\n  scrape_timeout: \"\"\n") ==
+  CHECK(parse_config_error("global:\n  scrape_timeout: \"\"\n") ==
         "config.yml:2:19: global.scrape_timeout: empty duration string");
-  CHECK(parse_error("global:\n  scrape_timeout: [1s]\n") ==
+  CHECK(parse_config_error("global:\n  scrape_timeout: [1s]\n") ==
         "config.yml:2:19: global.scrape_timeout: expected a string, got a sequence");
 }
 
 TEST_CASE("config: a timeout longer than the interval is an error", "[config][errors]") {
-  CHECK(parse_error(R"(scrape_configs:
+  CHECK(parse_config_error(R"(scrape_configs:
   - job_name: x
     scrape_interval: 10s
     scrape_timeout: 11s
 )") == "config.yml:4:21: scrape timeout greater than scrape interval for scrape config with "
        "job name \"x\"");
   // Against an inherited interval too.
-  CHECK(parse_error(R"(global:
+  CHECK(parse_config_error(R"(global:
   scrape_interval: 10s
 scrape_configs:
   - job_name: "y"
     scrape_timeout: 30s
 )") == "config.yml:5:21: scrape timeout greater than scrape interval for scrape config with "
        "job name \"y\"");
-  CHECK(parse_error("global:\n  scrape_interval: 10s\n  scrape_timeout: 11s\n") ==
+  CHECK(parse_config_error("global:\n  scrape_interval: 10s\n  scrape_timeout: 11s\n") ==
         "config.yml:3:19: global scrape timeout greater than scrape interval");
 }
 
 TEST_CASE("config: job names are required and unique", "[config][errors]") {
-  CHECK(parse_error(R"(scrape_configs:
+  CHECK(parse_config_error(R"(scrape_configs:
   - job_name: a
   - job_name: b
   - job_name: a
 )") == "config.yml:4:15: found multiple scrape configs with job name \"a\"");
-  CHECK(parse_error(R"(scrape_configs:
+  CHECK(parse_config_error(R"(scrape_configs:
   - job_name: a
   - scrape_interval: 1m
 )") == "config.yml:3:5: scrape_configs[1]: missing required field \"job_name\"");
-  CHECK(parse_error("scrape_configs:\n  - job_name: \"\"\n") ==
+  CHECK(parse_config_error("scrape_configs:\n  - job_name: \"\"\n") ==
         "config.yml:2:15: scrape_configs[0]: job_name is empty");
 }
 
 TEST_CASE("config: label names are checked", "[config][errors]") {
-  CHECK(parse_error("global:\n  external_labels:\n    1abc: x\n") ==
+  CHECK(parse_config_error("global:\n  external_labels:\n    1abc: x\n") ==
         "config.yml:3:5: global.external_labels: \"1abc\" is not a valid label name");
-  CHECK(parse_error("global:\n  external_labels:\n    a-b: x\n") ==
+  CHECK(parse_config_error("global:\n  external_labels:\n    a-b: x\n") ==
         "config.yml:3:5: global.external_labels: \"a-b\" is not a valid label name");
-  CHECK(parse_error(R"(scrape_configs:
+  CHECK(parse_config_error(R"(scrape_configs:
   - job_name: a
     static_configs:
       - labels:
@@ -296,13 +283,13 @@ TEST_CASE("config: label names are checked", "[config][errors]") {
           __address__: "host:1"
 )") == "config.yml:6:11: scrape_configs[0].static_configs[0].labels: label name "
        "\"__address__\" is reserved (names starting with \"__\" are for internal use)");
-  CHECK(parse_error("global:\n  external_labels:\n    \"\": x\n") ==
+  CHECK(parse_config_error("global:\n  external_labels:\n    \"\": x\n") ==
         "config.yml:3:5: global.external_labels: \"\" is not a valid label name");
 }
 
 TEST_CASE("config: targets must be host:port", "[config][errors]") {
   auto target_error = [](std::string_view target) {
-    return parse_error(
+    return parse_config_error(
         std::string("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [") +
         std::string(target) + "]\n");
   };
@@ -330,52 +317,54 @@ TEST_CASE("config: targets must be host:port", "[config][errors]") {
 }
 
 TEST_CASE("config: scheme and metrics_path are checked", "[config][errors]") {
-  CHECK(parse_error("scrape_configs:\n  - job_name: a\n    scheme: https\n") ==
+  CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    scheme: https\n") ==
         "config.yml:3:13: scrape_configs[0].scheme: scheme \"https\" is not supported yet (only "
         "http)");
-  CHECK(parse_error("scrape_configs:\n  - job_name: a\n    scheme: ftp\n") ==
+  CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    scheme: ftp\n") ==
         "config.yml:3:13: scrape_configs[0].scheme: invalid scheme \"ftp\" (want http)");
-  CHECK(parse_error("scrape_configs:\n  - job_name: a\n    metrics_path: metrics\n") ==
+  CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    metrics_path: metrics\n") ==
         "config.yml:3:19: scrape_configs[0].metrics_path: \"metrics\" must start with '/'");
 }
 
 TEST_CASE("config: values of the wrong kind are errors", "[config][errors]") {
-  CHECK(parse_error("- a\n- b\n") ==
+  CHECK(parse_config_error("- a\n- b\n") ==
         "config.yml:1:1: document: expected a mapping, got a sequence");
-  CHECK(parse_error("just text\n") == "config.yml:1:1: document: expected a mapping, got a string");
-  CHECK(parse_error("global: [1]\n") ==
+  CHECK(parse_config_error("just text\n") ==
+        "config.yml:1:1: document: expected a mapping, got a string");
+  CHECK(parse_config_error("global: [1]\n") ==
         "config.yml:1:9: global: expected a mapping, got a sequence");
-  CHECK(parse_error("scrape_configs:\n  job_name: a\n") ==
+  CHECK(parse_config_error("scrape_configs:\n  job_name: a\n") ==
         "config.yml:2:3: scrape_configs: expected a sequence, got a mapping");
-  CHECK(parse_error("scrape_configs:\n  - just a string\n") ==
+  CHECK(parse_config_error("scrape_configs:\n  - just a string\n") ==
         "config.yml:2:5: scrape_configs[0]: expected a mapping, got a string");
-  CHECK(parse_error("scrape_configs:\n  - job_name: [a]\n") ==
+  CHECK(parse_config_error("scrape_configs:\n  - job_name: [a]\n") ==
         "config.yml:2:15: scrape_configs[0].job_name: expected a string, got a sequence");
-  CHECK(parse_error("scrape_configs:\n  - job_name: a\n    honor_labels: maybe\n") ==
+  CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    honor_labels: maybe\n") ==
         "config.yml:3:19: scrape_configs[0].honor_labels: expected true or false, got \"maybe\"");
-  CHECK(parse_error("scrape_configs:\n  - job_name: a\n    honor_labels: \"true\"\n") ==
+  CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    honor_labels: \"true\"\n") ==
         "config.yml:3:19: scrape_configs[0].honor_labels: expected true or false, got \"true\"");
-  CHECK(parse_error("scrape_configs:\n  - job_name: a\n    honor_labels: 1\n") ==
+  CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    honor_labels: 1\n") ==
         "config.yml:3:19: scrape_configs[0].honor_labels: expected true or false, got \"1\"");
-  CHECK(parse_error("scrape_configs:\n  - job_name: a\n    params:\n      module: http_2xx\n") ==
+  CHECK(parse_config_error(
+            "scrape_configs:\n  - job_name: a\n    params:\n      module: http_2xx\n") ==
         "config.yml:4:15: scrape_configs[0].params.module: expected a sequence, got a string");
-  CHECK(parse_error(
+  CHECK(parse_config_error(
             "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: a:1\n") ==
         "config.yml:4:18: scrape_configs[0].static_configs[0].targets: expected a sequence, got "
         "a string");
-  CHECK(parse_error("global:\n  external_labels: [a]\n") ==
+  CHECK(parse_config_error("global:\n  external_labels: [a]\n") ==
         "config.yml:2:20: global.external_labels: expected a mapping, got a sequence");
-  CHECK(parse_error("global:\n  external_labels:\n    a: {b: c}\n") ==
+  CHECK(parse_config_error("global:\n  external_labels:\n    a: {b: c}\n") ==
         "config.yml:3:8: global.external_labels.a: expected a string, got a mapping");
-  CHECK(parse_error("? [a, b]\n: c\n") ==
+  CHECK(parse_config_error("? [a, b]\n: c\n") ==
         "config.yml:1:3: document: a key must be a string, got a sequence");
 }
 
 TEST_CASE("config: YAML syntax errors carry the parser's position", "[config][errors]") {
-  CHECK(parse_error("global:\n  scrape_interval: [1s\n") ==
+  CHECK(parse_config_error("global:\n  scrape_interval: [1s\n") ==
         "config.yml:3:1: end of sequence flow not found");
-  CHECK(parse_error("global:\n  a: b\n c: d\n") == "config.yml:3:2: end of map not found");
-  CHECK(parse_error("global: *nothing\n") ==
+  CHECK(parse_config_error("global:\n  a: b\n c: d\n") == "config.yml:3:2: end of map not found");
+  CHECK(parse_config_error("global: *nothing\n") ==
         "config.yml:1:9: the referenced anchor is not defined");
 }
 
@@ -409,13 +398,13 @@ TEST_CASE("config: a large file loads (bounded)", "[config]") {
     yaml += "  - job_name: job" + std::to_string(i) +
             "\n    static_configs:\n      - targets: [\"h" + std::to_string(i) + ":9100\"]\n";
   }
-  auto config = parse_ok(yaml);
+  auto config = parse_config_ok(yaml);
   CHECK(config.scrape_configs.size() == 2000);
   CHECK(config.scrape_configs.back().static_configs[0].targets[0] == "h1999:9100");
 }
 
 TEST_CASE("config: labels with an empty value are dropped", "[config]") {
-  auto config = parse_ok(R"(global:
+  auto config = parse_config_ok(R"(global:
   external_labels:
     kept: "1"
     empty: ""
@@ -430,7 +419,7 @@ scrape_configs:
 }
 
 TEST_CASE("config: anchors and aliases work", "[config]") {
-  auto config = parse_ok(R"(global:
+  auto config = parse_config_ok(R"(global:
   external_labels: &common
     team: core
 scrape_configs:
@@ -443,7 +432,7 @@ scrape_configs:
 }
 
 TEST_CASE("config: a null scrape config is an error", "[config][errors]") {
-  auto error = parse_error("scrape_configs:\n  -\n  - job_name: a\n");
+  auto error = parse_config_error("scrape_configs:\n  -\n  - job_name: a\n");
   CHECK_THAT(error,
              Catch::Matchers::StartsWith("config.yml:") &&
                  Catch::Matchers::EndsWith(": scrape_configs[0]: empty or null scrape config"));

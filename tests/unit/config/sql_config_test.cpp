@@ -5,24 +5,13 @@
 #include <string>
 
 #include "common/config/config.hpp"
+#include "tests/support/config_parsing.hpp"
 
 using namespace std::chrono_literals;
+using mc::test::parse_config_error;
+using mc::test::parse_config_ok;
 
 namespace {
-
-mc::Config parse_ok(std::string_view yaml) {
-  auto result = mc::parse_config(yaml, "config.yml");
-  INFO("yaml:\n" << yaml);
-  if (!result.is_ok()) FAIL("unexpected error: " << result.error());
-  return *result;
-}
-
-std::string parse_error(std::string_view yaml) {
-  auto result = mc::parse_config(yaml, "config.yml");
-  INFO("yaml:\n" << yaml);
-  REQUIRE_FALSE(result.is_ok());
-  return result.error();
-}
 
 // A database with one query; `query_extra` is added to the query's mapping.
 std::string one_query(const std::string& query_extra, const std::string& database_extra = "") {
@@ -35,7 +24,7 @@ std::string one_query(const std::string& query_extra, const std::string& databas
 }  // namespace
 
 TEST_CASE("sql config: a full section fills every field", "[sql_config]") {
-  auto config = parse_ok(R"(sql:
+  auto config = parse_config_ok(R"(sql:
   databases:
     - name: app
       dsn_env: DATABASE_URL
@@ -107,7 +96,7 @@ TEST_CASE("sql config: a full section fills every field", "[sql_config]") {
 }
 
 TEST_CASE("sql config: defaults", "[sql_config]") {
-  auto config = parse_ok(one_query(""));
+  auto config = parse_config_ok(one_query(""));
   const mc::SqlDatabaseConfig& database = config.sql.databases.at(0);
   CHECK(database.pool_size == 1);
   CHECK(database.connect_timeout == 10s);
@@ -120,61 +109,61 @@ TEST_CASE("sql config: defaults", "[sql_config]") {
   CHECK(query.static_labels.empty());
   CHECK(query.initial_label_values.empty());
   // No sql section: no databases.
-  CHECK(parse_ok("scrape_configs: []\n").sql.databases.empty());
+  CHECK(parse_config_ok("scrape_configs: []\n").sql.databases.empty());
   // A timeout past the interval is allowed: overruns skip ticks.
-  CHECK(parse_ok(one_query("          interval: 1s\n          timeout: 5s\n"))
+  CHECK(parse_config_ok(one_query("          interval: 1s\n          timeout: 5s\n"))
             .sql.databases[0]
             .queries[0]
             .timeout == 5s);
 }
 
 TEST_CASE("sql config: errors name the place and the problem", "[sql_config]") {
-  CHECK(parse_error("sql:\n  databases:\n    - dsn_env: X\n      queries: []\n") ==
+  CHECK(parse_config_error("sql:\n  databases:\n    - dsn_env: X\n      queries: []\n") ==
         "config.yml:3:7: sql.databases[0]: missing required field \"name\"");
-  CHECK(parse_error("sql:\n  databases:\n    - name: a\n      queries: []\n") ==
+  CHECK(parse_config_error("sql:\n  databases:\n    - name: a\n      queries: []\n") ==
         "config.yml:3:7: sql.databases[0]: give exactly one of \"dsn_env\", \"dsn_file\" or "
         "\"dsn\"");
-  CHECK(parse_error("sql:\n  databases:\n    - name: a\n      dsn: x\n      dsn_env: Y\n") ==
+  CHECK(parse_config_error("sql:\n  databases:\n    - name: a\n      dsn: x\n      dsn_env: Y\n") ==
         "config.yml:5:16: sql.databases[0]: give exactly one of \"dsn_env\", \"dsn_file\" or "
         "\"dsn\"");
-  CHECK(parse_error("sql:\n  databases:\n    - name: a\n      dsn_env: X\n") ==
+  CHECK(parse_config_error("sql:\n  databases:\n    - name: a\n      dsn_env: X\n") ==
         "config.yml:3:7: sql.databases[0]: no queries");
-  CHECK(parse_error("sql:\n  databasez: []\n") ==
+  CHECK(parse_config_error("sql:\n  databasez: []\n") ==
         "config.yml:2:3: unknown field \"databasez\" in sql");
-  CHECK(parse_error(one_query("", "      pool_size: 0\n")) ==
+  CHECK(parse_config_error(one_query("", "      pool_size: 0\n")) ==
         "config.yml:5:18: sql.databases[0].pool_size: expected an integer from 1 to 64, got "
         "\"0\"");
-  CHECK(parse_error(one_query("", "      pool_size: two\n")) ==
+  CHECK(parse_config_error(one_query("", "      pool_size: two\n")) ==
         "config.yml:5:18: sql.databases[0].pool_size: expected an integer from 1 to 64, got "
         "\"two\"");
-  CHECK(parse_error(one_query("          type: histogram\n")) ==
+  CHECK(parse_config_error(one_query("          type: histogram\n")) ==
         "config.yml:10:17: sql.databases[0].queries[0].type: unknown metric type \"histogram\" "
         "(want gauge or counter)");
-  CHECK(parse_error(one_query("          colour: red\n")) ==
+  CHECK(parse_config_error(one_query("          colour: red\n")) ==
         "config.yml:10:11: unknown field \"colour\" in sql.databases[0].queries[0]");
-  CHECK(parse_error(one_query("          label_columns: [my-label]\n")) ==
+  CHECK(parse_config_error(one_query("          label_columns: [my-label]\n")) ==
         "config.yml:10:27: sql.databases[0].queries[0].label_columns[0]: \"my-label\" cannot be "
         "a label name (want [a-zA-Z_][a-zA-Z0-9_]*, not starting with \"__\"); rename the column "
         "with AS");
-  CHECK(parse_error(one_query("          label_columns: [v]\n")) ==
+  CHECK(parse_config_error(one_query("          label_columns: [v]\n")) ==
         "config.yml:9:27: sql.databases[0].queries[0]: column \"v\" is both a label and a value "
         "column");
-  CHECK(parse_error(one_query("          metric: 9lives\n")) ==
+  CHECK(parse_config_error(one_query("          metric: 9lives\n")) ==
         "config.yml:10:19: sql.databases[0].queries[0]: \"9lives\" is not a valid metric name "
         "(want [a-zA-Z_:][a-zA-Z0-9_:]*)");
-  CHECK(parse_error(one_query("          timeout: 0s\n")) ==
+  CHECK(parse_config_error(one_query("          timeout: 0s\n")) ==
         "config.yml:10:20: sql.databases[0].queries[0]: timeout must be positive");
-  CHECK(parse_error(one_query("          interval: soon\n")) ==
+  CHECK(parse_config_error(one_query("          interval: soon\n")) ==
         "config.yml:10:21: sql.databases[0].queries[0].interval: not a valid duration string: "
         "\"soon\"");
-  CHECK(parse_error("sql:\n  databases:\n    - name: a\n      dsn_env: X\n      queries:\n"
-                    "        - {name: q, sql: SELECT 1, value_columns: [v]}\n") ==
+  CHECK(parse_config_error("sql:\n  databases:\n    - name: a\n      dsn_env: X\n      queries:\n"
+                           "        - {name: q, sql: SELECT 1, value_columns: [v]}\n") ==
         "config.yml:6:11: sql.databases[0].queries[0]: missing required field \"help\"");
-  CHECK(parse_error("sql:\n  databases:\n    - name: a\n      dsn_env: X\n      queries:\n"
-                    "        - {name: q, help: h, value_columns: [v]}\n") ==
+  CHECK(parse_config_error("sql:\n  databases:\n    - name: a\n      dsn_env: X\n      queries:\n"
+                           "        - {name: q, help: h, value_columns: [v]}\n") ==
         "config.yml:6:11: sql.databases[0].queries[0]: missing required field \"sql\"");
-  CHECK(parse_error("sql:\n  databases:\n    - name: a\n      dsn_env: X\n      queries:\n"
-                    "        - {name: q, help: h, sql: SELECT 1}\n") ==
+  CHECK(parse_config_error("sql:\n  databases:\n    - name: a\n      dsn_env: X\n      queries:\n"
+                           "        - {name: q, help: h, sql: SELECT 1}\n") ==
         "config.yml:6:11: sql.databases[0].queries[0]: missing required field \"value_columns\" "
         "(at least one column)");
 }
@@ -184,26 +173,29 @@ TEST_CASE("sql config: value columns and declared label values are checked", "[s
       "sql:\n  databases:\n    - name: a\n      dsn_env: X\n      queries:\n"
       "        - name: q\n          help: h\n          sql: SELECT 1\n"
       "          value_columns: [a, b]\n";
-  CHECK(parse_error(two_values) ==
+  CHECK(parse_config_error(two_values) ==
         "config.yml:9:30: sql.databases[0].queries[0]: value columns \"a\" and \"b\" both make "
         "the metric \"q\"; give one a suffix");
-  CHECK(parse_error(one_query("          initial_label_values:\n            - {x: 1}\n")) ==
+  CHECK(parse_config_error(one_query("          initial_label_values:\n            - {x: 1}\n")) ==
         "config.yml:11:15: sql.databases[0].queries[0]: the query has no label_columns");
   std::string labelled = one_query("          label_columns: [kind, state]\n");
-  CHECK(parse_error(labelled + "          initial_label_values:\n            - {kind: a}\n") ==
-        "config.yml:12:15: sql.databases[0].queries[0].initial_label_values[0]: missing a value "
-        "for label column \"state\"");
-  CHECK(parse_error(labelled +
-                    "          initial_label_values:\n            - {kind: a, state: b, x: c}\n") ==
+  CHECK(
+      parse_config_error(labelled + "          initial_label_values:\n            - {kind: a}\n") ==
+      "config.yml:12:15: sql.databases[0].queries[0].initial_label_values[0]: missing a value "
+      "for label column \"state\"");
+  CHECK(parse_config_error(
+            labelled +
+            "          initial_label_values:\n            - {kind: a, state: b, x: c}\n") ==
         "config.yml:12:35: sql.databases[0].queries[0].initial_label_values[0]: \"x\" is not a "
         "label column");
-  CHECK(parse_error(labelled +
-                    "          initial_label_values:\n            - {kind: a, state: b}\n"
-                    "            - {state: b, kind: a}\n") ==
+  CHECK(parse_config_error(labelled +
+                           "          initial_label_values:\n            - {kind: a, state: b}\n"
+                           "            - {state: b, kind: a}\n") ==
         "config.yml:13:15: sql.databases[0].queries[0].initial_label_values[1]: the same label "
         "values are declared twice");
-  CHECK(parse_error(one_query("          label_columns: [kind]\n          static_labels: {kind: "
-                              "x}\n")) ==
+  CHECK(parse_config_error(
+            one_query("          label_columns: [kind]\n          static_labels: {kind: "
+                      "x}\n")) ==
         "config.yml:6:11: sql database \"app\" query \"q\": \"kind\" is both a label column and "
         "a static label");
 }
@@ -212,18 +204,19 @@ TEST_CASE("sql config: names are unique where series would collide", "[sql_confi
   std::string database =
       "    - name: app\n      dsn_env: X\n      queries:\n"
       "        - {name: q, help: h, sql: SELECT 1 AS v, value_columns: [v]}\n";
-  CHECK(parse_error("sql:\n  databases:\n" + database + database) ==
+  CHECK(parse_config_error("sql:\n  databases:\n" + database + database) ==
         "config.yml:7:13: found multiple sql databases named \"app\"");
-  CHECK(parse_error(one_query("        - {name: q, help: h, sql: SELECT 2 AS v, value_columns: "
-                              "[v]}\n")) ==
+  CHECK(parse_config_error(
+            one_query("        - {name: q, help: h, sql: SELECT 2 AS v, value_columns: "
+                      "[v]}\n")) ==
         "config.yml:10:18: found multiple queries named \"q\" in sql database \"app\"");
   // Another query making the same metric with the same static labels collides...
-  CHECK(parse_error(one_query("        - {name: r, metric: q, help: h, sql: SELECT 2 AS v, "
-                              "value_columns: [v]}\n")) ==
+  CHECK(parse_config_error(one_query("        - {name: r, metric: q, help: h, sql: SELECT 2 AS v, "
+                                     "value_columns: [v]}\n")) ==
         "config.yml:10:77: sql database \"app\" query \"r\": metric \"q\" is made by another "
         "query too, with the same static labels; its series would collide");
   // ... while a static label that tells them apart is fine.
-  auto config = parse_ok(
+  auto config = parse_config_ok(
       one_query("          static_labels: {shard: a}\n"
                 "        - {name: r, metric: q, help: h, sql: SELECT 2 AS v, value_columns: [v], "
                 "static_labels: {shard: b}}\n"));
