@@ -17,6 +17,10 @@ namespace {
 // the store), so a target that churns series does not grow the cache forever.
 constexpr uint64_t kCacheEvictAfterScrapes = 10;
 
+// Replaced HELP texts are dropped from the loop's buffer once they are this
+// many bytes and half of it.
+constexpr size_t kMinReplacedHelpBytes = 16 * 1024;
+
 struct ReportSeries {
   std::string_view name;
   std::string_view help;
@@ -37,24 +41,28 @@ constexpr std::array<ReportSeries, 5> kReportSeries = {{
 class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
  public:
   SampleAppendingHandler(ScrapeLoop& loop, Appender& appender, int64_t scrape_time_ms)
-      : loop_(loop), appender_(appender), scrape_time_ms_(scrape_time_ms) {}
+      : loop_(loop), appender_(appender), scrape_time_ms_(scrape_time_ms) {
+    loop_.cache_.begin_round();
+    loop_.families_.begin_round();
+  }
 
-  void on_family(const FamilyView& view) override { current_family_ = &family_state(view); }
+  void on_family(const FamilyView& view) override { set_current_family(family_index(view)); }
 
   void on_sample(const SampleView& sample) override {
     ++report_.samples_scraped;
-    if (current_family_ == nullptr || current_family_->metadata.family != sample.family) {
-      current_family_ = &family_state(FamilyView{sample.family, sample.type, std::nullopt, {}});
+    // The family's name was just read by on_family, so this compare stays in cache.
+    if (current_family_ == kNoFamily || current_family_name_ != sample.family) {
+      set_current_family(family_index(FamilyView{sample.family, sample.type, std::nullopt, {}}));
     }
-    auto it = loop_.cache_.find(sample.series_id);
-    if (it == loop_.cache_.end()) {
+    uint32_t index = loop_.cache_.find(sample.series_id);
+    if (index == ScrapeCache<CacheEntry>::kNotFound) {
       CacheEntry entry;
       entry.labels = build_sample_labels(sample.name, sample.labels, loop_.target_.labels(),
                                          loop_.honor_labels_);
-      it = loop_.cache_.emplace(std::string(sample.series_id), std::move(entry)).first;
+      index = loop_.cache_.insert(sample.series_id, std::move(entry));
       ++report_.series_added;
     }
-    CacheEntry& entry = it->second;
+    CacheEntry& entry = loop_.cache_.value(index);
     bool use_own_timestamp = loop_.honor_timestamps_ && sample.timestamp_ms.has_value();
     int64_t t_ms = use_own_timestamp ? *sample.timestamp_ms : scrape_time_ms_;
     entry.explicit_timestamp = use_own_timestamp;
@@ -65,42 +73,51 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     if (result.error == AppendError::out_of_order) ++report_.out_of_order;
     if (result.error == AppendError::duplicate_timestamp) ++report_.duplicate_timestamp;
 
-    if (entry.family != current_family_ || entry.family_version != current_family_->version) {
-      appender_.update_metadata(entry.ref, current_family_->metadata);
+    if (entry.family != current_family_ || entry.family_version != current_family_version_) {
+      appender_.update_metadata(entry.ref, loop_.families_.value(current_family_).metadata);
       entry.family = current_family_;
-      entry.family_version = current_family_->version;
+      entry.family_version = current_family_version_;
     }
   }
 
   ScrapeReport& report() { return report_; }
 
  private:
-  FamilyState& family_state(const FamilyView& view) {
-    auto it = loop_.families_.find(view.name);
-    if (it == loop_.families_.end()) {
+  void set_current_family(uint32_t index) {
+    current_family_ = index;
+    current_family_name_ = loop_.families_.key(index);
+    current_family_version_ = loop_.families_.value(index).version;
+  }
+
+  uint32_t family_index(const FamilyView& view) {
+    const uint32_t index = loop_.families_.find(view.name);
+    if (index == ScrapeCache<FamilyState>::kNotFound) {
       FamilyState state;
       state.metadata.family = std::string(view.name);
       state.metadata.type = view.type;
       state.metadata.help = std::string(view.help.value_or(""));
       state.metadata.unit = std::string(view.unit);
-      return loop_.families_.emplace(std::string(view.name), std::move(state)).first->second;
+      loop_.help_unchanged(state, state.metadata.help);
+      return loop_.families_.insert(view.name, std::move(state));
     }
-    FamilyState& state = it->second;
+    FamilyState& state = loop_.families_.value(index);
     auto help = view.help.value_or("");
-    if (state.metadata.type != view.type || state.metadata.help != help ||
-        state.metadata.unit != view.unit) {
+    const bool same_help = loop_.help_unchanged(state, help);
+    if (!same_help || state.metadata.type != view.type || state.metadata.unit != view.unit) {
       state.metadata.type = view.type;
       state.metadata.help = std::string(help);
       state.metadata.unit = std::string(view.unit);
       ++state.version;
     }
-    return state;
+    return index;
   }
 
   ScrapeLoop& loop_;
   Appender& appender_;
   int64_t scrape_time_ms_;
-  FamilyState* current_family_ = nullptr;
+  uint32_t current_family_ = kNoFamily;
+  std::string_view current_family_name_;  // in families_' key buffer; refreshed on insert
+  uint32_t current_family_version_ = 0;
   ScrapeReport report_;
 };
 
@@ -161,39 +178,67 @@ ScrapeReport ScrapeLoop::process(const ScrapeResponse& response, int64_t scrape_
   return report;
 }
 
+bool ScrapeLoop::help_unchanged(FamilyState& family, std::string_view help) {
+  if (std::string_view(help_texts_).substr(family.help_offset, family.help_size) == help) {
+    return true;
+  }
+  replaced_help_bytes_ += family.help_size;
+  if (replaced_help_bytes_ > kMinReplacedHelpBytes &&
+      replaced_help_bytes_ * 2 > help_texts_.size()) {
+    // Targets that keep changing a HELP text would grow the buffer forever:
+    // rewrite it with the current texts only.
+    std::string compacted;
+    for (uint32_t index = 0; index < families_.index_end(); ++index) {
+      FamilyState& other = families_.value(index);
+      if (&other == &family) continue;
+      const auto offset = static_cast<uint32_t>(compacted.size());
+      compacted.append(help_texts_, other.help_offset, other.help_size);
+      other.help_offset = offset;
+    }
+    help_texts_ = std::move(compacted);
+    replaced_help_bytes_ = 0;
+  }
+  family.help_offset = static_cast<uint32_t>(help_texts_.size());
+  family.help_size = static_cast<uint32_t>(help.size());
+  help_texts_.append(help);
+  return false;
+}
+
 uint64_t ScrapeLoop::append_staleness(Appender& appender, int64_t t_ms, bool scrape_succeeded) {
   // A series was live if the previous scrape committed it. Two byte spellings of
   // one series (labels in another order) share a ref: such a ref seen now is live.
-  std::vector<CacheEntry*> candidates;
-  for (auto it = cache_.begin(); it != cache_.end();) {
-    CacheEntry& entry = it->second;
+  candidates_.clear();
+  for (uint32_t index = 0; index < cache_.index_end(); ++index) {
+    if (!cache_.live(index)) continue;
+    CacheEntry& entry = cache_.value(index);
     bool seen_now = scrape_succeeded && entry.seen_iteration == iteration_;
     if (seen_now) {
       entry.committed_iteration = iteration_;
     } else if (entry.committed_iteration == iteration_ - 1 && entry.committed_iteration != 0 &&
                !entry.explicit_timestamp) {
-      candidates.push_back(&entry);
+      candidates_.push_back(index);
     } else if (scrape_succeeded &&
                entry.committed_iteration + kCacheEvictAfterScrapes < iteration_ &&
                entry.seen_iteration + kCacheEvictAfterScrapes < iteration_) {
-      it = cache_.erase(it);
-      continue;
+      cache_.erase(index);
     }
-    ++it;
   }
-  if (candidates.empty()) return 0;
+  if (candidates_.empty()) return 0;
 
   std::unordered_set<SeriesRef> live_refs;
   if (scrape_succeeded) {
-    for (const auto& [id, entry] : cache_) {
-      if (entry.seen_iteration == iteration_) live_refs.insert(entry.ref);
+    for (uint32_t index = 0; index < cache_.index_end(); ++index) {
+      if (cache_.live(index) && cache_.value(index).seen_iteration == iteration_) {
+        live_refs.insert(cache_.value(index).ref);
+      }
     }
   }
   uint64_t markers = 0;
-  for (CacheEntry* entry : candidates) {
-    if (live_refs.contains(entry->ref)) continue;
-    auto result = appender.append(entry->ref, entry->labels, t_ms, stale_nan());
-    entry->ref = result.ref;
+  for (uint32_t index : candidates_) {
+    CacheEntry& entry = cache_.value(index);
+    if (live_refs.contains(entry.ref)) continue;
+    auto result = appender.append(entry.ref, entry.labels, t_ms, stale_nan());
+    entry.ref = result.ref;
     if (result.error == AppendError::none) ++markers;
   }
   return markers;
@@ -205,14 +250,11 @@ void ScrapeLoop::append_report(Appender& appender, int64_t t_ms, bool up, double
       up ? 1.0 : 0.0, duration_seconds, static_cast<double>(samples_scraped),
       static_cast<double>(samples_scraped), static_cast<double>(series_added)};
   for (size_t i = 0; i < kReportSeries.size(); ++i) {
-    auto it = report_cache_.find(kReportSeries[i].name);
-    if (it == report_cache_.end()) {
-      CacheEntry entry;
+    CacheEntry& entry = report_series_[i];
+    if (entry.labels.empty()) {
       entry.labels =
           LabelsBuilder(target_.labels()).set(kMetricNameLabel, kReportSeries[i].name).labels();
-      it = report_cache_.emplace(std::string(kReportSeries[i].name), std::move(entry)).first;
     }
-    CacheEntry& entry = it->second;
     auto result = appender.append(entry.ref, entry.labels, t_ms, values[i]);
     if (entry.ref != result.ref) {
       entry.ref = result.ref;
@@ -226,12 +268,18 @@ void ScrapeLoop::append_report(Appender& appender, int64_t t_ms, bool up, double
 
 void ScrapeLoop::mark_all_stale(int64_t t_ms) {
   auto appender = storage_.appender();
-  for (auto* cache : {&cache_, &report_cache_}) {
-    for (auto& [id, entry] : *cache) {
-      if (entry.committed_iteration == 0 || entry.explicit_timestamp) continue;
-      if (cache == &cache_ && entry.committed_iteration != iteration_) continue;
-      entry.ref = appender->append(entry.ref, entry.labels, t_ms, stale_nan()).ref;
+  for (uint32_t index = 0; index < cache_.index_end(); ++index) {
+    if (!cache_.live(index)) continue;
+    CacheEntry& entry = cache_.value(index);
+    if (entry.committed_iteration == 0 || entry.committed_iteration != iteration_ ||
+        entry.explicit_timestamp) {
+      continue;
     }
+    entry.ref = appender->append(entry.ref, entry.labels, t_ms, stale_nan()).ref;
+  }
+  for (CacheEntry& entry : report_series_) {
+    if (entry.committed_iteration == 0 || entry.explicit_timestamp) continue;
+    entry.ref = appender->append(entry.ref, entry.labels, t_ms, stale_nan()).ref;
   }
   (void)appender->commit();
 }

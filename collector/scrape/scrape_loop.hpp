@@ -11,19 +11,21 @@
 // the synthetic series with up 0 — as Prometheus's scrapeAndReport does.
 //
 // The series cache maps the exact bytes of `name{labels}` in the body to the
-// store's SeriesRef, so a series is looked up by hash once and built (allocated)
-// only when new.
+// store's SeriesRef, so a series is built (allocated) only when new; as targets
+// repeat their order, a lookup is mostly one sequential compare (ScrapeCache).
 //
 // Thread-safety: not thread-safe; the scheduler runs one scrape of a target at
 // a time.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
+#include "collector/scrape/scrape_cache.hpp"
 #include "collector/scrape/scrape_target.hpp"
 #include "common/config/config.hpp"
 #include "common/exposition/exposition_format.hpp"
@@ -75,32 +77,33 @@ class ScrapeLoop {
  private:
   class SampleAppendingHandler;
 
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   // A family's metadata as the target last declared it; `version` changes when
   // the declaration changes, so series re-send their metadata to the store.
   struct FamilyState {
     MetricMetadata metadata;
     uint32_t version = 0;
+    // metadata.help's copy in help_texts_: each scrape compares the HELP text
+    // there, read front to back, instead of chasing a heap string per family.
+    uint32_t help_offset = 0;
+    uint32_t help_size = 0;
   };
+  static constexpr uint32_t kNoFamily = UINT32_MAX;
   struct CacheEntry {
     SeriesRef ref = 0;
-    Labels labels;                        // final labels, kept for staleness and re-lookup
-    uint64_t seen_iteration = 0;          // the last scrape that exposed it (tentative)
-    uint64_t committed_iteration = 0;     // the last committed scrape that exposed it
-    const FamilyState* family = nullptr;  // the metadata last sent to the store
+    Labels labels;                     // final labels, kept for staleness and re-lookup
+    uint64_t seen_iteration = 0;       // the last scrape that exposed it (tentative)
+    uint64_t committed_iteration = 0;  // the last committed scrape that exposed it
+    uint32_t family = kNoFamily;       // index in families_ of the metadata last sent
     uint32_t family_version = 0;
     bool explicit_timestamp = false;  // Prometheus does not stale such series
   };
-  using SeriesCache = std::unordered_map<std::string, CacheEntry, StringHash, std::equal_to<>>;
-  using FamilyMap = std::unordered_map<std::string, FamilyState, StringHash, std::equal_to<>>;
 
   // Appends stale markers for the series that were live after the previous
   // scrape and are not live now; on success also records what this scrape saw
   // and evicts long-unseen entries.
   uint64_t append_staleness(Appender& appender, int64_t t_ms, bool scrape_succeeded);
+  // Whether `help` equals the family's HELP text, and records it when not.
+  bool help_unchanged(FamilyState& family, std::string_view help);
   void append_report(Appender& appender, int64_t t_ms, bool up, double duration_seconds,
                      uint64_t samples_scraped, uint64_t series_added);
 
@@ -108,10 +111,14 @@ class ScrapeLoop {
   bool honor_labels_;
   bool honor_timestamps_;
   Storage& storage_;
-  uint64_t iteration_ = 0;  // counts scrapes, failed ones included
-  SeriesCache cache_;
-  FamilyMap families_;        // node-based: FamilyState addresses are stable
-  SeriesCache report_cache_;  // the synthetic series, keyed by name
+  uint64_t iteration_ = 0;            // counts scrapes, failed ones included
+  std::vector<uint32_t> candidates_;  // append_staleness's scratch, kept to reuse its memory
+  ScrapeCache<CacheEntry> cache_;     // keyed by the series' bytes in the body
+  ScrapeCache<FamilyState> families_;
+  std::string help_texts_;          // the families' HELP texts back to back, in first-seen order
+  size_t replaced_help_bytes_ = 0;  // bytes in help_texts_ no family points to any more        //
+                                    // keyed by family name; never shrinks
+  std::array<CacheEntry, 5> report_series_;  // up, scrape_duration_seconds, ... in that order
 };
 
 }  // namespace mc

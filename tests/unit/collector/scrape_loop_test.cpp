@@ -2,6 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
 #include "common/model/sample_value.hpp"
 #include "common/store/head_storage.hpp"
 #include "tests/support/store_reading.hpp"
@@ -48,6 +53,15 @@ struct Fixture {
   HeadStorage storage;
   ScrapeLoop loop{ScrapeTarget(job_config(), "127.0.0.1:8080", {}), job_config(), storage};
 };
+
+// The metadata the store holds for the series with exactly these labels.
+std::optional<MetricMetadata> metadata_of(Storage& storage, const Labels& labels) {
+  std::optional<MetricMetadata> found;
+  storage.querier(INT64_MIN, INT64_MAX)->for_each_latest([&](const LatestSample& latest) {
+    if (latest.labels == labels && latest.metadata != nullptr) found = *latest.metadata;
+  });
+  return found;
+}
 
 TEST_CASE("a scrape stores every sample with job and instance, and the report series",
           "[scrape_loop]") {
@@ -173,6 +187,87 @@ TEST_CASE("marking a target stale covers its series and its report series", "[sc
     CHECK(is_stale_nan(sample.v));
   }
   CHECK(latest_samples(f.storage).size() == 6);  // a + five report series
+}
+
+TEST_CASE("a family's changed TYPE, HELP or UNIT reaches the store", "[scrape_loop]") {
+  Fixture f;
+  REQUIRE(f.loop.process(ok_response("# HELP a first\n# TYPE a gauge\na 1\n"), 1000, 0.1).up);
+  auto metadata = metadata_of(f.storage, series("a"));
+  REQUIRE(metadata);
+  CHECK(*metadata == MetricMetadata{"a", MetricType::gauge, "first", ""});
+
+  REQUIRE(f.loop.process(ok_response("# HELP a second\n# TYPE a gauge\na 2\n"), 2000, 0.1).up);
+  CHECK(metadata_of(f.storage, series("a"))->help == "second");
+  REQUIRE(f.loop.process(ok_response("# HELP a second\n# TYPE a counter\na 3\n"), 3000, 0.1).up);
+  CHECK(*metadata_of(f.storage, series("a")) ==
+        MetricMetadata{"a", MetricType::counter, "second", ""});
+  REQUIRE(f.loop.process(ok_response("# TYPE a counter\na 4\n"), 4000, 0.1).up);
+  CHECK(metadata_of(f.storage, series("a"))->help.empty());
+  REQUIRE(f.loop.process(ok_response("# HELP a first\n# TYPE a gauge\na 5\n"), 5000, 0.1).up);
+  CHECK(*metadata_of(f.storage, series("a")) ==
+        MetricMetadata{"a", MetricType::gauge, "first", ""});
+
+  const char* open_metrics = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  REQUIRE(f.loop
+              .process(ok_response("# TYPE a_seconds gauge\n# UNIT a_seconds seconds\n"
+                                   "# HELP a_seconds first\na_seconds 6\n# EOF\n",
+                                   open_metrics),
+                       7000, 0.1)
+              .up);
+  CHECK(*metadata_of(f.storage, series("a_seconds")) ==
+        MetricMetadata{"a_seconds", MetricType::gauge, "first", "seconds"});
+}
+
+TEST_CASE("HELP texts that change every scrape stay right for every family", "[scrape_loop]") {
+  Fixture f;
+  for (int scrape = 1; scrape <= 60; ++scrape) {
+    std::string body;
+    for (int family = 0; family < 3; ++family) {
+      // Family 1 keeps its text; the others change it each scrape, 1 KB at a time.
+      const int version = family == 1 ? 0 : scrape;
+      body += fmt::format("# HELP f{0} {1}{2}\n# TYPE f{0} gauge\nf{0} {3}\n", family,
+                          std::string(1000, 'x'), version, scrape);
+    }
+    REQUIRE(f.loop.process(ok_response(body), scrape * 1000, 0.1).up);
+    for (int family = 0; family < 3; ++family) {
+      const int version = family == 1 ? 0 : scrape;
+      auto metadata = metadata_of(f.storage, series(fmt::format("f{}", family)));
+      REQUIRE(metadata);
+      CHECK(metadata->help == std::string(1000, 'x') + std::to_string(version));
+    }
+  }
+}
+
+TEST_CASE("a target that changes the order of its series keeps them", "[scrape_loop]") {
+  Fixture f;
+  REQUIRE(f.loop.process(ok_response("a 1\nb 2\nc 3\n"), 1000, 0.1).series_added == 3);
+  auto report = f.loop.process(ok_response("c 4\nb 5\nd 7\na 6\n"), 2000, 0.1);
+  REQUIRE(report.up);
+  CHECK(report.series_added == 1);
+  CHECK(report.stale_markers == 0);
+  report = f.loop.process(ok_response("b 8\na 9\n"), 3000, 0.1);
+  CHECK(report.series_added == 0);
+  CHECK(report.stale_markers == 2);
+  CHECK(samples_of(f.storage, series("a")) == std::vector<Sample>{{1000, 1}, {2000, 6}, {3000, 9}});
+  CHECK(samples_of(f.storage, series("b")) == std::vector<Sample>{{1000, 2}, {2000, 5}, {3000, 8}});
+  CHECK(is_stale_nan(samples_of(f.storage, series("d")).back().v));
+  CHECK(f.loop.cached_series() == 4);
+}
+
+TEST_CASE("series unseen for more than ten scrapes leave the cache, not the store",
+          "[scrape_loop]") {
+  Fixture f;
+  REQUIRE(f.loop.process(ok_response("a 1\nb 1\n"), 1000, 0.1).up);
+  for (int scrape = 2; scrape <= 11; ++scrape) {
+    REQUIRE(f.loop.process(ok_response("a 1\n"), scrape * 1000, 0.1).up);
+  }
+  CHECK(f.loop.cached_series() == 2);
+  REQUIRE(f.loop.process(ok_response("a 1\n"), 12000, 0.1).up);
+  CHECK(f.loop.cached_series() == 1);
+  CHECK(samples_of(f.storage, series("b")).size() == 2);  // the sample and its stale marker
+  auto report = f.loop.process(ok_response("a 1\nb 2\n"), 13000, 0.1);
+  CHECK(report.series_added == 1);
+  CHECK(samples_of(f.storage, series("b")).back() == Sample{13000, 2});
 }
 
 }  // namespace

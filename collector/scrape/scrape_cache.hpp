@@ -1,0 +1,221 @@
+// ScrapeCache: a map from byte strings (a series' `name{labels}` exactly as the
+// body spells it, a family name) to values, built for lookups that come in the
+// same order every scrape.
+//
+// A target exposes its families and series in the same order each time, so the
+// cache remembers the order of the previous round's lookups and checks the
+// expected next entry first: a sequential read of the entry and of its key,
+// whose bytes sit in one buffer in insertion order. Only when that guess fails
+// does it hash the key and probe an open-addressing index (linear probing,
+// backward-shift deletion, a 32-bit fingerprint beside each index so a probe
+// touches entries only on a likely match). The guess only decides speed: a key
+// is never reported found unless its bytes are equal.
+//
+// Indices are stable until the entry is erased (erased indices are reused);
+// values move when the cache grows, so keep indices, not pointers, across
+// insertions.
+//
+// Thread-safety: none; one scrape loop owns it.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mc {
+
+template <typename Value>
+class ScrapeCache {
+ public:
+  static constexpr uint32_t kNotFound = UINT32_MAX;
+
+  // Starts a round (a scrape): the previous round's lookups become the order
+  // the cache expects now.
+  void begin_round() {
+    previous_order_.swap(current_order_);
+    current_order_.clear();
+    cursor_ = 0;
+  }
+
+  // The index of `key`, or kNotFound. A found key joins this round's order.
+  uint32_t find(std::string_view key) {
+    if (cursor_ < previous_order_.size()) {
+      const uint32_t expected = previous_order_[cursor_];
+      if (key_equals(expected, key)) {
+        ++cursor_;
+        record(expected);
+        return expected;
+      }
+    }
+    const uint32_t index = find_by_hash(key, fingerprint_of(key));
+    if (index != kNotFound) {
+      // The order changed here (a series came or went): expect what followed
+      // this key last round.
+      const uint32_t position = entries_[index].position;
+      if (position < previous_order_.size() && previous_order_[position] == index) {
+        cursor_ = position + 1;
+      }
+      record(index);
+    }
+    return index;
+  }
+
+  // Adds `key`, which must be absent, and returns its index; it joins this
+  // round's order.
+  uint32_t insert(std::string_view key, Value value) {
+    if ((live_ + 1) * 2 > table_.size()) grow_table();
+    uint32_t index;
+    if (!free_.empty()) {
+      index = free_.back();
+      free_.pop_back();
+    } else {
+      index = static_cast<uint32_t>(entries_.size());
+      entries_.emplace_back();
+    }
+    Entry& entry = entries_[index];
+    entry.key_offset = static_cast<uint32_t>(keys_.size());
+    entry.key_size = static_cast<uint32_t>(key.size());
+    entry.fingerprint = fingerprint_of(key);
+    entry.live = true;
+    entry.value = std::move(value);
+    keys_.append(key);
+    place(index, entry.fingerprint);
+    ++live_;
+    record(index);
+    return index;
+  }
+
+  // Removes the entry; its index may be handed out again by insert().
+  void erase(uint32_t index) {
+    Entry& entry = entries_[index];
+    const size_t mask = table_.size() - 1;
+    size_t slot = entry.fingerprint & mask;
+    while (table_[slot].index != index + 1) slot = (slot + 1) & mask;
+    // Backward-shift deletion: pull later entries of the run into the hole
+    // when the hole lies between their home and their slot.
+    size_t hole = slot;
+    for (size_t next = (hole + 1) & mask; table_[next].index != 0; next = (next + 1) & mask) {
+      const size_t want = table_[next].fingerprint & mask;
+      const bool movable =
+          hole <= next ? (want <= hole || want > next) : (want <= hole && want > next);
+      if (movable) {
+        table_[hole] = table_[next];
+        hole = next;
+      }
+    }
+    table_[hole] = TableSlot{};
+    garbage_bytes_ += entry.key_size;
+    entry.live = false;
+    entry.value = Value{};
+    free_.push_back(index);
+    --live_;
+    if (garbage_bytes_ > kMinGarbageToCompact && garbage_bytes_ * 2 > keys_.size()) compact_keys();
+  }
+
+  // One past the highest index; indices below it are live or free.
+  uint32_t index_end() const { return static_cast<uint32_t>(entries_.size()); }
+  bool live(uint32_t index) const { return entries_[index].live; }
+  size_t size() const { return live_; }
+
+  Value& value(uint32_t index) { return entries_[index].value; }
+  const Value& value(uint32_t index) const { return entries_[index].value; }
+  // Valid until the next insert().
+  std::string_view key(uint32_t index) const {
+    return std::string_view(keys_.data() + entries_[index].key_offset, entries_[index].key_size);
+  }
+
+ private:
+  // Freed key bytes are reclaimed once they are this many and half the buffer.
+  static constexpr size_t kMinGarbageToCompact = 4096;
+
+  struct Entry {
+    uint32_t key_offset = 0;
+    uint32_t key_size = 0;
+    uint32_t fingerprint = 0;
+    uint32_t position = UINT32_MAX;  // where the last lookup put it in its round's order
+    bool live = false;
+    Value value{};
+  };
+  struct TableSlot {
+    uint32_t index = 0;  // entry index + 1; 0: empty
+    uint32_t fingerprint = 0;
+  };
+
+  static uint32_t fingerprint_of(std::string_view key) {
+    const uint64_t hash = std::hash<std::string_view>{}(key);
+    return static_cast<uint32_t>(hash ^ (hash >> 32));
+  }
+
+  bool key_equals(uint32_t index, std::string_view key) const {
+    const Entry& entry = entries_[index];
+    return entry.live && entry.key_size == key.size() &&
+           std::memcmp(keys_.data() + entry.key_offset, key.data(), key.size()) == 0;
+  }
+
+  uint32_t find_by_hash(std::string_view key, uint32_t fingerprint) const {
+    if (table_.empty()) return kNotFound;
+    const size_t mask = table_.size() - 1;
+    for (size_t slot = fingerprint & mask;; slot = (slot + 1) & mask) {
+      const TableSlot& candidate = table_[slot];
+      if (candidate.index == 0) return kNotFound;
+      if (candidate.fingerprint == fingerprint && key_equals(candidate.index - 1, key)) {
+        return candidate.index - 1;
+      }
+    }
+  }
+
+  void record(uint32_t index) {
+    entries_[index].position = static_cast<uint32_t>(current_order_.size());
+    current_order_.push_back(index);
+  }
+
+  void place(uint32_t index, uint32_t fingerprint) {
+    const size_t mask = table_.size() - 1;
+    size_t slot = fingerprint & mask;
+    while (table_[slot].index != 0) slot = (slot + 1) & mask;
+    table_[slot] = TableSlot{index + 1, fingerprint};
+  }
+
+  void grow_table() {
+    table_.assign(table_.empty() ? 64 : table_.size() * 2, TableSlot{});
+    for (uint32_t index = 0; index < entries_.size(); ++index) {
+      if (entries_[index].live) place(index, entries_[index].fingerprint);
+    }
+  }
+
+  // Rewrites the key buffer without the erased keys, in the order of the last
+  // round (then the rest), so the next round reads it front to back.
+  void compact_keys() {
+    std::string compacted;
+    compacted.reserve(keys_.size() - garbage_bytes_);
+    std::vector<bool> moved(entries_.size(), false);
+    auto move_key = [&](uint32_t index) {
+      Entry& entry = entries_[index];
+      if (!entry.live || moved[index]) return;
+      moved[index] = true;
+      const auto offset = static_cast<uint32_t>(compacted.size());
+      compacted.append(keys_, entry.key_offset, entry.key_size);
+      entry.key_offset = offset;
+    };
+    for (uint32_t index : current_order_) move_key(index);
+    for (uint32_t index = 0; index < entries_.size(); ++index) move_key(index);
+    keys_ = std::move(compacted);
+    garbage_bytes_ = 0;
+  }
+
+  std::vector<Entry> entries_;
+  std::vector<uint32_t> free_;
+  std::vector<TableSlot> table_;  // a power of two, at most half full
+  std::string keys_;              // every entry's key bytes, back to back
+  size_t live_ = 0;
+  size_t garbage_bytes_ = 0;  // bytes of erased keys still in keys_
+  std::vector<uint32_t> previous_order_;
+  std::vector<uint32_t> current_order_;
+  size_t cursor_ = 0;
+};
+
+}  // namespace mc
