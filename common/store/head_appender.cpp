@@ -9,6 +9,9 @@ namespace mc {
 
 namespace {
 
+// How many samples ahead commit asks the CPU for a series' chunk.
+constexpr uint32_t kPrefetchDistance = 8;
+
 size_t slot_hash(SeriesRef ref) { return static_cast<size_t>((ref * 0x9e3779b97f4a7c15ULL) >> 32); }
 
 }  // namespace
@@ -182,7 +185,20 @@ void HeadAppender::finish(bool apply) {
   for (size_t s = 0; s < stripe_count; ++s) {
     if (slot_offsets_[s] == slot_offsets_[s + 1]) continue;  // samples imply slots
     std::lock_guard lock(head_.stripe(s).mutex);
-    for (uint32_t i = sample_offsets_[s]; i < sample_offsets_[s + 1]; ++i) {
+    const uint32_t end = sample_offsets_[s + 1];
+    auto series_at = [&](uint32_t i) { return slots_[pending_[grouped_samples_[i]].slot].series; };
+    // Each series' chunk is a few cache misses away: ask for them ahead, in
+    // stages, since each stage needs the addresses the previous one brought in.
+    for (uint32_t i = sample_offsets_[s]; i < end && i < sample_offsets_[s] + kPrefetchDistance;
+         ++i) {
+      series_at(i)->prefetch_open_chunk();
+    }
+    for (uint32_t i = sample_offsets_[s]; i < end; ++i) {
+      if (i + 2 * kPrefetchDistance < end) series_at(i + 2 * kPrefetchDistance)->prefetch_series();
+      if (i + kPrefetchDistance < end) series_at(i + kPrefetchDistance)->prefetch_open_chunk();
+      if (i + kPrefetchDistance / 2 < end) {
+        series_at(i + kPrefetchDistance / 2)->prefetch_open_chunk_bytes();
+      }
       const PendingSample& sample = pending_[grouped_samples_[i]];
       HeadSeries* series = slots_[sample.slot].series;
       // Another appender may have committed newer samples since append().

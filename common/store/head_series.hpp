@@ -77,6 +77,26 @@ class HeadSeries {
   // up with the 2h blocks a disk store cuts). REQUIRES: order_of(t, v) == newer.
   void append(int64_t t, double v, const HeadChunkLimits& limits);
 
+  // Hints to the CPU for a batch of appends to many series (HeadAppender's
+  // commit), which otherwise waits on a cache miss per object per series:
+  // prefetch_series() some samples ahead, then prefetch_open_chunk() (the
+  // chunk and its appender, whose addresses the series holds), then
+  // prefetch_open_chunk_bytes() (the header and the tail append() writes).
+  void prefetch_series() const {
+    __builtin_prefetch(this);
+    __builtin_prefetch(reinterpret_cast<const char*>(this) + 64);
+  }
+  void prefetch_open_chunk() const {
+    __builtin_prefetch(open_.get());
+    __builtin_prefetch(open_appender_.get());
+  }
+  void prefetch_open_chunk_bytes() const {
+    if (!open_) return;
+    const auto bytes = open_->bytes();
+    __builtin_prefetch(bytes.data(), 1);
+    __builtin_prefetch(bytes.data() + bytes.size(), 1);
+  }
+
   // Drops sealed chunks whose samples are all older than `min_time`; returns
   // how many samples went with them.
   uint64_t drop_chunks_before(int64_t min_time);
@@ -100,20 +120,23 @@ class HeadSeries {
  private:
   void cut_chunk(int64_t t, const HeadChunkLimits& limits);
 
+  // What every append reads or writes comes first, so that it shares as few
+  // cache lines as the allocation's alignment allows.
   SeriesRef ref_;
-  std::shared_ptr<const Labels> labels_;
-  const MetricMetadata* metadata_ = nullptr;  // interned by HeadStorage
-  std::vector<HeadChunkRef> sealed_;          // oldest first
-  std::unique_ptr<chunkenc::Chunk> open_;
-  std::unique_ptr<chunkenc::ChunkAppender> open_appender_;
-  int64_t open_min_t_ = 0;
-  int open_samples_ = 0;     // kept here: the chunk header is a pointer chase away
-  int64_t open_last_t_ = 0;  // last millisecond of the open chunk's time window
+  uint32_t pins_ = 0;
+  int open_samples_ = 0;  // kept here: the chunk header is a pointer chase away
   int64_t newest_t_ = 0;
   double newest_v_ = 0;
   uint64_t samples_ = 0;
+  int64_t open_last_t_ = 0;  // last millisecond of the open chunk's time window
+  std::unique_ptr<chunkenc::Chunk> open_;
+  std::unique_ptr<chunkenc::ChunkAppender> open_appender_;
+
+  std::shared_ptr<const Labels> labels_;
+  const MetricMetadata* metadata_ = nullptr;  // interned by HeadStorage
+  std::vector<HeadChunkRef> sealed_;          // oldest first
+  int64_t open_min_t_ = 0;
   uint64_t sealed_bytes_ = 0;
-  uint32_t pins_ = 0;
 };
 
 }  // namespace mc
