@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <new>
 
 namespace mc {
 
@@ -84,6 +85,44 @@ size_t HeadSeries::memory_bytes() const {
   for (const auto& chunk : sealed_) bytes += chunk.chunk->memory_bytes() + kControlBlock;
   if (open_) bytes += open_->memory_bytes() + kAppenderState;
   return bytes;
+}
+
+HeadSeriesPool::~HeadSeriesPool() {
+  for (std::byte* slab : slabs_) ::operator delete (slab, std::align_val_t{alignof(HeadSeries)});
+}
+
+HeadSeriesPool::Ptr HeadSeriesPool::create(SeriesRef ref, std::shared_ptr<const Labels> labels) {
+  void* block = allocate();
+  return Ptr(new (block) HeadSeries(ref, std::move(labels)), Deleter{this});
+}
+
+void HeadSeriesPool::Deleter::operator()(HeadSeries* series) const {
+  series->~HeadSeries();
+  pool->release(series);
+}
+
+void* HeadSeriesPool::allocate() {
+  std::lock_guard lock(mutex_);
+  if (!free_.empty()) {
+    void* block = free_.back();
+    free_.pop_back();
+    return block;
+  }
+  if (next_ == end_) {
+    constexpr size_t kSlabBytes = kBlockBytes * kBlocksPerSlab;
+    next_ =
+        static_cast<std::byte*>(::operator new (kSlabBytes, std::align_val_t{alignof(HeadSeries)}));
+    end_ = next_ + kSlabBytes;
+    slabs_.push_back(next_);
+  }
+  void* block = next_;
+  next_ += kBlockBytes;
+  return block;
+}
+
+void HeadSeriesPool::release(void* block) {
+  std::lock_guard lock(mutex_);
+  free_.push_back(block);
 }
 
 }  // namespace mc

@@ -9,8 +9,10 @@
 // lock is released even if truncate() drops them meanwhile.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "common/model/labels.hpp"
@@ -137,6 +139,44 @@ class HeadSeries {
   std::vector<HeadChunkRef> sealed_;          // oldest first
   int64_t open_min_t_ = 0;
   uint64_t sealed_bytes_ = 0;
+};
+
+// Allocates HeadSeries in creation order from large slabs, so that series
+// created together (a target's first scrape) sit side by side in memory and
+// every later scrape, which appends to them in the same order, reads them
+// front to back instead of missing cache on each. Freed blocks are reused;
+// slabs go back to the system only when the pool is destroyed, which must be
+// after every series it handed out.
+//
+// Thread-safety: create() and the deleter may be called from any thread.
+class HeadSeriesPool {
+ public:
+  struct Deleter {
+    HeadSeriesPool* pool;
+    void operator()(HeadSeries* series) const;
+  };
+  using Ptr = std::unique_ptr<HeadSeries, Deleter>;
+
+  HeadSeriesPool() = default;
+  ~HeadSeriesPool();
+  HeadSeriesPool(const HeadSeriesPool&) = delete;
+  HeadSeriesPool& operator=(const HeadSeriesPool&) = delete;
+
+  Ptr create(SeriesRef ref, std::shared_ptr<const Labels> labels);
+
+ private:
+  static constexpr size_t kBlockBytes =
+      (sizeof(HeadSeries) + alignof(HeadSeries) - 1) / alignof(HeadSeries) * alignof(HeadSeries);
+  static constexpr size_t kBlocksPerSlab = 512;
+
+  void* allocate();
+  void release(void* block);
+
+  mutable std::mutex mutex_;
+  std::vector<std::byte*> slabs_;
+  std::byte* next_ = nullptr;  // the unused rest of the newest slab
+  std::byte* end_ = nullptr;
+  std::vector<void*> free_;  // released blocks, reused last-freed first
 };
 
 }  // namespace mc

@@ -47,7 +47,7 @@ HeadSeries* HeadStorage::get_or_create(Stripe& stripe, size_t stripe_index, cons
   // The ref's low bits name the stripe, so a ref alone finds its lock.
   const SeriesRef ref = (next_series_id_.fetch_add(1, std::memory_order_relaxed) << stripe_bits_) |
                         static_cast<SeriesRef>(stripe_index);
-  auto series = std::make_unique<HeadSeries>(ref, std::make_shared<const Labels>(labels));
+  auto series = series_pool_.create(ref, std::make_shared<const Labels>(labels));
   HeadSeries* raw = series.get();
   stripe.by_ref.insert(ref, raw);
   stripe.by_hash.emplace(labels.hash(), std::move(series));

@@ -74,7 +74,7 @@ class HeadStorage final : public Storage {
   struct alignas(64) Stripe {
     mutable std::mutex mutex;
     // Owns the stripe's series, keyed by labels hash (collisions side by side).
-    std::unordered_multimap<uint64_t, std::unique_ptr<HeadSeries>> by_hash;
+    std::unordered_multimap<uint64_t, HeadSeriesPool::Ptr> by_hash;
     SeriesRefMap by_ref;
   };
 
@@ -94,6 +94,7 @@ class HeadStorage final : public Storage {
   HeadChunkLimits limits_;
   size_t stripe_mask_;
   int stripe_bits_;
+  HeadSeriesPool series_pool_;  // declared before stripes_: outlives the series it holds
   std::vector<std::unique_ptr<Stripe>> stripes_;
   std::atomic<uint64_t> next_series_id_{1};
   MetadataInterner metadata_;
