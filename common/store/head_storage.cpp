@@ -24,7 +24,10 @@ HeadStorage::HeadStorage(HeadOptions options) {
   stripe_mask_ = stripe_count - 1;
   stripe_bits_ = std::countr_zero(stripe_count);
   stripes_.reserve(stripe_count);
-  for (size_t i = 0; i < stripe_count; ++i) stripes_.push_back(std::make_unique<Stripe>());
+  for (size_t i = 0; i < stripe_count; ++i) {
+    stripes_.push_back(std::make_unique<Stripe>());
+    stripes_.back()->by_ref = SeriesRefMap(stripe_bits_);
+  }
 }
 
 HeadStorage::~HeadStorage() = default;
@@ -45,8 +48,8 @@ HeadSeries* HeadStorage::get_or_create(Stripe& stripe, size_t stripe_index, cons
     if (it->second->labels() == labels) return it->second.get();
   }
   // The ref's low bits name the stripe, so a ref alone finds its lock.
-  const SeriesRef ref = (next_series_id_.fetch_add(1, std::memory_order_relaxed) << stripe_bits_) |
-                        static_cast<SeriesRef>(stripe_index);
+  const SeriesRef ref =
+      (stripe.next_series_id++ << stripe_bits_) | static_cast<SeriesRef>(stripe_index);
   auto series = series_pool_.create(ref, std::make_shared<const Labels>(labels));
   HeadSeries* raw = series.get();
   stripe.by_ref.insert(ref, raw);

@@ -76,6 +76,9 @@ class HeadStorage final : public Storage {
     // Owns the stripe's series, keyed by labels hash (collisions side by side).
     std::unordered_multimap<uint64_t, HeadSeriesPool::Ptr> by_hash;
     SeriesRefMap by_ref;
+    // Series of a stripe are numbered consecutively (see SeriesRefMap); the
+    // ref is this number above the stripe bits, so refs are never reused.
+    uint64_t next_series_id = 1;
   };
 
   size_t stripe_index_of_ref(SeriesRef ref) const { return ref & stripe_mask_; }
@@ -96,7 +99,6 @@ class HeadStorage final : public Storage {
   int stripe_bits_;
   HeadSeriesPool series_pool_;  // declared before stripes_: outlives the series it holds
   std::vector<std::unique_ptr<Stripe>> stripes_;
-  std::atomic<uint64_t> next_series_id_{1};
   MetadataInterner metadata_;
 
   std::atomic<uint64_t> samples_appended_{0};
