@@ -7,6 +7,7 @@
 // Thread-safety: none; the owner of the vector serialises access.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -19,27 +20,32 @@ class BitWriter {
   explicit BitWriter(std::vector<uint8_t>* bytes, int free_bits_in_last_byte = 0)
       : bytes_(bytes), free_bits_(free_bits_in_last_byte) {}
 
-  void write_bit(bool bit) {
-    if (free_bits_ == 0) {
-      bytes_->push_back(0);
-      free_bits_ = 8;
-    }
-    --free_bits_;
-    if (bit) bytes_->back() |= static_cast<uint8_t>(1u << free_bits_);
-  }
+  void write_bit(bool bit) { write_bits(bit ? 1 : 0, 1); }
 
   // Writes the low `count` bits of `value`. REQUIRES: 1 <= count <= 64.
+  // Fills the last byte's free bits, then grows the vector once for the rest;
+  // a field costs a few shifts, not a loop over its bytes.
   void write_bits(uint64_t value, int count) {
-    while (count > 0) {
-      if (free_bits_ == 0) {
-        bytes_->push_back(0);
-        free_bits_ = 8;
-      }
-      const int take = count < free_bits_ ? count : free_bits_;
-      const uint64_t field = (value >> (count - take)) & ((uint64_t{1} << take) - 1);
-      bytes_->back() |= static_cast<uint8_t>(field << (free_bits_ - take));
-      free_bits_ -= take;
-      count -= take;
+    if (count < 64) value &= (uint64_t{1} << count) - 1;
+    if (count <= free_bits_) {
+      free_bits_ -= count;
+      bytes_->back() |= static_cast<uint8_t>(value << free_bits_);
+      return;
+    }
+    if (free_bits_ > 0) {
+      count -= free_bits_;
+      bytes_->back() |= static_cast<uint8_t>(value >> count);
+      value &= (uint64_t{1} << count) - 1;  // count < 64 here
+    }
+    // count >= 1 bits are left; they start a new byte, most significant first.
+    const int new_bytes = (count + 7) / 8;
+    free_bits_ = new_bytes * 8 - count;
+    const size_t start = bytes_->size();
+    bytes_->resize(start + static_cast<size_t>(new_bytes));
+    uint8_t* out = bytes_->data() + start;
+    const uint64_t aligned = value << free_bits_;
+    for (int i = 0; i < new_bytes; ++i) {
+      out[i] = static_cast<uint8_t>(aligned >> (8 * (new_bytes - 1 - i)));
     }
   }
 

@@ -162,23 +162,33 @@ class XorAppender final : public ChunkAppender {
       writer_.write_bit(false);
       return;
     }
-    writer_.write_bit(true);
+    // Control bits and short fields go out in one write_bits call each.
     int leading = std::countl_zero(xored);
     const int trailing = std::countr_zero(xored);
     if (leading > xor_format::kMaxLeadingZeros) leading = xor_format::kMaxLeadingZeros;
     if (leading_ != xor_format::kNoWindow && leading >= leading_ && trailing >= trailing_) {
-      // The change fits the previous window: only its bits.
-      writer_.write_bit(false);
-      writer_.write_bits(xored >> trailing_, 64 - leading_ - trailing_);
+      // "10": the change fits the previous window; only its bits follow.
+      const int window = 64 - leading_ - trailing_;
+      if (window <= 62) {
+        writer_.write_bits((uint64_t{0b10} << window) | (xored >> trailing_), window + 2);
+      } else {
+        writer_.write_bits(0b10, 2);
+        writer_.write_bits(xored >> trailing_, window);
+      }
       return;
     }
     leading_ = static_cast<uint8_t>(leading);
     trailing_ = static_cast<uint8_t>(trailing);
     const int significant = 64 - leading - trailing;
-    writer_.write_bit(true);
-    writer_.write_bits(static_cast<uint64_t>(leading), xor_format::kLeadingZerosBits);
-    // 64 significant bits do not fit 6 bits; 0 stands for 64 (0 cannot occur).
-    writer_.write_bits(static_cast<uint64_t>(significant & 63), xor_format::kSignificantBitsBits);
+    // "11", the leading zeros, the significant bit count (64 does not fit 6
+    // bits; 0 stands for it, as 0 cannot occur), then the significant bits.
+    constexpr int kHeaderBits =
+        2 + xor_format::kLeadingZerosBits + xor_format::kSignificantBitsBits;
+    const uint64_t header =
+        (((uint64_t{0b11} << xor_format::kLeadingZerosBits) | static_cast<uint64_t>(leading))
+         << xor_format::kSignificantBitsBits) |
+        static_cast<uint64_t>(significant & 63);
+    writer_.write_bits(header, kHeaderBits);
     writer_.write_bits(xored >> trailing, significant);
   }
 
