@@ -58,3 +58,30 @@ TEST_CASE("SeriesRefMap agrees with std::unordered_map under random churn", "[st
     }
   }
 }
+
+TEST_CASE("SeriesRefMap with stripe bits agrees with std::unordered_map", "[store][refmap]") {
+  // As in a HeadStorage stripe: ids numbered consecutively above 4 stripe bits,
+  // old ones removed in bursts, some kept for long.
+  SeriesRefMap map(4);
+  std::unordered_map<uint64_t, HeadSeries*> reference;
+  std::mt19937_64 random(5);
+  uint64_t next_id = 1;
+  for (int round = 0; round < 200; ++round) {
+    for (int i = 0; i < 300; ++i) {
+      const uint64_t ref = (next_id++ << 4) | 5;
+      map.insert(ref, fake_series(ref));
+      reference.emplace(ref, fake_series(ref));
+    }
+    for (auto it = reference.begin(); it != reference.end();) {
+      if (random() % 4 != 0) {
+        REQUIRE(map.erase(it->first));
+        it = reference.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    REQUIRE(map.size() == reference.size());
+    for (const auto& [ref, series] : reference) REQUIRE(map.find(ref) == series);
+    REQUIRE(map.find((next_id << 4) | 5) == nullptr);
+  }
+}
