@@ -42,7 +42,7 @@ uint32_t HeadAppender::add_slot(HeadSeries* series) {
     }
   }
   const auto index = static_cast<uint32_t>(slots_.size());
-  slots_.push_back(Slot{series->ref(), series, false, 0, 0, nullptr});
+  slots_.push_back(Slot{series->ref(), series, false, 0, 0, nullptr, nullptr, nullptr});
   const size_t mask = slot_table_.size() - 1;
   size_t i = slot_hash(series->ref()) & mask;
   while (slot_table_[i] != 0) i = (i + 1) & mask;
@@ -62,15 +62,24 @@ uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels, int64_t t_ms
     }
     auto& stripe = head_.stripe(head_.stripe_index_of_ref(ref));
     HeadSeries* series = nullptr;
+    const void* chunk_hint = nullptr;
+    const void* appender_hint = nullptr;
     {
       std::lock_guard lock(stripe.mutex);
       series = head_.find_by_ref(stripe, ref);
       if (series) {
         *committed_order = series->order_of(t_ms, v);
         series->pin();
+        chunk_hint = series->open_chunk_address();
+        appender_hint = series->open_appender_address();
       }
     }
-    if (series) return add_slot(series);
+    if (series) {
+      const uint32_t index = add_slot(series);
+      slots_[index].chunk_hint = chunk_hint;
+      slots_[index].appender_hint = appender_hint;
+      return index;
+    }
   }
   // No ref, or a ref truncate() has removed since the caller cached it.
   if (labels.empty()) return kNoSlot;
@@ -186,18 +195,22 @@ void HeadAppender::finish(bool apply) {
     if (slot_offsets_[s] == slot_offsets_[s + 1]) continue;  // samples imply slots
     std::lock_guard lock(head_.stripe(s).mutex);
     const uint32_t end = sample_offsets_[s + 1];
-    auto series_at = [&](uint32_t i) { return slots_[pending_[grouped_samples_[i]].slot].series; };
+    const auto total = static_cast<uint32_t>(pending_.size());
+    auto slot_at = [&](uint32_t i) -> const Slot& {
+      return slots_[pending_[grouped_samples_[i]].slot];
+    };
     // Each series' chunk is a few cache misses away: ask for them ahead, in
-    // stages, since each stage needs the addresses the previous one brought in.
-    for (uint32_t i = sample_offsets_[s]; i < end && i < sample_offsets_[s] + kPrefetchDistance;
-         ++i) {
-      series_at(i)->prefetch_open_chunk();
-    }
+    // stages. The first stage uses only addresses this batch holds, so it
+    // runs on into the next stripes; the second reads the chunk, under its lock.
     for (uint32_t i = sample_offsets_[s]; i < end; ++i) {
-      if (i + 2 * kPrefetchDistance < end) series_at(i + 2 * kPrefetchDistance)->prefetch_series();
-      if (i + kPrefetchDistance < end) series_at(i + kPrefetchDistance)->prefetch_open_chunk();
+      if (i + kPrefetchDistance < total) {
+        const Slot& ahead = slot_at(i + kPrefetchDistance);
+        __builtin_prefetch(ahead.series);
+        __builtin_prefetch(ahead.chunk_hint);
+        __builtin_prefetch(ahead.appender_hint);
+      }
       if (i + kPrefetchDistance / 2 < end) {
-        series_at(i + kPrefetchDistance / 2)->prefetch_open_chunk_bytes();
+        slot_at(i + kPrefetchDistance / 2).series->prefetch_open_chunk_bytes();
       }
       const PendingSample& sample = pending_[grouped_samples_[i]];
       HeadSeries* series = slots_[sample.slot].series;

@@ -88,6 +88,11 @@ class HeadSeries {
     __builtin_prefetch(this);
     __builtin_prefetch(reinterpret_cast<const char*>(this) + 64);
   }
+  // The addresses prefetch_open_chunk() fetches, read under the stripe lock
+  // by a caller that prefetches them later without it (a stale address only
+  // wastes the hint: prefetching never faults).
+  const void* open_chunk_address() const { return open_.get(); }
+  const void* open_appender_address() const { return open_appender_.get(); }
   void prefetch_open_chunk() const {
     __builtin_prefetch(open_.get());
     __builtin_prefetch(open_appender_.get());
