@@ -80,23 +80,14 @@ class HeadSeries {
   void append(int64_t t, double v, const HeadChunkLimits& limits);
 
   // Hints to the CPU for a batch of appends to many series (HeadAppender's
-  // commit), which otherwise waits on a cache miss per object per series:
-  // prefetch_series() some samples ahead, then prefetch_open_chunk() (the
-  // chunk and its appender, whose addresses the series holds), then
-  // prefetch_open_chunk_bytes() (the header and the tail append() writes).
-  void prefetch_series() const {
-    __builtin_prefetch(this);
-    __builtin_prefetch(reinterpret_cast<const char*>(this) + 64);
-  }
-  // The addresses prefetch_open_chunk() fetches, read under the stripe lock
-  // by a caller that prefetches them later without it (a stale address only
-  // wastes the hint: prefetching never faults).
+  // commit), which otherwise waits on a cache miss per object per series.
+  // The addresses of the open chunk and its appender are read under the
+  // stripe lock by a caller that prefetches them later without it (a stale
+  // address only wastes the hint: prefetching never faults); then, under the
+  // lock, prefetch_open_chunk_bytes() asks for the header and the tail that
+  // append() writes.
   const void* open_chunk_address() const { return open_.get(); }
   const void* open_appender_address() const { return open_appender_.get(); }
-  void prefetch_open_chunk() const {
-    __builtin_prefetch(open_.get());
-    __builtin_prefetch(open_appender_.get());
-  }
   void prefetch_open_chunk_bytes() const {
     if (!open_) return;
     const auto bytes = open_->bytes();
