@@ -35,18 +35,24 @@ TEST_CASE("the tick comes from METRICS_TICK_DURATION in Go syntax, 1m by default
         "METRICS_TICK_DURATION=\"1d\": unknown unit \"d\" in duration \"1d\"");
 }
 
-TEST_CASE("create fails, naming the database, when its DSN cannot be had", "[sql_collector]") {
+// One database "app" with one unlabelled query "q" (SELECT 1 AS v).
+static mc::SqlConfig one_query_config() {
   mc::SqlConfig config;
   config.databases.emplace_back();
   mc::SqlDatabaseConfig& database = config.databases.back();
   database.name = "app";
-  database.dsn_env = "MC_SURELY_UNSET_DSN";
   mc::SqlQueryConfig query;
   query.name = "q";
   query.help = "h";
   query.sql = "SELECT 1 AS v";
   query.value_columns = {{"v", ""}};
   database.queries.push_back(query);
+  return config;
+}
+
+TEST_CASE("create fails, naming the database, when its DSN cannot be had", "[sql_collector]") {
+  mc::SqlConfig config = one_query_config();
+  config.databases.back().dsn_env = "MC_SURELY_UNSET_DSN";
 
   mc::HeadStorage storage;
   prometheus::Registry registry;
@@ -62,18 +68,9 @@ TEST_CASE("create fails, naming the database, when its DSN cannot be had", "[sql
 
 TEST_CASE("start stores the zeros before any database answers, and stop is prompt",
           "[sql_collector]") {
-  mc::SqlConfig config;
-  config.databases.emplace_back();
-  mc::SqlDatabaseConfig& database = config.databases.back();
-  database.name = "app";
+  mc::SqlConfig config = one_query_config();
   // Nothing listens on port 1 of the loopback: connections are refused at once.
-  database.dsn = "host=127.0.0.1 port=1 dbname=none user=u password=hunter2";
-  mc::SqlQueryConfig query;
-  query.name = "q";
-  query.help = "h";
-  query.sql = "SELECT 1 AS v";
-  query.value_columns = {{"v", ""}};
-  database.queries.push_back(query);
+  config.databases.back().dsn = "host=127.0.0.1 port=1 dbname=none user=u password=hunter2";
 
   mc::HeadStorage storage;
   prometheus::Registry registry;
