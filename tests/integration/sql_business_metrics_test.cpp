@@ -64,8 +64,13 @@ TEST_CASE("the example config serves values and labels exactly as SQL computes t
   bool collected = wait_until(
       [&] {
         body = daemon.metrics();
+        // The meta-metrics are set just after a run's commit; wait for both.
         return exposed_value(body, "business_active_installations") == 5.0 &&
-               exposed_value(body, "business_operation_success_ratio{kind=\"deploy\"}");
+               exposed_value(body, "business_operation_success_ratio{kind=\"deploy\"}") &&
+               exposed_value(body,
+                             "metrics_collector_sql_query_last_success_timestamp_seconds{"
+                             "database=\"app\",query=\"connection_states\"}")
+                       .value_or(0) > 0;
       },
       kSettle);
   INFO(body << "\n" << daemon.log());
