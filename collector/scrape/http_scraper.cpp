@@ -40,8 +40,8 @@ std::string failure_reason_of(CURLcode code) {
 
 }  // namespace
 
-HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout)
-    : handle_(curl_easy_init()), url_(target.url()) {
+HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t body_size_limit)
+    : handle_(curl_easy_init()), url_(target.url()), body_size_limit_(body_size_limit) {
   if (handle_ == nullptr) throw std::runtime_error("curl_easy_init failed");
   headers_ = curl_slist_append(headers_, fmt::format("Accept: {}", kScrapeAcceptHeader).c_str());
   headers_ = curl_slist_append(headers_, fmt::format("X-Prometheus-Scrape-Timeout-Seconds: {:g}",
@@ -71,12 +71,18 @@ HttpScraper::~HttpScraper() {
 CURL* HttpScraper::prepare() {
   body_.clear();  // keeps capacity: the next body is usually the same size
   content_type_.clear();
+  body_too_large_ = false;
   error_buffer_[0] = '\0';
   return handle_;
 }
 
 size_t HttpScraper::on_body(char* data, size_t size, size_t count, void* self) {
   auto* scraper = static_cast<HttpScraper*>(self);
+  if (scraper->body_size_limit_ != 0 &&
+      scraper->body_.size() + size * count > scraper->body_size_limit_) {
+    scraper->body_too_large_ = true;
+    return 0;  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
+  }
   scraper->body_.append(data, size * count);
   return size * count;
 }
@@ -94,6 +100,14 @@ size_t HttpScraper::on_header(char* data, size_t size, size_t count, void* self)
 
 ScrapeResponse HttpScraper::finish(CURLcode result) {
   ScrapeResponse response;
+  if (body_too_large_) {
+    response.status =
+        Status::error(fmt::format("body size limit of {} bytes exceeded", body_size_limit_));
+    response.failure_reason = "body_size";
+    body_.clear();
+    body_.shrink_to_fit();  // do not keep the limit's worth of memory for this target
+    return response;
+  }
   if (result != CURLE_OK) {
     std::string detail = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(result);
     response.status = Status::error(detail);

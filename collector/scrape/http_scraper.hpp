@@ -5,7 +5,9 @@
 // on its curl multi handle and calls finish() with the transfer's result. The
 // request carries the OpenMetrics-first Accept header, accepts gzip (libcurl
 // decodes it), sends X-Prometheus-Scrape-Timeout-Seconds as Prometheus does,
-// and enforces the scrape timeout.
+// and enforces the scrape timeout and the body size limit (on the decoded
+// body, as Prometheus's body_size_limit; a larger body fails the scrape as
+// soon as the limit is passed, so it is never held whole).
 //
 // Thread-safety: not thread-safe; one transfer at a time.
 #pragma once
@@ -22,7 +24,8 @@ namespace mc {
 
 class HttpScraper {
  public:
-  HttpScraper(const ScrapeTarget& target, Duration timeout);
+  // `body_size_limit`: bytes of (decoded) body to accept; 0 for no limit.
+  HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t body_size_limit);
   ~HttpScraper();
   HttpScraper(const HttpScraper&) = delete;
   HttpScraper& operator=(const HttpScraper&) = delete;
@@ -43,6 +46,8 @@ class HttpScraper {
   std::string url_;
   std::string body_;
   std::string content_type_;
+  uint64_t body_size_limit_;
+  bool body_too_large_ = false;
   char error_buffer_[CURL_ERROR_SIZE] = {};
 };
 

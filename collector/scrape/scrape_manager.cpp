@@ -50,7 +50,8 @@ class ScrapeManager::Impl {
           state->job = &job;
           state->loop =
               std::make_unique<ScrapeLoop>(ScrapeTarget(job, address, group.labels), job, storage);
-          state->http = std::make_unique<HttpScraper>(state->loop->target(), job.scrape_timeout);
+          state->http = std::make_unique<HttpScraper>(state->loop->target(), job.scrape_timeout,
+                                                      job.body_size_limit);
           targets_.push_back(std::move(state));
         }
       }

@@ -25,8 +25,9 @@ namespace {
 // inheritance needs `global:`, which may come after `scrape_configs:` in the file.
 struct ScrapeConfigNodes {
   YAML::Node mapping;
-  YAML::Node job_name;        // null when absent
-  YAML::Node scrape_timeout;  // null when absent
+  YAML::Node job_name;         // null when absent
+  YAML::Node scrape_timeout;   // null when absent
+  YAML::Node body_size_limit;  // null when absent
 };
 
 struct GlobalNodes {
@@ -98,6 +99,12 @@ Status read_global(const YamlReader& reader, const YAML::Node& node, GlobalConfi
              MC_ASSIGN_OR_RETURN(global.scrape_timeout,
                                  reader.read_duration(value, "global.scrape_timeout"));
              nodes.scrape_timeout = value;
+             return Status::ok();
+           }},
+          {"body_size_limit",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(global.body_size_limit,
+                                 reader.read_byte_size(value, "global.body_size_limit"));
              return Status::ok();
            }},
           {"external_labels",
@@ -212,6 +219,13 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
            [&](const YAML::Node& value) -> Status {
              MC_ASSIGN_OR_RETURN(job.honor_timestamps,
                                  reader.read_bool(value, path("honor_timestamps")));
+             return Status::ok();
+           }},
+          {"body_size_limit",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(job.body_size_limit,
+                                 reader.read_byte_size(value, path("body_size_limit")));
+             nodes.body_size_limit = value;
              return Status::ok();
            }},
           {"static_configs",
@@ -695,6 +709,7 @@ Status finish_scrape_configs(const YamlReader& reader, Config& config,
     if (job.scrape_timeout.count() == 0) {
       job.scrape_timeout = std::min(config.global.scrape_timeout, job.scrape_interval);
     }
+    if (job_nodes.body_size_limit.IsNull()) job.body_size_limit = config.global.body_size_limit;
   }
   return Status::ok();
 }

@@ -30,6 +30,10 @@ struct StaticConfig {
   std::vector<Label> labels;         // extra target labels, sorted by name
 };
 
+// The body_size_limit a job gets when neither it nor global sets one. Unlike
+// Prometheus (no limit), a sidecar must not be made to hold an endless body.
+inline constexpr uint64_t kDefaultBodySizeLimit = uint64_t{64} << 20;
+
 struct ScrapeConfig {
   std::string job_name;
   Duration scrape_interval{0};  // filled from global when not given
@@ -39,13 +43,17 @@ struct ScrapeConfig {
   std::map<std::string, std::vector<std::string>> params;  // URL query parameters
   bool honor_labels = false;
   bool honor_timestamps = true;
+  // Bytes of (uncompressed) body a scrape may read; more fails the scrape.
+  // Inherited from global when not given; 0 = no limit.
+  uint64_t body_size_limit = kDefaultBodySizeLimit;
   std::vector<StaticConfig> static_configs;
 };
 
 struct GlobalConfig {
   Duration scrape_interval = std::chrono::minutes(1);
   Duration scrape_timeout = std::chrono::seconds(10);
-  std::vector<Label> external_labels;  // sorted by name
+  uint64_t body_size_limit = kDefaultBodySizeLimit;  // bytes, uncompressed; 0 = no limit
+  std::vector<Label> external_labels;                // sorted by name
 };
 
 // One value column of an SQL query: it becomes the metric <metric><suffix>.

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/util/byte_size.hpp"
 #include "common/util/duration.hpp"
 
 namespace mc {
@@ -141,6 +142,14 @@ Result<std::chrono::milliseconds> YamlReader::read_duration(const YAML::Node& no
   auto duration = parse_duration(*text);
   if (!duration) return error_at(node, fmt::format("{}: {}", where, duration.error()));
   return *duration;
+}
+
+Result<uint64_t> YamlReader::read_byte_size(const YAML::Node& node, std::string_view where) const {
+  auto text = read_string(node, where);
+  if (!text) return text.status();
+  auto bytes = parse_byte_size(*text);
+  if (!bytes) return error_at(node, fmt::format("{}: {}", where, bytes.error()));
+  return *bytes;
 }
 
 Result<int64_t> YamlReader::read_int(const YAML::Node& node, std::string_view where, int64_t min,

@@ -66,6 +66,8 @@ class YamlReader {
   // A Prometheus duration ("15s", "1m30s"); see common/util/duration.hpp.
   Result<std::chrono::milliseconds> read_duration(const YAML::Node& node,
                                                   std::string_view where) const;
+  // A byte size ("64MB", "0"; see common/util/byte_size.hpp).
+  Result<uint64_t> read_byte_size(const YAML::Node& node, std::string_view where) const;
   // A decimal integer in [min, max] ("4", "-1"); anything else fails naming the range.
   Result<int64_t> read_int(const YAML::Node& node, std::string_view where, int64_t min,
                            int64_t max) const;

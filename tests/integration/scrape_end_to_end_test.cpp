@@ -185,6 +185,37 @@ TEST_CASE("bad targets are marked down with a reason while good ones keep workin
       kSettle));
 }
 
+TEST_CASE("a body over body_size_limit fails the scrape, decoded size counted", "[end_to_end]") {
+  std::string big_page;
+  for (int i = 0; i < 200; ++i) big_page += fmt::format("filler_{} {}\n", i, i);  // ~2.6 KB
+  HttpTestServer plain, zipped, small;
+  plain.set_response("/metrics", TestResponse{.body = big_page});
+  // 2.6 KB compresses far below the limit; the limit is on what it decodes to.
+  zipped.set_response("/metrics", TestResponse{.body = gzip(big_page), .content_encoding = "gzip"});
+  small.set_response("/metrics", TestResponse{.body = "tiny 1\n"});
+  DaemonRunner daemon("scrape_configs:\n" +
+                      job_yaml("limited", {plain.address(), zipped.address(), small.address()},
+                               "    body_size_limit: 1KB\n"));
+  std::string body;
+  bool settled = wait_until(
+      [&] {
+        body = daemon.metrics();
+        return exposed_value(body, up_series("limited", plain.address())) == 0.0 &&
+               exposed_value(body, up_series("limited", zipped.address())) == 0.0 &&
+               exposed_value(body, up_series("limited", small.address())) == 1.0;
+      },
+      kSettle);
+  INFO(body);
+  REQUIRE(settled);
+  CHECK_THAT(body, !Catch::Contains("filler_0"));
+  CHECK(exposed_value(body,
+                      "metrics_collector_scrape_failures_total{job=\"limited\",reason=\"body_"
+                      "size\"}")
+            .value_or(0) >= 2);
+  CHECK_THAT(daemon.log(), Catch::Contains("reason=body_size err=\"body size limit of 1024 bytes "
+                                           "exceeded\""));
+}
+
 TEST_CASE("a gzip-encoded target body is decoded", "[end_to_end]") {
   HttpTestServer target;
   target.set_response("/metrics", TestResponse{.body = gzip(kPage), .content_encoding = "gzip"});

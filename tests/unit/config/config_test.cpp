@@ -437,3 +437,28 @@ TEST_CASE("config: a null scrape config is an error", "[config][errors]") {
              Catch::Matchers::StartsWith("config.yml:") &&
                  Catch::Matchers::EndsWith(": scrape_configs[0]: empty or null scrape config"));
 }
+
+TEST_CASE("body_size_limit defaults to 64MB, is inherited from global, and 0 lifts it",
+          "[config]") {
+  auto defaults = parse_config_ok("scrape_configs:\n  - job_name: a\n");
+  CHECK(defaults.global.body_size_limit == mc::kDefaultBodySizeLimit);
+  CHECK(defaults.scrape_configs[0].body_size_limit == uint64_t{64} << 20);
+
+  auto config = parse_config_ok(
+      "global:\n  body_size_limit: 10MB\n"
+      "scrape_configs:\n"
+      "  - job_name: inherits\n"
+      "  - job_name: own\n    body_size_limit: 512KB\n"
+      "  - job_name: unlimited\n    body_size_limit: 0\n");
+  CHECK(config.scrape_configs[0].body_size_limit == 10u << 20);
+  CHECK(config.scrape_configs[1].body_size_limit == 512u << 10);
+  CHECK(config.scrape_configs[2].body_size_limit == 0);
+}
+
+TEST_CASE("a bad body_size_limit names its place", "[config]") {
+  CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    body_size_limit: lots\n") ==
+        "config.yml:3:22: scrape_configs[0].body_size_limit: invalid size \"lots\": want a whole "
+        "number and a unit, e.g. 64MB");
+  CHECK_THAT(parse_config_error("global:\n  body_size_limit: 5 MB\n"),
+             Catch::StartsWith("config.yml:2:20: global.body_size_limit: invalid size"));
+}
