@@ -50,6 +50,9 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
 
   void on_sample(const SampleView& sample) override {
     ++report_.samples_scraped;
+    // Past the limit the scrape will fail: keep counting (the report says how
+    // many the target sent) but neither append nor grow the cache.
+    if (loop_.sample_limit_ != 0 && report_.samples_scraped > loop_.sample_limit_) return;
     // The family's name was just read by on_family, so this compare stays in cache.
     if (current_family_ == kNoFamily || current_family_name_ != sample.family) {
       set_current_family(family_index(FamilyView{sample.family, sample.type, std::nullopt, {}}));
@@ -125,6 +128,7 @@ ScrapeLoop::ScrapeLoop(ScrapeTarget target, const ScrapeConfig& job, Storage& st
     : target_(std::move(target)),
       honor_labels_(job.honor_labels),
       honor_timestamps_(job.honor_timestamps),
+      sample_limit_(job.sample_limit),
       storage_(storage) {}
 
 ScrapeLoop::~ScrapeLoop() = default;
@@ -144,6 +148,15 @@ ScrapeReport ScrapeLoop::process(const ScrapeResponse& response, int64_t scrape_
     Status parsed =
         parse_exposition(response.body, format_from_content_type(response.content_type), handler);
     report = handler.report();
+    if (parsed.is_ok() && sample_limit_ != 0 && report.samples_scraped > sample_limit_) {
+      parsed =
+          Status::error(fmt::format("sample_limit exceeded: the target exposed {} samples, "
+                                    "the limit is {}",
+                                    report.samples_scraped, sample_limit_));
+      reason = "sample_limit";
+    } else if (!parsed.is_ok()) {
+      reason = "parse";
+    }
     if (parsed.is_ok()) {
       report.stale_markers = append_staleness(*appender, scrape_time_ms, true);
       append_report(*appender, scrape_time_ms, true, duration_seconds, report.samples_scraped,
@@ -158,7 +171,6 @@ ScrapeReport ScrapeLoop::process(const ScrapeResponse& response, int64_t scrape_
     } else {
       appender->rollback();
       failure = parsed;
-      reason = "parse";
     }
   }
 

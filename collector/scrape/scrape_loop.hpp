@@ -8,7 +8,8 @@
 // scrape_samples_post_metric_relabeling and scrape_series_added. A failed
 // scrape (transport error, HTTP status, parse error) rolls the samples back and
 // commits instead stale markers for everything the target exposed before plus
-// the synthetic series with up 0 — as Prometheus's scrapeAndReport does.
+// the synthetic series with up 0 — as Prometheus's scrapeAndReport does. A
+// target that exposes more than the job's sample_limit fails the same way.
 //
 // The series cache maps the exact bytes of `name{labels}` in the body to the
 // store's SeriesRef, so a series is built (allocated) only when new; as targets
@@ -110,6 +111,7 @@ class ScrapeLoop {
   ScrapeTarget target_;
   bool honor_labels_;
   bool honor_timestamps_;
+  uint64_t sample_limit_;  // 0: no limit
   Storage& storage_;
   uint64_t iteration_ = 0;            // counts scrapes, failed ones included
   std::vector<uint32_t> candidates_;  // append_staleness's scratch, kept to reuse its memory

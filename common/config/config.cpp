@@ -28,6 +28,7 @@ struct ScrapeConfigNodes {
   YAML::Node job_name;         // null when absent
   YAML::Node scrape_timeout;   // null when absent
   YAML::Node body_size_limit;  // null when absent
+  YAML::Node sample_limit;     // null when absent
 };
 
 struct GlobalNodes {
@@ -105,6 +106,12 @@ Status read_global(const YamlReader& reader, const YAML::Node& node, GlobalConfi
            [&](const YAML::Node& value) -> Status {
              MC_ASSIGN_OR_RETURN(global.body_size_limit,
                                  reader.read_byte_size(value, "global.body_size_limit"));
+             return Status::ok();
+           }},
+          {"sample_limit",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(global.sample_limit,
+                                 reader.read_int(value, "global.sample_limit", 0, INT64_MAX));
              return Status::ok();
            }},
           {"external_labels",
@@ -226,6 +233,13 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
              MC_ASSIGN_OR_RETURN(job.body_size_limit,
                                  reader.read_byte_size(value, path("body_size_limit")));
              nodes.body_size_limit = value;
+             return Status::ok();
+           }},
+          {"sample_limit",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(job.sample_limit,
+                                 reader.read_int(value, path("sample_limit"), 0, INT64_MAX));
+             nodes.sample_limit = value;
              return Status::ok();
            }},
           {"static_configs",
@@ -710,6 +724,7 @@ Status finish_scrape_configs(const YamlReader& reader, Config& config,
       job.scrape_timeout = std::min(config.global.scrape_timeout, job.scrape_interval);
     }
     if (job_nodes.body_size_limit.IsNull()) job.body_size_limit = config.global.body_size_limit;
+    if (job_nodes.sample_limit.IsNull()) job.sample_limit = config.global.sample_limit;
   }
   return Status::ok();
 }

@@ -33,6 +33,8 @@ struct StaticConfig {
 // The body_size_limit a job gets when neither it nor global sets one. Unlike
 // Prometheus (no limit), a sidecar must not be made to hold an endless body.
 inline constexpr uint64_t kDefaultBodySizeLimit = uint64_t{64} << 20;
+// Likewise for sample_limit: samples one scrape may expose.
+inline constexpr uint64_t kDefaultSampleLimit = 1'000'000;
 
 struct ScrapeConfig {
   std::string job_name;
@@ -46,6 +48,9 @@ struct ScrapeConfig {
   // Bytes of (uncompressed) body a scrape may read; more fails the scrape.
   // Inherited from global when not given; 0 = no limit.
   uint64_t body_size_limit = kDefaultBodySizeLimit;
+  // Samples a scrape may expose; more fails the scrape, as in Prometheus.
+  // Inherited from global when not given; 0 = no limit.
+  uint64_t sample_limit = kDefaultSampleLimit;
   std::vector<StaticConfig> static_configs;
 };
 
@@ -53,6 +58,7 @@ struct GlobalConfig {
   Duration scrape_interval = std::chrono::minutes(1);
   Duration scrape_timeout = std::chrono::seconds(10);
   uint64_t body_size_limit = kDefaultBodySizeLimit;  // bytes, uncompressed; 0 = no limit
+  uint64_t sample_limit = kDefaultSampleLimit;       // 0 = no limit
   std::vector<Label> external_labels;                // sorted by name
 };
 

@@ -272,3 +272,30 @@ TEST_CASE("series unseen for more than ten scrapes leave the cache, not the stor
 
 }  // namespace
 }  // namespace mc
+
+namespace mc {
+namespace {
+
+TEST_CASE("a scrape over sample_limit fails whole, and the next one within it works",
+          "[scrape_loop]") {
+  ScrapeConfig job = job_config();
+  job.sample_limit = 2;
+  HeadStorage storage;
+  ScrapeLoop loop(ScrapeTarget(job, "127.0.0.1:8080", {}), job, storage);
+  REQUIRE(loop.process(ok_response("a 1\nb 2\n"), 1000, 0.1).up);
+
+  auto report = loop.process(ok_response("a 1\nb 2\nc 3\n"), 2000, 0.1);
+  CHECK_FALSE(report.up);
+  CHECK(report.failure_reason == "sample_limit");
+  CHECK(report.error == "sample_limit exceeded: the target exposed 3 samples, the limit is 2");
+  CHECK(samples_of(storage, series("c")).empty());
+  CHECK(is_stale_nan(samples_of(storage, series("a")).back().v));
+  CHECK(samples_of(storage, series("up")).back().v == 0);
+  CHECK(samples_of(storage, series("scrape_samples_scraped")).back().v == 3);
+
+  CHECK(loop.process(ok_response("a 5\nb 6\n"), 3000, 0.1).up);
+  CHECK(samples_of(storage, series("a")).back().v == 5);
+}
+
+}  // namespace
+}  // namespace mc

@@ -462,3 +462,15 @@ TEST_CASE("a bad body_size_limit names its place", "[config]") {
   CHECK_THAT(parse_config_error("global:\n  body_size_limit: 5 MB\n"),
              Catch::StartsWith("config.yml:2:20: global.body_size_limit: invalid size"));
 }
+
+TEST_CASE("sample_limit defaults to 1,000,000, is inherited, and 0 lifts it", "[config]") {
+  auto defaults = parse_config_ok("scrape_configs:\n  - job_name: a\n");
+  CHECK(defaults.scrape_configs[0].sample_limit == 1'000'000);
+  auto config = parse_config_ok(
+      "global:\n  sample_limit: 5000\n"
+      "scrape_configs:\n  - job_name: inherits\n  - job_name: own\n    sample_limit: 0\n");
+  CHECK(config.scrape_configs[0].sample_limit == 5000);
+  CHECK(config.scrape_configs[1].sample_limit == 0);
+  CHECK_THAT(parse_config_error("scrape_configs:\n  - job_name: a\n    sample_limit: -1\n"),
+             Catch::StartsWith("config.yml:3:19: scrape_configs[0].sample_limit:"));
+}
