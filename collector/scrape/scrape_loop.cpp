@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "collector/scrape/label_limits.hpp"
 #include "collector/scrape/sample_labels.hpp"
 #include "common/exposition/parser.hpp"
 #include "common/model/sample_value.hpp"
@@ -53,6 +54,7 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     // Past the limit the scrape will fail: keep counting (the report says how
     // many the target sent) but neither append nor grow the cache.
     if (loop_.sample_limit_ != 0 && report_.samples_scraped > loop_.sample_limit_) return;
+    if (label_limit_error_) return;  // the scrape fails; nothing more is appended
     // The family's name was just read by on_family, so this compare stays in cache.
     if (current_family_ == kNoFamily || current_family_name_ != sample.family) {
       set_current_family(family_index(FamilyView{sample.family, sample.type, std::nullopt, {}}));
@@ -62,6 +64,11 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
       CacheEntry entry;
       entry.labels = build_sample_labels(sample.name, sample.labels, loop_.target_.labels(),
                                          loop_.honor_labels_);
+      // Checked once per new series: a cached series passed when it was new.
+      if (loop_.label_limits_.any()) {
+        label_limit_error_ = label_limits_violation(entry.labels, loop_.label_limits_);
+        if (label_limit_error_) return;
+      }
       index = loop_.cache_.insert(sample.series_id, std::move(entry));
       ++report_.series_added;
     }
@@ -84,6 +91,7 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
   }
 
   ScrapeReport& report() { return report_; }
+  const std::optional<std::string>& label_limit_error() const { return label_limit_error_; }
 
  private:
   void set_current_family(uint32_t index) {
@@ -122,6 +130,7 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
   std::string_view current_family_name_;  // in families_' key buffer; refreshed on insert
   uint32_t current_family_version_ = 0;
   ScrapeReport report_;
+  std::optional<std::string> label_limit_error_;
 };
 
 ScrapeLoop::ScrapeLoop(ScrapeTarget target, const ScrapeConfig& job, Storage& storage)
@@ -129,6 +138,7 @@ ScrapeLoop::ScrapeLoop(ScrapeTarget target, const ScrapeConfig& job, Storage& st
       honor_labels_(job.honor_labels),
       honor_timestamps_(job.honor_timestamps),
       sample_limit_(job.sample_limit),
+      label_limits_(LabelLimits::of(job)),
       storage_(storage) {}
 
 ScrapeLoop::~ScrapeLoop() = default;
@@ -148,7 +158,11 @@ ScrapeReport ScrapeLoop::process(const ScrapeResponse& response, int64_t scrape_
     Status parsed =
         parse_exposition(response.body, format_from_content_type(response.content_type), handler);
     report = handler.report();
-    if (parsed.is_ok() && sample_limit_ != 0 && report.samples_scraped > sample_limit_) {
+    if (handler.label_limit_error()) {
+      // It came before any parse error: parsing stops at its first error.
+      parsed = Status::error(*handler.label_limit_error());
+      reason = "label_limit";
+    } else if (parsed.is_ok() && sample_limit_ != 0 && report.samples_scraped > sample_limit_) {
       parsed =
           Status::error(fmt::format("sample_limit exceeded: the target exposed {} samples, "
                                     "the limit is {}",

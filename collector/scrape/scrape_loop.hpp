@@ -9,7 +9,8 @@
 // scrape (transport error, HTTP status, parse error) rolls the samples back and
 // commits instead stale markers for everything the target exposed before plus
 // the synthetic series with up 0 — as Prometheus's scrapeAndReport does. A
-// target that exposes more than the job's sample_limit fails the same way.
+// target that exposes more than the job's sample_limit, or a series over the
+// label limits, fails the same way.
 //
 // The series cache maps the exact bytes of `name{labels}` in the body to the
 // store's SeriesRef, so a series is built (allocated) only when new; as targets
@@ -26,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collector/scrape/label_limits.hpp"
 #include "collector/scrape/scrape_cache.hpp"
 #include "collector/scrape/scrape_target.hpp"
 #include "common/config/config.hpp"
@@ -112,6 +114,7 @@ class ScrapeLoop {
   bool honor_labels_;
   bool honor_timestamps_;
   uint64_t sample_limit_;  // 0: no limit
+  LabelLimits label_limits_;
   Storage& storage_;
   uint64_t iteration_ = 0;            // counts scrapes, failed ones included
   std::vector<uint32_t> candidates_;  // append_staleness's scratch, kept to reuse its memory

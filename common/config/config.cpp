@@ -25,10 +25,13 @@ namespace {
 // inheritance needs `global:`, which may come after `scrape_configs:` in the file.
 struct ScrapeConfigNodes {
   YAML::Node mapping;
-  YAML::Node job_name;         // null when absent
-  YAML::Node scrape_timeout;   // null when absent
-  YAML::Node body_size_limit;  // null when absent
-  YAML::Node sample_limit;     // null when absent
+  YAML::Node job_name;                  // null when absent
+  YAML::Node scrape_timeout;            // null when absent
+  YAML::Node body_size_limit;           // null when absent
+  YAML::Node sample_limit;              // null when absent
+  YAML::Node label_limit;               // null when absent
+  YAML::Node label_name_length_limit;   // null when absent
+  YAML::Node label_value_length_limit;  // null when absent
 };
 
 struct GlobalNodes {
@@ -112,6 +115,26 @@ Status read_global(const YamlReader& reader, const YAML::Node& node, GlobalConfi
            [&](const YAML::Node& value) -> Status {
              MC_ASSIGN_OR_RETURN(global.sample_limit,
                                  reader.read_int(value, "global.sample_limit", 0, INT64_MAX));
+             return Status::ok();
+           }},
+          {"label_limit",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(global.label_limit,
+                                 reader.read_int(value, "global.label_limit", 0, INT64_MAX));
+             return Status::ok();
+           }},
+          {"label_name_length_limit",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(
+                 global.label_name_length_limit,
+                 reader.read_int(value, "global.label_name_length_limit", 0, INT64_MAX));
+             return Status::ok();
+           }},
+          {"label_value_length_limit",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(
+                 global.label_value_length_limit,
+                 reader.read_int(value, "global.label_value_length_limit", 0, INT64_MAX));
              return Status::ok();
            }},
           {"external_labels",
@@ -240,6 +263,29 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
              MC_ASSIGN_OR_RETURN(job.sample_limit,
                                  reader.read_int(value, path("sample_limit"), 0, INT64_MAX));
              nodes.sample_limit = value;
+             return Status::ok();
+           }},
+          {"label_limit",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(job.label_limit,
+                                 reader.read_int(value, path("label_limit"), 0, INT64_MAX));
+             nodes.label_limit = value;
+             return Status::ok();
+           }},
+          {"label_name_length_limit",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(
+                 job.label_name_length_limit,
+                 reader.read_int(value, path("label_name_length_limit"), 0, INT64_MAX));
+             nodes.label_name_length_limit = value;
+             return Status::ok();
+           }},
+          {"label_value_length_limit",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(
+                 job.label_value_length_limit,
+                 reader.read_int(value, path("label_value_length_limit"), 0, INT64_MAX));
+             nodes.label_value_length_limit = value;
              return Status::ok();
            }},
           {"static_configs",
@@ -725,6 +771,13 @@ Status finish_scrape_configs(const YamlReader& reader, Config& config,
     }
     if (job_nodes.body_size_limit.IsNull()) job.body_size_limit = config.global.body_size_limit;
     if (job_nodes.sample_limit.IsNull()) job.sample_limit = config.global.sample_limit;
+    if (job_nodes.label_limit.IsNull()) job.label_limit = config.global.label_limit;
+    if (job_nodes.label_name_length_limit.IsNull()) {
+      job.label_name_length_limit = config.global.label_name_length_limit;
+    }
+    if (job_nodes.label_value_length_limit.IsNull()) {
+      job.label_value_length_limit = config.global.label_value_length_limit;
+    }
   }
   return Status::ok();
 }

@@ -51,6 +51,11 @@ struct ScrapeConfig {
   // Samples a scrape may expose; more fails the scrape, as in Prometheus.
   // Inherited from global when not given; 0 = no limit.
   uint64_t sample_limit = kDefaultSampleLimit;
+  // Per series: labels (all of them), label name bytes, label value bytes.
+  // A series over any of them fails the scrape. Inherited from global; 0 = no limit.
+  uint64_t label_limit = 0;
+  uint64_t label_name_length_limit = 0;
+  uint64_t label_value_length_limit = 0;
   std::vector<StaticConfig> static_configs;
 };
 
@@ -59,6 +64,9 @@ struct GlobalConfig {
   Duration scrape_timeout = std::chrono::seconds(10);
   uint64_t body_size_limit = kDefaultBodySizeLimit;  // bytes, uncompressed; 0 = no limit
   uint64_t sample_limit = kDefaultSampleLimit;       // 0 = no limit
+  uint64_t label_limit = 0;                          // 0 = no limit
+  uint64_t label_name_length_limit = 0;              // 0 = no limit
+  uint64_t label_value_length_limit = 0;             // 0 = no limit
   std::vector<Label> external_labels;                // sorted by name
 };
 

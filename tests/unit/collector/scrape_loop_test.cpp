@@ -299,3 +299,28 @@ TEST_CASE("a scrape over sample_limit fails whole, and the next one within it wo
 
 }  // namespace
 }  // namespace mc
+
+namespace mc {
+namespace {
+
+TEST_CASE("a new series over a label limit fails the scrape and is not cached", "[scrape_loop]") {
+  ScrapeConfig job = job_config();
+  job.label_value_length_limit = 16;  // instance="127.0.0.1:8080" is 14
+  HeadStorage storage;
+  ScrapeLoop loop(ScrapeTarget(job, "127.0.0.1:8080", {}), job, storage);
+  REQUIRE(loop.process(ok_response("a{v=\"short\"} 1\n"), 1000, 0.1).up);
+
+  auto report = loop.process(
+      ok_response("a{v=\"short\"} 2\nb{v=\"a value far too long for it\"} 3\n"), 2000, 0.1);
+  CHECK_FALSE(report.up);
+  CHECK(report.failure_reason == "label_limit");
+  CHECK_THAT(report.error, Catch::StartsWith("label_value_length_limit exceeded (metric: b,"));
+  CHECK(samples_of(storage, series("b", {{"v", "a value far too long for it"}})).empty());
+  CHECK(is_stale_nan(samples_of(storage, series("a", {{"v", "short"}})).back().v));
+  CHECK(loop.cached_series() == 1);
+
+  CHECK(loop.process(ok_response("a{v=\"short\"} 4\n"), 3000, 0.1).up);
+}
+
+}  // namespace
+}  // namespace mc

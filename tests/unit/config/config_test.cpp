@@ -474,3 +474,19 @@ TEST_CASE("sample_limit defaults to 1,000,000, is inherited, and 0 lifts it", "[
   CHECK_THAT(parse_config_error("scrape_configs:\n  - job_name: a\n    sample_limit: -1\n"),
              Catch::StartsWith("config.yml:3:19: scrape_configs[0].sample_limit:"));
 }
+
+TEST_CASE("label limits default to none and are inherited from global", "[config]") {
+  auto defaults = parse_config_ok("scrape_configs:\n  - job_name: a\n");
+  CHECK(defaults.scrape_configs[0].label_limit == 0);
+  CHECK(defaults.scrape_configs[0].label_name_length_limit == 0);
+  CHECK(defaults.scrape_configs[0].label_value_length_limit == 0);
+  auto config = parse_config_ok(
+      "global:\n  label_limit: 30\n  label_name_length_limit: 200\n"
+      "  label_value_length_limit: 2048\n"
+      "scrape_configs:\n  - job_name: inherits\n  - job_name: own\n    label_limit: 10\n");
+  CHECK(config.scrape_configs[0].label_limit == 30);
+  CHECK(config.scrape_configs[0].label_name_length_limit == 200);
+  CHECK(config.scrape_configs[0].label_value_length_limit == 2048);
+  CHECK(config.scrape_configs[1].label_limit == 10);
+  CHECK(config.scrape_configs[1].label_value_length_limit == 2048);
+}
