@@ -78,7 +78,13 @@ TEST_CASE("the daemon scrapes a target and re-exposes its samples with job and i
   CHECK_THAT(body, Catch::Contains("# HELP temperature_celsius Current temperature."));
   CHECK(exposed_value(body, fmt::format("scrape_samples_scraped{{instance=\"{}\",job=\"app\"}}",
                                         instance)) == 3);
-  CHECK(exposed_value(body, "metrics_collector_scrapes_total{job=\"app\"}").value_or(0) >= 1);
+  // Counted just after the scrape's commit, so possibly a moment after up shows.
+  CHECK(wait_until(
+      [&] {
+        return exposed_value(daemon.metrics(), "metrics_collector_scrapes_total{job=\"app\"}")
+                   .value_or(0) >= 1;
+      },
+      kSettle));
 
   // What the scraper asked for: OpenMetrics first, gzip, the timeout header.
   auto head = target.last_request_head("/metrics");
@@ -153,12 +159,25 @@ TEST_CASE("bad targets are marked down with a reason while good ones keep workin
   CHECK_THAT(body, !Catch::Contains("ok_metric"));
 
   // Each failure is a log line naming the target and the reason; a parse error
-  // names the line.
-  std::string log = daemon.log();
+  // names the line. The line and the failure counter follow a scrape's commit,
+  // so they may trail `up 0` on /metrics by a moment: wait for them too.
+  std::string log;
   auto failure_line = [&](const std::string& address) {
     auto at = log.find("msg=\"scrape failed\" job=bad target=http://" + address);
     return at == std::string::npos ? std::string() : log.substr(at, log.find('\n', at) - at);
   };
+  wait_until(
+      [&] {
+        log = daemon.log();
+        body = daemon.metrics();
+        for (const auto& address : bad) {
+          if (failure_line(address).empty()) return false;
+        }
+        return exposed_value(
+                   body, "metrics_collector_scrape_failures_total{job=\"bad\",reason=\"parse\"}")
+                   .value_or(0) >= 2;
+      },
+      kSettle);
   CHECK_THAT(failure_line(garbage.address()),
              Catch::Contains("reason=parse") && Catch::Contains("line 2"));
   CHECK_THAT(failure_line(html.address()),
@@ -208,12 +227,16 @@ TEST_CASE("a body over body_size_limit fails the scrape, decoded size counted", 
   INFO(body);
   REQUIRE(settled);
   CHECK_THAT(body, !Catch::Contains("filler_0"));
-  CHECK(exposed_value(body,
-                      "metrics_collector_scrape_failures_total{job=\"limited\",reason=\"body_"
-                      "size\"}")
-            .value_or(0) >= 2);
-  CHECK_THAT(daemon.log(), Catch::Contains("reason=body_size err=\"body size limit of 1024 bytes "
-                                           "exceeded\""));
+  // The counter and the log line follow the commit that set up 0: wait for them.
+  const std::string failures =
+      "metrics_collector_scrape_failures_total{job=\"limited\",reason=\"body_size\"}";
+  const std::string log_line = "reason=body_size err=\"body size limit of 1024 bytes exceeded\"";
+  CHECK(wait_until(
+      [&] {
+        return exposed_value(daemon.metrics(), failures).value_or(0) >= 2 &&
+               daemon.log().find(log_line) != std::string::npos;
+      },
+      kSettle));
 }
 
 TEST_CASE("a gzip-encoded target body is decoded", "[end_to_end]") {

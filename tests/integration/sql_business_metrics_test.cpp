@@ -70,7 +70,11 @@ TEST_CASE("the example config serves values and labels exactly as SQL computes t
                exposed_value(body,
                              "metrics_collector_sql_query_last_success_timestamp_seconds{"
                              "database=\"app\",query=\"connection_states\"}")
-                       .value_or(0) > 0;
+                       .value_or(0) > 0 &&
+               exposed_value(body,
+                             "metrics_collector_sql_query_duration_seconds_count{database=\"app\","
+                             "query=\"operations\",result=\"success\"}")
+                       .value_or(0) >= 1;
       },
       kSettle);
   INFO(body << "\n" << daemon.log());
@@ -216,7 +220,12 @@ sql:
                exposed_value(body,
                              "metrics_collector_sql_null_values_total{column=\"v\","
                              "database=\"main\",query=\"null_unlabelled\"}")
-                       .value_or(0) >= 1;
+                       .value_or(0) >= 1 &&
+               // Counted just after each run's commit: wait for the counts too.
+               exposed_value(body,
+                             "metrics_collector_sql_null_values_total{column=\"v\",database="
+                             "\"main\",query=\"nulls\"}")
+                       .value_or(0) >= 2;
       },
       kSettle);
   INFO(body << "\n" << daemon.log());
