@@ -86,6 +86,19 @@ Result<std::vector<Label>> read_labels(const YamlReader& reader, const YAML::Nod
     (out) = std::move(*result_);             \
   } while (false)
 
+// A field holding a count >= 0 (sample_limit, the label limits); `seen`, when
+// given, records the node so that inheritance can tell "absent" from "0".
+YamlReader::Field count_field(const YamlReader& reader, std::string_view key, std::string where,
+                              uint64_t& out, YAML::Node* seen = nullptr) {
+  return {key, [&reader, where = std::move(where), &out, seen](const YAML::Node& value) -> Status {
+            auto count = reader.read_int(value, where, 0, INT64_MAX);
+            if (!count) return count.status();
+            out = static_cast<uint64_t>(*count);
+            if (seen != nullptr) *seen = value;
+            return Status::ok();
+          }};
+}
+
 Status read_global(const YamlReader& reader, const YAML::Node& node, GlobalConfig& global,
                    GlobalNodes& nodes) {
   const std::string_view where = "global";
@@ -111,32 +124,12 @@ Status read_global(const YamlReader& reader, const YAML::Node& node, GlobalConfi
                                  reader.read_byte_size(value, "global.body_size_limit"));
              return Status::ok();
            }},
-          {"sample_limit",
-           [&](const YAML::Node& value) -> Status {
-             MC_ASSIGN_OR_RETURN(global.sample_limit,
-                                 reader.read_int(value, "global.sample_limit", 0, INT64_MAX));
-             return Status::ok();
-           }},
-          {"label_limit",
-           [&](const YAML::Node& value) -> Status {
-             MC_ASSIGN_OR_RETURN(global.label_limit,
-                                 reader.read_int(value, "global.label_limit", 0, INT64_MAX));
-             return Status::ok();
-           }},
-          {"label_name_length_limit",
-           [&](const YAML::Node& value) -> Status {
-             MC_ASSIGN_OR_RETURN(
-                 global.label_name_length_limit,
-                 reader.read_int(value, "global.label_name_length_limit", 0, INT64_MAX));
-             return Status::ok();
-           }},
-          {"label_value_length_limit",
-           [&](const YAML::Node& value) -> Status {
-             MC_ASSIGN_OR_RETURN(
-                 global.label_value_length_limit,
-                 reader.read_int(value, "global.label_value_length_limit", 0, INT64_MAX));
-             return Status::ok();
-           }},
+          count_field(reader, "sample_limit", "global.sample_limit", global.sample_limit),
+          count_field(reader, "label_limit", "global.label_limit", global.label_limit),
+          count_field(reader, "label_name_length_limit", "global.label_name_length_limit",
+                      global.label_name_length_limit),
+          count_field(reader, "label_value_length_limit", "global.label_value_length_limit",
+                      global.label_value_length_limit),
           {"external_labels",
            [&](const YAML::Node& value) -> Status {
              MC_ASSIGN_OR_RETURN(global.external_labels,
@@ -258,36 +251,14 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
              nodes.body_size_limit = value;
              return Status::ok();
            }},
-          {"sample_limit",
-           [&](const YAML::Node& value) -> Status {
-             MC_ASSIGN_OR_RETURN(job.sample_limit,
-                                 reader.read_int(value, path("sample_limit"), 0, INT64_MAX));
-             nodes.sample_limit = value;
-             return Status::ok();
-           }},
-          {"label_limit",
-           [&](const YAML::Node& value) -> Status {
-             MC_ASSIGN_OR_RETURN(job.label_limit,
-                                 reader.read_int(value, path("label_limit"), 0, INT64_MAX));
-             nodes.label_limit = value;
-             return Status::ok();
-           }},
-          {"label_name_length_limit",
-           [&](const YAML::Node& value) -> Status {
-             MC_ASSIGN_OR_RETURN(
-                 job.label_name_length_limit,
-                 reader.read_int(value, path("label_name_length_limit"), 0, INT64_MAX));
-             nodes.label_name_length_limit = value;
-             return Status::ok();
-           }},
-          {"label_value_length_limit",
-           [&](const YAML::Node& value) -> Status {
-             MC_ASSIGN_OR_RETURN(
-                 job.label_value_length_limit,
-                 reader.read_int(value, path("label_value_length_limit"), 0, INT64_MAX));
-             nodes.label_value_length_limit = value;
-             return Status::ok();
-           }},
+          count_field(reader, "sample_limit", path("sample_limit"), job.sample_limit,
+                      &nodes.sample_limit),
+          count_field(reader, "label_limit", path("label_limit"), job.label_limit,
+                      &nodes.label_limit),
+          count_field(reader, "label_name_length_limit", path("label_name_length_limit"),
+                      job.label_name_length_limit, &nodes.label_name_length_limit),
+          count_field(reader, "label_value_length_limit", path("label_value_length_limit"),
+                      job.label_value_length_limit, &nodes.label_value_length_limit),
           {"static_configs",
            [&](const YAML::Node& value) -> Status {
              std::string list_path = path("static_configs");
