@@ -6,7 +6,9 @@
 # Usage: bench/scrape/compare.sh            (from the repository root, as root for apt)
 # Knobs (environment):
 #   WINDOW=60         seconds measured per scraper and run, after the warm-up
-#   WARMUP=2*INTERVAL+5  seconds from "ready" to the start of the window
+#   WARMUP=           seconds from the first samples to the start of the window;
+#                     default the larger of 2*INTERVAL+5 and 1 s per 5,000 series
+#                     (Prometheus and VictoriaMetrics need minutes to create 500,000)
 #   RUNS=3            runs; each run takes the scrapers in a rotated order
 #   INTERVAL=10       scrape interval and timeout, seconds
 #   FARMS="50x1000 200x1000 50x10000"   targets x series per target
@@ -27,7 +29,7 @@ repo=$(cd "$here/../.." && pwd)
 WINDOW=${WINDOW:-60}
 RUNS=${RUNS:-3}
 INTERVAL=${INTERVAL:-10}
-WARMUP=${WARMUP:-$((2 * INTERVAL + 5))}
+WARMUP=${WARMUP:-}  # empty: chosen per farm below
 FARMS=${FARMS:-"50x1000 200x1000 50x10000"}
 SCRAPERS=${SCRAPERS:-"metrics-collector prometheus vmagent victoria-metrics"}
 MC_STORE_FLAGS=${MC_STORE_FLAGS:-}
@@ -175,6 +177,10 @@ for farm in $FARMS; do
   pids+=("$farm_pid")
   wait_http "http://127.0.0.1:$BASE_PORT/-/stats" 10 || die "the farm did not start (see $RESULTS/farm-$farm.log)"
   series_expected=$((targets * (series + 5)))
+  warmup=${WARMUP:-$((2 * INTERVAL + 5))}
+  if [ -z "$WARMUP" ] && [ $((targets * series / 5000)) -gt "$warmup" ]; then
+    warmup=$((targets * series / 5000))
+  fi
   for ((run = 1; run <= RUNS; run++)); do
     count=${#scraper_list[@]}
     for ((s = 0; s < count; s++)); do
@@ -182,7 +188,7 @@ for farm in $FARMS; do
       dir=$work/$farm-$run-$name
       mkdir -p "$dir"
       write_scrape_config "$targets" "$dir/scrape.yml"
-      log "farm $farm run $run/$RUNS: $name (warm-up ${WARMUP}s, window ${WINDOW}s)"
+      log "farm $farm run $run/$RUNS: $name (warm-up ${warmup}s, window ${WINDOW}s)"
       start_scraper "$name" "$dir"
       if ! wait_http "$ready_url" 60; then
         log "$name did not become ready; its log:"; tail -20 "$dir/log" >&2
@@ -194,7 +200,7 @@ for farm in $FARMS; do
         [ "$(metric_sum "$metrics_url" "$samples_regex")" != NA ] && break
         sleep 0.5
       done
-      sleep "$WARMUP"
+      sleep "$warmup"
       cpu0=$(cpu_seconds "$scraper_pid") farm_cpu0=$(cpu_seconds "$farm_pid")
       sink_cpu0=$(cpu_seconds "$sink_pid")
       raw0=$(metric_sum "$metrics_url" "$samples_regex")
