@@ -1,0 +1,105 @@
+// BlockIndex: a block's index file parsed into memory. Opening checks the
+// trailer, the table of contents and the CRC32C of every section before
+// anything is believed, then decodes symbols, metadata, series (labels and
+// chunk entries) and the chunk group table. Postings stay encoded and are
+// decoded per lookup.
+//
+// Private to common/store/block. Thread-safety: immutable after parse(); const
+// methods may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/model/labels.hpp"
+#include "common/model/metric_metadata.hpp"
+#include "common/store/block/index_entries.hpp"
+#include "common/util/status.hpp"
+
+namespace mc::block {
+
+class BlockIndex {
+ public:
+  // `file` is the whole index file; `path` names it in errors.
+  static Result<BlockIndex> parse(std::span<const uint8_t> file, const std::string& path);
+
+  // Move-only: label views point into symbols_, whose strings a move keeps in place.
+  BlockIndex(BlockIndex&&) = default;
+  BlockIndex& operator=(BlockIndex&&) = default;
+  BlockIndex(const BlockIndex&) = delete;
+  BlockIndex& operator=(const BlockIndex&) = delete;
+
+  uint32_t num_series() const { return static_cast<uint32_t>(labels_.size()); }
+  const Labels& labels(uint32_t series) const { return labels_[series]; }
+  // Null when the series has no metadata.
+  const MetricMetadata* metadata(uint32_t series) const {
+    const uint32_t ref = metadata_refs_[series];
+    return ref == 0 ? nullptr : &metadata_[ref - 1];
+  }
+  // Chunks of a series, in time order, and the global number of the first.
+  std::span<const ChunkEntry> chunks(uint32_t series) const {
+    return std::span(chunks_).subspan(first_chunk_[series],
+                                      first_chunk_[series + 1] - first_chunk_[series]);
+  }
+  uint32_t first_chunk(uint32_t series) const { return first_chunk_[series]; }
+  size_t num_chunks() const { return chunks_.size(); }
+  const std::vector<GroupEntry>& groups() const { return groups_; }
+
+  std::vector<std::string> label_names() const;
+  // Sorted; empty when the name is unknown.
+  std::vector<std::string> label_values(std::string_view name) const;
+
+  // Visits every value of label `name` with its postings reader. Returns the
+  // union of the postings of the values `keep` accepts, sorted.
+  template <typename Keep>
+  Result<std::vector<uint32_t>> postings_where(std::string_view name, Keep keep) const;
+  // The postings of name=value; empty when absent.
+  Result<std::vector<uint32_t>> postings(std::string_view name, std::string_view value) const;
+
+ private:
+  BlockIndex() = default;
+
+  struct LabelName {
+    std::string_view name;
+    std::vector<std::string_view> values;    // sorted
+    std::vector<uint32_t> postings_offsets;  // into postings_ per value
+  };
+
+  const LabelName* find_name(std::string_view name) const;
+  // Appends the postings list at `offset` to `out`.
+  Status decode_postings(uint32_t offset, std::vector<uint32_t>& out) const;
+  static void merge_into(std::vector<uint32_t>& accumulated, std::vector<uint32_t>& scratch,
+                         const std::vector<uint32_t>& next);
+
+  std::string path_;
+  std::vector<std::string> symbols_;
+  std::vector<MetricMetadata> metadata_;
+  std::vector<Labels> labels_;
+  std::vector<uint32_t> metadata_refs_;
+  std::vector<ChunkEntry> chunks_;
+  std::vector<uint32_t> first_chunk_;   // num_series + 1 entries
+  std::vector<LabelName> label_names_;  // sorted by name
+  std::vector<uint8_t> postings_;
+  std::vector<GroupEntry> groups_;
+};
+
+template <typename Keep>
+Result<std::vector<uint32_t>> BlockIndex::postings_where(std::string_view name, Keep keep) const {
+  std::vector<uint32_t> result;
+  const LabelName* label = find_name(name);
+  if (label == nullptr) return result;
+  std::vector<uint32_t> one;
+  std::vector<uint32_t> scratch;
+  for (size_t i = 0; i < label->values.size(); ++i) {
+    if (!keep(label->values[i])) continue;
+    one.clear();
+    if (Status status = decode_postings(label->postings_offsets[i], one); !status) return status;
+    merge_into(result, scratch, one);
+  }
+  return result;
+}
+
+}  // namespace mc::block

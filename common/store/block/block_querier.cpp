@@ -1,0 +1,194 @@
+#include "common/store/block/block_querier.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+
+namespace mc::block {
+
+namespace {
+
+// Reads the series' samples in range on the first next() or seek().
+class BlockSampleIterator final : public SampleIterator {
+ public:
+  BlockSampleIterator(std::shared_ptr<BlockReader> block, uint32_t series, int64_t mint,
+                      int64_t maxt)
+      : block_(std::move(block)), series_(series), mint_(mint), maxt_(maxt) {}
+
+  bool next() override {
+    if (!load()) return false;
+    if (position_ + 1 >= timestamps_.size()) {
+      position_ = timestamps_.size();
+      return false;
+    }
+    ++position_;
+    return true;
+  }
+
+  bool seek(int64_t t_ms) override {
+    if (!load()) return false;
+    if (position_ < timestamps_.size() && started_ && timestamps_[position_] >= t_ms) return true;
+    const size_t from = started_ ? position_ : 0;
+    const auto it = std::lower_bound(timestamps_.begin() + static_cast<ptrdiff_t>(from),
+                                     timestamps_.end(), t_ms);
+    position_ = static_cast<size_t>(it - timestamps_.begin());
+    started_ = true;
+    return position_ < timestamps_.size();
+  }
+
+  Sample at() const override { return Sample{timestamps_[position_], values_[position_]}; }
+  Status status() const override { return status_; }
+
+ private:
+  // Loads the samples once; position_ is then "before the first" until next().
+  bool load() {
+    if (!loaded_) {
+      loaded_ = true;
+      status_ = read_values();
+      if (!status_) {
+        timestamps_.clear();
+        values_.clear();
+      }
+    }
+    if (!started_) {
+      started_ = true;
+      position_ = static_cast<size_t>(-1);  // next() moves to 0
+    }
+    return status_.is_ok();
+  }
+
+  // A raw block's values as they are. A downsampled block serves, for a
+  // counter, its reset-adjusted counter (so rate() over it stays right) and
+  // for anything else the window's average.
+  Status read_values() {
+    const auto& columns = block_->meta().columns;
+    auto index_of = [&](ColumnKind kind) -> std::optional<size_t> {
+      const auto it = std::find(columns.begin(), columns.end(), kind);
+      if (it == columns.end()) return std::nullopt;
+      return static_cast<size_t>(it - columns.begin());
+    };
+    if (const auto value = index_of(ColumnKind::value)) {
+      return block_->read(series_, mint_, maxt_, *value, timestamps_, values_);
+    }
+    const MetricMetadata* metadata = block_->metadata(series_);
+    const auto counter = index_of(ColumnKind::counter);
+    if (counter && metadata != nullptr && metadata->type == MetricType::counter) {
+      return block_->read(series_, mint_, maxt_, *counter, timestamps_, values_);
+    }
+    const auto sum = index_of(ColumnKind::sum);
+    const auto count = index_of(ColumnKind::count);
+    if (!sum || !count) return block_->read(series_, mint_, maxt_, 0, timestamps_, values_);
+    std::vector<int64_t> count_timestamps;
+    std::vector<double> counts;
+    if (Status status = block_->read(series_, mint_, maxt_, *count, count_timestamps, counts);
+        !status) {
+      return status;
+    }
+    if (Status status = block_->read(series_, mint_, maxt_, *sum, timestamps_, values_); !status) {
+      return status;
+    }
+    for (size_t i = 0; i < values_.size() && i < counts.size(); ++i) values_[i] /= counts[i];
+    return Status::ok();
+  }
+
+  std::shared_ptr<BlockReader> block_;
+  uint32_t series_;
+  int64_t mint_;
+  int64_t maxt_;
+  bool loaded_ = false;
+  bool started_ = false;
+  size_t position_ = 0;
+  std::vector<int64_t> timestamps_;
+  std::vector<double> values_;
+  Status status_;
+};
+
+class BlockSeries final : public Series {
+ public:
+  BlockSeries(std::shared_ptr<BlockReader> block, uint32_t series, int64_t mint, int64_t maxt)
+      : block_(std::move(block)), series_(series), mint_(mint), maxt_(maxt) {}
+
+  const Labels& labels() const override { return block_->labels(series_); }
+  std::unique_ptr<SampleIterator> iterator() const override {
+    return std::make_unique<BlockSampleIterator>(block_, series_, mint_, maxt_);
+  }
+
+ private:
+  std::shared_ptr<BlockReader> block_;
+  uint32_t series_;
+  int64_t mint_;
+  int64_t maxt_;
+};
+
+class BlockQuerier final : public Querier {
+ public:
+  BlockQuerier(std::shared_ptr<BlockReader> block, int64_t mint, int64_t maxt)
+      : block_(std::move(block)), mint_(mint), maxt_(maxt) {}
+
+  std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) override {
+    std::vector<std::unique_ptr<Series>> selected;
+    auto numbers = block_->select(matchers);
+    if (!numbers) return selected;  // the interface has no error path; the index was checked
+    for (const uint32_t series : *numbers) {
+      if (!in_range(series)) continue;
+      selected.push_back(std::make_unique<BlockSeries>(block_, series, mint_, maxt_));
+    }
+    return selected;
+  }
+
+  std::vector<std::string> label_names() override {
+    if (covers_block()) return block_->label_names();
+    std::set<std::string, std::less<>> names;
+    for (uint32_t s = 0; s < block_->num_series(); ++s) {
+      if (!in_range(s)) continue;
+      for (const Label& label : block_->labels(s)) names.insert(label.name);
+    }
+    return {names.begin(), names.end()};
+  }
+
+  std::vector<std::string> label_values(std::string_view name) override {
+    if (covers_block()) return block_->label_values(name);
+    std::set<std::string, std::less<>> values;
+    for (uint32_t s = 0; s < block_->num_series(); ++s) {
+      if (!in_range(s)) continue;
+      const std::string_view value = block_->labels(s).get(name);
+      if (!value.empty()) values.emplace(value);
+    }
+    return {values.begin(), values.end()};
+  }
+
+  void for_each_latest(const std::function<void(const LatestSample&)>& visit) override {
+    std::vector<int64_t> timestamps;
+    std::vector<double> values;
+    for (uint32_t s = 0; s < block_->num_series(); ++s) {
+      const int64_t newest = block_->max_time(s);
+      if (newest < mint_ || newest > maxt_) continue;
+      if (!block_->read(s, newest, newest, 0, timestamps, values) || timestamps.empty()) continue;
+      visit(LatestSample{block_->labels(s), block_->metadata(s), Sample{newest, values.front()}});
+    }
+  }
+
+ private:
+  bool in_range(uint32_t series) const {
+    return block_->max_time(series) >= mint_ && block_->min_time(series) <= maxt_;
+  }
+  // Chunk times are exact, so a series has samples in range when its chunks
+  // say so, except for a gap inside a chunk; the block-wide answers are used
+  // when the range holds the whole block.
+  bool covers_block() const {
+    return mint_ <= block_->meta().min_time && maxt_ >= block_->meta().max_time;
+  }
+
+  std::shared_ptr<BlockReader> block_;
+  int64_t mint_;
+  int64_t maxt_;
+};
+
+}  // namespace
+
+std::unique_ptr<Querier> block_querier(std::shared_ptr<BlockReader> block, int64_t mint,
+                                       int64_t maxt) {
+  return std::make_unique<BlockQuerier>(std::move(block), mint, maxt);
+}
+
+}  // namespace mc::block

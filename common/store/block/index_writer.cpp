@@ -1,0 +1,194 @@
+#include "common/store/block/index_writer.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/util/byte_buffer.hpp"
+#include "common/util/crc32c.hpp"
+
+namespace mc::block {
+
+namespace {
+
+// Strings sorted and numbered; a label refers to its name and value by number.
+class SymbolTable {
+ public:
+  explicit SymbolTable(std::vector<std::string_view> strings) : sorted_(std::move(strings)) {
+    std::sort(sorted_.begin(), sorted_.end());
+    sorted_.erase(std::unique(sorted_.begin(), sorted_.end()), sorted_.end());
+    numbers_.reserve(sorted_.size());
+    for (uint32_t i = 0; i < sorted_.size(); ++i) numbers_.emplace(sorted_[i], i);
+  }
+
+  uint32_t number(std::string_view s) const { return numbers_.at(s); }
+
+  // uvarint count, then each string front coded against the one before it:
+  // uvarint shared prefix length, uvarint suffix length, suffix bytes.
+  void write(ByteWriter& out) const {
+    out.uvarint(sorted_.size());
+    std::string_view previous;
+    for (const std::string_view s : sorted_) {
+      size_t shared = 0;
+      while (shared < s.size() && shared < previous.size() && s[shared] == previous[shared]) {
+        ++shared;
+      }
+      out.uvarint(shared);
+      out.string(s.substr(shared));
+      previous = s;
+    }
+  }
+
+ private:
+  std::vector<std::string_view> sorted_;
+  std::unordered_map<std::string_view, uint32_t> numbers_;
+};
+
+struct Section {
+  SectionId id;
+  std::vector<uint8_t> raw;
+};
+
+}  // namespace
+
+void IndexWriter::add_series(const Labels& labels, const MetricMetadata* metadata,
+                             std::vector<ChunkEntry> chunks) {
+  uint32_t metadata_ref = 0;
+  if (metadata != nullptr) {
+    auto [it, inserted] =
+        metadata_numbers_.emplace(*metadata, static_cast<uint32_t>(metadata_in_order_.size()));
+    if (inserted) metadata_in_order_.push_back(&it->first);
+    metadata_ref = it->second + 1;
+  }
+  series_.push_back(SeriesRecord{labels, metadata_ref, std::move(chunks)});
+}
+
+void IndexWriter::add_group(GroupEntry group) { groups_.push_back(std::move(group)); }
+
+std::vector<uint8_t> IndexWriter::build(int64_t base_time, Compressor& compressor) const {
+  // name -> value -> series numbers, all sorted (std::map, series in order).
+  std::map<std::string_view, std::map<std::string_view, std::vector<uint32_t>>> postings;
+  std::vector<std::string_view> strings;
+  for (uint32_t s = 0; s < series_.size(); ++s) {
+    for (const Label& label : series_[s].labels) {
+      postings[label.name][label.value].push_back(s);
+      strings.push_back(label.name);
+      strings.push_back(label.value);
+    }
+  }
+  const SymbolTable symbols(std::move(strings));
+
+  std::vector<Section> sections;
+  {
+    Section section{SectionId::symbols, {}};
+    ByteWriter out(section.raw);
+    symbols.write(out);
+    sections.push_back(std::move(section));
+  }
+  {
+    Section section{SectionId::metadata, {}};
+    ByteWriter out(section.raw);
+    out.uvarint(metadata_in_order_.size());
+    for (const MetricMetadata* metadata : metadata_in_order_) {
+      out.string(metadata->family);
+      out.u8(static_cast<uint8_t>(metadata->type));
+      out.string(metadata->help);
+      out.string(metadata->unit);
+    }
+    sections.push_back(std::move(section));
+  }
+  {
+    Section section{SectionId::series, {}};
+    ByteWriter out(section.raw);
+    out.varint(base_time);
+    out.uvarint(series_.size());
+    int64_t previous_timestamp_column = 0;
+    for (const SeriesRecord& series : series_) {
+      out.uvarint(series.labels.size());
+      for (const Label& label : series.labels) {
+        out.uvarint(symbols.number(label.name));
+        out.uvarint(symbols.number(label.value));
+      }
+      out.uvarint(series.metadata);
+      out.uvarint(series.chunks.size());
+      int64_t previous_time = base_time;
+      for (const ChunkEntry& chunk : series.chunks) {
+        out.varint(chunk.min_time - previous_time);
+        out.uvarint(static_cast<uint64_t>(chunk.max_time - chunk.min_time));
+        out.uvarint(chunk.samples);
+        // Series of one target share their timestamps column: the delta is 0.
+        out.varint(static_cast<int64_t>(chunk.timestamp_column) - previous_timestamp_column);
+        previous_timestamp_column = chunk.timestamp_column;
+        previous_time = chunk.max_time;
+      }
+    }
+    sections.push_back(std::move(section));
+  }
+  {
+    Section label_index{SectionId::label_index, {}};
+    Section postings_section{SectionId::postings, {}};
+    ByteWriter names_out(label_index.raw);
+    ByteWriter postings_out(postings_section.raw);
+    names_out.uvarint(postings.size());
+    for (const auto& [name, values] : postings) {
+      names_out.uvarint(symbols.number(name));
+      names_out.uvarint(values.size());
+      uint32_t previous_symbol = 0;
+      for (const auto& [value, series] : values) {
+        const uint32_t symbol = symbols.number(value);
+        names_out.uvarint(symbol - previous_symbol);  // values sorted: symbols increase
+        previous_symbol = symbol;
+        postings_out.uvarint(series.size());
+        uint32_t previous_series = 0;
+        for (const uint32_t s : series) {
+          postings_out.uvarint(s - previous_series);
+          previous_series = s;
+        }
+      }
+    }
+    sections.push_back(std::move(label_index));
+    sections.push_back(std::move(postings_section));
+  }
+  {
+    Section section{SectionId::groups, {}};
+    ByteWriter out(section.raw);
+    out.uvarint(groups_.size());
+    for (const GroupEntry& group : groups_) {
+      out.u8(static_cast<uint8_t>(group.kind));
+      out.uvarint(group.record_bytes);
+      out.uvarint(group.column_bytes.size());
+      for (const uint32_t bytes : group.column_bytes) out.uvarint(bytes);
+    }
+    sections.push_back(std::move(section));
+  }
+
+  std::vector<uint8_t> file;
+  ByteWriter out(file);
+  out.u32(kIndexMagic);
+  out.u8(kIndexVersion);
+  out.u8(0);
+  out.u8(0);
+  out.u8(0);
+  std::vector<uint8_t> toc;
+  ByteWriter toc_out(toc);
+  toc_out.uvarint(sections.size());
+  std::vector<uint8_t> stored;
+  for (const Section& section : sections) {
+    const Compression compression = compressor.compress(section.raw, stored);
+    toc_out.u8(static_cast<uint8_t>(section.id));
+    toc_out.u8(static_cast<uint8_t>(compression));
+    toc_out.uvarint(file.size());
+    toc_out.uvarint(stored.size());
+    toc_out.uvarint(section.raw.size());
+    toc_out.u32(crc32c(stored));
+    out.bytes(stored);
+  }
+  const uint64_t toc_offset = file.size();
+  out.bytes(toc);
+  out.u64(toc_offset);
+  out.u32(crc32c(toc));
+  out.u32(kIndexMagic);
+  return file;
+}
+
+}  // namespace mc::block

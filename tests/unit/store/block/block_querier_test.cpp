@@ -1,0 +1,114 @@
+#include "common/store/block/block_querier.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "common/model/sample_value.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/unit/store/block/block_test_series.hpp"
+
+using namespace mc::block;
+using namespace mc::block::test;
+using mc::Labels;
+using mc::Matcher;
+
+namespace {
+
+Matcher equal(std::string name, std::string value) {
+  auto matcher = Matcher::make(Matcher::Kind::equal, std::move(name), std::move(value));
+  REQUIRE(matcher.is_ok());
+  return *matcher;
+}
+
+struct QuerierFixture {
+  mc::test::TempDir temp;
+  std::vector<TestSeries> series;
+  mc::MetricMetadata metadata{"up", mc::MetricType::gauge, "Up.", ""};
+  std::shared_ptr<BlockReader> reader;
+
+  QuerierFixture() {
+    // a: samples at 0..90 s; b: 50..140 s (ends stale); c: only at 200 s.
+    TestSeries a{Labels{{"__name__", "up"}, {"job", "a"}}, &metadata, {}, {{}}};
+    TestSeries b{Labels{{"__name__", "up"}, {"job", "b"}}, nullptr, {}, {{}}};
+    for (int64_t t = 0; t < 10; ++t) {
+      a.timestamps.push_back(t * 10000);
+      a.columns[0].push_back(static_cast<double>(t));
+      b.timestamps.push_back(50000 + t * 10000);
+      b.columns[0].push_back(static_cast<double>(100 + t));
+    }
+    b.columns[0].back() = mc::stale_nan();
+    TestSeries c{Labels{{"__name__", "other"}, {"job", "c"}}, nullptr, {200000}, {{7.0}}};
+    series = {a, b, c};
+    reader = open_block(write_block(temp.path(), raw_meta(0, 200000), series));
+  }
+};
+
+std::vector<mc::Sample> samples_of(const mc::Series& series) {
+  std::vector<mc::Sample> out;
+  auto it = series.iterator();
+  while (it->next()) out.push_back(it->at());
+  REQUIRE(it->status().is_ok());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the block querier selects series with samples in its range", "[store][block]") {
+  QuerierFixture f;
+  auto querier = block_querier(f.reader, 60000, 100000);
+  const auto selected = querier->select({equal("__name__", "up")});
+  REQUIRE(selected.size() == 2);
+  REQUIRE(selected[0]->labels().get("job") == "a");
+  const auto a = samples_of(*selected[0]);
+  REQUIRE(a == std::vector<mc::Sample>{{60000, 6}, {70000, 7}, {80000, 8}, {90000, 9}});
+  const auto b = samples_of(*selected[1]);
+  REQUIRE(b.size() == 5);
+  REQUIRE(b.front() == mc::Sample{60000, 101});
+
+  REQUIRE(querier->select({equal("job", "c")}).empty());  // outside the range
+  REQUIRE(block_querier(f.reader, 0, 300000)->select({equal("job", "c")}).size() == 1);
+  REQUIRE(querier->label_values("job") == std::vector<std::string>{"a", "b"});
+  REQUIRE(querier->label_names() == std::vector<std::string>{"__name__", "job"});
+  REQUIRE(block_querier(f.reader, 0, 200000)->label_values("job") ==
+          std::vector<std::string>{"a", "b", "c"});
+}
+
+TEST_CASE("block iterators seek and outlive their querier", "[store][block]") {
+  QuerierFixture f;
+  std::unique_ptr<mc::SampleIterator> it;
+  {
+    auto querier = block_querier(f.reader, 0, 1000000);
+    auto selected = querier->select({equal("job", "b")});
+    REQUIRE(selected.size() == 1);
+    it = selected[0]->iterator();
+  }
+  REQUIRE(it->seek(75000));
+  REQUIRE(it->at().t_ms == 80000);
+  REQUIRE(it->seek(10000));  // never backwards
+  REQUIRE(it->at().t_ms == 80000);
+  REQUIRE(it->next());
+  REQUIRE(it->at().t_ms == 90000);
+  REQUIRE(it->seek(140000));
+  REQUIRE(mc::is_stale_nan(it->at().v));
+  REQUIRE_FALSE(it->next());
+  REQUIRE_FALSE(it->seek(999999));
+  REQUIRE(it->status().is_ok());
+}
+
+TEST_CASE("A block querier's for_each_latest visits the newest sample in range, stale markers included",
+          "[store][block]") {
+  QuerierFixture f;
+  std::map<std::string, mc::Sample> latest;
+  const mc::MetricMetadata* metadata_of_a = nullptr;
+  block_querier(f.reader, 80000, 150000)->for_each_latest([&](const mc::LatestSample& sample) {
+    latest[std::string(sample.labels.get("job"))] = sample.sample;
+    if (sample.labels.get("job") == "a") metadata_of_a = sample.metadata;
+  });
+  REQUIRE(latest.size() == 2);
+  REQUIRE(latest["a"] == mc::Sample{90000, 9});
+  REQUIRE(latest["b"].t_ms == 140000);
+  REQUIRE(mc::is_stale_nan(latest["b"].v));
+  REQUIRE(metadata_of_a != nullptr);
+  REQUIRE(metadata_of_a->help == "Up.");
+}
