@@ -1,0 +1,59 @@
+#include "common/store/wal/wal_segment_file.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace mc {
+
+Result<std::unique_ptr<WalSegmentFile>> WalSegmentFile::open_for_append(
+    const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::error(
+        fmt::format("cannot open WAL segment {}: {}", path.string(), strerror(errno)));
+  }
+  struct stat info;
+  if (::fstat(fd, &info) != 0) {
+    const int stat_errno = errno;
+    ::close(fd);
+    return Status::error(
+        fmt::format("cannot stat WAL segment {}: {}", path.string(), strerror(stat_errno)));
+  }
+  return std::unique_ptr<WalSegmentFile>(
+      new WalSegmentFile(path, fd, static_cast<uint64_t>(info.st_size)));
+}
+
+WalSegmentFile::~WalSegmentFile() { ::close(fd_); }
+
+Status WalSegmentFile::append(std::span<const uint8_t> bytes) {
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
+    if (n > 0) {
+      written += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    const int write_errno = n < 0 ? errno : EIO;
+    if (written > 0 && ::ftruncate(fd_, static_cast<off_t>(size_)) != 0) damaged_ = true;
+    return Status::error(fmt::format("write to WAL segment {} at byte offset {}: {}",
+                                     path_.string(), size_ + written, strerror(write_errno)));
+  }
+  size_ += written;
+  return Status::ok();
+}
+
+Status WalSegmentFile::sync() {
+  if (::fdatasync(fd_) != 0) {
+    return Status::error(
+        fmt::format("fsync of WAL segment {}: {}", path_.string(), strerror(errno)));
+  }
+  return Status::ok();
+}
+
+}  // namespace mc
