@@ -14,6 +14,7 @@
 #include "common/config/config_rules.hpp"
 #include "common/config/yaml_reader.hpp"
 #include "common/model/label_name.hpp"
+#include "common/store/tiering/retention_plan.hpp"
 #include "common/util/duration.hpp"
 #include "common/util/utf8.hpp"
 
@@ -690,6 +691,213 @@ Status finish_sql(const YamlReader& reader, SqlConfig& sql,
   return Status::ok();
 }
 
+struct StorageTierNodes {
+  YAML::Node mapping;
+  YAML::Node resolution;      // null when absent
+  YAML::Node retention;       // null when absent
+  YAML::Node block_duration;  // null when absent
+};
+
+struct StorageNodes {
+  YAML::Node mapping;
+  YAML::Node tiers;  // null when absent: the default tiers
+  std::vector<StorageTierNodes> tier_nodes;
+};
+
+Status read_storage_tier(const YamlReader& reader, const YAML::Node& node, std::string_view where,
+                         StorageTierConfig& tier, StorageTierNodes& nodes) {
+  nodes.mapping = node;
+  auto path = [&](std::string_view field) { return join_path(where, field); };
+  auto positive_duration = [&](std::string_view field, Duration& out, YAML::Node& seen) {
+    return [&, field, target = &out, seen_node = &seen](const YAML::Node& value) -> Status {
+      MC_ASSIGN_OR_RETURN(*target, reader.read_duration(value, path(field)));
+      if (target->count() <= 0) {
+        return reader.error_at(value, fmt::format("{}: must be positive", path(field)));
+      }
+      *seen_node = value;
+      return Status::ok();
+    };
+  };
+  return reader.read_fields(
+      node, where,
+      {
+          {"resolution",
+           [&](const YAML::Node& value) -> Status {
+             nodes.resolution = value;
+             auto text = reader.read_string(value, path("resolution"));
+             if (!text) return text.status();
+             if (*text == "raw") {
+               tier.name = "raw";
+               return Status::ok();
+             }
+             MC_ASSIGN_OR_RETURN(tier.resolution, reader.read_duration(value, path("resolution")));
+             if (tier.resolution.count() <= 0) {
+               return reader.error_at(
+                   value, fmt::format("{}: must be positive (raw data is `resolution: raw`)",
+                                      path("resolution")));
+             }
+             tier.name = format_duration(tier.resolution);
+             return Status::ok();
+           }},
+          {"retention", positive_duration("retention", tier.retention, nodes.retention)},
+          {"block_duration",
+           positive_duration("block_duration", tier.block_duration, nodes.block_duration)},
+      });
+}
+
+Status read_storage(const YamlReader& reader, const YAML::Node& node, StorageConfig& storage,
+                    StorageNodes& nodes) {
+  nodes.mapping = node;
+  return reader.read_fields(
+      node, "storage",
+      {
+          {"block_duration",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(storage.block_duration,
+                                 reader.read_duration(value, "storage.block_duration"));
+             if (storage.block_duration.count() <= 0) {
+               return reader.error_at(value, "storage.block_duration: must be positive");
+             }
+             return Status::ok();
+           }},
+          {"wal_fsync",
+           [&](const YAML::Node& value) -> Status {
+             auto text = reader.read_string(value, "storage.wal_fsync");
+             if (!text) return text.status();
+             if (*text == "always") {
+               storage.wal_fsync = WalFsyncMode::always;
+               return Status::ok();
+             }
+             if (*text == "never") {
+               storage.wal_fsync = WalFsyncMode::never;
+               return Status::ok();
+             }
+             auto interval = parse_duration(*text);
+             if (!interval) {
+               return reader.error_at(
+                   value, fmt::format("storage.wal_fsync: expected \"always\", \"never\" or a "
+                                      "duration: {}",
+                                      interval.error()));
+             }
+             if (interval->count() <= 0) {
+               return reader.error_at(value,
+                                      "storage.wal_fsync: an interval must be positive (\"always\" "
+                                      "fsyncs at every commit)");
+             }
+             storage.wal_fsync = WalFsyncMode::interval;
+             storage.wal_fsync_interval = *interval;
+             return Status::ok();
+           }},
+          {"tiers",
+           [&](const YAML::Node& value) -> Status {
+             nodes.tiers = value;
+             return reader.for_each_item(
+                 value, "storage.tiers", [&](const YAML::Node& item, size_t index) -> Status {
+                   storage.tiers.emplace_back();
+                   nodes.tier_nodes.emplace_back();
+                   return read_storage_tier(reader, item, index_path("storage.tiers", index),
+                                            storage.tiers.back(), nodes.tier_nodes.back());
+                 });
+           }},
+      });
+}
+
+// The tiers as retention planning needs them (common/store/tiering): raw
+// first, resolutions growing by whole multiples, retentions not shrinking,
+// block lengths whole multiples of the resolution and of the finer tier's
+// blocks. Downsampled tiers get a block length when they have none.
+Status finish_storage(const YamlReader& reader, StorageConfig& storage, const StorageNodes& nodes) {
+  if (nodes.tiers.IsNull()) {
+    for (const tiering::TierConfig& tier : tiering::default_tiers()) {
+      storage.tiers.push_back(StorageTierConfig{.name = tier.name,
+                                                .resolution = Duration(tier.resolution_ms),
+                                                .retention = Duration(tier.retention_ms),
+                                                .block_duration = Duration(0)});
+    }
+  } else if (storage.tiers.empty()) {
+    return reader.error_at(nodes.tiers,
+                           "storage.tiers: no tiers; the first must be `- resolution: raw`");
+  }
+  const bool given = !nodes.tiers.IsNull();
+  for (size_t i = 0; i < storage.tiers.size(); ++i) {
+    StorageTierConfig& tier = storage.tiers[i];
+    std::string where = index_path("storage.tiers", i);
+    if (given) {
+      const StorageTierNodes& tier_nodes = nodes.tier_nodes[i];
+      for (const auto& [field, node] : {std::pair{"resolution", tier_nodes.resolution},
+                                        std::pair{"retention", tier_nodes.retention}}) {
+        if (node.IsNull()) {
+          return reader.error_at(tier_nodes.mapping,
+                                 fmt::format("{}: missing required field {:?}", where, field));
+        }
+      }
+      const bool raw = tier.name == "raw";
+      if (i == 0 && !raw) {
+        return reader.error_at(tier_nodes.resolution,
+                               fmt::format("{}.resolution: the first tier must be raw, got {}",
+                                           where, tier_nodes.resolution.Scalar()));
+      }
+      if (i > 0 && raw) {
+        return reader.error_at(tier_nodes.resolution,
+                               fmt::format("{}.resolution: only the first tier can be raw", where));
+      }
+      if (i == 0 && !tier_nodes.block_duration.IsNull()) {
+        return reader.error_at(
+            tier_nodes.block_duration,
+            fmt::format("{}.block_duration: raw blocks are set by storage.block_duration", where));
+      }
+      if (i > 0) {
+        const StorageTierConfig& finer = storage.tiers[i - 1];
+        // As written in the file: "7d" reads better here than its spelling "1w".
+        const StorageTierNodes& finer_nodes = nodes.tier_nodes[i - 1];
+        if (tier.resolution <= finer.resolution) {
+          return reader.error_at(
+              tier_nodes.resolution,
+              fmt::format("{}.resolution: {} is not coarser than the tier before's {}", where,
+                          tier_nodes.resolution.Scalar(), finer_nodes.resolution.Scalar()));
+        }
+        if (finer.resolution.count() > 0 && tier.resolution % finer.resolution != Duration(0)) {
+          return reader.error_at(
+              tier_nodes.resolution,
+              fmt::format("{}.resolution: {} is not a multiple of the tier before's {}", where,
+                          tier_nodes.resolution.Scalar(), finer_nodes.resolution.Scalar()));
+        }
+        if (tier.retention < finer.retention) {
+          return reader.error_at(
+              tier_nodes.retention,
+              fmt::format("{}.retention: {} is shorter than the tier before's {}; a coarser tier "
+                          "must keep data at least as long",
+                          where, tier_nodes.retention.Scalar(), finer_nodes.retention.Scalar()));
+        }
+      }
+    }
+    if (i == 0) {
+      tier.block_duration = storage.block_duration;
+      continue;
+    }
+    const StorageTierConfig& finer = storage.tiers[i - 1];
+    if (tier.block_duration.count() == 0) {
+      tier.block_duration = Duration(
+          tiering::default_block_duration(tier.resolution.count(), finer.block_duration.count()));
+      continue;
+    }
+    const YAML::Node& at = nodes.tier_nodes[i].block_duration;
+    if (tier.block_duration % tier.resolution != Duration(0)) {
+      return reader.error_at(
+          at, fmt::format("{}.block_duration: {} is not a multiple of the resolution {}", where,
+                          format_duration(tier.block_duration), format_duration(tier.resolution)));
+    }
+    if (tier.block_duration % finer.block_duration != Duration(0)) {
+      return reader.error_at(
+          at, fmt::format("{}.block_duration: {} is not a multiple of the tier before's block "
+                          "duration {}",
+                          where, format_duration(tier.block_duration),
+                          format_duration(finer.block_duration)));
+    }
+  }
+  return Status::ok();
+}
+
 #undef MC_ASSIGN_OR_RETURN
 
 // Prometheus's GlobalConfig rules: zero means unset; an explicit timeout may
@@ -758,6 +966,7 @@ Result<Config> read_config(const YamlReader& reader, const YAML::Node& root) {
   GlobalNodes global_nodes;
   std::vector<ScrapeConfigNodes> scrape_config_nodes;
   std::vector<SqlDatabaseNodes> sql_nodes;
+  StorageNodes storage_nodes;
   // One entry per top-level section; a new section is one more line here and
   // a read_<section> function above.
   Status status = reader.read_fields(
@@ -784,11 +993,16 @@ Result<Config> read_config(const YamlReader& reader, const YAML::Node& root) {
            }},
           {"sql",
            [&](const YAML::Node& value) { return read_sql(reader, value, config.sql, sql_nodes); }},
+          {"storage",
+           [&](const YAML::Node& value) {
+             return read_storage(reader, value, config.storage, storage_nodes);
+           }},
       });
   if (!status) return status;
   if (status = finish_global(reader, config.global, global_nodes); !status) return status;
   if (status = finish_scrape_configs(reader, config, scrape_config_nodes); !status) return status;
   if (status = finish_sql(reader, config.sql, sql_nodes); !status) return status;
+  if (status = finish_storage(reader, config.storage, storage_nodes); !status) return status;
   return config;
 }
 

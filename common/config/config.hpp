@@ -9,6 +9,10 @@
 // The `sql:` section (business metrics from PostgreSQL, docs/business-metrics.md)
 // is ours. Loading checks its shape and names only; a DSN taken from an
 // environment variable or a file is read when the SQL collector starts.
+//
+// The `storage:` section (the block store: block length, WAL fsync, and the
+// retention and downsampling tiers) is ours too. Loading fills its defaults
+// and checks the tiers as common/store/tiering/retention_plan.hpp needs them.
 #pragma once
 
 #include <chrono>
@@ -109,10 +113,32 @@ struct SqlConfig {
   std::vector<SqlDatabaseConfig> databases;
 };
 
+// When the WAL is fsynced: after every commit, never (the kernel writes it
+// back), or every `wal_fsync_interval`.
+enum class WalFsyncMode { always, never, interval };
+
+// One retention tier: data at one resolution, kept for `retention`.
+struct StorageTierConfig {
+  std::string name;            // "raw", else the resolution's shortest spelling ("5m", "1h")
+  Duration resolution{0};      // 0 for raw
+  Duration retention{0};       // a block goes once all of it is older
+  Duration block_duration{0};  // raw: storage.block_duration; else given or derived
+};
+
+struct StorageConfig {
+  Duration block_duration = std::chrono::hours(2);  // raw blocks
+  WalFsyncMode wal_fsync = WalFsyncMode::interval;
+  Duration wal_fsync_interval = std::chrono::seconds(1);  // for WalFsyncMode::interval
+  // Raw first, each coarser than the one before. The loader fills the default
+  // (raw 7d, 5m 30d, 1h 365d) when the file gives none.
+  std::vector<StorageTierConfig> tiers;
+};
+
 struct Config {
   GlobalConfig global;
   std::vector<ScrapeConfig> scrape_configs;
   SqlConfig sql;
+  StorageConfig storage;
 };
 
 // Parses YAML text; `source_name` prefixes every error ("config.yml:3:5: ...").
