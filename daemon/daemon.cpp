@@ -9,7 +9,7 @@
 #include "collector/scrape/scrape_manager.hpp"
 #include "collector/sql/sql_collector.hpp"
 #include "common/config/config.hpp"
-#include "common/store/head_storage.hpp"
+#include "common/store/disk_storage.hpp"
 #include "common/util/logger.hpp"
 #include "exporter/exporter.hpp"
 
@@ -17,10 +17,28 @@ namespace mc {
 
 namespace {
 
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+// The store's options from the flags and the config's `storage:` section.
+DiskStorageOptions storage_options(const Flags& flags, const StorageConfig& config) {
+  DiskStorageOptions options;
+  options.dir = flags.storage_path;
+  options.block_duration_ms = config.block_duration.count();
+  switch (config.wal_fsync) {
+    case WalFsyncMode::always:
+      options.wal.fsync_policy = FsyncPolicy::always;
+      break;
+    case WalFsyncMode::never:
+      options.wal.fsync_policy = FsyncPolicy::never;
+      break;
+    case WalFsyncMode::interval:
+      options.wal.fsync_policy = FsyncPolicy::interval;
+      options.wal.fsync_interval = config.wal_fsync_interval;
+      break;
+  }
+  for (const auto& tier : config.tiers) {
+    options.tiers.push_back(tiering::TierConfig{
+        tier.name, tier.resolution.count(), tier.retention.count(), tier.block_duration.count()});
+  }
+  return options;
 }
 
 // Blocks the shutdown signals in this thread and every thread it starts later,
@@ -58,8 +76,16 @@ int run_daemon(const Flags& flags) {
 
   sigset_t shutdown_signals = block_shutdown_signals();
 
+  auto opened = DiskStorage::open(storage_options(flags, config->storage));
+  if (!opened) {
+    log::error("cannot open the store", {{"dir", flags.storage_path}, {"err", opened.error()}});
+    return 1;
+  }
+  std::unique_ptr<DiskStorage> disk_storage = std::move(*opened);
+  Storage& storage = *disk_storage;
+  log::info("opened the store", {{"dir", flags.storage_path}});
+
   auto registry = std::make_shared<prometheus::Registry>();
-  HeadStorage storage;
 
   // Created (DSNs resolved) before the server starts, so a missing DSN is a
   // start-up error; started after it listens, so :9993 serves at once while
@@ -93,24 +119,24 @@ int run_daemon(const Flags& flags) {
   (*exporter)->set_ready(true);
   log::info("server is ready to receive web requests");
 
-  // The main thread waits for a shutdown signal and, meanwhile, keeps the
-  // in-memory head within its retention.
-  constexpr int kTruncateEverySeconds = 60;
+  // The main thread waits for a shutdown signal; the store's own thread cuts
+  // blocks and applies retention.
   for (;;) {
-    timespec timeout{kTruncateEverySeconds, 0};
-    int signal = sigtimedwait(&shutdown_signals, nullptr, &timeout);
+    int signal = sigwaitinfo(&shutdown_signals, nullptr);
     if (signal == SIGINT || signal == SIGTERM) {
       log::info("received a shutdown signal",
                 {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
       break;
     }
-    storage.truncate(wall_clock_ms() - flags.head_retention.count());
   }
 
   (*exporter)->set_ready(false);
   if (sql) sql->stop();
   scrapes.stop();
   exporter->reset();
+  // Last: every collector has committed. The WAL is fsynced on close; the head
+  // stays in the WAL, to be replayed at the next start.
+  disk_storage.reset();
   log::info("stopped");
   return 0;
 }

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <charconv>
 
-#include "common/util/duration.hpp"
-
 namespace mc {
 
 Result<Flags> parse_flags(std::span<const std::string_view> args) {
@@ -51,11 +49,9 @@ Result<Flags> parse_flags(std::span<const std::string_view> args) {
       auto format = log::parse_format(*v);
       if (!format) return Status::error(fmt::format("--log.format: {}", format.error()));
       flags.log_format = *format;
-    } else if (name == "storage.head-retention") {
-      auto duration = parse_duration(*v);
-      if (!duration)
-        return Status::error(fmt::format("--storage.head-retention: {}", duration.error()));
-      flags.head_retention = *duration;
+    } else if (name == "storage.path") {
+      if (v->empty()) return Status::error("--storage.path: must not be empty");
+      flags.storage_path = std::string(*v);
     } else if (name == "scrape.workers") {
       size_t workers = 0;
       auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), workers);
@@ -75,6 +71,9 @@ std::string flags_usage() {
   return R"(usage: metrics-collector [flags]
        metrics-collector check exposition [--format=openmetrics|prometheus] < file
        metrics-collector check config FILE...
+       metrics-collector store import --openmetrics FILE --dir DIR [--block-duration=2h]
+       metrics-collector store stats --dir DIR
+       metrics-collector store verify --dir DIR
 
 Scrapes Prometheus /metrics endpoints, stores the samples and re-exposes them.
 
@@ -83,7 +82,7 @@ Flags:
   --web.listen-address=:9993           Address to serve /metrics, /-/healthy, /-/ready on.
   --log.level=info                     debug, info, warn or error.
   --log.format=logfmt                  logfmt or json.
-  --storage.head-retention=2h          How long samples stay in the in-memory store.
+  --storage.path=data                  Directory of the store (blocks, write-ahead log).
   --scrape.workers=2                   Threads that parse and store scraped bodies.
   --version                            Print the version and exit.
   -h, --help                           Print this help and exit.

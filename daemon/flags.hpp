@@ -17,8 +17,8 @@ struct Flags {
   std::string listen_address = ":9993";
   log::Level log_level = log::Level::info;
   log::Format log_format = log::Format::logfmt;
-  // How long the in-memory head keeps samples (until the disk store lands).
-  std::chrono::milliseconds head_retention = std::chrono::hours(2);
+  // The store's directory (blocks, write-ahead log); created when missing.
+  std::string storage_path = "data";
   size_t scrape_workers = 2;
   bool show_version = false;
   bool show_help = false;

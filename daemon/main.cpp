@@ -1,4 +1,4 @@
-// metrics-collector: flags, then either a subcommand (check ...) or the daemon.
+// metrics-collector: flags, then either a subcommand (check ..., store ...) or the daemon.
 #include <iostream>
 #include <string_view>
 #include <vector>
@@ -6,11 +6,15 @@
 #include "daemon/check_command.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/flags.hpp"
+#include "daemon/store_command.hpp"
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "check") {
     return mc::run_check_command(std::span(args).subspan(1), std::cin, std::cout, std::cerr);
+  }
+  if (!args.empty() && args[0] == "store") {
+    return mc::run_store_command(std::span(args).subspan(1), std::cout, std::cerr);
   }
   auto flags = mc::parse_flags(args);
   if (!flags) {

@@ -80,7 +80,9 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
 
     AppendResult result = appender_.append(entry.ref, entry.labels, t_ms, sample.value);
     entry.ref = result.ref;
-    if (result.error == AppendError::out_of_order) ++report_.out_of_order;
+    if (result.error == AppendError::out_of_order || result.error == AppendError::out_of_bounds) {
+      ++report_.out_of_order;
+    }
     if (result.error == AppendError::duplicate_timestamp) ++report_.duplicate_timestamp;
 
     if (entry.family != current_family_ || entry.family_version != current_family_version_) {

@@ -23,6 +23,7 @@ enum class AppendError {
   out_of_order,         // older than the newest sample of the series
   duplicate_timestamp,  // same timestamp as the newest sample, different value
   unknown_series,       // nonzero ref the store no longer knows, and empty labels
+  out_of_bounds,        // older than what the store has already written to disk
 };
 
 struct AppendResult {

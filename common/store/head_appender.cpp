@@ -14,6 +14,20 @@ constexpr uint32_t kPrefetchDistance = 8;
 
 size_t slot_hash(SeriesRef ref) { return static_cast<size_t>((ref * 0x9e3779b97f4a7c15ULL) >> 32); }
 
+// Groups `count` items by stripe (counting sort, stable): writes item indices
+// to `grouped` and the start of each stripe's run to `offsets` (size stripes + 1).
+template <typename StripeOf>
+void group_by_stripe(size_t count, size_t stripe_count, StripeOf stripe_of,
+                     std::vector<uint32_t>& offsets, std::vector<uint32_t>& cursors,
+                     std::vector<uint32_t>& grouped) {
+  offsets.assign(stripe_count + 1, 0);
+  for (uint32_t i = 0; i < count; ++i) ++offsets[stripe_of(i) + 1];
+  for (size_t s = 0; s < stripe_count; ++s) offsets[s + 1] += offsets[s];
+  cursors.assign(offsets.begin(), offsets.end() - 1);
+  grouped.resize(count);
+  for (uint32_t i = 0; i < count; ++i) grouped[cursors[stripe_of(i)]++] = i;
+}
+
 }  // namespace
 
 HeadAppender::~HeadAppender() {
@@ -98,6 +112,10 @@ uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels, int64_t t_ms
 }
 
 AppendResult HeadAppender::append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v) {
+  if (t_ms < head_.min_valid_time()) {
+    head_.out_of_bounds_.fetch_add(1, std::memory_order_relaxed);
+    return AppendResult{ref, AppendError::out_of_bounds};
+  }
   SampleOrder committed = SampleOrder::newer;
   const uint32_t slot_index = resolve(ref, labels, t_ms, v, &committed);
   if (slot_index == kNoSlot) {
@@ -149,29 +167,61 @@ void HeadAppender::update_metadata(SeriesRef ref, const MetricMetadata& metadata
 }
 
 Status HeadAppender::commit() {
+  if (CommitLog* log = head_.commit_log_; log != nullptr && !slots_.empty()) {
+    // Applying the batch stays outside the log's lock: only the order of log
+    // records matters (a series record before its samples), and commits of
+    // different targets should not wait for each other's chunk appends.
+    std::lock_guard guard(head_.commit_log_mutex_);
+    if (Status status = log_batch(*log); !status) {
+      finish(false);
+      return status;
+    }
+  }
   finish(true);
   return Status::ok();
 }
 
-void HeadAppender::rollback() { finish(false); }
-
-namespace {
-
-// Groups `count` items by stripe (counting sort, stable): writes item indices
-// to `grouped` and the start of each stripe's run to `offsets` (size stripes + 1).
-template <typename StripeOf>
-void group_by_stripe(size_t count, size_t stripe_count, StripeOf stripe_of,
-                     std::vector<uint32_t>& offsets, std::vector<uint32_t>& cursors,
-                     std::vector<uint32_t>& grouped) {
-  offsets.assign(stripe_count + 1, 0);
-  for (uint32_t i = 0; i < count; ++i) ++offsets[stripe_of(i) + 1];
-  for (size_t s = 0; s < stripe_count; ++s) offsets[s + 1] += offsets[s];
-  cursors.assign(offsets.begin(), offsets.end() - 1);
-  grouped.resize(count);
-  for (uint32_t i = 0; i < count; ++i) grouped[cursors[stripe_of(i)]++] = i;
+Status HeadAppender::log_batch(CommitLog& log) {
+  logged_series_.clear();
+  newly_logged_.clear();
+  logged_metadata_.clear();
+  logged_samples_.clear();
+  group_by_stripe(
+      slots_.size(), head_.stripes_.size(),
+      [&](uint32_t i) { return head_.stripe_index_of_ref(slots_[i].ref); }, slot_offsets_, cursors_,
+      grouped_slots_);
+  for (size_t s = 0; s + 1 < slot_offsets_.size(); ++s) {
+    if (slot_offsets_[s] == slot_offsets_[s + 1]) continue;
+    std::lock_guard lock(head_.stripe(s).mutex);
+    for (uint32_t i = slot_offsets_[s]; i < slot_offsets_[s + 1]; ++i) {
+      const Slot& slot = slots_[grouped_slots_[i]];
+      HeadSeries* series = slot.series;
+      if (!series->logged()) {
+        series->set_logged(true);
+        newly_logged_.push_back(series);
+        logged_series_.push_back(LoggedSeries{series->ref(), &series->labels()});
+      }
+      if (slot.metadata != nullptr && slot.metadata != series->metadata()) {
+        logged_metadata_.push_back(LoggedMetadata{series->ref(), slot.metadata});
+      }
+    }
+  }
+  logged_samples_.reserve(pending_.size());
+  for (const PendingSample& sample : pending_) {
+    logged_samples_.push_back(LoggedSample{slots_[sample.slot].ref, sample.t_ms, sample.v});
+  }
+  Status status = log.log_commit(CommitBatch{logged_series_, logged_metadata_, logged_samples_});
+  if (!status) {
+    // Not in the log after all: the next commit that touches them logs them.
+    for (HeadSeries* series : newly_logged_) {
+      std::lock_guard lock(head_.stripe(head_.stripe_index_of_ref(series->ref())).mutex);
+      series->set_logged(false);
+    }
+  }
+  return status;
 }
 
-}  // namespace
+void HeadAppender::rollback() { finish(false); }
 
 void HeadAppender::finish(bool apply) {
   const size_t stripe_count = head_.stripes_.size();

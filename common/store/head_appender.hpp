@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/store/appender.hpp"
+#include "common/store/commit_log.hpp"
 #include "common/store/head_series.hpp"
 
 namespace mc {
@@ -66,6 +67,9 @@ class HeadAppender final : public Appender {
                    SampleOrder* committed_order);
   // Applies (commit) or drops (rollback) the batch and unpins its series.
   void finish(bool apply);
+  // Hands the batch to the head's commit log. REQUIRES: the head's
+  // commit_log_mutex_ held.
+  Status log_batch(CommitLog& log);
 
   HeadStorage& head_;
   std::vector<Slot> slots_;           // one per series in the batch; indices are stable
@@ -78,6 +82,11 @@ class HeadAppender final : public Appender {
   std::vector<uint32_t> slot_offsets_;
   std::vector<uint32_t> cursors_;
   const MetricMetadata* last_metadata_ = nullptr;  // skips the interner lock for repeats
+  // Scratch for log_batch().
+  std::vector<LoggedSeries> logged_series_;
+  std::vector<HeadSeries*> newly_logged_;
+  std::vector<LoggedMetadata> logged_metadata_;
+  std::vector<LoggedSample> logged_samples_;
 };
 
 }  // namespace mc

@@ -110,6 +110,11 @@ class HeadSeries {
   void unpin() { --pins_; }
   bool pinned() const { return pins_ > 0; }
 
+  // Whether the head's commit log already holds this series' labels (see
+  // CommitLog); a series is logged once, before the first samples that refer to it.
+  bool logged() const { return logged_; }
+  void set_logged(bool logged) { logged_ = logged; }
+
   size_t num_chunks() const { return sealed_.size() + (open_ ? 1 : 0); }
   size_t chunk_bytes() const { return sealed_bytes_ + (open_ ? open_->bytes().size() : 0); }
   // Estimate of everything this series holds (labels, chunks, bookkeeping).
@@ -135,6 +140,7 @@ class HeadSeries {
   std::vector<HeadChunkRef> sealed_;          // oldest first
   int64_t open_min_t_ = 0;
   uint64_t sealed_bytes_ = 0;
+  bool logged_ = false;
 };
 
 // Allocates HeadSeries in creation order from large slabs, so that series

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <limits>
 
 #include "common/store/chunkenc/chunk.hpp"
 #include "common/store/head_appender.hpp"
@@ -55,6 +56,63 @@ HeadSeries* HeadStorage::get_or_create(Stripe& stripe, size_t stripe_index, cons
   stripe.by_ref.insert(ref, raw);
   stripe.by_hash.emplace(labels.hash(), std::move(series));
   return raw;
+}
+
+SeriesRef HeadStorage::restore_series(SeriesRef ref, const Labels& labels) {
+  const size_t stripe_index = stripe_index_of_hash(labels.hash());
+  Stripe& stripe = *stripes_[stripe_index];
+  std::lock_guard lock(stripe.mutex);
+  auto [begin, end] = stripe.by_hash.equal_range(labels.hash());
+  for (auto it = begin; it != end; ++it) {
+    if (it->second->labels() == labels) return it->second->ref();
+  }
+  if (ref == 0 || stripe_index_of_ref(ref) != stripe_index || stripe.by_ref.find(ref) != nullptr) {
+    HeadSeries* created = get_or_create(stripe, stripe_index, labels);
+    created->set_logged(true);
+    return created->ref();
+  }
+  stripe.next_series_id = std::max(stripe.next_series_id, (ref >> stripe_bits_) + 1);
+  auto series = series_pool_.create(ref, std::make_shared<const Labels>(labels));
+  series->set_logged(true);
+  stripe.by_ref.insert(ref, series.get());
+  stripe.by_hash.emplace(labels.hash(), std::move(series));
+  return ref;
+}
+
+void HeadStorage::restore_metadata(SeriesRef ref, const MetricMetadata& metadata) {
+  const MetricMetadata* interned = metadata_.intern(metadata);
+  Stripe& stripe = *stripes_[stripe_index_of_ref(ref)];
+  std::lock_guard lock(stripe.mutex);
+  if (HeadSeries* series = find_by_ref(stripe, ref)) series->set_metadata(interned);
+}
+
+bool HeadStorage::restore_sample(SeriesRef ref, int64_t t_ms, double v) {
+  Stripe& stripe = *stripes_[stripe_index_of_ref(ref)];
+  std::lock_guard lock(stripe.mutex);
+  HeadSeries* series = find_by_ref(stripe, ref);
+  if (series == nullptr || series->order_of(t_ms, v) != SampleOrder::newer) return false;
+  series->append(t_ms, v, limits_);
+  return true;
+}
+
+bool HeadStorage::contains(SeriesRef ref) const {
+  Stripe& stripe = *stripes_[stripe_index_of_ref(ref)];
+  std::lock_guard lock(stripe.mutex);
+  return find_by_ref(stripe, ref) != nullptr;
+}
+
+std::pair<int64_t, int64_t> HeadStorage::time_range() const {
+  int64_t min_t = std::numeric_limits<int64_t>::max();
+  int64_t max_t = std::numeric_limits<int64_t>::min();
+  for (const auto& stripe : stripes_) {
+    std::lock_guard lock(stripe->mutex);
+    for (const auto& [hash, series] : stripe->by_hash) {
+      if (!series->has_samples()) continue;
+      min_t = std::min(min_t, series->min_time());
+      max_t = std::max(max_t, series->newest().t_ms);
+    }
+  }
+  return {min_t, max_t};
 }
 
 size_t HeadStorage::truncate(int64_t min_time_ms) {

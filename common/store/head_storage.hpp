@@ -26,11 +26,14 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <unordered_map>  // unordered_multimap
+#include <utility>
 #include <vector>
 
+#include "common/store/commit_log.hpp"
 #include "common/store/head_series.hpp"
 #include "common/store/metadata_interner.hpp"
 #include "common/store/series_ref_map.hpp"
@@ -63,9 +66,38 @@ class HeadStorage final : public Storage {
   // appender holds uncommitted samples for them. Returns the series removed.
   size_t truncate(int64_t min_time_ms);
 
+  uint64_t out_of_bounds() const { return out_of_bounds_.load(std::memory_order_relaxed); }
+
   // An estimate of the heap memory the head holds (series, labels, chunks,
   // maps), for benchmarks and self-monitoring.
   size_t memory_bytes() const;
+
+  // Records every later commit in `log` before it becomes visible (null: none).
+  // Set before the first appender is taken; `log` must outlive the head's use.
+  void set_commit_log(CommitLog* log) { commit_log_ = log; }
+
+  // Restoring committed state from a log, before appenders are in use.
+  //
+  // Creates the series of `labels` under `ref` and returns the ref it now has:
+  // `ref` itself, or another when the labels already have a series (a series
+  // dropped and created again is logged twice) or when `ref` does not name the
+  // stripe its labels hash to (a different stripe count). The caller maps later
+  // samples of `ref` to the returned one. Restored series count as logged.
+  SeriesRef restore_series(SeriesRef ref, const Labels& labels);
+  void restore_metadata(SeriesRef ref, const MetricMetadata& metadata);
+  // Appends a committed sample; false when `ref` is unknown or the sample is not
+  // newer than the series' newest (a sample logged twice).
+  bool restore_sample(SeriesRef ref, int64_t t_ms, double v);
+
+  // Appends older than this are rejected with AppendError::out_of_bounds: the
+  // disk store has cut blocks up to here, and a block never changes.
+  void set_min_valid_time(int64_t t_ms) { min_valid_time_.store(t_ms, std::memory_order_release); }
+  int64_t min_valid_time() const { return min_valid_time_.load(std::memory_order_acquire); }
+  // Whether the head still holds the series (for the WAL checkpoint).
+  bool contains(SeriesRef ref) const;
+
+  // The time range of the committed samples held; {INT64_MAX, INT64_MIN} when empty.
+  std::pair<int64_t, int64_t> time_range() const;
 
  private:
   friend class HeadAppender;
@@ -101,10 +133,16 @@ class HeadStorage final : public Storage {
   std::vector<std::unique_ptr<Stripe>> stripes_;
   MetadataInterner metadata_;
 
+  CommitLog* commit_log_ = nullptr;
+  // Serialises log_commit calls (see CommitLog) and the marking of series as logged.
+  std::mutex commit_log_mutex_;
+
   std::atomic<uint64_t> samples_appended_{0};
   std::atomic<uint64_t> out_of_order_{0};
   std::atomic<uint64_t> duplicate_timestamp_{0};
   std::atomic<uint64_t> unknown_series_{0};
+  std::atomic<uint64_t> out_of_bounds_{0};
+  std::atomic<int64_t> min_valid_time_{std::numeric_limits<int64_t>::min()};
 };
 
 }  // namespace mc

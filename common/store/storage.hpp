@@ -6,11 +6,42 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "common/store/appender.hpp"
 #include "common/store/querier.hpp"
 
 namespace mc {
+
+// The blocks of one tier of the disk store.
+struct BlockTierStats {
+  std::string tier;  // "raw", "5m", ...
+  uint64_t blocks = 0;
+  uint64_t series = 0;  // summed over blocks
+  uint64_t samples = 0;
+  uint64_t data_bytes = 0;
+  uint64_t index_bytes = 0;
+};
+
+// What only a disk store has: its write-ahead log, blocks and compactions.
+struct DiskStats {
+  uint64_t wal_segments = 0;
+  uint64_t wal_bytes = 0;  // segments and checkpoint on disk
+  uint64_t wal_fsyncs = 0;
+  uint64_t wal_fsync_errors = 0;
+  double wal_fsync_seconds_sum = 0;
+  double wal_fsync_seconds_max = 0;
+  uint64_t wal_write_errors = 0;
+  uint64_t wal_corruptions = 0;  // damaged records found at open (torn tails included)
+  std::vector<BlockTierStats> tiers;
+  uint64_t compactions = 0;  // rounds that did work: blocks cut, downsampled or dropped
+  uint64_t compaction_failures = 0;
+  double compaction_seconds_sum = 0;
+  uint64_t corrupted_blocks = 0;  // set aside since start
+  uint64_t out_of_bounds = 0;     // samples older than the newest block, rejected
+};
 
 struct StorageStats {
   uint64_t series = 0;               // series held
@@ -21,6 +52,7 @@ struct StorageStats {
   uint64_t out_of_order = 0;         // rejected since start
   uint64_t duplicate_timestamp = 0;  // rejected since start
   uint64_t unknown_series = 0;       // rejected since start (stale ref, no labels)
+  std::optional<DiskStats> disk;     // set by a disk store
 };
 
 class Storage {

@@ -257,8 +257,9 @@ TEST_CASE("a bad config stops the daemon with status 2 and file:line:col", "[end
   auto config = dir.write_file("bad.yml",
                                "global:\n  scrape_interval: 15s\nscrape_configs:\n"
                                "  - job_name: x\n    scrape_intervall: 5s\n");
-  auto result = run_program(
-      {MC_DAEMON_BINARY, "--config.file=" + config.string(), "--web.listen-address=127.0.0.1:0"});
+  auto result = run_program({MC_DAEMON_BINARY, "--config.file=" + config.string(),
+                             "--web.listen-address=127.0.0.1:0",
+                             "--storage.path=" + (dir.path() / "data").string()});
   CHECK(result.exit_status == 2);
   CHECK_THAT(result.output,
              Catch::Contains(config.string() + ":5:5") && Catch::Contains("scrape_intervall"));
@@ -292,7 +293,8 @@ TEST_CASE("a port already in use is a clear error", "[end_to_end]") {
   TempDir dir;
   auto config = dir.write_file("ok.yml", "scrape_configs: []\n");
   auto result = run_program({MC_DAEMON_BINARY, "--config.file=" + config.string(),
-                             "--web.listen-address=" + occupant.address()});
+                             "--web.listen-address=" + occupant.address(),
+                             "--storage.path=" + (dir.path() / "data").string()});
   CHECK(result.exit_status == 1);
   CHECK_THAT(result.output, Catch::Contains("cannot start the web server"));
 }
@@ -309,7 +311,8 @@ TEST_CASE("the quickstart config runs with nothing else and scrapes the daemon i
           "    scrape_interval: 1s\n    static_configs:\n      - targets: [\"127.0.0.1:{}\"]\n",
           port));
   ChildProcess daemon({MC_DAEMON_BINARY, "--config.file=" + config.string(),
-                       fmt::format("--web.listen-address=127.0.0.1:{}", port)},
+                       fmt::format("--web.listen-address=127.0.0.1:{}", port),
+                       "--storage.path=" + (dir.path() / "data").string()},
                       dir.path() / "log");
   std::string url = fmt::format("http://127.0.0.1:{}/metrics", port);
   std::string up = fmt::format("up{{instance=\"127.0.0.1:{}\",job=\"metrics-collector\"}}", port);

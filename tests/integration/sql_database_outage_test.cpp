@@ -182,7 +182,8 @@ TEST_CASE("METRICS_TICK_DURATION takes Go durations, and a bad one stops the dae
   auto run_with_tick = [&](const std::string& tick) {
     ScopedEnvironment variable("METRICS_TICK_DURATION", tick);
     return run_program(
-        {MC_DAEMON_BINARY, "--config.file=" + config.string(), "--web.listen-address=127.0.0.1:0"},
+        {MC_DAEMON_BINARY, "--config.file=" + config.string(), "--web.listen-address=127.0.0.1:0",
+         "--storage.path=" + (dir.path() / "data").string()},
         {}, 10s);
   };
   for (std::string bad : {"5x", "1.5", "-1s", "0", "1d", "ten seconds", "500ns"}) {

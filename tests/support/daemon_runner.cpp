@@ -11,7 +11,8 @@ DaemonRunner::DaemonRunner(const std::string& config_yaml, std::vector<std::stri
   auto config = dir_.write_file("config.yml", config_yaml);
   port_ = free_port();
   std::vector<std::string> argv = {MC_DAEMON_BINARY, "--config.file=" + config.string(),
-                                   "--web.listen-address=127.0.0.1:" + std::to_string(port_)};
+                                   "--web.listen-address=127.0.0.1:" + std::to_string(port_),
+                                   "--storage.path=" + (dir_.path() / "data").string()};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   process_ = std::make_unique<ChildProcess>(argv, dir_.path() / "daemon.log");
   bool ready = wait_until(

@@ -1,0 +1,158 @@
+#include "common/store/downsampled_querier.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "common/store/tiering/downsampled_columns.hpp"
+
+namespace mc {
+
+namespace {
+
+constexpr int64_t kMinTime = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMaxTime = std::numeric_limits<int64_t>::max();
+
+using Part = std::pair<std::shared_ptr<block::BlockReader>, uint32_t>;
+
+class PointsIterator final : public SampleIterator {
+ public:
+  PointsIterator(std::vector<Sample> points, Status status)
+      : points_(std::move(points)), status_(std::move(status)) {}
+
+  bool next() override {
+    if (position_ == kBeforeFirst) {
+      position_ = 0;
+    } else if (position_ < points_.size()) {
+      ++position_;
+    }
+    return position_ < points_.size();
+  }
+  bool seek(int64_t t_ms) override {
+    if (position_ == kBeforeFirst) position_ = 0;
+    while (position_ < points_.size() && points_[position_].t_ms < t_ms) ++position_;
+    return position_ < points_.size();
+  }
+  Sample at() const override { return points_[position_]; }
+  Status status() const override { return status_; }
+
+ private:
+  static constexpr size_t kBeforeFirst = static_cast<size_t>(-1);
+  std::vector<Sample> points_;
+  Status status_;
+  size_t position_ = kBeforeFirst;
+};
+
+class DownsampledSeriesView final : public Series {
+ public:
+  DownsampledSeriesView(std::vector<Part> parts, int64_t mint, int64_t maxt)
+      : parts_(std::move(parts)), mint_(mint), maxt_(maxt) {}
+
+  const Labels& labels() const override {
+    return parts_.front().first->labels(parts_.front().second);
+  }
+
+  std::unique_ptr<SampleIterator> iterator() const override {
+    std::vector<tiering::DownsampledSeries> spans;
+    std::vector<int64_t> timestamps;
+    std::vector<std::vector<double>> columns(tiering::kDownsampledColumnKinds.size());
+    bool counter = false;
+    for (const auto& [block, series] : parts_) {
+      const MetricMetadata* metadata = block->metadata(series);
+      if (metadata != nullptr && metadata->type == MetricType::counter) counter = true;
+      for (size_t c = 0; c < columns.size(); ++c) {
+        // Whole spans: rebasing a counter needs each span from its start.
+        if (Status status = block->read(series, kMinTime, kMaxTime, c, timestamps, columns[c]);
+            !status) {
+          return std::make_unique<PointsIterator>(std::vector<Sample>{}, status);
+        }
+      }
+      auto span = tiering::from_columns(block->meta().resolution_ms, timestamps, columns);
+      if (!span) {
+        return std::make_unique<PointsIterator>(std::vector<Sample>{},
+                                                Status::error(block->dir() + ": " + span.error()));
+      }
+      spans.push_back(std::move(*span));
+    }
+    std::vector<Sample> points;
+    if (counter) {
+      for (const Sample& point : tiering::counter_points(spans)) {
+        if (point.t_ms >= mint_ && point.t_ms <= maxt_) points.push_back(point);
+      }
+    } else {
+      for (const auto& span : spans) {
+        for (const auto& window : span.windows) {
+          if (window.t_ms < mint_ || window.t_ms > maxt_ || window.count == 0) continue;
+          points.push_back(Sample{window.t_ms, window.sum / static_cast<double>(window.count)});
+        }
+      }
+    }
+    return std::make_unique<PointsIterator>(std::move(points), Status::ok());
+  }
+
+ private:
+  std::vector<Part> parts_;  // by block time
+  int64_t mint_;
+  int64_t maxt_;
+};
+
+class DownsampledQuerier final : public Querier {
+ public:
+  DownsampledQuerier(std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint,
+                     int64_t maxt)
+      : blocks_(std::move(blocks)), mint_(mint), maxt_(maxt) {}
+
+  std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) override {
+    std::map<Labels, std::vector<Part>> by_labels;
+    for (const auto& block : blocks_) {
+      auto numbers = block->select(matchers);
+      if (!numbers) continue;  // the index was checked at open
+      for (const uint32_t series : *numbers)
+        by_labels[block->labels(series)].emplace_back(block, series);
+    }
+    std::vector<std::unique_ptr<Series>> selected;
+    for (auto& [labels, parts] : by_labels) {
+      const bool in_range = std::any_of(parts.begin(), parts.end(), [&](const Part& part) {
+        return part.first->max_time(part.second) >= mint_ &&
+               part.first->min_time(part.second) <= maxt_;
+      });
+      if (in_range)
+        selected.push_back(std::make_unique<DownsampledSeriesView>(std::move(parts), mint_, maxt_));
+    }
+    return selected;
+  }
+
+  std::vector<std::string> label_names() override {
+    std::set<std::string> names;
+    for (const auto& block : blocks_) {
+      for (auto& name : block->label_names()) names.insert(std::move(name));
+    }
+    return {names.begin(), names.end()};
+  }
+
+  std::vector<std::string> label_values(std::string_view name) override {
+    std::set<std::string> values;
+    for (const auto& block : blocks_) {
+      for (auto& value : block->label_values(name)) values.insert(std::move(value));
+    }
+    return {values.begin(), values.end()};
+  }
+
+  // The newest sample of a live series is in the head, never in a downsampled tier.
+  void for_each_latest(const std::function<void(const LatestSample&)>&) override {}
+
+ private:
+  std::vector<std::shared_ptr<block::BlockReader>> blocks_;
+  int64_t mint_;
+  int64_t maxt_;
+};
+
+}  // namespace
+
+std::unique_ptr<Querier> downsampled_querier(
+    std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint, int64_t maxt) {
+  return std::make_unique<DownsampledQuerier>(std::move(blocks), mint, maxt);
+}
+
+}  // namespace mc

@@ -1,0 +1,26 @@
+// downsampled_querier: the Querier of one downsampled tier (several blocks of
+// one resolution) over [mint, maxt].
+//
+// A series is served as one sequence across the tier's blocks: for a counter
+// (by its metadata) the reset-free counter of tiering::counter_points, rebased
+// across blocks, so rate() and increase() over whole windows equal those over
+// the raw samples; for anything else the window averages (sum / count). The
+// blocks are read when a series' iterator first moves.
+//
+// Thread-safety: as Querier (one thread per querier); the blocks are shared.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "common/store/block/block_reader.hpp"
+#include "common/store/querier.hpp"
+
+namespace mc {
+
+// REQUIRES: blocks of one downsampled tier, sorted by min_time, not overlapping.
+std::unique_ptr<Querier> downsampled_querier(
+    std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint, int64_t maxt);
+
+}  // namespace mc

@@ -1,0 +1,164 @@
+#include "common/store/merge_querier.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+
+namespace mc {
+
+namespace {
+
+// Merges the iterators of one series from several sources; on equal
+// timestamps the lowest source index wins.
+class MergedIterator final : public SampleIterator {
+ public:
+  explicit MergedIterator(std::vector<std::unique_ptr<SampleIterator>> sources)
+      : sources_(std::move(sources)), has_(sources_.size(), false) {}
+
+  bool next() override {
+    if (!started_) {
+      started_ = true;
+      for (size_t i = 0; i < sources_.size(); ++i) has_[i] = sources_[i]->next();
+    } else {
+      advance_past(current_.t_ms);
+    }
+    return pick();
+  }
+
+  bool seek(int64_t t_ms) override {
+    if (!started_) {
+      started_ = true;
+      for (size_t i = 0; i < sources_.size(); ++i) has_[i] = sources_[i]->seek(t_ms);
+      return pick();
+    }
+    if (valid_ && current_.t_ms >= t_ms) return true;
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      if (has_[i] && sources_[i]->at().t_ms < t_ms) has_[i] = sources_[i]->seek(t_ms);
+    }
+    return pick();
+  }
+
+  Sample at() const override { return current_; }
+
+  Status status() const override {
+    for (const auto& source : sources_) {
+      if (Status status = source->status(); !status) return status;
+    }
+    return Status::ok();
+  }
+
+ private:
+  // Moves every source whose sample is at `t` past it.
+  void advance_past(int64_t t) {
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      while (has_[i] && sources_[i]->at().t_ms <= t) has_[i] = sources_[i]->next();
+    }
+  }
+
+  bool pick() {
+    valid_ = false;
+    int64_t best = std::numeric_limits<int64_t>::max();
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      if (!has_[i]) continue;
+      const Sample sample = sources_[i]->at();
+      if (!valid_ || sample.t_ms < best) {
+        best = sample.t_ms;
+        current_ = sample;
+        valid_ = true;
+      }
+    }
+    return valid_;
+  }
+
+  std::vector<std::unique_ptr<SampleIterator>> sources_;
+  std::vector<bool> has_;
+  bool started_ = false;
+  bool valid_ = false;
+  Sample current_{};
+};
+
+class MergedSeries final : public Series {
+ public:
+  explicit MergedSeries(std::vector<std::unique_ptr<Series>> parts) : parts_(std::move(parts)) {}
+
+  const Labels& labels() const override { return parts_.front()->labels(); }
+
+  std::unique_ptr<SampleIterator> iterator() const override {
+    std::vector<std::unique_ptr<SampleIterator>> iterators;
+    iterators.reserve(parts_.size());
+    for (const auto& part : parts_) iterators.push_back(part->iterator());
+    return std::make_unique<MergedIterator>(std::move(iterators));
+  }
+
+ private:
+  std::vector<std::unique_ptr<Series>> parts_;  // in source order
+};
+
+class MergeQuerier final : public Querier {
+ public:
+  explicit MergeQuerier(std::vector<std::unique_ptr<Querier>> queriers)
+      : queriers_(std::move(queriers)) {}
+
+  std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) override {
+    if (queriers_.size() == 1) return queriers_.front()->select(matchers);
+    std::vector<std::vector<std::unique_ptr<Series>>> lists;
+    lists.reserve(queriers_.size());
+    for (auto& querier : queriers_) lists.push_back(querier->select(matchers));
+    std::vector<size_t> positions(lists.size(), 0);
+    std::vector<std::unique_ptr<Series>> merged;
+    for (;;) {
+      // The smallest labels among the heads of the lists, and every list that has them.
+      const Labels* smallest = nullptr;
+      for (size_t i = 0; i < lists.size(); ++i) {
+        if (positions[i] == lists[i].size()) continue;
+        const Labels& labels = lists[i][positions[i]]->labels();
+        if (smallest == nullptr || labels < *smallest) smallest = &labels;
+      }
+      if (smallest == nullptr) break;
+      std::vector<std::unique_ptr<Series>> parts;
+      const Labels key = *smallest;
+      for (size_t i = 0; i < lists.size(); ++i) {
+        if (positions[i] < lists[i].size() && lists[i][positions[i]]->labels() == key) {
+          parts.push_back(std::move(lists[i][positions[i]++]));
+        }
+      }
+      if (parts.size() == 1) {
+        merged.push_back(std::move(parts.front()));
+      } else {
+        merged.push_back(std::make_unique<MergedSeries>(std::move(parts)));
+      }
+    }
+    return merged;
+  }
+
+  std::vector<std::string> label_names() override {
+    std::set<std::string> names;
+    for (auto& querier : queriers_) {
+      for (auto& name : querier->label_names()) names.insert(std::move(name));
+    }
+    return {names.begin(), names.end()};
+  }
+
+  std::vector<std::string> label_values(std::string_view name) override {
+    std::set<std::string> values;
+    for (auto& querier : queriers_) {
+      for (auto& value : querier->label_values(name)) values.insert(std::move(value));
+    }
+    return {values.begin(), values.end()};
+  }
+
+  void for_each_latest(const std::function<void(const LatestSample&)>& visit) override {
+    queriers_.front()->for_each_latest(visit);
+  }
+
+ private:
+  std::vector<std::unique_ptr<Querier>> queriers_;
+};
+
+}  // namespace
+
+std::unique_ptr<Querier> merge_queriers(std::vector<std::unique_ptr<Querier>> queriers) {
+  return std::make_unique<MergeQuerier>(std::move(queriers));
+}
+
+}  // namespace mc

@@ -1,0 +1,270 @@
+#include "common/store/disk_storage.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "common/store/tiering/downsample.hpp"
+#include "tests/support/store_reading.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace mc {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr int64_t kSecond = 1000;
+constexpr int64_t kMinute = 60 * kSecond;
+constexpr int64_t kHour = 60 * kMinute;
+constexpr int64_t kDay = 24 * kHour;
+
+Labels series_labels(int i) {
+  return Labels{{"__name__", i % 2 ? "requests_total" : "temperature"},
+                {"instance", "host-" + std::to_string(i)},
+                {"job", "node"}};
+}
+
+// A store with no compactor thread: the test calls compact() and controls the clock.
+struct TestStore {
+  explicit TestStore(const fs::path& dir, int64_t block_duration = 10 * kSecond,
+                     std::vector<tiering::TierConfig> tiers = {}) {
+    options.dir = dir;
+    options.block_duration_ms = block_duration;
+    options.compaction_interval = 0ms;
+    options.wal.fsync_policy = FsyncPolicy::never;
+    options.tiers = std::move(tiers);
+    options.clock = [this] { return now; };
+  }
+  std::unique_ptr<DiskStorage> open() {
+    auto opened = DiskStorage::open(options);
+    INFO((opened ? "" : opened.error()));
+    REQUIRE(opened);
+    return std::move(*opened);
+  }
+  DiskStorageOptions options;
+  int64_t now = 0;
+};
+
+// Appends `samples` samples per series for `series` series at 1 s steps from `start`.
+void append(Storage& storage, int series, int64_t start, int samples) {
+  auto appender = storage.appender();
+  std::vector<SeriesRef> refs(series, 0);
+  for (int s = 0; s < samples; ++s) {
+    for (int i = 0; i < series; ++i) {
+      const int64_t t = start + s * kSecond;
+      auto result =
+          appender->append(refs[i], series_labels(i), t, static_cast<double>(t / 1000 + i));
+      REQUIRE(result.error == AppendError::none);
+      refs[i] = result.ref;
+    }
+    REQUIRE(appender->commit());
+  }
+}
+
+void check_samples(Storage& storage, int series, int64_t start, int samples) {
+  for (int i = 0; i < series; ++i) {
+    const auto got = test::samples_of(storage, series_labels(i));
+    INFO(series_labels(i).to_string());
+    REQUIRE(got.size() == static_cast<size_t>(samples));
+    for (int s = 0; s < samples; ++s) {
+      const int64_t t = start + s * kSecond;
+      REQUIRE(got[s].t_ms == t);
+      REQUIRE(got[s].v == static_cast<double>(t / 1000 + i));
+    }
+  }
+}
+
+std::vector<std::string> block_names(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir / "blocks")) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_CASE("A disk store replays its write-ahead log after a restart", "[store][disk]") {
+  test::TempDir dir;
+  TestStore store(dir.path());
+  {
+    auto storage = store.open();
+    append(*storage, 20, 0, 5);
+  }
+  auto storage = store.open();
+  check_samples(*storage, 20, 0, 5);
+  // New series after the restart do not collide with the replayed ones.
+  append(*storage, 30, 5 * kSecond, 1);
+  CHECK(test::samples_of(*storage, series_labels(25)).size() == 1);
+  CHECK(test::samples_of(*storage, series_labels(3)).size() == 6);
+}
+
+TEST_CASE("A disk store cuts blocks, serves them with the head, and keeps them across restarts",
+          "[store][disk]") {
+  test::TempDir dir;
+  TestStore store(dir.path());
+  {
+    auto storage = store.open();
+    append(*storage, 10, 0, 40);  // 40 s of samples, 10 s blocks
+    auto cut = storage->compact();
+    REQUIRE(cut);
+    // Blocks are cut while the head spans at least 1.5 blocks: [0,10), [10,20)
+    // and [20,30); [30,40) stays in the head.
+    CHECK(*cut == 3);
+    CHECK(block_names(dir.path()) ==
+          std::vector<std::string>{"raw-0-9999", "raw-10000-19999", "raw-20000-29999"});
+    check_samples(*storage, 10, 0, 40);
+    const auto stats = storage->stats();
+    REQUIRE(stats.disk);
+    REQUIRE(stats.disk->tiers.size() == 1);
+    CHECK(stats.disk->tiers[0].blocks == 3);
+    CHECK(stats.disk->tiers[0].samples == 300);
+
+    // Samples older than the newest block are refused: blocks never change.
+    auto appender = storage->appender();
+    CHECK(appender->append(0, series_labels(0), 19 * kSecond, 1).error ==
+          AppendError::out_of_bounds);
+    CHECK(appender->append(0, series_labels(0), 40 * kSecond, 1).error == AppendError::none);
+    REQUIRE(appender->commit());
+  }
+  auto storage = store.open();
+  auto all = test::samples_of(*storage, series_labels(0));
+  REQUIRE(all.size() == 41);
+  CHECK(all.back().t_ms == 40 * kSecond);
+  for (int i = 1; i < 10; ++i) CHECK(test::samples_of(*storage, series_labels(i)).size() == 40);
+}
+
+TEST_CASE("flush cuts everything the head holds into blocks", "[store][disk]") {
+  test::TempDir dir;
+  TestStore store(dir.path());
+  auto storage = store.open();
+  append(*storage, 3, 0, 25);
+  REQUIRE(storage->flush());
+  CHECK(block_names(dir.path()).size() == 3);
+  CHECK(storage->head().time_range().first > storage->head().time_range().second);  // empty
+  check_samples(*storage, 3, 0, 25);
+}
+
+TEST_CASE("A damaged block is set aside at open and the rest of the store serves",
+          "[store][disk]") {
+  test::TempDir dir;
+  TestStore store(dir.path());
+  {
+    auto storage = store.open();
+    append(*storage, 5, 0, 40);
+    REQUIRE(storage->compact());
+  }
+  const fs::path damaged = dir.path() / "blocks" / "raw-0-9999";
+  SECTION("in its index") {
+    std::fstream index(damaged / "index", std::ios::in | std::ios::out | std::ios::binary);
+    index.seekp(20);
+    index.put('\x5a');
+  }
+  SECTION("in its data") {
+    const auto size = fs::file_size(damaged / "data");
+    std::fstream data(damaged / "data", std::ios::in | std::ios::out | std::ios::binary);
+    data.seekp(static_cast<std::streamoff>(size / 2));
+    char byte = 0;
+    data.seekg(static_cast<std::streamoff>(size / 2));
+    data.get(byte);
+    data.seekp(static_cast<std::streamoff>(size / 2));
+    data.put(static_cast<char>(byte ^ 0x40));
+  }
+  auto storage = store.open();
+  CHECK(fs::exists(dir.path() / "corrupt" / "raw-0-9999"));
+  CHECK_FALSE(fs::exists(damaged));
+  const auto stats = storage->stats();
+  REQUIRE(stats.disk);
+  CHECK(stats.disk->corrupted_blocks == 1);
+  // The second block and the head still serve: samples from 10 s on.
+  const auto got = test::samples_of(*storage, series_labels(2));
+  REQUIRE(got.size() == 30);
+  CHECK(got.front().t_ms == 10 * kSecond);
+}
+
+TEST_CASE("A second process cannot open a store in use", "[store][disk]") {
+  test::TempDir dir;
+  TestStore store(dir.path());
+  auto storage = store.open();
+  // flock locks belong to the open file description: a second open() in this
+  // process conflicts just as another process would.
+  auto again = DiskStorage::open(store.options);
+  REQUIRE_FALSE(again);
+  CHECK_THAT(again.error(), Catch::Contains("in use"));
+}
+
+TEST_CASE("Retention drops old blocks and downsampling keeps exact aggregates",
+          "[store][disk][tiering]") {
+  test::TempDir dir;
+  // Raw 10 min blocks kept 1 h; 5 min windows in 1 h blocks kept 1 day.
+  std::vector<tiering::TierConfig> tiers = {
+      {"raw", 0, 1 * kHour, 10 * kMinute},
+      {"5m", 5 * kMinute, kDay, kHour},
+  };
+  TestStore store(dir.path(), 10 * kMinute, tiers);
+  auto storage = store.open();
+  // Two hours of a counter with a reset and a gauge, one sample every 15 s.
+  const Labels counter{{"__name__", "jobs_total"}, {"job", "a"}};
+  const Labels gauge{{"__name__", "queue_depth"}, {"job", "a"}};
+  std::vector<Sample> counter_raw;
+  std::vector<Sample> gauge_raw;
+  {
+    auto appender = storage->appender();
+    SeriesRef counter_ref = 0;
+    SeriesRef gauge_ref = 0;
+    double total = 0;
+    for (int64_t t = 0; t < 2 * kHour; t += 15 * kSecond) {
+      total = t == 50 * kMinute ? 3 : total + static_cast<double>((t / 15000) % 7);
+      const double depth = static_cast<double>((t / 15000) % 11) * 0.5;
+      counter_ref = appender->append(counter_ref, counter, t, total).ref;
+      appender->update_metadata(counter_ref, MetricMetadata{"jobs", MetricType::counter, "", ""});
+      gauge_ref = appender->append(gauge_ref, gauge, t, depth).ref;
+      counter_raw.push_back({t, total});
+      gauge_raw.push_back({t, depth});
+      REQUIRE(appender->commit());
+    }
+  }
+  REQUIRE(storage->flush());
+  CHECK(block_names(dir.path()).size() == 12);  // 2 h of 10 min raw blocks
+
+  // Three hours on: the raw blocks of the first hour are past retention, and
+  // the windows of both hours are settled, so both 5m blocks are made first.
+  store.now = 3 * kHour + 30 * kMinute;
+  REQUIRE(storage->compact());
+  auto names = block_names(dir.path());
+  CHECK(std::count_if(names.begin(), names.end(), [](auto& n) { return n.starts_with("5m-"); }) ==
+        2);
+  CHECK(std::count_if(names.begin(), names.end(), [](auto& n) { return n.starts_with("raw-"); }) ==
+        0);
+
+  // The 5m data equals downsampling the raw samples directly, window for window.
+  const auto expected_gauge = tiering::downsample_raw(gauge_raw, 5 * kMinute);
+  REQUIRE(expected_gauge);
+  const auto served_gauge = test::samples_of(*storage, gauge);
+  REQUIRE(served_gauge.size() == expected_gauge->windows.size());
+  for (size_t i = 0; i < served_gauge.size(); ++i) {
+    const auto& w = expected_gauge->windows[i];
+    CHECK(served_gauge[i].t_ms == w.t_ms);
+    CHECK(served_gauge[i].v == w.sum / static_cast<double>(w.count));
+  }
+  // The counter is served reset-adjusted, so increase over whole windows equals the raw one.
+  const auto served_counter = test::samples_of(*storage, counter);
+  for (int64_t from = 0; from < 2 * kHour; from += 5 * kMinute) {
+    for (int64_t to = from + 5 * kMinute; to <= 2 * kHour; to += 25 * kMinute) {
+      INFO("from " << from << " to " << to);
+      const auto raw_increase = tiering::increase_over(counter_raw, from, to);
+      const auto served_increase = tiering::increase_over(served_counter, from, to);
+      REQUIRE(raw_increase);
+      REQUIRE(served_increase);
+      if (from > 0) CHECK(*served_increase == *raw_increase);
+    }
+  }
+
+  // A day later the 5m blocks are past their retention too.
+  store.now = 3 * kHour + 2 * kDay;
+  REQUIRE(storage->compact());
+  CHECK(block_names(dir.path()).empty());
+  CHECK(test::samples_of(*storage, gauge).empty());
+}
+
+}  // namespace
+}  // namespace mc
