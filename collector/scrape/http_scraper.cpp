@@ -40,8 +40,12 @@ std::string failure_reason_of(CURLcode code) {
 
 }  // namespace
 
-HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t body_size_limit)
-    : handle_(curl_easy_init()), url_(target.url()), body_size_limit_(body_size_limit) {
+HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t body_size_limit,
+                         uint64_t sample_limit)
+    : handle_(curl_easy_init()),
+      url_(target.url()),
+      body_size_limit_(body_size_limit),
+      sample_limit_(sample_limit) {
   if (handle_ == nullptr) throw std::runtime_error("curl_easy_init failed");
   headers_ = curl_slist_append(headers_, fmt::format("Accept: {}", kScrapeAcceptHeader).c_str());
   headers_ = curl_slist_append(headers_, fmt::format("X-Prometheus-Scrape-Timeout-Seconds: {:g}",
@@ -72,6 +76,8 @@ CURL* HttpScraper::prepare() {
   body_.clear();  // keeps capacity: the next body is usually the same size
   content_type_.clear();
   body_too_large_ = false;
+  too_many_samples_ = false;
+  sample_lines_.reset();
   error_buffer_[0] = '\0';
   return handle_;
 }
@@ -82,6 +88,13 @@ size_t HttpScraper::on_body(char* data, size_t size, size_t count, void* self) {
       scraper->body_.size() + size * count > scraper->body_size_limit_) {
     scraper->body_too_large_ = true;
     return 0;  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
+  }
+  if (scraper->sample_limit_ != 0) {
+    scraper->sample_lines_.add(std::string_view(data, size * count));
+    if (scraper->sample_lines_.count() > scraper->sample_limit_) {
+      scraper->too_many_samples_ = true;
+      return 0;
+    }
   }
   scraper->body_.append(data, size * count);
   return size * count;
@@ -106,6 +119,17 @@ ScrapeResponse HttpScraper::finish(CURLcode result) {
     response.failure_reason = "body_size";
     body_.clear();
     body_.shrink_to_fit();  // do not keep the limit's worth of memory for this target
+    return response;
+  }
+  if (too_many_samples_) {
+    // Begins with the words ScrapeLoop uses when it counts a whole body's samples.
+    response.status = Status::error(
+        fmt::format("sample_limit exceeded: the target exposed more than the limit of {} samples "
+                    "(the body was cut there)",
+                    sample_limit_));
+    response.failure_reason = "sample_limit";
+    body_.clear();
+    body_.shrink_to_fit();
     return response;
   }
   if (result != CURLE_OK) {

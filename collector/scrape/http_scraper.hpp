@@ -7,7 +7,9 @@
 // decodes it), sends X-Prometheus-Scrape-Timeout-Seconds as Prometheus does,
 // and enforces the scrape timeout and the body size limit (on the decoded
 // body, as Prometheus's body_size_limit; a larger body fails the scrape as
-// soon as the limit is passed, so it is never held whole).
+// soon as the limit is passed, so it is never held whole). It also counts the
+// sample lines as they arrive and stops at sample_limit: a target with millions
+// of series fails there, after reading only the limit's worth of lines.
 //
 // Thread-safety: not thread-safe; one transfer at a time.
 #pragma once
@@ -16,6 +18,7 @@
 
 #include <string>
 
+#include "collector/scrape/sample_line_counter.hpp"
 #include "collector/scrape/scrape_loop.hpp"
 #include "collector/scrape/scrape_target.hpp"
 #include "common/config/config.hpp"
@@ -24,8 +27,10 @@ namespace mc {
 
 class HttpScraper {
  public:
-  // `body_size_limit`: bytes of (decoded) body to accept; 0 for no limit.
-  HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t body_size_limit);
+  // `body_size_limit`: bytes of (decoded) body to accept; `sample_limit`:
+  // sample lines to accept (ScrapeLoop checks the exact count); 0 for no limit.
+  HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t body_size_limit,
+              uint64_t sample_limit = 0);
   ~HttpScraper();
   HttpScraper(const HttpScraper&) = delete;
   HttpScraper& operator=(const HttpScraper&) = delete;
@@ -47,7 +52,10 @@ class HttpScraper {
   std::string body_;
   std::string content_type_;
   uint64_t body_size_limit_;
+  uint64_t sample_limit_;
+  SampleLineCounter sample_lines_;
   bool body_too_large_ = false;
+  bool too_many_samples_ = false;
   char error_buffer_[CURL_ERROR_SIZE] = {};
 };
 

@@ -40,7 +40,8 @@ namespace mc {
 // What the HTTP layer got for one scrape.
 struct ScrapeResponse {
   Status status;                  // error when the transfer or the HTTP status failed
-  std::string failure_reason;     // when failed: timeout, connection, http_status, body_size, other
+  std::string failure_reason;     // when failed: timeout, connection, http_status, encoding,
+                                  // body_size, sample_limit, other
   std::string_view body;          // valid during process()
   std::string_view content_type;  // the Content-Type header, "" when none
 };

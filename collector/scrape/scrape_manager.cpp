@@ -51,7 +51,7 @@ class ScrapeManager::Impl {
           state->loop =
               std::make_unique<ScrapeLoop>(ScrapeTarget(job, address, group.labels), job, storage);
           state->http = std::make_unique<HttpScraper>(state->loop->target(), job.scrape_timeout,
-                                                      job.body_size_limit);
+                                                      job.body_size_limit, job.sample_limit);
           targets_.push_back(std::move(state));
         }
       }

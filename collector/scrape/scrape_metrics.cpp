@@ -10,7 +10,8 @@ ScrapeMetrics::ScrapeMetrics(prometheus::Registry& registry, const Config& confi
       failures_(prometheus::BuildCounter()
                     .Name("metrics_collector_scrape_failures_total")
                     .Help("Failed scrapes by job and reason (timeout, connection, http_status, "
-                          "parse, encoding, body_size, store, other).")
+                          "parse, encoding, body_size, sample_limit, label_limit, store, "
+                          "other).")
                     .Register(registry)),
       skipped_(prometheus::BuildCounter()
                    .Name("metrics_collector_scrapes_skipped_total")

@@ -18,6 +18,7 @@ class DaemonRunner {
   explicit DaemonRunner(const std::string& config_yaml, std::vector<std::string> extra_flags = {});
 
   uint16_t port() const { return port_; }
+  pid_t pid() const { return process_->pid(); }  // for reading /proc/<pid>/status
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string metrics() const;  // GET /metrics body (text 0.0.4)
   std::string log() const { return process_->output(); }

@@ -1,25 +1,19 @@
 #include "tests/support/http_test_server.hpp"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include <stdexcept>
 
 namespace mc::test {
 
 namespace {
-
-void send_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (n <= 0) return;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-}
 
 std::string status_text(int status) {
   switch (status) {
@@ -84,6 +78,36 @@ std::string HttpTestServer::last_request_head(const std::string& path) const {
   std::lock_guard lock(mutex_);
   auto it = last_heads_.find(path);
   return it == last_heads_.end() ? "" : it->second;
+}
+
+bool HttpTestServer::send_all(int fd, std::string_view data) const {
+  while (!data.empty()) {
+    // Waits in short steps: a client that stops reading must not keep a
+    // stopping server (and the test) waiting.
+    pollfd pfd{fd, POLLOUT, 0};
+    int ready = ::poll(&pfd, 1, 100);
+    if (stopping_) return false;
+    if (ready == 0) continue;
+    if (ready < 0 || (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return false;
+    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+void HttpTestServer::send_pieces(int fd,
+                                 const std::function<std::string(uint64_t)>& body_pieces) const {
+  for (uint64_t index = 0;; ++index) {
+    std::string piece = body_pieces(index);
+    if (piece.empty()) break;
+    if (!send_all(fd, fmt::format("{:x}\r\n", piece.size())) || !send_all(fd, piece) ||
+        !send_all(fd, "\r\n")) {
+      return;  // the client hung up: the usual end for a body too large to take
+    }
+  }
+  send_all(fd, "0\r\n\r\n");
 }
 
 void HttpTestServer::accept_loop() {
@@ -151,18 +175,28 @@ void HttpTestServer::serve(int fd) {
   if (!response.content_encoding.empty()) {
     reply += "Content-Encoding: " + response.content_encoding + "\r\n";
   }
-  reply += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+  if (response.body_pieces) {
+    reply += "Transfer-Encoding: chunked\r\n";
+  } else {
+    reply += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+  }
   reply += "Connection: close\r\n\r\n";
-  send_all(fd, reply.data(), reply.size());
+  send_all(fd, reply);
 
   size_t to_send = std::min(response.body.size(), response.close_after_bytes);
-  if (response.trickle_interval.count() > 0) {
+  if (response.body_pieces) {
+    send_pieces(fd, response.body_pieces);
+  } else if (response.trickle_interval.count() > 0) {
     for (size_t i = 0; i < to_send && !stopping_; ++i) {
-      send_all(fd, response.body.data() + i, 1);
-      std::this_thread::sleep_for(response.trickle_interval);
+      if (!send_all(fd, std::string_view(response.body).substr(i, 1))) break;
+      // Sleeps in small steps so a stopping server does not wait out the interval.
+      auto next_byte_at = std::chrono::steady_clock::now() + response.trickle_interval;
+      while (!stopping_ && std::chrono::steady_clock::now() < next_byte_at) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
     }
   } else {
-    send_all(fd, response.body.data(), to_send);
+    send_all(fd, std::string_view(response.body).substr(0, to_send));
   }
   ::shutdown(fd, SHUT_RDWR);
   ::close(fd);

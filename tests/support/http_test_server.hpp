@@ -1,6 +1,7 @@
 // HttpTestServer: a small HTTP/1.1 server on 127.0.0.1 for tests, playing a
 // scrape target that behaves well or badly: any status, content type and body,
-// a delay before answering, a connection closed mid-body, a trickle.
+// a delay before answering, a connection closed mid-body, a trickle, and bodies
+// too large to hold (gigabytes, millions of series) produced piece by piece.
 //
 // One thread accepts; each connection gets its own short-lived thread (tests
 // only: a handful of connections). Every response closes its connection.
@@ -11,9 +12,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -28,6 +31,10 @@ struct TestResponse {
   size_t close_after_bytes = SIZE_MAX;            // close the connection after this much body
   std::chrono::milliseconds trickle_interval{0};  // when set, one body byte per interval
   bool hang_up = false;                           // close the connection without answering at all
+  // When set, replaces `body`: called with 0, 1, 2, ... for the next piece until
+  // it returns "" (the end). Sent chunked, without Content-Length, so a body of
+  // any size costs one piece of memory; sending stops when the client hangs up.
+  std::function<std::string(uint64_t piece)> body_pieces;
 };
 
 class HttpTestServer {
@@ -50,6 +57,9 @@ class HttpTestServer {
  private:
   void accept_loop();
   void serve(int fd);
+  // Sends everything unless the peer is gone or the server stops; false then.
+  bool send_all(int fd, std::string_view data) const;
+  void send_pieces(int fd, const std::function<std::string(uint64_t)>& body_pieces) const;
 
   int listen_fd_ = -1;
   uint16_t port_ = 0;

@@ -1,0 +1,69 @@
+#include "collector/scrape/sample_line_counter.hpp"
+
+#include <cstring>
+
+namespace mc {
+
+namespace {
+
+bool can_start_metric_name(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+}
+
+// The offset of the first of `a` or `b` in `text` at or after `from`; text.size() when none.
+size_t find_either(std::string_view text, size_t from, char a, char b) {
+  for (size_t i = from; i < text.size(); ++i) {
+    if (text[i] == a || text[i] == b) return i;
+  }
+  return text.size();
+}
+
+}  // namespace
+
+void SampleLineCounter::reset() {
+  state_ = State::line_start;
+  count_ = 0;
+}
+
+void SampleLineCounter::add(std::string_view piece) {
+  size_t at = 0;
+  while (at < piece.size()) {
+    switch (state_) {
+      case State::line_start: {
+        const char c = piece[at++];
+        if (c == ' ' || c == '\t' || c == '\n') break;
+        if (can_start_metric_name(c)) {
+          ++count_;
+          state_ = State::in_sample_line;
+        } else {
+          state_ = State::in_other_line;
+        }
+        break;
+      }
+      case State::in_other_line: {
+        // Most of a body is skipped here or in a sample line: memchr is the fast path.
+        const void* newline = std::memchr(piece.data() + at, '\n', piece.size() - at);
+        if (newline == nullptr) return;
+        at = static_cast<size_t>(static_cast<const char*>(newline) - piece.data()) + 1;
+        state_ = State::line_start;
+        break;
+      }
+      case State::in_sample_line:
+        at = find_either(piece, at, '\n', '"');
+        if (at == piece.size()) return;
+        state_ = piece[at++] == '\n' ? State::line_start : State::in_label_value;
+        break;
+      case State::in_label_value:
+        at = find_either(piece, at, '"', '\\');
+        if (at == piece.size()) return;
+        state_ = piece[at++] == '"' ? State::in_sample_line : State::after_backslash;
+        break;
+      case State::after_backslash:
+        ++at;
+        state_ = State::in_label_value;
+        break;
+    }
+  }
+}
+
+}  // namespace mc
