@@ -20,6 +20,10 @@ struct Flags {
   // How long the in-memory head keeps samples (until the disk store lands).
   std::chrono::milliseconds head_retention = std::chrono::hours(2);
   size_t scrape_workers = 2;
+  // Exporter-toolkit web config (TLS, basic auth); empty: plain HTTP, no auth.
+  std::string web_config_file;
+  // POST /-/reload and /-/quit; off, they answer 403 (as Prometheus).
+  bool enable_lifecycle = false;
   bool show_version = false;
   bool show_help = false;
 };
