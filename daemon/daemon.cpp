@@ -3,14 +3,18 @@
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
+#include <future>
+
+#include <unistd.h>
 
 #include <prometheus/registry.h>
 
-#include "collector/scrape/scrape_manager.hpp"
 #include "collector/sql/sql_collector.hpp"
 #include "common/config/config.hpp"
+#include "common/config/web_config.hpp"
 #include "common/store/disk_storage.hpp"
 #include "common/util/logger.hpp"
+#include "daemon/collector_set.hpp"
 #include "exporter/exporter.hpp"
 
 namespace mc {
@@ -41,13 +45,15 @@ DiskStorageOptions storage_options(const Flags& flags, const StorageConfig& conf
   return options;
 }
 
-// Blocks the shutdown signals in this thread and every thread it starts later,
-// so that only the main thread's sigtimedwait() receives them.
+// Blocks the shutdown signals (and SIGHUP, reload) in this thread and every
+// thread it starts later, so that only the main thread's sigwaitinfo()
+// receives them.
 sigset_t block_shutdown_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
@@ -58,15 +64,6 @@ int run_daemon(const Flags& flags) {
   log::configure(flags.log_level, flags.log_format);
   log::info("starting metrics-collector", {{"version", MC_VERSION}, {"revision", MC_REVISION}});
 
-  auto config = load_config_file(flags.config_file);
-  if (!config) {
-    log::error("error loading config", {{"file", flags.config_file}, {"err", config.error()}});
-    return 2;
-  }
-  log::info("loaded config", {{"file", flags.config_file},
-                              {"scrape_configs", config->scrape_configs.size()},
-                              {"sql_databases", config->sql.databases.size()}});
-
   // Checked even without an sql section, so a typo never waits for one.
   auto sql_tick = tick_from_environment(std::getenv(kTickDurationVariable));
   if (!sql_tick) {
@@ -74,9 +71,28 @@ int run_daemon(const Flags& flags) {
     return 2;
   }
 
+  WebConfig web_config;
+  if (!flags.web_config_file.empty()) {
+    auto loaded = load_web_config_file(flags.web_config_file);
+    if (!loaded) {
+      log::error("error loading web config",
+                 {{"file", flags.web_config_file}, {"err", loaded.error()}});
+      return 2;
+    }
+    web_config = std::move(*loaded);
+  }
+
   sigset_t shutdown_signals = block_shutdown_signals();
 
-  auto opened = DiskStorage::open(storage_options(flags, config->storage));
+  // The storage section is read once, at start: a reload changes what is
+  // collected, not where or how it is stored.
+  auto startup_config = load_config_file(flags.config_file);
+  if (!startup_config) {
+    log::error("error loading config",
+               {{"file", flags.config_file}, {"err", startup_config.error()}});
+    return 2;
+  }
+  auto opened = DiskStorage::open(storage_options(flags, startup_config->storage));
   if (!opened) {
     log::error("cannot open the store", {{"dir", flags.storage_path}, {"err", opened.error()}});
     return 1;
@@ -87,35 +103,43 @@ int run_daemon(const Flags& flags) {
 
   auto registry = std::make_shared<prometheus::Registry>();
 
-  // Created (DSNs resolved) before the server starts, so a missing DSN is a
-  // start-up error; started after it listens, so :9993 serves at once while
-  // the collector waits for its databases.
-  std::unique_ptr<SqlCollector> sql;
-  if (!config->sql.databases.empty()) {
-    SqlCollectorOptions sql_options;
-    sql_options.tick = *sql_tick;
-    auto created = SqlCollector::create(config->sql, storage, *registry, sql_options);
-    if (!created) {
-      log::error("error loading config", {{"file", flags.config_file}, {"err", created.error()}});
-      return 2;
-    }
-    sql = std::move(*created);
+  // Created (config loaded, DSNs resolved) before the server starts, so a bad
+  // config is a start-up error; started after it listens, so :9993 serves at
+  // once while the SQL collector waits for its databases.
+  SqlCollectorOptions sql_options;
+  sql_options.tick = *sql_tick;
+  CollectorSet collectors(flags.config_file, storage, registry,
+                          ScrapeManagerOptions{flags.scrape_workers}, sql_options);
+  if (Status loaded = collectors.load(); !loaded) {
+    log::error("error loading config", {{"file", flags.config_file}, {"err", loaded.message()}});
+    return 2;
   }
+  const Config& config = collectors.config();
+  log::info("loaded config", {{"file", flags.config_file},
+                              {"scrape_configs", config.scrape_configs.size()},
+                              {"sql_databases", config.sql.databases.size()}});
 
   ExporterOptions exporter_options;
   exporter_options.listen_address = flags.listen_address;
-  exporter_options.external_labels = config->global.external_labels;
+  exporter_options.external_labels = config.global.external_labels;
   exporter_options.version = MC_VERSION;
   exporter_options.revision = MC_REVISION;
+  exporter_options.web_config = std::move(web_config);
+  exporter_options.enable_lifecycle = flags.enable_lifecycle;
+  // On a thread of its own: a civetweb worker's small stack does not hold a
+  // config load and a scrape manager's start (the daemon crashed with SIGSEGV).
+  exporter_options.reload = [&collectors] {
+    return std::async(std::launch::async, [&collectors] { return collectors.reload(); }).get();
+  };
+  // The main thread's sigwaitinfo() takes it, as it would a kill.
+  exporter_options.quit = [] { ::kill(::getpid(), SIGTERM); };
   auto exporter = Exporter::start(exporter_options, storage, registry);
   if (!exporter) {
     log::error("cannot start the web server", {{"err", exporter.error()}});
     return 1;
   }
 
-  ScrapeManager scrapes(*config, storage, *registry, ScrapeManagerOptions{flags.scrape_workers});
-  scrapes.start();
-  if (sql) sql->start();
+  collectors.start();
   (*exporter)->set_ready(true);
   log::info("server is ready to receive web requests");
 
@@ -123,6 +147,10 @@ int run_daemon(const Flags& flags) {
   // blocks and applies retention.
   for (;;) {
     int signal = sigwaitinfo(&shutdown_signals, nullptr);
+    if (signal == SIGHUP) {
+      (void)collectors.reload();  // logs its own error and keeps the old config
+      continue;
+    }
     if (signal == SIGINT || signal == SIGTERM) {
       log::info("received a shutdown signal",
                 {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
@@ -131,8 +159,7 @@ int run_daemon(const Flags& flags) {
   }
 
   (*exporter)->set_ready(false);
-  if (sql) sql->stop();
-  scrapes.stop();
+  collectors.stop();
   exporter->reset();
   // Last: every collector has committed. The WAL is fsynced on close; the head
   // stays in the WAL, to be replayed at the next start.

@@ -1,5 +1,6 @@
 // run_daemon: the daemon's life: load the config, wire collectors (scrapers,
-// SQL) → store → exporter, serve until SIGINT/SIGTERM, then stop in order: the
+// SQL) → store → exporter, serve until SIGINT/SIGTERM (or POST /-/quit), reload
+// the config on SIGHUP or POST /-/reload (collector_set.hpp), then stop in order: the
 // SQL collector, then the scrapers (their last stale markers land while the
 // exporter still serves), then the exporter.
 #pragma once
@@ -9,7 +10,7 @@
 namespace mc {
 
 // Returns the process exit status: 0 after a clean shutdown, 2 for a bad
-// config, 1 when the server cannot start.
+// config or web config, 1 when the server cannot start (TLS files OpenSSL refuses included).
 int run_daemon(const Flags& flags);
 
 }  // namespace mc

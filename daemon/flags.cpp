@@ -35,12 +35,28 @@ Result<Flags> parse_flags(std::span<const std::string_view> args) {
       }
       return args[++i];
     };
+    if (name == "web.enable-lifecycle" && !has_value) {
+      flags.enable_lifecycle = true;
+      continue;
+    }
+    if (name == "no-web.enable-lifecycle" && !has_value) {
+      flags.enable_lifecycle = false;
+      continue;
+    }
     auto v = take_value();
     if (!v) return v.status();
     if (name == "config.file") {
       flags.config_file = std::string(*v);
     } else if (name == "web.listen-address") {
       flags.listen_address = std::string(*v);
+    } else if (name == "web.config.file") {
+      flags.web_config_file = std::string(*v);
+    } else if (name == "web.enable-lifecycle") {
+      if (*v != "true" && *v != "false") {
+        return Status::error(
+            fmt::format("--web.enable-lifecycle: want true or false, got \"{}\"", *v));
+      }
+      flags.enable_lifecycle = *v == "true";
     } else if (name == "log.level") {
       auto level = log::parse_level(*v);
       if (!level) return Status::error(fmt::format("--log.level: {}", level.error()));
@@ -80,6 +96,8 @@ Scrapes Prometheus /metrics endpoints, stores the samples and re-exposes them.
 Flags:
   --config.file=metrics-collector.yml  Configuration file (YAML, like prometheus.yml).
   --web.listen-address=:9993           Address to serve /metrics, /-/healthy, /-/ready on.
+  --web.config.file=""                 TLS and basic auth (exporter-toolkit web config format).
+  --web.enable-lifecycle               Allow POST /-/reload and /-/quit.
   --log.level=info                     debug, info, warn or error.
   --log.format=logfmt                  logfmt or json.
   --storage.path=data                  Directory of the store (blocks, write-ahead log).

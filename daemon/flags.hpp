@@ -20,6 +20,10 @@ struct Flags {
   // The store's directory (blocks, write-ahead log); created when missing.
   std::string storage_path = "data";
   size_t scrape_workers = 2;
+  // Exporter-toolkit web config (TLS, basic auth); empty: plain HTTP, no auth.
+  std::string web_config_file;
+  // POST /-/reload and /-/quit; off, they answer 403 (as Prometheus).
+  bool enable_lifecycle = false;
   bool show_version = false;
   bool show_help = false;
 };

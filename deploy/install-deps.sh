@@ -8,6 +8,10 @@ packages=(
   prometheus-cpp-dev libcivetweb-dev
   libpqxx-dev libpq-dev libyaml-cpp-dev libfmt-dev catch2 libcurl4-openssl-dev libzstd-dev zlib1g-dev
   libbenchmark-dev
+  # TLS on the exporter's port: civetweb dlopen()s libssl.so and libcrypto.so
+  # (the unversioned names come with libssl-dev), bcrypt comes from libcrypt;
+  # the web security tests make their certificates with the openssl CLI.
+  libssl-dev libcrypt-dev openssl
   prometheus
   # The SQL tests start throwaway clusters with initdb/pg_ctl from
   # /usr/lib/postgresql/15/bin; as root they run them as the package's

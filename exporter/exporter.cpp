@@ -14,6 +14,7 @@
 
 #include "common/exposition/writer.hpp"
 #include "common/util/logger.hpp"
+#include "exporter/basic_auth.hpp"
 #include "exporter/build_info.hpp"
 #include "exporter/family_set.hpp"
 #include "exporter/gzip.hpp"
@@ -21,12 +22,13 @@
 #include "exporter/process_collector.hpp"
 #include "exporter/registry_families.hpp"
 #include "exporter/storage_collector.hpp"
+#include "exporter/tls_context.hpp"
 
 namespace mc {
 
 namespace {
 
-enum class Route { metrics, metrics_self, healthy, ready, landing, not_found };
+enum class Route { metrics, metrics_self, healthy, ready, landing, reload, quit, not_found };
 
 struct RouteEntry {
   std::string_view path;
@@ -36,9 +38,12 @@ struct RouteEntry {
 constexpr RouteEntry kRoutes[] = {
     {"/metrics", Route::metrics},   {"/metrics/self", Route::metrics_self},
     {"/-/healthy", Route::healthy}, {"/-/ready", Route::ready},
-    {"/", Route::landing},
+    {"/", Route::landing},          {"/-/reload", Route::reload},
+    {"/-/quit", Route::quit},
 };
 constexpr std::string_view kOtherHandler = "other";
+
+bool is_lifecycle(Route route) { return route == Route::reload || route == Route::quit; }
 
 Route route_of(std::string_view path) {
   for (const auto& entry : kRoutes) {
@@ -67,8 +72,9 @@ struct Response {
   std::string_view content_type = "text/plain; charset=utf-8";
   std::string body;
   bool gzipped = false;
-  bool vary_accept = false;  // the body depends on Accept and Accept-Encoding
-  bool allow_header = false;
+  bool vary_accept = false;          // the body depends on Accept and Accept-Encoding
+  std::string_view allow;            // the Allow header of a 405; empty: none
+  bool ask_for_credentials = false;  // 401: WWW-Authenticate: Basic
 };
 
 void send_response(mg_connection* connection, const Response& response, bool head_only) {
@@ -81,7 +87,13 @@ void send_response(mg_connection* connection, const Response& response, bool hea
   if (response.vary_accept) {
     mg_response_header_add(connection, "Vary", "Accept, Accept-Encoding", -1);
   }
-  if (response.allow_header) mg_response_header_add(connection, "Allow", "GET, HEAD", -1);
+  if (!response.allow.empty()) {
+    mg_response_header_add(connection, "Allow", response.allow.data(),
+                           static_cast<int>(response.allow.size()));
+  }
+  if (response.ask_for_credentials) {
+    mg_response_header_add(connection, "WWW-Authenticate", "Basic", -1);
+  }
   mg_response_header_send(connection);
   if (!head_only && !response.body.empty()) {
     mg_write(connection, response.body.data(), response.body.size());
@@ -150,6 +162,10 @@ Result<std::unique_ptr<Exporter>> Exporter::start(const ExporterOptions& options
                          std::to_string(options.worker_threads));
   }
 
+  if (options.web_config.tls) {
+    if (Status available = civetweb_tls_available(); !available) return available;
+  }
+
   std::unique_ptr<Exporter> exporter(new Exporter(options, storage, registry));
   try {
     std::vector<std::string> handlers;
@@ -164,9 +180,13 @@ Result<std::unique_ptr<Exporter>> Exporter::start(const ExporterOptions& options
     return Status::error("exporter: " + status.message());
   }
 
+  exporter->authenticator_ =
+      std::make_unique<BasicAuthenticator>(options.web_config.basic_auth_users);
+  // civetweb marks an https port with a trailing "s".
+  const std::string port_option = *listening_port + (options.web_config.tls ? "s" : "");
   const std::string threads = std::to_string(options.worker_threads);
   const char* civetweb_options[] = {"listening_ports",
-                                    listening_port->c_str(),
+                                    port_option.c_str(),
                                     "num_threads",
                                     threads.c_str(),
                                     "enable_keep_alive",
@@ -177,13 +197,17 @@ Result<std::unique_ptr<Exporter>> Exporter::start(const ExporterOptions& options
   mg_callbacks callbacks{};
   callbacks.begin_request = &Exporter::on_request;
   callbacks.log_message = &log_civetweb_message;
+  // Only with TLS: the callback makes civetweb load libssl.
+  if (options.web_config.tls) callbacks.init_ssl = &Exporter::on_init_ssl;
   char error_text[256] = {};
   unsigned error_code = 0;
   mg_error_data error{&error_code, error_text, sizeof(error_text)};
   mg_init_data init{&callbacks, exporter.get(), civetweb_options};
   exporter->context_ = mg_start2(&init, &error);
   if (exporter->context_ == nullptr) {
-    std::string reason = error_text[0] != '\0' ? error_text : "civetweb failed to start";
+    std::string reason = !exporter->tls_error_.empty() ? exporter->tls_error_
+                         : error_text[0] != '\0'       ? error_text
+                                                       : "civetweb failed to start";
     return Status::error("cannot listen on " + options.listen_address + ": " + reason);
   }
   mg_server_port ports[4] = {};
@@ -191,7 +215,11 @@ Result<std::unique_ptr<Exporter>> Exporter::start(const ExporterOptions& options
   if (port_count < 1) return Status::error("exporter: civetweb reports no listening port");
   exporter->port_ = static_cast<uint16_t>(ports[0].port);
   exporter->wake_address_ = wake_address_for(*listening_port);
-  log::info("exporter listening", {{"address", options.listen_address}, {"port", exporter->port_}});
+  log::info("exporter listening",
+            {{"address", options.listen_address},
+             {"port", exporter->port_},
+             {"tls", options.web_config.tls.has_value()},
+             {"basic_auth_users", options.web_config.basic_auth_users.size()}});
   return exporter;
 }
 
@@ -229,6 +257,16 @@ int Exporter::on_request(mg_connection* connection) {
   return exporter->handle_request(connection);
 }
 
+int Exporter::on_init_ssl(void* ssl_context, void* user_data) {
+  auto* exporter = static_cast<Exporter*>(user_data);
+  Status status = configure_tls_context(ssl_context, *exporter->options_.web_config.tls);
+  if (!status) {
+    exporter->tls_error_ = status.message();
+    return -1;
+  }
+  return 1;  // the certificate is set up; civetweb must not look for its own
+}
+
 int Exporter::handle_request(mg_connection* connection) {
   const auto started = std::chrono::steady_clock::now();
   const mg_request_info* request = mg_get_request_info(connection);
@@ -238,14 +276,39 @@ int Exporter::handle_request(mg_connection* connection) {
   const bool head_only = method == "HEAD";
 
   Response response;
+  const AuthOutcome auth = authenticator_->check(mg_get_header(connection, "Authorization"));
+  bool quit_after_response = false;
   try {
-    if (route == Route::not_found) {
+    if (auth != AuthOutcome::allowed) {
+      response.status = 401;
+      response.body = "Unauthorized\n";
+      response.ask_for_credentials = true;
+      http_metrics_->count_auth_failure(auth_failure_reason(auth));
+    } else if (route == Route::not_found) {
       response.status = 404;
       response.body = "404 page not found\n";
+    } else if (is_lifecycle(route) && method != "POST") {
+      response.status = 405;
+      response.body = "Method Not Allowed\n";
+      response.allow = "POST";
+    } else if (is_lifecycle(route) && !options_.enable_lifecycle) {
+      // Prometheus's words, so scripts written against it read the same answer.
+      response.status = 403;
+      response.body = "Lifecycle API is not enabled.\n";
+    } else if (route == Route::reload) {
+      Status reloaded =
+          options_.reload ? options_.reload() : Status::error("reload is not available");
+      if (!reloaded) {
+        response.status = 500;
+        response.body = "failed to reload config: " + reloaded.message() + "\n";
+      }
+    } else if (route == Route::quit) {
+      response.body = "Requesting termination... Goodbye!\n";
+      quit_after_response = static_cast<bool>(options_.quit);
     } else if (method != "GET" && !head_only) {
       response.status = 405;
       response.body = "Method Not Allowed\n";
-      response.allow_header = true;
+      response.allow = "GET, HEAD";
     } else {
       switch (route) {
         case Route::metrics:
@@ -282,6 +345,8 @@ int Exporter::handle_request(mg_connection* connection) {
           response.content_type = "text/html; charset=utf-8";
           response.body = kLandingPage;
           break;
+        case Route::reload:
+        case Route::quit:
         case Route::not_found:
           break;
       }
@@ -296,6 +361,7 @@ int Exporter::handle_request(mg_connection* connection) {
   }
 
   send_response(connection, response, head_only);
+  if (quit_after_response) options_.quit();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   http_metrics_->observe(handler_label(route, path), response.status, seconds);

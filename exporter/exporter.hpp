@@ -8,7 +8,19 @@
 //                       itself, so the store is never re-exposed into itself)
 //   GET /-/healthy      200 always;  GET /-/ready  200 after set_ready(true), else 503
 //   GET /               a small landing page
+//   POST /-/reload      calls options.reload (re-read the config): 200, or 500 with its error
+//   POST /-/quit        answers 200, then calls options.quit (shut down)
 //   anything else       404; other methods than GET/HEAD on known paths 405
+//
+// The lifecycle endpoints (/-/reload, /-/quit) change state, so, as in
+// Prometheus, they take POST only (405 otherwise) and answer 403 unless
+// options.enable_lifecycle (--web.enable-lifecycle) is set.
+//
+// Web security (options.web_config, --web.config.file): with tls_server_config
+// the port speaks https only (tls_context.hpp); with basic_auth_users every
+// path, health and lifecycle included, needs valid credentials, else 401 with
+// `WWW-Authenticate: Basic`, counted in metrics_collector_http_auth_failures_total
+// (basic_auth.hpp, http_metrics.hpp). Nothing about the credentials is logged.
 //
 // /metrics answers in OpenMetrics when the Accept header asks for it (as
 // Prometheus does), else in text 0.0.4, gzip-compressed when Accept-Encoding
@@ -29,6 +41,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -39,6 +52,7 @@
 #include <prometheus/registry.h>
 
 #include "common/config/config.hpp"
+#include "common/config/web_config.hpp"
 #include "common/exposition/exposition_format.hpp"
 #include "common/store/storage.hpp"
 #include "common/util/status.hpp"
@@ -48,6 +62,7 @@ struct mg_connection;
 
 namespace mc {
 
+class BasicAuthenticator;
 class HttpMetrics;
 
 struct ExporterOptions {
@@ -63,6 +78,16 @@ struct ExporterOptions {
   // For metrics_collector_build_info; the daemon passes its own.
   std::string version = MC_VERSION;
   std::string revision = MC_REVISION;
+  // --web.config.file: TLS on the listening port, basic auth on every path.
+  WebConfig web_config;
+  // --web.enable-lifecycle: without it, POST /-/reload and /-/quit answer 403.
+  bool enable_lifecycle = false;
+  // POST /-/reload, on a civetweb worker thread; an error becomes the 500 body.
+  // Unset: 500 "reload is not available".
+  std::function<Status()> reload;
+  // POST /-/quit, after the answer is sent; must return at once (the daemon
+  // raises SIGTERM), since stopping the server waits for this request.
+  std::function<void()> quit;
 };
 
 class Exporter {
@@ -87,6 +112,7 @@ class Exporter {
            std::shared_ptr<prometheus::Registry> registry);
 
   static int on_request(mg_connection* connection);
+  static int on_init_ssl(void* ssl_context, void* user_data);
   int handle_request(mg_connection* connection);
   void warn_type_conflicts(const std::vector<std::string>& families);
   void poke_listener() const;
@@ -96,6 +122,8 @@ class Exporter {
   std::shared_ptr<prometheus::Registry> registry_;
   std::vector<std::shared_ptr<prometheus::Collectable>> own_collectables_;
   std::unique_ptr<HttpMetrics> http_metrics_;
+  std::unique_ptr<BasicAuthenticator> authenticator_;
+  std::string tls_error_;  // set by on_init_ssl when the TLS setup fails
   std::atomic<bool> ready_{false};
   std::atomic<size_t> last_body_size_{0};  // to reserve the next body in one allocation
   std::mutex warned_mutex_;

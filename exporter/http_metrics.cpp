@@ -1,5 +1,7 @@
 #include "exporter/http_metrics.hpp"
 
+#include "exporter/basic_auth.hpp"
+
 namespace mc {
 
 HttpMetrics::HttpMetrics(prometheus::Registry& registry, const std::vector<std::string>& handlers)
@@ -15,6 +17,23 @@ HttpMetrics::HttpMetrics(prometheus::Registry& registry, const std::vector<std::
                                                                    8,   20,  60,  120};
   for (const auto& handler : handlers) {
     duration_by_handler_.emplace(handler, &durations_.Add({{"handler", handler}}, kBuckets));
+  }
+  auto& auth_failures = prometheus::BuildCounter()
+                            .Name("metrics_collector_http_auth_failures_total")
+                            .Help(
+                                "HTTP requests refused for missing or wrong basic auth "
+                                "credentials, by reason.")
+                            .Register(registry);
+  for (AuthOutcome outcome : {AuthOutcome::missing_credentials, AuthOutcome::malformed,
+                              AuthOutcome::unknown_user, AuthOutcome::wrong_password}) {
+    const std::string reason(auth_failure_reason(outcome));
+    auth_failures_by_reason_.emplace(reason, &auth_failures.Add({{"reason", reason}}));
+  }
+}
+
+void HttpMetrics::count_auth_failure(std::string_view reason) {
+  if (auto it = auth_failures_by_reason_.find(reason); it != auth_failures_by_reason_.end()) {
+    it->second->Increment();
   }
 }
 

@@ -2,6 +2,10 @@
 //
 //   metrics_collector_http_requests_total{handler,code}          counter
 //   metrics_collector_http_request_duration_seconds{handler}     histogram
+//   metrics_collector_http_auth_failures_total{reason}           counter
+//
+// `reason` of an auth failure is missing_credentials, malformed, unknown_user
+// or wrong_password (basic_auth.hpp); all four exist from the start at 0.
 //
 // `handler` is the route ("/metrics", "/-/ready", ...; "other" for unknown
 // paths, so a scanner cannot grow the label set). Buckets follow Prometheus's
@@ -32,11 +36,14 @@ class HttpMetrics {
 
   // REQUIRES: `handler` is one of the handlers given to the constructor.
   void observe(std::string_view handler, int status_code, double seconds);
+  // REQUIRES: `reason` is one of auth_failure_reason()'s non-empty values.
+  void count_auth_failure(std::string_view reason);
 
  private:
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& durations_;
   std::map<std::string, prometheus::Histogram*, std::less<>> duration_by_handler_;
+  std::map<std::string, prometheus::Counter*, std::less<>> auth_failures_by_reason_;
 };
 
 }  // namespace mc

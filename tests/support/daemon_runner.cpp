@@ -7,7 +7,9 @@
 
 namespace mc::test {
 
-DaemonRunner::DaemonRunner(const std::string& config_yaml, std::vector<std::string> extra_flags) {
+DaemonRunner::DaemonRunner(const std::string& config_yaml, std::vector<std::string> extra_flags,
+                           DaemonAccess access)
+    : access_(std::move(access)) {
   auto config = dir_.write_file("config.yml", config_yaml);
   port_ = free_port();
   std::vector<std::string> argv = {MC_DAEMON_BINARY, "--config.file=" + config.string(),
@@ -16,14 +18,19 @@ DaemonRunner::DaemonRunner(const std::string& config_yaml, std::vector<std::stri
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   process_ = std::make_unique<ChildProcess>(argv, dir_.path() / "daemon.log");
   bool ready = wait_until(
-      [&] { return !process_->running() || http_get(base_url() + "/-/ready").status == 200; },
+      [&] {
+        return !process_->running() ||
+               http_request(base_url() + "/-/ready", access_.request).status == 200;
+      },
       std::chrono::seconds(20));
   if (!ready || !process_->running()) {
     throw std::runtime_error("the daemon did not become ready; its log:\n" + process_->output());
   }
 }
 
-std::string DaemonRunner::metrics() const { return http_get(base_url() + "/metrics").body; }
+std::string DaemonRunner::metrics() const {
+  return http_request(base_url() + "/metrics", access_.request).body;
+}
 
 std::optional<double> exposed_value(const std::string& body, const std::string& series) {
   std::istringstream lines(body);

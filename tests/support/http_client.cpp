@@ -43,6 +43,16 @@ HttpReply http_request(const std::string& url, const HttpRequestOptions& options
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, options.method.c_str());
   if (options.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (options.method == "POST") curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+  if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+  if (!options.client_cert_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_SSLCERT, options.client_cert_file.c_str());
+    curl_easy_setopt(curl, CURLOPT_SSLKEY, options.client_key_file.c_str());
+  }
+  if (!options.basic_auth.empty()) {
+    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(curl, CURLOPT_USERPWD, options.basic_auth.c_str());
+  }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

@@ -1,5 +1,6 @@
 // http_get / http_request: a blocking HTTP client for tests (libcurl), which
 // returns the status, headers and body without decoding gzip unless asked.
+// POST sends an empty body (Content-Length: 0).
 #pragma once
 
 #include <chrono>
@@ -21,6 +22,13 @@ struct HttpRequestOptions {
   std::vector<std::string> headers;  // "Name: value"
   bool decode_gzip = false;          // let libcurl decode a gzip body
   std::chrono::milliseconds timeout{10000};
+  // https: the CA to verify the server with; empty: libcurl's default store.
+  std::string ca_file;
+  // https: a client certificate and its key (PEM), for mutual TLS; empty: none.
+  std::string client_cert_file;
+  std::string client_key_file;
+  // "user:password" sent as basic auth; empty: no Authorization header.
+  std::string basic_auth;
 };
 
 HttpReply http_request(const std::string& url, const HttpRequestOptions& options = {});
