@@ -34,7 +34,6 @@ class DaemonRunner {
   std::string log() const { return process_->output(); }
   // The config file the daemon reads (rewrite it to test a reload).
   std::filesystem::path config_file() const { return dir_.path() / "config.yml"; }
-  pid_t pid() const { return process_->pid(); }
   int stop() { return process_->stop(); }
   // Waits for the daemon to exit by itself; nullopt on timeout.
   std::optional<int> wait(std::chrono::milliseconds timeout) { return process_->wait(timeout); }
