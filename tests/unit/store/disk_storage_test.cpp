@@ -1,7 +1,9 @@
 #include "common/store/disk_storage.hpp"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <thread>
 
 #include "common/store/tiering/downsample.hpp"
 #include "tests/support/store_reading.hpp"
@@ -179,6 +181,75 @@ TEST_CASE("A damaged block is set aside at open and the rest of the store serves
   const auto got = test::samples_of(*storage, series_labels(2));
   REQUIRE(got.size() == 30);
   CHECK(got.front().t_ms == 10 * kSecond);
+}
+
+TEST_CASE("A damaged write-ahead log is reported and the rest of it is replayed", "[store][disk]") {
+  test::TempDir dir;
+  TestStore store(dir.path());
+  store.options.wal.segment_bytes = 1024;  // many small segments
+  {
+    auto storage = store.open();
+    append(*storage, 10, 0, 60);
+  }
+  std::vector<fs::path> segments;
+  for (const auto& entry : fs::directory_iterator(dir.path() / "wal")) {
+    if (entry.is_regular_file()) segments.push_back(entry.path());
+  }
+  std::sort(segments.begin(), segments.end());
+  REQUIRE(segments.size() >= 4);
+  {
+    // A flipped byte in the middle of the second segment.
+    const fs::path victim = segments[1];
+    std::fstream file(victim, std::ios::in | std::ios::out | std::ios::binary);
+    const auto middle = static_cast<std::streamoff>(fs::file_size(victim) / 2);
+    char byte = 0;
+    file.seekg(middle);
+    file.get(byte);
+    file.seekp(middle);
+    file.put(static_cast<char>(byte ^ 0x01));
+  }
+  auto storage = store.open();
+  const auto stats = storage->stats();
+  REQUIRE(stats.disk);
+  CHECK(stats.disk->wal_corruptions == 1);
+  // What came before the damage and every later segment are served: the first
+  // and the last samples are there, only part of the damaged segment is lost.
+  const auto got = test::samples_of(*storage, series_labels(4));
+  REQUIRE_FALSE(got.empty());
+  CHECK(got.front().t_ms == 0);
+  CHECK(got.back().t_ms == 59 * kSecond);
+  CHECK(got.size() < 60);
+}
+
+TEST_CASE("Appends and queries go on while the store compacts", "[store][disk][concurrency]") {
+  test::TempDir dir;
+  TestStore store(dir.path(), 5 * kSecond);
+  auto storage = store.open();
+  // Catch2's assertions belong to the test's thread: the others count failures.
+  std::atomic<bool> done{false};
+  std::atomic<int> compaction_failures{0};
+  std::atomic<int> unordered_reads{0};
+  std::thread compactor([&] {
+    while (!done.load()) {
+      if (!storage->compact()) ++compaction_failures;
+    }
+  });
+  std::thread reader([&] {
+    while (!done.load()) {
+      const auto got = test::samples_of(*storage, series_labels(1));
+      for (size_t i = 1; i < got.size(); ++i) {
+        if (got[i].t_ms <= got[i - 1].t_ms) ++unordered_reads;
+      }
+    }
+  });
+  append(*storage, 20, 0, 200);
+  done = true;
+  compactor.join();
+  reader.join();
+  CHECK(compaction_failures == 0);
+  CHECK(unordered_reads == 0);
+  check_samples(*storage, 20, 0, 200);
+  CHECK(storage->stats().disk->tiers.at(0).blocks >= 30);
 }
 
 TEST_CASE("A second process cannot open a store in use", "[store][disk]") {
