@@ -1,12 +1,16 @@
 # The two commands of the README, and a few more for developers.
 #   make run   install what is missing, build, run the daemon on examples/quickstart.yml
 #   make test  install what is missing, build, run every test (ctest's summary last)
+#   make fuzz  build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CONFIG ?= examples/quickstart.yml
 
-.PHONY: all deps build daemon run test test-asan test-tsan bench format clean
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD_DIR ?= build-fuzz
+
+.PHONY: all deps build daemon run test test-asan test-tsan fuzz fuzz-build bench format clean
 
 all: build
 
@@ -36,10 +40,28 @@ test-asan: deps
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && ctest --output-on-failure -j$(JOBS) --timeout 600
 
+# TSAN_TESTS (a ctest -R regex) narrows test-tsan to the tests with threads
+# when the whole suite under TSan no longer fits CI's time; empty runs all.
+TSAN_TESTS ?=
 test-tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DMC_BUILD_BENCHMARKS=OFF -DMC_SANITIZE=thread
 	cmake --build build-tsan -j$(JOBS)
-	cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j$(JOBS) --timeout 600
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j$(JOBS) --timeout 600 \
+	  $(if $(TSAN_TESTS),-R '$(TSAN_TESTS)')
+
+# The fuzz targets of tests/fuzz, built with clang, libFuzzer, ASan and UBSan in
+# a build directory of their own; each runs FUZZ_SECONDS, then a table of
+# executions and coverage per target. A crash fails the run and leaves its
+# input in $(FUZZ_BUILD_DIR)/fuzz-crashes/ (copy it to tests/fuzz/regressions/).
+# `make test` replays tests/fuzz/corpus and regressions (ctest "fuzz_regression").
+fuzz-build: deps
+	cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DMC_BUILD_TESTS=OFF -DMC_BUILD_BENCHMARKS=OFF -DMC_BUILD_FUZZERS=ON
+	cmake --build $(FUZZ_BUILD_DIR) -j$(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	bash tests/fuzz/run_fuzzers.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS)
 
 bench: build
 	bash bench/run.sh $(BUILD_DIR)

@@ -17,6 +17,9 @@ packages=(
   # /usr/lib/postgresql/15/bin; as root they run them as the package's
   # `postgres` user (runuser, from util-linux).
   postgresql-15 postgresql-client-15 util-linux
+  # `make fuzz`: clang 14 and its runtimes (libFuzzer, ASan, UBSan) for the
+  # fuzz targets of tests/fuzz.
+  clang libclang-rt-14-dev
 )
 
 missing=()
