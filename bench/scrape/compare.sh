@@ -13,7 +13,8 @@
 #   INTERVAL=10       scrape interval and timeout, seconds
 #   FARMS="50x1000 200x1000 50x10000"   targets x series per target
 #   SCRAPERS="metrics-collector prometheus vmagent victoria-metrics"
-#   MC_STORE_FLAGS=   extra flags for our daemon (its store), word-split
+#   MC_STORE_FLAGS=   extra flags for our daemon, word-split (its store is always on,
+#                     in the run's temporary directory)
 #   BUILD=build       our build directory (configured and built if needed;
 #                     NO_BUILD=1 uses it as it is)
 #   RESULTS=bench/scrape/results/<time>   raw CSV, logs and the table go here
@@ -115,7 +116,7 @@ start_scraper() {  # name dir -> sets scraper_pid, metrics_url, ready_url
     metrics-collector)
       # shellcheck disable=SC2086  # MC_STORE_FLAGS is a list of flags
       "$MC_BIN" --config.file="$dir/scrape.yml" --web.listen-address="$listen" \
-        --log.level=warn $MC_STORE_FLAGS >"$dir/log" 2>&1 &
+        --log.level=warn --storage.path="$dir/data" $MC_STORE_FLAGS >"$dir/log" 2>&1 &
       metrics_url=http://$listen/metrics/self ready_url=http://$listen/-/ready
       samples_regex='^metrics_collector_samples_appended_total$' report_series=5
       series_regex='^metrics_collector_head_series$' ;;
