@@ -64,6 +64,23 @@ class ScrapeCache {
     return index;
   }
 
+  // The entry the cache expects to be looked up next (what followed the
+  // previous lookup last round), or kNotFound. Lets a caller compare the key
+  // where it is cheapest (the parser, before it reads the labels).
+  uint32_t expected() const {
+    if (cursor_ >= previous_order_.size()) return kNotFound;
+    const uint32_t index = previous_order_[cursor_];
+    return entries_[index].live ? index : kNotFound;
+  }
+
+  // Records a lookup of expected() whose key the caller has found equal, as
+  // find() would. REQUIRES: expected() != kNotFound.
+  uint32_t accept_expected() {
+    const uint32_t index = previous_order_[cursor_++];
+    record(index);
+    return index;
+  }
+
   // Adds `key`, which must be absent, and returns its index; it joins this
   // round's order.
   uint32_t insert(std::string_view key, Value value) {

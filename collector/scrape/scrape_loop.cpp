@@ -41,13 +41,26 @@ constexpr std::array<ReportSeries, 5> kReportSeries = {{
 // Receives the parser's families and samples and appends them; one per scrape.
 class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
  public:
-  SampleAppendingHandler(ScrapeLoop& loop, Appender& appender, int64_t scrape_time_ms)
-      : loop_(loop), appender_(appender), scrape_time_ms_(scrape_time_ms) {
+  // `offer_known_series`: whether the parser may be told which cached series
+  // comes next (the cache's last round was read by the same parser).
+  SampleAppendingHandler(ScrapeLoop& loop, Appender& appender, int64_t scrape_time_ms,
+                         bool offer_known_series)
+      : loop_(loop),
+        appender_(appender),
+        scrape_time_ms_(scrape_time_ms),
+        offer_known_series_(offer_known_series) {
     loop_.cache_.begin_round();
     loop_.families_.begin_round();
   }
 
   void on_family(const FamilyView& view) override { set_current_family(family_index(view)); }
+
+  KnownSeries expected_series() override {
+    if (!offer_known_series_) return {};
+    const uint32_t index = loop_.cache_.expected();
+    if (index == ScrapeCache<CacheEntry>::kNotFound) return {};
+    return KnownSeries{loop_.cache_.key(index), loop_.cache_.value(index).name_size};
+  }
 
   void on_sample(const SampleView& sample) override {
     ++report_.samples_scraped;
@@ -59,9 +72,13 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     if (current_family_ == kNoFamily || current_family_name_ != sample.family) {
       set_current_family(family_index(FamilyView{sample.family, sample.type, std::nullopt, {}}));
     }
-    uint32_t index = loop_.cache_.find(sample.series_id);
+    // A skipped line began with the key expected_series() offered, which is
+    // still the cache's expected entry: nothing was looked up since.
+    uint32_t index = sample.labels_skipped ? loop_.cache_.accept_expected()
+                                           : loop_.cache_.find(sample.series_id);
     if (index == ScrapeCache<CacheEntry>::kNotFound) {
       CacheEntry entry;
+      entry.name_size = static_cast<uint32_t>(sample.name.size());
       entry.labels = build_sample_labels(sample.name, sample.labels, loop_.target_.labels(),
                                          loop_.honor_labels_);
       // Checked once per new series: a cached series passed when it was new.
@@ -128,6 +145,7 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
   ScrapeLoop& loop_;
   Appender& appender_;
   int64_t scrape_time_ms_;
+  bool offer_known_series_;
   uint32_t current_family_ = kNoFamily;
   std::string_view current_family_name_;  // in families_' key buffer; refreshed on insert
   uint32_t current_family_version_ = 0;
@@ -156,9 +174,10 @@ ScrapeReport ScrapeLoop::process(const ScrapeResponse& response, int64_t scrape_
 
   if (failure.is_ok()) {
     auto appender = storage_.appender();
-    SampleAppendingHandler handler(*this, *appender, scrape_time_ms);
-    Status parsed =
-        parse_exposition(response.body, format_from_content_type(response.content_type), handler);
+    const ExpositionFormat format = format_from_content_type(response.content_type);
+    SampleAppendingHandler handler(*this, *appender, scrape_time_ms, last_format_ == format);
+    last_format_ = format;
+    Status parsed = parse_exposition(response.body, format, handler);
     report = handler.report();
     if (handler.label_limit_error()) {
       // It came before any parse error: parsing stops at its first error.

@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -99,6 +100,7 @@ class ScrapeLoop {
     uint64_t committed_iteration = 0;  // the last committed scrape that exposed it
     uint32_t family = kNoFamily;       // index in families_ of the metadata last sent
     uint32_t family_version = 0;
+    uint32_t name_size = 0;           // the metric name's length at the front of the key
     bool explicit_timestamp = false;  // Prometheus does not stale such series
   };
 
@@ -117,7 +119,10 @@ class ScrapeLoop {
   uint64_t sample_limit_;  // 0: no limit
   LabelLimits label_limits_;
   Storage& storage_;
-  uint64_t iteration_ = 0;            // counts scrapes, failed ones included
+  uint64_t iteration_ = 0;  // counts scrapes, failed ones included
+  // The format the last body was parsed in: the parser may skip the labels of
+  // cached series only when the cache's order comes from the same parser.
+  std::optional<ExpositionFormat> last_format_;
   std::vector<uint32_t> candidates_;  // append_staleness's scratch, kept to reuse its memory
   ScrapeCache<CacheEntry> cache_;     // keyed by the series' bytes in the body
   ScrapeCache<FamilyState> families_;

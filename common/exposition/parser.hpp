@@ -64,6 +64,15 @@ struct SampleView {
   std::optional<int64_t> timestamp_ms;   // converted to ms in both formats
   std::optional<ExemplarView> exemplar;  // only when ParseOptions::parse_exemplars
   uint32_t line = 0;                     // 1-based line number in the body
+  // The line began with the handler's expected_series(): its labels were not
+  // read again and `labels` is empty; series_id and name are as always.
+  bool labels_skipped = false;
+};
+
+// A series a handler has been handed before, by its series_id.
+struct KnownSeries {
+  std::string_view series_id;  // empty: no guess
+  size_t name_size = 0;        // the length of the metric name at the front of series_id
 };
 
 class ExpositionHandler {
@@ -71,6 +80,15 @@ class ExpositionHandler {
   virtual ~ExpositionHandler() = default;
   virtual void on_family(const FamilyView& family) = 0;
   virtual void on_sample(const SampleView& sample) = 0;
+
+  // Asked by the text 0.0.4 parser before each sample line. Reading labels is
+  // the costliest part of a line; a scraper that caches series by series_id
+  // can usually tell which series comes next (targets repeat their order), and
+  // when the line begins with exactly those bytes the parser skips reading the
+  // labels and sets SampleView::labels_skipped. REQUIRES: a non-empty guess is
+  // a series_id the text 0.0.4 parser has handed this handler's owner before,
+  // so its bytes are known to be a valid `name{labels}`.
+  virtual KnownSeries expected_series() { return {}; }
 };
 
 struct ParseOptions {

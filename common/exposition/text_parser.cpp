@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -71,6 +72,9 @@ class TextParser {
   Status parse_comment_line();
   Status parse_metadata(bool is_help);
   Status parse_sample_line();
+  bool starts_with_known_series(const KnownSeries& known) const;
+  Status finish_sample_line(uint32_t sample_line, const char* name_start, std::string_view name,
+                            const char* series_end, bool labels_skipped);
   Status parse_labels();
 
   void start_family(std::string_view name) {
@@ -240,15 +244,45 @@ Status TextParser::parse_labels() {
   }
 }
 
+// Whether the line at p_ begins with `known` and the line's series ends where
+// it ends, so that reading name and labels again would give the same result.
+bool TextParser::starts_with_known_series(const KnownSeries& known) const {
+  const std::string_view id = known.series_id;
+  if (id.empty() || static_cast<size_t>(end_ - p_) <= id.size() ||
+      std::memcmp(p_, id.data(), id.size()) != 0) {
+    return false;
+  }
+  // After a label set the value may follow at once; after a bare name only
+  // blanks may, and not a label set: "foo" does not end the series of
+  // "foo {a=\"b\"} 1".
+  if (id.back() == '}') return true;
+  const char* after = p_ + id.size();
+  if (!is_blank(*after)) return false;
+  while (after < end_ && is_blank(*after)) ++after;
+  return after == end_ || *after != '{';
+}
+
 Status TextParser::parse_sample_line() {
   const uint32_t sample_line = line_;
   const char* name_start = p_;
+  labels_.clear();
+  if (const KnownSeries known = handler_.expected_series(); starts_with_known_series(known)) {
+    const std::string_view id = known.series_id;
+    // Raw line breaks inside label values count as lines (text 0.0.4 allows them).
+    if (std::memchr(id.data(), '\n', id.size()) != nullptr) {
+      line_ += static_cast<uint32_t>(std::count(id.begin(), id.end(), '\n'));
+    }
+    p_ += id.size();
+    skip_blanks();
+    return finish_sample_line(sample_line, name_start,
+                              std::string_view(name_start, known.name_size), name_start + id.size(),
+                              /*labels_skipped=*/true);
+  }
   ++p_;
   while (p_ < end_ && has_class(*p_, kMetricNameChar)) ++p_;
   const std::string_view name(name_start, static_cast<size_t>(p_ - name_start));
   const char* series_end = p_;
   skip_blanks();
-  labels_.clear();
   if (p_ < end_ && *p_ == '{') {
     ++p_;
     if (Status status = parse_labels(); !status) return status;
@@ -258,6 +292,13 @@ Status TextParser::parse_sample_line() {
       return error(sample_line, fmt::format("duplicate label name \"{}\"", duplicate));
     }
   }
+  return finish_sample_line(sample_line, name_start, name, series_end, /*labels_skipped=*/false);
+}
+
+// The rest of a sample line, from its value on: p_ is at the value.
+Status TextParser::finish_sample_line(uint32_t sample_line, const char* name_start,
+                                      std::string_view name, const char* series_end,
+                                      bool labels_skipped) {
   const char* value_start = p_;
   while (p_ < end_ && !has_class(*p_, kPrometheusValueEndChar)) ++p_;
   const std::string_view value_text(value_start, static_cast<size_t>(p_ - value_start));
@@ -312,6 +353,7 @@ Status TextParser::parse_sample_line() {
   sample.value = *value;
   sample.timestamp_ms = timestamp_ms;
   sample.line = sample_line;
+  sample.labels_skipped = labels_skipped;
   handler_.on_sample(sample);
   return Status::ok();
 }

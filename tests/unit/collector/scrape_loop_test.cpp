@@ -322,5 +322,55 @@ TEST_CASE("a new series over a label limit fails the scrape and is not cached", 
   CHECK(loop.process(ok_response("a{v=\"short\"} 4\n"), 3000, 0.1).up);
 }
 
+// The parser skips the labels of a line that begins with the series the cache
+// expects next (ScrapeCache::expected); these check it takes no other series for it.
+TEST_CASE("a series that begins with the bytes of the expected one is stored as itself",
+          "[scrape_loop]") {
+  Fixture f;
+  REQUIRE(f.loop.process(ok_response("foo 1\nbar 2\n"), 1000, 0.1).up);
+  auto report =
+      f.loop.process(ok_response("foo{a=\"b\"} 3\nfoo 4\nfoo {a=\"c\"} 5\nbar 6\n"), 2000, 0.1);
+  REQUIRE(report.up);
+  CHECK(report.series_added == 2);
+  report =
+      f.loop.process(ok_response("foo{a=\"b\"} 7\nfoo 8\nfoo {a=\"c\"} 9\nbar 10\n"), 3000, 0.1);
+  REQUIRE(report.up);
+  CHECK(report.series_added == 0);
+  CHECK(samples_of(f.storage, series("foo")) ==
+        std::vector<Sample>{{1000, 1}, {2000, 4}, {3000, 8}});
+  CHECK(samples_of(f.storage, series("foo", {{"a", "b"}})) ==
+        std::vector<Sample>{{2000, 3}, {3000, 7}});
+  CHECK(samples_of(f.storage, series("foo", {{"a", "c"}})) ==
+        std::vector<Sample>{{2000, 5}, {3000, 9}});
+  CHECK(samples_of(f.storage, series("bar")) ==
+        std::vector<Sample>{{1000, 2}, {2000, 6}, {3000, 10}});
+}
+
+TEST_CASE("escaped label values of cached series keep their unescaped labels", "[scrape_loop]") {
+  Fixture f;
+  const std::string line_break_value = "a{v=\"x\\\"y\",w=\"p\nq\"} ";
+  for (int scrape = 1; scrape <= 3; ++scrape) {
+    const std::string body =
+        line_break_value + std::to_string(scrape) + "\nb " + std::to_string(scrape) + "\n";
+    REQUIRE(f.loop.process(ok_response(body), scrape * 1000, 0.1).up);
+  }
+  CHECK(samples_of(f.storage, series("a", {{"v", "x\"y"}, {"w", "p\nq"}})) ==
+        std::vector<Sample>{{1000, 1}, {2000, 2}, {3000, 3}});
+  CHECK(samples_of(f.storage, series("b")).size() == 3);
+}
+
+TEST_CASE("a target that switches between text and OpenMetrics keeps its series", "[scrape_loop]") {
+  Fixture f;
+  constexpr std::string_view kOpenMetrics = "application/openmetrics-text; version=1.0.0";
+  const std::string text_body = "# TYPE foo gauge\nfoo{a=\"b\"} 1\n";
+  const std::string openmetrics_body = "# TYPE foo gauge\nfoo{a=\"b\"} 1\n# EOF\n";
+  REQUIRE(f.loop.process(ok_response(openmetrics_body, kOpenMetrics), 1000, 0.1).up);
+  REQUIRE(f.loop.process(ok_response(text_body), 2000, 0.1).up);
+  REQUIRE(f.loop.process(ok_response(text_body), 3000, 0.1).up);
+  REQUIRE(f.loop.process(ok_response(openmetrics_body, kOpenMetrics), 4000, 0.1).up);
+  CHECK(samples_of(f.storage, series("foo", {{"a", "b"}})).size() == 4);
+  CHECK(f.loop.cached_series() == 1);
+}
+
 }  // namespace
 }  // namespace mc
