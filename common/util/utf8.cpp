@@ -1,15 +1,26 @@
 #include "common/util/utf8.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace mc {
 
-// Called on the parsers' hot path only for values holding a non-ASCII byte,
-// so a plain loop is enough; pointer arithmetic keeps it free of bounds math.
+// Label values reach it only when they hold a non-ASCII byte, but every HELP
+// text of every scrape does, and those are nearly always ASCII: eight bytes at
+// a time while no high bit is set, then a plain loop (pointer arithmetic keeps
+// it free of bounds math).
 bool is_valid_utf8(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
   while (p < end) {
+    while (end - p >= 8) {
+      uint64_t word;
+      std::memcpy(&word, p, sizeof word);
+      if ((word & kHighBits) != 0) break;
+      p += 8;
+    }
+    if (p == end) break;
     const unsigned char lead = *p;
     if (lead < 0x80) {
       ++p;

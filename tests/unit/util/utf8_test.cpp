@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+
 TEST_CASE("UTF-8 validation matches Go's utf8.ValidString", "[utf8]") {
   CHECK(mc::is_valid_utf8(""));
   CHECK(mc::is_valid_utf8("plain ascii"));
@@ -18,6 +20,26 @@ TEST_CASE("UTF-8 validation matches Go's utf8.ValidString", "[utf8]") {
   CHECK_FALSE(mc::is_valid_utf8("\xED\xA0\x80"));      // surrogate U+D800
   CHECK_FALSE(mc::is_valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
   CHECK_FALSE(mc::is_valid_utf8("a\x80z"));            // stray continuation byte
+}
+
+TEST_CASE("UTF-8 validation finds a bad byte wherever it sits in long ASCII text", "[utf8]") {
+  // ASCII is checked eight bytes at a time: put the byte before, inside and
+  // after every word, and at both ends.
+  for (size_t length = 1; length <= 40; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      std::string text(length, 'a');
+      text[at] = '\xFF';
+      INFO("length " << length << ", bad byte at " << at);
+      CHECK_FALSE(mc::is_valid_utf8(text));
+      text[at] = '\xC3';  // a two-byte form, truncated unless a continuation follows
+      CHECK_FALSE(mc::is_valid_utf8(text));
+      if (at + 1 < length) {
+        text[at + 1] = '\xA9';  // completes it: é
+        CHECK(mc::is_valid_utf8(text));
+      }
+    }
+    CHECK(mc::is_valid_utf8(std::string(length, 'a')));
+  }
 }
 
 TEST_CASE("utf8_length counts code points", "[utf8]") {
