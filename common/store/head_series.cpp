@@ -22,7 +22,9 @@ int64_t window_last(int64_t t, int64_t duration) {
 }  // namespace
 
 void HeadSeries::cut_chunk(int64_t t, const HeadChunkLimits& limits) {
+  size_t last_chunk_bytes = 0;
   if (open_) {
+    last_chunk_bytes = open_->bytes().size();
     open_appender_.reset();
     open_->compact();
     sealed_bytes_ += open_->bytes().size();
@@ -30,6 +32,11 @@ void HeadSeries::cut_chunk(int64_t t, const HeadChunkLimits& limits) {
                                    open_min_t_, newest_t_});
   }
   open_ = chunkenc::new_chunk(chunkenc::ChunkEncoding::xor_gorilla);
+  // A series' chunks come out about the same size (values that change in
+  // many bits take ~8 bytes a sample, far past the chunk's first guess): make
+  // room for the last one's size and a little more, instead of doubling up to
+  // it, and then past it, in every chunk.
+  if (last_chunk_bytes > 0) open_->reserve(last_chunk_bytes + last_chunk_bytes / 8);
   // A new, empty chunk has no samples to decode, so this cannot fail.
   open_appender_ = std::move(open_->appender()).value();
   open_samples_ = 0;

@@ -71,6 +71,9 @@ class Chunk {
 
   // Returns heap memory the chunk no longer needs (a sealed chunk stops growing).
   virtual void compact() = 0;
+  // Makes room for `total_bytes` (header included) so appends up to there do
+  // not grow the storage again; a hint, ignored by encodings without a buffer.
+  virtual void reserve(size_t /*total_bytes*/) {}
   // Bytes held, object and heap, for memory accounting.
   virtual size_t memory_bytes() const = 0;
 

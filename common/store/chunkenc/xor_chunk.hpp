@@ -27,6 +27,7 @@ class XorChunk final : public Chunk {
   int num_samples() const override;
   Result<std::unique_ptr<ChunkAppender>> appender() override;
   void compact() override { bytes_.shrink_to_fit(); }
+  void reserve(size_t total_bytes) override { bytes_.reserve(total_bytes); }
   size_t memory_bytes() const override { return sizeof(*this) + bytes_.capacity(); }
 
  private:
