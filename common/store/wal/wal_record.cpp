@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+#include <span>
 #include <string>
 
 #include "common/util/crc32c.hpp"
@@ -12,6 +14,26 @@ namespace {
 
 Status malformed(std::string_view what, size_t position) {
   return Status::error(fmt::format("malformed {} payload at payload byte {}", what, position));
+}
+
+// The longest sample entry: two 10-byte varints and the 8 value bytes.
+constexpr size_t kMaxSampleEntryBytes = 28;
+
+uint8_t* put_uvarint(uint8_t* out, uint64_t value) {
+  while (value >= 0x80) {
+    *out++ = static_cast<uint8_t>(value) | 0x80;
+    value >>= 7;
+  }
+  *out++ = static_cast<uint8_t>(value);
+  return out;
+}
+
+// Little-endian, as ByteWriter::f64.
+uint8_t* put_f64(uint8_t* out, double value) {
+  uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(bits >> (8 * i));
+  return out + 8;
 }
 
 }  // namespace
@@ -56,11 +78,16 @@ void encode_wal_first_sample(ByteWriter& out, const WalSample& sample) {
 }
 
 void encode_wal_next_sample(ByteWriter& out, const WalSample& base, const WalSample& sample) {
+  // Every scraped sample passes here: the entry is built on the stack and
+  // appended once, not byte by byte with a capacity check each.
+  uint8_t entry[kMaxSampleEntryBytes];
+  uint8_t* end = entry;
   // Unsigned wrap-around makes the difference exact for any pair of refs.
-  out.varint(static_cast<int64_t>(sample.ref - base.ref));
-  out.varint(
-      static_cast<int64_t>(static_cast<uint64_t>(sample.t_ms) - static_cast<uint64_t>(base.t_ms)));
-  out.f64(sample.v);
+  end = put_uvarint(end, zigzag_encode(static_cast<int64_t>(sample.ref - base.ref)));
+  end = put_uvarint(end, zigzag_encode(static_cast<int64_t>(static_cast<uint64_t>(sample.t_ms) -
+                                                            static_cast<uint64_t>(base.t_ms))));
+  end = put_f64(end, sample.v);
+  out.bytes(std::span<const uint8_t>(entry, static_cast<size_t>(end - entry)));
 }
 
 Status decode_wal_series_payload(std::span<const uint8_t> payload,
