@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <strings.h>
 
+#include <algorithm>
+#include <charconv>
 #include <stdexcept>
 
 #include "common/exposition/exposition_format.hpp"
@@ -100,12 +102,31 @@ size_t HttpScraper::on_body(char* data, size_t size, size_t count, void* self) {
   return size * count;
 }
 
+void HttpScraper::reserve_body(std::string_view content_length) {
+  uint64_t length = 0;
+  const auto [end, error] =
+      std::from_chars(content_length.data(), content_length.data() + content_length.size(), length);
+  if (error != std::errc() || end != content_length.data() + content_length.size()) return;
+  // The header is the target's word only (and of the encoded size, when
+  // gzipped): never reserve past the body size limit, nor past a bound that a
+  // lying target could make us allocate for nothing.
+  constexpr uint64_t kMaxReservedBytes = uint64_t{16} << 20;
+  uint64_t bound = kMaxReservedBytes;
+  if (body_size_limit_ != 0 && body_size_limit_ < bound) bound = body_size_limit_;
+  body_.reserve(static_cast<size_t>(std::min(length, bound)));
+}
+
 size_t HttpScraper::on_header(char* data, size_t size, size_t count, void* self) {
   auto* scraper = static_cast<HttpScraper*>(self);
   std::string_view line(data, size * count);
   constexpr std::string_view kName = "content-type:";
   if (line.size() > kName.size() && strncasecmp(line.data(), kName.data(), kName.size()) == 0) {
     scraper->content_type_ = std::string(trim(line.substr(kName.size())));
+  }
+  constexpr std::string_view kLength = "content-length:";
+  if (line.size() > kLength.size() &&
+      strncasecmp(line.data(), kLength.data(), kLength.size()) == 0) {
+    scraper->reserve_body(trim(line.substr(kLength.size())));
   }
   // A redirect's headers come first; the final response's Content-Type wins.
   return size * count;

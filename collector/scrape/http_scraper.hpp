@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include <string>
+#include <string_view>
 
 #include "collector/scrape/sample_line_counter.hpp"
 #include "collector/scrape/scrape_loop.hpp"
@@ -45,6 +46,9 @@ class HttpScraper {
  private:
   static size_t on_body(char* data, size_t size, size_t count, void* self);
   static size_t on_header(char* data, size_t size, size_t count, void* self);
+  // Sizes the body buffer once from a Content-Length header, instead of
+  // growing it while the body arrives (it keeps its capacity across scrapes).
+  void reserve_body(std::string_view content_length);
 
   CURL* handle_;
   curl_slist* headers_ = nullptr;
