@@ -38,13 +38,14 @@ class BitWriter {
       value &= (uint64_t{1} << count) - 1;  // count < 64 here
     }
     // count >= 1 bits are left; they start a new byte, most significant first.
-    // push_back, not resize: within capacity it is a compare and a store,
-    // where resize is a call that zero-fills what is then overwritten.
     const int new_bytes = (count + 7) / 8;
     free_bits_ = new_bytes * 8 - count;
+    const size_t start = bytes_->size();
+    bytes_->resize(start + static_cast<size_t>(new_bytes));
+    uint8_t* out = bytes_->data() + start;
     const uint64_t aligned = value << free_bits_;
-    for (int i = new_bytes - 1; i >= 0; --i) {
-      bytes_->push_back(static_cast<uint8_t>(aligned >> (8 * i)));
+    for (int i = 0; i < new_bytes; ++i) {
+      out[i] = static_cast<uint8_t>(aligned >> (8 * (new_bytes - 1 - i)));
     }
   }
 
