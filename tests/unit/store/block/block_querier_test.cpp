@@ -96,8 +96,9 @@ TEST_CASE("block iterators seek and outlive their querier", "[store][block]") {
   REQUIRE(it->status().is_ok());
 }
 
-TEST_CASE("A block querier's for_each_latest visits the newest sample in range, stale markers included",
-          "[store][block]") {
+TEST_CASE(
+    "A block querier's for_each_latest visits the newest sample in range, stale markers included",
+    "[store][block]") {
   QuerierFixture f;
   std::map<std::string, mc::Sample> latest;
   const mc::MetricMetadata* metadata_of_a = nullptr;
