@@ -249,7 +249,13 @@ TEST_CASE("Appends and queries go on while the store compacts", "[store][disk][c
   CHECK(compaction_failures == 0);
   CHECK(unordered_reads == 0);
   check_samples(*storage, 20, 0, 200);
-  CHECK(storage->stats().disk->tiers.at(0).blocks >= 30);
+  // How many blocks the racing compactor cut depends on timing; after one more
+  // round the count does not.
+  REQUIRE(storage->compact());
+  const auto stats = storage->stats();
+  REQUIRE(stats.disk->tiers.size() == 1);
+  CHECK(stats.disk->tiers[0].blocks == 39);  // [0 s, 195 s): the head keeps 1.5 blocks
+  check_samples(*storage, 20, 0, 200);
 }
 
 TEST_CASE("A second process cannot open a store in use", "[store][disk]") {
