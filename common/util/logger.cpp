@@ -6,6 +6,8 @@
 #include <iostream>
 #include <mutex>
 
+#include "common/util/json_string.hpp"
+
 namespace mc::log {
 
 namespace {
@@ -41,35 +43,7 @@ std::string timestamp_now() {
 }
 
 // A double-quoted string with JSON's escapes; logfmt quotes the same way.
-void append_quoted(std::string& out, std::string_view value) {
-  out += '"';
-  for (unsigned char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
+void append_quoted(std::string& out, std::string_view value) { append_json_string(out, value); }
 
 // logfmt quotes a value that is empty or holds a space, '=', '"' or a control
 // byte, as go-logfmt (which Prometheus logs with) does.

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <limits>
 
+#include "common/util/json_string.hpp"
+
 namespace mc::block {
 
 namespace {
@@ -187,33 +189,8 @@ class JsonParser {
 Result<JsonObject> parse_json_object(std::string_view text) { return JsonParser(text).object(); }
 
 std::string json_quote(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  std::string out;
+  append_json_string(out, text);
   return out;
 }
 
