@@ -42,10 +42,12 @@ test-asan: deps
 
 # TSAN_TESTS (a ctest -R regex) narrows test-tsan to the tests with threads
 # when the whole suite under TSan no longer fits CI's time; empty runs all.
+# TSAN_TARGETS narrows what is built to the executables those tests need.
 TSAN_TESTS ?=
+TSAN_TARGETS ?=
 test-tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DMC_BUILD_BENCHMARKS=OFF -DMC_SANITIZE=thread
-	cmake --build build-tsan -j$(JOBS)
+	cmake --build build-tsan -j$(JOBS) $(if $(TSAN_TARGETS),--target $(TSAN_TARGETS))
 	cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j$(JOBS) --timeout 600 \
 	  $(if $(TSAN_TESTS),-R '$(TSAN_TESTS)')
 

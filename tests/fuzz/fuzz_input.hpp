@@ -28,7 +28,9 @@ class FuzzInput {
   uint64_t u64() {
     uint64_t value = 0;
     const auto piece = take(sizeof(value));
-    std::memcpy(&value, piece.data(), piece.size());
+    // memcpy with a null source is undefined even for zero bytes, and an empty
+    // input's span has a null data().
+    if (!piece.empty()) std::memcpy(&value, piece.data(), piece.size());
     return value;
   }
   double f64() {
