@@ -21,13 +21,11 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench/node_page.hpp"
 #include "collector/scrape/scrape_loop.hpp"
 #include "common/store/disk_storage.hpp"
 #include "common/store/head_storage.hpp"
@@ -35,29 +33,6 @@
 namespace {
 
 constexpr int kVariants = 16;
-
-std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-}
-
-// The page with every sample value multiplied by `factor`.
-std::string scaled_page(const std::string& page, double factor) {
-  std::istringstream lines(page);
-  std::string line, out;
-  while (std::getline(lines, line)) {
-    if (!line.empty() && line[0] != '#') {
-      auto space = line.rfind(' ');
-      double value = std::strtod(line.c_str() + space + 1, nullptr);
-      char number[32];
-      std::snprintf(number, sizeof number, "%.17g", value * factor);
-      line = line.substr(0, space + 1) + number;
-    }
-    out += line;
-    out += '\n';
-  }
-  return out;
-}
 
 // Every target scraped once: the samples scraped, or -1 and `error`.
 int64_t scrape_once(std::vector<std::unique_ptr<mc::ScrapeLoop>>& loops, const std::string& body,
@@ -86,13 +61,11 @@ int64_t scrape_once(std::vector<std::unique_ptr<mc::ScrapeLoop>>& loops, const s
 }
 
 void run_scrape_rounds(benchmark::State& state, mc::Storage& storage) {
-  const std::string page = read_file(MC_SHARED_DIR "/data/node_exporter-1.5.0-page.prom");
-  if (page.empty()) {
+  const std::vector<std::string> variants = bench::node_page_variants(kVariants);
+  if (variants.empty()) {
     state.SkipWithError("../shared/data/node_exporter-1.5.0-page.prom not found");
     return;
   }
-  std::vector<std::string> variants;
-  for (int i = 0; i < kVariants; ++i) variants.push_back(scaled_page(page, 1.0 + i * 1e-4));
 
   mc::ScrapeConfig job;
   job.job_name = "node";

@@ -383,7 +383,10 @@ std::string Exporter::render_metrics(ExpositionFormat format, bool include_store
     auto querier = storage_.querier(max_time - options_.lookback.count(), max_time);
     querier->for_each_latest([&](const LatestSample& latest) {
       if (options_.external_labels.empty()) {
-        families.add_stored_series(latest.labels, latest.metadata, latest.sample);
+        families.add_stored_series(latest.shared_labels
+                                       ? latest.shared_labels
+                                       : std::make_shared<const Labels>(latest.labels),
+                                   latest.metadata, latest.sample);
         return;
       }
       // As Prometheus's /federate: an external label is added where the series
@@ -392,12 +395,13 @@ std::string Exporter::render_metrics(ExpositionFormat format, bool include_store
       for (const auto& label : options_.external_labels) {
         if (!latest.labels.has(label.name)) builder.set(label.name, label.value);
       }
-      families.add_stored_series(builder.labels(), latest.metadata, latest.sample);
+      families.add_stored_series(std::make_shared<const Labels>(builder.labels()), latest.metadata,
+                                 latest.sample);
     });
   }
   if (!families.type_conflicts().empty()) warn_type_conflicts(families.type_conflicts());
 
-  const std::vector<ExposedFamily> gathered = families.take();
+  const std::vector<ExposedFamily> gathered = families.take(format);
   std::string body;
   const size_t expected = last_body_size_.load(std::memory_order_relaxed);
   body.reserve(expected + expected / 8 + 4096);

@@ -5,11 +5,24 @@
 
 namespace mc {
 
-FamilySet::Entry& FamilySet::entry_for(std::string_view name) {
-  if (auto it = index_.find(name); it != index_.end()) return *it->second;
+namespace {
+
+constexpr std::string_view kCounterSuffix = "_total";
+
+// The text 0.0.4 name of a family (see the top of the header).
+std::string family_key(std::string_view family_name, MetricType type) {
+  std::string key(family_name);
+  if (type == MetricType::counter) key += kCounterSuffix;
+  return key;
+}
+
+}  // namespace
+
+FamilySet::Entry& FamilySet::entry_for(std::string_view key, std::string_view family_name) {
+  if (auto it = index_.find(key); it != index_.end()) return *it->second;
   Entry& entry = entries_.emplace_back();
-  entry.name = std::string(name);
-  entry.family.metadata.family = entry.name;
+  entry.name = std::string(key);
+  entry.family.metadata.family = std::string(family_name);
   index_.emplace(entry.name, &entry);
   return entry;
 }
@@ -21,13 +34,13 @@ void FamilySet::note_conflict(const std::string& name) {
 }
 
 void FamilySet::add_registry_family(ExposedFamily family) {
-  Entry& entry = entry_for(family.metadata.family);
+  Entry& entry =
+      entry_for(family_key(family.metadata.family, family.metadata.type), family.metadata.family);
   if (entry.has_stored_metadata && entry.family.metadata.type != family.metadata.type) {
     note_conflict(family.metadata.family);
   }
   if (!entry.from_registry) {
     entry.family.metadata = std::move(family.metadata);
-    entry.family.metadata.family = entry.name;
     entry.from_registry = true;
   }
   auto& series = entry.family.series;
@@ -35,31 +48,49 @@ void FamilySet::add_registry_family(ExposedFamily family) {
                 std::make_move_iterator(family.series.end()));
 }
 
-void FamilySet::add_stored_series(const Labels& labels, const MetricMetadata* metadata,
-                                  Sample sample) {
+void FamilySet::add_stored_series(std::shared_ptr<const Labels> labels,
+                                  const MetricMetadata* metadata, Sample sample) {
   if (is_stale_nan(sample.v)) return;
-  std::string_view name = metadata ? openmetrics_family_name(*metadata) : labels.metric_name();
-  Entry& entry = entry_for(name);
-  if (metadata != nullptr) {
-    if (entry.from_registry) {
-      if (metadata->type != entry.family.metadata.type) note_conflict(entry.family.metadata.family);
-    } else {
-      // Compared in place: copying the metadata per series would cost three
-      // string copies per series on every request.
-      const MetricMetadata& kept = entry.family.metadata;
-      if (!entry.has_stored_metadata || std::tie(metadata->type, metadata->help, metadata->unit) <
-                                            std::tie(kept.type, kept.help, kept.unit)) {
-        entry.family.metadata.type = metadata->type;
-        entry.family.metadata.help = metadata->help;
-        entry.family.metadata.unit = metadata->unit;
-      }
-    }
-    entry.has_stored_metadata = true;
+  if (metadata == nullptr) {
+    // Unknown: a family named after the series, or the family of that key.
+    const std::string_view name = labels->metric_name();
+    entry_for(name, name).family.series.emplace_back(std::move(labels), sample.v, sample.t_ms);
+    return;
   }
-  entry.family.series.push_back(ExposedSeries{labels, sample.v, sample.t_ms});
+  const std::string_view family_name = openmetrics_family_name(*metadata);
+  Entry& entry = entry_for(family_key(family_name, metadata->type), family_name);
+  if (entry.from_registry) {
+    if (metadata->type != entry.family.metadata.type) note_conflict(entry.family.metadata.family);
+  } else {
+    // Compared in place: copying the metadata per series would cost three
+    // string copies per series on every request.
+    MetricMetadata& kept = entry.family.metadata;
+    if (!entry.has_stored_metadata || std::tie(metadata->type, metadata->help, metadata->unit) <
+                                          std::tie(kept.type, kept.help, kept.unit)) {
+      // An entry first made by series without metadata is named after them.
+      if (!entry.has_stored_metadata) kept.family = std::string(family_name);
+      kept.type = metadata->type;
+      kept.help = metadata->help;
+      kept.unit = metadata->unit;
+    }
+  }
+  entry.has_stored_metadata = true;
+  entry.family.series.emplace_back(std::move(labels), sample.v, sample.t_ms);
 }
 
-std::vector<ExposedFamily> FamilySet::take() {
+std::vector<ExposedFamily> FamilySet::take(ExpositionFormat format) {
+  if (format == ExpositionFormat::openmetrics) {
+    // A counter `foo` and another family `foo`: the counter yields its name.
+    for (auto& entry : entries_) {
+      ExposedFamily& family = entry.family;
+      if (family.metadata.type != MetricType::counter) continue;
+      auto other = index_.find(family.metadata.family);
+      if (other == index_.end() || other->second == &entry) continue;
+      family.metadata.type = MetricType::unknown;
+      family.metadata.family = entry.name;
+      family.metadata.unit.clear();  // a unit must end the family's name, and `_total` does
+    }
+  }
   std::vector<ExposedFamily> families;
   families.reserve(entries_.size());
   for (auto& entry : entries_) families.push_back(std::move(entry.family));

@@ -5,6 +5,7 @@
 #include <compare>
 #include <cstdlib>
 #include <limits>
+#include <tuple>
 
 #include "common/exposition/escape.hpp"
 #include "common/exposition/format_value.hpp"
@@ -96,22 +97,22 @@ void order_series(const ExposedFamily& family, std::vector<OrderedSeries>& order
       ++stats.stale_skipped;
       continue;
     }
-    double bound = bound_label.empty() ? 0 : parse_bound(series.labels.get(bound_label));
-    std::string_view name = series.labels.metric_name();
+    double bound = bound_label.empty() ? 0 : parse_bound(series.labels->get(bound_label));
+    std::string_view name = series.labels->metric_name();
     ordered.push_back({&series, name, suffix_rank(family_name, name), bound});
   }
   std::sort(ordered.begin(), ordered.end(), [&](const OrderedSeries& a, const OrderedSeries& b) {
-    if (auto order = compare_metric_labels(a.series->labels, b.series->labels, bound_label);
+    if (auto order = compare_metric_labels(*a.series->labels, *b.series->labels, bound_label);
         order != 0) {
       return order < 0;
     }
     if (a.rank != b.rank) return a.rank < b.rank;
     if (a.bound != b.bound) return a.bound < b.bound;
-    return a.series->labels < b.series->labels;
+    return *a.series->labels < *b.series->labels;
   });
   auto last = std::unique(ordered.begin(), ordered.end(),
                           [](const OrderedSeries& a, const OrderedSeries& b) {
-                            return a.series->labels == b.series->labels;
+                            return *a.series->labels == *b.series->labels;
                           });
   stats.duplicates_skipped += static_cast<size_t>(ordered.end() - last);
   ordered.erase(last, ordered.end());
@@ -142,9 +143,9 @@ void append_metadata(std::string& out, std::string_view name, std::string_view t
 }
 
 void append_series(std::string& out, const ExposedSeries& series, ExpositionFormat format) {
-  out += series.labels.metric_name();
+  out += series.labels->metric_name();
   char separator = '{';
-  for (const auto& label : series.labels) {
+  for (const auto& label : *series.labels) {
     if (label.name == kMetricNameLabel) continue;
     out += separator;
     separator = ',';
@@ -314,7 +315,10 @@ WriteStats write_exposition(std::string& out, std::span<const ExposedFamily> fam
   for (const auto& family : families) family_order.push_back(&family);
   std::stable_sort(family_order.begin(), family_order.end(),
                    [](const ExposedFamily* a, const ExposedFamily* b) {
-                     return a->metadata.family < b->metadata.family;
+                     // Text 0.0.4 may hold a counter `foo` (written foo_total)
+                     // and a gauge `foo`: the type keeps their order fixed.
+                     return std::tie(a->metadata.family, a->metadata.type) <
+                            std::tie(b->metadata.family, b->metadata.type);
                    });
 
   std::vector<OrderedSeries> ordered;

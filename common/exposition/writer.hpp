@@ -33,6 +33,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -46,7 +47,18 @@
 namespace mc {
 
 struct ExposedSeries {
-  Labels labels;  // including __name__ (the sample name, e.g. "foo_bucket")
+  ExposedSeries(Labels labels, double value, std::optional<int64_t> timestamp_ms)
+      : labels(std::make_shared<const Labels>(std::move(labels))),
+        value(value),
+        timestamp_ms(timestamp_ms) {}
+  // Shared with the store: /metrics exposes every stored series, and copying
+  // each label set per request would cost more than writing it.
+  ExposedSeries(std::shared_ptr<const Labels> labels, double value,
+                std::optional<int64_t> timestamp_ms)
+      : labels(std::move(labels)), value(value), timestamp_ms(timestamp_ms) {}
+
+  std::shared_ptr<const Labels>
+      labels;  // including __name__ (the sample name, e.g. "foo_bucket"); never null
   double value = 0;
   std::optional<int64_t> timestamp_ms;
 };

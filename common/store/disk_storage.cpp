@@ -356,11 +356,14 @@ StorageStats DiskStorage::stats() const {
 Result<bool> DiskStorage::cut_block(int64_t mint, int64_t maxt) {
   // Metadata travels with the series into the block; the head keeps it beside
   // the newest sample, which may lie after this block.
-  std::unordered_multimap<uint64_t, std::pair<const Labels*, const MetricMetadata*>> metadata;
+  std::unordered_multimap<uint64_t, std::pair<std::shared_ptr<const Labels>, const MetricMetadata*>>
+      metadata;
   auto everything = head_->querier(kMinTime, kMaxTime);
   everything->for_each_latest([&](const LatestSample& latest) {
     if (latest.metadata != nullptr) {
-      metadata.emplace(latest.labels.hash(), std::make_pair(&latest.labels, latest.metadata));
+      auto labels = latest.shared_labels ? latest.shared_labels
+                                         : std::make_shared<const Labels>(latest.labels);
+      metadata.emplace(latest.labels.hash(), std::make_pair(std::move(labels), latest.metadata));
     }
   });
   auto metadata_of = [&](const Labels& labels) -> const MetricMetadata* {

@@ -7,8 +7,10 @@
 // matching is a scan of every series per call; an inverted index arrives with
 // the disk store.
 //
-// for_each_latest() calls its visitor with the stripe lock held: the visitor
-// must be quick and must not call back into the storage.
+// for_each_latest() copies the newest samples (shared labels, interned
+// metadata, the sample) in short steps under the stripe locks
+// (HeadStorage::read_series_in_steps) and calls the visitor with no lock
+// held: a reader of /metrics never holds up the appenders of a scrape for long.
 //
 // Private to the head. Thread-safety: as Querier (one thread per querier).
 #pragma once

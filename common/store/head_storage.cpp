@@ -139,16 +139,27 @@ size_t HeadStorage::truncate(int64_t min_time_ms) {
 }
 
 StorageStats HeadStorage::stats() const {
+  // /metrics asks for these on every request: read in steps, as for_each_latest.
+  struct Counts {
+    uint64_t series = 0, chunks = 0, chunk_bytes = 0, samples = 0;
+  };
+  std::vector<Counts> per_stripe(stripes_.size());
+  read_series_in_steps([&](size_t s) { per_stripe[s] = Counts{}; },
+                       [&](size_t s, const HeadSeries& series) {
+                         if (!series.has_samples()) return;  // invisible until its first commit
+                         Counts& stripe = per_stripe[s];
+                         ++stripe.series;
+                         stripe.chunks += series.num_chunks();
+                         stripe.chunk_bytes += series.chunk_bytes();
+                         stripe.samples += series.num_samples();
+                       },
+                       [](size_t) {});
   StorageStats stats;
-  for (const auto& stripe : stripes_) {
-    std::lock_guard lock(stripe->mutex);
-    for (const auto& [hash, series] : stripe->by_hash) {
-      if (!series->has_samples()) continue;  // invisible until its first commit
-      ++stats.series;
-      stats.chunks += series->num_chunks();
-      stats.chunk_bytes += series->chunk_bytes();
-      stats.samples += series->num_samples();
-    }
+  for (const auto& stripe : per_stripe) {
+    stats.series += stripe.series;
+    stats.chunks += stripe.chunks;
+    stats.chunk_bytes += stripe.chunk_bytes;
+    stats.samples += stripe.samples;
   }
   stats.samples_appended = samples_appended_.load(std::memory_order_relaxed);
   stats.out_of_order = out_of_order_.load(std::memory_order_relaxed);

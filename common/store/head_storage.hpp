@@ -23,6 +23,7 @@
 // queriers must not outlive the HeadStorage.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -113,9 +114,27 @@ class HeadStorage final : public Storage {
     uint64_t next_series_id = 1;
   };
 
+  static constexpr size_t kReadStep = 256;
+  static constexpr int kMaxReadRestarts = 3;
+
   size_t stripe_index_of_ref(SeriesRef ref) const { return ref & stripe_mask_; }
   size_t stripe_index_of_hash(uint64_t hash) const { return hash & stripe_mask_; }
   Stripe& stripe(size_t index) const { return *stripes_[index]; }
+
+  // Reads every series for a reader of the whole head (/metrics, stats) while
+  // holding each stripe's lock for at most kReadStep map slots at a time, so
+  // an appender waits microseconds, not a whole walk, behind it. Stripes are
+  // read a step each in turn: a lock released is not taken again at once, so
+  // waiting appenders get it (std::mutex lets the releasing thread barge).
+  //
+  // `start(s)` is called before stripe s is read from its first slot, then
+  // `visit(s, series)` (lock held: copy what is needed, nothing more) per
+  // series, then `finish(s)` once stripe s is read through. When a stripe's
+  // map moves entries between two steps (it grew, or truncate removed a
+  // series), the stripe starts over with start(s): the caller discards what
+  // it got from that stripe. After kMaxReadRestarts a stripe is read in one hold.
+  template <typename Start, typename Visit, typename Finish>
+  void read_series_in_steps(Start&& start, Visit&& visit, Finish&& finish) const;
 
   // REQUIRES: the stripe's mutex held.
   HeadSeries* find_by_ref(Stripe& stripe, SeriesRef ref) const;
@@ -144,5 +163,47 @@ class HeadStorage final : public Storage {
   std::atomic<uint64_t> out_of_bounds_{0};
   std::atomic<int64_t> min_valid_time_{std::numeric_limits<int64_t>::min()};
 };
+
+template <typename Start, typename Visit, typename Finish>
+void HeadStorage::read_series_in_steps(Start&& start, Visit&& visit, Finish&& finish) const {
+  struct Progress {
+    size_t slot = 0;
+    uint64_t layout_version = 0;
+    int restarts = 0;
+    bool done = false;
+  };
+  std::vector<Progress> progress(stripes_.size());
+  for (size_t s = 0; s < stripes_.size(); ++s) start(s);
+  for (size_t remaining = stripes_.size(); remaining > 0;) {
+    for (size_t s = 0; s < stripes_.size(); ++s) {
+      Progress& at = progress[s];
+      if (at.done) continue;
+      {
+        const Stripe& stripe = *stripes_[s];
+        std::lock_guard lock(stripe.mutex);
+        const SeriesRefMap& map = stripe.by_ref;
+        if (at.slot == 0) {
+          at.layout_version = map.layout_version();
+        } else if (map.layout_version() != at.layout_version) {
+          ++at.restarts;
+          at.slot = 0;
+          at.layout_version = map.layout_version();
+          start(s);
+        }
+        const size_t end = at.restarts >= kMaxReadRestarts
+                               ? map.slot_count()
+                               : std::min(map.slot_count(), at.slot + kReadStep);
+        for (; at.slot < end; ++at.slot) {
+          if (const HeadSeries* series = map.at_slot(at.slot)) visit(s, *series);
+        }
+        at.done = at.slot >= map.slot_count();
+      }
+      if (at.done) {
+        --remaining;
+        finish(s);
+      }
+    }
+  }
+}
 
 }  // namespace mc

@@ -40,9 +40,12 @@ class Series {
 
 // The newest committed sample of a series, for /metrics.
 struct LatestSample {
-  const Labels& labels;
-  const MetricMetadata* metadata;  // null when the series never had metadata
+  const Labels& labels;            // valid during the visit only
+  const MetricMetadata* metadata;  // null when the series never had metadata; lives as the store
   Sample sample;
+  // Shares ownership of `labels` where the querier can (the head), so that a
+  // visitor may keep them past the visit without copying; null otherwise.
+  std::shared_ptr<const Labels> shared_labels = nullptr;
 };
 
 class Querier {

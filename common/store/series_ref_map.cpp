@@ -21,6 +21,7 @@ bool SeriesRefMap::erase(SeriesRef ref) {
   // Backward-shift deletion: pull later entries of the run into the hole when
   // the hole lies between their home and their slot, so lookups never need
   // tombstones.
+  ++layout_version_;
   size_t hole = i;
   for (size_t j = (hole + 1) & mask_; entries_[j].ref != 0; j = (j + 1) & mask_) {
     const size_t want = home(entries_[j].ref);
@@ -36,6 +37,7 @@ bool SeriesRefMap::erase(SeriesRef ref) {
 }
 
 void SeriesRefMap::grow() {
+  ++layout_version_;
   std::vector<Entry> old = std::move(entries_);
   entries_.assign(old.empty() ? 16 : old.size() * 2, Entry{});
   mask_ = entries_.size() - 1;

@@ -46,6 +46,14 @@ class SeriesRefMap {
   size_t size() const { return size_; }
   size_t memory_bytes() const { return entries_.capacity() * sizeof(Entry); }
 
+  // Slot-wise reading, for a reader that releases the lock between steps (see
+  // HeadStorage::visit_series): slot i holds a series or null. Entries move
+  // between slots only when layout_version() changes (grow, erase); an
+  // insert fills an empty slot and moves nothing.
+  size_t slot_count() const { return entries_.size(); }
+  HeadSeries* at_slot(size_t i) const { return entries_[i].series; }
+  uint64_t layout_version() const { return layout_version_; }
+
   // Calls f(HeadSeries*) for every entry, in no particular order. f must not
   // change the map.
   template <typename F>
@@ -73,6 +81,7 @@ class SeriesRefMap {
   std::vector<Entry> entries_;
   size_t mask_ = 0;
   size_t size_ = 0;
+  uint64_t layout_version_ = 0;
   int stripe_bits_;
 };
 

@@ -255,7 +255,7 @@ TEST_CASE("written output parses back to the same values, bit for bit", "[writer
     double written = values[i] == 0 ? 0.0 : values[i];  // -0 is written as 0, as expfmt does
     if (std::isnan(written)) written = quiet_nan;       // NaN is written as "NaN", sign lost
     expected.push_back(
-        {series.labels.to_string(), std::bit_cast<uint64_t>(written), series.timestamp_ms});
+        {series.labels->to_string(), std::bit_cast<uint64_t>(written), series.timestamp_ms});
     family.series.push_back(std::move(series));
   }
   family.series.push_back(point("value", {{"i", "999"}}, stale_nan()));

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 #include <unordered_map>
+#include <vector>
 
 using mc::HeadSeries;
 using mc::SeriesRefMap;
@@ -84,4 +85,42 @@ TEST_CASE("SeriesRefMap with stripe bits agrees with std::unordered_map", "[stor
     for (const auto& [ref, series] : reference) REQUIRE(map.find(ref) == series);
     REQUIRE(map.find((next_id << 4) | 5) == nullptr);
   }
+}
+
+// HeadStorage::read_series_in_steps relies on this: between two reads with an
+// equal layout_version, no entry changed slot, so a slot cursor stays exact.
+TEST_CASE("SeriesRefMap's layout version changes exactly when entries may move",
+          "[store][refmap]") {
+  SeriesRefMap map;
+  map.insert(1, fake_series(1));  // the first insert allocates: a grow
+  std::vector<HeadSeries*> slots;
+  auto snapshot = [&] {
+    slots.clear();
+    for (size_t i = 0; i < map.slot_count(); ++i) slots.push_back(map.at_slot(i));
+  };
+  uint64_t version = map.layout_version();
+  snapshot();
+  uint64_t next = 2;
+  // Inserts below the grow threshold fill empty slots and move nothing.
+  while ((map.size() + 1) * 4 <= map.slot_count() * 3) {
+    map.insert(next, fake_series(next));
+    ++next;
+  }
+  CHECK(map.layout_version() == version);
+  size_t kept = 0;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (slots[i] != nullptr && map.at_slot(i) == slots[i]) ++kept;
+  }
+  CHECK(kept == 1);
+  // The next insert grows the table.
+  map.insert(next, fake_series(next));
+  CHECK(map.layout_version() != version);
+  version = map.layout_version();
+  // An erase may shift entries back.
+  REQUIRE(map.erase(1));
+  CHECK(map.layout_version() != version);
+  version = map.layout_version();
+  // A failed erase changes nothing.
+  REQUIRE_FALSE(map.erase(1));
+  CHECK(map.layout_version() == version);
 }
