@@ -8,8 +8,8 @@ packages=(
   prometheus-cpp-dev libcivetweb-dev
   libpqxx-dev libpq-dev libyaml-cpp-dev libfmt-dev catch2 libcurl4-openssl-dev libzstd-dev zlib1g-dev
   libbenchmark-dev
-  # TLS on the exporter's port: civetweb dlopen()s libssl.so and libcrypto.so
-  # (the unversioned names come with libssl-dev), bcrypt comes from libcrypt;
+  # TLS on the exporter's port: OpenSSL's headers for tls_context and the
+  # shims civetweb loads (daemon/openssl_shims), bcrypt comes from libcrypt;
   # the web security tests make their certificates with the openssl CLI.
   libssl-dev libcrypt-dev openssl
   prometheus

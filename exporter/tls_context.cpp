@@ -5,7 +5,10 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <filesystem>
 #include <string>
+#include <system_error>
+#include <vector>
 
 namespace mc {
 
@@ -46,13 +49,31 @@ int accept_any_certificate(int /*preverified*/, X509_STORE_CTX* /*store*/) { ret
 
 }  // namespace
 
-Status civetweb_tls_available() {
+std::vector<std::filesystem::path> default_openssl_shim_dirs() {
+  std::error_code error;
+  const auto executable = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return {};
+  const auto directory = executable.parent_path();
+  return {directory, directory / ".." / "lib" / "metrics-collector"};
+}
+
+Status civetweb_tls_available(const std::vector<std::filesystem::path>& shim_dirs) {
+  for (const auto& directory : shim_dirs) {
+    const auto crypto = directory / "libmc-civetweb-crypto.so";
+    const auto ssl = directory / "libmc-civetweb-ssl.so";
+    if (!std::filesystem::exists(crypto) || !std::filesystem::exists(ssl)) continue;
+    // Never closed: civetweb's dlopen by soname must find them loaded.
+    if (::dlopen(crypto.c_str(), RTLD_NOW) != nullptr &&
+        ::dlopen(ssl.c_str(), RTLD_NOW) != nullptr) {
+      break;
+    }
+  }
   // The names and the lookup civetweb itself uses (dlopen by these names, dlsym on the handle).
   void* ssl = ::dlopen("libssl.so", RTLD_LAZY);
   if (ssl == nullptr) {
     return Status::error(
-        "TLS is not available: civetweb loads OpenSSL as \"libssl.so\", which is missing "
-        "(on Debian it comes with libssl-dev)");
+        "TLS is not available: civetweb loads OpenSSL as \"libssl.so\", which is missing: "
+        "install libmc-civetweb-ssl.so and libmc-civetweb-crypto.so beside the binary");
   }
   const bool has_symbol = ::dlsym(ssl, "SSL_get_peer_certificate") != nullptr;
   ::dlclose(ssl);
@@ -60,7 +81,8 @@ Status civetweb_tls_available() {
     return Status::error(
         "TLS is not available: this libcivetweb calls SSL_get_peer_certificate, which the "
         "installed OpenSSL (3.x) no longer exports, and would crash on the first https "
-        "request; use a civetweb built for OpenSSL 3 or terminate TLS in front of the exporter");
+        "request; install libmc-civetweb-ssl.so and libmc-civetweb-crypto.so (built beside "
+        "the binary) beside it or in ../lib/metrics-collector");
   }
   return Status::ok();
 }
@@ -72,6 +94,11 @@ Status configure_tls_context(void* ssl_context, const TlsServerConfig& config) {
     return failure("cannot load cert_file \"" + config.cert_file + "\"");
   }
   if (SSL_CTX_use_PrivateKey_file(context, config.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    // OpenSSL 3 compares the key with the certificate as it loads it.
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      return failure("key_file \"" + config.key_file + "\" does not match cert_file \"" +
+                     config.cert_file + "\"");
+    }
     return failure("cannot load key_file \"" + config.key_file + "\"");
   }
   if (SSL_CTX_check_private_key(context) != 1) {

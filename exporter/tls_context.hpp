@@ -10,17 +10,29 @@
 // understand (the dynamic loader maps a library file once).
 #pragma once
 
+#include <filesystem>
+#include <vector>
+
 #include "common/config/web_config.hpp"
 #include "common/util/status.hpp"
 
 namespace mc {
 
-// Whether civetweb's TLS can serve here. Debian 12's libcivetweb 1.15 looks
-// up SSL_get_peer_certificate in libssl.so and calls it after every
-// handshake; OpenSSL 3 renamed it (SSL_get1_peer_certificate), so civetweb
-// calls a null pointer and the process dies on the first https request. The
-// daemon refuses tls_server_config with this error instead of crashing.
-Status civetweb_tls_available();
+// Where civetweb's OpenSSL shims are looked for: beside the executable (the
+// build tree), then ../lib/metrics-collector from it (an installed package).
+std::vector<std::filesystem::path> default_openssl_shim_dirs();
+
+// Loads civetweb's OpenSSL shims from the first of `shim_dirs` that has both,
+// then tells whether civetweb's TLS can serve. Debian 12's libcivetweb 1.15
+// loads "libssl.so" and "libcrypto.so" by dlopen and calls
+// SSL_get_peer_certificate after every handshake; OpenSSL 3 exports that only
+// as SSL_get1_peer_certificate, so civetweb would call a null pointer and the
+// process die on the first https request. The shims
+// (daemon/openssl_shims/, built beside the daemon) carry those sonames and
+// the missing function. Without them the daemon refuses tls_server_config
+// with this error instead of crashing. Loaded shims stay loaded.
+Status civetweb_tls_available(
+    const std::vector<std::filesystem::path>& shim_dirs = default_openssl_shim_dirs());
 
 // `ssl_context` is an SSL_CTX*. Loads the certificate chain and key (and checks
 // they match), the client CAs, the verification mode and the version range.

@@ -144,15 +144,20 @@ struct HostileCase {
   std::string reason;
   std::string error_contains;  // in the log line (a failure's err, or a warning)
   std::string job_extra;       // YAML lines for the hostile job (limits)
+  // A volume the daemon must read up to a limit gets more time than 500 ms:
+  // under ASan a scrape reads 10 MB or parses 100,000 lines in about that.
+  std::string scrape_interval = "1s";
+  std::string scrape_timeout = "500ms";
   // For a scrape that succeeds: a counter of the daemon that must rise.
   std::string counter;
 };
 
-std::string job_yaml(const std::string& job, const std::string& target, const std::string& extra) {
+std::string job_yaml(const std::string& job, const std::string& target, const std::string& extra,
+                     const std::string& interval = "1s", const std::string& timeout = "500ms") {
   return fmt::format(
-      "  - job_name: {}\n    scrape_interval: 1s\n    scrape_timeout: 500ms\n{}"
+      "  - job_name: {}\n    scrape_interval: {}\n    scrape_timeout: {}\n{}"
       "    static_configs:\n      - targets: [\"{}\"]\n",
-      job, extra, target);
+      job, interval, timeout, extra, target);
 }
 
 // The first log line that contains all of `parts`; "" when none.
@@ -176,7 +181,8 @@ void check_hostile_target(const HostileCase& test) {
   hostile.set_response("/metrics", test.response);
   DaemonRunner daemon("global:\n  body_size_limit: 10MB\nscrape_configs:\n" +
                       job_yaml("good", good.address(), "") +
-                      job_yaml("hostile", hostile.address(), test.job_extra));
+                      job_yaml("hostile", hostile.address(), test.job_extra, test.scrape_interval,
+                               test.scrape_timeout));
   const std::string hostile_up = up_series("hostile", hostile.address());
   const std::string good_up = up_series("good", good.address());
   const std::string failures = fmt::format(
@@ -262,7 +268,9 @@ TEST_CASE("a target sending 1 GB is cut at body_size_limit", "[hostile]") {
   check_hostile_target({.name = "1 GB body",
                         .response = {.body_pieces = repeated_lines(1024 * kMiB)},
                         .reason = "body_size",
-                        .error_contains = "body size limit of 10485760 bytes exceeded"});
+                        .error_contains = "body size limit of 10485760 bytes exceeded",
+                        .scrape_interval = "2s",
+                        .scrape_timeout = "1900ms"});
 }
 
 TEST_CASE("a gzip bomb is cut at body_size_limit while it inflates", "[hostile]") {
@@ -273,7 +281,9 @@ TEST_CASE("a gzip bomb is cut at body_size_limit while it inflates", "[hostile]"
   check_hostile_target({.name = "gzip bomb (8 GiB inflated)",
                         .response = {.content_encoding = "gzip", .body_pieces = bomb.pieces()},
                         .reason = "body_size",
-                        .error_contains = "body size limit of 10485760 bytes exceeded"});
+                        .error_contains = "body size limit of 10485760 bytes exceeded",
+                        .scrape_interval = "2s",
+                        .scrape_timeout = "1900ms"});
 }
 
 TEST_CASE("a target sending 10 million series fails at sample_limit, even with no body limit",
@@ -283,7 +293,9 @@ TEST_CASE("a target sending 10 million series fails at sample_limit, even with n
                         .response = {.body_pieces = distinct_series(10'000'000)},
                         .reason = "sample_limit",
                         .error_contains = "sample_limit exceeded",
-                        .job_extra = "    body_size_limit: 0\n    sample_limit: 100000\n"});
+                        .job_extra = "    body_size_limit: 0\n    sample_limit: 100000\n",
+                        .scrape_interval = "2s",
+                        .scrape_timeout = "1900ms"});
 }
 
 TEST_CASE("a target trickling one byte a second is cut at scrape_timeout", "[hostile]") {
