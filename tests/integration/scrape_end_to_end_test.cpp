@@ -135,9 +135,9 @@ TEST_CASE("bad targets are marked down with a reason while good ones keep workin
       job_yaml("bad", {garbage.address(), html.address(), error.address(), slow.address(),
                        cut.address(), bad_gzip.address(), silent.address(), refused}));
 
-  std::vector<std::string> bad = {
-      garbage.address(), html.address(),     error.address(), slow.address(),
-      cut.address(),     bad_gzip.address(), silent.address(), refused};
+  std::vector<std::string> bad = {garbage.address(), html.address(), error.address(),
+                                  slow.address(),    cut.address(),  bad_gzip.address(),
+                                  silent.address(),  refused};
   std::string body;
   bool settled = wait_until(
       [&] {
