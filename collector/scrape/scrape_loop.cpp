@@ -79,11 +79,11 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     if (index == ScrapeCache<CacheEntry>::kNotFound) {
       CacheEntry entry;
       entry.name_size = static_cast<uint32_t>(sample.name.size());
-      entry.labels = build_sample_labels(sample.name, sample.labels, loop_.target_.labels(),
-                                         loop_.honor_labels_);
+      entry.labels = std::make_shared<const Labels>(build_sample_labels(
+          sample.name, sample.labels, loop_.target_.labels(), loop_.honor_labels_));
       // Checked once per new series: a cached series passed when it was new.
       if (loop_.label_limits_.any()) {
-        label_limit_error_ = label_limits_violation(entry.labels, loop_.label_limits_);
+        label_limit_error_ = label_limits_violation(*entry.labels, loop_.label_limits_);
         if (label_limit_error_) return;
       }
       index = loop_.cache_.insert(sample.series_id, std::move(entry));
@@ -95,7 +95,7 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     entry.explicit_timestamp = use_own_timestamp;
     entry.seen_iteration = loop_.iteration_;
 
-    AppendResult result = appender_.append(entry.ref, entry.labels, t_ms, sample.value);
+    AppendResult result = appender_.append_shared(entry.ref, entry.labels, t_ms, sample.value);
     entry.ref = result.ref;
     if (result.error == AppendError::out_of_order || result.error == AppendError::out_of_bounds) {
       ++report_.out_of_order;
@@ -284,7 +284,7 @@ uint64_t ScrapeLoop::append_staleness(Appender& appender, int64_t t_ms, bool scr
   for (uint32_t index : candidates_) {
     CacheEntry& entry = cache_.value(index);
     if (live_refs.contains(entry.ref)) continue;
-    auto result = appender.append(entry.ref, entry.labels, t_ms, stale_nan());
+    auto result = appender.append_shared(entry.ref, entry.labels, t_ms, stale_nan());
     entry.ref = result.ref;
     if (result.error == AppendError::none) ++markers;
   }
@@ -298,11 +298,11 @@ void ScrapeLoop::append_report(Appender& appender, int64_t t_ms, bool up, double
       static_cast<double>(samples_scraped), static_cast<double>(series_added)};
   for (size_t i = 0; i < kReportSeries.size(); ++i) {
     CacheEntry& entry = report_series_[i];
-    if (entry.labels.empty()) {
-      entry.labels =
-          LabelsBuilder(target_.labels()).set(kMetricNameLabel, kReportSeries[i].name).labels();
+    if (!entry.labels) {
+      entry.labels = std::make_shared<const Labels>(
+          LabelsBuilder(target_.labels()).set(kMetricNameLabel, kReportSeries[i].name).labels());
     }
-    auto result = appender.append(entry.ref, entry.labels, t_ms, values[i]);
+    auto result = appender.append_shared(entry.ref, entry.labels, t_ms, values[i]);
     if (entry.ref != result.ref) {
       entry.ref = result.ref;
       appender.update_metadata(entry.ref,
@@ -322,11 +322,11 @@ void ScrapeLoop::mark_all_stale(int64_t t_ms) {
         entry.explicit_timestamp) {
       continue;
     }
-    entry.ref = appender->append(entry.ref, entry.labels, t_ms, stale_nan()).ref;
+    entry.ref = appender->append_shared(entry.ref, entry.labels, t_ms, stale_nan()).ref;
   }
   for (CacheEntry& entry : report_series_) {
     if (entry.committed_iteration == 0 || entry.explicit_timestamp) continue;
-    entry.ref = appender->append(entry.ref, entry.labels, t_ms, stale_nan()).ref;
+    entry.ref = appender->append_shared(entry.ref, entry.labels, t_ms, stale_nan()).ref;
   }
   (void)appender->commit();
 }

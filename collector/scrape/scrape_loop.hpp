@@ -95,7 +95,9 @@ class ScrapeLoop {
   static constexpr uint32_t kNoFamily = UINT32_MAX;
   struct CacheEntry {
     SeriesRef ref = 0;
-    Labels labels;                     // final labels, kept for staleness and re-lookup
+    // Final labels, kept for staleness and re-lookup; shared with the store's
+    // series (Appender::append_shared), so a series' labels exist once.
+    std::shared_ptr<const Labels> labels;
     uint64_t seen_iteration = 0;       // the last scrape that exposed it (tentative)
     uint64_t committed_iteration = 0;  // the last committed scrape that exposed it
     uint32_t family = kNoFamily;       // index in families_ of the metadata last sent

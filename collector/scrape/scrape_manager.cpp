@@ -147,18 +147,24 @@ class ScrapeManager::Impl {
       timetable_.pop();
       auto& state = *targets_[index];
       auto interval = state.job->scrape_interval;
+      const SteadyClock::time_point slot = state.next_due;
       // Keep the grid: the next slot after now, skipping slots already past.
+      int slots_passed = 0;
       do {
         state.next_due += interval;
+        ++slots_passed;
       } while (state.next_due <= now);
       timetable_.push({state.next_due, index});
+      auto& job_metrics = metrics_.job(state.job->job_name);
+      if (slots_passed > 1) job_metrics.missed->Increment(slots_passed - 1);
 
       if (state.busy) {
-        metrics_.job(state.job->job_name).skipped->Increment();
+        job_metrics.skipped->Increment();
         log::warn("scrape skipped: the previous scrape of the target is still running",
                   {{"job", state.job->job_name}, {"target", state.loop->target().url()}});
         continue;
       }
+      job_metrics.lag->Observe(std::chrono::duration<double>(now - slot).count());
       state.busy = true;
       state.in_transfer = true;
       state.started_steady = now;

@@ -17,6 +17,15 @@ ScrapeMetrics::ScrapeMetrics(prometheus::Registry& registry, const Config& confi
                    .Name("metrics_collector_scrapes_skipped_total")
                    .Help("Scrapes not started because the target's previous scrape still ran.")
                    .Register(registry)),
+      missed_(prometheus::BuildCounter()
+                  .Name("metrics_collector_scrapes_missed_total")
+                  .Help("Slots of a target's schedule passed over without a scrape because the "
+                        "scheduler reached them too late (after the next slot was due).")
+                  .Register(registry)),
+      lag_(prometheus::BuildHistogram()
+               .Name("metrics_collector_scrape_lag_seconds")
+               .Help("How long after its slot on the target's schedule a scrape started.")
+               .Register(registry)),
       duration_(prometheus::BuildHistogram()
                     .Name("metrics_collector_scrape_duration_seconds")
                     .Help("Time from the start of a scrape to its commit in the store.")
@@ -27,11 +36,17 @@ ScrapeMetrics::ScrapeMetrics(prometheus::Registry& registry, const Config& confi
                    .Register(registry)) {
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+  // A scheduler on time starts within a millisecond or two; a busy machine
+  // shows in the upper buckets long before slots are missed.
+  static const prometheus::Histogram::BucketBoundaries kLagBuckets = {
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   for (const auto& scrape : config.scrape_configs) {
     const prometheus::Labels labels = {{"job", scrape.job_name}};
     Job job;
     job.scrapes = &scrapes_.Add(labels);
     job.skipped = &skipped_.Add(labels);
+    job.missed = &missed_.Add(labels);
+    job.lag = &lag_.Add(labels, kLagBuckets);
     job.duration = &duration_.Add(labels, kBuckets);
     job.targets = &targets_.Add(labels);
     jobs_.emplace(scrape.job_name, job);

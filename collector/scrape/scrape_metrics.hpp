@@ -5,6 +5,8 @@
 //   metrics_collector_scrape_failures_total{job,reason}   failed scrapes by reason
 //   metrics_collector_scrape_duration_seconds{job}        histogram of scrape time
 //   metrics_collector_scrapes_skipped_total{job}          due while the last still ran
+//   metrics_collector_scrapes_missed_total{job}           slots the scheduler passed late
+//   metrics_collector_scrape_lag_seconds{job}             histogram: start after its slot
 //   metrics_collector_targets{job}                        configured targets
 //
 // Thread-safety: the prometheus-cpp metrics are thread-safe; the per-job maps
@@ -31,6 +33,8 @@ class ScrapeMetrics {
   struct Job {
     prometheus::Counter* scrapes = nullptr;
     prometheus::Counter* skipped = nullptr;
+    prometheus::Counter* missed = nullptr;
+    prometheus::Histogram* lag = nullptr;
     prometheus::Histogram* duration = nullptr;
     prometheus::Gauge* targets = nullptr;
   };
@@ -42,6 +46,8 @@ class ScrapeMetrics {
   prometheus::Family<prometheus::Counter>& scrapes_;
   prometheus::Family<prometheus::Counter>& failures_;
   prometheus::Family<prometheus::Counter>& skipped_;
+  prometheus::Family<prometheus::Counter>& missed_;
+  prometheus::Family<prometheus::Histogram>& lag_;
   prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Family<prometheus::Gauge>& targets_;
   std::map<std::string, Job> jobs_;

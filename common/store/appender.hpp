@@ -6,6 +6,8 @@
 // one thread uses one appender; many appenders may be open at once.
 #pragma once
 
+#include <memory>
+
 #include <cstdint>
 
 #include "common/model/labels.hpp"
@@ -41,6 +43,15 @@ class Appender {
   // timestamp and the same value bits as the newest one is accepted silently
   // and not stored twice.
   virtual AppendResult append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v) = 0;
+
+  // As append(), but a series the store creates for `labels` shares them
+  // instead of copying: a scrape loop keeps every series' labels in its cache
+  // anyway, and a second copy per series is much of a head's memory.
+  // REQUIRES: labels is not null.
+  virtual AppendResult append_shared(SeriesRef ref, const std::shared_ptr<const Labels>& labels,
+                                     int64_t t_ms, double v) {
+    return append(ref, *labels, t_ms, v);
+  }
 
   // Records the family metadata of the series `ref` (applied at commit).
   virtual void update_metadata(SeriesRef ref, const MetricMetadata& metadata) = 0;

@@ -64,7 +64,8 @@ uint32_t HeadAppender::add_slot(HeadSeries* series) {
   return index;
 }
 
-uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels, int64_t t_ms, double v,
+uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels,
+                               const std::shared_ptr<const Labels>* shared, int64_t t_ms, double v,
                                SampleOrder* committed_order) {
   if (ref != 0) {
     const uint32_t existing = find_slot(ref);
@@ -103,7 +104,7 @@ uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels, int64_t t_ms
   uint32_t existing = kNoSlot;
   {
     std::lock_guard lock(stripe.mutex);
-    series = head_.get_or_create(stripe, stripe_index, labels);
+    series = head_.get_or_create(stripe, stripe_index, labels, shared);
     *committed_order = series->order_of(t_ms, v);
     existing = find_slot(series->ref());
     if (existing == kNoSlot) series->pin();
@@ -112,12 +113,23 @@ uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels, int64_t t_ms
 }
 
 AppendResult HeadAppender::append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v) {
+  return append_resolved(ref, labels, nullptr, t_ms, v);
+}
+
+AppendResult HeadAppender::append_shared(SeriesRef ref, const std::shared_ptr<const Labels>& labels,
+                                         int64_t t_ms, double v) {
+  return append_resolved(ref, *labels, &labels, t_ms, v);
+}
+
+AppendResult HeadAppender::append_resolved(SeriesRef ref, const Labels& labels,
+                                           const std::shared_ptr<const Labels>* shared,
+                                           int64_t t_ms, double v) {
   if (t_ms < head_.min_valid_time()) {
     head_.out_of_bounds_.fetch_add(1, std::memory_order_relaxed);
     return AppendResult{ref, AppendError::out_of_bounds};
   }
   SampleOrder committed = SampleOrder::newer;
-  const uint32_t slot_index = resolve(ref, labels, t_ms, v, &committed);
+  const uint32_t slot_index = resolve(ref, labels, shared, t_ms, v, &committed);
   if (slot_index == kNoSlot) {
     head_.unknown_series_.fetch_add(1, std::memory_order_relaxed);
     return AppendResult{0, AppendError::unknown_series};

@@ -29,6 +29,8 @@ class HeadAppender final : public Appender {
   ~HeadAppender() override;
 
   AppendResult append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v) override;
+  AppendResult append_shared(SeriesRef ref, const std::shared_ptr<const Labels>& labels,
+                             int64_t t_ms, double v) override;
   void update_metadata(SeriesRef ref, const MetricMetadata& metadata) override;
   Status commit() override;
   void rollback() override;
@@ -62,9 +64,12 @@ class HeadAppender final : public Appender {
   uint32_t add_slot(HeadSeries* series);
   // Finds the series by ref, else finds or creates it by labels; pins it when
   // it is new to this batch and reads how (t, v) relates to its committed
-  // newest sample. Returns kNoSlot for an unknown ref with empty labels.
-  uint32_t resolve(SeriesRef ref, const Labels& labels, int64_t t_ms, double v,
-                   SampleOrder* committed_order);
+  // newest sample. Returns kNoSlot for an unknown ref with empty labels. A
+  // created series shares `shared` when given (it holds `labels`), else copies.
+  uint32_t resolve(SeriesRef ref, const Labels& labels, const std::shared_ptr<const Labels>* shared,
+                   int64_t t_ms, double v, SampleOrder* committed_order);
+  AppendResult append_resolved(SeriesRef ref, const Labels& labels,
+                               const std::shared_ptr<const Labels>* shared, int64_t t_ms, double v);
   // Applies (commit) or drops (rollback) the batch and unpins its series.
   void finish(bool apply);
   // Hands the batch to the head's commit log. REQUIRES: the head's

@@ -43,7 +43,8 @@ HeadSeries* HeadStorage::find_by_ref(Stripe& stripe, SeriesRef ref) const {
   return stripe.by_ref.find(ref);
 }
 
-HeadSeries* HeadStorage::get_or_create(Stripe& stripe, size_t stripe_index, const Labels& labels) {
+HeadSeries* HeadStorage::get_or_create(Stripe& stripe, size_t stripe_index, const Labels& labels,
+                                       const std::shared_ptr<const Labels>* shared) {
   auto [begin, end] = stripe.by_hash.equal_range(labels.hash());
   for (auto it = begin; it != end; ++it) {
     if (it->second->labels() == labels) return it->second.get();
@@ -51,7 +52,8 @@ HeadSeries* HeadStorage::get_or_create(Stripe& stripe, size_t stripe_index, cons
   // The ref's low bits name the stripe, so a ref alone finds its lock.
   const SeriesRef ref =
       (stripe.next_series_id++ << stripe_bits_) | static_cast<SeriesRef>(stripe_index);
-  auto series = series_pool_.create(ref, std::make_shared<const Labels>(labels));
+  auto series = series_pool_.create(
+      ref, shared != nullptr ? *shared : std::make_shared<const Labels>(labels));
   HeadSeries* raw = series.get();
   stripe.by_ref.insert(ref, raw);
   stripe.by_hash.emplace(labels.hash(), std::move(series));

@@ -138,9 +138,11 @@ class HeadStorage final : public Storage {
 
   // REQUIRES: the stripe's mutex held.
   HeadSeries* find_by_ref(Stripe& stripe, SeriesRef ref) const;
-  // Finds or creates the series of `labels`. REQUIRES: the mutex of
-  // stripe_index_of_hash(labels.hash()) held.
-  HeadSeries* get_or_create(Stripe& stripe, size_t stripe_index, const Labels& labels);
+  // Finds or creates the series of `labels`; a created series shares `shared`
+  // when given (it must hold `labels`), else holds a copy. REQUIRES: the mutex
+  // of stripe_index_of_hash(labels.hash()) held.
+  HeadSeries* get_or_create(Stripe& stripe, size_t stripe_index, const Labels& labels,
+                            const std::shared_ptr<const Labels>* shared = nullptr);
 
   const HeadChunkLimits& limits() const { return limits_; }
   MetadataInterner& metadata_interner() { return metadata_; }

@@ -252,6 +252,11 @@ void check_hostile_target(const HostileCase& test) {
   const int good_requests = good.request_count("/metrics");
   CHECK(exposed_value(body, good_up) == 1.0);
   CHECK(exposed_value(body, "metrics_collector_scrapes_skipped_total{job=\"good\"}") == 0.0);
+  CHECK(exposed_value(body, "metrics_collector_scrapes_missed_total{job=\"good\"}") == 0.0);
+  // Every scrape started is timed against its slot (one may be in flight).
+  CHECK(
+      exposed_value(body, "metrics_collector_scrape_lag_seconds_count{job=\"good\"}").value_or(0) >=
+      good_requests - 1);
   CHECK_THAT(body, !Catch::Contains("metrics_collector_scrape_failures_total{job=\"good\","));
   CHECK(good_requests >= static_cast<int>(seconds));
 

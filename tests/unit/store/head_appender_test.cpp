@@ -5,6 +5,7 @@
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <memory>
 #include <vector>
 
 #include "common/store/head_storage.hpp"
@@ -234,4 +235,31 @@ TEST_CASE("one batch may hold many series across all stripes", "[store][head][ap
   const auto samples = samples_of(head, series_labels("s999"));
   REQUIRE(samples.size() == 2);
   REQUIRE(samples[1].v == 1000);
+}
+
+TEST_CASE(
+    "append_shared: a created series shares the caller's labels, an existing one keeps its own",
+    "[store][head][appender]") {
+  HeadStorage head;
+  auto shared = std::make_shared<const Labels>(series_labels("shared_metric"));
+  {
+    auto appender = head.appender();
+    REQUIRE(appender->append_shared(0, shared, 1000, 1).error == AppendError::none);
+    REQUIRE(appender->commit().is_ok());
+  }
+  // A second, equal label set finds the same series and is not taken.
+  auto equal = std::make_shared<const Labels>(series_labels("shared_metric"));
+  {
+    auto appender = head.appender();
+    REQUIRE(appender->append_shared(0, equal, 2000, 2).error == AppendError::none);
+    REQUIRE(appender->commit().is_ok());
+  }
+  std::vector<const Labels*> held;
+  head.querier(INT64_MIN, INT64_MAX)->for_each_latest([&](const mc::LatestSample& latest) {
+    held.push_back(latest.shared_labels.get());
+  });
+  REQUIRE(held.size() == 1);
+  CHECK(held[0] == shared.get());
+  CHECK(equal.use_count() == 1);
+  CHECK(samples_of(head, *shared) == std::vector<Sample>{{1000, 1}, {2000, 2}});
 }
