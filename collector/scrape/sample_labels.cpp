@@ -44,7 +44,7 @@ Labels build_sample_labels(std::string_view metric_name, std::span<const LabelVi
   for (const auto& label : target_labels) {
     auto exposed_value = exposed_get(exposed, label.name);
     if (!exposed_value.empty()) {
-      conflicting.push_back(Label{label.name, std::string(exposed_value)});
+      conflicting.push_back(Label{std::string(label.name), std::string(exposed_value)});
     }
     builder.set(label.name, label.value);
   }

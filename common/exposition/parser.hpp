@@ -27,15 +27,11 @@
 #include <string_view>
 
 #include "common/exposition/exposition_format.hpp"
+#include "common/model/labels.hpp"  // LabelView (the parser hands out unescaped values)
 #include "common/model/metric_metadata.hpp"
 #include "common/util/status.hpp"
 
 namespace mc {
-
-struct LabelView {
-  std::string_view name;
-  std::string_view value;  // unescaped
-};
 
 struct ExemplarView {
   std::span<const LabelView> labels;  // unescaped, in written order

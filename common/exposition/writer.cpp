@@ -4,6 +4,7 @@
 #include <cmath>
 #include <compare>
 #include <cstdlib>
+#include <iterator>
 #include <limits>
 #include <tuple>
 
@@ -61,22 +62,22 @@ double parse_bound(std::string_view text) {
 // Compares the labels that identify a Metric: all but __name__ and the bound label.
 std::weak_ordering compare_metric_labels(const Labels& a, const Labels& b,
                                          std::string_view bound_label) {
-  auto skip = [&](const Labels& labels, size_t i) {
-    while (i < labels.size() && (labels[i].name == kMetricNameLabel ||
-                                 (!bound_label.empty() && labels[i].name == bound_label))) {
-      ++i;
+  auto skip = [&](Labels::Iterator it, Labels::Iterator end) {
+    while (it != end &&
+           (it->name == kMetricNameLabel || (!bound_label.empty() && it->name == bound_label))) {
+      ++it;
     }
-    return i;
+    return it;
   };
-  size_t i = skip(a, 0);
-  size_t j = skip(b, 0);
-  while (i < a.size() && j < b.size()) {
-    if (auto order = a[i] <=> b[j]; order != 0) return order;
-    i = skip(a, i + 1);
-    j = skip(b, j + 1);
+  auto i = skip(a.begin(), a.end());
+  auto j = skip(b.begin(), b.end());
+  while (i != a.end() && j != b.end()) {
+    if (auto order = *i <=> *j; order != 0) return order;
+    i = skip(std::next(i), a.end());
+    j = skip(std::next(j), b.end());
   }
-  if (i < a.size()) return std::weak_ordering::greater;
-  if (j < b.size()) return std::weak_ordering::less;
+  if (i != a.end()) return std::weak_ordering::greater;
+  if (j != b.end()) return std::weak_ordering::less;
   return std::weak_ordering::equivalent;
 }
 

@@ -33,34 +33,59 @@ uint64_t hash_bytes(uint64_t seed, std::string_view bytes) {
   return mix(h ^ tail);
 }
 
+void append_length(std::string& out, size_t length) {
+  while (length >= 0x80) {
+    out += static_cast<char>((length & 0x7f) | 0x80);
+    length >>= 7;
+  }
+  out += static_cast<char>(length);
+}
+
 }  // namespace
 
-Labels::Labels(std::vector<Label> labels) : labels_(std::move(labels)) {
-  std::sort(labels_.begin(), labels_.end(),
+Labels::Labels(std::vector<Label> labels) {
+  std::sort(labels.begin(), labels.end(),
             [](const Label& a, const Label& b) { return a.name < b.name; });
+  size_t bytes = 0;
+  for (const auto& label : labels) bytes += label.name.size() + label.value.size() + 2;
+  data_.reserve(bytes);
   LabelsHasher hasher;
-  for (const auto& label : labels_) hasher.add(label.name, label.value);
+  for (const auto& label : labels) {
+    append_length(data_, label.name.size());
+    data_ += label.name;
+    append_length(data_, label.value.size());
+    data_ += label.value;
+    hasher.add(label.name, label.value);
+  }
   hash_ = hasher.finish();
+  count_ = static_cast<uint32_t>(labels.size());
 }
 
 std::string_view Labels::get(std::string_view name) const {
-  auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
-                             [](const Label& l, std::string_view n) { return l.name < n; });
-  if (it != labels_.end() && it->name == name) return it->value;
+  for (const LabelView label : *this) {
+    if (label.name == name) return label.value;
+    if (label.name > name) break;  // sorted by name
+  }
   return {};
 }
 
 bool Labels::has(std::string_view name) const {
-  auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
-                             [](const Label& l, std::string_view n) { return l.name < n; });
-  return it != labels_.end() && it->name == name;
+  for (const LabelView label : *this) {
+    if (label.name == name) return true;
+    if (label.name > name) break;
+  }
+  return false;
+}
+
+std::strong_ordering Labels::operator<=>(const Labels& other) const {
+  return std::lexicographical_compare_three_way(begin(), end(), other.begin(), other.end());
 }
 
 std::string Labels::to_string() const {
   std::string out(metric_name());
   out += '{';
   bool first = true;
-  for (const auto& label : labels_) {
+  for (const LabelView label : *this) {
     if (label.name == kMetricNameLabel) continue;
     if (!first) out += ", ";
     first = false;
@@ -74,13 +99,8 @@ std::string Labels::to_string() const {
 }
 
 size_t Labels::heap_bytes() const {
-  size_t bytes = labels_.capacity() * sizeof(Label);
   // std::string keeps up to 15 bytes inline (SSO); longer strings own a heap block.
-  for (const auto& label : labels_) {
-    if (label.name.capacity() > 15) bytes += label.name.capacity() + 1;
-    if (label.value.capacity() > 15) bytes += label.value.capacity() + 1;
-  }
-  return bytes;
+  return data_.capacity() > 15 ? data_.capacity() + 1 : 0;
 }
 
 void LabelsHasher::add(std::string_view name, std::string_view value) {
@@ -90,7 +110,12 @@ void LabelsHasher::add(std::string_view name, std::string_view value) {
 
 uint64_t LabelsHasher::finish() const { return mix(state_); }
 
-LabelsBuilder::LabelsBuilder(const Labels& base) : labels_(base.begin(), base.end()) {}
+LabelsBuilder::LabelsBuilder(const Labels& base) {
+  labels_.reserve(base.size());
+  for (const LabelView label : base) {
+    labels_.push_back(Label{std::string(label.name), std::string(label.value)});
+  }
+}
 
 LabelsBuilder& LabelsBuilder::set(std::string_view name, std::string_view value) {
   if (value.empty()) return remove(name);

@@ -155,7 +155,7 @@ std::vector<std::string> HeadQuerier::label_names() {
     for (const auto& [hash, series] : stripe.by_hash) {
       if (!in_range(*series, mint_, maxt_)) continue;
       for (const auto& label : series->labels()) {
-        if (names.find(label.name) == names.end()) names.insert(label.name);
+        if (names.find(label.name) == names.end()) names.emplace(label.name);
       }
     }
   }

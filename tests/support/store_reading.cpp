@@ -12,7 +12,8 @@ constexpr int64_t kMaxTime = std::numeric_limits<int64_t>::max() / 2;
 std::vector<Sample> samples_of(Storage& storage, const Labels& labels) {
   std::vector<Matcher> matchers;
   for (const auto& label : labels) {
-    matchers.push_back(*Matcher::make(Matcher::Kind::equal, label.name, label.value));
+    matchers.push_back(
+        *Matcher::make(Matcher::Kind::equal, std::string(label.name), std::string(label.value)));
   }
   std::vector<Sample> samples;
   auto querier = storage.querier(kMinTime, kMaxTime);

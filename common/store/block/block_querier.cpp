@@ -141,7 +141,7 @@ class BlockQuerier final : public Querier {
     std::set<std::string, std::less<>> names;
     for (uint32_t s = 0; s < block_->num_series(); ++s) {
       if (!in_range(s)) continue;
-      for (const Label& label : block_->labels(s)) names.insert(label.name);
+      for (const LabelView label : block_->labels(s)) names.emplace(label.name);
     }
     return {names.begin(), names.end()};
   }

@@ -70,7 +70,7 @@ std::vector<uint8_t> IndexWriter::build(int64_t base_time, Compressor& compresso
   std::map<std::string_view, std::map<std::string_view, std::vector<uint32_t>>> postings;
   std::vector<std::string_view> strings;
   for (uint32_t s = 0; s < series_.size(); ++s) {
-    for (const Label& label : series_[s].labels) {
+    for (const LabelView label : series_[s].labels) {
       postings[label.name][label.value].push_back(s);
       strings.push_back(label.name);
       strings.push_back(label.value);
@@ -105,7 +105,7 @@ std::vector<uint8_t> IndexWriter::build(int64_t base_time, Compressor& compresso
     int64_t previous_timestamp_column = 0;
     for (const SeriesRecord& series : series_) {
       out.uvarint(series.labels.size());
-      for (const Label& label : series.labels) {
+      for (const LabelView label : series.labels) {
         out.uvarint(symbols.number(label.name));
         out.uvarint(symbols.number(label.value));
       }

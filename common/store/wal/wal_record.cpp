@@ -57,7 +57,7 @@ void finish_wal_record(std::vector<uint8_t>& out, size_t record_start) {
 void encode_wal_series_entry(ByteWriter& out, SeriesRef ref, const Labels& labels) {
   out.uvarint(ref);
   out.uvarint(labels.size());
-  for (const Label& label : labels) {
+  for (const LabelView label : labels) {
     out.string(label.name);
     out.string(label.value);
   }

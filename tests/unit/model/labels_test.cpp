@@ -2,6 +2,7 @@
 // hash must hold for the store's hash tables to be correct.
 #include "common/model/labels.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <random>
@@ -12,7 +13,11 @@
 namespace {
 
 std::vector<mc::Label> as_vector(const mc::Labels& labels) {
-  return std::vector<mc::Label>(labels.begin(), labels.end());
+  std::vector<mc::Label> pairs;
+  for (const mc::LabelView label : labels) {
+    pairs.push_back(mc::Label{std::string(label.name), std::string(label.value)});
+  }
+  return pairs;
 }
 
 }  // namespace
@@ -20,9 +25,10 @@ std::vector<mc::Label> as_vector(const mc::Labels& labels) {
 TEST_CASE("Labels sorts by name whatever the input order", "[labels]") {
   mc::Labels labels{{"job", "node"}, {"__name__", "up"}, {"instance", "a:1"}};
   REQUIRE(labels.size() == 3);
-  CHECK(labels[0].name == "__name__");
-  CHECK(labels[1].name == "instance");
-  CHECK(labels[2].name == "job");
+  const auto pairs = as_vector(labels);
+  CHECK(pairs[0].name == "__name__");
+  CHECK(pairs[1].name == "instance");
+  CHECK(pairs[2].name == "job");
   CHECK(labels == mc::Labels{{"instance", "a:1"}, {"job", "node"}, {"__name__", "up"}});
 }
 
@@ -133,12 +139,14 @@ TEST_CASE("to_string puts the metric name first and escapes values", "[labels]")
   CHECK(mc::Labels{{"__name__", "up"}}.to_string() == "up{}");
 }
 
-TEST_CASE("heap_bytes counts the vector and long strings", "[labels]") {
-  mc::Labels small{{"a", "1"}};
-  CHECK(small.heap_bytes() >= sizeof(mc::Label));
+TEST_CASE("heap_bytes counts the one encoded string when it leaves the inline buffer",
+          "[labels]") {
+  mc::Labels small{{"a", "1"}};  // 4 bytes encoded: kept inline by std::string
+  CHECK(small.heap_bytes() == 0);
   std::string long_value(100, 'x');
   mc::Labels large{{"a", long_value}};
-  CHECK(large.heap_bytes() >= sizeof(mc::Label) + 100);
+  CHECK(large.heap_bytes() >= 104);  // two lengths, the name, the value
+  CHECK(large.heap_bytes() < 104 + 64);
 }
 
 TEST_CASE("LabelsBuilder sets, replaces and removes", "[labels]") {
@@ -174,4 +182,43 @@ TEST_CASE("LabelsBuilder from nothing", "[labels]") {
   CHECK(builder.labels().empty());
   builder.set("b", "2").set("a", "1").set("b", "3");
   CHECK(as_vector(builder.labels()) == std::vector<mc::Label>{{"a", "1"}, {"b", "3"}});
+}
+
+// The pairs live in one byte string with varint lengths: values of every
+// length, empty ones included, come back byte for byte, and label sets order
+// as their sorted pair vectors do (what the block writer and /metrics sort by).
+TEST_CASE("Labels keeps any name and value bytes and orders as its pair vector", "[labels]") {
+  std::mt19937_64 random(7);
+  auto random_text = [&](size_t max_size) {
+    std::string text(random() % (max_size + 1), '\0');
+    for (auto& c : text) c = static_cast<char>(random() % 256);
+    return text;
+  };
+  std::vector<std::vector<mc::Label>> sets;
+  for (int i = 0; i < 300; ++i) {
+    std::vector<mc::Label> pairs;
+    const int count = static_cast<int>(random() % 6);
+    for (int j = 0; j < count; ++j) {
+      // Names are unique per set; sizes cross the one- and two-byte varint limits.
+      std::string name = std::to_string(j) + random_text(i % 3 == 0 ? 300 : 4);
+      std::string value = random_text(i % 5 == 0 ? 20'000 : 140);
+      pairs.push_back(mc::Label{std::move(name), std::move(value)});
+    }
+    sets.push_back(pairs);
+  }
+  sets.push_back({});
+  for (size_t i = 0; i < sets.size(); ++i) {
+    auto sorted = sets[i];
+    std::sort(sorted.begin(), sorted.end(),
+              [](const mc::Label& a, const mc::Label& b) { return a.name < b.name; });
+    const mc::Labels labels(sets[i]);
+    REQUIRE(as_vector(labels) == sorted);
+    REQUIRE(labels.size() == sorted.size());
+    for (const auto& pair : sorted) REQUIRE(labels.get(pair.name) == pair.value);
+    const auto& other_pairs = sets[(i * 7 + 3) % sets.size()];
+    auto other_sorted = other_pairs;
+    std::sort(other_sorted.begin(), other_sorted.end(),
+              [](const mc::Label& a, const mc::Label& b) { return a.name < b.name; });
+    REQUIRE((labels <=> mc::Labels(other_pairs)) == (sorted <=> other_sorted));
+  }
 }
