@@ -22,6 +22,7 @@
 #include "common/store/block/block_writer.hpp"
 #include "common/store/wal/wal_replay.hpp"
 #include "common/util/duration.hpp"
+#include "common/util/errno_text.hpp"
 
 namespace mc {
 
@@ -79,7 +80,7 @@ Result<StoreArgs> parse_args(std::span<const std::string_view> args) {
 
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::error(fmt::format("{}: {}", path, std::strerror(errno)));
+  if (!in) return Status::error(fmt::format("{}: {}", path, errno_text()));
   std::ostringstream body;
   body << in.rdbuf();
   if (in.bad()) return Status::error(fmt::format("{}: read error", path));
@@ -90,13 +91,16 @@ Result<std::string> read_file(const std::string& path) {
 // daemon and an import never write the same directory.
 class StoreLock {
  public:
+  StoreLock() = default;
   ~StoreLock() {
     if (fd_ >= 0) ::close(fd_);
   }
+  StoreLock(const StoreLock&) = delete;  // two owners would close the fd twice
+  StoreLock& operator=(const StoreLock&) = delete;
   Status acquire(const fs::path& dir) {
     const std::string path = (dir / "lock").string();
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) return Status::error(fmt::format("{}: {}", path, std::strerror(errno)));
+    if (fd_ < 0) return Status::error(fmt::format("{}: {}", path, errno_text()));
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       return Status::error(fmt::format("{}: the store is in use by another process", path));
     }

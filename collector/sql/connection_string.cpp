@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "common/util/errno_text.hpp"
+
 namespace mc {
 
 namespace {
@@ -66,7 +68,7 @@ Result<ConnectionString> ConnectionString::resolve(const SqlDatabaseConfig& data
     std::ifstream in(database.dsn_file, std::ios::binary);
     if (!in) {
       return Status::error(fmt::format("sql database {:?}: cannot read DSN {}: {}", database.name,
-                                       source, std::strerror(errno)));
+                                       source, errno_text()));
     }
     std::stringstream content;
     content << in.rdbuf();

@@ -16,6 +16,7 @@
 #include "common/model/label_name.hpp"
 #include "common/store/tiering/retention_plan.hpp"
 #include "common/util/duration.hpp"
+#include "common/util/errno_text.hpp"
 #include "common/util/utf8.hpp"
 
 namespace mc {
@@ -1026,7 +1027,7 @@ Result<Config> load_config_file(const std::string& path) {
                                                        &std::fclose);
   auto cannot_read = [&](int error_number) {
     return Status::error(
-        fmt::format("cannot read config file {:?}: {}", path, std::strerror(error_number)));
+        fmt::format("cannot read config file {:?}: {}", path, errno_text(error_number)));
   };
   if (!file) return cannot_read(errno);
   std::string content;

@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/config/yaml_reader.hpp"
+#include "common/util/errno_text.hpp"
 
 namespace mc {
 
@@ -98,8 +99,8 @@ Status check_readable_file(const YamlReader& reader, const YAML::Node& node, std
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
                                                        &std::fclose);
   if (!file) {
-    return reader.error_at(
-        node, fmt::format("{}: cannot read {:?}: {}", where, path, std::strerror(errno)));
+    return reader.error_at(node,
+                           fmt::format("{}: cannot read {:?}: {}", where, path, errno_text()));
   }
   return Status::ok();
 }
@@ -308,7 +309,7 @@ Result<WebConfig> load_web_config_file(const std::string& path) {
                                                        &std::fclose);
   auto cannot_read = [&](int error_number) {
     return Status::error(
-        fmt::format("cannot read web config file {:?}: {}", path, std::strerror(error_number)));
+        fmt::format("cannot read web config file {:?}: {}", path, errno_text(error_number)));
   };
   if (!file) return cannot_read(errno);
   std::string content;

@@ -16,6 +16,7 @@
 #include "common/store/tiering/downsampled_columns.hpp"
 #include "common/store/wal/wal_batch.hpp"
 #include "common/store/wal/wal_replay.hpp"
+#include "common/util/errno_text.hpp"
 #include "common/util/logger.hpp"
 
 namespace mc {
@@ -40,8 +41,6 @@ int64_t system_clock_ms() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
 

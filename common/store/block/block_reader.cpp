@@ -17,14 +17,13 @@
 #include "common/store/columnar/column_codec.hpp"
 #include "common/util/byte_buffer.hpp"
 #include "common/util/crc32c.hpp"
+#include "common/util/errno_text.hpp"
 
 namespace mc::block {
 
 namespace {
 
 constexpr size_t kMaxMetaBytes = 1 << 20;
-
-std::string errno_text() { return std::strerror(errno); }
 
 // Reads exactly bytes.size() bytes at `offset`; fails on a short file.
 Status pread_exactly(int fd, std::span<uint8_t> bytes, uint64_t offset, const std::string& path) {

@@ -15,12 +15,11 @@
 #include "common/store/columnar/column_codec.hpp"
 #include "common/util/byte_buffer.hpp"
 #include "common/util/crc32c.hpp"
+#include "common/util/errno_text.hpp"
 
 namespace mc::block {
 
 namespace {
-
-std::string errno_text() { return std::strerror(errno); }
 
 Status sync_path(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/store/wal/wal_format.hpp"
+#include "common/util/errno_text.hpp"
 
 namespace mc {
 
@@ -108,15 +109,14 @@ uint64_t wal_disk_bytes(const fs::path& dir) {
 Status sync_directory(const fs::path& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
-    return Status::error(
-        fmt::format("cannot open directory {}: {}", dir.string(), strerror(errno)));
+    return Status::error(fmt::format("cannot open directory {}: {}", dir.string(), errno_text()));
   }
   const int result = ::fsync(fd);
   const int fsync_errno = errno;
   ::close(fd);
   if (result != 0) {
     return Status::error(
-        fmt::format("fsync of directory {}: {}", dir.string(), strerror(fsync_errno)));
+        fmt::format("fsync of directory {}: {}", dir.string(), errno_text(fsync_errno)));
   }
   return Status::ok();
 }

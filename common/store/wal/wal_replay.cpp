@@ -11,6 +11,7 @@
 
 #include "common/store/wal/wal_directory.hpp"
 #include "common/store/wal/wal_segment_reader.hpp"
+#include "common/util/errno_text.hpp"
 #include "common/util/logger.hpp"
 
 namespace mc {
@@ -23,15 +24,14 @@ enum class TailMode { skip_rest, truncate };
 
 Status truncate_file(const fs::path& path, uint64_t size) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return Status::error(fmt::format("cannot open {}: {}", path.string(), strerror(errno)));
+  if (fd < 0) return Status::error(fmt::format("cannot open {}: {}", path.string(), errno_text()));
   int result = ::ftruncate(fd, static_cast<off_t>(size));
   if (result == 0) result = ::fsync(fd);
   const int saved_errno = errno;
   ::close(fd);
   if (result != 0) {
     return Status::error(fmt::format("cannot truncate {} to {} bytes: {}", path.string(), size,
-                                     strerror(saved_errno)));
+                                     errno_text(saved_errno)));
   }
   return Status::ok();
 }

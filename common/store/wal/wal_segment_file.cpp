@@ -1,5 +1,7 @@
 #include "common/store/wal/wal_segment_file.hpp"
 
+#include "common/util/errno_text.hpp"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -15,14 +17,14 @@ Result<std::unique_ptr<WalSegmentFile>> WalSegmentFile::open_for_append(
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
     return Status::error(
-        fmt::format("cannot open WAL segment {}: {}", path.string(), strerror(errno)));
+        fmt::format("cannot open WAL segment {}: {}", path.string(), errno_text()));
   }
-  struct stat info;
+  struct stat info {};
   if (::fstat(fd, &info) != 0) {
     const int stat_errno = errno;
     ::close(fd);
     return Status::error(
-        fmt::format("cannot stat WAL segment {}: {}", path.string(), strerror(stat_errno)));
+        fmt::format("cannot stat WAL segment {}: {}", path.string(), errno_text(stat_errno)));
   }
   return std::unique_ptr<WalSegmentFile>(
       new WalSegmentFile(path, fd, static_cast<uint64_t>(info.st_size)));
@@ -42,7 +44,7 @@ Status WalSegmentFile::append(std::span<const uint8_t> bytes) {
     const int write_errno = n < 0 ? errno : EIO;
     if (written > 0 && ::ftruncate(fd_, static_cast<off_t>(size_)) != 0) damaged_ = true;
     return Status::error(fmt::format("write to WAL segment {} at byte offset {}: {}",
-                                     path_.string(), size_ + written, strerror(write_errno)));
+                                     path_.string(), size_ + written, errno_text(write_errno)));
   }
   size_ += written;
   return Status::ok();
@@ -50,8 +52,7 @@ Status WalSegmentFile::append(std::span<const uint8_t> bytes) {
 
 Status WalSegmentFile::sync() {
   if (::fdatasync(fd_) != 0) {
-    return Status::error(
-        fmt::format("fsync of WAL segment {}: {}", path_.string(), strerror(errno)));
+    return Status::error(fmt::format("fsync of WAL segment {}: {}", path_.string(), errno_text()));
   }
   return Status::ok();
 }

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "common/util/crc32c.hpp"
+#include "common/util/errno_text.hpp"
 
 namespace mc {
 
@@ -29,14 +30,14 @@ Result<std::unique_ptr<WalSegmentReader>> WalSegmentReader::open(
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return Status::error(
-        fmt::format("cannot open WAL segment {}: {}", path.string(), strerror(errno)));
+        fmt::format("cannot open WAL segment {}: {}", path.string(), errno_text()));
   }
-  struct stat info;
+  struct stat info {};
   if (::fstat(fd, &info) != 0) {
     const int stat_errno = errno;
     ::close(fd);
     return Status::error(
-        fmt::format("cannot stat WAL segment {}: {}", path.string(), strerror(stat_errno)));
+        fmt::format("cannot stat WAL segment {}: {}", path.string(), errno_text(stat_errno)));
   }
   // Sequential reads: let the kernel read ahead aggressively and drop pages
   // behind us.
@@ -69,7 +70,7 @@ bool WalSegmentReader::fill(size_t n) {
                                 static_cast<off_t>(buffer_file_offset_ + buffer_bytes_));
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) {
-      problem_ = got < 0 ? fmt::format("read error: {}", strerror(errno))
+      problem_ = got < 0 ? fmt::format("read error: {}", errno_text())
                          : std::string("file shrank while being read");
       return false;
     }
