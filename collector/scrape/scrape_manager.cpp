@@ -60,6 +60,8 @@ class ScrapeManager::Impl {
   }
 
   ~Impl() { stop(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   void start() {
     if (running_) return;

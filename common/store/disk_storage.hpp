@@ -69,6 +69,8 @@ class DiskStorage final : public Storage {
   static Result<std::unique_ptr<DiskStorage>> open(DiskStorageOptions options);
   // Stops the compactor and fsyncs the WAL.
   ~DiskStorage() override;
+  DiskStorage(const DiskStorage&) = delete;
+  DiskStorage& operator=(const DiskStorage&) = delete;
 
   std::unique_ptr<Appender> appender() override;
   std::unique_ptr<Querier> querier(int64_t mint_ms, int64_t maxt_ms) override;

@@ -27,6 +27,8 @@ class HeadAppender final : public Appender {
  public:
   explicit HeadAppender(HeadStorage& head) : head_(head) {}
   ~HeadAppender() override;
+  HeadAppender(const HeadAppender&) = delete;
+  HeadAppender& operator=(const HeadAppender&) = delete;
 
   AppendResult append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v) override;
   AppendResult append_shared(SeriesRef ref, const std::shared_ptr<const Labels>& labels,

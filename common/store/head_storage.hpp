@@ -57,6 +57,8 @@ class HeadStorage final : public Storage {
  public:
   explicit HeadStorage(HeadOptions options = {});
   ~HeadStorage() override;
+  HeadStorage(const HeadStorage&) = delete;
+  HeadStorage& operator=(const HeadStorage&) = delete;
 
   std::unique_ptr<Appender> appender() override;
   std::unique_ptr<Querier> querier(int64_t mint_ms, int64_t maxt_ms) override;

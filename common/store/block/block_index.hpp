@@ -27,6 +27,7 @@ class BlockIndex {
   static Result<BlockIndex> parse(std::span<const uint8_t> file, const std::string& path);
 
   // Move-only: label views point into symbols_, whose strings a move keeps in place.
+  ~BlockIndex() = default;
   BlockIndex(BlockIndex&&) = default;
   BlockIndex& operator=(BlockIndex&&) = default;
   BlockIndex(const BlockIndex&) = delete;

@@ -11,7 +11,10 @@ constexpr unsigned long long kMaxZstdExpansion = 32768;
 
 struct Compressor::Context {
   ZSTD_CCtx* context = ZSTD_createCCtx();
+  Context() = default;
   ~Context() { ZSTD_freeCCtx(context); }
+  Context(const Context&) = delete;  // a copy would free the ZSTD context twice
+  Context& operator=(const Context&) = delete;
 };
 
 Compressor::Compressor(int level) : context_(std::make_unique<Context>()), level_(level) {}
