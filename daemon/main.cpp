@@ -1,4 +1,5 @@
 // metrics-collector: flags, then either a subcommand (check ..., store ...) or the daemon.
+#include <exception>
 #include <iostream>
 #include <string_view>
 #include <vector>
@@ -8,7 +9,9 @@
 #include "daemon/flags.hpp"
 #include "daemon/store_command.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "check") {
     return mc::run_check_command(std::span(args).subspan(1), std::cin, std::cout, std::cerr);
@@ -31,4 +34,19 @@ int main(int argc, char** argv) {
     return 0;
   }
   return mc::run_daemon(*flags);
+}
+
+}  // namespace
+
+// An exception that reaches main is a bug, but it should say what it was and
+// exit 1 rather than abort through std::terminate.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    std::cerr << "metrics-collector: fatal: " << error.what() << "\n";
+  } catch (...) {
+    std::cerr << "metrics-collector: fatal: unknown exception\n";
+  }
+  return 1;
 }

@@ -315,7 +315,9 @@ uint64_t directory_bytes(const fs::path& dir) {
 }
 
 std::string per_sample(uint64_t bytes, uint64_t samples) {
-  return samples == 0 ? "0" : fmt::format("{:.4f}", static_cast<double>(bytes) / samples);
+  return samples == 0
+             ? "0"
+             : fmt::format("{:.4f}", static_cast<double>(bytes) / static_cast<double>(samples));
 }
 
 int run_stats(const StoreArgs& args, std::ostream& out, std::ostream& err) {

@@ -65,7 +65,7 @@ std::string credentials_digest(std::string_view user, std::string_view hash,
   unsigned int length = 0;
   EVP_Digest(material.data(), material.size(), digest.data(), &length, EVP_sha256(), nullptr);
   OPENSSL_cleanse(material.data(), material.size());
-  return std::string(reinterpret_cast<const char*>(digest.data()), length);
+  return {reinterpret_cast<const char*>(digest.data()), length};
 }
 
 }  // namespace

@@ -145,15 +145,16 @@ int64_t now_ms() {
 
 }  // namespace
 
-Exporter::Exporter(const ExporterOptions& options, Storage& storage,
+Exporter::Exporter(ExporterOptions options, Storage& storage,
                    std::shared_ptr<prometheus::Registry> registry)
-    : options_(options), storage_(storage), registry_(std::move(registry)) {
+    : options_(std::move(options)), storage_(storage), registry_(std::move(registry)) {
   own_collectables_.push_back(std::make_shared<StorageCollector>(storage_));
   own_collectables_.push_back(std::make_shared<ProcessCollector>());
 }
 
-Result<std::unique_ptr<Exporter>> Exporter::start(const ExporterOptions& options, Storage& storage,
-                                                  std::shared_ptr<prometheus::Registry> registry) {
+Result<std::unique_ptr<Exporter>> Exporter::start(
+    const ExporterOptions& options, Storage& storage,
+    const std::shared_ptr<prometheus::Registry>& registry) {
   if (!registry) return Status::error("exporter: no meta-metrics registry given");
   auto listening_port = civetweb_listening_port(options.listen_address);
   if (!listening_port) return listening_port.status();
@@ -248,7 +249,9 @@ void Exporter::poke_listener() const {
   address.sin_family = AF_INET;
   address.sin_port = htons(port_);
   address.sin_addr.s_addr = wake_address_;
-  ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address));
+  // Only the connection attempt matters: it wakes civetweb's accept; a refused or
+  // failed connect means the listener is already gone, so the result is not read.
+  static_cast<void>(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)));
   ::close(fd);
 }
 

@@ -94,8 +94,9 @@ class Exporter {
  public:
   // Starts the server. Fails with "cannot listen on <address>: <reason>" when
   // the address is invalid or taken, or when the meta-metrics cannot be registered.
-  static Result<std::unique_ptr<Exporter>> start(const ExporterOptions& options, Storage& storage,
-                                                 std::shared_ptr<prometheus::Registry> registry);
+  static Result<std::unique_ptr<Exporter>> start(
+      const ExporterOptions& options, Storage& storage,
+      const std::shared_ptr<prometheus::Registry>& registry);
   ~Exporter();
   Exporter(const Exporter&) = delete;
   Exporter& operator=(const Exporter&) = delete;
@@ -108,7 +109,7 @@ class Exporter {
   std::string render_metrics(ExpositionFormat format, bool include_store);
 
  private:
-  Exporter(const ExporterOptions& options, Storage& storage,
+  Exporter(ExporterOptions options, Storage& storage,
            std::shared_ptr<prometheus::Registry> registry);
 
   static int on_request(mg_connection* connection);

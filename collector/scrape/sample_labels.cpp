@@ -55,7 +55,7 @@ Labels build_sample_labels(std::string_view metric_name, std::span<const LabelVi
   for (size_t i = 0; i < conflicting.size(); ++i) {
     std::string name = conflicting[i].name;
     for (;;) {
-      name = "exported_" + name;
+      name.insert(0, "exported_");
       bool taken = exposed_has(exposed, name) || target_labels.has(name) ||
                    std::any_of(conflicting.begin(), conflicting.begin() + static_cast<long>(i),
                                [&](const Label& l) { return l.name == name; });

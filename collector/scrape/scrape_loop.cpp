@@ -20,7 +20,7 @@ constexpr uint64_t kCacheEvictAfterScrapes = 10;
 
 // Replaced HELP texts are dropped from the loop's buffer once they are this
 // many bytes and half of it.
-constexpr size_t kMinReplacedHelpBytes = 16 * 1024;
+constexpr size_t kMinReplacedHelpBytes = size_t{16} * 1024;
 
 struct ReportSeries {
   std::string_view name;

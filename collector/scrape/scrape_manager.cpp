@@ -39,9 +39,9 @@ void ensure_curl_global_init() {
 
 class ScrapeManager::Impl {
  public:
-  Impl(const Config& config, Storage& storage, prometheus::Registry& registry,
+  Impl(Config config, Storage& storage, prometheus::Registry& registry,
        ScrapeManagerOptions options)
-      : config_(config), metrics_(registry, config_), options_(options) {
+      : config_(std::move(config)), metrics_(registry, config_), options_(options) {
     ensure_curl_global_init();
     for (const auto& job : config_.scrape_configs) {
       for (const auto& group : job.static_configs) {

@@ -93,9 +93,12 @@ class SqlCollector::Impl {
     std::condition_variable wake;  // workers wait here
   };
 
-  Impl(const SqlConfig& config, Storage& storage, prometheus::Registry& registry,
+  Impl(SqlConfig config, Storage& storage, prometheus::Registry& registry,
        SqlCollectorOptions options)
-      : config_(config), storage_(storage), metrics_(registry, config_), options_(options) {}
+      : config_(std::move(config)),
+        storage_(storage),
+        metrics_(registry, config_),
+        options_(std::move(options)) {}
 
   Status prepare() {
     auto environment = options_.environment ? options_.environment : &process_environment;
@@ -206,7 +209,7 @@ class SqlCollector::Impl {
   }
 
   // REQUIRES: mutex_ held; query due.
-  void dispatch(Query& query, Clock::time_point now, int64_t now_ms) {
+  static void dispatch(Query& query, Clock::time_point now, int64_t now_ms) {
     // Next due time on the query's own grid; ticks passed over while it ran
     // (or while this thread was not scheduled) are skipped ticks too.
     int64_t missed = 0;

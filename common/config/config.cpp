@@ -599,7 +599,7 @@ Status read_sql_database(const YamlReader& reader, const YAML::Node& node, std::
   if (nodes.dsn_sources.size() != 1) {
     return reader.error_at(
         nodes.dsn_sources.empty() ? node : nodes.dsn_sources[1],
-        fmt::format("{}: give exactly one of \"dsn_env\", \"dsn_file\" or \"dsn\"", where));
+        fmt::format(R"({}: give exactly one of "dsn_env", "dsn_file" or "dsn")", where));
   }
   std::string queries_path = path("queries");
   status = reader.for_each_item(

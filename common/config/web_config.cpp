@@ -1,5 +1,6 @@
 #include "common/config/web_config.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
@@ -113,12 +114,10 @@ bool looks_like_bcrypt(std::string_view hash) {
   if (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') return false;
   if (hash[3] != '$' || hash[6] != '$') return false;
   if (hash[4] < '0' || hash[4] > '3' || hash[5] < '0' || hash[5] > '9') return false;
-  for (char c : hash.substr(7)) {
-    const bool base64 = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '.' || c == '/';
-    if (!base64) return false;
-  }
-  return true;
+  return std::ranges::all_of(hash.substr(7), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '/';
+  });
 }
 
 // Nodes kept until the mapping is read, for errors that concern a combination.

@@ -1,5 +1,6 @@
 #include "common/config/yaml_reader.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <unordered_map>
@@ -25,10 +26,8 @@ constexpr std::string_view kPlainScalarTag = "?";
 constexpr std::string_view kBoolTag = "tag:yaml.org,2002:bool";
 
 bool contains(const auto& words, std::string_view word) {
-  for (std::string_view candidate : words) {
-    if (candidate == word) return true;
-  }
-  return false;
+  return std::ranges::any_of(words,
+                             [word](std::string_view candidate) { return candidate == word; });
 }
 
 }  // namespace

@@ -117,7 +117,7 @@ void append_openmetrics_timestamp(std::string& out, int64_t timestamp_ms) {
   auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), magnitude / 1000);
   (void)error;
   out.append(buffer, end);
-  unsigned millis = static_cast<unsigned>(magnitude % 1000);
+  auto millis = static_cast<unsigned>(magnitude % 1000);
   if (millis == 0) return;
   char fraction[4] = {'.', static_cast<char>('0' + millis / 100),
                       static_cast<char>('0' + millis / 10 % 10),

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <functional>
@@ -143,10 +144,8 @@ bool OpenMetricsFamilyRules::allows_sample_name(std::string_view sample_name) co
   const std::string_view suffix = sample_name.substr(family_.name.size());
   // A family declared only by HELP or UNIT has no type yet and owns its bare name.
   if (!family_.has_type) return suffix.empty();
-  for (std::string_view allowed : type_suffixes(family_.type)) {
-    if (suffix == allowed) return true;
-  }
-  return false;
+  return std::ranges::any_of(type_suffixes(family_.type),
+                             [suffix](std::string_view allowed) { return suffix == allowed; });
 }
 
 Status OpenMetricsFamilyRules::start_family(std::string_view name, uint32_t line) {
@@ -197,7 +196,7 @@ Status OpenMetricsFamilyRules::announce_family(uint32_t line) {
         name[name.size() - unit.size() - 1] != '_') {
       return line_error(
           family_.unit_line,
-          fmt::format("unit \"{}\" must be the suffix of metric family \"{}\"", unit, name));
+          fmt::format(R"(unit "{}" must be the suffix of metric family "{}")", unit, name));
     }
     if (family_.type == MetricType::info || family_.type == MetricType::stateset) {
       return line_error(family_.unit_line, fmt::format("{} metric family \"{}\" cannot have a unit",
@@ -235,7 +234,7 @@ Status OpenMetricsFamilyRules::on_metadata(MetadataKind kind, std::string_view n
     case MetadataKind::type: {
       if (family_.has_type) return line_error(line, fmt::format("second # TYPE for \"{}\"", name));
       if (text == "untyped") {
-        return line_error(line, "type \"untyped\" is not OpenMetrics (use \"unknown\")");
+        return line_error(line, R"(type "untyped" is not OpenMetrics (use "unknown"))");
       }
       const auto type = parse_openmetrics_type(text);
       if (!type) {

@@ -135,7 +135,7 @@ std::optional<OpenMetricsTimestamp> parse_openmetrics_timestamp(std::string_view
   const auto parts = split_decimal(text);
   if (!parts) return std::nullopt;
   // value in ns = (all digits as one integer) * 10^scale.
-  const int64_t digit_count =
+  const auto digit_count =
       static_cast<int64_t>(parts->integer_digits.size() + parts->fraction_digits.size());
   const int64_t scale = parts->exponent - static_cast<int64_t>(parts->fraction_digits.size()) + 9;
   // Digits below the nanosecond are truncated, like Python's Timestamp and Go's int64().

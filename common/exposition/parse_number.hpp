@@ -26,7 +26,7 @@ std::optional<double> parse_sample_value(std::string_view text);
 // Text 0.0.4: one or more digits, fitting an int64.
 std::optional<int64_t> parse_prometheus_timestamp(std::string_view text);
 
-__extension__ typedef __int128 OpenMetricsNanos;
+__extension__ using OpenMetricsNanos = __int128;
 
 struct OpenMetricsTimestamp {
   int64_t ms = 0;              // saturated at the int64 range

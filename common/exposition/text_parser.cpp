@@ -58,7 +58,7 @@ class TextParser {
     std::optional<std::string_view> help;
   };
 
-  Status error(uint32_t line, std::string_view message) const {
+  static Status error(uint32_t line, std::string_view message) {
     return Status::error(fmt::format("line {}: {}", line, message));
   }
   void skip_blanks() {

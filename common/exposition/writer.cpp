@@ -72,7 +72,7 @@ std::weak_ordering compare_metric_labels(const Labels& a, const Labels& b,
   auto i = skip(a.begin(), a.end());
   auto j = skip(b.begin(), b.end());
   while (i != a.end() && j != b.end()) {
-    if (auto order = *i <=> *j; order != 0) return order;
+    if (auto order = *i <=> *j; std::is_neq(order)) return order;
     i = skip(std::next(i), a.end());
     j = skip(std::next(j), b.end());
   }
@@ -104,8 +104,8 @@ void order_series(const ExposedFamily& family, std::vector<OrderedSeries>& order
   }
   std::sort(ordered.begin(), ordered.end(), [&](const OrderedSeries& a, const OrderedSeries& b) {
     if (auto order = compare_metric_labels(*a.series->labels, *b.series->labels, bound_label);
-        order != 0) {
-      return order < 0;
+        std::is_neq(order)) {
+      return std::is_lt(order);
     }
     if (a.rank != b.rank) return a.rank < b.rank;
     if (a.bound != b.bound) return a.bound < b.bound;
@@ -188,7 +188,7 @@ void write_openmetrics_family(std::string& out, const ExposedFamily& family,
                     [&](const OrderedSeries& entry) { return entry.name == name; });
     if (all_named_as_family) type = MetricType::unknown;
   }
-  size_t fitting = static_cast<size_t>(std::count_if(ordered.begin(), ordered.end(), fits));
+  auto fitting = static_cast<size_t>(std::count_if(ordered.begin(), ordered.end(), fits));
   stats.misfits_skipped += ordered.size() - fitting;
   if (fitting == 0) return;
   append_metadata(out, name, metric_type_name(type), family.metadata,

@@ -1,5 +1,6 @@
 #include "common/model/label_name.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -32,10 +33,9 @@ constexpr std::array<uint8_t, 256> kNameCharClasses = [] {
 bool matches(std::string_view name, NameCharClass first, NameCharClass rest) {
   if (name.empty()) return false;
   if ((kNameCharClasses[static_cast<unsigned char>(name[0])] & first) == 0) return false;
-  for (char c : name.substr(1)) {
-    if ((kNameCharClasses[static_cast<unsigned char>(c)] & rest) == 0) return false;
-  }
-  return true;
+  return std::ranges::all_of(name.substr(1), [rest](char c) {
+    return (kNameCharClasses[static_cast<unsigned char>(c)] & rest) != 0;
+  });
 }
 
 }  // namespace

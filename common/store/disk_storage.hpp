@@ -53,7 +53,7 @@ struct DiskStorageOptions {
   WalOptions wal;
   block::BlockWriterOptions block_writer;
   // Raw blocks cover [k * block_duration, (k + 1) * block_duration).
-  int64_t block_duration_ms = 2 * 60 * 60 * 1000;
+  int64_t block_duration_ms = int64_t{2} * 60 * 60 * 1000;
   // Finest first; the first is the raw tier. Empty: raw blocks kept forever.
   std::vector<tiering::TierConfig> tiers;
   // How often the compactor thread looks for work; 0 runs no thread (tests call compact()).

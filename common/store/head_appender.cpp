@@ -81,7 +81,7 @@ uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels,
     const void* appender_hint = nullptr;
     {
       std::lock_guard lock(stripe.mutex);
-      series = head_.find_by_ref(stripe, ref);
+      series = HeadStorage::find_by_ref(stripe, ref);
       if (series) {
         *committed_order = series->order_of(t_ms, v);
         series->pin();
@@ -166,7 +166,7 @@ void HeadAppender::update_metadata(SeriesRef ref, const MetricMetadata& metadata
     HeadSeries* series = nullptr;
     {
       std::lock_guard lock(stripe.mutex);
-      series = head_.find_by_ref(stripe, ref);
+      series = HeadStorage::find_by_ref(stripe, ref);
       if (series) series->pin();
     }
     if (!series) return;  // removed meanwhile: nothing to attach the metadata to

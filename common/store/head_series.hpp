@@ -32,7 +32,7 @@ struct HeadChunkRef {
 
 struct HeadChunkLimits {
   int max_samples = 120;
-  int64_t max_duration_ms = 2 * 60 * 60 * 1000;
+  int64_t max_duration_ms = int64_t{2} * 60 * 60 * 1000;
 };
 
 // How a sample relates to the newest one before it.

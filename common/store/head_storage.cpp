@@ -39,7 +39,7 @@ std::unique_ptr<Querier> HeadStorage::querier(int64_t mint_ms, int64_t maxt_ms) 
   return std::make_unique<HeadQuerier>(*this, mint_ms, maxt_ms);
 }
 
-HeadSeries* HeadStorage::find_by_ref(Stripe& stripe, SeriesRef ref) const {
+HeadSeries* HeadStorage::find_by_ref(Stripe& stripe, SeriesRef ref) {
   return stripe.by_ref.find(ref);
 }
 

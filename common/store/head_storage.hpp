@@ -48,7 +48,7 @@ struct HeadOptions {
   int chunk_max_samples = 120;
   // No chunk spans more than this; boundaries are multiples of it (the block
   // length of the disk store to come).
-  int64_t chunk_max_duration_ms = 2 * 60 * 60 * 1000;
+  int64_t chunk_max_duration_ms = int64_t{2} * 60 * 60 * 1000;
   // Lock stripes; rounded up to a power of two.
   size_t stripe_count = 16;
 };
@@ -139,7 +139,7 @@ class HeadStorage final : public Storage {
   void read_series_in_steps(Start&& start, Visit&& visit, Finish&& finish) const;
 
   // REQUIRES: the stripe's mutex held.
-  HeadSeries* find_by_ref(Stripe& stripe, SeriesRef ref) const;
+  static HeadSeries* find_by_ref(Stripe& stripe, SeriesRef ref);
   // Finds or creates the series of `labels`; a created series shares `shared`
   // when given (it must hold `labels`), else holds a copy. REQUIRES: the mutex
   // of stripe_index_of_hash(labels.hash()) held.

@@ -60,7 +60,7 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
     uint64_t number = 0;
     size_t digits = 0;
     for (; digits < rest.size() && is_digit(rest[digits]); ++digits) {
-      uint64_t digit = static_cast<uint64_t>(rest[digits] - '0');
+      auto digit = static_cast<uint64_t>(rest[digits] - '0');
       // Go's ParseUint fails on a number past uint64, and ParseDuration reports
       // that as an invalid string rather than as out of range.
       if (number > (std::numeric_limits<uint64_t>::max() - digit) / 10) return not_valid(text);

@@ -16,7 +16,7 @@ namespace mc {
 class Status {
  public:
   Status() = default;  // ok
-  static Status ok() { return Status(); }
+  static Status ok() { return {}; }
   static Status error(std::string message) { return Status(std::move(message)); }
 
   bool is_ok() const { return !failed_; }

@@ -18,7 +18,7 @@ bool is_valid_utf8(std::string_view text);
 // Number of code points in valid UTF-8 text (bytes that do not continue a sequence).
 inline size_t utf8_length(std::string_view text) {
   size_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
   return count;
 }
 

@@ -55,13 +55,13 @@ class MetaFields {
     fail(fmt::format("\"{}\" must be an array of strings", key));
     return {};
   }
-  void fail(std::string message) {
+  void fail(const std::string& message) {
     if (status_.is_ok()) status_ = Status::error(path_ + ": " + message);
   }
   // An unknown key is reported before a missing one: a misspelt key is both.
   Status finish() {
     for (const auto& [key, value] : object_) {
-      if (seen_.count(key) == 0) {
+      if (!seen_.contains(key)) {
         return Status::error(fmt::format("{}: unknown key \"{}\"", path_, key));
       }
     }

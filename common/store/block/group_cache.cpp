@@ -14,7 +14,7 @@ void GroupCache::insert(uint32_t group, Group bytes) {
   const size_t size = bytes->size();
   if (size > capacity_bytes_) return;
   std::lock_guard lock(mutex_);
-  if (by_group_.count(group) != 0) return;  // another thread read it meanwhile
+  if (by_group_.contains(group)) return;  // another thread read it meanwhile
   while (bytes_ + size > capacity_bytes_ && !entries_.empty()) {
     bytes_ -= entries_.back().bytes->size();
     by_group_.erase(entries_.back().group);

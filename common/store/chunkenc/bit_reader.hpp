@@ -25,7 +25,7 @@ class BitReader {
 
   bool read_bit(bool* bit) {
     if (position_ >= bytes_.size() * 8) return false;
-    *bit = (bytes_[position_ >> 3] >> (7 - (position_ & 7))) & 1;
+    *bit = ((bytes_[position_ >> 3] >> (7 - (position_ & 7))) & 1) != 0;
     ++position_;
     return true;
   }

@@ -115,7 +115,7 @@ class XorAppender final : public ChunkAppender {
 
   void append(int64_t t_ms, double v) override {
     assert(count_ < Chunk::kMaxSamples && "append to a full chunk");
-    const uint64_t v_bits = std::bit_cast<uint64_t>(v);
+    const auto v_bits = std::bit_cast<uint64_t>(v);
     // Unsigned arithmetic: t_ms - t_ may exceed int64 (INT64_MIN to INT64_MAX),
     // and deltas and delta-of-deltas wrap modulo 2^64; the reader undoes the
     // same wrap-around, so every int64 sequence round-trips exactly.

@@ -17,6 +17,7 @@
 // more.
 #include "common/store/columnar/column_codec.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 
@@ -35,17 +36,11 @@ using column_format::kBlockValues;
 using column_format::kMaxSamples;
 
 bool is_timestamp_encoding(ColumnEncoding encoding) {
-  for (const ColumnEncoding e : kTimestampEncodings) {
-    if (e == encoding) return true;
-  }
-  return false;
+  return std::ranges::find(kTimestampEncodings, encoding) != std::ranges::end(kTimestampEncodings);
 }
 
 bool is_value_encoding(ColumnEncoding encoding) {
-  for (const ColumnEncoding e : kValueEncodings) {
-    if (e == encoding) return true;
-  }
-  return false;
+  return std::ranges::find(kValueEncodings, encoding) != std::ranges::end(kValueEncodings);
 }
 
 void write_header(ColumnEncoding encoding, size_t count, std::vector<uint8_t>& out) {
@@ -57,7 +52,7 @@ void write_header(ColumnEncoding encoding, size_t count, std::vector<uint8_t>& o
 
 bool encode_constant_values(std::span<const double> values, std::vector<uint8_t>& out) {
   if (values.empty()) return true;
-  const uint64_t first = std::bit_cast<uint64_t>(values[0]);
+  const auto first = std::bit_cast<uint64_t>(values[0]);
   for (const double value : values) {
     if (std::bit_cast<uint64_t>(value) != first) return false;
   }

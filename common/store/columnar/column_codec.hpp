@@ -60,7 +60,7 @@ bool encode_values_as(ColumnEncoding encoding, std::span<const double> values,
 
 // What a column header says, without decoding the payload (for statistics).
 struct ColumnDescription {
-  ColumnEncoding encoding;
+  ColumnEncoding encoding{};
   uint64_t count = 0;
 };
 Result<ColumnDescription> describe_column(std::span<const uint8_t> column);

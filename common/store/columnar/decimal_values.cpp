@@ -62,16 +62,16 @@ uint64_t bits_of(double value) { return std::bit_cast<uint64_t>(value); }
 bool mantissa_at(double value, int exponent, int64_t* mantissa) {
   const double scaled = value * kPowersOfTen[exponent];
   if (!(std::fabs(scaled) <= static_cast<double>(kMaxExactMantissa))) return false;
-  const int64_t nearest = static_cast<int64_t>(std::nearbyint(scaled));
+  const auto nearest = static_cast<int64_t>(std::nearbyint(scaled));
   // value * 10^e is itself rounded; the exact mantissa is at most one away.
-  for (const int64_t candidate : {nearest, nearest - 1, nearest + 1}) {
-    if (candidate < -kMaxExactMantissa || candidate > kMaxExactMantissa) continue;
-    if (bits_of(static_cast<double>(candidate) / kPowersOfTen[exponent]) == bits_of(value)) {
-      *mantissa = candidate;
-      return true;
-    }
-  }
-  return false;
+  const std::array<int64_t, 3> candidates = {nearest, nearest - 1, nearest + 1};
+  const auto* exact = std::ranges::find_if(candidates, [&](int64_t candidate) {
+    return candidate >= -kMaxExactMantissa && candidate <= kMaxExactMantissa &&
+           bits_of(static_cast<double>(candidate) / kPowersOfTen[exponent]) == bits_of(value);
+  });
+  if (exact == candidates.end()) return false;
+  *mantissa = *exact;
+  return true;
 }
 
 uint8_t smallest_exponent(double value) {
@@ -109,7 +109,7 @@ void residuals_of(const Mantissas& mantissas, int order, std::vector<uint64_t>& 
   size_t next_exception = 0;
   for (size_t i = 0; i < mantissas.values.size(); ++i) {
     const uint64_t prediction = order == 0 ? 0 : order == 1 ? previous : previous + previous_delta;
-    uint64_t mantissa = static_cast<uint64_t>(mantissas.values[i]);
+    auto mantissa = static_cast<uint64_t>(mantissas.values[i]);
     if (next_exception < mantissas.exceptions.size() && mantissas.exceptions[next_exception] == i) {
       ++next_exception;
       mantissa = prediction;

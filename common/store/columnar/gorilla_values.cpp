@@ -37,12 +37,12 @@ constexpr int kSignificantBitsBits = 6;
 void encode_gorilla_values(std::span<const double> values, std::vector<uint8_t>& out) {
   if (values.empty()) return;
   chunkenc::BitWriter writer(&out);
-  uint64_t previous = std::bit_cast<uint64_t>(values[0]);
+  auto previous = std::bit_cast<uint64_t>(values[0]);
   writer.write_bits(previous, 64);
   int window_leading = -1;  // no window yet
   int window_trailing = 0;
   for (size_t i = 1; i < values.size(); ++i) {
-    const uint64_t current = std::bit_cast<uint64_t>(values[i]);
+    const auto current = std::bit_cast<uint64_t>(values[i]);
     const uint64_t x = current ^ previous;
     previous = current;
     if (x == 0) {

@@ -32,7 +32,7 @@ int64_t from_bits(uint64_t value) { return static_cast<int64_t>(value); }
 // 128 bits because last - first may not fit in int64.
 int64_t mean_step(std::span<const int64_t> timestamps) {
   const __int128 span = static_cast<__int128>(timestamps.back()) - timestamps.front();
-  const __int128 steps = static_cast<__int128>(timestamps.size() - 1);
+  const auto steps = static_cast<__int128>(timestamps.size() - 1);
   const __int128 half = span >= 0 ? steps / 2 : -(steps / 2);
   return static_cast<int64_t>((span + half) / steps);
 }

@@ -15,7 +15,7 @@ namespace mc::tiering {
 
 namespace {
 
-constexpr int64_t kMinute = 60 * 1000;
+constexpr int64_t kMinute = int64_t{60} * 1000;
 constexpr int64_t kHour = 60 * kMinute;
 constexpr int64_t kDay = 24 * kHour;
 

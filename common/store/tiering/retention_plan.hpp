@@ -94,7 +94,7 @@ using Action = std::variant<DownsampleAction, DropAction>;
 // How long after a window's end its source blocks are taken as complete: a
 // raw block is cut from the head a while after its end, and blocks still being
 // written must not be missed.
-inline constexpr int64_t kDefaultSettleDelayMs = 60 * 60 * 1000;
+inline constexpr int64_t kDefaultSettleDelayMs = int64_t{60} * 60 * 1000;
 
 struct PlanOptions {
   int64_t settle_delay_ms = kDefaultSettleDelayMs;

@@ -82,6 +82,7 @@ Result<std::vector<fs::path>> list_checkpoint_segments(const fs::path& checkpoin
   }
   std::sort(numbered.begin(), numbered.end());
   std::vector<fs::path> paths;
+  paths.reserve(numbered.size());
   for (auto& [number, path] : numbered) paths.push_back(std::move(path));
   return paths;
 }

@@ -52,7 +52,7 @@ WalSegmentReader::WalSegmentReader(std::filesystem::path path, int fd, uint64_t 
 WalSegmentReader::~WalSegmentReader() { ::close(fd_); }
 
 bool WalSegmentReader::fill(size_t n) {
-  const size_t start = static_cast<size_t>(good_end_ - buffer_file_offset_);
+  const auto start = static_cast<size_t>(good_end_ - buffer_file_offset_);
   if (start + n <= buffer_bytes_) return true;
   // Keep the unread tail, move it to the front, read more behind it.
   const size_t kept = buffer_bytes_ - start;
