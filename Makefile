@@ -2,6 +2,7 @@
 #   make run   install what is missing, build, run the daemon on examples/quickstart.yml
 #   make test  install what is missing, build, run every test (ctest's summary last)
 #   make fuzz  build the libFuzzer targets (clang) and run each for FUZZ_SECONDS
+#   make tidy  clang-tidy over our own sources with the checks of .clang-tidy
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
@@ -10,7 +11,7 @@ CONFIG ?= examples/quickstart.yml
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD_DIR ?= build-fuzz
 
-.PHONY: all deps build daemon run test test-asan test-tsan fuzz fuzz-build bench format clean
+.PHONY: all deps build daemon run test test-asan test-tsan fuzz fuzz-build bench format tidy clean
 
 all: build
 
@@ -70,6 +71,18 @@ bench: build
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+# clang-tidy (Debian 12's, 14) with the check set of .clang-tidy, which says why
+# each check is on or off, over every .cpp of common/, collector/, exporter/ and
+# daemon/ and the headers they include (not tests/ nor bench/). Needs only a
+# configured build directory for compile_commands.json; nothing is compiled.
+# Any finding fails the target. About 9 to 10 minutes with JOBS=1 on two cores.
+TIDY_BUILD_DIR ?= build-tidy
+tidy: deps
+	cmake -S . -B $(TIDY_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DMC_BUILD_BENCHMARKS=OFF \
+	  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON > /dev/null
+	run-clang-tidy -p $(TIDY_BUILD_DIR) -j$(JOBS) -quiet \
+	  '^$(CURDIR)/(common|collector|exporter|daemon)/.*\.cpp$$'
 
 clean:
 	rm -rf $(BUILD_DIR)

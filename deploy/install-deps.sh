@@ -20,6 +20,8 @@ packages=(
   # `make fuzz`: clang 14 and its runtimes (libFuzzer, ASan, UBSan) for the
   # fuzz targets of tests/fuzz.
   clang libclang-rt-14-dev
+  # `make tidy`: clang-tidy 14 and run-clang-tidy.
+  clang-tidy
 )
 
 missing=()
