@@ -43,7 +43,7 @@ void append_length(std::string& out, size_t length) {
 
 }  // namespace
 
-Labels::Labels(std::vector<Label> labels) {
+Labels::Labels(std::vector<Label> labels) : count_(static_cast<uint32_t>(labels.size())) {
   std::sort(labels.begin(), labels.end(),
             [](const Label& a, const Label& b) { return a.name < b.name; });
   size_t bytes = 0;
@@ -58,7 +58,6 @@ Labels::Labels(std::vector<Label> labels) {
     hasher.add(label.name, label.value);
   }
   hash_ = hasher.finish();
-  count_ = static_cast<uint32_t>(labels.size());
 }
 
 std::string_view Labels::get(std::string_view name) const {

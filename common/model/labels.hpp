@@ -42,6 +42,8 @@ struct LabelView {
   std::string_view name;
   std::string_view value;
 
+  // clang-tidy 14 flags the literal 0 inside the defaulted <=> (a false positive).
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   auto operator<=>(const LabelView&) const = default;
 };
 
@@ -115,10 +117,8 @@ class Labels {
 
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
-  Iterator begin() const { return Iterator(data_.data(), data_.data() + data_.size()); }
-  Iterator end() const {
-    return Iterator(data_.data() + data_.size(), data_.data() + data_.size());
-  }
+  Iterator begin() const { return {data_.data(), data_.data() + data_.size()}; }
+  Iterator end() const { return {data_.data() + data_.size(), data_.data() + data_.size()}; }
 
   uint64_t hash() const { return hash_; }
 
