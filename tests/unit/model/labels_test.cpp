@@ -139,8 +139,7 @@ TEST_CASE("to_string puts the metric name first and escapes values", "[labels]")
   CHECK(mc::Labels{{"__name__", "up"}}.to_string() == "up{}");
 }
 
-TEST_CASE("heap_bytes counts the one encoded string when it leaves the inline buffer",
-          "[labels]") {
+TEST_CASE("heap_bytes counts the one encoded string when it leaves the inline buffer", "[labels]") {
   mc::Labels small{{"a", "1"}};  // 4 bytes encoded: kept inline by std::string
   CHECK(small.heap_bytes() == 0);
   std::string long_value(100, 'x');
