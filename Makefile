@@ -43,14 +43,17 @@ test-asan: deps
 
 # TSAN_TESTS (a ctest -R regex) narrows test-tsan to the tests with threads
 # when the whole suite under TSan no longer fits CI's time; empty runs all.
-# TSAN_TARGETS narrows what is built to the executables those tests need.
+# TSAN_TARGETS narrows what is built to the executables those tests need;
+# TSAN_EXCLUDE (a ctest -E regex) drops single-threaded tests that are slow
+# under TSan. ctest names are "unit:<test>" (no space after the colon).
 TSAN_TESTS ?=
 TSAN_TARGETS ?=
+TSAN_EXCLUDE ?=
 test-tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DMC_BUILD_BENCHMARKS=OFF -DMC_SANITIZE=thread
 	cmake --build build-tsan -j$(JOBS) $(if $(TSAN_TARGETS),--target $(TSAN_TARGETS))
 	cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j$(JOBS) --timeout 600 \
-	  $(if $(TSAN_TESTS),-R '$(TSAN_TESTS)')
+	  $(if $(TSAN_TESTS),-R '$(TSAN_TESTS)') $(if $(TSAN_EXCLUDE),-E '$(TSAN_EXCLUDE)')
 
 # The fuzz targets of tests/fuzz, built with clang, libFuzzer, ASan and UBSan in
 # a build directory of their own; each runs FUZZ_SECONDS, then a table of
