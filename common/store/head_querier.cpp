@@ -191,8 +191,7 @@ void HeadQuerier::for_each_latest(const std::function<void(const LatestSample&)>
         const Sample newest = series.newest();
         if (newest.t_ms < mint_ || newest.t_ms > maxt_) return;
         copied[stripe].push_back(Copied{series.shared_labels(), series.metadata(), newest});
-      },
-      [](size_t) {});
+      });
   for (const auto& stripe : copied) {
     for (const auto& latest : stripe) {
       visit(LatestSample{*latest.labels, latest.metadata, latest.sample, latest.labels});

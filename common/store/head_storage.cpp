@@ -154,8 +154,7 @@ StorageStats HeadStorage::stats() const {
                          stripe.chunks += series.num_chunks();
                          stripe.chunk_bytes += series.chunk_bytes();
                          stripe.samples += series.num_samples();
-                       },
-                       [](size_t) {});
+                       });
   StorageStats stats;
   for (const auto& stripe : per_stripe) {
     stats.series += stripe.series;

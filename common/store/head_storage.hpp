@@ -131,12 +131,12 @@ class HeadStorage final : public Storage {
   //
   // `start(s)` is called before stripe s is read from its first slot, then
   // `visit(s, series)` (lock held: copy what is needed, nothing more) per
-  // series, then `finish(s)` once stripe s is read through. When a stripe's
+  // series. When a stripe's
   // map moves entries between two steps (it grew, or truncate removed a
   // series), the stripe starts over with start(s): the caller discards what
   // it got from that stripe. After kMaxReadRestarts a stripe is read in one hold.
-  template <typename Start, typename Visit, typename Finish>
-  void read_series_in_steps(Start&& start, Visit&& visit, Finish&& finish) const;
+  template <typename Start, typename Visit>
+  void read_series_in_steps(Start&& start, Visit&& visit) const;
 
   // REQUIRES: the stripe's mutex held.
   static HeadSeries* find_by_ref(Stripe& stripe, SeriesRef ref);
@@ -168,8 +168,8 @@ class HeadStorage final : public Storage {
   std::atomic<int64_t> min_valid_time_{std::numeric_limits<int64_t>::min()};
 };
 
-template <typename Start, typename Visit, typename Finish>
-void HeadStorage::read_series_in_steps(Start&& start, Visit&& visit, Finish&& finish) const {
+template <typename Start, typename Visit>
+void HeadStorage::read_series_in_steps(Start&& start, Visit&& visit) const {
   struct Progress {
     size_t slot = 0;
     uint64_t layout_version = 0;
@@ -202,10 +202,7 @@ void HeadStorage::read_series_in_steps(Start&& start, Visit&& visit, Finish&& fi
         }
         at.done = at.slot >= map.slot_count();
       }
-      if (at.done) {
-        --remaining;
-        finish(s);
-      }
+      if (at.done) --remaining;
     }
   }
 }
