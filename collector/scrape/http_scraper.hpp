@@ -57,7 +57,9 @@ class HttpScraper {
   std::string content_type_;
   uint64_t body_size_limit_;
   uint64_t sample_limit_;
-  SampleLineCounter sample_lines_;
+  SampleLineCounter sample_lines_;  // runs once newlines_ reaches sample_limit_
+  uint64_t newlines_ = 0;
+  bool counting_sample_lines_ = false;
   bool body_too_large_ = false;
   bool too_many_samples_ = false;
   char error_buffer_[CURL_ERROR_SIZE] = {};

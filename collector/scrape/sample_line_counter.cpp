@@ -1,5 +1,6 @@
 #include "collector/scrape/sample_line_counter.hpp"
 
+#include <bit>
 #include <cstring>
 
 namespace mc {
@@ -19,6 +20,25 @@ size_t find_either(std::string_view text, size_t from, char a, char b) {
 }
 
 }  // namespace
+
+uint64_t count_newlines(std::string_view text) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  uint64_t count = 0;
+  size_t at = 0;
+  // Eight bytes at a time: a byte of `word ^ newlines` is zero exactly where
+  // the text has '\n'; the add-and-mask test sets the top bit of each zero
+  // byte without carries from its neighbours, so the popcount is exact.
+  for (; at + 8 <= text.size(); at += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + at, 8);
+    const uint64_t x = word ^ (kOnes * '\n');
+    const uint64_t zero_bytes = ~(((x & kLow7) + kLow7) | x | kLow7);
+    count += static_cast<uint64_t>(std::popcount(zero_bytes));
+  }
+  for (; at < text.size(); ++at) count += text[at] == '\n' ? 1 : 0;
+  return count;
+}
 
 void SampleLineCounter::reset() {
   state_ = State::line_start;

@@ -17,6 +17,11 @@
 
 namespace mc {
 
+// The newline bytes in `text`. Every sample line but a body's last ends in
+// one, so while a body's newlines stay under sample_limit its sample lines
+// cannot pass it: the exact (slower) count is needed only near the limit.
+uint64_t count_newlines(std::string_view text);
+
 class SampleLineCounter {
  public:
   // Forgets the last body.

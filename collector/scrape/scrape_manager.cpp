@@ -67,6 +67,12 @@ class ScrapeManager::Impl {
     if (running_) return;
     running_ = true;
     multi_ = curl_multi_init();
+    // The multi handle owns the connection cache. By default it holds 4 per
+    // easy handle *currently added*, and a target's handle is added only while
+    // it scrapes, so with more targets than that every scrape opened a new
+    // TCP connection (connect, close, 15 polls). One kept-alive connection per
+    // target, as Prometheus keeps.
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(targets_.size() + 4));
     workers_ = std::make_unique<WorkerPool>(options_.worker_threads);
     auto now_steady = SteadyClock::now();
     int64_t now_wall = wall_clock_ms();

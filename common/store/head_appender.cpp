@@ -1,6 +1,7 @@
 #include "common/store/head_appender.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <mutex>
 
 #include "common/store/head_storage.hpp"
@@ -250,6 +251,8 @@ void HeadAppender::finish(bool apply) {
       sample_offsets_, cursors_, grouped_samples_);
 
   uint64_t appended = 0;
+  int64_t committed_min = std::numeric_limits<int64_t>::max();
+  int64_t committed_max = std::numeric_limits<int64_t>::min();
   uint64_t out_of_order = 0;
   uint64_t duplicate = 0;
   const HeadChunkLimits& limits = head_.limits();
@@ -281,6 +284,8 @@ void HeadAppender::finish(bool apply) {
         case SampleOrder::newer:
           series->append(sample.t_ms, sample.v, limits);
           ++appended;
+          committed_min = std::min(committed_min, sample.t_ms);
+          committed_max = std::max(committed_max, sample.t_ms);
           break;
         case SampleOrder::same_sample:
           break;
@@ -298,6 +303,7 @@ void HeadAppender::finish(bool apply) {
       slot.series->unpin();
     }
   }
+  head_.note_committed(committed_min, committed_max);
   if (appended) head_.samples_appended_.fetch_add(appended, std::memory_order_relaxed);
   if (out_of_order) head_.out_of_order_.fetch_add(out_of_order, std::memory_order_relaxed);
   if (duplicate) head_.duplicate_timestamp_.fetch_add(duplicate, std::memory_order_relaxed);

@@ -94,6 +94,7 @@ bool HeadStorage::restore_sample(SeriesRef ref, int64_t t_ms, double v) {
   HeadSeries* series = find_by_ref(stripe, ref);
   if (series == nullptr || series->order_of(t_ms, v) != SampleOrder::newer) return false;
   series->append(t_ms, v, limits_);
+  note_committed(t_ms, t_ms);
   return true;
 }
 
@@ -104,31 +105,46 @@ bool HeadStorage::contains(SeriesRef ref) const {
 }
 
 std::pair<int64_t, int64_t> HeadStorage::time_range() const {
-  int64_t min_t = std::numeric_limits<int64_t>::max();
-  int64_t max_t = std::numeric_limits<int64_t>::min();
-  for (const auto& stripe : stripes_) {
-    std::lock_guard lock(stripe->mutex);
-    for (const auto& [hash, series] : stripe->by_hash) {
-      if (!series->has_samples()) continue;
-      min_t = std::min(min_t, series->min_time());
-      max_t = std::max(max_t, series->newest().t_ms);
-    }
+  return {min_time_.load(std::memory_order_acquire), max_time_.load(std::memory_order_acquire)};
+}
+
+namespace {
+void lower_to(std::atomic<int64_t>& value, int64_t candidate) {
+  int64_t current = value.load(std::memory_order_relaxed);
+  while (candidate < current &&
+         !value.compare_exchange_weak(current, candidate, std::memory_order_acq_rel)) {
   }
-  return {min_t, max_t};
+}
+void raise_to(std::atomic<int64_t>& value, int64_t candidate) {
+  int64_t current = value.load(std::memory_order_relaxed);
+  while (candidate > current &&
+         !value.compare_exchange_weak(current, candidate, std::memory_order_acq_rel)) {
+  }
+}
+}  // namespace
+
+void HeadStorage::note_committed(int64_t min_t, int64_t max_t) {
+  if (min_t > max_t) return;
+  lower_to(min_since_truncate_start_, min_t);
+  lower_to(min_time_, min_t);
+  raise_to(max_time_, max_t);
 }
 
 size_t HeadStorage::truncate(int64_t min_time_ms) {
   size_t removed = 0;
+  int64_t kept_min = std::numeric_limits<int64_t>::max();
+  int64_t kept_max = std::numeric_limits<int64_t>::min();
+  min_since_truncate_start_.store(std::numeric_limits<int64_t>::max(), std::memory_order_release);
   for (auto& stripe : stripes_) {
     std::lock_guard lock(stripe->mutex);
     for (auto it = stripe->by_hash.begin(); it != stripe->by_hash.end();) {
       HeadSeries& series = *it->second;
-      if (series.pinned()) {
-        ++it;
-        continue;
-      }
-      if (series.has_samples() && series.newest().t_ms >= min_time_ms) {
-        series.drop_chunks_before(min_time_ms);
+      if (series.pinned() || (series.has_samples() && series.newest().t_ms >= min_time_ms)) {
+        if (!series.pinned()) series.drop_chunks_before(min_time_ms);
+        if (series.has_samples()) {
+          kept_min = std::min(kept_min, series.min_time());
+          kept_max = std::max(kept_max, series.newest().t_ms);
+        }
         ++it;
         continue;
       }
@@ -136,6 +152,14 @@ size_t HeadStorage::truncate(int64_t min_time_ms) {
       it = stripe->by_hash.erase(it);
       ++removed;
     }
+  }
+  // Commits during the walk went into stripes walked or not yet walked: their
+  // times are in min_since_truncate_start_ or in kept_min, or both.
+  min_time_.store(std::min(kept_min, min_since_truncate_start_.load(std::memory_order_acquire)),
+                  std::memory_order_release);
+  if (kept_max == std::numeric_limits<int64_t>::min() &&
+      min_time_.load(std::memory_order_acquire) == std::numeric_limits<int64_t>::max()) {
+    max_time_.store(kept_max, std::memory_order_release);  // empty again
   }
   return removed;
 }

@@ -85,5 +85,25 @@ TEST_CASE("SampleLineCounter counts a million lines fed in network-sized pieces"
   CHECK(counter.count() == 1'000'000);
 }
 
+TEST_CASE("count_newlines counts every newline at any length and alignment",
+          "[sample_line_counter]") {
+  // Bytes that differ from '\n' by one bit, and high-bit bytes, next to
+  // newlines: the word-at-a-time test must not count them, nor carry into them.
+  const std::string alphabet = std::string("\n\x0b\x08\x8a\xff\x00a\n\n", 9);
+  std::string text;
+  for (size_t i = 0; i < 300; ++i) text += alphabet[(i * 7 + i / 5) % alphabet.size()];
+  for (size_t from = 0; from < 9; ++from) {
+    for (size_t length = 0; from + length <= text.size(); length += 1 + length / 8) {
+      const std::string_view piece = std::string_view(text).substr(from, length);
+      uint64_t expected = 0;
+      for (char c : piece) expected += c == '\n' ? 1 : 0;
+      INFO("from " << from << " length " << length);
+      REQUIRE(count_newlines(piece) == expected);
+    }
+  }
+  CHECK(count_newlines(std::string(64, '\n')) == 64);
+  CHECK(count_newlines("") == 0);
+}
+
 }  // namespace
 }  // namespace mc

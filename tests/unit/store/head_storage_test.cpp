@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using mc::AppendError;
@@ -98,8 +99,11 @@ TEST_CASE("truncate drops old chunks and series without recent samples", "[store
   append_range(head, kUp, 1, 100, 1);  // chunks [1,10] ... [91,100]
   append_range(head, old_series, 1, 5, 1);
   REQUIRE(head.stats().chunks == 11);
+  using Range = std::pair<int64_t, int64_t>;
+  REQUIRE(head.time_range() == Range{1, 100});
 
   REQUIRE(head.truncate(35) == 1);  // `old` goes
+  REQUIRE(head.time_range() == Range{31, 100});  // the oldest chunk kept starts at 31
   auto stats = head.stats();
   REQUIRE(stats.series == 1);
   REQUIRE(stats.chunks == 7);  // [31,40] is kept: it still holds 35..40
@@ -111,9 +115,14 @@ TEST_CASE("truncate drops old chunks and series without recent samples", "[store
   // The open chunk stays while the series is recent.
   REQUIRE(head.truncate(100) == 0);
   REQUIRE(head.stats().chunks == 1);
+  REQUIRE(head.time_range() == Range{91, 100});
   REQUIRE(head.truncate(101) == 1);
   REQUIRE(head.stats().series == 0);
   REQUIRE(head.stats().chunks == 0);
+  REQUIRE(head.time_range().first > head.time_range().second);  // empty
+
+  append_range(head, old_series, 200, 210, 5);
+  REQUIRE(head.time_range() == Range{200, 210});
 }
 
 TEST_CASE("truncate keeps series with uncommitted samples, and stale refs fall back to labels",
