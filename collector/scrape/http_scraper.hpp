@@ -51,6 +51,7 @@ class HttpScraper {
   void reserve_body(std::string_view content_length);
 
   CURL* handle_;
+  CURLSH* connections_ = nullptr;  // this target's connection cache (kept-alive connection)
   curl_slist* headers_ = nullptr;
   std::string url_;
   std::string body_;

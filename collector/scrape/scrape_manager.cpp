@@ -67,12 +67,6 @@ class ScrapeManager::Impl {
     if (running_) return;
     running_ = true;
     multi_ = curl_multi_init();
-    // The multi handle owns the connection cache. By default it holds 4 per
-    // easy handle *currently added*, and a target's handle is added only while
-    // it scrapes, so with more targets than that every scrape opened a new
-    // TCP connection (connect, close, 15 polls). One kept-alive connection per
-    // target, as Prometheus keeps.
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(targets_.size() + 4));
     workers_ = std::make_unique<WorkerPool>(options_.worker_threads);
     auto now_steady = SteadyClock::now();
     int64_t now_wall = wall_clock_ms();
@@ -139,9 +133,11 @@ class ScrapeManager::Impl {
       collect_finished_transfers();
       int wait_ms = 1000;
       if (!timetable_.empty()) {
-        auto until = std::chrono::duration_cast<std::chrono::milliseconds>(timetable_.top().when -
-                                                                           SteadyClock::now())
-                         .count();
+        // Rounded up: rounded down, the wait ended just before the slot and
+        // the loop spun through about ten zero-timeout polls until it came.
+        auto until =
+            std::chrono::ceil<std::chrono::milliseconds>(timetable_.top().when - SteadyClock::now())
+                .count();
         wait_ms = static_cast<int>(std::clamp<int64_t>(until, 0, 1000));
       }
       curl_multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
