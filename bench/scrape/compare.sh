@@ -10,8 +10,10 @@
 #                     default the larger of 2*INTERVAL+5 and 1 s per 5,000 series
 #                     (Prometheus and VictoriaMetrics need minutes to create 500,000)
 #   RUNS=3            runs; each run takes the scrapers in a rotated order
-#   INTERVAL=10       scrape interval and timeout, seconds
-#   FARMS="50x1000 200x1000 50x10000"   targets x series per target
+#   INTERVAL=10       scrape interval and timeout, seconds, of a farm given without @S
+#   FARMS="50x1000 200x1000 50x10000 200x1000@1"   targets x series per target, and
+#                     @S for a farm scraped every S seconds instead of INTERVAL
+#                     (the 1 s run stresses throughput)
 #   SCRAPERS="metrics-collector prometheus vmagent victoria-metrics"
 #   MC_STORE_FLAGS=   extra flags for our daemon, word-split (its store is always on,
 #                     in the run's temporary directory)
@@ -31,7 +33,7 @@ WINDOW=${WINDOW:-60}
 RUNS=${RUNS:-3}
 INTERVAL=${INTERVAL:-10}
 WARMUP=${WARMUP:-}  # empty: chosen per farm below
-FARMS=${FARMS:-"50x1000 200x1000 50x10000"}
+FARMS=${FARMS:-"50x1000 200x1000 50x10000 200x1000@1"}
 SCRAPERS=${SCRAPERS:-"metrics-collector prometheus vmagent victoria-metrics"}
 MC_STORE_FLAGS=${MC_STORE_FLAGS:-}
 BUILD=${BUILD:-$repo/build}
@@ -145,17 +147,17 @@ start_scraper() {  # name dir -> sets scraper_pid, metrics_url, ready_url
   pids+=("$scraper_pid")
 }
 
-write_scrape_config() {  # targets file
+write_scrape_config() {  # targets interval file
   {
     echo "global:"
-    echo "  scrape_interval: ${INTERVAL}s"
-    echo "  scrape_timeout: ${INTERVAL}s"
+    echo "  scrape_interval: ${2}s"
+    echo "  scrape_timeout: ${2}s"
     echo "scrape_configs:"
     echo "  - job_name: farm"
     echo "    static_configs:"
     echo "      - targets:"
     for ((i = 0; i < $1; i++)); do echo "          - 127.0.0.1:$((BASE_PORT + i))"; done
-  } >"$2"
+  } >"$3"
 }
 
 csv=$RESULTS/results.csv
@@ -166,19 +168,23 @@ sink_pid=$!
 pids+=("$sink_pid")
 
 read -ra scraper_list <<<"$SCRAPERS"
-for farm in $FARMS; do
+for spec in $FARMS; do
+  farm=${spec%@*} interval=$INTERVAL
+  [ "$farm" = "$spec" ] || interval=${spec#*@}
+  [[ $farm =~ ^[0-9]+x[0-9]+$ && $interval =~ ^[0-9]+$ && $interval -gt 0 ]] ||
+    die "FARMS: \"$spec\" is not KxM or KxM@S"
   targets=${farm%x*} series=${farm#*x}
   for ((i = 0; i < targets; i++)); do
     ! ss -ltn "sport = :$((BASE_PORT + i))" | grep -q LISTEN ||
       die "port $((BASE_PORT + i)) is taken (set BASE_PORT=)"
   done
   "$FARM_BIN" --targets="$targets" --series="$series" --base-port="$BASE_PORT" --page="$PAGE" \
-    >"$RESULTS/farm-$farm.log" 2>&1 &
+    >"$RESULTS/farm-$farm-${interval}s.log" 2>&1 &
   farm_pid=$!
   pids+=("$farm_pid")
-  wait_http "http://127.0.0.1:$BASE_PORT/-/stats" 10 || die "the farm did not start (see $RESULTS/farm-$farm.log)"
+  wait_http "http://127.0.0.1:$BASE_PORT/-/stats" 10 || die "the farm did not start (see $RESULTS/farm-$farm-${interval}s.log)"
   series_expected=$((targets * (series + 5)))
-  warmup=${WARMUP:-$((2 * INTERVAL + 5))}
+  warmup=${WARMUP:-$((2 * interval + 5))}
   if [ -z "$WARMUP" ] && [ $((targets * series / 5000)) -gt "$warmup" ]; then
     warmup=$((targets * series / 5000))
   fi
@@ -186,10 +192,10 @@ for farm in $FARMS; do
     count=${#scraper_list[@]}
     for ((s = 0; s < count; s++)); do
       name=${scraper_list[$(((s + run - 1) % count))]}
-      dir=$work/$farm-$run-$name
+      dir=$work/$farm-${interval}s-$run-$name
       mkdir -p "$dir"
-      write_scrape_config "$targets" "$dir/scrape.yml"
-      log "farm $farm run $run/$RUNS: $name (warm-up ${warmup}s, window ${WINDOW}s)"
+      write_scrape_config "$targets" "$interval" "$dir/scrape.yml"
+      log "farm $farm @ ${interval}s run $run/$RUNS: $name (warm-up ${warmup}s, window ${WINDOW}s)"
       start_scraper "$name" "$dir"
       if ! wait_http "$ready_url" 60; then
         log "$name did not become ready; its log:"; tail -20 "$dir/log" >&2
@@ -214,10 +220,10 @@ for farm in $FARMS; do
       active=$(metric_sum "$metrics_url" "$series_regex")
       hwm=$(status_bytes "$scraper_pid" VmHWM) rss=$(status_bytes "$scraper_pid" VmRSS)
       load=$(cut -d' ' -f1 /proc/loadavg)
-      cp "$dir/log" "$RESULTS/$farm-$run-$name.log"
+      cp "$dir/log" "$RESULTS/$farm-${interval}s-$run-$name.log"
       stop_pid "$scraper_pid"
       rm -rf "$dir"
-      awk -v OFS=, -v farm="$farm" -v k="$targets" -v m="$series" -v iv="$INTERVAL" -v run="$run" \
+      awk -v OFS=, -v farm="$farm" -v k="$targets" -v m="$series" -v iv="$interval" -v run="$run" \
         -v name="$name" -v window="$WINDOW" -v cpu0="$cpu0" -v cpu1="$cpu1" -v raw0="$raw0" \
         -v raw1="$raw1" -v rep="$report_series" -v sc0="$scrapes0" -v sc1="$scrapes1" \
         -v fs0="$farm_samples0" -v fs1="$farm_samples1" -v active="$active" \
