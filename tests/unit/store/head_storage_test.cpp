@@ -102,7 +102,7 @@ TEST_CASE("truncate drops old chunks and series without recent samples", "[store
   using Range = std::pair<int64_t, int64_t>;
   REQUIRE(head.time_range() == Range{1, 100});
 
-  REQUIRE(head.truncate(35) == 1);  // `old` goes
+  REQUIRE(head.truncate(35) == 1);               // `old` goes
   REQUIRE(head.time_range() == Range{31, 100});  // the oldest chunk kept starts at 31
   auto stats = head.stats();
   REQUIRE(stats.series == 1);
