@@ -7,6 +7,7 @@
 #include "common/store/chunkenc/chunk.hpp"
 #include "common/store/head_appender.hpp"
 #include "common/store/head_querier.hpp"
+#include "common/util/atomic_bounds.hpp"
 
 namespace mc {
 
@@ -108,26 +109,11 @@ std::pair<int64_t, int64_t> HeadStorage::time_range() const {
   return {min_time_.load(std::memory_order_acquire), max_time_.load(std::memory_order_acquire)};
 }
 
-namespace {
-void lower_to(std::atomic<int64_t>& value, int64_t candidate) {
-  int64_t current = value.load(std::memory_order_relaxed);
-  while (candidate < current &&
-         !value.compare_exchange_weak(current, candidate, std::memory_order_acq_rel)) {
-  }
-}
-void raise_to(std::atomic<int64_t>& value, int64_t candidate) {
-  int64_t current = value.load(std::memory_order_relaxed);
-  while (candidate > current &&
-         !value.compare_exchange_weak(current, candidate, std::memory_order_acq_rel)) {
-  }
-}
-}  // namespace
-
 void HeadStorage::note_committed(int64_t min_t, int64_t max_t) {
   if (min_t > max_t) return;
-  lower_to(min_since_truncate_start_, min_t);
-  lower_to(min_time_, min_t);
-  raise_to(max_time_, max_t);
+  lower_atomic_to(min_since_truncate_start_, min_t);
+  lower_atomic_to(min_time_, min_t);
+  raise_atomic_to(max_time_, max_t);
 }
 
 size_t HeadStorage::truncate(int64_t min_time_ms) {

@@ -6,6 +6,7 @@
 
 #include "common/store/wal/wal_directory.hpp"
 #include "common/store/wal/wal_segment_file.hpp"
+#include "common/util/atomic_bounds.hpp"
 #include "common/util/logger.hpp"
 
 namespace mc {
@@ -183,10 +184,7 @@ Status WalWriter::timed_sync(WalSegmentFile& file) {
           .count());
   fsyncs_.fetch_add(1, std::memory_order_relaxed);
   fsync_nanoseconds_sum_.fetch_add(nanoseconds, std::memory_order_relaxed);
-  uint64_t max = fsync_nanoseconds_max_.load(std::memory_order_relaxed);
-  while (nanoseconds > max && !fsync_nanoseconds_max_.compare_exchange_weak(
-                                  max, nanoseconds, std::memory_order_relaxed)) {
-  }
+  raise_atomic_to(fsync_nanoseconds_max_, nanoseconds, std::memory_order_relaxed);
   if (!synced.is_ok()) fsync_errors_.fetch_add(1, std::memory_order_relaxed);
   return synced;
 }
