@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "common/util/logger.hpp"
+#include "common/util/wall_clock.hpp"
 
 namespace mc {
 
@@ -50,8 +51,7 @@ Result<CollectorSet::Collectors> CollectorSet::create(const Config& config) {
 void CollectorSet::record_reload(bool successful) {
   last_reload_successful_.Set(successful ? 1 : 0);
   if (successful) {
-    const auto now = std::chrono::system_clock::now().time_since_epoch();
-    last_reload_success_timestamp_.Set(std::chrono::duration<double>(now).count());
+    last_reload_success_timestamp_.Set(static_cast<double>(wall_clock_ms()) / 1000.0);
   }
 }
 

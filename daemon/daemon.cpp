@@ -13,6 +13,7 @@
 #include "common/config/config.hpp"
 #include "common/config/web_config.hpp"
 #include "common/store/disk_storage.hpp"
+#include "common/util/build_version.hpp"
 #include "common/util/logger.hpp"
 #include "daemon/collector_set.hpp"
 #include "exporter/exporter.hpp"
@@ -62,7 +63,8 @@ sigset_t block_shutdown_signals() {
 
 int run_daemon(const Flags& flags) {
   log::configure(flags.log_level, flags.log_format);
-  log::info("starting metrics-collector", {{"version", MC_VERSION}, {"revision", MC_REVISION}});
+  log::info("starting metrics-collector",
+            {{"version", build_version()}, {"revision", build_revision()}});
 
   // Checked even without an sql section, so a typo never waits for one.
   auto sql_tick = tick_from_environment(std::getenv(kTickDurationVariable));
@@ -122,8 +124,8 @@ int run_daemon(const Flags& flags) {
   ExporterOptions exporter_options;
   exporter_options.listen_address = flags.listen_address;
   exporter_options.external_labels = config.global.external_labels;
-  exporter_options.version = MC_VERSION;
-  exporter_options.revision = MC_REVISION;
+  exporter_options.version = build_version();
+  exporter_options.revision = build_revision();
   exporter_options.web_config = std::move(web_config);
   exporter_options.enable_lifecycle = flags.enable_lifecycle;
   // On a thread of its own: a civetweb worker's small stack does not hold a

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/util/build_version.hpp"
 #include "daemon/check_command.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/flags.hpp"
@@ -29,8 +30,8 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (flags->show_version) {
-    std::cout << "metrics-collector, version " << MC_VERSION << " (revision: " << MC_REVISION
-              << ")\n";
+    std::cout << "metrics-collector, version " << mc::build_version()
+              << " (revision: " << mc::build_revision() << ")\n";
     return 0;
   }
   return mc::run_daemon(*flags);

@@ -21,8 +21,10 @@
 #include "common/store/block/block_reader.hpp"
 #include "common/store/block/block_writer.hpp"
 #include "common/store/wal/wal_replay.hpp"
+#include "common/util/aligned_window.hpp"
 #include "common/util/duration.hpp"
 #include "common/util/errno_text.hpp"
+#include "common/util/read_file.hpp"
 
 namespace mc {
 
@@ -76,15 +78,6 @@ Result<StoreArgs> parse_args(std::span<const std::string_view> args) {
   }
   if (parsed.dir.empty()) return Status::error("--dir is required");
   return parsed;
-}
-
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::error(fmt::format("{}: {}", path, errno_text()));
-  std::ostringstream body;
-  body << in.rdbuf();
-  if (in.bad()) return Status::error(fmt::format("{}: read error", path));
-  return std::move(body).str();
 }
 
 // Holds the store's lock for the duration of an import, so that a running
@@ -165,12 +158,6 @@ class ImportHandler final : public ExpositionHandler {
   Status error_;
 };
 
-int64_t window_floor(int64_t t, int64_t duration) {
-  int64_t start = t / duration * duration;
-  if (start > t) start -= duration;
-  return start;
-}
-
 int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
   if (args.openmetrics.empty()) {
     err << "metrics-collector store import: --openmetrics is required\n" << kUsage;
@@ -179,7 +166,7 @@ int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
   const auto started = std::chrono::steady_clock::now();
   auto body = read_file(args.openmetrics);
   if (!body) {
-    err << "metrics-collector store import: " << body.error() << "\n";
+    err << "metrics-collector store import: " << args.openmetrics << ": " << body.error() << "\n";
     return 1;
   }
   ImportHandler handler;
@@ -240,7 +227,7 @@ int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
   std::vector<int64_t> timestamps;
   std::vector<double> values;
   int blocks = 0;
-  for (int64_t start = series.empty() ? 0 : window_floor(min_t, duration);
+  for (int64_t start = series.empty() ? 0 : aligned_window_start(min_t, duration);
        !series.empty() && start <= max_t; start += duration) {
     const int64_t end = start + duration - 1;
     block::BlockMeta meta;

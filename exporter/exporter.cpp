@@ -14,6 +14,7 @@
 
 #include "common/exposition/writer.hpp"
 #include "common/util/logger.hpp"
+#include "common/util/wall_clock.hpp"
 #include "exporter/basic_auth.hpp"
 #include "exporter/build_info.hpp"
 #include "exporter/family_set.hpp"
@@ -135,12 +136,6 @@ in_addr_t wake_address_for(const std::string& listening_port) {
   if (::inet_pton(AF_INET, host.c_str(), &parsed) != 1) return htonl(INADDR_NONE);
   if (parsed.s_addr == htonl(INADDR_ANY)) return htonl(INADDR_LOOPBACK);
   return parsed.s_addr;
-}
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -382,7 +377,7 @@ std::string Exporter::render_metrics(ExpositionFormat format, bool include_store
   for (const auto& collectable : own_collectables_) add_collected(collectable->Collect());
 
   if (include_store) {
-    const int64_t max_time = now_ms();
+    const int64_t max_time = wall_clock_ms();
     auto querier = storage_.querier(max_time - options_.lookback.count(), max_time);
     querier->for_each_latest([&](const LatestSample& latest) {
       if (options_.external_labels.empty()) {

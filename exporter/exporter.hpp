@@ -55,6 +55,7 @@
 #include "common/config/web_config.hpp"
 #include "common/exposition/exposition_format.hpp"
 #include "common/store/storage.hpp"
+#include "common/util/build_version.hpp"
 #include "common/util/status.hpp"
 
 struct mg_context;
@@ -76,8 +77,8 @@ struct ExporterOptions {
   // /metrics that does not have the label itself (as Prometheus's /federate).
   std::vector<Label> external_labels;
   // For metrics_collector_build_info; the daemon passes its own.
-  std::string version = MC_VERSION;
-  std::string revision = MC_REVISION;
+  std::string version{build_version()};
+  std::string revision{build_revision()};
   // --web.config.file: TLS on the listening port, basic auth on every path.
   WebConfig web_config;
   // --web.enable-lifecycle: without it, POST /-/reload and /-/quit answer 403.

@@ -10,30 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/util/read_file.hpp"
 #include "exporter/single_value_family.hpp"
 
 namespace mc {
 
 namespace {
-
-// Reads a small /proc file whole with plain read(2); /proc files report size 0.
-std::optional<std::string> read_proc_file(const char* path) {
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string content;
-  char buffer[4096];
-  while (true) {
-    ssize_t n = ::read(fd, buffer, sizeof(buffer));
-    if (n < 0) {
-      ::close(fd);
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    content.append(buffer, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return content;
-}
 
 // The fields of /proc/self/stat after the command name, which may itself hold
 // spaces and parentheses, so splitting starts after the last ')'.
@@ -54,7 +36,7 @@ struct ProcStat {
 };
 
 std::optional<ProcStat> read_proc_stat() {
-  auto content = read_proc_file("/proc/self/stat");
+  auto content = read_file("/proc/self/stat");
   if (!content) return std::nullopt;
   size_t close_paren = content->rfind(')');
   if (close_paren == std::string::npos) return std::nullopt;
@@ -75,7 +57,7 @@ std::optional<ProcStat> read_proc_stat() {
 }
 
 std::optional<double> read_boot_time_seconds() {
-  auto content = read_proc_file("/proc/stat");
+  auto content = read_file("/proc/stat");
   if (!content) return std::nullopt;
   size_t at = content->find("\nbtime ");
   if (at == std::string::npos) return std::nullopt;

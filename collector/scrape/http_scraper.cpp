@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "common/exposition/exposition_format.hpp"
+#include "common/util/build_version.hpp"
 
 namespace mc {
 
@@ -65,7 +66,8 @@ HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t 
                                              .c_str());
   curl_easy_setopt(handle_, CURLOPT_URL, url_.c_str());
   curl_easy_setopt(handle_, CURLOPT_HTTPHEADER, headers_);
-  curl_easy_setopt(handle_, CURLOPT_USERAGENT, "metrics-collector/" MC_VERSION);
+  const std::string user_agent = fmt::format("metrics-collector/{}", build_version());
+  curl_easy_setopt(handle_, CURLOPT_USERAGENT, user_agent.c_str());
   curl_easy_setopt(handle_, CURLOPT_ACCEPT_ENCODING, "gzip");
   curl_easy_setopt(handle_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(handle_, CURLOPT_NOSIGNAL, 1L);

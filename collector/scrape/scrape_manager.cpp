@@ -13,6 +13,7 @@
 #include "collector/scrape/scrape_loop.hpp"
 #include "collector/scrape/scrape_metrics.hpp"
 #include "common/util/logger.hpp"
+#include "common/util/wall_clock.hpp"
 #include "common/util/worker_pool.hpp"
 
 namespace mc {
@@ -20,12 +21,6 @@ namespace mc {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // libcurl's global init is not thread-safe; do it once before any handle exists.
 void ensure_curl_global_init() {

@@ -1,5 +1,7 @@
 #include "collector/scrape/scrape_metrics.hpp"
 
+#include "common/util/latency_buckets.hpp"
+
 namespace mc {
 
 ScrapeMetrics::ScrapeMetrics(prometheus::Registry& registry, const Config& config)
@@ -34,8 +36,6 @@ ScrapeMetrics::ScrapeMetrics(prometheus::Registry& registry, const Config& confi
                    .Name("metrics_collector_targets")
                    .Help("Targets configured, by job.")
                    .Register(registry)) {
-  static const prometheus::Histogram::BucketBoundaries kBuckets = {
-      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
   // A scheduler on time starts within a millisecond or two; a busy machine
   // shows in the upper buckets long before slots are missed.
   static const prometheus::Histogram::BucketBoundaries kLagBuckets = {
@@ -47,7 +47,7 @@ ScrapeMetrics::ScrapeMetrics(prometheus::Registry& registry, const Config& confi
     job.skipped = &skipped_.Add(labels);
     job.missed = &missed_.Add(labels);
     job.lag = &lag_.Add(labels, kLagBuckets);
-    job.duration = &duration_.Add(labels, kBuckets);
+    job.duration = &duration_.Add(labels, latency_buckets_seconds());
     job.targets = &targets_.Add(labels);
     jobs_.emplace(scrape.job_name, job);
   }

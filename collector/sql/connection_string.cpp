@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "common/util/errno_text.hpp"
+#include "common/util/read_file.hpp"
 
 namespace mc {
 
@@ -65,14 +66,12 @@ Result<ConnectionString> ConnectionString::resolve(const SqlDatabaseConfig& data
     dsn = std::move(*value);
   } else if (!database.dsn_file.empty()) {
     source = fmt::format("file {:?}", database.dsn_file);
-    std::ifstream in(database.dsn_file, std::ios::binary);
-    if (!in) {
+    auto content = read_file(database.dsn_file);
+    if (!content) {
       return Status::error(fmt::format("sql database {:?}: cannot read DSN {}: {}", database.name,
-                                       source, errno_text()));
+                                       source, content.error()));
     }
-    std::stringstream content;
-    content << in.rdbuf();
-    dsn = trim_trailing_whitespace(content.str());
+    dsn = trim_trailing_whitespace(*content);
     if (dsn.empty()) {
       return Status::error(fmt::format("sql database {:?}: {} is empty", database.name, source));
     }

@@ -15,6 +15,7 @@
 #include "collector/sql/sql_metrics.hpp"
 #include "common/util/duration.hpp"
 #include "common/util/logger.hpp"
+#include "common/util/wall_clock.hpp"
 
 namespace mc {
 
@@ -22,12 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::optional<std::string> process_environment(const std::string& name) {
   const char* value = std::getenv(name.c_str());

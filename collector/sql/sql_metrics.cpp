@@ -1,4 +1,5 @@
 #include "collector/sql/sql_metrics.hpp"
+#include "common/util/latency_buckets.hpp"
 
 namespace mc {
 
@@ -44,8 +45,6 @@ SqlMetrics::SqlMetrics(prometheus::Registry& registry, const SqlConfig& config)
                        .Name("metrics_collector_sql_null_values_total")
                        .Help("NULL values in value columns, skipped (no sample), by column.")
                        .Register(registry)) {
-  static const prometheus::Histogram::BucketBoundaries kBuckets = {
-      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
   for (const SqlDatabaseConfig& database : config.databases) {
     up_[database.name] = &database_up_.Add({{"database", database.name}});
     for (const SqlQueryConfig& query_config : database.queries) {
@@ -60,8 +59,8 @@ SqlMetrics::SqlMetrics(prometheus::Registry& registry, const SqlConfig& config)
       query.errors_timeout = &errors_.Add(with("reason", "timeout"));
       query.errors_sql = &errors_.Add(with("reason", "sql"));
       query.errors_conversion = &errors_.Add(with("reason", "conversion"));
-      query.duration_success = &duration_.Add(with("result", "success"), kBuckets);
-      query.duration_failure = &duration_.Add(with("result", "failure"), kBuckets);
+      query.duration_success = &duration_.Add(with("result", "success"), latency_buckets_seconds());
+      query.duration_failure = &duration_.Add(with("result", "failure"), latency_buckets_seconds());
       query.last_success = &last_success_.Add(labels);
       query.skipped = &skipped_.Add(labels);
       queries_.emplace(std::make_pair(database.name, query_config.name), query);

@@ -12,11 +12,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/config/config_rules.hpp"
+#include "common/config/storage_defaults.hpp"
 #include "common/config/yaml_reader.hpp"
 #include "common/model/label_name.hpp"
-#include "common/store/tiering/retention_plan.hpp"
 #include "common/util/duration.hpp"
 #include "common/util/errno_text.hpp"
+#include "common/util/read_file.hpp"
 #include "common/util/utf8.hpp"
 
 namespace mc {
@@ -803,17 +804,16 @@ Status read_storage(const YamlReader& reader, const YAML::Node& node, StorageCon
       });
 }
 
-// The tiers as retention planning needs them (common/store/tiering): raw
+// The tiers as retention planning needs them (the store checks them again): raw
 // first, resolutions growing by whole multiples, retentions not shrinking,
 // block lengths whole multiples of the resolution and of the finer tier's
 // blocks. Downsampled tiers get a block length when they have none.
 Status finish_storage(const YamlReader& reader, StorageConfig& storage, const StorageNodes& nodes) {
   if (nodes.tiers.IsNull()) {
-    for (const tiering::TierConfig& tier : tiering::default_tiers()) {
-      storage.tiers.push_back(StorageTierConfig{.name = tier.name,
-                                                .resolution = Duration(tier.resolution_ms),
-                                                .retention = Duration(tier.retention_ms),
-                                                .block_duration = Duration(0)});
+    // Block lengths are filled below, from storage.block_duration.
+    for (StorageTierConfig tier : default_storage_tiers(storage.block_duration)) {
+      tier.block_duration = Duration(0);
+      storage.tiers.push_back(std::move(tier));
     }
   } else if (storage.tiers.empty()) {
     return reader.error_at(nodes.tiers,
@@ -878,8 +878,7 @@ Status finish_storage(const YamlReader& reader, StorageConfig& storage, const St
     }
     const StorageTierConfig& finer = storage.tiers[i - 1];
     if (tier.block_duration.count() == 0) {
-      tier.block_duration = Duration(
-          tiering::default_block_duration(tier.resolution.count(), finer.block_duration.count()));
+      tier.block_duration = default_tier_block_duration(tier.resolution, finer.block_duration);
       continue;
     }
     const YAML::Node& at = nodes.tier_nodes[i].block_duration;
@@ -1023,22 +1022,11 @@ Result<Config> parse_config(std::string_view yaml, std::string_view source_name)
 }
 
 Result<Config> load_config_file(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                       &std::fclose);
-  auto cannot_read = [&](int error_number) {
-    return Status::error(
-        fmt::format("cannot read config file {:?}: {}", path, errno_text(error_number)));
-  };
-  if (!file) return cannot_read(errno);
-  std::string content;
-  char buffer[64 * 1024];
-  while (true) {
-    size_t count = std::fread(buffer, 1, sizeof buffer, file.get());
-    content.append(buffer, count);
-    if (count < sizeof buffer) break;
+  auto content = read_file(path);
+  if (!content) {
+    return Status::error(fmt::format("cannot read config file {:?}: {}", path, content.error()));
   }
-  if (std::ferror(file.get())) return cannot_read(errno);
-  return parse_config(content, path);
+  return parse_config(*content, path);
 }
 
 }  // namespace mc

@@ -12,7 +12,7 @@
 //
 // The `storage:` section (the block store: block length, WAL fsync, and the
 // retention and downsampling tiers) is ours too. Loading fills its defaults
-// and checks the tiers as common/store/tiering/retention_plan.hpp needs them.
+// (storage_defaults.hpp) and checks the tiers as the store needs them.
 #pragma once
 
 #include <chrono>

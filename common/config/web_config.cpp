@@ -15,6 +15,7 @@
 
 #include "common/config/yaml_reader.hpp"
 #include "common/util/errno_text.hpp"
+#include "common/util/read_file.hpp"
 
 namespace mc {
 
@@ -304,23 +305,13 @@ Result<WebConfig> parse_web_config(std::string_view yaml, std::string_view sourc
 }
 
 Result<WebConfig> load_web_config_file(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                       &std::fclose);
-  auto cannot_read = [&](int error_number) {
+  auto content = read_file(path);
+  if (!content) {
     return Status::error(
-        fmt::format("cannot read web config file {:?}: {}", path, errno_text(error_number)));
-  };
-  if (!file) return cannot_read(errno);
-  std::string content;
-  char buffer[16 * 1024];
-  while (true) {
-    size_t count = std::fread(buffer, 1, sizeof buffer, file.get());
-    content.append(buffer, count);
-    if (count < sizeof buffer) break;
+        fmt::format("cannot read web config file {:?}: {}", path, content.error()));
   }
-  if (std::ferror(file.get())) return cannot_read(errno);
   const std::string directory = std::filesystem::path(path).parent_path().string();
-  return parse_web_config(content, path, directory);
+  return parse_web_config(*content, path, directory);
 }
 
 }  // namespace mc

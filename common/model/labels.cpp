@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "common/exposition/escape.hpp"
+#include "common/model/label_value_escape.hpp"
 
 namespace mc {
 

@@ -16,8 +16,10 @@
 #include "common/store/tiering/downsampled_columns.hpp"
 #include "common/store/wal/wal_batch.hpp"
 #include "common/store/wal/wal_replay.hpp"
+#include "common/util/aligned_window.hpp"
 #include "common/util/errno_text.hpp"
 #include "common/util/logger.hpp"
+#include "common/util/wall_clock.hpp"
 
 namespace mc {
 
@@ -27,20 +29,6 @@ namespace {
 
 constexpr int64_t kMinTime = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMaxTime = std::numeric_limits<int64_t>::max();
-
-// The start of the aligned window of `duration` that holds `t` (floor, also
-// for negative times).
-int64_t window_floor(int64_t t, int64_t duration) {
-  int64_t start = t / duration * duration;
-  if (start > t) start -= duration;
-  return start;
-}
-
-int64_t system_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -120,7 +108,7 @@ class HeadRestorer final : public WalReplayHandler {
 }  // namespace
 
 DiskStorage::DiskStorage(DiskStorageOptions options) : options_(std::move(options)) {
-  if (!options_.clock) options_.clock = system_clock_ms;
+  if (!options_.clock) options_.clock = wall_clock_ms;
   // Head chunks end on block boundaries, so cutting a block drops whole chunks.
   options_.head.chunk_max_duration_ms = options_.block_duration_ms;
   head_ = std::make_unique<HeadStorage>(options_.head);
@@ -447,7 +435,7 @@ Result<size_t> DiskStorage::compact() {
   for (;;) {
     const auto [head_min, head_max] = head_->time_range();
     if (head_min > head_max) break;
-    const int64_t start = window_floor(std::max(head_min, head_min_time_), duration);
+    const int64_t start = aligned_window_start(std::max(head_min, head_min_time_), duration);
     if (head_max - start < duration + duration / 2) break;
     auto cut = cut_block(start, start + duration - 1);
     if (!cut) {
@@ -483,7 +471,7 @@ Status DiskStorage::flush() {
     for (;;) {
       const auto [head_min, head_max] = head_->time_range();
       if (head_min > head_max) break;
-      const int64_t start = window_floor(std::max(head_min, head_min_time_), duration);
+      const int64_t start = aligned_window_start(std::max(head_min, head_min_time_), duration);
       auto cut = cut_block(start, start + duration - 1);
       if (!cut) return cut.status();
       if (Status status = truncate_head(start + duration); !status) return status;

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "common/util/aligned_window.hpp"
+
 namespace mc::tiering {
 
 namespace {
@@ -113,12 +115,6 @@ class CounterJoin {
 
 }  // namespace
 
-int64_t window_start(int64_t t_ms, int64_t resolution_ms) {
-  int64_t remainder = t_ms % resolution_ms;
-  if (remainder < 0) remainder += resolution_ms;
-  return t_ms - remainder;
-}
-
 Result<DownsampledSeries> downsample_raw(std::span<const Sample> samples, int64_t resolution_ms) {
   if (resolution_ms <= 0) {
     return Status::error(
@@ -136,7 +132,7 @@ Result<DownsampledSeries> downsample_raw(std::span<const Sample> samples, int64_
           sample.t_ms, samples[i - 1].t_ms));
     }
     if (is_stale_nan(sample.v)) continue;
-    int64_t start = window_start(sample.t_ms, resolution_ms);
+    int64_t start = aligned_window_start(sample.t_ms, resolution_ms);
     if (current_start != start) {
       if (current_start) out.windows.back().counter = counter.value();
       out.windows.push_back(first_of_window(sample));
@@ -166,7 +162,7 @@ Result<DownsampledSeries> downsample_coarser(const DownsampledSeries& series,
   out.last_raw = series.last_raw;
   std::optional<int64_t> current_start;
   for (const AggregateSample& window : series.windows) {
-    int64_t start = window_start(window.t_ms, resolution_ms);
+    int64_t start = aligned_window_start(window.t_ms, resolution_ms);
     if (current_start == start) {
       merge_window(out.windows.back(), window);
     } else {
@@ -198,9 +194,9 @@ Result<DownsampledSeries> concatenate(std::span<const DownsampledSeries> spans) 
     double before = join.value_so_far();
     for (AggregateSample window : span.windows) {
       window.counter = std::isnan(window.counter) ? before : window.counter + offset;
-      bool same_window =
-          !out.windows.empty() && window_start(out.windows.back().t_ms, out.resolution_ms) ==
-                                      window_start(window.t_ms, out.resolution_ms);
+      bool same_window = !out.windows.empty() &&
+                         aligned_window_start(out.windows.back().t_ms, out.resolution_ms) ==
+                             aligned_window_start(window.t_ms, out.resolution_ms);
       if (same_window) {
         merge_window(out.windows.back(), window);
       } else {

@@ -81,11 +81,6 @@ struct DownsampledSeries {
   std::optional<Sample> last_raw;
 };
 
-// The start of the window holding `t_ms`: the largest multiple of
-// `resolution_ms` not after it (negative times included).
-// REQUIRES: resolution_ms > 0
-int64_t window_start(int64_t t_ms, int64_t resolution_ms);
-
 // Aggregates one series' raw samples (strictly increasing timestamps, StaleNaN
 // markers allowed) into windows of `resolution_ms` (> 0). Fails, naming the
 // sample's index and times, when timestamps do not increase.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iterator>
-#include <numeric>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -10,14 +9,11 @@
 #include <fmt/format.h>
 
 #include "common/store/tiering/downsample.hpp"
+#include "common/util/aligned_window.hpp"
 
 namespace mc::tiering {
 
 namespace {
-
-constexpr int64_t kMinute = int64_t{60} * 1000;
-constexpr int64_t kHour = 60 * kMinute;
-constexpr int64_t kDay = 24 * kHour;
 
 // A block as the plan sees it: on disk, or to be made by an earlier action.
 struct PlannedBlock {
@@ -33,8 +29,8 @@ bool overlaps(const BlockInfo& block, int64_t min_time, int64_t max_time) {
 std::set<int64_t> windows_overlapping(const std::vector<PlannedBlock>& blocks, int64_t duration) {
   std::set<int64_t> starts;
   for (const PlannedBlock& block : blocks) {
-    for (int64_t start = window_start(block.info.min_time, duration); start < block.info.max_time;
-         start += duration) {
+    for (int64_t start = aligned_window_start(block.info.min_time, duration);
+         start < block.info.max_time; start += duration) {
       starts.insert(start);
     }
   }
@@ -51,27 +47,6 @@ std::string join_indices(const std::vector<size_t>& indices) {
 }
 
 }  // namespace
-
-std::vector<TierConfig> default_tiers() {
-  std::vector<TierConfig> tiers{
-      {"raw", 0, 7 * kDay, 2 * kHour},
-      {"5m", 5 * kMinute, 30 * kDay, 0},
-      {"1h", kHour, 365 * kDay, 0},
-  };
-  for (size_t i = 1; i < tiers.size(); ++i) {
-    tiers[i].block_duration_ms =
-        default_block_duration(tiers[i].resolution_ms, tiers[i - 1].block_duration_ms);
-  }
-  return tiers;
-}
-
-int64_t default_block_duration(int64_t resolution_ms, int64_t finer_block_duration_ms) {
-  // Whole windows and whole finer blocks.
-  int64_t step = std::lcm(resolution_ms, finer_block_duration_ms);
-  int64_t wanted = resolution_ms * kWindowsPerBlock;
-  int64_t steps = (wanted + step - 1) / step;
-  return std::max<int64_t>(steps, 1) * step;
-}
 
 Status validate_tiers(const std::vector<TierConfig>& tiers) {
   if (tiers.empty()) return Status::error("tiers: none; the first tier must be raw");
@@ -174,7 +149,7 @@ std::vector<Action> plan(const std::vector<BlockInfo>& blocks, const std::vector
       if (tier + 1 < tiers.size()) {
         const TierConfig& next = tiers[tier + 1];
         const int64_t duration = next.block_duration_ms;
-        for (int64_t start = window_start(block.info.min_time, duration);
+        for (int64_t start = aligned_window_start(block.info.min_time, duration);
              start < block.info.max_time && !needed; start += duration) {
           const int64_t end = start + duration;
           if (end <= now_ms - next.retention_ms) continue;  // would not be kept either

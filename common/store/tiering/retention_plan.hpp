@@ -100,22 +100,6 @@ struct PlanOptions {
   int64_t settle_delay_ms = kDefaultSettleDelayMs;
 };
 
-// The default tiers: raw for 7d in blocks of 2h, 5m for 30d in blocks of 24h,
-// 1h for 365d in blocks of 12d (block lengths from default_block_duration()).
-std::vector<TierConfig> default_tiers();
-
-// Points per series per downsampled block: about two and a half XOR chunks of
-// 120 samples, so a downsampled block's index cost per sample is near a raw 2h
-// block's at a 30s scrape interval, and a tier's blocks stay few (30 blocks of
-// 5m over 30d, about 30 of 1h over a year) and short against its retention.
-inline constexpr int64_t kWindowsPerBlock = 288;
-
-// The block length of a downsampled tier when the config gives none:
-// kWindowsPerBlock windows, rounded up to a multiple of the finer tier's block
-// length (so that source blocks nest in windows) that is also a multiple of
-// the resolution. 5m after 2h raw blocks: 24h; 1h after that: 12d.
-int64_t default_block_duration(int64_t resolution_ms, int64_t finer_block_duration_ms);
-
 // Checks what plan() relies on: at least one tier; names unique and not
 // empty; the first tier raw (resolution 0) and only it; resolutions
 // increasing, each a multiple of the one before; retentions positive and not

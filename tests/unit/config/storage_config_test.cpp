@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/config/config.hpp"
+#include "common/config/storage_defaults.hpp"
 #include "tests/support/config_parsing.hpp"
 
 using namespace std::chrono_literals;
@@ -170,4 +171,13 @@ TEST_CASE("storage config: tiers grow coarser and keep data longer", "[storage_c
   // Equal retentions are allowed.
   CHECK(parse_config_ok(with_tiers(raw + "    - {resolution: 5m, retention: 7d}\n"))
             .storage.tiers.size() == 2);
+}
+
+TEST_CASE("storage config: a downsampled tier's default block length", "[storage_config]") {
+  // Rounded up to whole finer blocks and whole windows: 288 x 5m = 24h is 8
+  // blocks of 3h; 288 x 7m = 33.6h becomes 42h, twice lcm(7m, 3h) = 21h.
+  CHECK(mc::default_tier_block_duration(5min, 3h) == 24h);
+  CHECK(mc::default_tier_block_duration(7min, 3h) == 42h);
+  CHECK(mc::default_tier_block_duration(5min, 2h) == 24h);
+  CHECK(mc::default_tier_block_duration(1h, 24h) == 12 * kDay);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/model/sample_value.hpp"
+#include "common/util/aligned_window.hpp"
 
 using mc::Sample;
 using mc::tiering::AggregateSample;
@@ -74,7 +75,7 @@ std::vector<Sample> random_counter(uint64_t seed, int64_t start_ms, size_t count
 // ranges whose ends are window boundaries; returns how many ranges had data.
 size_t check_increase_at_boundaries(const std::vector<Sample>& raw,
                                     const std::vector<Sample>& points, int64_t resolution_ms) {
-  int64_t first = mc::tiering::window_start(raw.front().t_ms, resolution_ms) - resolution_ms;
+  int64_t first = mc::aligned_window_start(raw.front().t_ms, resolution_ms) - resolution_ms;
   int64_t last = raw.back().t_ms + 2 * resolution_ms;
   size_t compared = 0;
   for (int64_t from = first; from <= last; from += resolution_ms) {
@@ -137,11 +138,11 @@ TEST_CASE("downsample: a counter without resets keeps its raw values", "[tiering
 
 TEST_CASE("downsample: windows are aligned to multiples of the resolution, negative times too",
           "[tiering][downsample]") {
-  CHECK(mc::tiering::window_start(0, 300) == 0);
-  CHECK(mc::tiering::window_start(299, 300) == 0);
-  CHECK(mc::tiering::window_start(300, 300) == 300);
-  CHECK(mc::tiering::window_start(-1, 300) == -300);
-  CHECK(mc::tiering::window_start(-300, 300) == -300);
+  CHECK(mc::aligned_window_start(0, 300) == 0);
+  CHECK(mc::aligned_window_start(299, 300) == 0);
+  CHECK(mc::aligned_window_start(300, 300) == 300);
+  CHECK(mc::aligned_window_start(-1, 300) == -300);
+  CHECK(mc::aligned_window_start(-300, 300) == -300);
   auto series = downsample_ok({{-5, 1}, {-1, 2}, {0, 3}}, 10);
   REQUIRE(series.windows.size() == 2);
   CHECK(series.windows[0].t_ms == -1);
@@ -292,8 +293,8 @@ TEST_CASE("downsample: 5m to 1h equals raw to 1h", "[tiering][downsample]") {
   uint64_t count = 0;
   double sum = 0;
   for (const Sample& sample : raw) {
-    if (mc::tiering::window_start(sample.t_ms, kHour) !=
-        mc::tiering::window_start(first.t_ms, kHour)) {
+    if (mc::aligned_window_start(sample.t_ms, kHour) !=
+        mc::aligned_window_start(first.t_ms, kHour)) {
       continue;
     }
     if (mc::is_stale_nan(sample.v)) continue;

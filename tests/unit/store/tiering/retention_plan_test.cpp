@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/store/tiering/downsample.hpp"
+#include "common/util/aligned_window.hpp"
 
 using mc::tiering::Action;
 using mc::tiering::BlockInfo;
@@ -28,6 +29,14 @@ constexpr int64_t kHour = 60 * kMinute;
 constexpr int64_t kDay = 24 * kHour;
 
 std::string hours(int64_t ms) { return std::to_string(ms / kHour) + "h"; }
+
+// The config's default tiers (common/config/storage_defaults.hpp), spelled out:
+// the store has no defaults of its own.
+std::vector<TierConfig> standard_tiers() {
+  return {{"raw", 0, 7 * kDay, 2 * kHour},
+          {"5m", 5 * kMinute, 30 * kDay, 24 * kHour},
+          {"1h", kHour, 365 * kDay, 12 * kDay}};
+}
 
 BlockInfo block(const std::string& tier, int64_t min_time, int64_t max_time) {
   return BlockInfo{.dir = tier + "-" + hours(min_time),
@@ -78,26 +87,8 @@ const std::vector<TierConfig> kTwoTiers{{"raw", 0, 1 * kDay, 2 * kHour},
 
 }  // namespace
 
-TEST_CASE("retention plan: the default tiers", "[tiering][plan]") {
-  auto tiers = mc::tiering::default_tiers();
-  REQUIRE(tiers.size() == 3);
-  CHECK(tiers[0].name == "raw");
-  CHECK(tiers[0].resolution_ms == 0);
-  CHECK(tiers[0].retention_ms == 7 * kDay);
-  CHECK(tiers[0].block_duration_ms == 2 * kHour);
-  CHECK(tiers[1].name == "5m");
-  CHECK(tiers[1].resolution_ms == 5 * kMinute);
-  CHECK(tiers[1].retention_ms == 30 * kDay);
-  CHECK(tiers[1].block_duration_ms == 24 * kHour);
-  CHECK(tiers[2].name == "1h");
-  CHECK(tiers[2].resolution_ms == kHour);
-  CHECK(tiers[2].retention_ms == 365 * kDay);
-  CHECK(tiers[2].block_duration_ms == 12 * kDay);
-  CHECK(mc::tiering::validate_tiers(tiers).is_ok());
-  // Rounded up to whole finer blocks and whole windows: 288 x 5m = 24h is 8
-  // blocks of 3h; 288 x 7m = 33.6h becomes 42h, twice lcm(7m, 3h) = 21h.
-  CHECK(mc::tiering::default_block_duration(5 * kMinute, 3 * kHour) == 24 * kHour);
-  CHECK(mc::tiering::default_block_duration(7 * kMinute, 3 * kHour) == 42 * kHour);
+TEST_CASE("retention plan: the standard tiers are valid", "[tiering][plan]") {
+  CHECK(mc::tiering::validate_tiers(standard_tiers()).is_ok());
 }
 
 TEST_CASE("retention plan: tier rules", "[tiering][plan]") {
@@ -142,7 +133,7 @@ TEST_CASE("retention plan: a block is dropped once all of it is past retention",
 
 TEST_CASE("retention plan: a window is downsampled once it has settled and raw moved past it",
           "[tiering][plan]") {
-  const auto tiers = mc::tiering::default_tiers();
+  const auto tiers = standard_tiers();
   const auto blocks = raw_blocks(0, 26 * kHour);
   // The window [0, 24h) ends an hour (the settle delay) before now.
   CHECK(mc::tiering::plan(blocks, tiers, 25 * kHour - 1).empty());
@@ -164,7 +155,7 @@ TEST_CASE("retention plan: a window whose source went quiet is downsampled later
           "[tiering][plan]") {
   // Raw data stops at 22h (the collector stopped): raw never reaches the
   // window's end, so the plan waits a raw block length past the settle delay.
-  const auto tiers = mc::tiering::default_tiers();
+  const auto tiers = standard_tiers();
   const auto blocks = raw_blocks(0, 22 * kHour);
   CHECK(mc::tiering::plan(blocks, tiers, 27 * kHour - 1).empty());
   CHECK(describe_all(mc::tiering::plan(blocks, tiers, 27 * kHour)) ==
@@ -230,7 +221,7 @@ TEST_CASE("retention plan: tiers chain in one plan", "[tiering][plan]") {
 TEST_CASE("retention plan: data nobody keeps is not downsampled", "[tiering][plan]") {
   // Old raw blocks, e.g. after raw retention was shortened: their 5m window
   // is past the 5m retention too, so they go without a downsample.
-  const auto tiers = mc::tiering::default_tiers();
+  const auto tiers = standard_tiers();
   const auto blocks = raw_blocks(0, 4 * kHour);
   CHECK(describe_all(mc::tiering::plan(blocks, tiers, 60 * kDay)) ==
         std::vector<std::string>{"drop raw-0h (raw [0, 7200000))",
@@ -239,12 +230,12 @@ TEST_CASE("retention plan: data nobody keeps is not downsampled", "[tiering][pla
 
 TEST_CASE("retention plan: blocks of a tier not configured are left alone", "[tiering][plan]") {
   const std::vector<BlockInfo> blocks{block("10m", 0, kDay), block("raw", 0, 2 * kHour)};
-  CHECK(describe_all(mc::tiering::plan(blocks, mc::tiering::default_tiers(), 400 * kDay)) ==
+  CHECK(describe_all(mc::tiering::plan(blocks, standard_tiers(), 400 * kDay)) ==
         std::vector<std::string>{"drop raw-0h (raw [0, 7200000))"});
 }
 
 TEST_CASE("retention plan: a simulated year and a month, hour by hour", "[tiering][plan]") {
-  const auto tiers = mc::tiering::default_tiers();
+  const auto tiers = standard_tiers();
   const int64_t start = 1'704'067'200'000;  // 2024-01-01T00:00:00Z
   const int64_t end = start + 400 * kDay;
   // The collector was down from day 100 to day 103, 5h in.
@@ -298,7 +289,7 @@ TEST_CASE("retention plan: a simulated year and a month, hour by hour", "[tierin
         FAIL("raw block at " << raw_start << " dropped before its retention");
       }
       for (size_t i = 1; i < tiers.size(); ++i) {
-        int64_t window = mc::tiering::window_start(raw_start, tiers[i].block_duration_ms);
+        int64_t window = mc::aligned_window_start(raw_start, tiers[i].block_duration_ms);
         int64_t window_end = window + tiers[i].block_duration_ms;
         bool kept = window_end > now - tiers[i].retention_ms;
         bool due = window_end + 2 * kDay <= now;
