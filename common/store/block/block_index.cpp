@@ -38,80 +38,116 @@ struct SectionBytes {
 
 }  // namespace
 
-Result<BlockIndex> BlockIndex::parse(std::span<const uint8_t> file, const std::string& path) {
-  auto fail = [&](uint64_t offset, std::string_view what) {
-    return Status::error(fmt::format("{}: at offset {}: {}", path, offset, what));
-  };
-  if (file.size() < kFileHeaderBytes + kIndexTrailerBytes) {
-    return fail(0, fmt::format("truncated: {} bytes", file.size()));
+// Reads an index file in the order its sections depend on each other: the
+// table of contents, then symbols (everything else refers to them), metadata,
+// series, the label index with its postings, and the chunk groups. Each step
+// checks what it reads and fails with the file, offset and section.
+class BlockIndexParser {
+ public:
+  BlockIndexParser(std::span<const uint8_t> file, const std::string& path)
+      : file_(file), path_(path) {
+    index_.path_ = path;
   }
-  ByteReader header(file.first(kFileHeaderBytes));
-  if (header.u32() != kIndexMagic) return fail(0, "not a block index (bad magic)");
-  if (const uint8_t version = header.u8(); version != kIndexVersion) {
-    return fail(4, fmt::format("unsupported index version {}", version));
-  }
-  if (header.u8() != 0 || header.u8() != 0 || header.u8() != 0) {
-    return fail(5, "reserved header bytes not zero");
-  }
-  const size_t trailer_offset = file.size() - kIndexTrailerBytes;
-  ByteReader trailer(file.subspan(trailer_offset));
-  const uint64_t toc_offset = trailer.u64();
-  const uint32_t toc_crc = trailer.u32();
-  if (trailer.u32() != kIndexMagic) return fail(trailer_offset, "bad trailer magic (truncated?)");
-  if (toc_offset < kFileHeaderBytes || toc_offset > trailer_offset) {
-    return fail(trailer_offset, "table of contents offset out of range");
-  }
-  const auto toc_bytes = file.subspan(toc_offset, trailer_offset - toc_offset);
-  if (crc32c(toc_bytes) != toc_crc) return fail(toc_offset, "table of contents: CRC mismatch");
 
-  std::array<SectionBytes, kSectionCount + 1> sections;
-  std::array<bool, kSectionCount + 1> present{};
-  ByteReader toc(toc_bytes);
-  const uint64_t count = toc.uvarint();
-  for (uint64_t i = 0; i < count && toc.ok(); ++i) {
-    const uint8_t id = toc.u8();
-    const auto compression = static_cast<Compression>(toc.u8());
-    const uint64_t offset = toc.uvarint();
-    const uint64_t stored_bytes = toc.uvarint();
-    const uint64_t raw_bytes = toc.uvarint();
-    const uint32_t crc = toc.u32();
-    if (!toc.ok()) break;
-    if (id == 0 || id > kSectionCount) continue;  // a later version's section: skip
-    const std::string_view name = section_name(static_cast<SectionId>(id));
-    if (present[id]) return fail(toc_offset, fmt::format("{} section listed twice", name));
-    if (offset < kFileHeaderBytes || offset > toc_offset || stored_bytes > toc_offset - offset) {
-      return fail(offset, fmt::format("{} section out of bounds", name));
+  Result<BlockIndex> parse() {
+    if (Status status = read_sections(); !status) return status;
+    for (Status (BlockIndexParser::*step)() :
+         {&BlockIndexParser::parse_symbols, &BlockIndexParser::parse_metadata,
+          &BlockIndexParser::parse_series, &BlockIndexParser::parse_label_index,
+          &BlockIndexParser::parse_groups}) {
+      if (Status status = (this->*step)(); !status) return status;
     }
-    const auto stored = file.subspan(offset, stored_bytes);
-    if (crc32c(stored) != crc) {
-      return fail(offset, fmt::format("{} section: CRC mismatch", name));
-    }
-    if (Status status = decompress(compression, stored, raw_bytes, sections[id].raw); !status) {
-      return fail(offset, fmt::format("{} section: {}", name, status.message()));
-    }
-    sections[id].offset = offset;
-    present[id] = true;
+    return std::move(index_);
   }
-  if (!toc.ok()) return fail(toc_offset, "malformed table of contents");
-  for (uint8_t id = 1; id <= kSectionCount; ++id) {
-    if (!present[id]) {
-      return fail(toc_offset,
-                  fmt::format("{} section missing", section_name(static_cast<SectionId>(id))));
-    }
+
+ private:
+  Status fail(uint64_t offset, std::string_view what) const {
+    return Status::error(fmt::format("{}: at offset {}: {}", path_, offset, what));
   }
-  auto section_error = [&](SectionId id, std::string_view what) {
-    return fail(sections[static_cast<size_t>(id)].offset,
+  Status section_error(SectionId id, std::string_view what) const {
+    return fail(sections_[static_cast<size_t>(id)].offset,
                 fmt::format("{} section: {}", section_name(id), what));
-  };
-  auto section = [&](SectionId id) { return ByteReader(sections[static_cast<size_t>(id)].raw); };
+  }
+  ByteReader section(SectionId id) const {
+    return ByteReader(sections_[static_cast<size_t>(id)].raw);
+  }
+  std::string_view symbol(uint64_t ref, bool& ok) const {
+    if (ref >= index_.symbols_.size()) {
+      ok = false;
+      return {};
+    }
+    return index_.symbols_[ref];
+  }
 
-  BlockIndex index;
-  index.path_ = path;
-  {
+  // Header, trailer and table of contents; every section's bytes CRC-checked
+  // and decompressed into sections_.
+  Status read_sections() {
+    if (file_.size() < kFileHeaderBytes + kIndexTrailerBytes) {
+      return fail(0, fmt::format("truncated: {} bytes", file_.size()));
+    }
+    ByteReader header(file_.first(kFileHeaderBytes));
+    if (header.u32() != kIndexMagic) return fail(0, "not a block index (bad magic)");
+    if (const uint8_t version = header.u8(); version != kIndexVersion) {
+      return fail(4, fmt::format("unsupported index version {}", version));
+    }
+    if (header.u8() != 0 || header.u8() != 0 || header.u8() != 0) {
+      return fail(5, "reserved header bytes not zero");
+    }
+    const size_t trailer_offset = file_.size() - kIndexTrailerBytes;
+    ByteReader trailer(file_.subspan(trailer_offset));
+    const uint64_t toc_offset = trailer.u64();
+    const uint32_t toc_crc = trailer.u32();
+    if (trailer.u32() != kIndexMagic) return fail(trailer_offset, "bad trailer magic (truncated?)");
+    if (toc_offset < kFileHeaderBytes || toc_offset > trailer_offset) {
+      return fail(trailer_offset, "table of contents offset out of range");
+    }
+    const auto toc_bytes = file_.subspan(toc_offset, trailer_offset - toc_offset);
+    if (crc32c(toc_bytes) != toc_crc) return fail(toc_offset, "table of contents: CRC mismatch");
+
+    std::array<bool, kSectionCount + 1> present{};
+    ByteReader toc(toc_bytes);
+    const uint64_t count = toc.uvarint();
+    for (uint64_t i = 0; i < count && toc.ok(); ++i) {
+      const uint8_t id = toc.u8();
+      const auto compression = static_cast<Compression>(toc.u8());
+      const uint64_t offset = toc.uvarint();
+      const uint64_t stored_bytes = toc.uvarint();
+      const uint64_t raw_bytes = toc.uvarint();
+      const uint32_t crc = toc.u32();
+      if (!toc.ok()) break;
+      if (id == 0 || id > kSectionCount) continue;  // a later version's section: skip
+      const std::string_view name = section_name(static_cast<SectionId>(id));
+      if (present[id]) return fail(toc_offset, fmt::format("{} section listed twice", name));
+      if (offset < kFileHeaderBytes || offset > toc_offset || stored_bytes > toc_offset - offset) {
+        return fail(offset, fmt::format("{} section out of bounds", name));
+      }
+      const auto stored = file_.subspan(offset, stored_bytes);
+      if (crc32c(stored) != crc) {
+        return fail(offset, fmt::format("{} section: CRC mismatch", name));
+      }
+      if (Status status = decompress(compression, stored, raw_bytes, sections_[id].raw); !status) {
+        return fail(offset, fmt::format("{} section: {}", name, status.message()));
+      }
+      sections_[id].offset = offset;
+      present[id] = true;
+    }
+    if (!toc.ok()) return fail(toc_offset, "malformed table of contents");
+    for (uint8_t id = 1; id <= kSectionCount; ++id) {
+      if (!present[id]) {
+        return fail(toc_offset,
+                    fmt::format("{} section missing", section_name(static_cast<SectionId>(id))));
+      }
+    }
+    return Status::ok();
+  }
+
+  // Sorted strings, each stored as the length shared with the one before and
+  // the rest.
+  Status parse_symbols() {
     ByteReader in = section(SectionId::symbols);
     const uint64_t n = in.uvarint();
     if (n > in.remaining()) return section_error(SectionId::symbols, "count larger than section");
-    index.symbols_.reserve(n);
+    index_.symbols_.reserve(n);
     std::string_view previous;
     for (uint64_t i = 0; i < n && in.ok(); ++i) {
       const uint64_t shared = in.uvarint();
@@ -120,19 +156,14 @@ Result<BlockIndex> BlockIndex::parse(std::span<const uint8_t> file, const std::s
       std::string symbol(previous.substr(0, shared));
       symbol += suffix;
       if (i > 0 && symbol <= previous) return section_error(SectionId::symbols, "not sorted");
-      index.symbols_.push_back(std::move(symbol));
-      previous = index.symbols_.back();
+      index_.symbols_.push_back(std::move(symbol));
+      previous = index_.symbols_.back();
     }
     if (!in.ok() || !in.at_end()) return section_error(SectionId::symbols, "malformed");
+    return Status::ok();
   }
-  auto symbol = [&](uint64_t ref, bool& ok) -> std::string_view {
-    if (ref >= index.symbols_.size()) {
-      ok = false;
-      return {};
-    }
-    return index.symbols_[ref];
-  };
-  {
+
+  Status parse_metadata() {
     ByteReader in = section(SectionId::metadata);
     const uint64_t n = in.uvarint();
     if (n > in.remaining()) return section_error(SectionId::metadata, "count larger than section");
@@ -146,18 +177,22 @@ Result<BlockIndex> BlockIndex::parse(std::span<const uint8_t> file, const std::s
       metadata.type = static_cast<MetricType>(type);
       metadata.help = in.string();
       metadata.unit = in.string();
-      index.metadata_.push_back(std::move(metadata));
+      index_.metadata_.push_back(std::move(metadata));
     }
     if (!in.ok() || !in.at_end()) return section_error(SectionId::metadata, "malformed");
+    return Status::ok();
   }
-  {
+
+  // Series in label order: their labels as symbol refs, a metadata ref, and
+  // their chunks (times delta-coded against the one before).
+  Status parse_series() {
     ByteReader in = section(SectionId::series);
     const int64_t base_time = in.varint();
     const uint64_t n = in.uvarint();
     if (n > in.remaining()) return section_error(SectionId::series, "count larger than section");
-    index.labels_.reserve(n);
-    index.metadata_refs_.reserve(n);
-    index.first_chunk_.reserve(n + 1);
+    index_.labels_.reserve(n);
+    index_.metadata_refs_.reserve(n);
+    index_.first_chunk_.reserve(n + 1);
     int64_t previous_timestamp_column = 0;
     bool ok = true;
     for (uint64_t s = 0; s < n && in.ok() && ok; ++s) {
@@ -172,50 +207,62 @@ Result<BlockIndex> BlockIndex::parse(std::span<const uint8_t> file, const std::s
         labels.push_back({std::string(name), std::string(value)});
       }
       Labels built(std::move(labels));
-      if (!index.labels_.empty() && !(index.labels_.back() < built)) {
+      if (!index_.labels_.empty() && !(index_.labels_.back() < built)) {
         return section_error(SectionId::series, fmt::format("series {} out of order", s));
       }
-      index.labels_.push_back(std::move(built));
+      index_.labels_.push_back(std::move(built));
       const uint64_t metadata_ref = in.uvarint();
-      if (metadata_ref > index.metadata_.size()) ok = false;
-      index.metadata_refs_.push_back(static_cast<uint32_t>(metadata_ref));
-      index.first_chunk_.push_back(static_cast<uint32_t>(index.chunks_.size()));
+      if (metadata_ref > index_.metadata_.size()) ok = false;
+      index_.metadata_refs_.push_back(static_cast<uint32_t>(metadata_ref));
+      index_.first_chunk_.push_back(static_cast<uint32_t>(index_.chunks_.size()));
       const uint64_t chunk_count = in.uvarint();
       if (chunk_count > in.remaining()) break;
-      int64_t previous_time = base_time;
-      for (uint64_t c = 0; c < chunk_count && in.ok(); ++c) {
-        ChunkEntry chunk;
-        chunk.min_time = previous_time + in.varint();
-        chunk.max_time = chunk.min_time + static_cast<int64_t>(in.uvarint());
-        const uint64_t samples = in.uvarint();
-        const int64_t timestamp_column = previous_timestamp_column + in.varint();
-        if (samples == 0 || samples > UINT32_MAX || timestamp_column < 0 ||
-            timestamp_column > INT32_MAX || chunk.max_time < chunk.min_time) {
-          ok = false;
-        }
-        chunk.samples = static_cast<uint32_t>(samples);
-        chunk.timestamp_column = static_cast<uint32_t>(timestamp_column);
-        previous_timestamp_column = timestamp_column;
-        previous_time = chunk.max_time;
-        index.chunks_.push_back(chunk);
-      }
+      if (!read_chunks(in, chunk_count, base_time, previous_timestamp_column)) ok = false;
     }
-    index.first_chunk_.push_back(static_cast<uint32_t>(index.chunks_.size()));
-    if (!ok || !in.ok() || !in.at_end() || index.labels_.size() != n) {
+    index_.first_chunk_.push_back(static_cast<uint32_t>(index_.chunks_.size()));
+    if (!ok || !in.ok() || !in.at_end() || index_.labels_.size() != n) {
       return section_error(SectionId::series, "malformed");
     }
+    return Status::ok();
   }
-  {
+
+  // One series' chunk entries; false when one is out of range.
+  bool read_chunks(ByteReader& in, uint64_t chunk_count, int64_t base_time,
+                   int64_t& previous_timestamp_column) {
+    bool ok = true;
+    int64_t previous_time = base_time;
+    for (uint64_t c = 0; c < chunk_count && in.ok(); ++c) {
+      ChunkEntry chunk;
+      chunk.min_time = previous_time + in.varint();
+      chunk.max_time = chunk.min_time + static_cast<int64_t>(in.uvarint());
+      const uint64_t samples = in.uvarint();
+      const int64_t timestamp_column = previous_timestamp_column + in.varint();
+      if (samples == 0 || samples > UINT32_MAX || timestamp_column < 0 ||
+          timestamp_column > INT32_MAX || chunk.max_time < chunk.min_time) {
+        ok = false;
+      }
+      chunk.samples = static_cast<uint32_t>(samples);
+      chunk.timestamp_column = static_cast<uint32_t>(timestamp_column);
+      previous_timestamp_column = timestamp_column;
+      previous_time = chunk.max_time;
+      index_.chunks_.push_back(chunk);
+    }
+    return ok;
+  }
+
+  // Label names with their values, each value pointing at its postings list;
+  // the lists are walked once here so a damaged one fails at open, not at a query.
+  Status parse_label_index() {
     ByteReader names = section(SectionId::label_index);
-    const auto& postings_raw = sections[static_cast<size_t>(SectionId::postings)].raw;
+    const auto& postings_raw = sections_[static_cast<size_t>(SectionId::postings)].raw;
     ByteReader postings(postings_raw);
     const uint64_t n = names.uvarint();
     if (n > names.remaining()) return section_error(SectionId::label_index, "malformed");
     bool ok = true;
     for (uint64_t i = 0; i < n && names.ok() && ok; ++i) {
-      LabelName label;
+      BlockIndex::LabelName label;
       label.name = symbol(names.uvarint(), ok);
-      if (!index.label_names_.empty() && label.name <= index.label_names_.back().name) ok = false;
+      if (!index_.label_names_.empty() && label.name <= index_.label_names_.back().name) ok = false;
       const uint64_t value_count = names.uvarint();
       if (value_count > names.remaining()) break;
       uint64_t value_symbol = 0;
@@ -225,28 +272,37 @@ Result<BlockIndex> BlockIndex::parse(std::span<const uint8_t> file, const std::s
         value_symbol += delta;
         label.values.push_back(symbol(value_symbol, ok));
         label.postings_offsets.push_back(static_cast<uint32_t>(postings.position()));
-        // Walk the list to find the next one's offset, checking it on the way.
-        const uint64_t count = postings.uvarint();
-        if (count == 0 || count > postings.remaining()) ok = false;
-        uint64_t series = 0;
-        for (uint64_t p = 0; p < count && postings.ok() && ok; ++p) {
-          const uint64_t delta_series = postings.uvarint();
-          if (p > 0 && delta_series == 0) ok = false;
-          series += delta_series;
-          if (series >= index.labels_.size()) ok = false;
-        }
+        if (!skip_postings_list(postings)) ok = false;
       }
-      index.label_names_.push_back(std::move(label));
+      index_.label_names_.push_back(std::move(label));
     }
-    if (!ok || !names.ok() || !names.at_end() || index.label_names_.size() != n) {
+    if (!ok || !names.ok() || !names.at_end() || index_.label_names_.size() != n) {
       return section_error(SectionId::label_index, "malformed");
     }
     if (!postings.ok() || !postings.at_end()) {
       return section_error(SectionId::postings, "malformed");
     }
-    index.postings_ = postings_raw;
+    index_.postings_ = postings_raw;
+    return Status::ok();
   }
-  {
+
+  // Walks one postings list (a count, then ascending series numbers as
+  // deltas) to find where the next begins, checking it on the way.
+  bool skip_postings_list(ByteReader& postings) const {
+    const uint64_t count = postings.uvarint();
+    if (count == 0 || count > postings.remaining()) return false;
+    uint64_t series = 0;
+    for (uint64_t p = 0; p < count && postings.ok(); ++p) {
+      const uint64_t delta_series = postings.uvarint();
+      if (p > 0 && delta_series == 0) return false;
+      series += delta_series;
+      if (series >= index_.labels_.size()) return false;
+    }
+    return true;
+  }
+
+  // The data file's chunk groups in file order: kind, record size, column sizes.
+  Status parse_groups() {
     ByteReader in = section(SectionId::groups);
     const uint64_t n = in.uvarint();
     if (n > in.remaining()) return section_error(SectionId::groups, "count larger than section");
@@ -267,13 +323,22 @@ Result<BlockIndex> BlockIndex::parse(std::span<const uint8_t> file, const std::s
         group.column_bytes.push_back(static_cast<uint32_t>(in.uvarint()));
       }
       offset += group.record_bytes;
-      index.groups_.push_back(std::move(group));
+      index_.groups_.push_back(std::move(group));
     }
-    if (!in.ok() || !in.at_end() || index.groups_.size() != n) {
+    if (!in.ok() || !in.at_end() || index_.groups_.size() != n) {
       return section_error(SectionId::groups, "malformed");
     }
+    return Status::ok();
   }
-  return index;
+
+  std::span<const uint8_t> file_;
+  const std::string& path_;
+  std::array<SectionBytes, kSectionCount + 1> sections_;
+  BlockIndex index_;
+};
+
+Result<BlockIndex> BlockIndex::parse(std::span<const uint8_t> file, const std::string& path) {
+  return BlockIndexParser(file, path).parse();
 }
 
 std::vector<std::string> BlockIndex::label_names() const {

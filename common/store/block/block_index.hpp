@@ -61,6 +61,7 @@ class BlockIndex {
   Result<std::vector<uint32_t>> postings(std::string_view name, std::string_view value) const;
 
  private:
+  friend class BlockIndexParser;  // block_index.cpp: parse() one section at a time
   BlockIndex() = default;
 
   struct LabelName {

@@ -65,103 +65,99 @@ void IndexWriter::add_series(const Labels& labels, const MetricMetadata* metadat
 
 void IndexWriter::add_group(GroupEntry group) { groups_.push_back(std::move(group)); }
 
-std::vector<uint8_t> IndexWriter::build(int64_t base_time, Compressor& compressor) const {
-  // name -> value -> series numbers, all sorted (std::map, series in order).
-  std::map<std::string_view, std::map<std::string_view, std::vector<uint32_t>>> postings;
-  std::vector<std::string_view> strings;
-  for (uint32_t s = 0; s < series_.size(); ++s) {
-    for (const LabelView label : series_[s].labels) {
-      postings[label.name][label.value].push_back(s);
-      strings.push_back(label.name);
-      strings.push_back(label.value);
-    }
-  }
-  const SymbolTable symbols(std::move(strings));
+// The sections build() writes, each from what it needs; docs/storage-format.md
+// has their layout.
+namespace {
 
-  std::vector<Section> sections;
-  {
-    Section section{SectionId::symbols, {}};
-    ByteWriter out(section.raw);
-    symbols.write(out);
-    sections.push_back(std::move(section));
-  }
-  {
-    Section section{SectionId::metadata, {}};
-    ByteWriter out(section.raw);
-    out.uvarint(metadata_in_order_.size());
-    for (const MetricMetadata* metadata : metadata_in_order_) {
-      out.string(metadata->family);
-      out.u8(static_cast<uint8_t>(metadata->type));
-      out.string(metadata->help);
-      out.string(metadata->unit);
-    }
-    sections.push_back(std::move(section));
-  }
-  {
-    Section section{SectionId::series, {}};
-    ByteWriter out(section.raw);
-    out.varint(base_time);
-    out.uvarint(series_.size());
-    int64_t previous_timestamp_column = 0;
-    for (const SeriesRecord& series : series_) {
-      out.uvarint(series.labels.size());
-      for (const LabelView label : series.labels) {
-        out.uvarint(symbols.number(label.name));
-        out.uvarint(symbols.number(label.value));
-      }
-      out.uvarint(series.metadata);
-      out.uvarint(series.chunks.size());
-      int64_t previous_time = base_time;
-      for (const ChunkEntry& chunk : series.chunks) {
-        out.varint(chunk.min_time - previous_time);
-        out.uvarint(static_cast<uint64_t>(chunk.max_time - chunk.min_time));
-        out.uvarint(chunk.samples);
-        // Series of one target share their timestamps column: the delta is 0.
-        out.varint(static_cast<int64_t>(chunk.timestamp_column) - previous_timestamp_column);
-        previous_timestamp_column = chunk.timestamp_column;
-        previous_time = chunk.max_time;
-      }
-    }
-    sections.push_back(std::move(section));
-  }
-  {
-    Section label_index{SectionId::label_index, {}};
-    Section postings_section{SectionId::postings, {}};
-    ByteWriter names_out(label_index.raw);
-    ByteWriter postings_out(postings_section.raw);
-    names_out.uvarint(postings.size());
-    for (const auto& [name, values] : postings) {
-      names_out.uvarint(symbols.number(name));
-      names_out.uvarint(values.size());
-      uint32_t previous_symbol = 0;
-      for (const auto& [value, series] : values) {
-        const uint32_t symbol = symbols.number(value);
-        names_out.uvarint(symbol - previous_symbol);  // values sorted: symbols increase
-        previous_symbol = symbol;
-        postings_out.uvarint(series.size());
-        uint32_t previous_series = 0;
-        for (const uint32_t s : series) {
-          postings_out.uvarint(s - previous_series);
-          previous_series = s;
-        }
-      }
-    }
-    sections.push_back(std::move(label_index));
-    sections.push_back(std::move(postings_section));
-  }
-  {
-    Section section{SectionId::groups, {}};
-    ByteWriter out(section.raw);
-    out.uvarint(groups_.size());
-    for (const GroupEntry& group : groups_) {
-      out.u8(static_cast<uint8_t>(group.kind));
-      out.uvarint(group.record_bytes);
-      out.uvarint(group.column_bytes.size());
-      for (const uint32_t bytes : group.column_bytes) out.uvarint(bytes);
-    }
-    sections.push_back(std::move(section));
-  }
+using Postings = std::map<std::string_view, std::map<std::string_view, std::vector<uint32_t>>>;
 
+Section metadata_section(const std::vector<const MetricMetadata*>& metadata_in_order) {
+  Section section{SectionId::metadata, {}};
+  ByteWriter out(section.raw);
+  out.uvarint(metadata_in_order.size());
+  for (const MetricMetadata* metadata : metadata_in_order) {
+    out.string(metadata->family);
+    out.u8(static_cast<uint8_t>(metadata->type));
+    out.string(metadata->help);
+    out.string(metadata->unit);
+  }
+  return section;
+}
+
+Section series_section(const std::vector<IndexWriter::SeriesRecord>& all_series,
+                       const SymbolTable& symbols, int64_t base_time) {
+  Section section{SectionId::series, {}};
+  ByteWriter out(section.raw);
+  out.varint(base_time);
+  out.uvarint(all_series.size());
+  int64_t previous_timestamp_column = 0;
+  for (const IndexWriter::SeriesRecord& series : all_series) {
+    out.uvarint(series.labels.size());
+    for (const LabelView label : series.labels) {
+      out.uvarint(symbols.number(label.name));
+      out.uvarint(symbols.number(label.value));
+    }
+    out.uvarint(series.metadata);
+    out.uvarint(series.chunks.size());
+    int64_t previous_time = base_time;
+    for (const ChunkEntry& chunk : series.chunks) {
+      out.varint(chunk.min_time - previous_time);
+      out.uvarint(static_cast<uint64_t>(chunk.max_time - chunk.min_time));
+      out.uvarint(chunk.samples);
+      // Series of one target share their timestamps column: the delta is 0.
+      out.varint(static_cast<int64_t>(chunk.timestamp_column) - previous_timestamp_column);
+      previous_timestamp_column = chunk.timestamp_column;
+      previous_time = chunk.max_time;
+    }
+  }
+  return section;
+}
+
+// The label index (names, their values as symbol deltas) and the postings
+// lists it points into, written side by side.
+std::pair<Section, Section> label_index_sections(const Postings& postings,
+                                                 const SymbolTable& symbols) {
+  Section label_index{SectionId::label_index, {}};
+  Section postings_section{SectionId::postings, {}};
+  ByteWriter names_out(label_index.raw);
+  ByteWriter postings_out(postings_section.raw);
+  names_out.uvarint(postings.size());
+  for (const auto& [name, values] : postings) {
+    names_out.uvarint(symbols.number(name));
+    names_out.uvarint(values.size());
+    uint32_t previous_symbol = 0;
+    for (const auto& [value, series] : values) {
+      const uint32_t symbol = symbols.number(value);
+      names_out.uvarint(symbol - previous_symbol);  // values sorted: symbols increase
+      previous_symbol = symbol;
+      postings_out.uvarint(series.size());
+      uint32_t previous_series = 0;
+      for (const uint32_t s : series) {
+        postings_out.uvarint(s - previous_series);
+        previous_series = s;
+      }
+    }
+  }
+  return {std::move(label_index), std::move(postings_section)};
+}
+
+Section groups_section(const std::vector<GroupEntry>& groups) {
+  Section section{SectionId::groups, {}};
+  ByteWriter out(section.raw);
+  out.uvarint(groups.size());
+  for (const GroupEntry& group : groups) {
+    out.u8(static_cast<uint8_t>(group.kind));
+    out.uvarint(group.record_bytes);
+    out.uvarint(group.column_bytes.size());
+    for (const uint32_t bytes : group.column_bytes) out.uvarint(bytes);
+  }
+  return section;
+}
+
+// Header, the sections (each compressed when that pays, CRC-checked), the
+// table of contents and the trailer that points at it.
+std::vector<uint8_t> assemble_index_file(const std::vector<Section>& sections,
+                                         Compressor& compressor) {
   std::vector<uint8_t> file;
   ByteWriter out(file);
   out.u32(kIndexMagic);
@@ -189,6 +185,37 @@ std::vector<uint8_t> IndexWriter::build(int64_t base_time, Compressor& compresso
   out.u32(crc32c(toc));
   out.u32(kIndexMagic);
   return file;
+}
+
+}  // namespace
+
+std::vector<uint8_t> IndexWriter::build(int64_t base_time, Compressor& compressor) const {
+  // name -> value -> series numbers, all sorted (std::map, series in order).
+  Postings postings;
+  std::vector<std::string_view> strings;
+  for (uint32_t s = 0; s < series_.size(); ++s) {
+    for (const LabelView label : series_[s].labels) {
+      postings[label.name][label.value].push_back(s);
+      strings.push_back(label.name);
+      strings.push_back(label.value);
+    }
+  }
+  const SymbolTable symbols(std::move(strings));
+
+  std::vector<Section> sections;
+  {
+    Section section{SectionId::symbols, {}};
+    ByteWriter out(section.raw);
+    symbols.write(out);
+    sections.push_back(std::move(section));
+  }
+  sections.push_back(metadata_section(metadata_in_order_));
+  sections.push_back(series_section(series_, symbols, base_time));
+  auto [label_index, postings_section] = label_index_sections(postings, symbols);
+  sections.push_back(std::move(label_index));
+  sections.push_back(std::move(postings_section));
+  sections.push_back(groups_section(groups_));
+  return assemble_index_file(sections, compressor);
 }
 
 }  // namespace mc::block

@@ -33,13 +33,14 @@ class IndexWriter {
   // chunk time deltas.
   std::vector<uint8_t> build(int64_t base_time, Compressor& compressor) const;
 
- private:
+  // One series as build() writes it.
   struct SeriesRecord {
     Labels labels;
     uint32_t metadata = 0;  // 0: none, else number + 1
     std::vector<ChunkEntry> chunks;
   };
 
+ private:
   std::vector<SeriesRecord> series_;
   std::map<MetricMetadata, uint32_t> metadata_numbers_;
   std::vector<const MetricMetadata*> metadata_in_order_;  // points into metadata_numbers_ keys

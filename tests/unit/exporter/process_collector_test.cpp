@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <ctime>
 #include <map>
 #include <string>
 
@@ -36,14 +37,25 @@ TEST_CASE("process metrics are read from /proc/self", "[process]") {
   CHECK(values.at("process_start_time_seconds") <= now + 1);
 }
 
+double process_cpu_seconds() {
+  timespec now{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
 TEST_CASE("process CPU time grows with work", "[process]") {
   ProcessCollector collector;
   double before = collect_values(collector).at("process_cpu_seconds_total");
+  // Work until this process has used 0.3 s of CPU by its own clock, not for a
+  // stretch of wall time: on a loaded machine 300 ms of wall time can be far
+  // less CPU. Bounded by a wall-clock limit so a broken clock cannot hang it.
   volatile double sink = 0;
-  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
-  while (std::chrono::steady_clock::now() < until) {
+  const double cpu_start = process_cpu_seconds();
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (process_cpu_seconds() - cpu_start < 0.3 && std::chrono::steady_clock::now() < give_up) {
     for (int i = 0; i < 10000; ++i) sink = sink + i * 0.5;
   }
+  REQUIRE(process_cpu_seconds() - cpu_start >= 0.3);
   double after = collect_values(collector).at("process_cpu_seconds_total");
   CHECK(after - before >= 0.1);
 }
