@@ -32,6 +32,12 @@ class OpenMetricsParser {
   }
   Status parse_metadata_line(std::string_view text);
   Status parse_sample_line(const char* begin, const char* end);
+  // What follows " # " on a sample line: "{labels} value [timestamp]" up to `end`.
+  struct ExemplarParts {
+    double value = 0;
+    std::optional<OpenMetricsTimestamp> timestamp;
+  };
+  Status parse_exemplar(const char* p, const char* end, ExemplarParts& out);
   // `p` is just after "{"; on success it is just after "}".
   Status parse_labels(const char*& p, const char* end, LabelBuffer& labels,
                       std::string_view what) const;
@@ -188,8 +194,7 @@ Status OpenMetricsParser::parse_sample_line(const char* begin, const char* end) 
 
   std::optional<OpenMetricsTimestamp> timestamp;
   bool has_exemplar = false;
-  std::optional<double> exemplar_value;
-  std::optional<OpenMetricsTimestamp> exemplar_timestamp;
+  ExemplarParts exemplar;
   if (p < end) {
     ++p;  // the space
     if (p == end) return error("trailing space at the end of the line");
@@ -220,40 +225,8 @@ Status OpenMetricsParser::parse_sample_line(const char* begin, const char* end) 
       if (end - p < 3 || p[1] != ' ' || p[2] != '{') {
         return error("an exemplar must be written \" # {labels} value [timestamp]\"");
       }
-      p += 3;
       has_exemplar = true;
-      exemplar_labels_.clear();
-      if (Status status = parse_labels(p, end, exemplar_labels_, "the exemplar"); !status) {
-        return status;
-      }
-      size_t label_chars = 0;
-      for (const LabelView& label : exemplar_labels_.finish()) {
-        label_chars += utf8_length(label.name) + utf8_length(label.value);
-      }
-      if (label_chars > kMaxExemplarLabelChars) {
-        return error(fmt::format("exemplar labels have {} characters; at most {} are allowed",
-                                 label_chars, kMaxExemplarLabelChars));
-      }
-      if (p == end || *p != ' ') return error("expected a space and a value after exemplar labels");
-      ++p;
-      const char* exemplar_value_start = p;
-      while (p < end && *p != ' ') ++p;
-      const std::string_view exemplar_value_text(exemplar_value_start,
-                                                 static_cast<size_t>(p - exemplar_value_start));
-      exemplar_value = parse_sample_value(exemplar_value_text);
-      if (!exemplar_value) {
-        return error(
-            fmt::format("invalid exemplar value {}", quote_for_message(exemplar_value_text)));
-      }
-      if (p < end) {
-        ++p;
-        const std::string_view exemplar_timestamp_text(p, static_cast<size_t>(end - p));
-        exemplar_timestamp = parse_openmetrics_timestamp(exemplar_timestamp_text);
-        if (!exemplar_timestamp) {
-          return error(fmt::format("invalid exemplar timestamp {}",
-                                   quote_for_message(exemplar_timestamp_text)));
-        }
-      }
+      if (Status status = parse_exemplar(p + 3, end, exemplar); !status) return status;
     }
   }
 
@@ -270,13 +243,45 @@ Status OpenMetricsParser::parse_sample_line(const char* begin, const char* end) 
     return status;
   }
   if (has_exemplar && options_.parse_exemplars) {
-    ExemplarView exemplar;
-    exemplar.labels = exemplar_labels_.labels();
-    exemplar.value = *exemplar_value;
-    if (exemplar_timestamp) exemplar.timestamp_ms = exemplar_timestamp->ms;
-    sample.exemplar = exemplar;
+    ExemplarView view;
+    view.labels = exemplar_labels_.labels();
+    view.value = exemplar.value;
+    if (exemplar.timestamp) view.timestamp_ms = exemplar.timestamp->ms;
+    sample.exemplar = view;
   }
   handler_.on_sample(sample);
+  return Status::ok();
+}
+
+Status OpenMetricsParser::parse_exemplar(const char* p, const char* end, ExemplarParts& out) {
+  exemplar_labels_.clear();
+  if (Status status = parse_labels(p, end, exemplar_labels_, "the exemplar"); !status) {
+    return status;
+  }
+  size_t label_chars = 0;
+  for (const LabelView& label : exemplar_labels_.finish()) {
+    label_chars += utf8_length(label.name) + utf8_length(label.value);
+  }
+  if (label_chars > kMaxExemplarLabelChars) {
+    return error(fmt::format("exemplar labels have {} characters; at most {} are allowed",
+                             label_chars, kMaxExemplarLabelChars));
+  }
+  if (p == end || *p != ' ') return error("expected a space and a value after exemplar labels");
+  ++p;
+  const char* value_start = p;
+  while (p < end && *p != ' ') ++p;
+  const std::string_view value_text(value_start, static_cast<size_t>(p - value_start));
+  const auto value = parse_sample_value(value_text);
+  if (!value) return error(fmt::format("invalid exemplar value {}", quote_for_message(value_text)));
+  out.value = *value;
+  if (p < end) {
+    ++p;
+    const std::string_view timestamp_text(p, static_cast<size_t>(end - p));
+    out.timestamp = parse_openmetrics_timestamp(timestamp_text);
+    if (!out.timestamp) {
+      return error(fmt::format("invalid exemplar timestamp {}", quote_for_message(timestamp_text)));
+    }
+  }
   return Status::ok();
 }
 
