@@ -111,14 +111,6 @@ class CheckpointBuilder final : public WalReplayHandler {
   Status status_;
 };
 
-Status remove_path(const fs::path& path) {
-  std::error_code error;
-  fs::remove_all(path, error);
-  if (error)
-    return Status::error(fmt::format("cannot remove {}: {}", path.string(), error.message()));
-  return Status::ok();
-}
-
 }  // namespace
 
 Result<WalCheckpointStats> write_wal_checkpoint(const fs::path& dir, uint64_t last_segment,

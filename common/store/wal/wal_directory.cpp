@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -120,6 +121,31 @@ Status sync_directory(const fs::path& dir) {
         fmt::format("fsync of directory {}: {}", dir.string(), errno_text(fsync_errno)));
   }
   return Status::ok();
+}
+
+Status remove_path(const std::filesystem::path& path) {
+  std::error_code error;
+  std::filesystem::remove_all(path, error);
+  if (error) {
+    return Status::error(fmt::format("cannot remove {}: {}", path.string(), error.message()));
+  }
+  return Status::ok();
+}
+
+Result<OpenedSegment> open_wal_segment(const std::filesystem::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::error(
+        fmt::format("cannot open WAL segment {}: {}", path.string(), errno_text()));
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    const int stat_errno = errno;
+    ::close(fd);
+    return Status::error(
+        fmt::format("cannot stat WAL segment {}: {}", path.string(), errno_text(stat_errno)));
+  }
+  return OpenedSegment{fd, static_cast<uint64_t>(info.st_size)};
 }
 
 }  // namespace mc

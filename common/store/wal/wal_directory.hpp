@@ -33,5 +33,15 @@ Result<std::vector<std::filesystem::path>> list_checkpoint_segments(
 uint64_t wal_disk_bytes(const std::filesystem::path& dir);
 
 Status sync_directory(const std::filesystem::path& dir);
+// Removes a file or a directory tree; a missing one is not an error.
+Status remove_path(const std::filesystem::path& path);
+
+// A segment file opened with `flags` (O_CLOEXEC added) and its size, for the
+// writer (append) and the reader alike. The caller owns `fd`.
+struct OpenedSegment {
+  int fd = -1;
+  uint64_t size = 0;
+};
+Result<OpenedSegment> open_wal_segment(const std::filesystem::path& path, int flags);
 
 }  // namespace mc

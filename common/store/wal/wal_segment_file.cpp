@@ -1,5 +1,6 @@
 #include "common/store/wal/wal_segment_file.hpp"
 
+#include "common/store/wal/wal_directory.hpp"
 #include "common/util/errno_text.hpp"
 
 #include <fcntl.h>
@@ -14,20 +15,9 @@ namespace mc {
 
 Result<std::unique_ptr<WalSegmentFile>> WalSegmentFile::open_for_append(
     const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return Status::error(
-        fmt::format("cannot open WAL segment {}: {}", path.string(), errno_text()));
-  }
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    const int stat_errno = errno;
-    ::close(fd);
-    return Status::error(
-        fmt::format("cannot stat WAL segment {}: {}", path.string(), errno_text(stat_errno)));
-  }
-  return std::unique_ptr<WalSegmentFile>(
-      new WalSegmentFile(path, fd, static_cast<uint64_t>(info.st_size)));
+  auto opened = open_wal_segment(path, O_WRONLY | O_CREAT | O_APPEND);
+  if (!opened) return opened.status();
+  return std::unique_ptr<WalSegmentFile>(new WalSegmentFile(path, opened->fd, opened->size));
 }
 
 WalSegmentFile::~WalSegmentFile() { ::close(fd_); }

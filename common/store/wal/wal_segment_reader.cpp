@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/store/wal/wal_directory.hpp"
 #include "common/util/crc32c.hpp"
 #include "common/util/errno_text.hpp"
 
@@ -27,23 +28,12 @@ uint32_t load_u32(const uint8_t* p) {
 
 Result<std::unique_ptr<WalSegmentReader>> WalSegmentReader::open(
     const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return Status::error(
-        fmt::format("cannot open WAL segment {}: {}", path.string(), errno_text()));
-  }
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    const int stat_errno = errno;
-    ::close(fd);
-    return Status::error(
-        fmt::format("cannot stat WAL segment {}: {}", path.string(), errno_text(stat_errno)));
-  }
+  auto opened = open_wal_segment(path, O_RDONLY);
+  if (!opened) return opened.status();
   // Sequential reads: let the kernel read ahead aggressively and drop pages
   // behind us.
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  return std::unique_ptr<WalSegmentReader>(
-      new WalSegmentReader(path, fd, static_cast<uint64_t>(info.st_size)));
+  ::posix_fadvise(opened->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return std::unique_ptr<WalSegmentReader>(new WalSegmentReader(path, opened->fd, opened->size));
 }
 
 WalSegmentReader::WalSegmentReader(std::filesystem::path path, int fd, uint64_t file_size)

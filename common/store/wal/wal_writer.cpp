@@ -13,18 +13,6 @@ namespace mc {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-Status remove_path(const fs::path& path) {
-  std::error_code error;
-  fs::remove_all(path, error);
-  if (error)
-    return Status::error(fmt::format("cannot remove {}: {}", path.string(), error.message()));
-  return Status::ok();
-}
-
-}  // namespace
-
 WalWriter::WalWriter(fs::path dir, WalOptions options) : dir_(std::move(dir)), options_(options) {}
 
 Result<std::unique_ptr<WalWriter>> WalWriter::open(const fs::path& dir, WalOptions options) {
