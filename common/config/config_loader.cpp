@@ -9,7 +9,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/config/config.hpp"
+#include "common/config/diagnostics.hpp"
 #include "common/config/global_section.hpp"
+#include "common/config/prometheus_keys.hpp"
 #include "common/config/scrape_config_section.hpp"
 #include "common/config/sql_section.hpp"
 #include "common/config/storage_section.hpp"
@@ -20,20 +22,25 @@ namespace mc {
 
 namespace {
 
-Result<Config> read_config(const YamlReader& reader, const YAML::Node& root) {
+// Reads every section, then finishes each that read without errors (a
+// broken section would only add follow-on errors). Errors go to the reader's
+// diagnostics; the caller turns them into the result.
+Config read_config(const YamlReader& reader, const YAML::Node& root) {
   Config config;
   GlobalNodes global_nodes;
   std::vector<ScrapeConfigNodes> scrape_config_nodes;
   std::vector<SqlDatabaseNodes> sql_nodes;
   StorageNodes storage_nodes;
+  Status global_read, sql_read, storage_read;
   // One entry per top-level section; a new section is one more line here and
   // a <section>_section file.
-  Status status = reader.read_fields(
+  (void)reader.report(reader.read_fields(
       root, "",
       {
           {"global",
            [&](const YAML::Node& value) {
-             return read_global(reader, value, config.global, global_nodes);
+             global_read = read_global(reader, value, config.global, global_nodes);
+             return global_read;
            }},
           {"scrape_configs",
            [&](const YAML::Node& value) {
@@ -45,34 +52,46 @@ Result<Config> read_config(const YamlReader& reader, const YAML::Node& root) {
                    }
                    config.scrape_configs.emplace_back();
                    scrape_config_nodes.emplace_back();
-                   return read_scrape_config(reader, item, index_path("scrape_configs", index),
-                                             config.scrape_configs.back(),
-                                             scrape_config_nodes.back());
+                   Status read =
+                       read_scrape_config(reader, item, index_path("scrape_configs", index),
+                                          config.scrape_configs.back(), scrape_config_nodes.back());
+                   scrape_config_nodes.back().read_ok = read.is_ok();
+                   return read;
                  });
            }},
           {"sql",
-           [&](const YAML::Node& value) { return read_sql(reader, value, config.sql, sql_nodes); }},
+           [&](const YAML::Node& value) {
+             sql_read = read_sql(reader, value, config.sql, sql_nodes);
+             return sql_read;
+           }},
           {"storage",
            [&](const YAML::Node& value) {
-             return read_storage(reader, value, config.storage, storage_nodes);
+             storage_read = read_storage(reader, value, config.storage, storage_nodes);
+             return storage_read;
            }},
-      });
-  if (!status) return status;
-  if (status = finish_global(reader, config.global, global_nodes); !status) return status;
-  if (status = finish_scrape_configs(reader, config, scrape_config_nodes); !status) return status;
-  if (status = finish_sql(reader, config.sql, sql_nodes); !status) return status;
-  if (status = finish_storage(reader, config.storage, storage_nodes); !status) return status;
+      },
+      prometheus_top_level_keys()));
+  if (global_read) (void)reader.report(finish_global(reader, config.global, global_nodes));
+  (void)reader.report(finish_scrape_configs(reader, config, scrape_config_nodes));
+  if (sql_read) (void)reader.report(finish_sql(reader, config.sql, sql_nodes));
+  if (storage_read) {
+    (void)reader.report(finish_storage(reader, config.storage, storage_nodes));
+  }
   return config;
 }
 
 }  // namespace
 
 Result<Config> parse_config(std::string_view yaml, std::string_view source_name) {
-  YamlReader reader(source_name);
+  Diagnostics diagnostics(source_name);
+  YamlReader reader(source_name, &diagnostics);
   // yaml-cpp reports syntax errors (and a few others) by throwing; they stop here.
   try {
     YAML::Node root = YAML::Load(std::string(yaml));
-    return read_config(reader, root);
+    Config config = read_config(reader, root);
+    if (diagnostics.has_errors()) return diagnostics.errors();
+    config.warnings = diagnostics.warnings();
+    return config;
   } catch (const YAML::Exception& error) {
     return reader.error_at(error.mark, error.msg);
   } catch (const std::exception& error) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/config/field_readers.hpp"
+#include "common/config/prometheus_keys.hpp"
 
 namespace mc {
 
@@ -43,7 +44,8 @@ Status read_global(const YamlReader& reader, const YAML::Node& node, GlobalConfi
                                  read_labels(reader, value, "global.external_labels"));
              return Status::ok();
            }},
-      });
+      },
+      prometheus_global_keys());
 }
 
 Status finish_global(const YamlReader& reader, GlobalConfig& global, const GlobalNodes& nodes) {

@@ -8,6 +8,7 @@
 
 #include "common/config/config_rules.hpp"
 #include "common/config/field_readers.hpp"
+#include "common/config/prometheus_keys.hpp"
 
 namespace mc {
 
@@ -145,50 +146,64 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
                                              job.static_configs.back());
                  });
            }},
-      });
+      },
+      prometheus_scrape_config_keys());
 }
+
+namespace {
+
+Status finish_scrape_config(const YamlReader& reader, const GlobalConfig& global, ScrapeConfig& job,
+                            const ScrapeConfigNodes& job_nodes, const std::string& where,
+                            std::set<std::string_view>& job_names) {
+  if (job_nodes.job_name.IsNull()) {
+    return reader.error_at(job_nodes.mapping,
+                           fmt::format("{}: missing required field \"job_name\"", where));
+  }
+  if (job.job_name.empty()) {
+    return reader.error_at(job_nodes.job_name, fmt::format("{}: job_name is empty", where));
+  }
+  if (!job_names.insert(job.job_name).second) {
+    return reader.error_at(
+        job_nodes.job_name,
+        fmt::format("found multiple scrape configs with job name {:?}", job.job_name));
+  }
+  if (job.scrape_interval.count() == 0) job.scrape_interval = global.scrape_interval;
+  if (job.scrape_timeout > job.scrape_interval) {
+    return reader.error_at(
+        job_nodes.scrape_timeout,
+        fmt::format("scrape timeout greater than scrape interval for scrape config with job "
+                    "name {:?}",
+                    job.job_name));
+  }
+  if (job.scrape_timeout.count() == 0) {
+    job.scrape_timeout = std::min(global.scrape_timeout, job.scrape_interval);
+  }
+  if (job_nodes.body_size_limit.IsNull()) job.body_size_limit = global.body_size_limit;
+  if (job_nodes.sample_limit.IsNull()) job.sample_limit = global.sample_limit;
+  if (job_nodes.label_limit.IsNull()) job.label_limit = global.label_limit;
+  if (job_nodes.label_name_length_limit.IsNull()) {
+    job.label_name_length_limit = global.label_name_length_limit;
+  }
+  if (job_nodes.label_value_length_limit.IsNull()) {
+    job.label_value_length_limit = global.label_value_length_limit;
+  }
+  return Status::ok();
+}
+
+}  // namespace
 
 Status finish_scrape_configs(const YamlReader& reader, Config& config,
                              const std::vector<ScrapeConfigNodes>& nodes) {
   std::set<std::string_view> job_names;
+  Status first_error;
   for (size_t i = 0; i < config.scrape_configs.size(); ++i) {
-    ScrapeConfig& job = config.scrape_configs[i];
-    const ScrapeConfigNodes& job_nodes = nodes[i];
-    std::string where = index_path("scrape_configs", i);
-    if (job_nodes.job_name.IsNull()) {
-      return reader.error_at(job_nodes.mapping,
-                             fmt::format("{}: missing required field \"job_name\"", where));
-    }
-    if (job.job_name.empty()) {
-      return reader.error_at(job_nodes.job_name, fmt::format("{}: job_name is empty", where));
-    }
-    if (!job_names.insert(job.job_name).second) {
-      return reader.error_at(
-          job_nodes.job_name,
-          fmt::format("found multiple scrape configs with job name {:?}", job.job_name));
-    }
-    if (job.scrape_interval.count() == 0) job.scrape_interval = config.global.scrape_interval;
-    if (job.scrape_timeout > job.scrape_interval) {
-      return reader.error_at(
-          job_nodes.scrape_timeout,
-          fmt::format("scrape timeout greater than scrape interval for scrape config with job "
-                      "name {:?}",
-                      job.job_name));
-    }
-    if (job.scrape_timeout.count() == 0) {
-      job.scrape_timeout = std::min(config.global.scrape_timeout, job.scrape_interval);
-    }
-    if (job_nodes.body_size_limit.IsNull()) job.body_size_limit = config.global.body_size_limit;
-    if (job_nodes.sample_limit.IsNull()) job.sample_limit = config.global.sample_limit;
-    if (job_nodes.label_limit.IsNull()) job.label_limit = config.global.label_limit;
-    if (job_nodes.label_name_length_limit.IsNull()) {
-      job.label_name_length_limit = config.global.label_name_length_limit;
-    }
-    if (job_nodes.label_value_length_limit.IsNull()) {
-      job.label_value_length_limit = config.global.label_value_length_limit;
-    }
+    if (!nodes[i].read_ok) continue;
+    Status status = finish_scrape_config(reader, config.global, config.scrape_configs[i], nodes[i],
+                                         index_path("scrape_configs", i), job_names);
+    if (!status && first_error.is_ok()) first_error = status;
+    (void)reader.report(std::move(status));
   }
-  return Status::ok();
+  return first_error;
 }
 
 }  // namespace mc

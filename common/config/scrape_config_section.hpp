@@ -28,6 +28,7 @@ struct ScrapeConfigNodes {
   YAML::Node label_limit;               // null when absent
   YAML::Node label_name_length_limit;   // null when absent
   YAML::Node label_value_length_limit;  // null when absent
+  bool read_ok = false;                 // finished only when it read without errors
 };
 
 Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std::string_view where,
@@ -35,7 +36,8 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
 
 // Prometheus's ScrapeConfig rules: a job inherits the global interval; an
 // explicit timeout may not exceed the job's interval; an inherited timeout is
-// cut down to the interval.
+// cut down to the interval. Each job's errors are reported to the reader's
+// diagnostics; the first is returned.
 Status finish_scrape_configs(const YamlReader& reader, Config& config,
                              const std::vector<ScrapeConfigNodes>& nodes);
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/config/field_readers.hpp"
+#include "common/config/prometheus_keys.hpp"
 #include "common/config/storage_defaults.hpp"
 #include "common/util/duration.hpp"
 
@@ -191,7 +192,8 @@ Status read_storage(const YamlReader& reader, const YAML::Node& node, StorageCon
                                             storage.tiers.back(), nodes.tier_nodes.back());
                  });
            }},
-      });
+      },
+      prometheus_storage_keys());
 }
 
 Status finish_storage(const YamlReader& reader, StorageConfig& storage, const StorageNodes& nodes) {
