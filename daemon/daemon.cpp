@@ -94,6 +94,10 @@ int run_daemon(const Flags& flags) {
                {{"file", flags.config_file}, {"err", startup_config.error()}});
     return 2;
   }
+  // Keys of a Prometheus config that are ignored (common/config/prometheus_keys.hpp).
+  for (const std::string& warning : startup_config->warnings) {
+    log::warn("ignoring a config key", {{"file", flags.config_file}, {"warning", warning}});
+  }
   auto opened = DiskStorage::open(storage_options(flags, startup_config->storage));
   if (!opened) {
     log::error("cannot open the store", {{"dir", flags.storage_path}, {"err", opened.error()}});
