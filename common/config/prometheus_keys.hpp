@@ -1,6 +1,7 @@
 // The keys of a Prometheus 2.42 config (config/config.go: Config,
 // GlobalConfig, ScrapeConfig with its HTTPClientConfig and service discovery
-// configs) that metrics-collector does not act on, so that a stock
+// configs; and scrape_config_files, runtime and otlp of later versions) that
+// metrics-collector does not act on, so that a stock
 // prometheus.yml loads: where leaving a key out changes nothing that is
 // scraped or stored (evaluation_interval, alerting with no rules to alert on,
 // an empty rule_files) it is a warning; where it would (relabeling, service

@@ -11,8 +11,8 @@
 // it stops at the first. Keys that Prometheus accepts and we do not act on
 // (ForeignKey) become a warning or an error naming the key.
 //
-// Thread-safety: stateless apart from the source name; const methods may be
-// called from any thread.
+// Thread-safety: const methods may be called from any thread when the reader
+// has no Diagnostics; with one, from one thread at a time (they add to it).
 #pragma once
 
 #include <chrono>
