@@ -34,9 +34,9 @@ constexpr std::array kTopLevel = {
                "list the jobs under scrape_configs"},
     // Alerts come from alerting rules, which rule_files would bring (an error).
     ForeignKey{"alerting", "with no rules there are no alerts to send", nullptr, ""},
-    ForeignKey{"remote_write", "", nullptr,
+    ForeignKey{"remote_write", "it is empty", is_empty_list,
                "have the receiver scrape /metrics, which serves every stored series"},
-    ForeignKey{"remote_read", "", nullptr, ""},
+    ForeignKey{"remote_read", "it is empty", is_empty_list, ""},
     ForeignKey{"tracing", "metrics-collector sends no traces", nullptr, ""},
     ForeignKey{"runtime", "it tunes Go's runtime", nullptr, ""},
     ForeignKey{"otlp", "metrics-collector receives no OTLP", nullptr, ""},

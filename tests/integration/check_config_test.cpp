@@ -135,7 +135,7 @@ TEST_CASE("check config reads the web config file the daemon would", "[check]") 
   CHECK(passes.exit_status == 0);
 }
 
-TEST_CASE("check config prints every error and the warnings of Debian's prometheus.yml",
+TEST_CASE("check config and the daemon print every error; check config the warnings too",
           "[check]") {
   const std::string stock = MC_SOURCE_DIR "/tests/data/config/debian-prometheus.yml";
   auto result = run_program({MC_DAEMON_BINARY, "check", "config", stock});
@@ -145,12 +145,19 @@ TEST_CASE("check config prints every error and the warnings of Debian's promethe
                                             ":5:3: global: "
                                             "\"evaluation_interval\" is ignored"));
   TempDir dir;
-  auto bad = dir.write_file("bad.yml", "global:\n  scrape_interval: soon\nremote_write: []\n");
+  auto bad = dir.write_file(
+      "bad.yml", "global:\n  scrape_interval: soon\nremote_write:\n  - url: http://x/\n");
   auto failed = run_program({MC_DAEMON_BINARY, "check", "config", bad.string()});
   INFO(failed.output);
   CHECK(failed.exit_status == 2);
   CHECK_THAT(failed.output, Catch::Contains("FAILED: " + bad.string() + ":2:20: "));
   CHECK_THAT(failed.output, Catch::Contains("FAILED: " + bad.string() + ":3:1: \"remote_write\""));
+  // The daemon refuses the same file with the same errors, one log line each.
+  auto daemon = run_daemon(dir, {}, bad.string());
+  INFO(daemon.output);
+  CHECK(daemon.exit_status == 2);
+  CHECK_THAT(daemon.output, Catch::Contains("err=\"" + bad.string() + ":2:20: "));
+  CHECK_THAT(daemon.output, Catch::Contains("err=\"" + bad.string() + ":3:1: \\\"remote_write"));
 }
 
 }  // namespace mc::test

@@ -83,6 +83,8 @@ scrape_configs:
 storage:
   exemplars:
     max_exemplars: 10
+remote_write: []
+remote_read: []
 )");
   CHECK(config.warnings ==
         std::vector<std::string>{
@@ -104,6 +106,8 @@ storage:
             "config.yml:15:5: scrape_configs[0]: \"file_sd_configs\" is ignored: it is empty",
             "config.yml:17:3: storage: \"exemplars\" is ignored: metrics-collector stores no "
             "exemplars",
+            "config.yml:19:1: \"remote_write\" is ignored: it is empty",
+            "config.yml:20:1: \"remote_read\" is ignored: it is empty",
         });
   REQUIRE(config.scrape_configs.size() == 1);
   CHECK(config.scrape_configs[0].job_name == "a");
