@@ -3,9 +3,12 @@
 // metrics` does. Exit status 0 when valid; 1 when invalid, with the parser's
 // message (line and rule) on stderr; 2 for a usage error.
 //
-// `metrics-collector check config FILE...`: loads each config file as the
-// daemon would, the way `promtool check config` does; exit 1 when any is
-// invalid, with its file:line:col message on stderr.
+// `metrics-collector check config [--web.config.file=FILE] FILE...`: checks
+// what the daemon checks at start, the way `promtool check config` does: each
+// config file (every error, file:line:col, on stderr; warnings too), its SQL
+// DSNs (variables set, files readable, parsable), METRICS_TICK_DURATION and
+// the web config file. Exit 0 when all is well, else 2, the daemon's status
+// for the same problems (promtool exits 1); `--help` prints the usage.
 #pragma once
 
 #include <istream>

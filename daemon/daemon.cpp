@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <future>
+#include <sstream>
+#include <string>
 
 #include <unistd.h>
 
@@ -90,9 +92,16 @@ int run_daemon(const Flags& flags) {
   // collected, not where or how it is stored.
   auto startup_config = load_config_file(flags.config_file);
   if (!startup_config) {
-    log::error("error loading config",
-               {{"file", flags.config_file}, {"err", startup_config.error()}});
+    // One line per error: the loader reports all of a file's errors at once.
+    std::istringstream errors(startup_config.error());
+    for (std::string error; std::getline(errors, error);) {
+      log::error("error loading config", {{"file", flags.config_file}, {"err", error}});
+    }
     return 2;
+  }
+  // Keys of a Prometheus config that are ignored (common/config/prometheus_keys.hpp).
+  for (const std::string& warning : startup_config->warnings) {
+    log::warn("ignoring a config key", {{"file", flags.config_file}, {"warning", warning}});
   }
   auto opened = DiskStorage::open(storage_options(flags, startup_config->storage));
   if (!opened) {

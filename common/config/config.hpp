@@ -2,7 +2,11 @@
 // (a subset of prometheus.yml plus our own sections as later issues add them).
 //
 // Loading is strict: an unknown key, a value of the wrong kind or a bad
-// duration fails with "file:line:col: message". Defaults follow Prometheus:
+// duration fails with "file:line:col: message", and a file's errors come all
+// at once, one a line, in file order. Keys of a Prometheus 2.42 config that we
+// do not act on are named: a warning (Config::warnings) where leaving them out
+// is harmless, an error where it would change what is scraped or stored
+// (prometheus_keys.hpp). Defaults follow Prometheus:
 // scrape_interval 1m, scrape_timeout 10s (never longer than the interval),
 // metrics_path /metrics, scheme http, honor_labels false, honor_timestamps true.
 //
@@ -139,9 +143,14 @@ struct Config {
   std::vector<ScrapeConfig> scrape_configs;
   SqlConfig sql;
   StorageConfig storage;
+  // "file:line:col: message", in file order: keys of a Prometheus config that
+  // are ignored because leaving them out changes nothing that is scraped or
+  // stored (evaluation_interval, ...). For the caller to log or print.
+  std::vector<std::string> warnings;
 };
 
 // Parses YAML text; `source_name` prefixes every error ("config.yml:3:5: ...").
+// A failed Status holds every error of the document, one a line.
 Result<Config> parse_config(std::string_view yaml, std::string_view source_name);
 // Reads and parses a file; a file that cannot be read is an error naming it.
 Result<Config> load_config_file(const std::string& path);

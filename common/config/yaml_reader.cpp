@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "common/config/closest_key.hpp"
 #include "common/util/byte_size.hpp"
 #include "common/util/duration.hpp"
 
@@ -44,6 +45,23 @@ Status YamlReader::error_at(const YAML::Node& node, std::string_view message) co
   return error_at(node.Mark(), message);
 }
 
+void YamlReader::warn_at(const YAML::Node& node, std::string_view message) const {
+  if (diagnostics_ != nullptr) diagnostics_->add_warning(error_at(node, message).message());
+}
+
+Status YamlReader::report(Status error) const {
+  if (diagnostics_ != nullptr && !error.is_ok()) diagnostics_->add_error(error);
+  return error;
+}
+
+bool YamlReader::continue_after(const Status& status, Status& first_error) const {
+  if (status.is_ok()) return true;
+  if (first_error.is_ok()) first_error = status;
+  if (diagnostics_ == nullptr) return false;
+  diagnostics_->add_error(status);
+  return true;
+}
+
 std::string_view YamlReader::kind_name(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map:
@@ -68,24 +86,45 @@ Status YamlReader::for_each_entry(const YAML::Node& mapping, std::string_view wh
   }
   // yaml-cpp keeps both entries of a repeated key; yaml.v2 (strict) rejects it.
   std::unordered_map<std::string, int> first_line_of_key;
+  Status first_error;
   for (const auto& entry : mapping) {
     const YAML::Node& key = entry.first;
+    Status status;
     if (!key.IsScalar()) {
-      return error_at(key, fmt::format("{}: a key must be a string, got {}",
-                                       where.empty() ? "document" : where, kind_name(key)));
+      status = error_at(key, fmt::format("{}: a key must be a string, got {}",
+                                         where.empty() ? "document" : where, kind_name(key)));
+    } else if (auto [it, inserted] = first_line_of_key.emplace(key.Scalar(), key.Mark().line + 1);
+               !inserted) {
+      status =
+          error_at(key, fmt::format("duplicate key {:?} in {} (first at line {})", key.Scalar(),
+                                    where.empty() ? "document" : where, it->second));
+    } else {
+      status = visit(key.Scalar(), key, entry.second);
     }
-    auto [it, inserted] = first_line_of_key.emplace(key.Scalar(), key.Mark().line + 1);
-    if (!inserted) {
-      return error_at(key, fmt::format("duplicate key {:?} in {} (first at line {})", key.Scalar(),
-                                       where.empty() ? "document" : where, it->second));
-    }
-    if (Status status = visit(key.Scalar(), key, entry.second); !status) return status;
+    if (!continue_after(status, first_error)) return status;
   }
-  return Status::ok();
+  return first_error;
+}
+
+Status YamlReader::read_foreign_key(const ForeignKey& foreign, std::string_view where,
+                                    const YAML::Node& key_node, const YAML::Node& value) const {
+  const std::string prefix = where.empty() ? "" : fmt::format("{}: ", where);
+  const bool harmless = !foreign.harmless_because.empty() &&
+                        (foreign.harmless_value == nullptr || foreign.harmless_value(value));
+  if (harmless) {
+    warn_at(key_node,
+            fmt::format("{}{:?} is ignored: {}", prefix, foreign.key, foreign.harmless_because));
+    return Status::ok();
+  }
+  return error_at(key_node, fmt::format("{}{:?} is not supported by metrics-collector yet; remove "
+                                        "it{}{}",
+                                        prefix, foreign.key, foreign.instead.empty() ? "" : " and ",
+                                        foreign.instead));
 }
 
 Status YamlReader::read_fields(const YAML::Node& mapping, std::string_view where,
-                               std::initializer_list<Field> fields) const {
+                               std::initializer_list<Field> fields,
+                               std::span<const ForeignKey> foreign) const {
   return for_each_entry(
       mapping, where,
       [&](std::string_view key, const YAML::Node& key_node, const YAML::Node& value) -> Status {
@@ -94,10 +133,22 @@ Status YamlReader::read_fields(const YAML::Node& mapping, std::string_view where
           if (value.IsNull()) return Status::ok();  // `key:` alone leaves the default
           return field.read(value);
         }
-        if (where.empty()) {
-          return error_at(key_node, fmt::format("unknown field {:?} at top level", key));
+        for (const ForeignKey& known : foreign) {
+          if (known.key != key) continue;
+          if (value.IsNull()) return Status::ok();  // absent, as in Prometheus
+          return read_foreign_key(known, where, key_node, value);
         }
-        return error_at(key_node, fmt::format("unknown field {:?} in {}", key, where));
+        std::vector<std::string_view> known_keys;
+        for (const Field& field : fields) known_keys.push_back(field.key);
+        for (const ForeignKey& known : foreign) known_keys.push_back(known.key);
+        std::string hint;
+        if (auto guess = closest_key(key, known_keys)) {
+          hint = fmt::format(" (did you mean {:?}?)", *guess);
+        }
+        if (where.empty()) {
+          return error_at(key_node, fmt::format("unknown field {:?} at top level{}", key, hint));
+        }
+        return error_at(key_node, fmt::format("unknown field {:?} in {}{}", key, where, hint));
       });
 }
 
@@ -109,10 +160,12 @@ Status YamlReader::for_each_item(
     return error_at(sequence,
                     fmt::format("{}: expected a sequence, got {}", where, kind_name(sequence)));
   }
+  Status first_error;
   for (size_t index = 0; index < sequence.size(); ++index) {
-    if (Status status = visit(sequence[index], index); !status) return status;
+    Status status = visit(sequence[index], index);
+    if (!continue_after(status, first_error)) return status;
   }
-  return Status::ok();
+  return first_error;
 }
 
 Result<std::string> YamlReader::read_string(const YAML::Node& node, std::string_view where) const {
@@ -139,7 +192,20 @@ Result<std::chrono::milliseconds> YamlReader::read_duration(const YAML::Node& no
   auto text = read_string(node, where);
   if (!text) return text.status();
   auto duration = parse_duration(*text);
-  if (!duration) return error_at(node, fmt::format("{}: {}", where, duration.error()));
+  if (!duration) {
+    // Prometheus takes no fractions, but Go's syntax does: say how to write it.
+    std::string hint;
+    auto go_duration = parse_go_duration(*text);
+    if (go_duration && go_duration->count() > 0 &&
+        *go_duration % std::chrono::milliseconds(1) == std::chrono::nanoseconds(0)) {
+      const std::string spelling =
+          format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(*go_duration));
+      hint = text->find('.') != std::string::npos
+                 ? fmt::format("; durations take no fractions: write {:?}", spelling)
+                 : fmt::format("; write {:?} (units largest first, each once)", spelling);
+    }
+    return error_at(node, fmt::format("{}: {}{}", where, duration.error(), hint));
+  }
   return *duration;
 }
 

@@ -6,27 +6,49 @@
 // errors, as with Prometheus's strict YAML decoding. A null value (`key:` or
 // `key: ~`) counts as absent, as in Go's yaml.v2.
 //
-// Thread-safety: stateless apart from the source name; const methods may be
-// called from any thread.
+// Given a Diagnostics, a reader reports each error there and goes on with the
+// next key or item, so one pass finds every error of a document; without one
+// it stops at the first. Keys that Prometheus accepts and we do not act on
+// (ForeignKey) become a warning or an error naming the key.
+//
+// Thread-safety: const methods may be called from any thread when the reader
+// has no Diagnostics; with one, from one thread at a time (they add to it).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/config/diagnostics.hpp"
 #include "common/util/status.hpp"
 
 namespace mc {
 
+// A key of a Prometheus config that metrics-collector does not act on.
+struct ForeignKey {
+  std::string_view key;
+  // Why leaving it out changes nothing that is scraped or stored, for the
+  // warning ("metrics-collector evaluates no rules"); empty: it always would.
+  std::string_view harmless_because;
+  // When set, whether this value is harmless (e.g. an empty list); otherwise
+  // every value is, given harmless_because.
+  bool (*harmless_value)(const YAML::Node& value) = nullptr;
+  // For the error: what to do instead ("list the targets in static_configs").
+  std::string_view instead;
+};
+
 class YamlReader {
  public:
-  explicit YamlReader(std::string_view source_name) : source_name_(source_name) {}
+  // `diagnostics`, when given, collects every error and warning (see above).
+  explicit YamlReader(std::string_view source_name, Diagnostics* diagnostics = nullptr)
+      : source_name_(source_name), diagnostics_(diagnostics) {}
 
   // "source:line:col: message" at `node`, or "source: message" when the node
   // has no position (an empty document).
@@ -39,11 +61,19 @@ class YamlReader {
     std::function<Status(const YAML::Node& value)> read;
   };
 
+  // "source:line:col: message" as a warning, when collecting diagnostics.
+  void warn_at(const YAML::Node& node, std::string_view message) const;
+  // Keeps `error` with the diagnostics, when collecting them; returns it.
+  Status report(Status error) const;
+
   // Calls the matching field's `read` for each key of `mapping`, in file order.
   // `where` names the mapping in errors ("global", "scrape_configs[0]"; empty
-  // for the document itself). A null `mapping` is an empty one.
+  // for the document itself). A null `mapping` is an empty one. A key in
+  // `foreign` is a warning when harmless, else an error naming it; any other
+  // unknown key is an error, with a close known key suggested.
   Status read_fields(const YAML::Node& mapping, std::string_view where,
-                     std::initializer_list<Field> fields) const;
+                     std::initializer_list<Field> fields,
+                     std::span<const ForeignKey> foreign = {}) const;
 
   // Walks a mapping whose keys are data (labels, params): `visit` gets each
   // key's text, the key node (for error positions) and the value node. Keys
@@ -63,7 +93,8 @@ class YamlReader {
   // The YAML 1.1 booleans yaml.v2 accepts (true/false, yes/no, on/off, y/n in
   // three casings), unquoted; anything else, "true" in quotes included, fails.
   Result<bool> read_bool(const YAML::Node& node, std::string_view where) const;
-  // A Prometheus duration ("15s", "1m30s"); see common/util/duration.hpp.
+  // A Prometheus duration ("15s", "1m30s"); see common/util/duration.hpp. A
+  // fraction ("1.5s") fails, as in Prometheus, saying how to write it ("1s500ms").
   Result<std::chrono::milliseconds> read_duration(const YAML::Node& node,
                                                   std::string_view where) const;
   // A byte size ("64MB", "0"; see common/util/byte_size.hpp).
@@ -79,7 +110,14 @@ class YamlReader {
   static std::string_view kind_name(const YAML::Node& node);
 
  private:
+  // Whether to go on after `status` failed: only when collecting diagnostics,
+  // which then hold it. `first_error` keeps the first failure to return.
+  bool continue_after(const Status& status, Status& first_error) const;
+  Status read_foreign_key(const ForeignKey& foreign, std::string_view where,
+                          const YAML::Node& key_node, const YAML::Node& value) const;
+
   std::string source_name_;
+  Diagnostics* diagnostics_;  // may be null
 };
 
 // Joins a path for error messages: ("scrape_configs[0]", "static_configs") ->

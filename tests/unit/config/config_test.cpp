@@ -187,18 +187,21 @@ TEST_CASE("config: unknown keys are errors at the key", "[config][errors]") {
   CHECK(parse_config_error("scrape_configs: []\nevaluation_interval: 1m\n") ==
         "config.yml:2:1: unknown field \"evaluation_interval\" at top level");
   CHECK(parse_config_error("global:\n  scrape_intervall: 1m\n") ==
-        "config.yml:2:3: unknown field \"scrape_intervall\" in global");
+        "config.yml:2:3: unknown field \"scrape_intervall\" in global (did you mean "
+        "\"scrape_interval\"?)");
   CHECK(parse_config_error(R"(scrape_configs:
   - job_name: a
   - job_name: b
     scrape_intervall: 10s
-)") == "config.yml:4:5: unknown field \"scrape_intervall\" in scrape_configs[1]");
+)") == "config.yml:4:5: unknown field \"scrape_intervall\" in scrape_configs[1] (did you mean "
+       "\"scrape_interval\"?)");
   CHECK(parse_config_error(R"(scrape_configs:
   - job_name: a
     static_configs:
       - targets: []
       - target: ["a:1"]
-)") == "config.yml:5:9: unknown field \"target\" in scrape_configs[0].static_configs[1]");
+)") == "config.yml:5:9: unknown field \"target\" in scrape_configs[0].static_configs[1] "
+       "(did you mean \"targets\"?)");
 }
 
 TEST_CASE("config: the brief's example error", "[config][errors]") {
@@ -206,12 +209,14 @@ TEST_CASE("config: the brief's example error", "[config][errors]") {
   - job_name: x
     static_configs: []
   - scrape_intervall: 10s
-)") == "config.yml:4:5: unknown field \"scrape_intervall\" in scrape_configs[1]");
+)") == "config.yml:4:5: unknown field \"scrape_intervall\" in scrape_configs[1] (did you mean "
+       "\"scrape_interval\"?)");
   CHECK(parse_config_error(R"(# comment
 scrape_configs:
 - job_name: x
   scrape_intervall: 10s
-)") == "config.yml:4:3: unknown field \"scrape_intervall\" in scrape_configs[0]");
+)") == "config.yml:4:3: unknown field \"scrape_intervall\" in scrape_configs[0] (did you mean "
+       "\"scrape_interval\"?)");
 }
 
 TEST_CASE("config: duplicate keys are errors", "[config][errors]") {
@@ -228,7 +233,7 @@ TEST_CASE("config: bad durations are errors at the value", "[config][errors]") {
         "config.yml:2:20: global.scrape_interval: unknown unit \"x\" in duration \"5x\"");
   CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    scrape_timeout: 1s1m\n") ==
         "config.yml:3:21: scrape_configs[0].scrape_timeout: not a valid duration string: "
-        "\"1s1m\"");
+        "\"1s1m\"; write \"1m1s\" (units largest first, each once)");
   CHECK(parse_config_error("global:\n  scrape_interval: 15\n") ==
         "config.yml:2:20: global.scrape_interval: not a valid duration string: \"15\"");
   CHECK(parse_config_error("global:\n  scrape_timeout: \"\"\n") ==

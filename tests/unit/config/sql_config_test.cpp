@@ -129,7 +129,7 @@ TEST_CASE("sql config: errors name the place and the problem", "[sql_config]") {
   CHECK(parse_config_error("sql:\n  databases:\n    - name: a\n      dsn_env: X\n") ==
         "config.yml:3:7: sql.databases[0]: no queries");
   CHECK(parse_config_error("sql:\n  databasez: []\n") ==
-        "config.yml:2:3: unknown field \"databasez\" in sql");
+        "config.yml:2:3: unknown field \"databasez\" in sql (did you mean \"databases\"?)");
   CHECK(parse_config_error(one_query("", "      pool_size: 0\n")) ==
         "config.yml:5:18: sql.databases[0].pool_size: expected an integer from 1 to 64, got "
         "\"0\"");

@@ -1,0 +1,113 @@
+#include "common/config/prometheus_keys.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+namespace mc {
+
+namespace {
+
+bool is_empty_list(const YAML::Node& value) { return value.IsSequence() && value.size() == 0; }
+
+// relabel_configs: [] and the like change nothing; any entry would.
+bool is_empty_list_or_map(const YAML::Node& value) {
+  return (value.IsSequence() || value.IsMap()) && value.size() == 0;
+}
+
+bool is_zero(const YAML::Node& value) { return value.IsScalar() && value.Scalar() == "0"; }
+
+// Our scraper follows redirects (curl's FOLLOWLOCATION), Prometheus's default.
+bool is_true(const YAML::Node& value) {
+  constexpr std::array<std::string_view, 11> kTrueWords = {
+      "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
+  return value.IsScalar() &&
+         std::ranges::find(kTrueWords, std::string_view(value.Scalar())) != kTrueWords.end();
+}
+
+constexpr std::string_view kNoRules = "metrics-collector evaluates no rules";
+
+constexpr std::array kTopLevel = {
+    ForeignKey{"rule_files", kNoRules, is_empty_list,
+               "run the rules in a Prometheus that reads metrics-collector"},
+    ForeignKey{"scrape_config_files", "it lists no files", is_empty_list,
+               "list the jobs under scrape_configs"},
+    // Alerts come from alerting rules, which rule_files would bring (an error).
+    ForeignKey{"alerting", "with no rules there are no alerts to send", nullptr, ""},
+    ForeignKey{"remote_write", "it is empty", is_empty_list,
+               "have the receiver scrape /metrics, which serves every stored series"},
+    ForeignKey{"remote_read", "it is empty", is_empty_list, ""},
+    ForeignKey{"tracing", "metrics-collector sends no traces", nullptr, ""},
+    ForeignKey{"runtime", "it tunes Go's runtime", nullptr, ""},
+    ForeignKey{"otlp", "metrics-collector receives no OTLP", nullptr, ""},
+};
+
+constexpr std::array kGlobal = {
+    ForeignKey{"evaluation_interval", kNoRules, nullptr, ""},
+    ForeignKey{"query_log_file", "metrics-collector logs no PromQL queries", nullptr, ""},
+};
+
+constexpr std::string_view kUseStaticConfigs = "list the targets under static_configs";
+constexpr std::string_view kNoAuth = "scrape targets that need no authentication or TLS";
+
+constexpr std::array kScrapeConfig = {
+    ForeignKey{"relabel_configs", "it is empty", is_empty_list, ""},
+    ForeignKey{"metric_relabel_configs", "it is empty", is_empty_list, ""},
+    ForeignKey{"target_limit", "0 sets no limit", is_zero, ""},
+    ForeignKey{"enable_http2", "the scraper picks the HTTP version itself", nullptr, ""},
+    ForeignKey{"follow_redirects", "the scraper follows redirects", is_true, ""},
+    ForeignKey{"basic_auth", "", nullptr, kNoAuth},
+    ForeignKey{"authorization", "", nullptr, kNoAuth},
+    ForeignKey{"oauth2", "", nullptr, kNoAuth},
+    ForeignKey{"bearer_token", "", nullptr, kNoAuth},
+    ForeignKey{"bearer_token_file", "", nullptr, kNoAuth},
+    ForeignKey{"tls_config", "", nullptr, kNoAuth},
+    ForeignKey{"proxy_url", "", nullptr, "scrape the targets directly"},
+    ForeignKey{"no_proxy", "", nullptr, "scrape the targets directly"},
+    ForeignKey{"proxy_from_environment", "", nullptr, "scrape the targets directly"},
+    ForeignKey{"proxy_connect_header", "", nullptr, "scrape the targets directly"},
+    // Service discovery (discovery/install): only static_configs for now.
+    ForeignKey{"azure_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"consul_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"digitalocean_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"docker_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"dockerswarm_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"dns_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"ec2_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"eureka_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"file_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"gce_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"hetzner_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"http_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"ionos_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"kubernetes_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"kuma_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"lightsail_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"linode_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"marathon_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"nerve_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"nomad_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"openstack_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"ovhcloud_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"puppetdb_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"scaleway_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"serverset_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"triton_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"uyuni_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+    ForeignKey{"vultr_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
+};
+
+constexpr std::array kStorage = {
+    ForeignKey{"tsdb", "it is empty", is_empty_list_or_map,
+               "metrics-collector's store takes no out-of-order samples"},
+    ForeignKey{"exemplars", "metrics-collector stores no exemplars", nullptr, ""},
+};
+
+}  // namespace
+
+std::span<const ForeignKey> prometheus_top_level_keys() { return kTopLevel; }
+std::span<const ForeignKey> prometheus_global_keys() { return kGlobal; }
+std::span<const ForeignKey> prometheus_scrape_config_keys() { return kScrapeConfig; }
+std::span<const ForeignKey> prometheus_storage_keys() { return kStorage; }
+
+}  // namespace mc
