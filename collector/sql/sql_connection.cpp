@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "collector/sql/error_classes.hpp"
+
 namespace mc {
 
 namespace {
@@ -11,11 +13,11 @@ namespace {
 // SQLSTATE 57014 query_canceled: statement_timeout, or cancel() at shutdown.
 constexpr std::string_view kQueryCanceled = "57014";
 
-// libpq ends messages with a newline, sometimes more than one line.
+// libpq ends messages with a newline; the lines before it (LINE, DETAIL,
+// HINT, libpq's "Is the server running ...") are part of the message.
 std::string tidy(std::string_view message) {
-  std::string out;
-  for (char c : message) out += c == '\n' ? ' ' : c;
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  std::string out(message);
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out;
 }
 
@@ -72,6 +74,10 @@ struct SqlConnection::Session {
   pqxx::connection connection;
 };
 
+struct SqlConnection::Transaction {
+  pqxx::read_transaction& work;
+};
+
 SqlConnection::SqlConnection() = default;
 
 SqlConnection::~SqlConnection() { close(); }
@@ -106,16 +112,38 @@ void SqlConnection::close() {
 
 QueryError SqlConnection::run_read_only(std::string_view sql, std::chrono::milliseconds timeout,
                                         const std::function<Status(const ResultTable&)>& consume) {
+  return in_read_only_transaction(timeout, [&](Transaction& transaction) -> QueryError {
+    pqxx::result result = transaction.work.exec(std::string(sql));
+    Status consumed = consume(PqxxResultTable(result));
+    if (!consumed) return {QueryFailure::conversion, consumed.message(), {}, true};
+    return {};
+  });
+}
+
+QueryError SqlConnection::explain_read_only(std::string_view sql, std::chrono::milliseconds timeout,
+                                            std::string& plan_json) {
+  return in_read_only_transaction(timeout, [&](Transaction& transaction) -> QueryError {
+    pqxx::result result =
+        transaction.work.exec_params(fmt::format("EXPLAIN (FORMAT JSON) {}", sql));
+    plan_json.clear();
+    if (!result.empty() && result.columns() > 0 && !result[0][0].is_null()) {
+      plan_json = result[0][0].c_str();
+    }
+    return {};
+  });
+}
+
+QueryError SqlConnection::in_read_only_transaction(
+    std::chrono::milliseconds timeout, const std::function<QueryError(Transaction&)>& body) {
   if (session_ == nullptr) return {QueryFailure::connect, "not connected"};
   QueryError outcome;
   try {
     pqxx::read_transaction transaction(session_->connection);
     // SET LOCAL ends with the transaction, so the session keeps its own default.
     transaction.exec(fmt::format("SET LOCAL statement_timeout = {}", timeout.count()));
-    pqxx::result result = transaction.exec(std::string(sql));
-    Status consumed = consume(PqxxResultTable(result));
-    if (!consumed) {
-      outcome = {QueryFailure::conversion, consumed.message()};
+    Transaction wrapped{transaction};
+    outcome = body(wrapped);
+    if (!outcome.ok()) {
       transaction.abort();
       return outcome;
     }
@@ -130,9 +158,8 @@ QueryError SqlConnection::run_read_only(std::string_view sql, std::chrono::milli
     QueryFailure reason = QueryFailure::sql;
     if (sqlstate == kQueryCanceled) reason = QueryFailure::timeout;
     if (means_connection_lost(sqlstate)) reason = QueryFailure::connect;
-    outcome = {reason, sqlstate.empty()
-                           ? tidy(error.what())
-                           : fmt::format("{} (SQLSTATE {})", tidy(error.what()), sqlstate)};
+    outcome = {reason, tidy(error.what()), sqlstate,
+               reason == QueryFailure::sql && is_permanent_sqlstate(sqlstate)};
   } catch (const std::exception& error) {
     outcome = {QueryFailure::sql, tidy(error.what())};
   }
@@ -140,6 +167,7 @@ QueryError SqlConnection::run_read_only(std::string_view sql, std::chrono::milli
   // so the next run reconnects instead of failing on a dead socket.
   if (outcome.reason == QueryFailure::connect || !session_->connection.is_open()) {
     outcome.reason = QueryFailure::connect;
+    outcome.permanent = false;
     close();
   }
   return outcome;
