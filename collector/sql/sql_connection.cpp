@@ -29,6 +29,23 @@ bool means_connection_lost(const std::string& sqlstate) {
          sqlstate == "57P03";
 }
 
+// libpqxx 6.4 throws insufficient_privilege without its SQLSTATE (the other
+// classes it maps carry theirs), and its transaction_rollback family is no
+// sql_error at all; the code is put back from the exception's type, so a
+// missing grant is classed like any other permanent error.
+std::string sqlstate_of(const pqxx::sql_error& error) {
+  if (!error.sqlstate().empty()) return error.sqlstate();
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&error) != nullptr) return "42501";
+  return {};
+}
+
+std::string sqlstate_of(const pqxx::transaction_rollback& error) {
+  if (dynamic_cast<const pqxx::serialization_failure*>(&error) != nullptr) return "40001";
+  if (dynamic_cast<const pqxx::deadlock_detected*>(&error) != nullptr) return "40P01";
+  if (dynamic_cast<const pqxx::statement_completion_unknown*>(&error) != nullptr) return "40003";
+  return "40000";
+}
+
 class PqxxResultTable final : public ResultTable {
  public:
   explicit PqxxResultTable(const pqxx::result& result) : result_(result) {}
@@ -153,8 +170,11 @@ QueryError SqlConnection::in_read_only_transaction(
     outcome = {QueryFailure::connect, tidy(error.what())};
   } catch (const pqxx::in_doubt_error& error) {
     outcome = {QueryFailure::connect, tidy(error.what())};
+  } catch (const pqxx::transaction_rollback& error) {
+    // Serialization failure, deadlock: the next run may pass.
+    outcome = {QueryFailure::sql, tidy(error.what()), sqlstate_of(error)};
   } catch (const pqxx::sql_error& error) {
-    const std::string& sqlstate = error.sqlstate();
+    const std::string sqlstate = sqlstate_of(error);
     QueryFailure reason = QueryFailure::sql;
     if (sqlstate == kQueryCanceled) reason = QueryFailure::timeout;
     if (means_connection_lost(sqlstate)) reason = QueryFailure::connect;
