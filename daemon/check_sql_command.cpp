@@ -14,9 +14,9 @@ namespace {
 constexpr std::string_view kUsage =
     "usage: metrics-collector check sql FILE\n"
     "       metrics-collector check sql --config.file=FILE\n"
-    "Connects to every SQL database of the config and runs EXPLAIN for every query\n"
-    "(READ ONLY, nothing executed). Exit 0: all plan; 1: any fails; 2: usage, config\n"
-    "or DSN error (as the daemon at start).\n";
+    "Connects to every SQL database of the config and checks every query with EXPLAIN\n"
+    "and its result's columns (READ ONLY, no row fetched). Exit 0: all pass; 1: any\n"
+    "fails; 2: usage, config or DSN error (as the daemon at start).\n";
 
 int usage_error(std::ostream& err, std::string_view problem) {
   err << "error: " << problem << "\n" << kUsage;

@@ -137,15 +137,15 @@ QueryError SqlConnection::run_read_only(std::string_view sql, std::chrono::milli
   });
 }
 
-QueryError SqlConnection::explain_read_only(std::string_view sql, std::chrono::milliseconds timeout,
-                                            std::string& plan_json) {
+QueryError SqlConnection::run_statements_read_only(
+    const std::vector<std::string>& statements, std::chrono::milliseconds timeout,
+    const std::function<Status(const ResultTable&)>& consume) {
   return in_read_only_transaction(timeout, [&](Transaction& transaction) -> QueryError {
-    pqxx::result result =
-        transaction.work.exec_params(fmt::format("EXPLAIN (FORMAT JSON) {}", sql));
-    plan_json.clear();
-    if (!result.empty() && result.columns() > 0 && !result[0][0].is_null()) {
-      plan_json = result[0][0].c_str();
-    }
+    pqxx::result result;
+    for (const std::string& statement : statements)
+      result = transaction.work.exec_params(statement);
+    Status consumed = consume(PqxxResultTable(result));
+    if (!consumed) return {QueryFailure::conversion, consumed.message(), {}, true};
     return {};
   });
 }

@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "collector/sql/result_table.hpp"
 #include "common/util/status.hpp"
@@ -72,12 +73,14 @@ class SqlConnection {
   QueryError run_read_only(std::string_view sql, std::chrono::milliseconds timeout,
                            const std::function<Status(const ResultTable&)>& consume);
 
-  // Plans `sql` with EXPLAIN (FORMAT JSON) in a READ ONLY transaction with
-  // statement_timeout = `timeout`, executing nothing, and gives the plan as
-  // JSON text. The statement goes through the extended protocol, which takes
-  // one statement only, so nothing after a ';' can run either.
-  QueryError explain_read_only(std::string_view sql, std::chrono::milliseconds timeout,
-                               std::string& plan_json);
+  // Runs `statements` one after another in one READ ONLY transaction with
+  // statement_timeout = `timeout`, each through the extended protocol, which
+  // takes one statement only (a second one after a ';' is an error, never
+  // run), and gives the last one's rows to `consume`. For check sql, which
+  // must not run what it only checks.
+  QueryError run_statements_read_only(const std::vector<std::string>& statements,
+                                      std::chrono::milliseconds timeout,
+                                      const std::function<Status(const ResultTable&)>& consume);
 
   // Asks the server to cancel the running statement, if any. Any thread.
   void cancel();

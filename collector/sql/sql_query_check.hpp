@@ -1,18 +1,21 @@
 // The SQL half of `metrics-collector check sql`: connects to every configured
-// database and plans every configured query with EXPLAIN, in a READ ONLY
-// transaction with the query's statement_timeout (as the collector runs it),
-// so a typo in the SQL, a missing table, column or function, or a missing
-// grant shows before deploy instead of as a zero on a dashboard. EXPLAIN
-// executes nothing, and the statement goes through the extended protocol, so
-// nothing after a ';' runs either.
+// database and checks every configured query as the collector would run it
+// (a READ ONLY transaction with the query's statement_timeout, the
+// collector's role and grants), so a typo in the SQL, a missing table, column
+// or function, a missing grant, or a configured column the result does not
+// have shows before deploy instead of as a zero on a dashboard.
 //
-// A plan that writes (a ModifyTable node: INSERT, UPDATE, DELETE, MERGE, also
-// inside a WITH) is a failure too: EXPLAIN alone does not refuse it, but the
-// collector's READ ONLY transaction would on every run.
+// Per query: EXPLAIN (FORMAT JSON), which plans and checks privileges but
+// executes nothing; a plan that writes (a ModifyTable node: INSERT, UPDATE,
+// DELETE, MERGE, also inside a WITH) fails too, since the READ ONLY
+// transaction would refuse it on every run. Then the query as a cursor
+// (`DECLARE ... CURSOR FOR <sql>`, `FETCH FORWARD 0`), which fetches no row,
+// for the result's columns: every label and value column must be there and every value column
+// of a type that converts (QuerySeries::check_columns). Both go through the
+// extended protocol, so a second statement after a ';' is an error, never run.
 //
-// What EXPLAIN cannot see is not checked: the result's columns and their
-// types (a missing value column or a text value fails at run time, counted as
-// `conversion`), and errors that depend on the data (a failed cast).
+// Not checked: what depends on the rows (a cast the data fails, two rows
+// with the same labels, a label that is not UTF-8); those fail at run time.
 #pragma once
 
 #include <chrono>
@@ -29,9 +32,10 @@ namespace mc {
 struct SqlQueryCheck {
   std::string database;
   std::string query;
-  // none when the query plans; else connect (the database could not be
-  // reached: every query of it fails so), timeout, or sql (the server refused
-  // it, or the plan writes).
+  // none when the query passes; else connect (the database could not be
+  // reached: every query of it fails so), timeout, sql (the server refused
+  // it, or the plan writes) or conversion (a configured column is missing or
+  // of a type that does not convert).
   QueryError error;
 };
 

@@ -1,6 +1,9 @@
 // `metrics-collector check sql` against a real, throwaway PostgreSQL 15: every
-// query planned with EXPLAIN as the collector's role, one line per query, the
-// database's error whole, and the exit status a deploy script can act on.
+// query planned with EXPLAIN and its columns checked, as the collector's role,
+// without running it; one line per query, the database's error whole, and
+// the exit status a deploy script can act on.
+#include <chrono>
+
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
@@ -69,6 +72,29 @@ constexpr const char* kQueries = R"(
           help: Two statements; the second must not run.
           sql: SELECT 1 AS v; SELECT pg_sleep(30)
           value_columns: [v]
+        - name: misnamed_value
+          help: The value column is not in the result.
+          sql: SELECT count(*) AS value FROM installations
+          value_columns: [v]
+        - name: misnamed_label
+          help: The label column is not in the result.
+          sql: SELECT project AS name, count(*) AS n FROM installations GROUP BY project
+          label_columns: [project]
+          value_columns: [n]
+        - name: text_value
+          help: A value column that does not convert.
+          sql: SELECT project AS v FROM installations
+          value_columns: [v]
+        - name: semicolon_and_comment
+          help: A trailing ';' and a comment still check as one statement.
+          sql: |
+            SELECT count(*) AS v FROM installations; -- all of them
+          value_columns: [v]
+        - name: no_rows_fetched
+          help: The column check fetches no row, so this never sleeps.
+          sql: SELECT pg_sleep(30) IS NULL AS v FROM generate_series(1, 3)
+          value_columns: [v]
+          timeout: 5s
 )";
 
 TEST_CASE("check sql plans every query as the collector's role and prints each error whole",
@@ -82,9 +108,14 @@ TEST_CASE("check sql plans every query as the collector's role and prints each e
   auto config = dir.write_file(
       "config.yml",
       std::string("sql:\n  databases:\n    - name: app\n      dsn_env: MC_TEST_DSN\n") + kQueries);
+  auto started = std::chrono::steady_clock::now();
   RunResult result = check_sql(config);
+  auto took = std::chrono::steady_clock::now() - started;
   INFO(result.output);
   CHECK(result.exit_status == 1);
+  // Neither two_statements' pg_sleep(30) nor no_rows_fetched's ran (the
+  // latter would also have hit its 5s timeout).
+  CHECK(took < 20s);
   const std::string& out = result.output;
   CHECK_THAT(out, Catch::Contains("ok      database=app query=good\n"));
   CHECK_THAT(out, Catch::Contains("FAILED  database=app query=syntax reason=sql sqlstate=42601: "
@@ -104,7 +135,16 @@ TEST_CASE("check sql plans every query as the collector's role and prints each e
                                   "writes"));
   CHECK_THAT(out, Catch::Contains("FAILED  database=app query=two_statements reason=sql "
                                   "sqlstate=42601: ERROR:  cannot insert multiple commands"));
-  CHECK_THAT(out, Catch::Contains("7 queries in 1 databases checked, 6 failed\n"));
+  CHECK_THAT(out, Catch::Contains("FAILED  database=app query=misnamed_value reason=conversion: "
+                                  "column \"v\" is not in the result (its columns: value)\n"));
+  CHECK_THAT(out, Catch::Contains("FAILED  database=app query=misnamed_label reason=conversion: "
+                                  "column \"project\" is not in the result (its columns: name, "
+                                  "n)\n"));
+  CHECK_THAT(out, Catch::Contains("FAILED  database=app query=text_value reason=conversion: "
+                                  "value column \"v\" has type text; want a number"));
+  CHECK_THAT(out, Catch::Contains("ok      database=app query=semicolon_and_comment\n"));
+  CHECK_THAT(out, Catch::Contains("ok      database=app query=no_rows_fetched\n"));
+  CHECK_THAT(out, Catch::Contains("12 queries in 1 databases checked, 9 failed\n"));
   CHECK_THAT(out, !Catch::Contains(kReaderPassword));
   // EXPLAIN ran nothing: the INSERT did not happen.
   CHECK(postgres.psql("SELECT count(*) FROM scratch", "app") == "0\n");
