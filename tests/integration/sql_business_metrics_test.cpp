@@ -60,8 +60,9 @@ TEST_CASE("the example config serves values and labels exactly as SQL computes t
   postgres.psql("CREATE DATABASE app");
   postgres.psql(read_source_file("examples/business-metrics.sql"), "app");
   postgres.psql("GRANT SELECT ON installations, connections, operations TO metrics", "app");
-  ScopedEnvironment url("DATABASE_URL", fmt::format("postgresql://metrics:change-me@localhost:{}/app",
-                                                    postgres.port()));
+  ScopedEnvironment url(
+      "DATABASE_URL",
+      fmt::format("postgresql://metrics:change-me@localhost:{}/app", postgres.port()));
   ScopedEnvironment tick("METRICS_TICK_DURATION", "300ms");
   // `check sql` finds every query of the example fine, as the role.
   RunResult checked = run_program({MC_DAEMON_BINARY, "check", "sql",
