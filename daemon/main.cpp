@@ -6,6 +6,7 @@
 
 #include "common/util/build_version.hpp"
 #include "daemon/check_command.hpp"
+#include "daemon/check_sql_command.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/flags.hpp"
 #include "daemon/store_command.hpp"
@@ -14,6 +15,9 @@ namespace {
 
 int run(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.size() >= 2 && args[0] == "check" && args[1] == "sql") {
+    return mc::run_check_sql_command(std::span(args).subspan(2), std::cout, std::cerr);
+  }
   if (!args.empty() && args[0] == "check") {
     return mc::run_check_command(std::span(args).subspan(1), std::cin, std::cout, std::cerr);
   }

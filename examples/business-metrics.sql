@@ -1,13 +1,14 @@
 -- The schema examples/business-metrics.yml expects, with a little sample data.
+-- docs/business-metrics.md's quick start loads it, with the role the DSN uses:
 --
---   createdb app && psql -d app -f examples/business-metrics.sql
---   DATABASE_URL=postgresql://user:password@localhost:5432/app \
---     build/metrics-collector --config.file=examples/business-metrics.yml
+--   sudo -u postgres psql -c "CREATE ROLE metrics LOGIN PASSWORD 'change-me'"
+--   sudo -u postgres createdb app
+--   sudo -u postgres psql -d app -v ON_ERROR_STOP=1 < examples/business-metrics.sql
+--   sudo -u postgres psql -d app -c "GRANT SELECT ON installations, connections, operations TO metrics"
+--   export DATABASE_URL=postgresql://metrics:change-me@localhost:5432/app
 --
 -- The collector only reads (every query runs in a READ ONLY transaction); a
--- role with SELECT on these tables is all it needs:
---   CREATE ROLE metrics LOGIN PASSWORD '...';
---   GRANT SELECT ON installations, connections, operations TO metrics;
+-- role with SELECT on these tables is all it needs.
 
 DROP TABLE IF EXISTS operations, connections, installations;
 DROP TYPE IF EXISTS connection_state;

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "collector/sql/connection_options_check.hpp"
 #include "common/util/errno_text.hpp"
 #include "common/util/read_file.hpp"
 
@@ -100,6 +101,16 @@ Result<ConnectionString> ConnectionString::parse(std::string_view dsn,
     PQfreemem(error_message);
     while (!message.empty() && message.back() == '\n') message.pop_back();
     return Status::error(fmt::format("invalid connection string: {}", result.redact(message)));
+  }
+
+  std::vector<std::pair<std::string, std::string>> checked;
+  for (PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option) {
+    if (option->val == nullptr || std::string_view(option->keyword) == "password") continue;
+    checked.emplace_back(option->keyword, option->val);
+  }
+  if (Status usable = check_connection_options(checked); !usable) {
+    return Status::error(
+        fmt::format("unusable connection string: {}", result.redact(usable.message())));
   }
 
   bool has_application_name = false;

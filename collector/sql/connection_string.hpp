@@ -31,7 +31,8 @@ class ConnectionString {
   // key=value form). Errors name the database and the source, never the DSN.
   static Result<ConnectionString> resolve(const SqlDatabaseConfig& database,
                                           const EnvironmentLookup& environment);
-  // Parses a DSN given as text. Adds, unless the DSN sets them,
+  // Parses a DSN given as text, and refuses one libpq parses but would never
+  // connect with (check_connection_options). Adds, unless the DSN sets them,
   // fallback_application_name=metrics-collector and connect_timeout (whole
   // seconds, at least 1); always sets client_encoding=UTF8, since label values
   // must be UTF-8.

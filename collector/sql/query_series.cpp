@@ -80,10 +80,10 @@ void QuerySeries::append_entry(size_t metric_index, SeriesEntry& entry, Appender
   }
 }
 
-Status QuerySeries::append_result(const ResultTable& table, Appender& appender, int64_t t_ms,
-                                  QueryRunStats& stats) {
-  ++run_;
-  // Configured columns → positions in this result; kinds checked once per run.
+Status QuerySeries::check_columns(const ResultTable& table) { return locate_columns(table); }
+
+// Configured columns → positions in this result; kinds checked once per run.
+Status QuerySeries::locate_columns(const ResultTable& table) {
   auto position_of = [&](const std::string& name) -> std::optional<size_t> {
     for (size_t column = 0; column < table.column_count(); ++column) {
       if (table.column_name(column) == name) return column;
@@ -105,8 +105,7 @@ Status QuerySeries::append_result(const ResultTable& table, Appender& appender, 
     label_positions_.push_back(*position);
   }
   value_positions_.clear();
-  std::vector<ValueColumnKind> kinds;
-  kinds.reserve(query_.value_columns.size());
+  value_kinds_.clear();
   for (const SqlValueColumn& column : query_.value_columns) {
     auto position = position_of(column.column);
     if (!position) return missing(column.column);
@@ -117,8 +116,15 @@ Status QuerySeries::append_result(const ResultTable& table, Appender& appender, 
           column.column, type_name_for_message(table.column_type(*position))));
     }
     value_positions_.push_back(*position);
-    kinds.push_back(kind);
+    value_kinds_.push_back(kind);
   }
+  return Status::ok();
+}
+
+Status QuerySeries::append_result(const ResultTable& table, Appender& appender, int64_t t_ms,
+                                  QueryRunStats& stats) {
+  ++run_;
+  if (Status located = locate_columns(table); !located) return located;
 
   stats.rows = table.row_count();
   label_values_.resize(label_positions_.size());
@@ -138,7 +144,7 @@ Status QuerySeries::append_result(const ResultTable& table, Appender& appender, 
         ++stats.null_values[query_.value_columns[metric].column];
         continue;
       }
-      auto value = convert_value(kinds[metric], *cell);
+      auto value = convert_value(value_kinds_[metric], *cell);
       if (!value) {
         return Status::error(fmt::format("row {}: value column {:?}: {}", row + 1,
                                          query_.value_columns[metric].column, value.error()));

@@ -34,6 +34,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "collector/sql/column_conversion.hpp"
 #include "collector/sql/result_table.hpp"
 #include "common/config/config.hpp"
 #include "common/model/labels.hpp"
@@ -64,6 +65,10 @@ class QuerySeries {
   Status append_result(const ResultTable& table, Appender& appender, int64_t t_ms,
                        QueryRunStats& stats);
 
+  // The column checks of append_result alone: every configured column is in
+  // `table` and every value column has a type that converts. Needs no rows
+  // (check sql gives it the columns of a result with none).
+  Status check_columns(const ResultTable& table);
   // Appends 0 at `t_ms` for every declared series. Returns how many.
   uint64_t append_declared_zeros(Appender& appender, int64_t t_ms);
 
@@ -84,6 +89,7 @@ class QuerySeries {
   };
   using SeriesMap = std::unordered_map<std::string, SeriesEntry, StringHash, std::equal_to<>>;
 
+  Status locate_columns(const ResultTable& table);  // fills the *_positions_ and value_kinds_
   SeriesEntry& find_or_create(size_t metric_index, std::string_view key,
                               const std::vector<std::string_view>& label_values, bool declared);
   void append_entry(size_t metric_index, SeriesEntry& entry, Appender& appender, int64_t t_ms,
@@ -98,6 +104,7 @@ class QuerySeries {
   std::vector<std::string_view> label_values_;
   std::vector<size_t> label_positions_;
   std::vector<size_t> value_positions_;
+  std::vector<ValueColumnKind> value_kinds_;  // of value_positions_
 };
 
 }  // namespace mc

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "collector/sql/error_classes.hpp"
 #include "collector/sql/query_series.hpp"
 #include "collector/sql/sql_connection.hpp"
 #include "collector/sql/sql_metrics.hpp"
@@ -30,6 +31,11 @@ std::optional<std::string> process_environment(const std::string& name) {
   return std::string(value);
 }
 
+// log::debug/info/... with the level chosen at run time.
+void log_at(log::Level level, std::string_view message, std::initializer_list<log::Field> fields) {
+  if (log::enabled(level)) log::write(level, message, fields);
+}
+
 }  // namespace
 
 Result<milliseconds> tick_from_environment(const char* value) {
@@ -43,6 +49,15 @@ Result<milliseconds> tick_from_environment(const char* value) {
   if (*parsed < milliseconds(1)) return invalid("the tick must be at least 1ms");
   // Whole milliseconds: the store's resolution.
   return std::chrono::duration_cast<milliseconds>(*parsed);
+}
+
+milliseconds query_interval(const SqlQueryConfig& query, milliseconds tick) {
+  return query.interval.count() > 0 ? query.interval : tick;
+}
+
+milliseconds query_timeout(const SqlQueryConfig& query, milliseconds tick) {
+  if (query.timeout.count() > 0) return query.timeout;
+  return std::min<milliseconds>(std::chrono::seconds(10), query_interval(query, tick));
 }
 
 class SqlCollector::Impl {
@@ -109,10 +124,8 @@ class SqlCollector::Impl {
         query->config = &query_config;
         query->database = database.get();
         query->metrics = &metrics_.query(database_config.name, query_config.name);
-        query->interval = query_config.interval.count() > 0 ? query_config.interval : options_.tick;
-        query->timeout = query_config.timeout.count() > 0
-                             ? query_config.timeout
-                             : std::min<milliseconds>(std::chrono::seconds(10), query->interval);
+        query->interval = query_interval(query_config, options_.tick);
+        query->timeout = query_timeout(query_config, options_.tick);
         query->series = std::make_unique<QuerySeries>(query_config, query->interval);
         database->max_backoff = std::min(database->max_backoff, query->interval);
         database->queries.push_back(query.get());
@@ -265,11 +278,15 @@ class SqlCollector::Impl {
           worker.last_error = database.dsn->redact(error.message);
           milliseconds delay = backoff_after(database, attempt);
           worker.next_attempt = Clock::now() + delay;
-          log::warn("sql: cannot connect to database", {{"database", database_name},
-                                                        {"dsn", database.dsn->description()},
-                                                        {"attempt", attempt},
-                                                        {"retry_in", format_duration(delay)},
-                                                        {"err", worker.last_error}});
+          // A refused login is retried too (a password may be rotated, a role
+          // created), but it needs a person, unlike a database that is away.
+          log_at(is_refused_login(error.message) ? log::Level::error : log::Level::warn,
+                 "sql: cannot connect to database",
+                 {{"database", database_name},
+                  {"dsn", database.dsn->description()},
+                  {"attempt", attempt},
+                  {"retry_in", format_duration(delay)},
+                  {"err", worker.last_error}});
         }
         continue;
       }
@@ -308,6 +325,7 @@ class SqlCollector::Impl {
   bool fail_without_connection(Query& query, int64_t t_ms, const std::string& error,
                                bool succeeded_before) {
     query.metrics->errors(QueryFailure::connect).Increment();
+    query.metrics->last_run_successful->Set(0);
     if (!succeeded_before) append_zeros(query, t_ms);
     log::debug("sql: query not run, database unreachable",
                {{"database", query.database->config->name},
@@ -350,6 +368,7 @@ class SqlCollector::Impl {
     if (error.ok()) {
       query.metrics->duration_success->Observe(seconds);
       query.metrics->last_success->Set(static_cast<double>(t_ms) / 1000.0);
+      query.metrics->last_run_successful->Set(1);
       log::debug("sql: query done", {{"database", database_name},
                                      {"query", query.config->name},
                                      {"rows", stats.rows},
@@ -364,11 +383,18 @@ class SqlCollector::Impl {
     }
     query.metrics->duration_failure->Observe(seconds);
     query.metrics->errors(error.reason).Increment();
+    query.metrics->last_run_successful->Set(0);
     lost_connection = error.reason == QueryFailure::connect;
-    log::warn("sql: query failed", {{"database", database_name},
-                                    {"query", query.config->name},
-                                    {"reason", query_failure_name(error.reason)},
-                                    {"err", query.database->dsn->redact(error.message)}});
+    // Error level when the next run fails the same way unless someone edits
+    // the SQL, the schema or a grant; warn when a retry may do (a timeout, a
+    // lost connection, a lock). The message is whole: its DETAIL and HINT
+    // lines stay, as escaped newlines inside the one log record.
+    log_at(error.permanent ? log::Level::error : log::Level::warn, "sql: query failed",
+           {{"database", database_name},
+            {"query", query.config->name},
+            {"reason", query_failure_name(error.reason)},
+            {"sqlstate", error.sqlstate.empty() ? "none" : error.sqlstate},
+            {"err", query.database->dsn->redact(error.message)}});
     if (!succeeded_before) append_zeros(query, t_ms);
     return false;
   }

@@ -50,6 +50,13 @@ inline constexpr const char* kTickDurationVariable = "METRICS_TICK_DURATION";
 // duration of at least 1ms.
 Result<std::chrono::milliseconds> tick_from_environment(const char* value);
 
+// A query's interval (its own, else the tick) and statement timeout (its
+// own, else min(10s, interval)), as the collector runs it.
+std::chrono::milliseconds query_interval(const SqlQueryConfig& query,
+                                         std::chrono::milliseconds tick);
+std::chrono::milliseconds query_timeout(const SqlQueryConfig& query,
+                                        std::chrono::milliseconds tick);
+
 struct SqlCollectorOptions {
   std::chrono::milliseconds tick = kDefaultSqlTick;  // for queries without their own interval
   // Reconnect backoff: doubles from initial_backoff after each failed attempt,

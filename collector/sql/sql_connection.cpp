@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "collector/sql/error_classes.hpp"
+
 namespace mc {
 
 namespace {
@@ -11,11 +13,11 @@ namespace {
 // SQLSTATE 57014 query_canceled: statement_timeout, or cancel() at shutdown.
 constexpr std::string_view kQueryCanceled = "57014";
 
-// libpq ends messages with a newline, sometimes more than one line.
+// libpq ends messages with a newline; the lines before it (LINE, DETAIL,
+// HINT, libpq's "Is the server running ...") are part of the message.
 std::string tidy(std::string_view message) {
-  std::string out;
-  for (char c : message) out += c == '\n' ? ' ' : c;
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  std::string out(message);
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out;
 }
 
@@ -25,6 +27,23 @@ std::string tidy(std::string_view message) {
 bool means_connection_lost(const std::string& sqlstate) {
   return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
          sqlstate == "57P03";
+}
+
+// libpqxx 6.4 throws insufficient_privilege without its SQLSTATE (the other
+// classes it maps carry theirs), and its transaction_rollback family is no
+// sql_error at all; the code is put back from the exception's type, so a
+// missing grant is classed like any other permanent error.
+std::string sqlstate_of(const pqxx::sql_error& error) {
+  if (!error.sqlstate().empty()) return error.sqlstate();
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&error) != nullptr) return "42501";
+  return {};
+}
+
+std::string sqlstate_of(const pqxx::transaction_rollback& error) {
+  if (dynamic_cast<const pqxx::serialization_failure*>(&error) != nullptr) return "40001";
+  if (dynamic_cast<const pqxx::deadlock_detected*>(&error) != nullptr) return "40P01";
+  if (dynamic_cast<const pqxx::statement_completion_unknown*>(&error) != nullptr) return "40003";
+  return "40000";
 }
 
 class PqxxResultTable final : public ResultTable {
@@ -72,6 +91,10 @@ struct SqlConnection::Session {
   pqxx::connection connection;
 };
 
+struct SqlConnection::Transaction {
+  pqxx::read_transaction& work;
+};
+
 SqlConnection::SqlConnection() = default;
 
 SqlConnection::~SqlConnection() { close(); }
@@ -106,16 +129,38 @@ void SqlConnection::close() {
 
 QueryError SqlConnection::run_read_only(std::string_view sql, std::chrono::milliseconds timeout,
                                         const std::function<Status(const ResultTable&)>& consume) {
+  return in_read_only_transaction(timeout, [&](Transaction& transaction) -> QueryError {
+    pqxx::result result = transaction.work.exec(std::string(sql));
+    Status consumed = consume(PqxxResultTable(result));
+    if (!consumed) return {QueryFailure::conversion, consumed.message(), {}, true};
+    return {};
+  });
+}
+
+QueryError SqlConnection::run_statements_read_only(
+    const std::vector<std::string>& statements, std::chrono::milliseconds timeout,
+    const std::function<Status(const ResultTable&)>& consume) {
+  return in_read_only_transaction(timeout, [&](Transaction& transaction) -> QueryError {
+    pqxx::result result;
+    for (const std::string& statement : statements)
+      result = transaction.work.exec_params(statement);
+    Status consumed = consume(PqxxResultTable(result));
+    if (!consumed) return {QueryFailure::conversion, consumed.message(), {}, true};
+    return {};
+  });
+}
+
+QueryError SqlConnection::in_read_only_transaction(
+    std::chrono::milliseconds timeout, const std::function<QueryError(Transaction&)>& body) {
   if (session_ == nullptr) return {QueryFailure::connect, "not connected"};
   QueryError outcome;
   try {
     pqxx::read_transaction transaction(session_->connection);
     // SET LOCAL ends with the transaction, so the session keeps its own default.
     transaction.exec(fmt::format("SET LOCAL statement_timeout = {}", timeout.count()));
-    pqxx::result result = transaction.exec(std::string(sql));
-    Status consumed = consume(PqxxResultTable(result));
-    if (!consumed) {
-      outcome = {QueryFailure::conversion, consumed.message()};
+    Transaction wrapped{transaction};
+    outcome = body(wrapped);
+    if (!outcome.ok()) {
       transaction.abort();
       return outcome;
     }
@@ -125,14 +170,16 @@ QueryError SqlConnection::run_read_only(std::string_view sql, std::chrono::milli
     outcome = {QueryFailure::connect, tidy(error.what())};
   } catch (const pqxx::in_doubt_error& error) {
     outcome = {QueryFailure::connect, tidy(error.what())};
+  } catch (const pqxx::transaction_rollback& error) {
+    // Serialization failure, deadlock: the next run may pass.
+    outcome = {QueryFailure::sql, tidy(error.what()), sqlstate_of(error)};
   } catch (const pqxx::sql_error& error) {
-    const std::string& sqlstate = error.sqlstate();
+    const std::string sqlstate = sqlstate_of(error);
     QueryFailure reason = QueryFailure::sql;
     if (sqlstate == kQueryCanceled) reason = QueryFailure::timeout;
     if (means_connection_lost(sqlstate)) reason = QueryFailure::connect;
-    outcome = {reason, sqlstate.empty()
-                           ? tidy(error.what())
-                           : fmt::format("{} (SQLSTATE {})", tidy(error.what()), sqlstate)};
+    outcome = {reason, tidy(error.what()), sqlstate,
+               reason == QueryFailure::sql && is_permanent_sqlstate(sqlstate)};
   } catch (const std::exception& error) {
     outcome = {QueryFailure::sql, tidy(error.what())};
   }
@@ -140,6 +187,7 @@ QueryError SqlConnection::run_read_only(std::string_view sql, std::chrono::milli
   // so the next run reconnects instead of failing on a dead socket.
   if (outcome.reason == QueryFailure::connect || !session_->connection.is_open()) {
     outcome.reason = QueryFailure::connect;
+    outcome.permanent = false;
     close();
   }
   return outcome;

@@ -8,7 +8,11 @@
 //   timeout     the statement ran past statement_timeout (SQLSTATE 57014)
 //   sql         any other error the server or libpqxx reported
 //   conversion  the callback could not turn the rows into samples
-// Messages are libpq's; the caller redacts them (ConnectionString::redact).
+// Messages are libpq's, whole: the server's ERROR line and any LINE, DETAIL
+// and HINT lines after it, joined by newlines (only trailing blanks are cut);
+// the caller redacts them (ConnectionString::redact). `permanent` says that
+// no retry fixes the error (see error_classes.hpp): conversion failures and
+// server errors such as a syntax error, a missing table or a missing grant.
 //
 // Session settings: IntervalStyle iso_8601 (what column_conversion parses),
 // restored by libpqxx if it ever reconnects by itself.
@@ -23,6 +27,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "collector/sql/result_table.hpp"
 #include "common/util/status.hpp"
@@ -34,8 +40,18 @@ enum class QueryFailure { none, connect, timeout, sql, conversion };
 std::string_view query_failure_name(QueryFailure failure);
 
 struct QueryError {
+  QueryError() = default;
+  QueryError(QueryFailure failure, std::string text, std::string state = {},
+             bool no_retry_fixes = false)
+      : reason(failure),
+        message(std::move(text)),
+        sqlstate(std::move(state)),
+        permanent(no_retry_fixes) {}
+
   QueryFailure reason = QueryFailure::none;
   std::string message;
+  std::string sqlstate;  // the server's error code, when it sent one
+  bool permanent = false;
   bool ok() const { return reason == QueryFailure::none; }
 };
 
@@ -57,11 +73,25 @@ class SqlConnection {
   QueryError run_read_only(std::string_view sql, std::chrono::milliseconds timeout,
                            const std::function<Status(const ResultTable&)>& consume);
 
+  // Runs `statements` one after another in one READ ONLY transaction with
+  // statement_timeout = `timeout`, each through the extended protocol, which
+  // takes one statement only (a second one after a ';' is an error, never
+  // run), and gives the last one's rows to `consume`. For check sql, which
+  // must not run what it only checks.
+  QueryError run_statements_read_only(const std::vector<std::string>& statements,
+                                      std::chrono::milliseconds timeout,
+                                      const std::function<Status(const ResultTable&)>& consume);
+
   // Asks the server to cancel the running statement, if any. Any thread.
   void cancel();
 
  private:
-  struct Session;             // the pqxx::connection
+  struct Session;      // the pqxx::connection
+  struct Transaction;  // the pqxx::read_transaction of one call
+  // BEGIN READ ONLY, SET LOCAL statement_timeout, `body`, COMMIT (or ROLLBACK
+  // when `body` fails); every libpqxx exception becomes a QueryError here.
+  QueryError in_read_only_transaction(std::chrono::milliseconds timeout,
+                                      const std::function<QueryError(Transaction&)>& body);
   mutable std::mutex mutex_;  // guards session_ against cancel() from another thread
   std::unique_ptr<Session> session_;
 };

@@ -37,6 +37,11 @@ SqlMetrics::SqlMetrics(prometheus::Registry& registry, const SqlConfig& config)
                         .Name("metrics_collector_sql_query_last_success_timestamp_seconds")
                         .Help("Unix time of the tick of the query's last successful run.")
                         .Register(registry)),
+      last_run_successful_(prometheus::BuildGauge()
+                               .Name("metrics_collector_sql_query_last_run_successful")
+                               .Help("1 if the query's last run succeeded, 0 if it failed or "
+                                     "has not run yet.")
+                               .Register(registry)),
       skipped_(prometheus::BuildCounter()
                    .Name("metrics_collector_sql_ticks_skipped_total")
                    .Help("Ticks of a query skipped because its previous run still ran.")
@@ -62,6 +67,7 @@ SqlMetrics::SqlMetrics(prometheus::Registry& registry, const SqlConfig& config)
       query.duration_success = &duration_.Add(with("result", "success"), latency_buckets_seconds());
       query.duration_failure = &duration_.Add(with("result", "failure"), latency_buckets_seconds());
       query.last_success = &last_success_.Add(labels);
+      query.last_run_successful = &last_run_successful_.Add(labels);
       query.skipped = &skipped_.Add(labels);
       queries_.emplace(std::make_pair(database.name, query_config.name), query);
     }

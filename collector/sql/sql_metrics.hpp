@@ -7,6 +7,8 @@
 //                                              result: success, failure
 //   metrics_collector_sql_database_up{database}    1 while a pool connection is open
 //   metrics_collector_sql_query_last_success_timestamp_seconds{database,query}
+//   metrics_collector_sql_query_last_run_successful{database,query}   1 when the last run
+//                                              succeeded, 0 when it failed or none ran yet
 //   metrics_collector_sql_ticks_skipped_total{database,query}   due while the last run ran
 //   metrics_collector_sql_null_values_total{database,query,column}   NULL values skipped
 //
@@ -41,6 +43,7 @@ class SqlMetrics {
     prometheus::Histogram* duration_success = nullptr;
     prometheus::Histogram* duration_failure = nullptr;
     prometheus::Gauge* last_success = nullptr;
+    prometheus::Gauge* last_run_successful = nullptr;
     prometheus::Counter* skipped = nullptr;
 
     prometheus::Counter& errors(QueryFailure reason) const;
@@ -59,6 +62,7 @@ class SqlMetrics {
   prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Family<prometheus::Gauge>& database_up_;
   prometheus::Family<prometheus::Gauge>& last_success_;
+  prometheus::Family<prometheus::Gauge>& last_run_successful_;
   prometheus::Family<prometheus::Counter>& skipped_;
   prometheus::Family<prometheus::Counter>& null_values_;
   std::map<std::pair<std::string, std::string>, Query> queries_;

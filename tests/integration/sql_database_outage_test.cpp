@@ -80,6 +80,14 @@ TEST_CASE("a database down at start: zeros and rising errors, then real values, 
   std::string log = daemon.log();
   CHECK_THAT(log, Catch::Contains("msg=\"sql: cannot connect to database\" database=app") &&
                       Catch::Contains("attempt=2") && Catch::Contains("retry_in="));
+  // A database that is away may come back by itself: warn, not error, and
+  // libpq's whole message (its "Is the server running" line too).
+  CHECK_THAT(log, Catch::Contains("level=warn msg=\"sql: cannot connect to database\"") &&
+                      !Catch::Contains("level=error") &&
+                      Catch::Contains("Connection refused\\n\\tIs the server running"));
+  CHECK(exposed_value(body,
+                      "metrics_collector_sql_query_last_run_successful{database=\"app\","
+                      "query=\"active\"}") == 0);
 
   // Up it comes: real values, without restarting the daemon.
   postgres.start();
@@ -96,6 +104,13 @@ TEST_CASE("a database down at start: zeros and rising errors, then real values, 
   CHECK(recovered);
   CHECK(database_up(body) == 1);
   CHECK_THAT(daemon.log(), Catch::Contains("msg=\"sql: connected to database\" database=app"));
+  CHECK(wait_until(
+      [&] {
+        return exposed_value(daemon.metrics(),
+                             "metrics_collector_sql_query_last_run_successful{database=\"app\","
+                             "query=\"active\"}") == 1;
+      },
+      kSettle));
 }
 
 TEST_CASE("a database restarted mid-run: errors counted, reconnected, values again", "[sql]") {
@@ -164,11 +179,16 @@ sql:
   REQUIRE(wait_until(
       [&] {
         return daemon.log().find("password authentication failed") != std::string::npos &&
+               daemon.log().find("attempt=2") != std::string::npos &&
                connect_errors(daemon.metrics(), "one") >= 1;
       },
       kSettle));
   std::string log = daemon.log();
   INFO(log);
+  // Retried (the password may be rotated), but at error level: a person must act.
+  CHECK_THAT(log, Catch::Contains("level=error msg=\"sql: cannot connect to database\" "
+                                  "database=app") &&
+                      Catch::Contains("attempt=2"));
   CHECK_THAT(log, Catch::Contains("dsn=\"host=127.0.0.1 port="));
   CHECK_THAT(log, !Catch::Contains("Wr0ng-Pa55"));
   CHECK_THAT(daemon.metrics(), !Catch::Contains("Wr0ng-Pa55"));

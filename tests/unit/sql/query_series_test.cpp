@@ -211,3 +211,24 @@ TEST_CASE("a result that cannot become samples fails the run and stores nothing"
   REQUIRE(run(query_series, storage, connections_table({{"a", "1", "PT0S"}}), 2000) == "");
   CHECK(latest(storage, series("business_connections", "a")) == 1);
 }
+
+TEST_CASE("check_columns checks the columns of a result without rows, as append_result does",
+          "[query_series]") {
+  mc::QuerySeries query_series(connections_query(), 60s);
+  CHECK(query_series.check_columns(TestTable({{"state", kText}, {"n", kInt8}}, {})).message() ==
+        "column \"idle_for\" is not in the result (its columns: state, n)");
+  CHECK(query_series.check_columns(TestTable({{"n", kInt8}, {"idle_for", kInterval}}, {}))
+            .message() == "column \"state\" is not in the result (its columns: n, idle_for)");
+  CHECK(query_series
+            .check_columns(TestTable({{"state", kText}, {"n", kText}, {"idle_for", kInterval}}, {}))
+            .message() ==
+        "value column \"n\" has type text; want a number, boolean or interval (cast it in the "
+        "SQL)");
+  CHECK(query_series
+            .check_columns(TestTable({{"idle_for", kInterval}, {"n", kInt8}, {"state", kText}}, {}))
+            .is_ok());
+  // A check leaves the next run unaffected.
+  mc::HeadStorage storage;
+  REQUIRE(run(query_series, storage, connections_table({{"a", "1", "PT0S"}}), 2000) == "");
+  CHECK(latest(storage, series("business_connections", "a")) == 1);
+}
