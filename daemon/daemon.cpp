@@ -61,6 +61,14 @@ sigset_t block_shutdown_signals() {
   return signals;
 }
 
+// The value POST /-/quit queues with its SIGTERM.
+constexpr int kQuitRequest = 0x71756974;  // "quit"
+
+bool is_quit_request(const siginfo_t& sender) {
+  return sender.si_signo == SIGTERM && sender.si_code == SI_QUEUE && sender.si_pid == ::getpid() &&
+         sender.si_value.sival_int == kQuitRequest;
+}
+
 }  // namespace
 
 int run_daemon(const Flags& flags) {
@@ -142,8 +150,11 @@ int run_daemon(const Flags& flags) {
   exporter_options.reload = [&collectors] {
     return std::async(std::launch::async, [&collectors] { return collectors.reload(); }).get();
   };
-  // The main thread's sigwaitinfo() takes it, as it would a kill.
-  exporter_options.quit = [] { ::kill(::getpid(), SIGTERM); };
+  // The main thread's sigwaitinfo() takes it as it would a kill; the queued
+  // value tells it apart from one, so the log says what stopped the daemon.
+  exporter_options.quit = [] {
+    ::sigqueue(::getpid(), SIGTERM, sigval{.sival_int = kQuitRequest});
+  };
   auto exporter = Exporter::start(exporter_options, storage, registry);
   if (!exporter) {
     log::error("cannot start the web server", {{"err", exporter.error()}});
@@ -157,10 +168,15 @@ int run_daemon(const Flags& flags) {
   // The main thread waits for a shutdown signal; the store's own thread cuts
   // blocks and applies retention.
   for (;;) {
-    int signal = sigwaitinfo(&shutdown_signals, nullptr);
+    siginfo_t sender{};
+    int signal = sigwaitinfo(&shutdown_signals, &sender);
     if (signal == SIGHUP) {
       (void)collectors.reload();  // logs its own error and keeps the old config
       continue;
+    }
+    if (is_quit_request(sender)) {
+      log::info("received a quit request", {{"request", "POST /-/quit"}});
+      break;
     }
     if (signal == SIGINT || signal == SIGTERM) {
       log::info("received a shutdown signal",

@@ -104,6 +104,17 @@ Flags:
   --scrape.workers=2                   Threads that parse and store scraped bodies.
   --version                            Print the version and exit.
   -h, --help                           Print this help and exit.
+
+Environment:
+  METRICS_TICK_DURATION=1m             How often the sql: queries run (a duration: 15s, 1m30s);
+                                       a query's own interval: wins. Checked at start even
+                                       without an sql: section; a bad value exits with status 2.
+  DATABASE_URL, ...                    The DSN of an sql: database whose config names the
+                                       variable with dsn_env: (e.g. dsn_env: DATABASE_URL).
+                                       Unset or empty, the daemon exits with status 2.
+
+Exit status: 0 after a clean shutdown (SIGTERM, SIGINT or POST /-/quit); 2 for bad flags,
+a bad config, web config or environment; 1 for other start-up failures (the store, the port).
 )";
 }
 

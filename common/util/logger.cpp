@@ -98,7 +98,11 @@ void write(Level level, std::string_view message, std::initializer_list<Field> f
       line += ',';
       append_quoted(line, field.key);
       line += ':';
-      append_quoted(line, field.value);
+      if (field.kind == Field::Kind::string) {
+        append_quoted(line, field.value);
+      } else {
+        line += field.value;
+      }
     }
     line += "}\n";
   } else {

@@ -30,17 +30,35 @@ Result<Format> parse_format(std::string_view text);
 void configure(Level level, Format format, std::ostream* out = nullptr);
 bool enabled(Level level);
 
+// A key and its value as text. JSON lines write a number or a boolean
+// unquoted, so that log pipelines can compare and sum them; logfmt has no
+// types and writes every value the same way.
 struct Field {
+  enum class Kind { string, number, boolean };
+
   template <typename T>
   Field(std::string_view k, const T& v) : key(k) {  // NOLINT: implicit for brace lists
     if constexpr (std::is_convertible_v<const T&, std::string_view>) {
       value = std::string(std::string_view(v));
+    } else if constexpr (std::is_same_v<T, bool>) {
+      value = v ? "true" : "false";
+      kind = Kind::boolean;
+    } else if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, char>) {
+      value = fmt::format("{}", v);
+      kind = number_kind(value);
     } else {
       value = fmt::format("{}", v);
     }
   }
   std::string_view key;
   std::string value;
+  Kind kind = Kind::string;
+
+ private:
+  // NaN and the infinities have no JSON number; they stay strings.
+  static Kind number_kind(std::string_view text) {
+    return text.find_first_of("ni") == std::string_view::npos ? Kind::number : Kind::string;
+  }
 };
 
 void write(Level level, std::string_view message, std::initializer_list<Field> fields);

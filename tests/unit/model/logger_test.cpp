@@ -3,6 +3,7 @@
 #include "common/util/logger.hpp"
 
 #include <catch2/catch.hpp>
+#include <limits>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -66,6 +67,35 @@ TEST_CASE("logfmt quotes spaces, quotes, '=', newlines and empty values", "[logg
   CHECK(log.line_after_timestamp() == "level=info msg=m k=" + written + "\n");
 }
 
+TEST_CASE("json lines write numbers and booleans unquoted, logfmt the same text", "[logger]") {
+  auto write_line = [] {
+    mc::log::info("m", {{"count", 42},
+                        {"negative", -3},
+                        {"big", uint64_t{18446744073709551615ULL}},
+                        {"ratio", 0.25},
+                        {"ok", true},
+                        {"failed", false},
+                        {"nan", std::numeric_limits<double>::quiet_NaN()},
+                        {"inf", -std::numeric_limits<double>::infinity()},
+                        {"digits", "42"}});
+  };
+  {
+    CapturedLog log(mc::log::Format::json);
+    write_line();
+    CHECK(log.line_after_timestamp() ==
+          R"("level":"info","msg":"m","count":42,"negative":-3,"big":18446744073709551615,)"
+          R"("ratio":0.25,"ok":true,"failed":false,"nan":"nan","inf":"-inf","digits":"42"})"
+          "\n");
+  }
+  {
+    CapturedLog log(mc::log::Format::logfmt);
+    write_line();
+    CHECK(log.line_after_timestamp() ==
+          "level=info msg=m count=42 negative=-3 big=18446744073709551615 ratio=0.25 ok=true "
+          "failed=false nan=nan inf=-inf digits=42\n");
+  }
+}
+
 TEST_CASE("json lines escape strings", "[logger]") {
   CapturedLog log(mc::log::Format::json);
   mc::log::warn("quote \" backslash \\ newline \n",
@@ -75,7 +105,7 @@ TEST_CASE("json lines escape strings", "[logger]") {
   CHECK(std::regex_match(line, shape));
   CHECK(log.line_after_timestamp() ==
         R"("level":"warn","msg":"quote \" backslash \\ newline \n","path":"C:\\dir",)"
-        R"("ctrl":"\u0001\t","n":"7"})"
+        R"("ctrl":"\u0001\t","n":7})"
         "\n");
 }
 
