@@ -31,21 +31,9 @@ CollectorSet::CollectorSet(std::string config_file, Storage& storage,
 
 CollectorSet::~CollectorSet() { stop(); }
 
-Result<CollectorSet::Collectors> CollectorSet::create(const Config& config) {
-  Collectors collectors;
-  if (!config.sql.databases.empty()) {
-    auto sql = SqlCollector::create(config.sql, storage_, *registry_, sql_options_);
-    if (!sql) return sql.status();
-    collectors.sql = std::move(*sql);
-  }
-  // prometheus-cpp throws when a family is registered again with another type.
-  try {
-    collectors.scrapes =
-        std::make_unique<ScrapeManager>(config, storage_, *registry_, scrape_options_);
-  } catch (const std::exception& error) {
-    return Status::error(std::string("cannot create the scrape manager: ") + error.what());
-  }
-  return collectors;
+Result<std::unique_ptr<SqlCollector>> CollectorSet::create_sql(const Config& config) {
+  if (config.sql.databases.empty()) return std::unique_ptr<SqlCollector>();
+  return SqlCollector::create(config.sql, storage_, *registry_, sql_options_);
 }
 
 void CollectorSet::record_reload(bool successful) {
@@ -59,18 +47,26 @@ Status CollectorSet::load() {
   std::lock_guard lock(mutex_);
   auto config = load_config_file(config_file_);
   if (!config) return config.status();
-  auto collectors = create(*config);
-  if (!collectors) return collectors.status();
+  auto sql = create_sql(*config);
+  if (!sql) return sql.status();
+  // prometheus-cpp throws when a family is registered again with another type.
+  try {
+    if (!scrapes_)
+      scrapes_ = std::make_unique<ScrapeManager>(storage_, *registry_, scrape_options_);
+  } catch (const std::exception& error) {
+    return Status::error(std::string("cannot create the scrape manager: ") + error.what());
+  }
+  scrapes_->apply_config(*config);
   config_ = std::move(*config);
-  collectors_ = std::move(*collectors);
+  sql_ = std::move(*sql);
   record_reload(true);
   return Status::ok();
 }
 
 void CollectorSet::start() {
   std::lock_guard lock(mutex_);
-  if (collectors_.scrapes) collectors_.scrapes->start();
-  if (collectors_.sql) collectors_.sql->start();
+  if (scrapes_) scrapes_->start();
+  if (sql_) sql_->start();
   started_ = true;
 }
 
@@ -78,34 +74,39 @@ Status CollectorSet::reload() {
   std::lock_guard lock(mutex_);
   log::info("loading configuration file", {{"file", config_file_}});
   auto config = load_config_file(config_file_);
-  Result<Collectors> collectors = config ? create(*config) : Result<Collectors>(config.status());
-  if (!collectors) {
+  Result<std::unique_ptr<SqlCollector>> sql =
+      config ? create_sql(*config) : Result<std::unique_ptr<SqlCollector>>(config.status());
+  if (!sql || !scrapes_) {
+    Status failure = sql ? Status::error("no configuration was loaded before") : sql.status();
     record_reload(false);
     log::error("error reloading config, keeping the old one",
-               {{"file", config_file_}, {"err", collectors.error()}});
-    return collectors.status();
+               {{"file", config_file_}, {"err", failure.message()}});
+    return failure;
   }
-  // Old ones first: their stale markers land before the new scrapers append.
-  if (collectors_.sql) collectors_.sql->stop();
-  if (collectors_.scrapes) collectors_.scrapes->stop();
-  collectors_ = std::move(*collectors);
+  // The old SQL collector first: its stale markers land before the new one appends.
+  if (sql_) sql_->stop();
+  ScrapeConfigChange change = scrapes_->apply_config(*config);
+  sql_ = std::move(*sql);
   config_ = std::move(*config);
-  if (started_) {
-    collectors_.scrapes->start();
-    if (collectors_.sql) collectors_.sql->start();
-  }
+  if (started_ && sql_) sql_->start();
   record_reload(true);
   log::info("completed loading of configuration file",
             {{"file", config_file_},
              {"scrape_configs", config_.scrape_configs.size()},
+             {"jobs_added", change.jobs_added},
+             {"jobs_removed", change.jobs_removed},
+             {"jobs_restarted", change.jobs_restarted},
+             {"targets_kept", change.targets_kept},
+             {"targets_added", change.targets_added},
+             {"targets_removed", change.targets_removed},
              {"sql_databases", config_.sql.databases.size()}});
   return Status::ok();
 }
 
 void CollectorSet::stop() {
   std::lock_guard lock(mutex_);
-  if (collectors_.sql) collectors_.sql->stop();
-  if (collectors_.scrapes) collectors_.scrapes->stop();
+  if (sql_) sql_->stop();
+  if (scrapes_) scrapes_->stop();
   started_ = false;
 }
 

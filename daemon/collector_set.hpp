@@ -4,8 +4,10 @@
 //
 // reload() is Prometheus's /-/reload and SIGHUP: it re-reads the config file;
 // a file that does not load (or whose SQL DSNs do not resolve) leaves the
-// running collectors untouched and returns the error. A good file stops the
-// old collectors (their series get stale markers) and starts new ones from it.
+// running collectors untouched and returns the error. A good file is applied
+// to the running scrape manager (ScrapeManager::apply_config: unchanged
+// targets keep their loops, series caches and staleness state; removed ones
+// get stale markers), and replaces the SQL collector with a new one.
 // Each reload sets
 //   metrics_collector_config_last_reload_successful              gauge 0/1
 //   metrics_collector_config_last_reload_success_timestamp_seconds gauge
@@ -55,11 +57,8 @@ class CollectorSet {
   const Config& config() const { return config_; }
 
  private:
-  struct Collectors {
-    std::unique_ptr<ScrapeManager> scrapes;
-    std::unique_ptr<SqlCollector> sql;
-  };
-  Result<Collectors> create(const Config& config);
+  // The SQL collector a config asks for; null without an `sql:` section.
+  Result<std::unique_ptr<SqlCollector>> create_sql(const Config& config);
   void record_reload(bool successful);
 
   const std::string config_file_;
@@ -71,9 +70,10 @@ class CollectorSet {
   prometheus::Gauge& last_reload_success_timestamp_;
 
   std::mutex mutex_;
-  Config config_;          // GUARDED_BY(mutex_) for writes
-  Collectors collectors_;  // GUARDED_BY(mutex_)
-  bool started_ = false;   // GUARDED_BY(mutex_)
+  Config config_;                           // GUARDED_BY(mutex_) for writes
+  std::unique_ptr<ScrapeManager> scrapes_;  // GUARDED_BY(mutex_); lives from load() on
+  std::unique_ptr<SqlCollector> sql_;       // GUARDED_BY(mutex_)
+  bool started_ = false;                    // GUARDED_BY(mutex_)
 };
 
 }  // namespace mc

@@ -186,7 +186,8 @@ void check_hostile_target(const HostileCase& test) {
   const std::string hostile_up = up_series("hostile", hostile.address());
   const std::string good_up = up_series("good", good.address());
   const std::string failures = fmt::format(
-      "metrics_collector_scrape_failures_total{{job=\"hostile\",reason=\"{}\"}}", test.reason);
+      "metrics_collector_scrape_failures_total{{instance=\"{}\",job=\"hostile\",reason=\"{}\"}}",
+      hostile.address(), test.reason);
   const std::string target_field = "target=http://" + hostile.address() + "/metrics";
 
   // Two scrapes of the hostile target: it is not a one-off, and the daemon
@@ -257,7 +258,9 @@ void check_hostile_target(const HostileCase& test) {
   CHECK(
       exposed_value(body, "metrics_collector_scrape_lag_seconds_count{job=\"good\"}").value_or(0) >=
       good_requests - 1);
-  CHECK_THAT(body, !Catch::Contains("metrics_collector_scrape_failures_total{job=\"good\","));
+  CHECK_THAT(body, !Catch::Contains(fmt::format(
+                       "metrics_collector_scrape_failures_total{{instance=\"{}\",job=\"good\",",
+                       good.address())));
   CHECK(good_requests >= static_cast<int>(seconds));
 
   const uint64_t resident = status_bytes(daemon.pid(), "VmRSS");

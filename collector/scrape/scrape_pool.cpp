@@ -1,0 +1,109 @@
+#include "collector/scrape/scrape_pool.hpp"
+
+#include "collector/scrape/scheduled_target.hpp"
+
+#include "common/util/logger.hpp"
+#include "common/util/wall_clock.hpp"
+
+namespace mc {
+
+ScrapePool::ScrapePool(ScrapeConfig job, Storage& storage, ScrapeScheduler& scheduler,
+                       ScrapeMetrics& metrics)
+    : job_(std::make_shared<const ScrapeConfig>(std::move(job))),
+      storage_(storage),
+      scheduler_(scheduler),
+      job_metrics_(metrics.job(job_->job_name)) {}
+
+ScrapePool::~ScrapePool() {
+  std::vector<TargetPtr> removed;
+  for (auto& [key, target] : targets_) removed.push_back(target);
+  if (!removed.empty()) scheduler_.update({}, std::move(removed));
+}
+
+std::string ScrapePool::key_of(const ScrapeTarget& target) {
+  return target.url() + '\n' + target.labels().to_string();
+}
+
+ScrapePool::SyncResult ScrapePool::sync(const std::vector<StaticConfig>& groups) {
+  std::lock_guard lock(mutex_);
+  SyncResult result;
+  std::map<std::string, TargetPtr> next;
+  std::vector<TargetPtr> added;
+  for (const auto& group : groups) {
+    for (const auto& address : group.targets) {
+      ScrapeTarget target(*job_, address, group.labels);
+      std::string key = key_of(target);
+      if (next.contains(key)) continue;
+      auto kept = targets_.find(key);
+      if (kept != targets_.end()) {
+        next.emplace(std::move(key), kept->second);
+        ++result.kept;
+        continue;
+      }
+      auto created =
+          std::make_shared<ScheduledTarget>(job_, std::move(target), storage_, job_metrics_);
+      added.push_back(created);
+      next.emplace(std::move(key), std::move(created));
+    }
+  }
+  std::vector<TargetPtr> removed;
+  for (auto& [key, target] : targets_) {
+    if (!next.contains(key)) removed.push_back(target);
+  }
+  result.added = added.size();
+  result.removed = removed.size();
+  if (!added.empty() || !removed.empty()) scheduler_.update(std::move(added), removed);
+  // After the scheduler let them go: no new scrape starts, and mark_stale waits
+  // for one being processed.
+  int64_t now = wall_clock_ms();
+  for (const auto& target : removed) mark_stale(*target, now, /*retire=*/true);
+  targets_ = std::move(next);
+  job_metrics_.targets->Set(static_cast<double>(targets_.size()));
+  return result;
+}
+
+void ScrapePool::stop(int64_t t_ms, const std::set<Labels>& continued) {
+  std::lock_guard lock(mutex_);
+  std::vector<TargetPtr> removed;
+  for (auto& [key, target] : targets_) removed.push_back(target);
+  scheduler_.update({}, removed);
+  for (const auto& target : removed) {
+    if (continued.contains(target->loop.target().labels())) {
+      std::lock_guard loop_lock(target->loop_mutex);
+      target->retired = true;
+    } else {
+      mark_stale(*target, t_ms, /*retire=*/true);
+    }
+  }
+  targets_.clear();
+  job_metrics_.targets->Set(0);
+}
+
+void ScrapePool::mark_all_stale(int64_t t_ms) {
+  std::lock_guard lock(mutex_);
+  for (auto& [key, target] : targets_) mark_stale(*target, t_ms, /*retire=*/false);
+}
+
+void ScrapePool::mark_stale(ScheduledTarget& target, int64_t t_ms, bool retire) {
+  std::lock_guard loop_lock(target.loop_mutex);
+  if (target.retired) return;
+  target.loop.mark_all_stale(t_ms);
+  if (retire) target.retired = true;
+}
+
+std::set<Labels> ScrapePool::target_labels(const std::vector<StaticConfig>& groups) const {
+  std::set<Labels> labels;
+  for (const auto& group : groups) {
+    for (const auto& address : group.targets) {
+      labels.insert(ScrapeTarget(*job_, address, group.labels).labels());
+    }
+  }
+  return labels;
+}
+
+size_t ScrapePool::target_count() const {
+  std::lock_guard lock(mutex_);
+  return targets_.size();
+}
+
+}  // namespace mc

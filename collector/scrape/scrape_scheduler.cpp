@@ -1,0 +1,322 @@
+#include "collector/scrape/scrape_scheduler.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <queue>
+#include <thread>
+#include <unordered_map>
+
+#include "collector/scrape/scheduled_target.hpp"
+#include "common/util/logger.hpp"
+#include "common/util/wall_clock.hpp"
+#include "common/util/worker_pool.hpp"
+
+namespace mc {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+using TargetPtr = std::shared_ptr<ScheduledTarget>;
+
+// libcurl's global init is not thread-safe; do it once before any handle exists.
+void ensure_curl_global_init() {
+  static const bool initialised = [] {
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  }();
+  (void)initialised;
+}
+
+// The first instant from `now` whose wall-clock time modulo the interval is
+// the target's offset.
+SteadyClock::time_point first_slot(const ScheduledTarget& target, SteadyClock::time_point now,
+                                   int64_t now_wall_ms) {
+  int64_t interval = target.job->scrape_interval.count();
+  int64_t offset = target.loop.target().offset(target.job->scrape_interval).count();
+  int64_t delay = ((offset - now_wall_ms % interval) % interval + interval) % interval;
+  return now + std::chrono::milliseconds(delay);
+}
+
+}  // namespace
+
+class ScrapeScheduler::Impl {
+ public:
+  Impl(ScrapeMetrics& metrics, size_t worker_threads)
+      : metrics_(metrics), worker_threads_(worker_threads) {
+    ensure_curl_global_init();
+  }
+
+  ~Impl() { stop(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  void start() {
+    std::lock_guard lock(control_mutex_);
+    if (running_) return;
+    multi_ = curl_multi_init();
+    workers_ = std::make_unique<WorkerPool>(worker_threads_);
+    timetable_ = {};
+    auto now = SteadyClock::now();
+    int64_t now_wall = wall_clock_ms();
+    for (const auto& [raw, target] : targets_) schedule(target, now, now_wall);
+    stopping_ = false;
+    running_ = true;
+    scheduler_ = std::thread([this] { run(); });
+    log::info("scrape scheduler started", {{"targets", targets_.size()}});
+  }
+
+  void stop() {
+    {
+      std::lock_guard lock(control_mutex_);
+      if (!running_) return;
+      stopping_ = true;
+    }
+    curl_multi_wakeup(multi_);
+    scheduler_.join();
+    workers_.reset();  // finishes the scrapes being processed
+    std::lock_guard lock(control_mutex_);
+    for (const auto& [raw, target] : targets_) {
+      if (target->in_transfer) {
+        curl_multi_remove_handle(multi_, target->http.handle());
+        target->in_transfer = false;
+        target->busy = false;
+      }
+    }
+    curl_multi_cleanup(multi_);
+    multi_ = nullptr;
+    running_ = false;
+    // Updates that came while the thread ended; nothing else runs now.
+    apply_pending_updates();
+  }
+
+  void update(std::vector<TargetPtr> added, std::vector<TargetPtr> removed) {
+    std::unique_lock lock(control_mutex_);
+    if (!running_) {
+      apply(added, removed);
+      return;
+    }
+    PendingUpdate pending{std::move(added), std::move(removed), {}};
+    std::future<void> applied = pending.applied.get_future();
+    pending_.push_back(std::move(pending));
+    // Under the lock: stop() cleans the multi handle up under it.
+    curl_multi_wakeup(multi_);
+    lock.unlock();
+    applied.wait();
+  }
+
+  size_t target_count() const {
+    std::lock_guard lock(control_mutex_);
+    return target_count_;
+  }
+
+ private:
+  struct Due {
+    SteadyClock::time_point when;
+    TargetPtr target;
+    bool operator>(const Due& other) const { return when > other.when; }
+  };
+  struct PendingUpdate {
+    std::vector<TargetPtr> added;
+    std::vector<TargetPtr> removed;
+    std::promise<void> applied;
+  };
+
+  // The scheduler thread, or any thread while it does not run; control_mutex_ held.
+  void apply(const std::vector<TargetPtr>& added, const std::vector<TargetPtr>& removed) {
+    for (const auto& target : removed) {
+      if (targets_.erase(target.get()) == 0) continue;
+      target->scheduled = false;
+      if (target->in_transfer) {
+        curl_multi_remove_handle(multi_, target->http.handle());
+        target->in_transfer = false;
+        target->busy = false;
+      }
+    }
+    auto now = SteadyClock::now();
+    int64_t now_wall = wall_clock_ms();
+    for (const auto& target : added) {
+      if (!targets_.emplace(target.get(), target).second) continue;
+      target->scheduled = true;
+      if (running_) schedule(target, now, now_wall);
+    }
+    target_count_ = targets_.size();
+  }
+
+  void apply_pending_updates() {
+    for (auto& pending : pending_) {
+      apply(pending.added, pending.removed);
+      pending.applied.set_value();
+    }
+    pending_.clear();
+  }
+
+  void schedule(const TargetPtr& target, SteadyClock::time_point now, int64_t now_wall_ms) {
+    target->scheduled = true;
+    target->next_due = first_slot(*target, now, now_wall_ms);
+    timetable_.push({target->next_due, target});
+  }
+
+  void run() {
+    while (true) {
+      {
+        std::lock_guard lock(control_mutex_);
+        if (stopping_) break;
+        apply_pending_updates();
+      }
+      start_due_scrapes();
+      int running = 0;
+      curl_multi_perform(multi_, &running);
+      collect_finished_transfers();
+      int wait_ms = 1000;
+      if (!timetable_.empty()) {
+        // Rounded up: rounded down, the wait ended just before the slot and
+        // the loop spun through about ten zero-timeout polls until it came.
+        auto until =
+            std::chrono::ceil<std::chrono::milliseconds>(timetable_.top().when - SteadyClock::now())
+                .count();
+        wait_ms = static_cast<int>(std::clamp<int64_t>(until, 0, 1000));
+      }
+      curl_multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
+    }
+  }
+
+  void start_due_scrapes() {
+    auto now = SteadyClock::now();
+    while (!timetable_.empty() && timetable_.top().when <= now) {
+      TargetPtr target = timetable_.top().target;
+      timetable_.pop();
+      if (!target->scheduled) continue;  // its pool let it go
+      ScheduledTarget& state = *target;
+      auto interval = state.job->scrape_interval;
+      const SteadyClock::time_point slot = state.next_due;
+      // Keep the grid: the next slot after now, skipping slots already past.
+      int slots_passed = 0;
+      do {
+        state.next_due += interval;
+        ++slots_passed;
+      } while (state.next_due <= now);
+      timetable_.push({state.next_due, target});
+      auto& job_metrics = state.job_metrics;
+      if (slots_passed > 1) job_metrics.missed->Increment(slots_passed - 1);
+
+      if (state.busy) {
+        job_metrics.skipped->Increment();
+        log::warn("scrape skipped: the previous scrape of the target is still running",
+                  {{"job", state.job->job_name}, {"target", state.loop.target().url()}});
+        continue;
+      }
+      job_metrics.lag->Observe(std::chrono::duration<double>(now - slot).count());
+      state.busy = true;
+      state.in_transfer = true;
+      state.started_steady = now;
+      state.started_wall_ms = wall_clock_ms();
+      CURL* handle = state.http.prepare();
+      curl_easy_setopt(handle, CURLOPT_PRIVATE, &state);
+      curl_multi_add_handle(multi_, handle);
+    }
+  }
+
+  void collect_finished_transfers() {
+    int remaining = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi_, &remaining)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      CURL* handle = message->easy_handle;
+      CURLcode result = message->data.result;
+      curl_multi_remove_handle(multi_, handle);
+      ScheduledTarget* state = find_target(handle);
+      if (state == nullptr) continue;
+      state->in_transfer = false;
+      // The worker's own reference keeps the target alive if its pool lets it go meanwhile.
+      auto found = targets_.find(state);
+      if (found == targets_.end()) continue;
+      workers_->submit([this, target = found->second, result] { process(*target, result); });
+    }
+  }
+
+  static ScheduledTarget* find_target(CURL* handle) {
+    char* state = nullptr;  // set as the handle's private pointer in start_due_scrapes()
+    curl_easy_getinfo(handle, CURLINFO_PRIVATE, &state);
+    return reinterpret_cast<ScheduledTarget*>(state);
+  }
+
+  // A worker thread.
+  void process(ScheduledTarget& state, CURLcode result) {
+    ScrapeResponse response = state.http.finish(result);
+    double duration =
+        std::chrono::duration<double>(SteadyClock::now() - state.started_steady).count();
+    ScrapeReport report;
+    {
+      std::lock_guard lock(state.loop_mutex);
+      if (state.retired) {  // its pool let it go and marked its series stale
+        state.busy = false;
+        return;
+      }
+      report = state.loop.process(response, state.started_wall_ms, duration);
+    }
+    auto& job_metrics = state.job_metrics;
+    job_metrics.scrapes->Increment();
+    job_metrics.duration->Observe(
+        std::chrono::duration<double>(SteadyClock::now() - state.started_steady).count());
+    const std::string& job = state.job->job_name;
+    const std::string& url = state.loop.target().url();
+    if (log::enabled(log::Level::debug)) {
+      log::debug("scrape finished", {{"job", job},
+                                     {"target", url},
+                                     {"up", report.up ? 1 : 0},
+                                     {"duration_seconds", duration},
+                                     {"samples", report.samples_scraped},
+                                     {"series_added", report.series_added},
+                                     {"stale_markers", report.stale_markers}});
+    }
+    if (!report.up) {
+      metrics_.failures(job, state.instance, report.failure_reason).Increment();
+      log::warn("scrape failed", {{"job", job},
+                                  {"target", url},
+                                  {"reason", report.failure_reason},
+                                  {"err", report.error}});
+    } else if (report.out_of_order + report.duplicate_timestamp > 0) {
+      log::warn("scrape had samples the store rejected",
+                {{"job", job},
+                 {"target", url},
+                 {"out_of_order", report.out_of_order},
+                 {"duplicate_timestamp", report.duplicate_timestamp}});
+    }
+    state.busy = false;
+  }
+
+  ScrapeMetrics& metrics_;
+  const size_t worker_threads_;
+
+  mutable std::mutex control_mutex_;
+  bool running_ = false;               // guarded by control_mutex_
+  bool stopping_ = false;              // guarded by control_mutex_
+  std::deque<PendingUpdate> pending_;  // guarded by control_mutex_
+  // Scheduler thread (changed under control_mutex_), or any thread while it does not run.
+  std::unordered_map<ScheduledTarget*, TargetPtr> targets_;
+  size_t target_count_ = 0;  // guarded by control_mutex_
+
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> timetable_;  // scheduler thread
+  CURLM* multi_ = nullptr;
+  std::unique_ptr<WorkerPool> workers_;
+  std::thread scheduler_;
+};
+
+ScrapeScheduler::ScrapeScheduler(ScrapeMetrics& metrics, size_t worker_threads)
+    : impl_(std::make_unique<Impl>(metrics, worker_threads)) {}
+
+ScrapeScheduler::~ScrapeScheduler() = default;
+
+void ScrapeScheduler::start() { impl_->start(); }
+void ScrapeScheduler::stop() { impl_->stop(); }
+void ScrapeScheduler::update(std::vector<std::shared_ptr<ScheduledTarget>> added,
+                             std::vector<std::shared_ptr<ScheduledTarget>> removed) {
+  impl_->update(std::move(added), std::move(removed));
+}
+size_t ScrapeScheduler::target_count() const { return impl_->target_count(); }
+
+}  // namespace mc
