@@ -345,8 +345,7 @@ Result<bool> DiskStorage::cut_block(int64_t mint, int64_t maxt) {
   // the newest sample, which may lie after this block.
   std::unordered_multimap<uint64_t, std::pair<std::shared_ptr<const Labels>, const MetricMetadata*>>
       metadata;
-  auto everything = head_->querier(kMinTime, kMaxTime);
-  everything->for_each_latest([&](const LatestSample& latest) {
+  head_->latest_samples().for_each_latest(kMinTime, kMaxTime, [&](const LatestSample& latest) {
     if (latest.metadata != nullptr) {
       auto labels = latest.shared_labels ? latest.shared_labels
                                          : std::make_shared<const Labels>(latest.labels);

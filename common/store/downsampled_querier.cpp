@@ -139,9 +139,6 @@ class DownsampledQuerier final : public Querier {
     return {values.begin(), values.end()};
   }
 
-  // The newest sample of a live series is in the head, never in a downsampled tier.
-  void for_each_latest(const std::function<void(const LatestSample&)>&) override {}
-
  private:
   std::vector<std::shared_ptr<block::BlockReader>> blocks_;
   int64_t mint_;

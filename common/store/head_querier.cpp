@@ -176,27 +176,4 @@ std::vector<std::string> HeadQuerier::label_values(std::string_view name) {
   return {values.begin(), values.end()};
 }
 
-void HeadQuerier::for_each_latest(const std::function<void(const LatestSample&)>& visit) {
-  struct Copied {
-    std::shared_ptr<const Labels> labels;
-    const MetricMetadata* metadata;
-    Sample sample;
-  };
-  // Per stripe, since a stripe that changed layout is read again.
-  std::vector<std::vector<Copied>> copied(head_.stripes_.size());
-  head_.read_series_in_steps(
-      [&](size_t stripe) { copied[stripe].clear(); },
-      [&](size_t stripe, const HeadSeries& series) {
-        if (!series.has_samples()) return;
-        const Sample newest = series.newest();
-        if (newest.t_ms < mint_ || newest.t_ms > maxt_) return;
-        copied[stripe].push_back(Copied{series.shared_labels(), series.metadata(), newest});
-      });
-  for (const auto& stripe : copied) {
-    for (const auto& latest : stripe) {
-      visit(LatestSample{*latest.labels, latest.metadata, latest.sample, latest.labels});
-    }
-  }
-}
-
 }  // namespace mc

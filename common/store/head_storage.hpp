@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "common/store/commit_log.hpp"
+#include "common/store/head_latest_reader.hpp"
 #include "common/store/head_series.hpp"
 #include "common/store/metadata_interner.hpp"
 #include "common/store/series_ref_map.hpp"
@@ -62,6 +63,7 @@ class HeadStorage final : public Storage {
 
   std::unique_ptr<Appender> appender() override;
   std::unique_ptr<Querier> querier(int64_t mint_ms, int64_t maxt_ms) override;
+  const LatestSampleReader& latest_samples() const override { return latest_reader_; }
   StorageStats stats() const override;
 
   // Drops sealed chunks whose newest sample is older than `min_time_ms`, and
@@ -107,6 +109,7 @@ class HeadStorage final : public Storage {
  private:
   friend class HeadAppender;
   friend class HeadQuerier;
+  friend class HeadLatestReader;
 
   struct alignas(64) Stripe {
     mutable std::mutex mutex;
@@ -157,6 +160,7 @@ class HeadStorage final : public Storage {
   HeadSeriesPool series_pool_;  // declared before stripes_: outlives the series it holds
   std::vector<std::unique_ptr<Stripe>> stripes_;
   MetadataInterner metadata_;
+  HeadLatestReader latest_reader_{*this};
 
   CommitLog* commit_log_ = nullptr;
   // Serialises log_commit calls (see CommitLog) and the marking of series as logged.

@@ -147,10 +147,6 @@ class MergeQuerier final : public Querier {
     return {values.begin(), values.end()};
   }
 
-  void for_each_latest(const std::function<void(const LatestSample&)>& visit) override {
-    queriers_.front()->for_each_latest(visit);
-  }
-
  private:
   std::vector<std::unique_ptr<Querier>> queriers_;
 };

@@ -1,11 +1,12 @@
 // Querier: a consistent read view of the store over a time range.
 //
-// Readers (the exporter, later PromQL) see committed samples only. A Querier
+// Readers (PromQL, cutting blocks, tests) see committed samples only. The
+// newest sample of each live series, all /metrics needs, is read through
+// LatestSampleReader (common/store/latest_sample_reader.hpp) instead. A Querier
 // and the iterators it hands out are used by one thread; open as many as needed.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,16 +39,6 @@ class Series {
   virtual std::unique_ptr<SampleIterator> iterator() const = 0;
 };
 
-// The newest committed sample of a series, for /metrics.
-struct LatestSample {
-  const Labels& labels;            // valid during the visit only
-  const MetricMetadata* metadata;  // null when the series never had metadata; lives as the store
-  Sample sample;
-  // Shares ownership of `labels` where the querier can (the head), so that a
-  // visitor may keep them past the visit without copying; null otherwise.
-  std::shared_ptr<const Labels> shared_labels = nullptr;
-};
-
 class Querier {
  public:
   virtual ~Querier() = default;
@@ -57,11 +48,6 @@ class Querier {
   virtual std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) = 0;
   virtual std::vector<std::string> label_names() = 0;
   virtual std::vector<std::string> label_values(std::string_view name) = 0;
-
-  // Calls `visit` with the newest sample of every series whose newest sample
-  // lies in the querier's range, stale markers included (the caller decides).
-  // Order is unspecified.
-  virtual void for_each_latest(const std::function<void(const LatestSample&)>& visit) = 0;
 };
 
 }  // namespace mc

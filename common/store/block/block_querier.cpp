@@ -157,17 +157,6 @@ class BlockQuerier final : public Querier {
     return {values.begin(), values.end()};
   }
 
-  void for_each_latest(const std::function<void(const LatestSample&)>& visit) override {
-    std::vector<int64_t> timestamps;
-    std::vector<double> values;
-    for (uint32_t s = 0; s < block_->num_series(); ++s) {
-      const int64_t newest = block_->max_time(s);
-      if (newest < mint_ || newest > maxt_) continue;
-      if (!block_->read(s, newest, newest, 0, timestamps, values) || timestamps.empty()) continue;
-      visit(LatestSample{block_->labels(s), block_->metadata(s), Sample{newest, values.front()}});
-    }
-  }
-
  private:
   bool in_range(uint32_t series) const {
     return block_->max_time(series) >= mint_ && block_->min_time(series) <= maxt_;

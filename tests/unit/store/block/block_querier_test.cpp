@@ -95,21 +95,3 @@ TEST_CASE("block iterators seek and outlive their querier", "[store][block]") {
   REQUIRE_FALSE(it->seek(999999));
   REQUIRE(it->status().is_ok());
 }
-
-TEST_CASE(
-    "A block querier's for_each_latest visits the newest sample in range, stale markers included",
-    "[store][block]") {
-  QuerierFixture f;
-  std::map<std::string, mc::Sample> latest;
-  const mc::MetricMetadata* metadata_of_a = nullptr;
-  block_querier(f.reader, 80000, 150000)->for_each_latest([&](const mc::LatestSample& sample) {
-    latest[std::string(sample.labels.get("job"))] = sample.sample;
-    if (sample.labels.get("job") == "a") metadata_of_a = sample.metadata;
-  });
-  REQUIRE(latest.size() == 2);
-  REQUIRE(latest["a"] == mc::Sample{90000, 9});
-  REQUIRE(latest["b"].t_ms == 140000);
-  REQUIRE(mc::is_stale_nan(latest["b"].v));
-  REQUIRE(metadata_of_a != nullptr);
-  REQUIRE(metadata_of_a->help == "Up.");
-}
