@@ -53,6 +53,14 @@ class DownsampledSeriesView final : public Series {
     return parts_.front().first->labels(parts_.front().second);
   }
 
+  // The newest block's that has any.
+  const MetricMetadata* metadata() const override {
+    for (auto part = parts_.rbegin(); part != parts_.rend(); ++part) {
+      if (const MetricMetadata* metadata = part->first->metadata(part->second)) return metadata;
+    }
+    return nullptr;
+  }
+
   std::unique_ptr<SampleIterator> iterator() const override {
     std::vector<tiering::DownsampledSeries> spans;
     std::vector<int64_t> timestamps;

@@ -83,6 +83,14 @@ class MergedSeries final : public Series {
 
   const Labels& labels() const override { return parts_.front()->labels(); }
 
+  // The first source that has any: the head's is the newest, then newer blocks'.
+  const MetricMetadata* metadata() const override {
+    for (const auto& part : parts_) {
+      if (const MetricMetadata* metadata = part->metadata()) return metadata;
+    }
+    return nullptr;
+  }
+
   std::unique_ptr<SampleIterator> iterator() const override {
     std::vector<std::unique_ptr<SampleIterator>> iterators;
     iterators.reserve(parts_.size());

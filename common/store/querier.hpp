@@ -36,6 +36,10 @@ class Series {
  public:
   virtual ~Series() = default;
   virtual const Labels& labels() const = 0;
+  // The series' family metadata (TYPE, HELP, UNIT), kept with the series by
+  // the store: the newest the store has for it when the series was selected;
+  // null when it never had any. Valid while the Series and its store live.
+  virtual const MetricMetadata* metadata() const = 0;
   virtual std::unique_ptr<SampleIterator> iterator() const = 0;
 };
 

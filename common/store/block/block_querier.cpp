@@ -109,6 +109,7 @@ class BlockSeries final : public Series {
       : block_(std::move(block)), series_(series), mint_(mint), maxt_(maxt) {}
 
   const Labels& labels() const override { return block_->labels(series_); }
+  const MetricMetadata* metadata() const override { return block_->metadata(series_); }
   std::unique_ptr<SampleIterator> iterator() const override {
     return std::make_unique<BlockSampleIterator>(block_, series_, mint_, maxt_);
   }

@@ -158,3 +158,42 @@ TEST_CASE("label names and values cover series with data in range", "[store][hea
   REQUIRE(head.querier(40'000, 60'000)->label_values("__name__") == V{"late"});
   REQUIRE(head.querier(0, 10'000)->label_values("missing").empty());
 }
+
+TEST_CASE("selected series carry the metadata the head had when they were selected",
+          "[store][head][querier]") {
+  HeadStorage head;
+  fill(head);
+  const mc::MetricMetadata counter{"requests", mc::MetricType::counter, "Requests.", ""};
+  const mc::MetricMetadata renamed{"requests", mc::MetricType::counter, "Requests served.", ""};
+  const Labels requests{{"__name__", "requests"}, {"job", "api"}};
+  auto set_metadata = [&](const mc::MetricMetadata& metadata, int64_t t) {
+    auto appender = head.appender();
+    const mc::SeriesRef ref = appender->append(0, requests, t, 1).ref;
+    appender->update_metadata(ref, metadata);
+    REQUIRE(appender->commit().is_ok());
+  };
+  set_metadata(counter, 11'000);
+
+  auto before = head.querier(INT64_MIN, INT64_MAX)->select({});
+  REQUIRE(before.size() == 4);
+  for (const auto& series : before) {
+    INFO(series->labels().to_string());
+    if (series->labels() == requests) {
+      REQUIRE(series->metadata() != nullptr);
+      CHECK(*series->metadata() == counter);
+    } else {
+      CHECK(series->metadata() == nullptr);
+    }
+  }
+
+  set_metadata(renamed, 12'000);
+  const auto after =
+      head.querier(INT64_MIN, INT64_MAX)->select({matcher(Kind::equal, "__name__", "requests")});
+  REQUIRE(after.size() == 1);
+  REQUIRE(after[0]->metadata() != nullptr);
+  CHECK(*after[0]->metadata() == renamed);
+  // A series selected earlier keeps what it was selected with.
+  for (const auto& series : before) {
+    if (series->labels() == requests) CHECK(*series->metadata() == counter);
+  }
+}

@@ -95,3 +95,16 @@ TEST_CASE("block iterators seek and outlive their querier", "[store][block]") {
   REQUIRE_FALSE(it->seek(999999));
   REQUIRE(it->status().is_ok());
 }
+
+TEST_CASE("a block querier's series carry the metadata the block stored", "[store][block]") {
+  QuerierFixture f;
+  std::map<std::string, const mc::MetricMetadata*> metadata;
+  const auto selected = block_querier(f.reader, 0, 300000)->select({equal("__name__", "up")});
+  for (const auto& series : selected) {
+    metadata[std::string(series->labels().get("job"))] = series->metadata();
+  }
+  REQUIRE(metadata.size() == 2);
+  REQUIRE(metadata["a"] != nullptr);
+  CHECK(*metadata["a"] == f.metadata);
+  CHECK(metadata["b"] == nullptr);
+}
