@@ -19,6 +19,9 @@
 // AppendError::unknown_series and ref 0. A series with uncommitted samples in
 // any appender is never removed.
 //
+// Followers: every commit that becomes visible is handed to the subscribers of
+// commits() (see CommitFeed), after the commit log and in its order.
+//
 // Thread-safety: every method may be called from any thread. Appenders and
 // queriers must not outlive the HeadStorage.
 #pragma once
@@ -34,6 +37,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/store/commit_feed.hpp"
 #include "common/store/commit_log.hpp"
 #include "common/store/head_latest_reader.hpp"
 #include "common/store/head_series.hpp"
@@ -79,7 +83,10 @@ class HeadStorage final : public Storage {
 
   // Records every later commit in `log` before it becomes visible (null: none).
   // Set before the first appender is taken; `log` must outlive the head's use.
+  // Consumers that follow commits after they are visible subscribe to commits().
   void set_commit_log(CommitLog* log) { commit_log_ = log; }
+
+  CommitFeed& commits() override { return commits_; }
 
   // Restoring committed state from a log, before appenders are in use.
   //
@@ -163,8 +170,10 @@ class HeadStorage final : public Storage {
   HeadLatestReader latest_reader_{*this};
 
   CommitLog* commit_log_ = nullptr;
-  // Serialises log_commit calls (see CommitLog) and the marking of series as logged.
+  // Serialises log_commit calls (see CommitLog), the marking of series as
+  // logged, and the taking of commit feed tickets (so the feed follows the log).
   std::mutex commit_log_mutex_;
+  CommitFeed commits_;
 
   std::atomic<uint64_t> samples_appended_{0};
   std::atomic<uint64_t> out_of_order_{0};
