@@ -14,12 +14,12 @@
 //   once, after all of it is visible to readers. CommittedBatch::sequence
 //   counts them; a subscriber sees consecutive numbers from its first batch
 //   until it unsubscribes.
-// - A subscriber sees every batch whose commit() starts after subscribe()
-//   returns, none that finished before subscribe() was called, and no calls
+// - A subscriber sees every non-empty batch whose commit() starts after
+//   subscribe() returns, none that finished before subscribe() was called, and no calls
 //   once unsubscribe() has returned. Batches rolled back, or failed by the
 //   commit log, are never delivered.
 // - The samples of a batch are those it made visible, in the order they were
-//   appended; a sample another appender overtook meanwhile (see HeadStorage)
+//   appended; a sample another appender overtook meanwhile (see HeadAppender)
 //   is not in it. While anyone subscribes, commits apply their batches one at
 //   a time in that same order, so a series' samples arrive in time order
 //   across batches.
