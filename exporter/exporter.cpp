@@ -378,8 +378,8 @@ std::string Exporter::render_metrics(ExpositionFormat format, bool include_store
 
   if (include_store) {
     const int64_t max_time = wall_clock_ms();
-    auto querier = storage_.querier(max_time - options_.lookback.count(), max_time);
-    querier->for_each_latest([&](const LatestSample& latest) {
+    const int64_t min_time = max_time - options_.lookback.count();
+    storage_.latest_samples().for_each_latest(min_time, max_time, [&](const LatestSample& latest) {
       if (options_.external_labels.empty()) {
         families.add_stored_series(latest.shared_labels
                                        ? latest.shared_labels

@@ -8,6 +8,10 @@
 // metadata changes and the samples, and only makes the batch visible when the
 // call succeeds. Calls are serialised by the head: one at a time, in commit
 // order, so a series record always precedes samples that refer to it.
+//
+// A head has at most one CommitLog. Consumers that only follow what was
+// committed (remote write, a live stream) subscribe to the head's CommitFeed
+// instead: any number, told after the batch is visible, unable to fail it.
 #pragma once
 
 #include <cstdint>

@@ -341,26 +341,6 @@ StorageStats DiskStorage::stats() const {
 }
 
 Result<bool> DiskStorage::cut_block(int64_t mint, int64_t maxt) {
-  // Metadata travels with the series into the block; the head keeps it beside
-  // the newest sample, which may lie after this block.
-  std::unordered_multimap<uint64_t, std::pair<std::shared_ptr<const Labels>, const MetricMetadata*>>
-      metadata;
-  auto everything = head_->querier(kMinTime, kMaxTime);
-  everything->for_each_latest([&](const LatestSample& latest) {
-    if (latest.metadata != nullptr) {
-      auto labels = latest.shared_labels ? latest.shared_labels
-                                         : std::make_shared<const Labels>(latest.labels);
-      metadata.emplace(latest.labels.hash(), std::make_pair(std::move(labels), latest.metadata));
-    }
-  });
-  auto metadata_of = [&](const Labels& labels) -> const MetricMetadata* {
-    auto [begin, end] = metadata.equal_range(labels.hash());
-    for (auto it = begin; it != end; ++it) {
-      if (*it->second.first == labels) return it->second.second;
-    }
-    return nullptr;
-  };
-
   auto querier = head_->querier(mint, maxt);
   auto all = Matcher::make(Matcher::Kind::regex, "__name__", ".+");
   auto series = querier->select({*all});
@@ -393,8 +373,8 @@ Result<bool> DiskStorage::cut_block(int64_t mint, int64_t maxt) {
     }
     if (timestamps.empty()) continue;
     const std::span<const double> columns[] = {values};
-    if (Status status =
-            (*writer)->add_series(one->labels(), metadata_of(one->labels()), timestamps, columns);
+    // Metadata travels with the series into the block.
+    if (Status status = (*writer)->add_series(one->labels(), one->metadata(), timestamps, columns);
         !status) {
       return status;
     }

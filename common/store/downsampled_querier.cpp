@@ -53,6 +53,14 @@ class DownsampledSeriesView final : public Series {
     return parts_.front().first->labels(parts_.front().second);
   }
 
+  // The newest block's that has any.
+  const MetricMetadata* metadata() const override {
+    for (auto part = parts_.rbegin(); part != parts_.rend(); ++part) {
+      if (const MetricMetadata* metadata = part->first->metadata(part->second)) return metadata;
+    }
+    return nullptr;
+  }
+
   std::unique_ptr<SampleIterator> iterator() const override {
     std::vector<tiering::DownsampledSeries> spans;
     std::vector<int64_t> timestamps;
@@ -138,9 +146,6 @@ class DownsampledQuerier final : public Querier {
     }
     return {values.begin(), values.end()};
   }
-
-  // The newest sample of a live series is in the head, never in a downsampled tier.
-  void for_each_latest(const std::function<void(const LatestSample&)>&) override {}
 
  private:
   std::vector<std::shared_ptr<block::BlockReader>> blocks_;

@@ -180,17 +180,33 @@ void HeadAppender::update_metadata(SeriesRef ref, const MetricMetadata& metadata
 }
 
 Status HeadAppender::commit() {
-  if (CommitLog* log = head_.commit_log_; log != nullptr && !slots_.empty()) {
+  CommitLog* log = head_.commit_log_;
+  const bool followed = !slots_.empty() && head_.commits_.followed();
+  uint64_t ticket = 0;
+  if ((log != nullptr || followed) && !slots_.empty()) {
     // Applying the batch stays outside the log's lock: only the order of log
     // records matters (a series record before its samples), and commits of
-    // different targets should not wait for each other's chunk appends.
+    // different targets should not wait for each other's chunk appends
+    // (unless someone follows the commits: see CommitFeed).
     std::lock_guard guard(head_.commit_log_mutex_);
-    if (Status status = log_batch(*log); !status) {
-      finish(false);
-      return status;
+    if (log != nullptr) {
+      if (Status status = log_batch(*log); !status) {
+        finish(false);
+        return status;
+      }
     }
+    // Taken with the log record, so that subscribers get batches in log order.
+    if (followed) ticket = head_.commits_.take_ticket();
   }
-  finish(true);
+  if (!followed) {
+    finish(true);
+    return Status::ok();
+  }
+  head_.commits_.apply_and_deliver(ticket, [&] {
+    finish(true, true);
+    return CommittedBatch{0, committed_series_, committed_metadata_, committed_samples_};
+  });
+  committed_series_.clear();  // lets truncate() free the labels of series it removes
   return Status::ok();
 }
 
@@ -236,9 +252,29 @@ Status HeadAppender::log_batch(CommitLog& log) {
 
 void HeadAppender::rollback() { finish(false); }
 
-void HeadAppender::finish(bool apply) {
+void HeadAppender::collect_committed_samples() {
+  committed_samples_.clear();
+  committed_samples_.reserve(pending_.size());
+  std::sort(overtaken_.begin(), overtaken_.end());
+  size_t next_overtaken = 0;
+  for (uint32_t i = 0; i < pending_.size(); ++i) {
+    if (next_overtaken < overtaken_.size() && overtaken_[next_overtaken] == i) {
+      ++next_overtaken;
+      continue;
+    }
+    const PendingSample& sample = pending_[i];
+    committed_samples_.push_back(LoggedSample{slots_[sample.slot].ref, sample.t_ms, sample.v});
+  }
+}
+
+void HeadAppender::finish(bool apply, bool for_feed) {
   const size_t stripe_count = head_.stripes_.size();
   if (!apply) pending_.clear();
+  if (for_feed) {
+    committed_series_.clear();
+    committed_metadata_.clear();
+    overtaken_.clear();
+  }
   // Grouping by stripe takes every stripe lock once per batch and keeps each
   // series' samples in append order (the sort is stable).
   group_by_stripe(
@@ -288,21 +324,32 @@ void HeadAppender::finish(bool apply) {
           committed_max = std::max(committed_max, sample.t_ms);
           break;
         case SampleOrder::same_sample:
+          if (for_feed) overtaken_.push_back(grouped_samples_[i]);
           break;
         case SampleOrder::out_of_order:
           ++out_of_order;
+          if (for_feed) overtaken_.push_back(grouped_samples_[i]);
           break;
         case SampleOrder::duplicate:
           ++duplicate;
+          if (for_feed) overtaken_.push_back(grouped_samples_[i]);
           break;
       }
     }
     for (uint32_t i = slot_offsets_[s]; i < slot_offsets_[s + 1]; ++i) {
       const Slot& slot = slots_[grouped_slots_[i]];
+      if (for_feed) {
+        // Shared, not borrowed: once unpinned, truncate() may drop the series.
+        committed_series_.push_back(CommittedSeries{slot.ref, slot.series->shared_labels()});
+        if (slot.metadata != nullptr && slot.metadata != slot.series->metadata()) {
+          committed_metadata_.push_back(LoggedMetadata{slot.ref, slot.metadata});
+        }
+      }
       if (apply && slot.metadata != nullptr) slot.series->set_metadata(slot.metadata);
       slot.series->unpin();
     }
   }
+  if (for_feed) collect_committed_samples();
   head_.note_committed(committed_min, committed_max);
   if (appended) head_.samples_appended_.fetch_add(appended, std::memory_order_relaxed);
   if (out_of_order) head_.out_of_order_.fetch_add(out_of_order, std::memory_order_relaxed);

@@ -5,7 +5,8 @@
 // against the samples pending in this batch, so it reports out-of-order and
 // duplicate timestamps at once; commit() checks again, because another
 // appender may have committed newer samples meanwhile (those rejections are
-// counted in the storage stats only). Nothing is allocated per sample once the
+// counted in the storage stats only, and such samples are not passed to the
+// head's commit subscribers). Nothing is allocated per sample once the
 // batch buffers have grown to the batch size; an appender may be reused after
 // commit() or rollback().
 //
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "common/store/appender.hpp"
+#include "common/store/commit_feed.hpp"
 #include "common/store/commit_log.hpp"
 #include "common/store/head_series.hpp"
 
@@ -73,7 +75,10 @@ class HeadAppender final : public Appender {
   AppendResult append_resolved(SeriesRef ref, const Labels& labels,
                                const std::shared_ptr<const Labels>* shared, int64_t t_ms, double v);
   // Applies (commit) or drops (rollback) the batch and unpins its series.
-  void finish(bool apply);
+  // With `for_feed`, also keeps what became visible in the committed_* scratch.
+  void finish(bool apply, bool for_feed = false);
+  // The committed_* scratch's samples: the pending ones minus those overtaken.
+  void collect_committed_samples();
   // Hands the batch to the head's commit log. REQUIRES: the head's
   // commit_log_mutex_ held.
   Status log_batch(CommitLog& log);
@@ -94,6 +99,12 @@ class HeadAppender final : public Appender {
   std::vector<HeadSeries*> newly_logged_;
   std::vector<LoggedMetadata> logged_metadata_;
   std::vector<LoggedSample> logged_samples_;
+  // Scratch for the head's commit subscribers (see CommitFeed), filled by
+  // finish() only when someone subscribes.
+  std::vector<CommittedSeries> committed_series_;
+  std::vector<LoggedMetadata> committed_metadata_;
+  std::vector<LoggedSample> committed_samples_;
+  std::vector<uint32_t> overtaken_;  // pending_ indices not applied at commit
 };
 
 }  // namespace mc

@@ -102,17 +102,23 @@ class HeadSampleIterator final : public SampleIterator {
 // One selected series: its labels and the chunks it had when selected.
 class HeadSeriesSnapshot final : public Series {
  public:
-  HeadSeriesSnapshot(std::shared_ptr<const Labels> labels,
+  HeadSeriesSnapshot(std::shared_ptr<const Labels> labels, const MetricMetadata* metadata,
                      std::shared_ptr<const SeriesChunks> chunks, int64_t mint, int64_t maxt)
-      : labels_(std::move(labels)), chunks_(std::move(chunks)), mint_(mint), maxt_(maxt) {}
+      : labels_(std::move(labels)),
+        metadata_(metadata),
+        chunks_(std::move(chunks)),
+        mint_(mint),
+        maxt_(maxt) {}
 
   const Labels& labels() const override { return *labels_; }
+  const MetricMetadata* metadata() const override { return metadata_; }
   std::unique_ptr<SampleIterator> iterator() const override {
     return std::make_unique<HeadSampleIterator>(chunks_, mint_, maxt_);
   }
 
  private:
   std::shared_ptr<const Labels> labels_;
+  const MetricMetadata* metadata_;  // interned: lives as the head
   std::shared_ptr<const SeriesChunks> chunks_;
   int64_t mint_;
   int64_t maxt_;
@@ -138,8 +144,8 @@ std::vector<std::unique_ptr<Series>> HeadQuerier::select(const std::vector<Match
       if (!in_range(*series, mint_, maxt_) || !matches_all(series->labels(), matchers)) continue;
       auto chunks = std::make_shared<SeriesChunks>();
       series->snapshot(mint_, maxt_, &chunks->sealed, &chunks->open, &chunks->open_max_t);
-      selected.push_back(std::make_unique<HeadSeriesSnapshot>(series->shared_labels(),
-                                                              std::move(chunks), mint_, maxt_));
+      selected.push_back(std::make_unique<HeadSeriesSnapshot>(
+          series->shared_labels(), series->metadata(), std::move(chunks), mint_, maxt_));
     }
   }
   std::sort(selected.begin(), selected.end(),
@@ -174,29 +180,6 @@ std::vector<std::string> HeadQuerier::label_values(std::string_view name) {
     }
   }
   return {values.begin(), values.end()};
-}
-
-void HeadQuerier::for_each_latest(const std::function<void(const LatestSample&)>& visit) {
-  struct Copied {
-    std::shared_ptr<const Labels> labels;
-    const MetricMetadata* metadata;
-    Sample sample;
-  };
-  // Per stripe, since a stripe that changed layout is read again.
-  std::vector<std::vector<Copied>> copied(head_.stripes_.size());
-  head_.read_series_in_steps(
-      [&](size_t stripe) { copied[stripe].clear(); },
-      [&](size_t stripe, const HeadSeries& series) {
-        if (!series.has_samples()) return;
-        const Sample newest = series.newest();
-        if (newest.t_ms < mint_ || newest.t_ms > maxt_) return;
-        copied[stripe].push_back(Copied{series.shared_labels(), series.metadata(), newest});
-      });
-  for (const auto& stripe : copied) {
-    for (const auto& latest : stripe) {
-      visit(LatestSample{*latest.labels, latest.metadata, latest.sample, latest.labels});
-    }
-  }
 }
 
 }  // namespace mc

@@ -7,11 +7,6 @@
 // matching is a scan of every series per call; an inverted index arrives with
 // the disk store.
 //
-// for_each_latest() copies the newest samples (shared labels, interned
-// metadata, the sample) in short steps under the stripe locks
-// (HeadStorage::read_series_in_steps) and calls the visitor with no lock
-// held: a reader of /metrics never holds up the appenders of a scrape for long.
-//
 // Private to the head. Thread-safety: as Querier (one thread per querier).
 #pragma once
 
@@ -34,7 +29,6 @@ class HeadQuerier final : public Querier {
   std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) override;
   std::vector<std::string> label_names() override;
   std::vector<std::string> label_values(std::string_view name) override;
-  void for_each_latest(const std::function<void(const LatestSample&)>& visit) override;
 
  private:
   HeadStorage& head_;

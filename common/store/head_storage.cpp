@@ -151,7 +151,7 @@ size_t HeadStorage::truncate(int64_t min_time_ms) {
 }
 
 StorageStats HeadStorage::stats() const {
-  // /metrics asks for these on every request: read in steps, as for_each_latest.
+  // /metrics asks for these on every request: read in steps, as HeadLatestReader.
   struct Counts {
     uint64_t series = 0, chunks = 0, chunk_bytes = 0, samples = 0;
   };

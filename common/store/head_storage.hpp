@@ -19,6 +19,9 @@
 // AppendError::unknown_series and ref 0. A series with uncommitted samples in
 // any appender is never removed.
 //
+// Followers: every commit that becomes visible is handed to the subscribers of
+// commits() (see CommitFeed), after the commit log and in its order.
+//
 // Thread-safety: every method may be called from any thread. Appenders and
 // queriers must not outlive the HeadStorage.
 #pragma once
@@ -34,7 +37,9 @@
 #include <utility>
 #include <vector>
 
+#include "common/store/commit_feed.hpp"
 #include "common/store/commit_log.hpp"
+#include "common/store/head_latest_reader.hpp"
 #include "common/store/head_series.hpp"
 #include "common/store/metadata_interner.hpp"
 #include "common/store/series_ref_map.hpp"
@@ -62,6 +67,7 @@ class HeadStorage final : public Storage {
 
   std::unique_ptr<Appender> appender() override;
   std::unique_ptr<Querier> querier(int64_t mint_ms, int64_t maxt_ms) override;
+  const LatestSampleReader& latest_samples() const override { return latest_reader_; }
   StorageStats stats() const override;
 
   // Drops sealed chunks whose newest sample is older than `min_time_ms`, and
@@ -77,7 +83,10 @@ class HeadStorage final : public Storage {
 
   // Records every later commit in `log` before it becomes visible (null: none).
   // Set before the first appender is taken; `log` must outlive the head's use.
+  // Consumers that follow commits after they are visible subscribe to commits().
   void set_commit_log(CommitLog* log) { commit_log_ = log; }
+
+  CommitFeed& commits() override { return commits_; }
 
   // Restoring committed state from a log, before appenders are in use.
   //
@@ -107,6 +116,7 @@ class HeadStorage final : public Storage {
  private:
   friend class HeadAppender;
   friend class HeadQuerier;
+  friend class HeadLatestReader;
 
   struct alignas(64) Stripe {
     mutable std::mutex mutex;
@@ -157,10 +167,13 @@ class HeadStorage final : public Storage {
   HeadSeriesPool series_pool_;  // declared before stripes_: outlives the series it holds
   std::vector<std::unique_ptr<Stripe>> stripes_;
   MetadataInterner metadata_;
+  HeadLatestReader latest_reader_{*this};
 
   CommitLog* commit_log_ = nullptr;
-  // Serialises log_commit calls (see CommitLog) and the marking of series as logged.
+  // Serialises log_commit calls (see CommitLog), the marking of series as
+  // logged, and the taking of commit feed tickets (so the feed follows the log).
   std::mutex commit_log_mutex_;
+  CommitFeed commits_;
 
   std::atomic<uint64_t> samples_appended_{0};
   std::atomic<uint64_t> out_of_order_{0};

@@ -83,6 +83,14 @@ class MergedSeries final : public Series {
 
   const Labels& labels() const override { return parts_.front()->labels(); }
 
+  // The first source that has any: the head's is the newest, then newer blocks'.
+  const MetricMetadata* metadata() const override {
+    for (const auto& part : parts_) {
+      if (const MetricMetadata* metadata = part->metadata()) return metadata;
+    }
+    return nullptr;
+  }
+
   std::unique_ptr<SampleIterator> iterator() const override {
     std::vector<std::unique_ptr<SampleIterator>> iterators;
     iterators.reserve(parts_.size());
@@ -145,10 +153,6 @@ class MergeQuerier final : public Querier {
       for (auto& value : querier->label_values(name)) values.insert(std::move(value));
     }
     return {values.begin(), values.end()};
-  }
-
-  void for_each_latest(const std::function<void(const LatestSample&)>& visit) override {
-    queriers_.front()->for_each_latest(visit);
   }
 
  private:

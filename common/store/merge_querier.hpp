@@ -5,8 +5,7 @@
 // samples are merged in time order; a timestamp present in more than one keeps
 // the sample of the querier listed first (the head, then newer blocks), so the
 // overlap between a block just cut and the head not yet truncated is seen once.
-// for_each_latest asks the first querier only: the newest sample of a series
-// that is still live is in the head.
+// Its metadata is the first source's that has any, so the head's wins.
 //
 // Thread-safety: as Querier (one thread per querier).
 #pragma once

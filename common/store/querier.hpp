@@ -1,11 +1,12 @@
 // Querier: a consistent read view of the store over a time range.
 //
-// Readers (the exporter, later PromQL) see committed samples only. A Querier
+// Readers (PromQL, cutting blocks, tests) see committed samples only. The
+// newest sample of each live series, all /metrics needs, is read through
+// LatestSampleReader (common/store/latest_sample_reader.hpp) instead. A Querier
 // and the iterators it hands out are used by one thread; open as many as needed.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,17 +36,11 @@ class Series {
  public:
   virtual ~Series() = default;
   virtual const Labels& labels() const = 0;
+  // The series' family metadata (TYPE, HELP, UNIT), kept with the series by
+  // the store: the newest the store has for it when the series was selected;
+  // null when it never had any. Valid while the Series and its store live.
+  virtual const MetricMetadata* metadata() const = 0;
   virtual std::unique_ptr<SampleIterator> iterator() const = 0;
-};
-
-// The newest committed sample of a series, for /metrics.
-struct LatestSample {
-  const Labels& labels;            // valid during the visit only
-  const MetricMetadata* metadata;  // null when the series never had metadata; lives as the store
-  Sample sample;
-  // Shares ownership of `labels` where the querier can (the head), so that a
-  // visitor may keep them past the visit without copying; null otherwise.
-  std::shared_ptr<const Labels> shared_labels = nullptr;
 };
 
 class Querier {
@@ -57,11 +52,6 @@ class Querier {
   virtual std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) = 0;
   virtual std::vector<std::string> label_names() = 0;
   virtual std::vector<std::string> label_values(std::string_view name) = 0;
-
-  // Calls `visit` with the newest sample of every series whose newest sample
-  // lies in the querier's range, stale markers included (the caller decides).
-  // Order is unspecified.
-  virtual void for_each_latest(const std::function<void(const LatestSample&)>& visit) = 0;
 };
 
 }  // namespace mc

@@ -1,5 +1,6 @@
 // Storage: the store as the rest of the daemon sees it. Collectors take
-// appenders, the exporter takes queriers; neither knows which store is behind.
+// appenders, readers take queriers, /metrics reads the newest samples,
+// followers subscribe to commits; none knows which store is behind.
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
@@ -11,6 +12,8 @@
 #include <vector>
 
 #include "common/store/appender.hpp"
+#include "common/store/commit_feed.hpp"
+#include "common/store/latest_sample_reader.hpp"
 #include "common/store/querier.hpp"
 
 namespace mc {
@@ -61,6 +64,11 @@ class Storage {
   virtual std::unique_ptr<Appender> appender() = 0;
   // A view over [mint_ms, maxt_ms], both inclusive.
   virtual std::unique_ptr<Querier> querier(int64_t mint_ms, int64_t maxt_ms) = 0;
+  // The newest sample of every live series (for /metrics); lives as the store.
+  virtual const LatestSampleReader& latest_samples() const = 0;
+  // Where consumers subscribe to follow committed batches (remote write, a
+  // live stream); lives as the store.
+  virtual CommitFeed& commits() = 0;
   virtual StorageStats stats() const = 0;
 };
 

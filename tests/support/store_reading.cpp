@@ -27,8 +27,8 @@ std::vector<Sample> samples_of(Storage& storage, const Labels& labels) {
 
 std::map<Labels, Sample> latest_samples(Storage& storage) {
   std::map<Labels, Sample> latest;
-  auto querier = storage.querier(kMinTime, kMaxTime);
-  querier->for_each_latest([&](const LatestSample& s) { latest[s.labels] = s.sample; });
+  storage.latest_samples().for_each_latest(
+      kMinTime, kMaxTime, [&](const LatestSample& s) { latest[s.labels] = s.sample; });
   return latest;
 }
 

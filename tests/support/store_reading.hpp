@@ -1,5 +1,6 @@
 // Reading a Storage back in tests: the samples of one series, and the newest
-// sample of every series, through the public Querier interface only.
+// sample of every series, through the public Querier and LatestSampleReader
+// interfaces only.
 #pragma once
 
 #include <map>

@@ -56,12 +56,11 @@ int main(int argc, char** argv) {
   }
   // Resume after the newest batch of series 0.
   int64_t batch = 0;
-  {
-    auto querier = storage.querier(0, std::numeric_limits<int64_t>::max());
-    querier->for_each_latest([&](const mc::LatestSample& latest) {
-      if (latest.labels == labels[0]) batch = latest.sample.t_ms / 1000 + 1;
-    });
-  }
+  storage.latest_samples().for_each_latest(0, std::numeric_limits<int64_t>::max(),
+                                           [&](const mc::LatestSample& latest) {
+                                             if (latest.labels == labels[0])
+                                               batch = latest.sample.t_ms / 1000 + 1;
+                                           });
   say("start " + std::to_string(batch));
 
   std::vector<mc::SeriesRef> refs(series_count, 0);

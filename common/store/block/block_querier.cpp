@@ -109,6 +109,7 @@ class BlockSeries final : public Series {
       : block_(std::move(block)), series_(series), mint_(mint), maxt_(maxt) {}
 
   const Labels& labels() const override { return block_->labels(series_); }
+  const MetricMetadata* metadata() const override { return block_->metadata(series_); }
   std::unique_ptr<SampleIterator> iterator() const override {
     return std::make_unique<BlockSampleIterator>(block_, series_, mint_, maxt_);
   }
@@ -155,17 +156,6 @@ class BlockQuerier final : public Querier {
       if (!value.empty()) values.emplace(value);
     }
     return {values.begin(), values.end()};
-  }
-
-  void for_each_latest(const std::function<void(const LatestSample&)>& visit) override {
-    std::vector<int64_t> timestamps;
-    std::vector<double> values;
-    for (uint32_t s = 0; s < block_->num_series(); ++s) {
-      const int64_t newest = block_->max_time(s);
-      if (newest < mint_ || newest > maxt_) continue;
-      if (!block_->read(s, newest, newest, 0, timestamps, values) || timestamps.empty()) continue;
-      visit(LatestSample{block_->labels(s), block_->metadata(s), Sample{newest, values.front()}});
-    }
   }
 
  private:

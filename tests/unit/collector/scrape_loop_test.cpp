@@ -57,7 +57,7 @@ struct Fixture {
 // The metadata the store holds for the series with exactly these labels.
 std::optional<MetricMetadata> metadata_of(Storage& storage, const Labels& labels) {
   std::optional<MetricMetadata> found;
-  storage.querier(INT64_MIN, INT64_MAX)->for_each_latest([&](const LatestSample& latest) {
+  storage.latest_samples().for_each_latest(INT64_MIN, INT64_MAX, [&](const LatestSample& latest) {
     if (latest.labels == labels && latest.metadata != nullptr) found = *latest.metadata;
   });
   return found;

@@ -108,7 +108,7 @@ TEST_CASE("rows become one series per value column, labelled by label columns", 
 
   // Metadata: the query's type and help, with the refresh interval.
   std::map<std::string, mc::MetricMetadata> metadata;
-  storage.querier(0, 10'000)->for_each_latest([&](const mc::LatestSample& sample) {
+  storage.latest_samples().for_each_latest(0, 10'000, [&](const mc::LatestSample& sample) {
     REQUIRE(sample.metadata != nullptr);
     metadata[std::string(sample.labels.metric_name())] = *sample.metadata;
   });

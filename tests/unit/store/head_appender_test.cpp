@@ -51,7 +51,7 @@ TEST_CASE("appended samples are invisible until commit", "[store][head][appender
   REQUIRE(head.stats().series == 0);
   REQUIRE(head.querier(INT64_MIN, INT64_MAX)->label_names().empty());
   int latest = 0;
-  head.querier(INT64_MIN, INT64_MAX)->for_each_latest([&](const auto&) { ++latest; });
+  head.latest_samples().for_each_latest(INT64_MIN, INT64_MAX, [&](const auto&) { ++latest; });
   REQUIRE(latest == 0);
 
   REQUIRE(appender->commit().is_ok());
@@ -196,9 +196,9 @@ TEST_CASE("metadata is applied at commit and shared between series", "[store][he
 
   auto count_metadata = [&] {
     std::vector<const mc::MetricMetadata*> seen;
-    head.querier(INT64_MIN, INT64_MAX)->for_each_latest([&](const mc::LatestSample& latest) {
-      seen.push_back(latest.metadata);
-    });
+    head.latest_samples().for_each_latest(
+        INT64_MIN, INT64_MAX,
+        [&](const mc::LatestSample& latest) { seen.push_back(latest.metadata); });
     return seen;
   };
   REQUIRE(count_metadata().empty());
@@ -255,7 +255,7 @@ TEST_CASE(
     REQUIRE(appender->commit().is_ok());
   }
   std::vector<const Labels*> held;
-  head.querier(INT64_MIN, INT64_MAX)->for_each_latest([&](const mc::LatestSample& latest) {
+  head.latest_samples().for_each_latest(INT64_MIN, INT64_MAX, [&](const mc::LatestSample& latest) {
     held.push_back(latest.shared_labels.get());
   });
   REQUIRE(held.size() == 1);

@@ -115,9 +115,8 @@ TEST_CASE("A head restored from the log holds the same series, refs, metadata an
   const SeriesRef other = next->append(0, kTemperature, 300'000, 1).ref;
   CHECK(other != ref);
   REQUIRE(next->commit());
-  auto querier = restored.querier(0, 400'000);
   int with_metadata = 0;
-  querier->for_each_latest([&](const LatestSample& latest) {
+  restored.latest_samples().for_each_latest(0, 400'000, [&](const LatestSample& latest) {
     if (latest.labels == requests) {
       REQUIRE(latest.metadata != nullptr);
       CHECK(*latest.metadata == counter);

@@ -1,13 +1,10 @@
 // HeadQuerier through HeadStorage: select with every matcher kind, time ranges,
-// iterators and snapshots, label names and values, latest samples.
+// iterators and snapshots, label names and values.
 #include "common/store/head_querier.hpp"
 
-#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdint>
-#include <map>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/store/head_storage.hpp"
@@ -162,77 +159,41 @@ TEST_CASE("label names and values cover series with data in range", "[store][hea
   REQUIRE(head.querier(0, 10'000)->label_values("missing").empty());
 }
 
-TEST_CASE("for_each_latest visits the newest sample in range, stale markers included",
+TEST_CASE("selected series carry the metadata the head had when they were selected",
           "[store][head][querier]") {
   HeadStorage head;
   fill(head);
-  auto appender = head.appender();
-  appender->append(0, {{"__name__", "requests"}, {"job", "api"}}, 11'000, mc::stale_nan());
-  REQUIRE(appender->commit().is_ok());
-
-  std::map<std::string, Sample> latest;
-  head.querier(0, 20'000)->for_each_latest(
-      [&](const mc::LatestSample& s) { latest[s.labels.to_string()] = s.sample; });
-  REQUIRE(latest.size() == 4);
-  REQUIRE(latest[R"(up{instance="2", job="api"})"].t_ms == 10'000);
-  REQUIRE(latest[R"(up{instance="2", job="api"})"].v == 10);
-  REQUIRE(mc::is_stale_nan(latest[R"(requests{job="api"})"].v));
-
-  int in_old_range = 0;
-  head.querier(0, 10'000)->for_each_latest([&](const mc::LatestSample&) { ++in_old_range; });
-  REQUIRE(in_old_range == 3);  // requests' newest sample (11000) lies outside
-}
-
-// for_each_latest reads the head in short steps, releasing each stripe lock
-// between them, while series are created (the maps grow) and truncated (entries
-// move back): every series that lives throughout is seen exactly once per
-// call, and no series twice.
-TEST_CASE("for_each_latest sees each series once while series come and go",
-          "[store][head][querier]") {
-  mc::HeadOptions options;
-  options.stripe_count = 2;  // thousands of series per stripe: many steps each
-  HeadStorage head(options);
-  constexpr int kStable = 4000;
-  {
+  const mc::MetricMetadata counter{"requests", mc::MetricType::counter, "Requests.", ""};
+  const mc::MetricMetadata renamed{"requests", mc::MetricType::counter, "Requests served.", ""};
+  const Labels requests{{"__name__", "requests"}, {"job", "api"}};
+  auto set_metadata = [&](const mc::MetricMetadata& metadata, int64_t t) {
     auto appender = head.appender();
-    for (int i = 0; i < kStable; ++i) {
-      appender->append(0, {{"__name__", "stable"}, {"i", std::to_string(i)}}, 1'000'000, i);
-    }
+    const mc::SeriesRef ref = appender->append(0, requests, t, 1).ref;
+    appender->update_metadata(ref, metadata);
     REQUIRE(appender->commit().is_ok());
+  };
+  set_metadata(counter, 11'000);
+
+  auto before = head.querier(INT64_MIN, INT64_MAX)->select({});
+  REQUIRE(before.size() == 4);
+  for (const auto& series : before) {
+    INFO(series->labels().to_string());
+    if (series->labels() == requests) {
+      REQUIRE(series->metadata() != nullptr);
+      CHECK(*series->metadata() == counter);
+    } else {
+      CHECK(series->metadata() == nullptr);
+    }
   }
 
-  std::atomic<bool> stop{false};
-  std::atomic<int> rounds{0};
-  std::thread churn([&] {
-    // Bounded: at most 2,000 rounds even if the reader is slow.
-    for (int round = 0; round < 2000 && !stop.load(); ++round) {
-      auto appender = head.appender();
-      for (int i = 0; i < 500; ++i) {
-        appender->append(0, {{"__name__", "churn"}, {"i", std::to_string(round * 500 + i)}}, 1, i);
-      }
-      if (!appender->commit().is_ok()) return;
-      head.truncate(2);  // drops every churn series: their newest sample is older
-      rounds.fetch_add(1);
-    }
-  });
-
-  bool each_stable_once = true;
-  bool none_twice = true;
-  // Reads until the churn has gone on for a while (bounded in calls too).
-  for (int call = 0; call < 3000 && (call < 30 || rounds.load() < 100); ++call) {
-    std::map<std::string, int> seen;
-    head.querier(0, INT64_MAX)->for_each_latest([&](const mc::LatestSample& s) {
-      ++seen[s.labels.to_string()];
-    });
-    int stable = 0;
-    for (const auto& [labels, times] : seen) {
-      if (times != 1) none_twice = false;
-      if (labels.rfind("stable", 0) == 0) ++stable;
-    }
-    if (stable != kStable) each_stable_once = false;
+  set_metadata(renamed, 12'000);
+  const auto after =
+      head.querier(INT64_MIN, INT64_MAX)->select({matcher(Kind::equal, "__name__", "requests")});
+  REQUIRE(after.size() == 1);
+  REQUIRE(after[0]->metadata() != nullptr);
+  CHECK(*after[0]->metadata() == renamed);
+  // A series selected earlier keeps what it was selected with.
+  for (const auto& series : before) {
+    if (series->labels() == requests) CHECK(*series->metadata() == counter);
   }
-  stop.store(true);
-  churn.join();
-  CHECK(each_stable_once);
-  CHECK(none_twice);
 }

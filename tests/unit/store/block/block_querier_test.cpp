@@ -96,20 +96,15 @@ TEST_CASE("block iterators seek and outlive their querier", "[store][block]") {
   REQUIRE(it->status().is_ok());
 }
 
-TEST_CASE(
-    "A block querier's for_each_latest visits the newest sample in range, stale markers included",
-    "[store][block]") {
+TEST_CASE("a block querier's series carry the metadata the block stored", "[store][block]") {
   QuerierFixture f;
-  std::map<std::string, mc::Sample> latest;
-  const mc::MetricMetadata* metadata_of_a = nullptr;
-  block_querier(f.reader, 80000, 150000)->for_each_latest([&](const mc::LatestSample& sample) {
-    latest[std::string(sample.labels.get("job"))] = sample.sample;
-    if (sample.labels.get("job") == "a") metadata_of_a = sample.metadata;
-  });
-  REQUIRE(latest.size() == 2);
-  REQUIRE(latest["a"] == mc::Sample{90000, 9});
-  REQUIRE(latest["b"].t_ms == 140000);
-  REQUIRE(mc::is_stale_nan(latest["b"].v));
-  REQUIRE(metadata_of_a != nullptr);
-  REQUIRE(metadata_of_a->help == "Up.");
+  std::map<std::string, const mc::MetricMetadata*> metadata;
+  const auto selected = block_querier(f.reader, 0, 300000)->select({equal("__name__", "up")});
+  for (const auto& series : selected) {
+    metadata[std::string(series->labels().get("job"))] = series->metadata();
+  }
+  REQUIRE(metadata.size() == 2);
+  REQUIRE(metadata["a"] != nullptr);
+  CHECK(*metadata["a"] == f.metadata);
+  CHECK(metadata["b"] == nullptr);
 }
