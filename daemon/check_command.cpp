@@ -18,7 +18,9 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: metrics-collector check exposition [--format=openmetrics|prometheus] < file\n"
-    "       metrics-collector check config [--web.config.file=FILE] FILE...";
+    "       metrics-collector check config [--web.config.file=FILE] FILE...\n"
+    "       metrics-collector check sql FILE   (connects, EXPLAINs every query; "
+    "docs/business-metrics.md)";
 
 constexpr std::string_view kConfigHelp =
     "usage: metrics-collector check config [--web.config.file=FILE] FILE...\n"

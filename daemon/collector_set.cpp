@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <sstream>
 
 #include "common/util/logger.hpp"
 #include "common/util/wall_clock.hpp"
@@ -79,9 +80,17 @@ Status CollectorSet::reload() {
   if (!sql || !scrapes_) {
     Status failure = sql ? Status::error("no configuration was loaded before") : sql.status();
     record_reload(false);
-    log::error("error reloading config, keeping the old one",
-               {{"file", config_file_}, {"err", failure.message()}});
+    // One line per error: the loader reports all of a file's errors at once.
+    std::istringstream errors(failure.message());
+    for (std::string error; std::getline(errors, error);) {
+      log::error("error reloading config, keeping the old one",
+                 {{"file", config_file_}, {"err", error}});
+    }
     return failure;
+  }
+  // Keys of a Prometheus config that are ignored (common/config/prometheus_keys.hpp).
+  for (const std::string& warning : config->warnings) {
+    log::warn("ignoring a config key", {{"file", config_file_}, {"warning", warning}});
   }
   // The old SQL collector first: its stale markers land before the new one appends.
   if (sql_) sql_->stop();
