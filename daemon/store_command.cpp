@@ -132,6 +132,76 @@ class ImportHandler final : public ExpositionHandler {
   Status error_;
 };
 
+// The samples of each series in time order, a timestamp given twice kept once
+// (its last value, as a later scrape would win), series in label order.
+struct SortedBackfill {
+  uint64_t duplicates = 0;
+  int64_t min_t = std::numeric_limits<int64_t>::max();
+  int64_t max_t = std::numeric_limits<int64_t>::min();
+};
+
+SortedBackfill sort_backfill(std::vector<ImportHandler::SeriesData>& series) {
+  SortedBackfill sorted;
+  for (auto& one : series) {
+    std::stable_sort(one.samples.begin(), one.samples.end(),
+                     [](const Sample& a, const Sample& b) { return a.t_ms < b.t_ms; });
+    std::vector<Sample> unique;
+    unique.reserve(one.samples.size());
+    for (const Sample& sample : one.samples) {
+      if (!unique.empty() && unique.back().t_ms == sample.t_ms) {
+        unique.back() = sample;
+        ++sorted.duplicates;
+      } else {
+        unique.push_back(sample);
+      }
+    }
+    one.samples = std::move(unique);
+    if (!one.samples.empty()) {
+      sorted.min_t = std::min(sorted.min_t, one.samples.front().t_ms);
+      sorted.max_t = std::max(sorted.max_t, one.samples.back().t_ms);
+    }
+  }
+  std::sort(series.begin(), series.end(),
+            [](const auto& a, const auto& b) { return a.labels < b.labels; });
+  return sorted;
+}
+
+// Each window of `duration` becomes one raw block, cut as the store cuts its
+// head; prints each block written. Returns the number of blocks.
+Result<int> cut_backfill(const std::vector<ImportHandler::SeriesData>& series,
+                         const SortedBackfill& sorted, int64_t duration, const fs::path& blocks_dir,
+                         std::ostream& out) {
+  std::vector<size_t> cursor(series.size(), 0);
+  std::vector<int64_t> timestamps;
+  std::vector<double> values;
+  int blocks = 0;
+  for (int64_t start = series.empty() ? 0 : aligned_window_start(sorted.min_t, duration);
+       !series.empty() && start <= sorted.max_t; start += duration) {
+    const int64_t end = start + duration - 1;
+    RawBlockCut cut(blocks_dir, "raw", start, end);
+    for (size_t i = 0; i < series.size(); ++i) {
+      const auto& samples = series[i].samples;
+      timestamps.clear();
+      values.clear();
+      while (cursor[i] < samples.size() && samples[cursor[i]].t_ms <= end) {
+        timestamps.push_back(samples[cursor[i]].t_ms);
+        values.push_back(samples[cursor[i]].v);
+        ++cursor[i];
+      }
+      if (Status added = cut.add_series(series[i].labels, series[i].metadata, timestamps, values);
+          !added) {
+        return added;
+      }
+    }
+    auto finished = cut.finish();
+    if (!finished) return finished.status();
+    if (!*finished) continue;
+    out << "wrote block " << **finished << "\n";
+    ++blocks;
+  }
+  return blocks;
+}
+
 int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
   if (args.openmetrics.empty()) {
     err << "metrics-collector store import: --openmetrics is required\n" << kUsage;
@@ -155,33 +225,8 @@ int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
   }
   body->clear();
   body->shrink_to_fit();
-
   auto& series = handler.series();
-  uint64_t duplicates = 0;
-  int64_t min_t = std::numeric_limits<int64_t>::max();
-  int64_t max_t = std::numeric_limits<int64_t>::min();
-  for (auto& one : series) {
-    std::stable_sort(one.samples.begin(), one.samples.end(),
-                     [](const Sample& a, const Sample& b) { return a.t_ms < b.t_ms; });
-    // A timestamp given twice keeps its last value, as a later scrape would win.
-    std::vector<Sample> unique;
-    unique.reserve(one.samples.size());
-    for (const Sample& sample : one.samples) {
-      if (!unique.empty() && unique.back().t_ms == sample.t_ms) {
-        unique.back() = sample;
-        ++duplicates;
-      } else {
-        unique.push_back(sample);
-      }
-    }
-    one.samples = std::move(unique);
-    if (!one.samples.empty()) {
-      min_t = std::min(min_t, one.samples.front().t_ms);
-      max_t = std::max(max_t, one.samples.back().t_ms);
-    }
-  }
-  std::sort(series.begin(), series.end(),
-            [](const auto& a, const auto& b) { return a.labels < b.labels; });
+  const SortedBackfill sorted = sort_backfill(series);
 
   const fs::path dir(args.dir);
   std::error_code error;
@@ -196,46 +241,18 @@ int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
     err << "metrics-collector store import: " << lock.error() << "\n";
     return 1;
   }
-
-  // Each window becomes one raw block, cut as the store cuts its head.
-  const int64_t duration = args.block_duration.count();
-  std::vector<size_t> cursor(series.size(), 0);
-  std::vector<int64_t> timestamps;
-  std::vector<double> values;
-  int blocks = 0;
-  for (int64_t start = series.empty() ? 0 : aligned_window_start(min_t, duration);
-       !series.empty() && start <= max_t; start += duration) {
-    const int64_t end = start + duration - 1;
-    RawBlockCut cut(dir / "blocks", "raw", start, end);
-    for (size_t i = 0; i < series.size(); ++i) {
-      const auto& samples = series[i].samples;
-      timestamps.clear();
-      values.clear();
-      while (cursor[i] < samples.size() && samples[cursor[i]].t_ms <= end) {
-        timestamps.push_back(samples[cursor[i]].t_ms);
-        values.push_back(samples[cursor[i]].v);
-        ++cursor[i];
-      }
-      if (Status added = cut.add_series(series[i].labels, series[i].metadata, timestamps, values);
-          !added) {
-        err << "metrics-collector store import: " << added.message() << "\n";
-        return 1;
-      }
-    }
-    auto finished = cut.finish();
-    if (!finished) {
-      err << "metrics-collector store import: " << finished.error() << "\n";
-      return 1;
-    }
-    if (!*finished) continue;
-    out << "wrote block " << **finished << "\n";
-    ++blocks;
+  auto blocks = cut_backfill(series, sorted, args.block_duration.count(), dir / "blocks", out);
+  if (!blocks) {
+    err << "metrics-collector store import: " << blocks.error() << "\n";
+    return 1;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   out << fmt::format("imported {} samples of {} series into {} blocks in {:.2f} s",
-                     handler.samples(), series.size(), blocks, seconds);
-  if (duplicates > 0) out << fmt::format(" ({} repeated timestamps kept once)", duplicates);
+                     handler.samples(), series.size(), *blocks, seconds);
+  if (sorted.duplicates > 0) {
+    out << fmt::format(" ({} repeated timestamps kept once)", sorted.duplicates);
+  }
   out << "\n";
   return 0;
 }
