@@ -321,6 +321,12 @@ int run_stats(const StoreArgs& args, std::ostream& out, std::ostream& err) {
   out << "bytes_per_sample " << per_sample(total.data_bytes + total.index_bytes, total.samples)
       << "\n";
   out << "wal_bytes " << inventory->wal_bytes << "\n";
+  out << "wal_damaged_records " << inventory->wal_damaged_records << "\n";
+  if (inventory->wal_damaged_records > 0) {
+    // Not a failure of stats: beside a running daemon, a record being written looks torn.
+    err << "metrics-collector store stats: the write-ahead log has damaged records; the head "
+           "lacks what follows them (store verify names them)\n";
+  }
   return inventory->problems.empty() ? 0 : 1;
 }
 

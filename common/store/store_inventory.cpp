@@ -46,13 +46,14 @@ uint64_t directory_bytes(const fs::path& dir) {
 
 // The head a restart would build from the WAL, and its series into `series`.
 Result<InventoryPart> head_from_wal(const fs::path& wal_dir, std::optional<int64_t> raw_max_time,
-                                    SeriesSet& series) {
+                                    SeriesSet& series, uint64_t& damaged_records) {
   HeadStorage head(HeadOptions{});
   if (raw_max_time) head.set_min_valid_time(*raw_max_time + 1);
   WalReplayOptions options;
   options.repair_torn_tail = false;  // stats changes nothing
   auto replayed = replay_wal_into_head(wal_dir, head, options);
   if (!replayed) return replayed.status();
+  damaged_records = *replayed;
   InventoryPart part;
   const StorageStats stats = head.stats();
   part.samples = stats.samples;
@@ -105,7 +106,7 @@ Result<StoreInventory> take_store_inventory(const fs::path& dir) {
   const fs::path wal_dir = dir / "wal";
   if (fs::is_directory(wal_dir)) {
     inventory.wal_bytes = directory_bytes(wal_dir);
-    auto head = head_from_wal(wal_dir, raw_max_time, all_series);
+    auto head = head_from_wal(wal_dir, raw_max_time, all_series, inventory.wal_damaged_records);
     if (head) {
       add_counts(inventory.total, *head);
       inventory.head = std::move(*head);

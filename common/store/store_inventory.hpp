@@ -34,6 +34,9 @@ struct StoreInventory {
   std::optional<InventoryPart> head;           // set when DIR/wal exists
   InventoryPart total;                         // blocks and head
   uint64_t wal_bytes = 0;
+  // Damaged WAL records met while counting the head (torn tails included):
+  // the head lacks what follows them; `store verify` names file and offset.
+  uint64_t wal_damaged_records = 0;
   // A block that could not be opened, or a WAL that could not be read: one
   // message each; the inventory holds the rest.
   std::vector<std::string> problems;

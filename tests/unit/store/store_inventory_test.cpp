@@ -145,6 +145,38 @@ TEST_CASE("The inventory names a block it cannot open and counts the rest", "[st
   CHECK(inventory.total.series == 5);
 }
 
+TEST_CASE("The inventory counts damaged write-ahead log records and changes nothing",
+          "[store][inventory]") {
+  test::TempDir dir;
+  DiskStorageOptions options = options_for(dir.path());
+  options.wal.segment_bytes = 1024;  // many small segments
+  {
+    auto storage = DiskStorage::open(options);
+    REQUIRE(storage);
+    for (int s = 0; s < 60; ++s) append(**storage, 10, s, s);  // one commit a second
+  }
+  std::vector<fs::path> segments;
+  for (const auto& entry : fs::directory_iterator(dir.path() / "wal")) {
+    if (entry.is_regular_file()) segments.push_back(entry.path());
+  }
+  std::sort(segments.begin(), segments.end());
+  REQUIRE(segments.size() >= 4);
+  // A torn tail: the last segment cut in the middle of its last record.
+  const fs::path last = segments.back();
+  const auto size = fs::file_size(last);
+  REQUIRE(size > 8);
+  fs::resize_file(last, size - 4);
+
+  const StoreInventory inventory = inventory_of(dir.path());
+  CHECK(inventory.wal_damaged_records == 1);
+  REQUIRE(inventory.head);
+  CHECK(inventory.head->series == 10);
+  CHECK(inventory.head->samples < 600);
+  CHECK(inventory.head->samples >= 500);
+  // Stats repairs nothing: the torn tail is still there for the daemon to cut.
+  CHECK(fs::file_size(last) == size - 4);
+}
+
 TEST_CASE("The inventory of a Prometheus TSDB says it is not a metrics-collector store",
           "[store][inventory]") {
   test::TempDir dir;
