@@ -1,9 +1,5 @@
 #include "daemon/store_command.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -19,11 +15,13 @@
 #include "common/model/labels.hpp"
 #include "common/model/sample_value.hpp"
 #include "common/store/block/block_reader.hpp"
-#include "common/store/block/block_writer.hpp"
+#include "common/store/raw_block_cut.hpp"
+#include "common/store/store_directory.hpp"
+#include "common/store/store_inventory.hpp"
+#include "common/store/store_lock.hpp"
 #include "common/store/wal/wal_replay.hpp"
 #include "common/util/aligned_window.hpp"
 #include "common/util/duration.hpp"
-#include "common/util/errno_text.hpp"
 #include "common/util/read_file.hpp"
 
 namespace mc {
@@ -80,30 +78,6 @@ Result<StoreArgs> parse_args(std::span<const std::string_view> args) {
   return parsed;
 }
 
-// Holds the store's lock for the duration of an import, so that a running
-// daemon and an import never write the same directory.
-class StoreLock {
- public:
-  StoreLock() = default;
-  ~StoreLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  StoreLock(const StoreLock&) = delete;  // two owners would close the fd twice
-  StoreLock& operator=(const StoreLock&) = delete;
-  Status acquire(const fs::path& dir) {
-    const std::string path = (dir / "lock").string();
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) return Status::error(fmt::format("{}: {}", path, errno_text()));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      return Status::error(fmt::format("{}: the store is in use by another process", path));
-    }
-    return Status::ok();
-  }
-
- private:
-  int fd_ = -1;
-};
-
 // Collects every sample of the file per series.
 class ImportHandler final : public ExpositionHandler {
  public:
@@ -158,6 +132,76 @@ class ImportHandler final : public ExpositionHandler {
   Status error_;
 };
 
+// The samples of each series in time order, a timestamp given twice kept once
+// (its last value, as a later scrape would win), series in label order.
+struct SortedBackfill {
+  uint64_t duplicates = 0;
+  int64_t min_t = std::numeric_limits<int64_t>::max();
+  int64_t max_t = std::numeric_limits<int64_t>::min();
+};
+
+SortedBackfill sort_backfill(std::vector<ImportHandler::SeriesData>& series) {
+  SortedBackfill sorted;
+  for (auto& one : series) {
+    std::stable_sort(one.samples.begin(), one.samples.end(),
+                     [](const Sample& a, const Sample& b) { return a.t_ms < b.t_ms; });
+    std::vector<Sample> unique;
+    unique.reserve(one.samples.size());
+    for (const Sample& sample : one.samples) {
+      if (!unique.empty() && unique.back().t_ms == sample.t_ms) {
+        unique.back() = sample;
+        ++sorted.duplicates;
+      } else {
+        unique.push_back(sample);
+      }
+    }
+    one.samples = std::move(unique);
+    if (!one.samples.empty()) {
+      sorted.min_t = std::min(sorted.min_t, one.samples.front().t_ms);
+      sorted.max_t = std::max(sorted.max_t, one.samples.back().t_ms);
+    }
+  }
+  std::sort(series.begin(), series.end(),
+            [](const auto& a, const auto& b) { return a.labels < b.labels; });
+  return sorted;
+}
+
+// Each window of `duration` becomes one raw block, cut as the store cuts its
+// head; prints each block written. Returns the number of blocks.
+Result<int> cut_backfill(const std::vector<ImportHandler::SeriesData>& series,
+                         const SortedBackfill& sorted, int64_t duration, const fs::path& blocks_dir,
+                         std::ostream& out) {
+  std::vector<size_t> cursor(series.size(), 0);
+  std::vector<int64_t> timestamps;
+  std::vector<double> values;
+  int blocks = 0;
+  for (int64_t start = series.empty() ? 0 : aligned_window_start(sorted.min_t, duration);
+       !series.empty() && start <= sorted.max_t; start += duration) {
+    const int64_t end = start + duration - 1;
+    RawBlockCut cut(blocks_dir, "raw", start, end);
+    for (size_t i = 0; i < series.size(); ++i) {
+      const auto& samples = series[i].samples;
+      timestamps.clear();
+      values.clear();
+      while (cursor[i] < samples.size() && samples[cursor[i]].t_ms <= end) {
+        timestamps.push_back(samples[cursor[i]].t_ms);
+        values.push_back(samples[cursor[i]].v);
+        ++cursor[i];
+      }
+      if (Status added = cut.add_series(series[i].labels, series[i].metadata, timestamps, values);
+          !added) {
+        return added;
+      }
+    }
+    auto finished = cut.finish();
+    if (!finished) return finished.status();
+    if (!*finished) continue;
+    out << "wrote block " << **finished << "\n";
+    ++blocks;
+  }
+  return blocks;
+}
+
 int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
   if (args.openmetrics.empty()) {
     err << "metrics-collector store import: --openmetrics is required\n" << kUsage;
@@ -181,33 +225,8 @@ int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
   }
   body->clear();
   body->shrink_to_fit();
-
   auto& series = handler.series();
-  uint64_t duplicates = 0;
-  int64_t min_t = std::numeric_limits<int64_t>::max();
-  int64_t max_t = std::numeric_limits<int64_t>::min();
-  for (auto& one : series) {
-    std::stable_sort(one.samples.begin(), one.samples.end(),
-                     [](const Sample& a, const Sample& b) { return a.t_ms < b.t_ms; });
-    // A timestamp given twice keeps its last value, as a later scrape would win.
-    std::vector<Sample> unique;
-    unique.reserve(one.samples.size());
-    for (const Sample& sample : one.samples) {
-      if (!unique.empty() && unique.back().t_ms == sample.t_ms) {
-        unique.back() = sample;
-        ++duplicates;
-      } else {
-        unique.push_back(sample);
-      }
-    }
-    one.samples = std::move(unique);
-    if (!one.samples.empty()) {
-      min_t = std::min(min_t, one.samples.front().t_ms);
-      max_t = std::max(max_t, one.samples.back().t_ms);
-    }
-  }
-  std::sort(series.begin(), series.end(),
-            [](const auto& a, const auto& b) { return a.labels < b.labels; });
+  const SortedBackfill sorted = sort_backfill(series);
 
   const fs::path dir(args.dir);
   std::error_code error;
@@ -216,89 +235,26 @@ int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
     err << "metrics-collector store import: " << dir.string() << ": " << error.message() << "\n";
     return 1;
   }
-  StoreLock lock;
-  if (Status locked = lock.acquire(dir); !locked) {
-    err << "metrics-collector store import: " << locked.message() << "\n";
+  // Held to the end, so that a running daemon and an import never write the same directory.
+  auto lock = StoreLock::acquire(dir);
+  if (!lock) {
+    err << "metrics-collector store import: " << lock.error() << "\n";
     return 1;
   }
-
-  const int64_t duration = args.block_duration.count();
-  std::vector<size_t> cursor(series.size(), 0);
-  std::vector<int64_t> timestamps;
-  std::vector<double> values;
-  int blocks = 0;
-  for (int64_t start = series.empty() ? 0 : aligned_window_start(min_t, duration);
-       !series.empty() && start <= max_t; start += duration) {
-    const int64_t end = start + duration - 1;
-    block::BlockMeta meta;
-    meta.min_time = start;
-    meta.max_time = end;
-    std::unique_ptr<block::BlockWriter> writer;
-    for (size_t i = 0; i < series.size(); ++i) {
-      const auto& samples = series[i].samples;
-      timestamps.clear();
-      values.clear();
-      while (cursor[i] < samples.size() && samples[cursor[i]].t_ms <= end) {
-        timestamps.push_back(samples[cursor[i]].t_ms);
-        values.push_back(samples[cursor[i]].v);
-        ++cursor[i];
-      }
-      if (timestamps.empty()) continue;
-      if (!writer) {
-        auto created = block::BlockWriter::create((dir / "blocks").string(), meta);
-        if (!created) {
-          err << "metrics-collector store import: " << created.error() << "\n";
-          return 1;
-        }
-        writer = std::move(*created);
-      }
-      const std::span<const double> columns[] = {values};
-      if (Status added =
-              writer->add_series(series[i].labels, series[i].metadata, timestamps, columns);
-          !added) {
-        err << "metrics-collector store import: " << added.message() << "\n";
-        return 1;
-      }
-    }
-    if (!writer) continue;
-    auto finished = writer->finish();
-    if (!finished) {
-      err << "metrics-collector store import: " << finished.error() << "\n";
-      return 1;
-    }
-    out << "wrote block " << *finished << "\n";
-    ++blocks;
+  auto blocks = cut_backfill(series, sorted, args.block_duration.count(), dir / "blocks", out);
+  if (!blocks) {
+    err << "metrics-collector store import: " << blocks.error() << "\n";
+    return 1;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   out << fmt::format("imported {} samples of {} series into {} blocks in {:.2f} s",
-                     handler.samples(), series.size(), blocks, seconds);
-  if (duplicates > 0) out << fmt::format(" ({} repeated timestamps kept once)", duplicates);
+                     handler.samples(), series.size(), *blocks, seconds);
+  if (sorted.duplicates > 0) {
+    out << fmt::format(" ({} repeated timestamps kept once)", sorted.duplicates);
+  }
   out << "\n";
   return 0;
-}
-
-// Block directories of the store, sorted; damaged or partial ones included
-// (a .tmp or .deleted directory is not a block).
-std::vector<fs::path> block_dirs(const fs::path& dir) {
-  std::vector<fs::path> dirs;
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(dir / "blocks", error)) {
-    const std::string name = entry.path().filename().string();
-    if (!entry.is_directory() || name.ends_with(".tmp") || name.ends_with(".deleted")) continue;
-    dirs.push_back(entry.path());
-  }
-  std::sort(dirs.begin(), dirs.end());
-  return dirs;
-}
-
-uint64_t directory_bytes(const fs::path& dir) {
-  uint64_t bytes = 0;
-  std::error_code error;
-  for (const auto& entry : fs::recursive_directory_iterator(dir, error)) {
-    if (entry.is_regular_file(error)) bytes += entry.file_size(error);
-  }
-  return bytes;
 }
 
 std::string per_sample(uint64_t bytes, uint64_t samples) {
@@ -307,61 +263,71 @@ std::string per_sample(uint64_t bytes, uint64_t samples) {
              : fmt::format("{:.4f}", static_cast<double>(bytes) / static_cast<double>(samples));
 }
 
+// Milliseconds and, beside them, the same instant in RFC 3339 (UTC), so that
+// both a script and a reader get what they need from one line.
+std::string time_text(int64_t t_ms) {
+  using namespace std::chrono;
+  const sys_time<milliseconds> t{milliseconds{t_ms}};
+  const sys_days day = floor<days>(t);
+  const year_month_day date{day};
+  const hh_mm_ss time_of_day{t - day};
+  return fmt::format("{} ({:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z)", t_ms,
+                     static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                     static_cast<unsigned>(date.day()), time_of_day.hours().count(),
+                     time_of_day.minutes().count(), time_of_day.seconds().count(),
+                     time_of_day.subseconds().count());
+}
+
+// "min_time X (rfc) max_time Y (rfc)" of a part, or nothing when it is empty.
+std::string time_range_text(const InventoryPart& part, std::string_view separator) {
+  if (!part.min_time) return "";
+  return fmt::format("min_time {}{}max_time {}", time_text(*part.min_time), separator,
+                     time_text(*part.max_time));
+}
+
 int run_stats(const StoreArgs& args, std::ostream& out, std::ostream& err) {
   const fs::path dir(args.dir);
-  if (!fs::is_directory(dir)) {
-    err << "metrics-collector store stats: " << dir.string() << ": not a directory\n";
+  auto inventory = take_store_inventory(dir);
+  if (!inventory) {
+    err << "metrics-collector store stats: " << inventory.error() << "\n";
     return 1;
   }
-  struct Totals {
-    uint64_t blocks = 0, series = 0, samples = 0, data_bytes = 0, index_bytes = 0;
-    int64_t min_time = std::numeric_limits<int64_t>::max();
-    int64_t max_time = std::numeric_limits<int64_t>::min();
-  };
-  std::map<std::string, Totals> tiers;
-  Totals total;
-  int failures = 0;
-  for (const auto& path : block_dirs(dir)) {
-    auto reader = block::BlockReader::open(path.string());
-    if (!reader) {
-      err << "metrics-collector store stats: " << reader.error() << "\n";
-      ++failures;
-      continue;
-    }
-    const auto& meta = (*reader)->meta();
-    for (Totals* t : {&tiers[meta.tier], &total}) {
-      ++t->blocks;
-      t->series += meta.series;
-      t->samples += meta.samples;
-      t->data_bytes += meta.data_bytes;
-      t->index_bytes += meta.index_bytes;
-      t->min_time = std::min(t->min_time, meta.min_time);
-      t->max_time = std::max(t->max_time, meta.max_time);
-    }
+  for (const std::string& problem : inventory->problems) {
+    err << "metrics-collector store stats: " << problem << "\n";
   }
   out << "dir " << dir.string() << "\n";
-  for (const auto& [tier, t] : tiers) {
+  for (const auto& [tier, t] : inventory->tiers) {
     out << fmt::format(
-        "tier {} blocks {} series {} samples {} min_time {} max_time {} data_bytes {} "
-        "index_bytes {} bytes_per_sample {}\n",
-        tier, t.blocks, t.series, t.samples, t.min_time, t.max_time, t.data_bytes, t.index_bytes,
+        "tier {} blocks {} series {} samples {} {} data_bytes {} index_bytes {} "
+        "bytes_per_sample {}\n",
+        tier, t.blocks, t.series, t.samples, time_range_text(t, " "), t.data_bytes, t.index_bytes,
         per_sample(t.data_bytes + t.index_bytes, t.samples));
   }
+  if (const auto& head = inventory->head) {
+    // What the daemon holds in memory and would restore from the WAL: not yet in a block.
+    out << fmt::format("head series {} samples {}", head->series, head->samples);
+    if (head->min_time) out << " " << time_range_text(*head, " ");
+    out << "\n";
+  }
+  const InventoryPart& total = inventory->total;
   out << "blocks " << total.blocks << "\n";
   out << "series " << total.series << "\n";
   out << "samples " << total.samples << "\n";
-  if (total.blocks > 0) {
-    out << "min_time " << total.min_time << "\n";
-    out << "max_time " << total.max_time << "\n";
-  }
+  if (total.min_time) out << time_range_text(total, "\n") << "\n";
   out << "data_bytes " << total.data_bytes << "\n";
   out << "index_bytes " << total.index_bytes << "\n";
   out << "data_bytes_per_sample " << per_sample(total.data_bytes, total.samples) << "\n";
   out << "index_bytes_per_sample " << per_sample(total.index_bytes, total.samples) << "\n";
   out << "bytes_per_sample " << per_sample(total.data_bytes + total.index_bytes, total.samples)
       << "\n";
-  out << "wal_bytes " << (fs::is_directory(dir / "wal") ? directory_bytes(dir / "wal") : 0) << "\n";
-  return failures == 0 ? 0 : 1;
+  out << "wal_bytes " << inventory->wal_bytes << "\n";
+  out << "wal_damaged_records " << inventory->wal_damaged_records << "\n";
+  if (inventory->wal_damaged_records > 0) {
+    // Not a failure of stats: beside a running daemon, a record being written looks torn.
+    err << "metrics-collector store stats: the write-ahead log has damaged records; the head "
+           "lacks what follows them (store verify names them)\n";
+  }
+  return inventory->problems.empty() ? 0 : 1;
 }
 
 // Counts what a WAL holds without keeping it.
@@ -374,12 +340,12 @@ class CountingHandler final : public WalReplayHandler {
 
 int run_verify(const StoreArgs& args, std::ostream& out, std::ostream& err) {
   const fs::path dir(args.dir);
-  if (!fs::is_directory(dir)) {
-    err << "metrics-collector store verify: " << dir.string() << ": not a directory\n";
+  if (Status store = check_store_directory(dir); !store) {
+    err << "metrics-collector store verify: " << store.message() << "\n";
     return 1;
   }
   int failures = 0;
-  for (const auto& path : block_dirs(dir)) {
+  for (const auto& path : list_block_dirs(dir)) {
     auto reader = block::BlockReader::open(path.string());
     Status status = reader ? (*reader)->verify() : reader.status();
     if (!status) {

@@ -6,10 +6,17 @@
 //       timestamps (as `promtool tsdb create-blocks-from openmetrics` does).
 //   store stats --dir DIR
 //       Series, samples, time range, data and index bytes and bytes per sample,
-//       per tier and in total, one `key value` per line.
+//       per tier, for the head (what the write-ahead log restores, not yet in a
+//       block) and in total, one `key value` per line. Series are distinct
+//       (once however many blocks hold them); times are milliseconds with the
+//       RFC 3339 time beside them in parentheses. Takes no lock and changes
+//       nothing, so it may run beside the daemon.
 //   store verify --dir DIR
 //       Reads every block and the write-ahead log and checks every CRC; exit 1,
 //       naming file and offset, when anything is damaged. Changes nothing.
+//
+// stats and verify refuse a directory that is not a store (a Prometheus TSDB,
+// a typo'd path) with "not a metrics-collector store" and what they found.
 //
 // Exit status 0 on success, 1 on failure (message on stderr), 2 on a usage error.
 #pragma once

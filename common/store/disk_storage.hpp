@@ -24,43 +24,29 @@
 // both hold a timestamp (between a block cut and the head's truncation) the
 // sample appears once.
 //
+// The parts, one file each: store_lock (DIR/lock), store_recovery (open the
+// blocks, set aside damaged ones, replay the WAL), compactor (cut blocks from
+// the head, the thread), tier_plan_execution (downsample, drop),
+// tier_query_plan (which blocks serve a range) and block_set (the blocks
+// served). DiskStorage wires them together behind the Storage interface.
+//
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <filesystem>
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <string>
-#include <thread>
-#include <vector>
 
-#include "common/store/block/block_reader.hpp"
-#include "common/store/block/block_writer.hpp"
+#include "common/store/block_set.hpp"
+#include "common/store/disk_storage_options.hpp"
 #include "common/store/head_storage.hpp"
 #include "common/store/storage.hpp"
-#include "common/store/tiering/retention_plan.hpp"
 #include "common/store/wal/wal_writer.hpp"
 
 namespace mc {
 
-struct DiskStorageOptions {
-  std::filesystem::path dir;
-  HeadOptions head;
-  WalOptions wal;
-  block::BlockWriterOptions block_writer;
-  // Raw blocks cover [k * block_duration, (k + 1) * block_duration).
-  int64_t block_duration_ms = int64_t{2} * 60 * 60 * 1000;
-  // Finest first; the first is the raw tier. Empty: raw blocks kept forever.
-  std::vector<tiering::TierConfig> tiers;
-  // How often the compactor thread looks for work; 0 runs no thread (tests call compact()).
-  std::chrono::milliseconds compaction_interval{60'000};
-  // The current time in ms since the epoch; retention is measured against it.
-  std::function<int64_t()> clock;
-};
+class Compactor;
+class StoreLock;
 
 class DiskStorage final : public Storage {
  public:
@@ -86,7 +72,7 @@ class DiskStorage final : public Storage {
   Result<size_t> compact();
 
   // Cuts the head into blocks up to its newest sample, whatever their age (at
-  // shutdown, or for `store import`), then compacts.
+  // shutdown, or in tests), then compacts.
   Status flush();
 
   // The highest commit sequence whose samples are fsynced (see WalWriter).
@@ -98,44 +84,18 @@ class DiskStorage final : public Storage {
 
  private:
   class WalLog;
-  struct Blocks;
 
   explicit DiskStorage(DiskStorageOptions options);
-  Status open_blocks();
-  Status replay();
-  // Writes one raw block of [mint, maxt] from the head; false when it has no samples there.
-  Result<bool> cut_block(int64_t mint, int64_t maxt);
-  Result<size_t> apply_plan();
-  Status downsample(const tiering::DownsampleAction& action);
-  void add_block(std::shared_ptr<block::BlockReader> reader);
-  void drop_block(const std::string& dir);
-  void set_aside(const std::filesystem::path& block_dir, const std::string& reason);
-  std::vector<std::shared_ptr<block::BlockReader>> blocks_snapshot() const;
-  void run_compactor();
-  Status truncate_head(int64_t min_time_ms);
 
   DiskStorageOptions options_;
-  int lock_fd_ = -1;
+  std::unique_ptr<StoreLock> lock_;
   std::unique_ptr<HeadStorage> head_;
   std::unique_ptr<WalWriter> wal_;
   std::unique_ptr<WalLog> wal_log_;
+  BlockSet blocks_;
+  // Declared last: destroyed first, so its thread stops before what it uses goes.
+  std::unique_ptr<Compactor> compactor_;
 
-  mutable std::mutex blocks_mutex_;
-  std::vector<std::shared_ptr<block::BlockReader>> blocks_;  // sorted by tier then min_time
-
-  // One compaction at a time (the thread, compact(), flush()).
-  std::mutex compaction_mutex_;
-  int64_t head_min_time_ = std::numeric_limits<int64_t>::min();  // guarded by compaction_mutex_
-
-  std::mutex compactor_mutex_;
-  std::condition_variable compactor_wake_;
-  bool stopping_ = false;  // guarded by compactor_mutex_
-  std::thread compactor_;
-
-  std::atomic<uint64_t> compactions_{0};
-  std::atomic<uint64_t> compaction_failures_{0};
-  std::atomic<uint64_t> compaction_nanoseconds_{0};
-  std::atomic<uint64_t> blocks_written_{0};
   std::atomic<uint64_t> corrupted_blocks_{0};
   std::atomic<uint64_t> wal_corruptions_{0};
 };

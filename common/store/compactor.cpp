@@ -1,0 +1,156 @@
+#include "common/store/compactor.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "common/store/raw_block_cut.hpp"
+#include "common/store/tier_plan_execution.hpp"
+#include "common/util/aligned_window.hpp"
+#include "common/util/logger.hpp"
+
+namespace mc {
+
+Compactor::Compactor(const DiskStorageOptions& options, HeadStorage& head, WalWriter& wal,
+                     BlockSet& blocks, int64_t head_min_time)
+    : options_(options), head_(head), wal_(wal), blocks_(blocks), head_min_time_(head_min_time) {}
+
+Compactor::~Compactor() {
+  {
+    std::lock_guard lock(thread_mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Compactor::start() {
+  if (options_.compaction_interval.count() > 0) thread_ = std::thread([this] { run(); });
+}
+
+void Compactor::run() {
+  std::unique_lock lock(thread_mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, options_.compaction_interval, [&] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    auto result = compact();
+    if (!result) log::error("compaction failed", {{"err", result.error()}});
+    lock.lock();
+  }
+}
+
+CompactorStats Compactor::stats() const {
+  return CompactorStats{compactions_.load(), failures_.load(),
+                        static_cast<double>(nanoseconds_.load()) / 1e9, blocks_written_.load()};
+}
+
+Result<bool> Compactor::cut_block(int64_t mint, int64_t maxt) {
+  auto querier = head_.querier(mint, maxt);
+  auto all = Matcher::make(Matcher::Kind::regex, "__name__", ".+");
+  auto series = querier->select({*all});
+  if (series.empty()) return false;
+
+  RawBlockCut cut(options_.dir / "blocks", options_.raw_tier_name(), mint, maxt,
+                  options_.block_writer);
+  std::vector<int64_t> timestamps;
+  std::vector<double> values;
+  for (const auto& one : series) {
+    timestamps.clear();
+    values.clear();
+    auto it = one->iterator();
+    while (it->next()) {
+      const Sample sample = it->at();
+      if (sample.t_ms < mint || sample.t_ms > maxt) continue;
+      timestamps.push_back(sample.t_ms);
+      values.push_back(sample.v);
+    }
+    if (Status status = it->status(); !status) {
+      return Status::error("cutting block: series " + one->labels().to_string() + ": " +
+                           status.message());
+    }
+    // Metadata travels with the series into the block (Series::metadata()).
+    if (Status status = cut.add_series(one->labels(), one->metadata(), timestamps, values);
+        !status) {
+      return status;
+    }
+  }
+  auto dir = cut.finish();
+  if (!dir) return dir.status();
+  if (!*dir) return false;
+  auto reader = block::BlockReader::open(**dir);
+  if (!reader) return reader.status();
+  log::info("cut a block from the head", {{"block", **dir},
+                                          {"series", (*reader)->meta().series},
+                                          {"samples", (*reader)->meta().samples},
+                                          {"data_bytes", (*reader)->meta().data_bytes},
+                                          {"index_bytes", (*reader)->meta().index_bytes}});
+  blocks_.add(std::move(*reader));
+  ++blocks_written_;
+  return true;
+}
+
+Status Compactor::truncate_head(int64_t min_time_ms) {
+  head_.set_min_valid_time(min_time_ms);
+  head_.truncate(min_time_ms);
+  head_min_time_ = min_time_ms;
+  auto checkpoint =
+      wal_.checkpoint([this](SeriesRef ref) { return head_.contains(ref); }, min_time_ms);
+  if (!checkpoint) return checkpoint.status();
+  return Status::ok();
+}
+
+Result<size_t> Compactor::compact() {
+  std::lock_guard lock(round_mutex_);
+  const auto started = std::chrono::steady_clock::now();
+  size_t work = 0;
+  const int64_t duration = options_.block_duration_ms;
+  for (;;) {
+    const auto [head_min, head_max] = head_.time_range();
+    if (head_min > head_max) break;
+    const int64_t start = aligned_window_start(std::max(head_min, head_min_time_), duration);
+    if (head_max - start < duration + duration / 2) break;
+    auto cut = cut_block(start, start + duration - 1);
+    if (!cut) {
+      ++failures_;
+      return cut.status();
+    }
+    if (Status status = truncate_head(start + duration); !status) {
+      ++failures_;
+      return status;
+    }
+    if (*cut) ++work;
+  }
+  const TierPlanOutcome planned = execute_tier_plan(options_, blocks_);
+  failures_ += planned.failed;
+  work += planned.done;
+  if (work > 0) {
+    ++compactions_;
+    nanoseconds_ += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::steady_clock::now() - started)
+                                              .count());
+  }
+  return work;
+}
+
+Status Compactor::flush() {
+  {
+    std::lock_guard lock(round_mutex_);
+    const int64_t duration = options_.block_duration_ms;
+    for (;;) {
+      const auto [head_min, head_max] = head_.time_range();
+      if (head_min > head_max) break;
+      const int64_t start = aligned_window_start(std::max(head_min, head_min_time_), duration);
+      auto cut = cut_block(start, start + duration - 1);
+      if (!cut) return cut.status();
+      if (Status status = truncate_head(start + duration); !status) return status;
+    }
+  }
+  auto compacted = compact();
+  if (!compacted) return compacted.status();
+  return Status::ok();
+}
+
+}  // namespace mc
