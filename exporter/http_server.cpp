@@ -85,8 +85,8 @@ std::optional<std::string> read_form_body(mg_connection* connection, long long c
   return body;
 }
 
-// Fills `request` from what civetweb parsed; an error answer when the
-// parameters cannot be read.
+// Fills `request` from what civetweb parsed; an error answer when the form
+// body is too large to read.
 std::optional<HttpResponse> read_request(mg_connection* connection, const mg_request_info& info,
                                          HttpRequest& request) {
   for (int i = 0; i < info.num_headers; ++i) {
@@ -94,7 +94,8 @@ std::optional<HttpResponse> read_request(mg_connection* connection, const mg_req
     if (header.name == nullptr || header.value == nullptr) continue;
     request.headers.emplace_back(header.name, header.value);
   }
-  // The body's parameters first, then the query string's, as Go's Request.Form.
+  // The body's parameters first, then the query string's, as Go's Request.Form;
+  // the first error is kept, as ParseForm returns it.
   if (request.method == "POST" && is_form(request.header("Content-Type"))) {
     const auto body = read_form_body(connection, info.content_length);
     if (!body) {
@@ -102,11 +103,12 @@ std::optional<HttpResponse> read_request(mg_connection* connection, const mg_req
           413, "form body larger than " + std::to_string(HttpServer::kMaxFormBytes) + " bytes\n");
     }
     if (Status decoded = request.params.add_encoded(*body); !decoded) {
-      return HttpResponse::text(400, "invalid form body: " + decoded.message() + "\n");
+      request.params_status = Status::error("invalid form body: " + decoded.message());
     }
   }
-  if (Status decoded = request.params.add_encoded(request.query_string); !decoded) {
-    return HttpResponse::text(400, "invalid query string: " + decoded.message() + "\n");
+  if (Status decoded = request.params.add_encoded(request.query_string);
+      !decoded && request.params_status.is_ok()) {
+    request.params_status = Status::error("invalid query string: " + decoded.message());
   }
   return std::nullopt;
 }

@@ -3,12 +3,12 @@
 // query string and form body into an HttpRequest, calls the handler, gzips
 // and sends its HttpResponse, and counts the request by route pattern.
 //
-// Answers of its own, before any handler:
+// Answers of its own, before any handler (a malformed query string or form
+// body is the handler's to answer: HttpRequest::params_status):
 //   401  with basic_auth_users and missing or wrong credentials
 //        (WWW-Authenticate: Basic; metrics_collector_http_auth_failures_total)
 //   404  a path no route matches (counted with handler="other")
 //   405  a method the route has no handler for, with Allow
-//   400  a query string or form body that is not valid percent-encoding
 //   413  a form body over kMaxFormBytes (Go's ParseForm limit)
 //   500  a handler that throws (the server stays up)
 //

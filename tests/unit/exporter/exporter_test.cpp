@@ -206,6 +206,8 @@ TEST_CASE("/metrics/self serves the meta-metrics only", "[exporter]") {
   CHECK_THAT(reply.body, !Catch::Contains("stored_series"));
   CHECK_THAT(reply.body, Catch::Contains("\nmetrics_collector_head_series 1\n"));
   CHECK_THAT(reply.body, Catch::Contains("process_resident_memory_bytes "));
+  // /metrics reads no parameters, so a malformed query string changes nothing.
+  CHECK(test::http_request(fixture.url("/metrics/self?x=%zz")).status == 200);
 }
 
 TEST_CASE("health, readiness, landing page, 404 and 405", "[exporter]") {
