@@ -8,8 +8,8 @@
 //   GET /               a small landing page            (landing_page.hpp)
 //   POST /-/reload      calls options.reload            (lifecycle_routes.hpp)
 //   POST /-/quit        answers 200, then calls options.quit
-//   options.routes      e.g. the Prometheus HTTP API, built by the daemon on
-//                       mc_query, which mc_exporter does not depend on
+//   options.routes      added from outside, e.g. the Prometheus HTTP API the
+//                       daemon builds on mc_query
 //   anything else       404; a method a route lacks 405 with Allow (route_table.hpp)
 //
 // Web security (options.web_config, --web.config.file): with tls_server_config

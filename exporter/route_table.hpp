@@ -1,7 +1,7 @@
 // RouteTable: which handler answers a path and method, for the exporter's
 // HTTP server. The built-in pages register here, and so does whatever the
 // daemon adds from outside (the Prometheus HTTP API of issue 12, built on
-// mc_query, which mc_exporter must not depend on).
+// mc_query and the store the daemon owns), so the server knows no handler.
 //
 // A pattern is an exact path ("/metrics") or a prefix ending in "/*"
 // ("/api/v1/label/*" answers "/api/v1/label/job/values", with "job/values"
