@@ -7,8 +7,9 @@
 // `reason` of an auth failure is missing_credentials, malformed, unknown_user
 // or wrong_password (basic_auth.hpp); all four exist from the start at 0.
 //
-// `handler` is the route ("/metrics", "/-/ready", ...; "other" for unknown
-// paths, so a scanner cannot grow the label set). Buckets follow Prometheus's
+// `handler` is the route's pattern ("/metrics", "/-/ready", "/api/v1/label/*"
+// for every path under that prefix; route_table.hpp), "other" for unknown
+// paths, so a scanner cannot grow the label set. Buckets follow Prometheus's
 // own prometheus_http_request_duration_seconds.
 //
 // Thread-safety: observe() may be called from any thread (prometheus-cpp

@@ -4,6 +4,11 @@
 //   byte 0        the method (GET, HEAD, POST, ...)
 //   line 1        the request target: path and query string, any bytes but CR/LF
 //   later lines   header lines, sent as they are ("Accept: ...", or anything)
+//   an empty line ends the headers; what follows is the body, with a
+//                 Content-Length added when the headers have none
+// Besides the built-in pages, the exporter serves a route registered from
+// outside ("/api/v1/*", GET and POST, as the query API will be) that echoes
+// the parameters it got, so the form decoding and prefix routing are fuzzed.
 // The exporter must answer every request with a status line; a crash, a
 // sanitizer report or a hang (libFuzzer's -timeout) is a finding.
 #include <arpa/inet.h>
@@ -57,6 +62,15 @@ struct RunningExporter {
     options.listen_address = "127.0.0.1:0";
     options.worker_threads = 2;
     options.external_labels = {{"cluster", "fuzz"}};
+    mc::Route api;
+    api.pattern = "/api/v1/*";
+    api.get = [](const mc::HttpRequest& request) {
+      std::string body(request.path_suffix);
+      for (const auto& [name, value] : request.params.all()) body += "\n" + name + "=" + value;
+      return mc::HttpResponse::text(200, body);
+    };
+    api.post = api.get;
+    options.routes.push_back(std::move(api));
     auto started = mc::Exporter::start(options, storage, registry);
     if (!started) std::abort();
     exporter = std::move(started).value();
@@ -77,14 +91,21 @@ std::string build_request(std::string_view input) {
   if (target.empty() || target.front() != '/') target.insert(0, "/");
   request += " " + target + " HTTP/1.1\r\nHost: fuzz\r\n";
   input = end_of_target == std::string_view::npos ? "" : input.substr(end_of_target + 1);
+  bool has_length = false;
   while (!input.empty()) {
     const size_t end = input.find('\n');
     std::string line(input.substr(0, end));
-    std::erase(line, '\r');
-    if (!line.empty()) request += line + "\r\n";
     input = end == std::string_view::npos ? "" : input.substr(end + 1);
+    std::erase(line, '\r');
+    if (line.empty()) break;  // the body follows
+    has_length = has_length || line.starts_with("Content-Length:");
+    request += line + "\r\n";
+  }
+  if (!input.empty() && !has_length) {
+    request += "Content-Length: " + std::to_string(input.size()) + "\r\n";
   }
   request += "Connection: close\r\n\r\n";
+  request += input;
   return request;
 }
 

@@ -38,9 +38,11 @@ inline size_t collect_header(char* data, size_t size, size_t count, void* target
   return size * count;
 }
 
-// `method` "GET", "HEAD", "POST", ...; `headers` as "Name: value".
+// `method` "GET", "HEAD", "POST", ...; `headers` as "Name: value"; a POST
+// sends `body` (curl's default Content-Type for it is a form's).
 inline HttpReply http_request(const std::string& url, const std::string& method = "GET",
-                              const std::vector<std::string>& headers = {}) {
+                              const std::vector<std::string>& headers = {},
+                              const std::string& body = "") {
   HttpReply reply;
   CURL* curl = curl_easy_init();
   curl_slist* header_list = nullptr;
@@ -56,7 +58,8 @@ inline HttpReply http_request(const std::string& url, const std::string& method 
   if (method == "HEAD") {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (method == "POST") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
   } else if (method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   }

@@ -1,0 +1,65 @@
+// MetricsRenderer: the bodies of /metrics and /metrics/self.
+//
+// /metrics is the newest sample of every stored series that is not stale and
+// lies within the lookback window, with all its labels and its timestamp,
+// grouped into families by its scraped metadata, merged with the
+// meta-metrics; /metrics/self is the meta-metrics only (what the daemon
+// scrapes of itself, so the store is never re-exposed into itself). Output is
+// sorted by family name, then labels: equal stores give equal bytes.
+//
+// The meta-metrics are `registry` plus the collectables the renderer owns:
+// the store statistics (metrics_collector_head_*, metrics_collector_samples_*)
+// and the process_* metrics, collected next to `registry` on every render
+// (prometheus-cpp's Registry cannot hold custom collectables).
+//
+// Thread-safety: render() may be called from several threads at once. The
+// Storage must outlive the renderer.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <prometheus/collectable.h>
+#include <prometheus/registry.h>
+
+#include "common/config/config.hpp"
+#include "common/exposition/exposition_format.hpp"
+#include "common/model/labels.hpp"
+#include "common/store/storage.hpp"
+
+namespace mc {
+
+struct MetricsRendererOptions {
+  // How far back /metrics looks for a series' newest sample (Prometheus's
+  // query.lookback-delta).
+  Duration lookback = std::chrono::minutes(5);
+  // Added to every stored series that does not have the label itself (as
+  // Prometheus's /federate); not to the meta-metrics, which describe this daemon.
+  std::vector<Label> external_labels;
+};
+
+class MetricsRenderer {
+ public:
+  MetricsRenderer(MetricsRendererOptions options, Storage& storage,
+                  std::shared_ptr<prometheus::Registry> registry);
+
+  // The body of /metrics (include_store) or /metrics/self, uncompressed.
+  std::string render(ExpositionFormat format, bool include_store);
+
+ private:
+  void warn_type_conflicts(const std::vector<std::string>& families);
+
+  const MetricsRendererOptions options_;
+  Storage& storage_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> own_collectables_;
+  std::atomic<size_t> last_body_size_{0};  // to reserve the next body in one allocation
+  std::mutex warned_mutex_;
+  std::set<std::string> warned_conflicts_;  // GUARDED_BY(warned_mutex_)
+};
+
+}  // namespace mc
