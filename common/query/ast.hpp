@@ -116,6 +116,10 @@ struct Expr {
                ParenExpr, UnaryExpr, BinaryExpr, AggregateExpr, Call>
       node;
   PositionRange position;
+  // Nodes on the longest path down from here, this one included. The parser
+  // bounds it (kMaxExprHeight) so that walking a tree recursively cannot
+  // exhaust a thread's stack.
+  uint32_t height = 1;
 
   template <typename T>
   const T* as() const {
@@ -126,6 +130,10 @@ struct Expr {
     return std::get_if<T>(&node);
   }
 };
+
+// The deepest tree the parser builds. Prometheus has no such bound (Go's
+// stacks grow); no real query comes near it.
+inline constexpr uint32_t kMaxExprHeight = 1000;
 
 // The type Prometheus's Expr.Type() gives the node.
 ValueType expr_type(const Expr& expr);

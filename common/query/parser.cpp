@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -374,11 +375,53 @@ class Parser {
     auto expr = std::make_unique<Expr>();
     expr->node = std::move(node);
     expr->position = position;
+    uint32_t children = 0;
+    const auto child = [&](const ExprPtr& e) {
+      if (e) children = std::max(children, e->height);
+    };
+    std::visit(
+        [&](const auto& n) {
+          using T = std::decay_t<decltype(n)>;
+          if constexpr (std::is_same_v<T, BinaryExpr>) {
+            child(n.lhs);
+            child(n.rhs);
+          } else if constexpr (std::is_same_v<T, AggregateExpr>) {
+            child(n.expr);
+            child(n.param);
+          } else if constexpr (std::is_same_v<T, Call>) {
+            for (const ExprPtr& arg : n.args) child(arg);
+          } else if constexpr (std::is_same_v<T, SubqueryExpr> || std::is_same_v<T, ParenExpr> ||
+                               std::is_same_v<T, UnaryExpr>) {
+            child(n.expr);
+          }
+        },
+        expr->node);
+    expr->height = children + 1;
+    if (expr->height > kMaxExprHeight) fail_too_deep(position.start);
     return expr;
   }
 
+  [[noreturn]] static void fail_too_deep(size_t position) {
+    fail(position, fmt::format("expression nests too deeply: more than {} levels", kMaxExprHeight));
+  }
+
+  // Bounds the parser's own recursion, which runs ahead of the tree's height.
+  class NestingGuard {
+   public:
+    NestingGuard(Parser& parser) : parser_(parser) {
+      if (++parser_.nesting_ > kMaxExprHeight) fail_too_deep(parser_.peek().position);
+    }
+    ~NestingGuard() { --parser_.nesting_; }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+
+   private:
+    Parser& parser_;
+  };
+
   // Precedence climbing over generated_parser.y's %left/%right table.
   ExprPtr parse_binary(int min_precedence) {
+    const NestingGuard guard(*this);
     ExprPtr lhs = parse_unary();
     while (true) {
       const TokenKind kind = peek().kind;
@@ -423,6 +466,7 @@ class Parser {
     if (auto* number = operand->as<NumberLiteral>()) {
       if (op.kind == TokenKind::Sub) number->value = -number->value;
       operand->position.start = op.position;
+      operand->height = 1;
       return operand;
     }
     const PositionRange position{op.position, operand->position.end};
@@ -877,6 +921,7 @@ class Parser {
   size_t index_ = 0;
   size_t last_end_ = 0;
   int aggregation_depth_ = 0;
+  uint32_t nesting_ = 0;
 };
 
 }  // namespace

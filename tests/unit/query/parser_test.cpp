@@ -442,6 +442,20 @@ const std::vector<std::pair<std::string, std::string>> kInvalid = {
      "1:5: parse error: expected type instant vector in aggregation expression, got scalar"},
     {"sum(foo[5m])",
      "1:5: parse error: expected type instant vector in aggregation expression, got range vector"},
+    // Inputs Prometheus's fuzzing found.
+    {"-=", "1:2: parse error: unexpected \"=\""},
+    {"++-++-+-+-<", "1:11: parse error: unexpected <op:<>"},
+    {"e-+=/(0)", "1:4: parse error: unexpected \"=\""},
+    {"a>b()", "1:3: parse error: unknown function with name \"b\""},
+    {"rate(avg)",
+     "1:6: parse error: expected type range vector in call to function \"rate\", got instant "
+     "vector"},
+    {"}", "1:1: parse error: unexpected character: '}'"},
+    {"{", "1:2: parse error: unexpected end of input inside braces"},
+    {"`\\``", "1:4: parse error: unterminated raw string"},
+    {"\"\\c\"", "1:1: parse error: unknown escape sequence U+0063 'c'"},
+    {"\"\\x.\"", "1:1: parse error: illegal character U+002E '.' in escape sequence"},
+    {"label_replace(a, `b`, `c\xff`, `d`, `.*`)", "1:23: parse error: invalid UTF-8 rune"},
     // Positions across lines count bytes from the last line break.
     {"foo +\n  bar baz", "2:7: parse error: unexpected identifier \"baz\""},
     {"sum(\n  rate(foo)\n)",
@@ -454,6 +468,29 @@ TEST_CASE("parser rejects invalid expressions with Prometheus's message and posi
     INFO(query);
     CHECK(error_of(query) == expected);
   }
+}
+
+// Prometheus has no depth limit (Go's stacks grow); ours keeps a hostile
+// query from exhausting the stack of the thread that parses, checks, prints
+// or frees the tree.
+TEST_CASE("parser bounds how deeply an expression nests instead of exhausting the stack") {
+  const auto nested = [](size_t levels) {
+    return std::string(levels, '(') + "1" + std::string(levels, ')');
+  };
+  CHECK(printed(nested(kMaxExprHeight - 1)) == nested(kMaxExprHeight - 1));
+  CHECK(error_of(nested(kMaxExprHeight)) ==
+        "1:1001: parse error: expression nests too deeply: more than 1000 levels");
+  CHECK(error_of(nested(100000)) ==
+        "1:1001: parse error: expression nests too deeply: more than 1000 levels");
+  std::string chain = "a";
+  for (int i = 0; i < 100000; ++i) chain += " + a";
+  CHECK(error_of(chain) == "1:1: parse error: expression nests too deeply: more than 1000 levels");
+  CHECK(error_of(std::string(100000, '-') + "foo") ==
+        "1:1001: parse error: expression nests too deeply: more than 1000 levels");
+  std::string subqueries = "foo";
+  for (int i = 0; i < 5000; ++i) subqueries += "[1m:]";
+  CHECK(error_of(subqueries)
+            .ends_with("parse error: expression nests too deeply: more than 1000 levels"));
 }
 
 TEST_CASE("parser follows Prometheus's precedence and associativity") {
