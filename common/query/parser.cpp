@@ -314,6 +314,16 @@ Result<milliseconds> parse_model_duration(std::string_view text) {
   return milliseconds(total);
 }
 
+// Go's int64(f) on amd64: a value out of int64's range becomes MinInt64
+// (Prometheus's bounds check is in seconds, so 1e18 seconds passes it and
+// overflows in milliseconds).
+int64_t go_float_to_int64(double value) {
+  if (!(value >= -9223372036854775808.0 && value < 9223372036854775808.0)) {
+    return std::numeric_limits<int64_t>::min();
+  }
+  return static_cast<int64_t>(value);
+}
+
 std::string go_float_f(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
@@ -759,7 +769,7 @@ class Parser {
     TimeModifiers* modifiers = modifiers_of(expr, "@");
     if (modifiers->has_at())
       fail(expr.position.start, "@ <timestamp> may not be set multiple times");
-    modifiers->at_ms = static_cast<int64_t>(std::round(seconds * 1000));
+    modifiers->at_ms = go_float_to_int64(std::round(seconds * 1000));
     expr.position.end = last_end_;
   }
 

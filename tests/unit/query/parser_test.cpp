@@ -119,6 +119,8 @@ const std::vector<std::pair<std::string, std::string>> kValid = {
     {"foo @ 0xA", "foo @ 10.000"},
     {"foo @ -3.3e1", "foo @ -33.000"},
     {"foo @ start()", "foo @ start()"},
+    // In bounds as seconds, out of int64 as milliseconds: Go's conversion gives MinInt64.
+    {"foo @ 1e18", "foo @ -9223372036854776.000"},
     {"foo @ end()", "foo @ end()"},
     {"foo offset 5m @ 100", "foo @ 100.000 offset 5m"},
     {"foo @ 100 offset 5m", "foo @ 100.000 offset 5m"},
