@@ -8,6 +8,8 @@ packages=(
   prometheus-cpp-dev libcivetweb-dev
   libpqxx-dev libpq-dev libyaml-cpp-dev libfmt-dev catch2 libcurl4-openssl-dev libzstd-dev zlib1g-dev
   libbenchmark-dev
+  # PromQL selectors' regexes (common/query), RE2 as Go's regexp.
+  libre2-dev
   # TLS on the exporter's port: OpenSSL's headers for tls_context and the
   # shims civetweb loads (daemon/openssl_shims), bcrypt comes from libcrypt;
   # the web security tests make their certificates with the openssl CLI.
