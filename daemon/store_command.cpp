@@ -23,6 +23,7 @@
 #include "common/util/aligned_window.hpp"
 #include "common/util/duration.hpp"
 #include "common/util/read_file.hpp"
+#include "common/util/rfc3339.hpp"
 
 namespace mc {
 
@@ -266,16 +267,7 @@ std::string per_sample(uint64_t bytes, uint64_t samples) {
 // Milliseconds and, beside them, the same instant in RFC 3339 (UTC), so that
 // both a script and a reader get what they need from one line.
 std::string time_text(int64_t t_ms) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> t{milliseconds{t_ms}};
-  const sys_days day = floor<days>(t);
-  const year_month_day date{day};
-  const hh_mm_ss time_of_day{t - day};
-  return fmt::format("{} ({:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z)", t_ms,
-                     static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                     static_cast<unsigned>(date.day()), time_of_day.hours().count(),
-                     time_of_day.minutes().count(), time_of_day.seconds().count(),
-                     time_of_day.subseconds().count());
+  return fmt::format("{} ({})", t_ms, format_rfc3339_ms(t_ms));
 }
 
 // "min_time X (rfc) max_time Y (rfc)" of a part, or nothing when it is empty.

@@ -7,6 +7,8 @@
 #include <mutex>
 
 #include "common/util/json_string.hpp"
+#include "common/util/rfc3339.hpp"
+#include "common/util/wall_clock.hpp"
 
 namespace mc::log {
 
@@ -31,16 +33,7 @@ std::string_view level_name(Level level) {
   return "info";
 }
 
-std::string timestamp_now() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t seconds = ms / 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms % 1000));
-}
+std::string timestamp_now() { return format_rfc3339_ms(wall_clock_ms()); }
 
 // A double-quoted string with JSON's escapes; logfmt quotes the same way.
 void append_quoted(std::string& out, std::string_view value) { append_json_string(out, value); }
