@@ -1,30 +1,15 @@
 #include "common/query/go_text.hpp"
 
 #include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 
+#include "common/util/utf8.hpp"
+
 namespace mc::query {
 namespace {
-
-void append_utf8(std::string& out, char32_t rune) {
-  if (rune < 0x80) {
-    out += static_cast<char>(rune);
-  } else if (rune < 0x800) {
-    out += static_cast<char>(0xC0 | (rune >> 6));
-    out += static_cast<char>(0x80 | (rune & 0x3F));
-  } else if (rune < 0x10000) {
-    out += static_cast<char>(0xE0 | (rune >> 12));
-    out += static_cast<char>(0x80 | ((rune >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (rune & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (rune >> 18));
-    out += static_cast<char>(0x80 | ((rune >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((rune >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (rune & 0x3F));
-  }
-}
 
 // unicode.IsPrint for the runes PromQL text meets: ASCII graphics and space,
 // and the rest of Unicode except the control, format and separator runes Go

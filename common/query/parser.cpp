@@ -15,6 +15,7 @@
 #include "common/model/label_name.hpp"
 #include "common/query/go_text.hpp"
 #include "common/query/lexer.hpp"
+#include "common/util/utf8.hpp"
 
 namespace mc::query {
 namespace {
@@ -171,24 +172,6 @@ double parse_number(const Token& token) {
   const double value = std::strtod(text.c_str(), nullptr);
   if (errno == ERANGE && std::isinf(value)) fail_number("value out of range");
   return value;
-}
-
-void append_utf8(std::string& out, uint32_t rune) {
-  if (rune < 0x80) {
-    out += static_cast<char>(rune);
-  } else if (rune < 0x800) {
-    out += static_cast<char>(0xC0 | (rune >> 6));
-    out += static_cast<char>(0x80 | (rune & 0x3F));
-  } else if (rune < 0x10000) {
-    out += static_cast<char>(0xE0 | (rune >> 12));
-    out += static_cast<char>(0x80 | ((rune >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (rune & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (rune >> 18));
-    out += static_cast<char>(0x80 | ((rune >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((rune >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (rune & 0x3F));
-  }
 }
 
 // strutil.Unquote for a string token the lexer has already validated:

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace mc {
@@ -14,6 +15,11 @@ namespace mc {
 // applies to label values): no overlong forms, no surrogates, nothing above
 // U+10FFFF, no truncated sequence.
 bool is_valid_utf8(std::string_view text);
+
+// Appends code point `rune` (at most U+10FFFF; the caller checks surrogates
+// where its syntax forbids them) as UTF-8: string escapes such as \u00e9 in
+// PromQL and in block meta.json.
+void append_utf8(std::string& out, char32_t rune);
 
 // Number of code points in valid UTF-8 text (bytes that do not continue a sequence).
 inline size_t utf8_length(std::string_view text) {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "common/util/json_string.hpp"
+#include "common/util/utf8.hpp"
 
 namespace mc::block {
 
@@ -141,26 +142,13 @@ class JsonParser {
           }
           if (code >= 0xd800 && code <= 0xdfff) return error("surrogate in \\u escape");
           position_ += 4;
-          append_utf8(code, out);
+          append_utf8(out, static_cast<char32_t>(code));
           break;
         }
         default:
           --position_;
           return error("unknown escape");
       }
-    }
-  }
-
-  static void append_utf8(unsigned code, std::string& out) {
-    if (code < 0x80) {
-      out += static_cast<char>(code);
-    } else if (code < 0x800) {
-      out += static_cast<char>(0xc0 | (code >> 6));
-      out += static_cast<char>(0x80 | (code & 0x3f));
-    } else {
-      out += static_cast<char>(0xe0 | (code >> 12));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (code & 0x3f));
     }
   }
 

@@ -47,3 +47,14 @@ TEST_CASE("utf8_length counts code points", "[utf8]") {
   CHECK(mc::utf8_length("abc") == 3);
   CHECK(mc::utf8_length("ünï ✓ 𝄞") == 7);
 }
+
+TEST_CASE("append_utf8 writes one to four bytes and round-trips as valid UTF-8", "[utf8]") {
+  std::string out;
+  mc::append_utf8(out, U'A');
+  mc::append_utf8(out, U'\u00e9');
+  mc::append_utf8(out, U'\u20ac');
+  mc::append_utf8(out, U'\U0001F600');
+  CHECK(out == "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+  CHECK(mc::is_valid_utf8(out));
+  CHECK(mc::utf8_length(out) == 4);
+}
