@@ -5,20 +5,19 @@
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 
 #include "common/exposition/parser.hpp"
 #include "common/store/head_storage.hpp"
+#include "tests/support/loopback_listener.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/unit/exporter/http_test_client.hpp"
 
@@ -279,22 +278,14 @@ TEST_CASE("a taken or invalid listen address is an error, not a crash", "[export
 // Issue 15: civetweb says only "Failed to setup server ports"; the error the
 // daemon ends with must say why.
 TEST_CASE("a port in use fails with the reason", "[exporter]") {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0);
-  REQUIRE(::listen(fd, 1) == 0);
-  socklen_t length = sizeof(address);
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  const std::string taken = "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  auto occupant = std::make_unique<test::LoopbackListener>();
+  const std::string taken = occupant->address();
 
   HeadStorage storage;
   ExporterOptions options;
   options.listen_address = taken;
   auto started = Exporter::start(options, storage, std::make_shared<prometheus::Registry>());
-  ::close(fd);
+  occupant.reset();
   REQUIRE_FALSE(started.is_ok());
   CHECK(started.error() == "cannot listen on " + taken + ": Address already in use");
 }
