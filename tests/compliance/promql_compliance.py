@@ -1,0 +1,387 @@
+#!/usr/bin/env python3
+"""PromQL compliance: the same queries against two Prometheus HTTP APIs on the
+same data, answers compared (issue 12, "How it is checked").
+
+Each expanded query of the query set (tests/compliance/queries.txt) runs as
+range queries over several windows and steps and as instant queries at several
+times, against the reference (Prometheus 2.42) and the tested server; a query
+passes when every one of its requests agrees:
+  - the same HTTP status code, the same "status", and for errors the same
+    errorType (the messages are shown, not compared);
+  - the same resultType; the same series set (label sets); the same
+    timestamps; values within a relative 1e-5 (or 1e-12 absolute, for
+    values next to zero whose float sums differ in order), NaN equal to NaN,
+    infinities equal by sign; for a query whose outermost call is sort() or
+    sort_desc(), the same order of values too. Warnings are not compared.
+
+Usage:
+  promql_compliance.py run --form short|full --work DIR [--tested ours|vm|prometheus] [--ours BINARY] [--out FILE]
+      generates the data (tests/tools/promql_testdata.py), loads it into
+      Prometheus and into the tested server (metrics-collector through
+      `store import`; or, to check the harness itself, VictoriaMetrics, or a
+      second Prometheus, which must agree on everything), starts both on
+      127.0.0.1, compares, stops them.
+  promql_compliance.py compare --reference URL --tested URL --meta DATA.json [--form ...]
+      the same against servers already running on that data.
+
+Exit status: 0 when every query agrees, 1 when some differ, 2 for a broken
+run, 77 (skip) when prometheus or promtool is not installed or the tested
+daemon has no /api/v1/query (404).
+"""
+
+import argparse
+import itertools
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+import servers  # noqa: E402
+
+RELATIVE = 1e-5
+ABSOLUTE = 1e-12
+
+FORMS = {
+    # Data shape and which requests each query makes.
+    "short": {"data": ["--hours", "3", "--jobs", "2", "--instances", "2", "--variants", "2"], "full_set": False},
+    "full": {"data": ["--hours", "4", "--jobs", "3", "--instances", "3", "--variants", "3"], "full_set": True},
+}
+
+
+# --- the query set ----------------------------------------------------------------
+def expand(path, builtins, first_only):
+    variables = {}
+    queries = []
+    seen = set()
+    with open(path, encoding="utf-8") as source:
+        for number, line in enumerate(source, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("@") and ":" in line:
+                name, _, values = line[1:].partition(":")
+                variables[name.strip()] = [v.strip() for v in values.split(" | ")]
+                continue
+            names = []
+            for name in re.findall(r"\{([a-z_]+)\}", line):
+                if name in variables and name not in names:
+                    names.append(name)
+            choices = [variables[n][:1] if first_only else variables[n] for n in names]
+            for combination in itertools.product(*choices):
+                query = line
+                for name, value in zip(names, combination):
+                    query = query.replace("{" + name + "}", value)
+                for name, value in builtins.items():
+                    query = query.replace("{" + name + "}", value)
+                if query not in seen:
+                    seen.add(query)
+                    queries.append({"query": query, "line": number})
+    return queries
+
+
+def requests_for(meta, full):
+    """The (kind, params) each query is sent with: range windows and instant times."""
+    start, end = meta["start"], meta["end"]
+    middle = start + (end - start) / 2
+    aligned = lambda t, step: math.floor(t / step) * step  # noqa: E731
+    windows = [
+        # The whole data at a 1 m step, aligned as Grafana aligns.
+        ("range", {"start": aligned(start, 60), "end": aligned(end, 60) + 60, "step": "60"}),
+        # The middle hour at the scrape interval: the outage of the last instances is in it.
+        ("range", {"start": aligned(middle - 1800, 15), "end": aligned(middle + 1800, 15), "step": "15"}),
+    ]
+    instants = [("instant", {"time": f"{end:.3f}"}), ("instant", {"time": f"{middle + 600:.3f}"})]
+    if full:
+        windows += [
+            # Unaligned start with a fraction, an odd step.
+            ("range", {"start": f"{start + 1234.567:.3f}", "end": f"{start + 1234.567 + 2820:.3f}", "step": "37"}),
+            # Past the end of the data: series end 5 m after their last sample.
+            ("range", {"start": aligned(end - 1800, 30), "end": aligned(end + 900, 30), "step": "30"}),
+            # A coarse step over everything (RFC 3339 times).
+            ("range", {"start": rfc3339(aligned(start, 300)), "end": rfc3339(aligned(end, 300)), "step": "10m"}),
+        ]
+        instants += [
+            ("instant", {"time": f"{start + 300.5:.3f}"}),
+            ("instant", {"time": f"{end + 200:.3f}"}),
+            ("instant", {"time": f"{start - 600:.3f}"}),
+        ]
+    return windows + instants
+
+
+def rfc3339(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+# --- HTTP ----------------------------------------------------------------------------
+def ask(base, kind, query, params, timeout):
+    path = "/api/v1/query_range" if kind == "range" else "/api/v1/query"
+    body = urllib.parse.urlencode(dict({"query": query}, **{k: str(v) for k, v in params.items()})).encode()
+    request = urllib.request.Request(base + path, data=body, method="POST")
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            code, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        code, raw = error.code, error.read()
+    except (urllib.error.URLError, OSError) as error:
+        return {"code": 0, "error": f"request failed: {error}", "seconds": time.monotonic() - started}
+    seconds = time.monotonic() - started
+    try:
+        answer = json.loads(raw)
+    except ValueError:
+        return {"code": code, "error": f"not JSON: {raw[:200]!r}", "seconds": seconds}
+    answer["code"] = code
+    answer["seconds"] = seconds
+    return answer
+
+
+# --- comparison ----------------------------------------------------------------------
+def close(a, b):
+    x, y = float(a), float(b)
+    if math.isnan(x) or math.isnan(y):
+        return math.isnan(x) and math.isnan(y)
+    if math.isinf(x) or math.isinf(y):
+        return x == y
+    return abs(x - y) <= max(RELATIVE * max(abs(x), abs(y)), ABSOLUTE)
+
+
+def same_time(a, b):
+    return round(float(a) * 1000) == round(float(b) * 1000)
+
+
+def key_of(metric):
+    return tuple(sorted(metric.items()))
+
+
+def ordered(query):
+    return re.match(r"^\s*sort(_desc)?\s*\(", query) is not None
+
+
+def differ(query, reference, tested):
+    """None when the answers agree, else a short reason."""
+    if reference.get("code") != tested.get("code"):
+        return f"HTTP {reference.get('code')} vs {tested.get('code')}"
+    if reference.get("status") != tested.get("status"):
+        return f"status {reference.get('status')} vs {tested.get('status')}"
+    if reference.get("status") != "success":
+        if reference.get("errorType") != tested.get("errorType"):
+            return f"errorType {reference.get('errorType')} vs {tested.get('errorType')}"
+        return None
+    a, b = reference.get("data") or {}, tested.get("data") or {}
+    if a.get("resultType") != b.get("resultType"):
+        return f"resultType {a.get('resultType')} vs {b.get('resultType')}"
+    kind, ra, rb = a.get("resultType"), a.get("result"), b.get("result")
+    if kind in ("scalar", "string"):
+        if not isinstance(rb, list) or len(rb) != 2 or not same_time(ra[0], rb[0]):
+            return "scalar/string time or shape"
+        if kind == "string":
+            return None if ra[1] == rb[1] else "string value"
+        return None if close(ra[1], rb[1]) else f"value {ra[1]} vs {rb[1]}"
+    if not isinstance(rb, list):
+        return "result is not a list"
+    ma = {key_of(s["metric"]): s for s in ra}
+    mb = {key_of(s.get("metric", {})): s for s in rb}
+    if len(ma) != len(ra) or len(mb) != len(rb):
+        return "duplicate label sets in a result"
+    if ma.keys() != mb.keys():
+        missing = [dict(k) for k in ma.keys() - mb.keys()][:3]
+        extra = [dict(k) for k in mb.keys() - ma.keys()][:3]
+        return f"series set: {len(ma)} vs {len(mb)}; missing {missing}; extra {extra}"
+    for key, series in ma.items():
+        other = mb[key]
+        if kind == "vector":
+            if not same_time(series["value"][0], other["value"][0]):
+                return f"{dict(key)}: time {series['value'][0]} vs {other['value'][0]}"
+            if not close(series["value"][1], other["value"][1]):
+                return f"{dict(key)}: value {series['value'][1]} vs {other['value'][1]}"
+        else:
+            pa, pb = series.get("values", []), other.get("values", [])
+            if len(pa) != len(pb):
+                return f"{dict(key)}: {len(pa)} points vs {len(pb)}"
+            for (ta, va), (tb, vb) in zip(pa, pb):
+                if not same_time(ta, tb):
+                    return f"{dict(key)}: time {ta} vs {tb}"
+                if not close(va, vb):
+                    return f"{dict(key)}: at {ta} value {va} vs {vb}"
+    if kind == "vector" and ordered(query):
+        for position, (sa, sb) in enumerate(zip(ra, rb)):
+            if not close(sa["value"][1], sb["value"][1]):
+                return f"order: position {position}: {sa['value'][1]} vs {sb['value'][1]}"
+    return None
+
+
+def clip(answer, limit=1500):
+    shown = {k: v for k, v in answer.items() if k != "seconds"}
+    text = json.dumps(shown, sort_keys=True)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
+
+
+def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeout, names):
+    builtins = {"t_start": f"{meta['start'] + 1800:.3f}", "t_mid": f"{(meta['start'] + meta['end']) / 2:.3f}",
+                "t_end": f"{meta['end']:.3f}"}
+    queries = expand(queries_path, builtins, first_only=not full)
+    requests = requests_for(meta, full)
+    print(f"compliance: {len(queries)} queries x {len(requests)} requests each "
+          f"({sum(1 for k, _ in requests if k == 'range')} range, "
+          f"{sum(1 for k, _ in requests if k == 'instant')} instant), {names[0]} vs {names[1]}", flush=True)
+    failures = []
+    passed = 0
+    request_total = request_passed = 0
+    started = time.monotonic()
+    for item in queries:
+        query = item["query"]
+        problems = []
+        for kind, params in requests:
+            reference = ask(reference_url, kind, query, params, timeout)
+            tested = ask(tested_url, kind, query, params, timeout)
+            reason = differ(query, reference, tested)
+            request_total += 1
+            if reason is None:
+                request_passed += 1
+            else:
+                problems.append({"kind": kind, "params": params, "reason": reason,
+                                 names[0]: clip(reference), names[1]: clip(tested)})
+        if problems:
+            failures.append({"query": query, "line": item["line"], "requests_differing": len(problems),
+                             "first": problems[0]})
+        else:
+            passed += 1
+    seconds = time.monotonic() - started
+    report = {"passed": passed, "total": len(queries), "requests_passed": request_passed,
+              "requests_total": request_total, "seconds": round(seconds, 1), "reference": names[0],
+              "tested": names[1], "form": "full" if full else "short", "differing": failures}
+    if out_path:
+        with open(out_path, "w", encoding="utf-8") as sink:
+            json.dump(report, sink, indent=1)
+        with open(os.path.splitext(out_path)[0] + ".txt", "w", encoding="utf-8") as sink:
+            write_text_report(report, sink)
+    write_text_report(report, sys.stdout, limit=40)
+    if out_path:
+        print(f"compliance: full report in {out_path} and {os.path.splitext(out_path)[0]}.txt")
+    return report
+
+
+def write_text_report(report, sink, limit=None):
+    sink.write(f"passed {report['passed']}/{report['total']} queries "
+               f"({report['requests_passed']}/{report['requests_total']} requests) in {report['seconds']} s; "
+               f"{report['tested']} against {report['reference']}, {report['form']} form\n")
+    shown = report["differing"] if limit is None else report["differing"][:limit]
+    for failure in shown:
+        first = failure["first"]
+        sink.write(f"\nDIFFERS ({failure['requests_differing']} requests) queries.txt:{failure['line']}: "
+                   f"{failure['query']}\n  first: {first['kind']} {json.dumps(first['params'])}: {first['reason']}\n"
+                   f"  {report['reference']}: {first[report['reference']]}\n"
+                   f"  {report['tested']}: {first[report['tested']]}\n")
+    if limit is not None and len(report["differing"]) > limit:
+        sink.write(f"\n... and {len(report['differing']) - limit} more differing queries\n")
+
+
+# --- run: data, servers, compare ---------------------------------------------------------
+def generate(work, form, end):
+    om = os.path.join(work, f"promql-{form}.om")
+    argv = [sys.executable, os.path.join(REPO, "tests", "tools", "promql_testdata.py"), om] + FORMS[form]["data"]
+    if end is not None:
+        argv += ["--end", str(end)]
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, timeout=600)
+    with open(os.path.splitext(om)[0] + ".json", encoding="utf-8") as meta:
+        return om, json.load(meta)
+
+
+def run(args):
+    for tool in ("prometheus", "promtool"):
+        if shutil.which(tool) is None:
+            print(f"SKIP: {tool} is not installed (Debian: apt-get install prometheus)")
+            return 77
+    if args.tested == "vm" and shutil.which("victoria-metrics") is None:
+        print("SKIP: victoria-metrics is not installed")
+        return 77
+    if args.tested == "ours" and not (args.ours and os.access(args.ours, os.X_OK)):
+        print(f"compliance: the daemon binary {args.ours!r} is missing (--ours)", file=sys.stderr)
+        return 2
+    os.makedirs(args.work, exist_ok=True)
+    om, meta = generate(args.work, args.form, args.end)
+    print(f"compliance: data {meta['series']} series, {meta['samples']} samples, "
+          f"{meta['start']:.3f}..{meta['end']:.3f}", flush=True)
+    reference = servers.Prometheus(args.work)
+    if args.tested == "vm":
+        tested = servers.VictoriaMetrics(args.work)
+    elif args.tested == "prometheus":
+        tested = servers.Prometheus(os.path.join(args.work, "second"))
+        tested.name = "prometheus-2"
+        os.makedirs(tested.work, exist_ok=True)
+    else:
+        tested = servers.MetricsCollector(args.work, args.ours)
+    started = []
+    try:
+        reference.load(om)
+        reference.start()
+        started.append(reference)
+        if args.tested == "vm":
+            tested.start()
+            started.append(tested)
+            tested.load(om)
+        elif args.tested == "prometheus":
+            tested.load(om)
+            tested.start()
+            started.append(tested)
+        else:
+            tested.load(om)
+            tested.start()
+            started.append(tested)
+            probe = ask(tested.url, "instant", "1", {"time": "0"}, 10)
+            if probe.get("code") == 404:
+                print("SKIP: the daemon has no /api/v1/query yet (HTTP 404)")
+                return 77
+        report = compare(reference.url, tested.url, meta, args.queries, FORMS[args.form]["full_set"], args.out,
+                         args.timeout, ("prometheus", tested.name))
+    finally:
+        for server in reversed(started):
+            server.stop()
+    return 0 if report["passed"] == report["total"] else 1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_parser = sub.add_parser("run")
+    run_parser.add_argument("--form", choices=FORMS, default="short")
+    run_parser.add_argument("--work", required=True)
+    run_parser.add_argument("--ours", help="the metrics-collector binary")
+    run_parser.add_argument("--tested", choices=["ours", "vm", "prometheus"], default="ours",
+                            help="the server compared with Prometheus (vm, prometheus: checks of the harness)")
+    run_parser.add_argument("--end", type=int, help="last scrape slot of the data (Unix s; default: 1 h ago)")
+    compare_parser = sub.add_parser("compare")
+    compare_parser.add_argument("--reference", required=True)
+    compare_parser.add_argument("--tested", required=True)
+    compare_parser.add_argument("--meta", required=True)
+    compare_parser.add_argument("--form", choices=FORMS, default="short")
+    for p in (run_parser, compare_parser):
+        p.add_argument("--queries", default=os.path.join(HERE, "queries.txt"))
+        p.add_argument("--out", help="JSON report (and a .txt beside it)")
+        p.add_argument("--timeout", type=float, default=60)
+    args = parser.parse_args()
+    try:
+        if args.command == "run":
+            return run(args)
+        with open(args.meta, encoding="utf-8") as meta:
+            report = compare(args.reference, args.tested, json.load(meta), args.queries,
+                             FORMS[args.form]["full_set"], args.out, args.timeout, ("reference", "tested"))
+        return 0 if report["passed"] == report["total"] else 1
+    except (RuntimeError, subprocess.SubprocessError, OSError) as error:
+        print(f"compliance: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
