@@ -182,8 +182,10 @@ class VictoriaMetrics(Server):
         self.binary = binary
         self.data = os.path.join(work, "vm-data")
 
-    def start(self, staleness="5m"):
-        shutil.rmtree(self.data, ignore_errors=True)
+    def start(self, staleness="5m", keep=False):
+        """Starts on an empty data directory, or with keep=True on what is there."""
+        if not keep:
+            shutil.rmtree(self.data, ignore_errors=True)
         self.port = self.port or free_port()
         # No result cache (each repetition computes), no self-scrape, and the
         # staleness interval at Prometheus's lookback so more answers agree.
