@@ -146,6 +146,148 @@ def ask(base, kind, query, params, timeout):
     return answer
 
 
+def ask_api(base, method, path, params, timeout):
+    """One call of the HTTP API (params: a list of pairs; repeated names allowed)."""
+    body = urllib.parse.urlencode(params).encode()
+    if method == "GET":
+        request = urllib.request.Request(base + path + ("?" + body.decode() if params else ""), method="GET")
+    else:
+        request = urllib.request.Request(base + path, data=body, method="POST")
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            code, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        code, raw = error.code, error.read()
+    except (urllib.error.URLError, OSError) as error:
+        return {"code": 0, "error": f"request failed: {error}"}
+    try:
+        answer = json.loads(raw)
+    except ValueError:
+        return {"code": code, "error": f"not JSON: {raw[:200]!r}"}
+    if not isinstance(answer, dict):
+        return {"code": code, "error": f"not a JSON object: {raw[:200]!r}"}
+    answer["code"] = code
+    return answer
+
+
+def api_calls(meta):
+    """Grafana's calls of a Prometheus datasource, and bad input (issue 12), as
+    (what, method, path, params)."""
+    start, end = meta["start"], meta["end"]
+    whole = [("start", f"{start:.3f}"), ("end", f"{end:.3f}")]
+    step = 60
+    a_start, a_end = math.floor(start / step) * step, math.floor(end / step) * step
+    calls = [
+        ("health check: 1+1 instant", "GET", "/api/v1/query", [("query", "1+1"), ("time", f"{end:.3f}")]),
+        ("health check: 1+1 instant, POST", "POST", "/api/v1/query", [("query", "1+1"), ("time", f"{end:.3f}")]),
+        ("buildinfo (keys only)", "GET", "/api/v1/status/buildinfo", []),
+        ("labels", "GET", "/api/v1/labels", whole),
+        ("labels, POST", "POST", "/api/v1/labels", whole),
+        ("labels with match[]", "GET", "/api/v1/labels", whole + [("match[]", "mc_queue_length")]),
+        ("labels, no time range", "GET", "/api/v1/labels", []),
+        ("metric names", "GET", "/api/v1/label/__name__/values", whole),
+        ("label values", "GET", "/api/v1/label/job/values", whole),
+        ("label values with match[]", "GET", "/api/v1/label/instance/values",
+         whole + [("match[]", 'mc_http_requests_total{job="api"}')]),
+        ("label values, two match[]", "GET", "/api/v1/label/__name__/values",
+         whole + [("match[]", "up"), ("match[]", '{__name__=~"mc_queue.*"}')]),
+        ("label values of a missing label", "GET", "/api/v1/label/nosuch/values", whole),
+        ("label values, bad label name", "GET", "/api/v1/label/bad-name/values", whole),
+        ("series", "GET", "/api/v1/series", whole + [("match[]", "mc_queue_length")]),
+        ("series, POST, two match[]", "POST", "/api/v1/series",
+         whole + [("match[]", "up"), ("match[]", 'mc_build_info{version=~"1.*"}')]),
+        ("series, regex matcher", "GET", "/api/v1/series", whole + [("match[]", '{__name__=~"mc_request_duration.*",le="+Inf"}')]),
+        ("series of a missing metric", "GET", "/api/v1/series", whole + [("match[]", "nonexistent_metric")]),
+        ("series without match[]", "GET", "/api/v1/series", whole),
+        ("series, bad matcher", "GET", "/api/v1/series", whole + [("match[]", "{job=~\"(\"}")]),
+        ("series, empty-matching selector", "GET", "/api/v1/series", whole + [("match[]", '{job=""}')]),
+        ("metadata", "GET", "/api/v1/metadata", []),
+        ("metadata of a metric", "GET", "/api/v1/metadata", [("metric", "up")]),
+        ("query_exemplars", "GET", "/api/v1/query_exemplars", whole + [("query", "up")]),
+        ("panel: query_range POST, aligned", "POST", "/api/v1/query_range",
+         [("query", "sum by (job) (rate(mc_http_requests_total[5m]))"), ("start", str(a_start)),
+          ("end", str(a_end)), ("step", str(step))]),
+        ("table: instant query", "GET", "/api/v1/query", [("query", "mc_queue_length"), ("time", f"{end:.3f}")]),
+        ("RFC 3339 times with a fraction", "GET", "/api/v1/query_range",
+         [("query", "up"), ("start", rfc3339(a_end - 3600)[:-1] + ".250Z"), ("end", rfc3339(a_end)), ("step", "1m")]),
+        ("duration step 1m30s", "GET", "/api/v1/query_range",
+         [("query", "up"), ("start", str(a_end - 3600)), ("end", str(a_end)), ("step", "1m30s")]),
+        ("fractional step seconds", "GET", "/api/v1/query_range",
+         [("query", "up"), ("start", str(a_end - 600)), ("end", str(a_end)), ("step", "7.5")]),
+        ("instant query timeout parameter", "GET", "/api/v1/query",
+         [("query", "up"), ("time", f"{end:.3f}"), ("timeout", "10s")]),
+        # Bad input.
+        ("bad: parse error", "GET", "/api/v1/query", [("query", "sum(up"), ("time", f"{end:.3f}")]),
+        ("bad: unknown function", "GET", "/api/v1/query", [("query", "nope(up)"), ("time", f"{end:.3f}")]),
+        ("bad: no query", "GET", "/api/v1/query", [("time", f"{end:.3f}")]),
+        ("bad: time", "GET", "/api/v1/query", [("query", "up"), ("time", "yesterday")]),
+        ("bad: start", "GET", "/api/v1/query_range", [("query", "up"), ("start", "x"), ("end", str(a_end)), ("step", "60")]),
+        ("bad: end before start", "GET", "/api/v1/query_range",
+         [("query", "up"), ("start", str(a_end)), ("end", str(a_end - 60)), ("step", "60")]),
+        ("bad: step 0", "GET", "/api/v1/query_range", [("query", "up"), ("start", str(a_start)), ("end", str(a_end)), ("step", "0")]),
+        ("bad: negative step", "GET", "/api/v1/query_range",
+         [("query", "up"), ("start", str(a_start)), ("end", str(a_end)), ("step", "-15")]),
+        ("bad: no step", "GET", "/api/v1/query_range", [("query", "up"), ("start", str(a_start)), ("end", str(a_end))]),
+        # Prometheus refuses (end - start) / step > 11,000: 11,002 points.
+        ("bad: (end - start) / step = 11,001", "GET", "/api/v1/query_range",
+         [("query", "up"), ("start", str(a_end - 11001)), ("end", str(a_end)), ("step", "1")]),
+        ("(end - start) / step = 11,000 is allowed", "GET", "/api/v1/query_range",
+         [("query", "up"), ("start", str(a_end - 11000)), ("end", str(a_end)), ("step", "1")]),
+        ("bad: bad timeout", "GET", "/api/v1/query", [("query", "up"), ("timeout", "soon")]),
+        ("bad: range query over a range vector", "GET", "/api/v1/query_range",
+         [("query", "up[5m]"), ("start", str(a_start)), ("end", str(a_end)), ("step", "60")]),
+    ]
+    return calls
+
+
+def canonical(value):
+    """Lists sorted (label values, series, ...), so answers compare after sorting."""
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [canonical(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    return value
+
+
+def differ_api(what, path, params, reference, tested):
+    if reference.get("code") != tested.get("code"):
+        return f"HTTP {reference.get('code')} vs {tested.get('code')}"
+    if reference.get("status") != tested.get("status"):
+        return f"status {reference.get('status')} vs {tested.get('status')}"
+    if reference.get("status") != "success":
+        if reference.get("errorType") != tested.get("errorType"):
+            return f"errorType {reference.get('errorType')} vs {tested.get('errorType')}"
+        return None
+    if path.endswith("/query") or path.endswith("/query_range"):
+        query = dict(params).get("query", "")
+        return differ(query, reference, tested)
+    a, b = reference.get("data"), tested.get("data")
+    if path.endswith("/buildinfo"):
+        keys_a = sorted(a.keys()) if isinstance(a, dict) else a
+        keys_b = sorted(b.keys()) if isinstance(b, dict) else b
+        return None if keys_a == keys_b else f"keys {keys_a} vs {keys_b}"
+    if canonical(a) != canonical(b):
+        return "data differs after sorting"
+    return None
+
+
+def compare_api(reference_url, tested_url, meta, timeout, names):
+    failures, passed = [], 0
+    calls = api_calls(meta)
+    for what, method, path, params in calls:
+        reference = ask_api(reference_url, method, path, params, timeout)
+        tested = ask_api(tested_url, method, path, params, timeout)
+        reason = differ_api(what, path, params, reference, tested)
+        if reason is None:
+            passed += 1
+        else:
+            failures.append({"call": what, "method": method, "path": path, "params": params, "reason": reason,
+                             names[0]: clip(reference), names[1]: clip(tested)})
+    return passed, len(calls), failures
+
+
 # --- comparison ----------------------------------------------------------------------
 def close(a, b):
     x, y = float(a), float(b)
@@ -257,10 +399,12 @@ def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeo
                              "first": problems[0]})
         else:
             passed += 1
+    api_passed, api_total, api_failures = compare_api(reference_url, tested_url, meta, timeout, names)
     seconds = time.monotonic() - started
     report = {"passed": passed, "total": len(queries), "requests_passed": request_passed,
               "requests_total": request_total, "seconds": round(seconds, 1), "reference": names[0],
-              "tested": names[1], "form": "full" if full else "short", "differing": failures}
+              "tested": names[1], "form": "full" if full else "short", "differing": failures,
+              "api_passed": api_passed, "api_total": api_total, "api_differing": api_failures}
     if out_path:
         with open(out_path, "w", encoding="utf-8") as sink:
             json.dump(report, sink, indent=1)
@@ -275,7 +419,13 @@ def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeo
 def write_text_report(report, sink, limit=None):
     sink.write(f"passed {report['passed']}/{report['total']} queries "
                f"({report['requests_passed']}/{report['requests_total']} requests) in {report['seconds']} s; "
-               f"{report['tested']} against {report['reference']}, {report['form']} form\n")
+               f"{report['tested']} against {report['reference']}, {report['form']} form\n"
+               f"passed {report['api_passed']}/{report['api_total']} HTTP API calls (Grafana's, bad input)\n")
+    for failure in report["api_differing"]:
+        sink.write(f"\nAPI DIFFERS: {failure['call']}: {failure['method']} {failure['path']} "
+                   f"{json.dumps(failure['params'])}: {failure['reason']}\n"
+                   f"  {report['reference']}: {failure[report['reference']]}\n"
+                   f"  {report['tested']}: {failure[report['tested']]}\n")
     shown = report["differing"] if limit is None else report["differing"][:limit]
     for failure in shown:
         first = failure["first"]
@@ -348,7 +498,11 @@ def run(args):
     finally:
         for server in reversed(started):
             server.stop()
-    return 0 if report["passed"] == report["total"] else 1
+    return 0 if passed_all(report) else 1
+
+
+def passed_all(report):
+    return report["passed"] == report["total"] and report["api_passed"] == report["api_total"]
 
 
 def main():
@@ -377,7 +531,7 @@ def main():
         with open(args.meta, encoding="utf-8") as meta:
             report = compare(args.reference, args.tested, json.load(meta), args.queries,
                              FORMS[args.form]["full_set"], args.out, args.timeout, ("reference", "tested"))
-        return 0 if report["passed"] == report["total"] else 1
+        return 0 if passed_all(report) else 1
     except (RuntimeError, subprocess.SubprocessError, OSError) as error:
         print(f"compliance: {error}", file=sys.stderr)
         return 2
