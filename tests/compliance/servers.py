@@ -42,6 +42,38 @@ def log(message):
     print(f"servers: {message}", file=sys.stderr, flush=True)
 
 
+def split_by_block(om_file, directory, block_ms=7_200_000):
+    """Writes the samples of each 2 h block of om_file (timestamps in seconds,
+    last on the line) to its own OpenMetrics file; returns their paths."""
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory)
+    sinks, paths, closed = {}, [], set()
+    with open(om_file, encoding="utf-8") as source:
+        for line in source:
+            if line.startswith("#"):
+                continue
+            seconds, _, fraction = line.rsplit(" ", 1)[1].strip().partition(".")
+            block = (int(seconds) * 1000 + int((fraction + "000")[:3])) // block_ms
+            sink = sinks.get(block)
+            if sink is None:
+                if block in closed:
+                    raise RuntimeError(f"{om_file}: a sample of block {block} after later blocks were written")
+                path = os.path.join(directory, f"{block}.om")
+                sink = sinks[block] = open(path, "w", encoding="utf-8", buffering=1 << 20)
+                paths.append(path)
+                # Lines come nearly in time order: blocks two behind are done.
+                for old in [b for b in sinks if b < block - 1]:
+                    done = sinks.pop(old)
+                    done.write("# EOF\n")
+                    done.close()
+                    closed.add(old)
+            sink.write(line)
+    for sink in sinks.values():
+        sink.write("# EOF\n")
+        sink.close()
+    return paths
+
+
 class Server:
     name = "server"
 
@@ -121,14 +153,23 @@ class Prometheus(Server):
         self.promtool = promtool
         self.data = os.path.join(work, "prometheus-data")
 
-    def load(self, om_file, timeout=1800):
+    def load(self, om_file, timeout=3600):
+        """promtool, once per 2 h block: promtool 2.42 reads the whole file again
+        for every 2 h block it writes, so a file of days is split first by the
+        2 h (epoch-aligned) block of each sample's timestamp. Returns seconds."""
         shutil.rmtree(self.data, ignore_errors=True)
         os.makedirs(self.data)
         started = time.monotonic()
-        result = subprocess.run([self.promtool, "tsdb", "create-blocks-from", "openmetrics", "--quiet", om_file,
-                                 self.data], capture_output=True, text=True, timeout=timeout)
-        if result.returncode != 0:
-            raise RuntimeError(f"promtool failed: {result.stdout[-500:]} {result.stderr[-500:]}")
+        parts = split_by_block(om_file, os.path.join(self.work, "promtool-parts"))
+        try:
+            for part in parts:
+                result = subprocess.run([self.promtool, "tsdb", "create-blocks-from", "openmetrics", "--quiet", part,
+                                         self.data], capture_output=True, text=True, timeout=timeout)
+                if result.returncode != 0:
+                    raise RuntimeError(f"promtool failed on {part}: {result.stdout[-500:]} {result.stderr[-500:]}")
+                os.unlink(part)
+        finally:
+            shutil.rmtree(os.path.join(self.work, "promtool-parts"), ignore_errors=True)
         return time.monotonic() - started
 
     def start(self, lookback="5m"):
