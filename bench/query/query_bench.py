@@ -9,9 +9,10 @@ Per query and range: the median wall latency of REPS repetitions (servers
 interleaved, one request at a time), its ratio to Prometheus's, whether the
 answer equals Prometheus's (tests/compliance/promql_compliance.py's rules:
 the same series, values within 1e-5); a ratio is only given for an identical
-answer. Memory: each server's VmHWM (peak RSS) over the whole run, and per
-query the peak RSS while that query's repetitions ran (VmHWM reset through
-/proc/PID/clear_refs before them) above the RSS before them.
+answer. Memory: per query the peak RSS while that query's repetitions ran
+(VmHWM reset through /proc/PID/clear_refs before them) above the RSS at the
+reset, and per server the largest of those peaks (loading not counted; where
+the reset is not allowed, VmHWM covers the whole process life).
 
 Usage: query_bench.py --work DIR --ours BINARY [--reps N] [--ranges 1h,24h,7d]
                       [--hours H] [--jobs N] [--instances N] [--variants N]
@@ -53,6 +54,8 @@ QUERIES = [
     ("quantile_over_time", 'quantile_over_time(0.95, mc_queue_length[30m])'),
     ("predict_linear", 'predict_linear(mc_temperature_celsius[1h], 3600)'),
     ("increase", 'sum by (job, code) (increase(mc_http_requests_total[1h]))'),
+    ("min_over_time", 'min by (job) (min_over_time(mc_temperature_celsius[10m]))'),
+    ("gauge sum", 'sum by (job) (mc_queue_length)'),
 ]
 RANGES = {"1h": 3600, "24h": 86400, "7d": 7 * 86400}
 
@@ -208,8 +211,12 @@ def main():
             else:
                 running["metrics-collector"] = server
         names = [n for n in ("metrics-collector", "prometheus", "victoria-metrics") if n in running]
+        # Peak RSS over the queries only, not over loading (VictoriaMetrics
+        # imports, Prometheus compacts): HWM reset now, kept as the max of
+        # each query's HWM (each query resets it again).
+        at_start = {name: running[name].rss_kib()[0] for name in names}
         rows = measure(args, meta, running, names)
-        peaks = {name: running[name].rss_kib()[1] for name in names}
+        peaks = {name: max([at_start[name]] + [row["servers"][name]["peak_kib"] for row in rows]) for name in names}
     finally:
         for server in running.values():
             server.stop()
@@ -230,17 +237,17 @@ def measure(args, meta, running, names):
             answers, latencies, memory = {}, {name: [] for name in names}, {}
             before = {}
             for name in names:
-                before[name] = running[name].rss_kib()[0]
-                if not running[name].reset_peak_rss():
-                    before[name] = None
+                # After the reset VmHWM is the RSS of the moment: the baseline.
+                before[name] = running[name].rss_kib()[1] if running[name].reset_peak_rss() else None
             for _ in range(args.reps):
                 for name in names:
                     answer = compliance.ask(running[name].url, "range", query, params, args.timeout)
                     latencies[name].append(answer["seconds"])
                     answers.setdefault(name, answer)
+            peaks = {}
             for name in names:
-                peak = running[name].rss_kib()[1]
-                memory[name] = (peak - before[name]) if before[name] is not None else None
+                peaks[name] = running[name].rss_kib()[1]
+                memory[name] = (peaks[name] - before[name]) if before[name] is not None else None
             reference = answers.get("prometheus")
             for name in names:
                 answer = answers[name]
@@ -253,6 +260,7 @@ def measure(args, meta, running, names):
                     "ok": ok,
                     "differs": same,
                     "rss_growth_kib": memory[name],
+                    "peak_kib": peaks[name],
                     "series": len((answer.get("data") or {}).get("result") or []),
                     "error": None if ok else str(answer.get("error"))[:200],
                 }
@@ -317,7 +325,7 @@ def report(args, meta, rows, names, peaks):
                          f"{statistics.median(values):.2f}, min {min(values):.2f}, max {max(values):.2f}")
         else:
             lines.append(f"- {name}: no answer identical to Prometheus's")
-    lines.append("- peak RSS over the whole run (VmHWM, MiB): " + ", ".join(
+    lines.append("- peak RSS while the queries ran (VmHWM, MiB; loading not counted): " + ", ".join(
         f"{name} {peaks[name] / 1024:.0f}" for name in names))
     lines.append("")
     lines.append("Queries:")
