@@ -57,6 +57,17 @@ QUERIES = [
     ("min_over_time", 'min by (job) (min_over_time(mc_temperature_celsius[10m]))'),
     ("gauge sum", 'sum by (job) (mc_queue_length)'),
 ]
+# Downsampled answers (issue 12): over the 7 days at a step of the window's
+# length, where the daemon may serve from its 5 m or 1 h tier; each must be
+# within 1% of Prometheus's raw answer (exact where windows align).
+TIER_QUERIES = [
+    'rate(mc_http_requests_total[{w}])',
+    'increase(mc_cpu_seconds_total[{w}])',
+    'avg_over_time(mc_temperature_celsius[{w}])',
+    'min_over_time(mc_temperature_celsius[{w}])',
+    'max_over_time(mc_queue_length[{w}])',
+]
+TIER_WINDOWS = [("1h", 3600), ("6h", 21600)]
 RANGES = {"1h": 3600, "24h": 86400, "7d": 7 * 86400}
 
 
@@ -217,11 +228,35 @@ def main():
         at_start = {name: running[name].rss_kib()[0] for name in names}
         rows = measure(args, meta, running, names)
         peaks = {name: max([at_start[name]] + [row["servers"][name]["peak_kib"] for row in rows]) for name in names}
+        tiers = []
+        if "prometheus" in running and "metrics-collector" in running:
+            tiers = tier_check(args, meta, running, ["metrics-collector"])
     finally:
         for server in running.values():
             server.stop()
-    report(args, meta, rows, names, peaks)
+    report(args, meta, rows, names, peaks, tiers)
     return 0
+
+
+def tier_check(args, meta, running, tested_names):
+    rows = []
+    for window, seconds in TIER_WINDOWS:
+        end = math.floor(meta["end"] / seconds) * seconds
+        params = {"start": end - 7 * 86400 + seconds, "end": end, "step": str(seconds)}
+        for template in TIER_QUERIES:
+            query = template.format(w=window)
+            reference = compliance.ask(running["prometheus"].url, "range", query, params, args.timeout)
+            row = {"query": query, "step": seconds, "prometheus_ms": reference["seconds"] * 1000, "servers": {}}
+            for name in tested_names:
+                answer = compliance.ask(running[name].url, "range", query, params, args.timeout)
+                row["servers"][name] = {
+                    "exact": compliance.differ(query, reference, answer) is None,
+                    "within_1pct": compliance.differ(query, reference, answer, relative=0.01),
+                    "warnings": answer.get("warnings") or [],
+                    "ms": answer["seconds"] * 1000,
+                }
+            rows.append(row)
+    return rows
 
 
 def measure(args, meta, running, names):
@@ -270,7 +305,7 @@ def measure(args, meta, running, names):
     return rows
 
 
-def report(args, meta, rows, names, peaks):
+def report(args, meta, rows, names, peaks, tiers):
     lines = []
     lines.append(f"## Query latency, {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}, {os.cpu_count()} cores, "
                  f"load {os.getloadavg()[0]:.1f}")
@@ -327,6 +362,19 @@ def report(args, meta, rows, names, peaks):
             lines.append(f"- {name}: no answer identical to Prometheus's")
     lines.append("- peak RSS while the queries ran (VmHWM, MiB; loading not counted): " + ", ".join(
         f"{name} {peaks[name] / 1024:.0f}" for name in names))
+    if tiers:
+        lines.append("")
+        lines.append("Downsampled answers: the last 7 days at step = window, each server against Prometheus's raw "
+                     "answer (one request each, ms).")
+        lines.append("")
+        lines.append("| query | step | Prometheus ms | server | ms | within 1e-5 | within 1% | warnings |")
+        lines.append("|---|---|---|---|---|---|---|---|")
+        for row in tiers:
+            for name, cell in row["servers"].items():
+                within = "yes" if cell["within_1pct"] is None else "NO: " + cell["within_1pct"][:120]
+                lines.append(f"| `{row['query']}` | {row['step']} s | {row['prometheus_ms']:.1f} | {name} | "
+                             f"{cell['ms']:.1f} | {'yes' if cell['exact'] else 'no'} | {within} | "
+                             f"{'; '.join(cell['warnings'])[:120]} |")
     lines.append("")
     lines.append("Queries:")
     for label, query in QUERIES:

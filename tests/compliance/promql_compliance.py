@@ -289,13 +289,13 @@ def compare_api(reference_url, tested_url, meta, timeout, names):
 
 
 # --- comparison ----------------------------------------------------------------------
-def close(a, b):
+def close(a, b, relative=RELATIVE):
     x, y = float(a), float(b)
     if math.isnan(x) or math.isnan(y):
         return math.isnan(x) and math.isnan(y)
     if math.isinf(x) or math.isinf(y):
         return x == y
-    return abs(x - y) <= max(RELATIVE * max(abs(x), abs(y)), ABSOLUTE)
+    return abs(x - y) <= max(relative * max(abs(x), abs(y)), ABSOLUTE)
 
 
 def same_time(a, b):
@@ -310,8 +310,8 @@ def ordered(query):
     return re.match(r"^\s*sort(_desc)?\s*\(", query) is not None
 
 
-def differ(query, reference, tested):
-    """None when the answers agree, else a short reason."""
+def differ(query, reference, tested, relative=RELATIVE):
+    """None when the answers agree (values within `relative`), else a short reason."""
     if reference.get("code") != tested.get("code"):
         return f"HTTP {reference.get('code')} vs {tested.get('code')}"
     if reference.get("status") != tested.get("status"):
@@ -329,7 +329,7 @@ def differ(query, reference, tested):
             return "scalar/string time or shape"
         if kind == "string":
             return None if ra[1] == rb[1] else "string value"
-        return None if close(ra[1], rb[1]) else f"value {ra[1]} vs {rb[1]}"
+        return None if close(ra[1], rb[1], relative) else f"value {ra[1]} vs {rb[1]}"
     if not isinstance(rb, list):
         return "result is not a list"
     ma = {key_of(s["metric"]): s for s in ra}
@@ -345,7 +345,7 @@ def differ(query, reference, tested):
         if kind == "vector":
             if not same_time(series["value"][0], other["value"][0]):
                 return f"{dict(key)}: time {series['value'][0]} vs {other['value'][0]}"
-            if not close(series["value"][1], other["value"][1]):
+            if not close(series["value"][1], other["value"][1], relative):
                 return f"{dict(key)}: value {series['value'][1]} vs {other['value'][1]}"
         else:
             pa, pb = series.get("values", []), other.get("values", [])
@@ -354,11 +354,11 @@ def differ(query, reference, tested):
             for (ta, va), (tb, vb) in zip(pa, pb):
                 if not same_time(ta, tb):
                     return f"{dict(key)}: time {ta} vs {tb}"
-                if not close(va, vb):
+                if not close(va, vb, relative):
                     return f"{dict(key)}: at {ta} value {va} vs {vb}"
     if kind == "vector" and ordered(query):
         for position, (sa, sb) in enumerate(zip(ra, rb)):
-            if not close(sa["value"][1], sb["value"][1]):
+            if not close(sa["value"][1], sb["value"][1], relative):
                 return f"order: position {position}: {sa['value'][1]} vs {sb['value'][1]}"
     return None
 
