@@ -31,4 +31,4 @@ case "$build_dir" in /*) ;; *) build_dir=$repo/$build_dir ;; esac
 work=${MC_QUERY_BENCH_DIR:-/tmp/mc-query-bench}/compliance-$tested
 mkdir -p "$work"
 exec timeout 1800 /usr/bin/python3 "$repo/tests/compliance/promql_compliance.py" run --form full \
-  --work "$work" --tested "$tested" --ours "$build_dir/metrics-collector" --out "$work/report.json"
+  --work "$work" --tested "$tested" --ours "$build_dir/metrics-collector" --out "$work/report.json" --budget 1500

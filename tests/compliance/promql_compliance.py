@@ -369,7 +369,7 @@ def clip(answer, limit=1500):
     return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
 
 
-def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeout, names):
+def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeout, names, budget=None):
     builtins = {"t_start": f"{meta['start'] + 1800:.3f}", "t_mid": f"{(meta['start'] + meta['end']) / 2:.3f}",
                 "t_end": f"{meta['end']:.3f}"}
     queries = expand(queries_path, builtins, first_only=not full)
@@ -381,8 +381,16 @@ def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeo
     passed = 0
     request_total = request_passed = 0
     started = time.monotonic()
+    not_run = 0
     for item in queries:
         query = item["query"]
+        if budget is not None and time.monotonic() - started > budget:
+            # Out of time: the rest count as differing, said so.
+            not_run += 1
+            failures.append({"query": query, "line": item["line"], "requests_differing": len(requests),
+                             "first": {"kind": "-", "params": {}, "reason": f"not run: the {budget:.0f} s budget ran out",
+                                       names[0]: "", names[1]: ""}})
+            continue
         problems = []
         for kind, params in requests:
             reference = ask(reference_url, kind, query, params, timeout)
@@ -404,7 +412,8 @@ def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeo
     report = {"passed": passed, "total": len(queries), "requests_passed": request_passed,
               "requests_total": request_total, "seconds": round(seconds, 1), "reference": names[0],
               "tested": names[1], "form": "full" if full else "short", "differing": failures,
-              "api_passed": api_passed, "api_total": api_total, "api_differing": api_failures}
+              "api_passed": api_passed, "api_total": api_total, "api_differing": api_failures,
+              "not_run": not_run}
     if out_path:
         with open(out_path, "w", encoding="utf-8") as sink:
             json.dump(report, sink, indent=1)
@@ -419,7 +428,8 @@ def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeo
 def write_text_report(report, sink, limit=None):
     sink.write(f"passed {report['passed']}/{report['total']} queries "
                f"({report['requests_passed']}/{report['requests_total']} requests) in {report['seconds']} s; "
-               f"{report['tested']} against {report['reference']}, {report['form']} form\n"
+               f"{report['tested']} against {report['reference']}, {report['form']} form"
+               + (f"; {report['not_run']} NOT RUN (time budget)" if report.get("not_run") else "") + "\n"
                f"passed {report['api_passed']}/{report['api_total']} HTTP API calls (Grafana's, bad input)\n")
     for failure in report["api_differing"]:
         sink.write(f"\nAPI DIFFERS: {failure['call']}: {failure['method']} {failure['path']} "
@@ -494,7 +504,7 @@ def run(args):
                 print("SKIP: the daemon has no /api/v1/query yet (HTTP 404)")
                 return 77
         report = compare(reference.url, tested.url, meta, args.queries, FORMS[args.form]["full_set"], args.out,
-                         args.timeout, ("prometheus", tested.name))
+                         args.timeout, ("prometheus", tested.name), args.budget)
     finally:
         for server in reversed(started):
             server.stop()
@@ -523,14 +533,17 @@ def main():
     for p in (run_parser, compare_parser):
         p.add_argument("--queries", default=os.path.join(HERE, "queries.txt"))
         p.add_argument("--out", help="JSON report (and a .txt beside it)")
-        p.add_argument("--timeout", type=float, default=60)
+        p.add_argument("--timeout", type=float, default=60, help="seconds per request")
+        p.add_argument("--budget", type=float, default=None,
+                       help="seconds for all queries; those left when it runs out count as differing")
     args = parser.parse_args()
     try:
         if args.command == "run":
             return run(args)
         with open(args.meta, encoding="utf-8") as meta:
             report = compare(args.reference, args.tested, json.load(meta), args.queries,
-                             FORMS[args.form]["full_set"], args.out, args.timeout, ("reference", "tested"))
+                             FORMS[args.form]["full_set"], args.out, args.timeout, ("reference", "tested"),
+                             args.budget)
         return 0 if passed_all(report) else 1
     except (RuntimeError, subprocess.SubprocessError, OSError) as error:
         print(f"compliance: {error}", file=sys.stderr)
