@@ -60,9 +60,14 @@ FORMS = {
 
 # --- the query set ----------------------------------------------------------------
 def expand(path, builtins, first_only):
+    """The queries of the template file: every combination of the variables a
+    template names, or with first_only (the short form) the first value of
+    each variable but those marked with * and one more walk through them."""
     variables = {}
     queries = []
     seen = set()
+    turn = {}
+    every_value = set()
     with open(path, encoding="utf-8") as source:
         for number, line in enumerate(source, 1):
             line = line.strip()
@@ -70,14 +75,35 @@ def expand(path, builtins, first_only):
                 continue
             if line.startswith("@") and ":" in line:
                 name, _, values = line[1:].partition(":")
-                variables[name.strip()] = [v.strip() for v in values.split(" | ")]
+                name = name.strip()
+                if name.endswith("*"):
+                    name = name[:-1]
+                    every_value.add(name)
+                variables[name] = [v.strip() for v in values.split(" | ")]
                 continue
             names = []
             for name in re.findall(r"\{([a-z_]+)\}", line):
                 if name in variables and name not in names:
                     names.append(name)
-            choices = [variables[n][:1] if first_only else variables[n] for n in names]
-            for combination in itertools.product(*choices):
+            if first_only:
+                # The short form: the first value of each variable, and one
+                # more combination that walks through the values template by
+                # template, so that every value of a variable comes up somewhere.
+                # Variables marked with * (function and operator names) take
+                # every value in the short form too.
+                firsts, rotated = [], []
+                for n in names:
+                    turn[n] = turn.get(n, 0) + 1
+                    if n in every_value:
+                        firsts.append(variables[n])
+                        rotated.append(variables[n])
+                    else:
+                        firsts.append(variables[n][:1])
+                        rotated.append([variables[n][turn[n] % len(variables[n])]])
+                combinations = list(itertools.product(*firsts)) + list(itertools.product(*rotated))
+            else:
+                combinations = itertools.product(*[variables[n] for n in names])
+            for combination in combinations:
                 query = line
                 for name, value in zip(names, combination):
                     query = query.replace("{" + name + "}", value)
