@@ -457,6 +457,12 @@ def write_text_report(report, sink, limit=None):
                f"{report['tested']} against {report['reference']}, {report['form']} form"
                + (f"; {report['not_run']} NOT RUN (time budget)" if report.get("not_run") else "") + "\n"
                f"passed {report['api_passed']}/{report['api_total']} HTTP API calls (Grafana's, bad input)\n")
+    if report["differing"]:
+        by_line = {}
+        for failure in report["differing"]:
+            by_line.setdefault(failure["line"], []).append(failure["query"])
+        sink.write(f"differing queries by template ({len(by_line)} templates): " + ", ".join(
+            f"queries.txt:{line} x{len(found)}" for line, found in sorted(by_line.items())) + "\n")
     for failure in report["api_differing"]:
         sink.write(f"\nAPI DIFFERS: {failure['call']}: {failure['method']} {failure['path']} "
                    f"{json.dumps(failure['params'])}: {failure['reason']}\n"
