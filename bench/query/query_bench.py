@@ -276,6 +276,8 @@ def measure(args, meta, running, names):
                 before[name] = running[name].rss_kib()[1] if running[name].reset_peak_rss() else None
             for _ in range(args.reps):
                 for name in names:
+                    if name in answers and answers[name].get("code") == 0:
+                        continue  # timed out or refused: not asked again
                     answer = compliance.ask(running[name].url, "range", query, params, args.timeout)
                     latencies[name].append(answer["seconds"])
                     answers.setdefault(name, answer)
