@@ -17,6 +17,8 @@ the reset is not allowed, VmHWM covers the whole process life).
 Usage: query_bench.py --work DIR --ours BINARY [--reps N] [--ranges 1h,24h,7d]
                       [--hours H] [--jobs N] [--instances N] [--variants N]
                       [--servers ours,prometheus,vm] [--out FILE.md]
+--long-days N adds a query over N days (e.g. 30) on a second, smaller
+dataset (1 job, 1 instance), ours against Prometheus's raw answer.
 The dataset and the loaded Prometheus and VictoriaMetrics stores are kept in
 DIR and reused while the generator and its arguments are unchanged and the
 data's end (midnight UTC before now minus an hour) is the same day; our store is
@@ -79,16 +81,23 @@ def step_for(seconds):
     return max(15, round(seconds / 1000))
 
 
+class Shape:
+    """A dataset: its folder suffix and the generator's arguments."""
+
+    def __init__(self, suffix, hours, jobs, instances, variants):
+        self.suffix, self.hours, self.jobs, self.instances, self.variants = suffix, hours, jobs, instances, variants
+
+
 def stamp_of(args, end):
     digest = hashlib.sha256()
     with open(os.path.join(REPO, "tests", "tools", "promql_testdata.py"), "rb") as source:
         digest.update(source.read())
-    digest.update(json.dumps([args.hours, args.jobs, args.instances, args.variants, end]).encode())
+    digest.update(json.dumps([args.hours, args.jobs, args.instances, args.variants, end]).encode())  # args: a Shape
     return digest.hexdigest()[:16]
 
 
-def prepare_dataset(args, end, stamp):
-    directory = os.path.join(args.work, "dataset")
+def prepare_dataset(work, args, end, stamp):
+    directory = os.path.join(work, "dataset" + args.suffix)
     om = os.path.join(directory, "bench.om")
     meta_path = os.path.join(directory, "bench.json")
     stamp_path = os.path.join(directory, "stamp")
@@ -114,8 +123,8 @@ def metric_sum(url, prefix):
     return sum(float(line.split()[-1]) for line in body.decode().splitlines() if line.startswith(prefix))
 
 
-def start_prometheus(args, om, stamp, fresh):
-    work = os.path.join(args.work, "prometheus")
+def start_prometheus(args, om, stamp, fresh, suffix=""):
+    work = os.path.join(args.work, "prometheus" + suffix)
     os.makedirs(work, exist_ok=True)
     server = servers.Prometheus(work)
     marker = os.path.join(work, "compacted")
@@ -174,8 +183,8 @@ def start_vm(args, om, stamp, fresh):
     return server
 
 
-def start_ours(args, om):
-    work = os.path.join(args.work, "metrics-collector")
+def start_ours(args, om, suffix=""):
+    work = os.path.join(args.work, "metrics-collector" + suffix)
     os.makedirs(work, exist_ok=True)
     server = servers.MetricsCollector(work, args.ours)
     seconds = server.load(om)
@@ -196,14 +205,18 @@ def main():
     parser.add_argument("--variants", type=int, default=2)
     parser.add_argument("--servers", default="ours,prometheus,vm")
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--long-days", type=int, default=0,
+                        help="also a query over this many days (e.g. 30) on a smaller dataset, ours against "
+                             "Prometheus's raw answer: where the daemon serves it from a downsampled tier")
     parser.add_argument("--out")
     args = parser.parse_args()
     wanted = args.servers.split(",")
     os.makedirs(args.work, exist_ok=True)
 
     end = (int(time.time()) - 3600) // 86400 * 86400
-    stamp = stamp_of(args, end)
-    om, meta, fresh = prepare_dataset(args, end, stamp)
+    shape = Shape("", args.hours, args.jobs, args.instances, args.variants)
+    stamp = stamp_of(shape, end)
+    om, meta, fresh = prepare_dataset(args.work, shape, end, stamp)
     log(f"data: {meta['series']} series, {meta['samples']} samples, "
         f"{time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime(meta['start']))}..{time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime(meta['end']))}")
 
@@ -234,8 +247,63 @@ def main():
     finally:
         for server in running.values():
             server.stop()
-    report(args, meta, rows, names, peaks, tiers)
+    long_rows = long_range(args, end) if args.long_days > 0 and "ours" in wanted else []
+    report(args, meta, rows, names, peaks, tiers, long_rows)
     return 0
+
+
+LONG_QUERIES = [
+    'sum by (job) (rate(mc_http_requests_total[1h]))',
+    'sum by (job) (increase(mc_http_requests_total[1h]))',
+    'avg_over_time(mc_temperature_celsius[1h])',
+    'max by (job) (max_over_time(mc_queue_length[1h]))',
+]
+
+
+def long_range(args, end):
+    """A query over args.long_days on a smaller dataset (1 job, 1 instance),
+    ours against Prometheus's raw answer: latency, agreement, the tier said."""
+    shape = Shape("-long", args.long_days * 24 + 1, 1, 1, 1)
+    stamp = stamp_of(shape, end)
+    om, meta, fresh = prepare_dataset(args.work, shape, end, stamp)
+    log(f"long-range data: {meta['series']} series, {meta['samples']} samples")
+    running, rows = {}, []
+    try:
+        running["prometheus"] = start_prometheus(args, om, stamp, fresh, suffix="-long")
+        ours = start_ours(args, om, suffix="-long")
+        running["metrics-collector"] = ours
+        if compliance.ask(ours.url, "instant", "1", {"time": "0"}, 10).get("code") == 404:
+            log("metrics-collector has no /api/v1/query yet: no long-range query")
+            return []
+        seconds = args.long_days * 86400
+        for step in sorted({step_for(seconds), 3600}):
+            last = math.floor(meta["end"] / step) * step
+            params = {"start": last - seconds, "end": last, "step": str(step)}
+            for query in LONG_QUERIES:
+                answers, latencies = {}, {"prometheus": [], "metrics-collector": []}
+                for _ in range(args.reps):
+                    for name in latencies:
+                        if name in answers and answers[name].get("code") == 0:
+                            continue
+                        answer = compliance.ask(running[name].url, "range", query, params, args.timeout)
+                        latencies[name].append(answer["seconds"])
+                        answers.setdefault(name, answer)
+                reference, tested = answers["prometheus"], answers["metrics-collector"]
+                rows.append({
+                    "query": query, "step": step,
+                    "prometheus_ms": statistics.median(latencies["prometheus"]) * 1000,
+                    "ours_ms": statistics.median(latencies["metrics-collector"]) * 1000,
+                    "exact": compliance.differ(query, reference, tested) is None,
+                    "within_1pct": compliance.differ(query, reference, tested, relative=0.01),
+                    "warnings": tested.get("warnings") or [],
+                    "ours_ok": tested.get("status") == "success",
+                })
+                log(f"long {query} step {step}: prometheus {rows[-1]['prometheus_ms']:.1f} ms, "
+                    f"ours {rows[-1]['ours_ms']:.1f} ms")
+    finally:
+        for server in running.values():
+            server.stop()
+    return rows
 
 
 def tier_check(args, meta, running, tested_names):
@@ -307,7 +375,7 @@ def measure(args, meta, running, names):
     return rows
 
 
-def report(args, meta, rows, names, peaks, tiers):
+def report(args, meta, rows, names, peaks, tiers, long_rows):
     lines = []
     lines.append(f"## Query latency, {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}, {os.cpu_count()} cores, "
                  f"load {os.getloadavg()[0]:.1f}")
@@ -377,6 +445,18 @@ def report(args, meta, rows, names, peaks, tiers):
                 lines.append(f"| `{row['query']}` | {row['step']} s | {row['prometheus_ms']:.1f} | {name} | "
                              f"{cell['ms']:.1f} | {'yes' if cell['exact'] else 'no'} | {within} | "
                              f"{'; '.join(cell['warnings'])[:120]} |")
+    if long_rows:
+        lines.append("")
+        lines.append(f"Over {args.long_days} days (1 job, 1 instance), metrics-collector against Prometheus's raw "
+                     f"answer; median of {args.reps}:")
+        lines.append("")
+        lines.append("| query | step | Prometheus ms | metrics-collector ms | ratio | within 1e-5 | within 1% | warnings |")
+        lines.append("|---|---|---|---|---|---|---|---|")
+        for row in long_rows:
+            within = "yes" if row["within_1pct"] is None else "NO: " + row["within_1pct"][:100]
+            ratio = f"{row['ours_ms'] / row['prometheus_ms']:.2f}" if row["ours_ok"] else "error"
+            lines.append(f"| `{row['query']}` | {row['step']} s | {row['prometheus_ms']:.1f} | {row['ours_ms']:.1f} | "
+                         f"{ratio} | {'yes' if row['exact'] else 'no'} | {within} | {'; '.join(row['warnings'])[:120]} |")
     lines.append("")
     lines.append("Queries:")
     for label, query in QUERIES:
