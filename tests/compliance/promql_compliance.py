@@ -395,7 +395,9 @@ def clip(answer, limit=1500):
     return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
 
 
-def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeout, names, budget=None):
+def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeout, names, budget=None,
+            tested_exit=None):
+    """tested_exit: a callable giving the tested server's exit status, or None while it runs."""
     builtins = {"t_start": f"{meta['start'] + 1800:.3f}", "t_mid": f"{(meta['start'] + meta['end']) / 2:.3f}",
                 "t_end": f"{meta['end']:.3f}"}
     queries = expand(queries_path, builtins, first_only=not full)
@@ -408,8 +410,15 @@ def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeo
     request_total = request_passed = 0
     started = time.monotonic()
     not_run = 0
+    crashed = None
     for item in queries:
         query = item["query"]
+        if crashed is not None:
+            not_run += 1
+            failures.append({"query": query, "line": item["line"], "requests_differing": len(requests),
+                             "first": {"kind": "-", "params": {}, "reason": "not run: the server had exited",
+                                       names[0]: "", names[1]: ""}})
+            continue
         if budget is not None and time.monotonic() - started > budget:
             # Out of time: the rest count as differing, said so.
             not_run += 1
@@ -428,18 +437,27 @@ def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeo
             else:
                 problems.append({"kind": kind, "params": params, "reason": reason,
                                  names[0]: clip(reference), names[1]: clip(tested)})
+        status = tested_exit() if tested_exit else None
+        if status is not None:
+            crashed = {"query": query, "status": status}
+            print(f"compliance: {names[1]} EXITED with status {status} during: {query}", flush=True)
+            problems.insert(0, {"kind": "-", "params": {}, "reason": f"{names[1]} exited with status {status} "
+                                f"during this query", names[0]: "", names[1]: ""})
         if problems:
             failures.append({"query": query, "line": item["line"], "requests_differing": len(problems),
                              "first": problems[0]})
         else:
             passed += 1
-    api_passed, api_total, api_failures = compare_api(reference_url, tested_url, meta, timeout, names)
+    if crashed is None:
+        api_passed, api_total, api_failures = compare_api(reference_url, tested_url, meta, timeout, names)
+    else:
+        api_passed, api_total, api_failures = 0, len(api_calls(meta)), []
     seconds = time.monotonic() - started
     report = {"passed": passed, "total": len(queries), "requests_passed": request_passed,
               "requests_total": request_total, "seconds": round(seconds, 1), "reference": names[0],
               "tested": names[1], "form": "full" if full else "short", "differing": failures,
               "api_passed": api_passed, "api_total": api_total, "api_differing": api_failures,
-              "not_run": not_run}
+              "not_run": not_run, "crashed": crashed}
     if out_path:
         with open(out_path, "w", encoding="utf-8") as sink:
             json.dump(report, sink, indent=1)
@@ -452,11 +470,14 @@ def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeo
 
 
 def write_text_report(report, sink, limit=None):
+    not_run = f"; {report['not_run']} NOT RUN" if report.get("not_run") else ""
     sink.write(f"passed {report['passed']}/{report['total']} queries "
                f"({report['requests_passed']}/{report['requests_total']} requests) in {report['seconds']} s; "
-               f"{report['tested']} against {report['reference']}, {report['form']} form"
-               + (f"; {report['not_run']} NOT RUN (time budget)" if report.get("not_run") else "") + "\n"
-               f"passed {report['api_passed']}/{report['api_total']} HTTP API calls (Grafana's, bad input)\n")
+               f"{report['tested']} against {report['reference']}, {report['form']} form{not_run}\n")
+    if report.get("crashed"):
+        sink.write(f"{report['tested']} EXITED with status {report['crashed']['status']} during the query "
+                   f"{report['crashed']['query']}; the rest was not run\n")
+    sink.write(f"passed {report['api_passed']}/{report['api_total']} HTTP API calls (Grafana's, bad input)\n")
     if report["differing"]:
         by_line = {}
         for failure in report["differing"]:
@@ -536,7 +557,8 @@ def run(args):
                 print("SKIP: the daemon has no /api/v1/query yet (HTTP 404)")
                 return 77
         report = compare(reference.url, tested.url, meta, args.queries, FORMS[args.form]["full_set"], args.out,
-                         args.timeout, ("prometheus", tested.name), args.budget)
+                         args.timeout, ("prometheus", tested.name), args.budget,
+                         lambda: tested.process.poll() if tested.process else None)
     finally:
         for server in reversed(started):
             server.stop()
