@@ -89,7 +89,7 @@ class Server:
 
     def _spawn(self, argv, ready_path, timeout=60):
         self.port = self.port or free_port()
-        self.log_file = open(os.path.join(self.work, f"{self.name}.log"), "wb")
+        self.log_file = open(os.path.join(self.work, f"{self.name}.log"), "ab")
         self.process = subprocess.Popen(argv, stdout=self.log_file, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
