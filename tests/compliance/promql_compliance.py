@@ -451,10 +451,14 @@ def compare(reference_url, tested_url, meta, queries_path, full, out_path, timeo
                 waited += 1
                 status = tested_exit()
         if status is not None:
-            crashes.append({"query": query, "status": status})
-            print(f"compliance: {names[1]} EXITED with status {status} during: {query}", flush=True)
-            problems.insert(0, {"kind": "-", "params": {}, "reason": f"{names[1]} exited with status {status} "
-                                f"during this query", names[0]: "", names[1]: ""})
+            unanswered = [p for p in problems if p.get(names[1], "").find('"code": 0') >= 0]
+            where = unanswered[0] if unanswered else {"kind": "-", "params": {}}
+            crashes.append({"query": query, "status": status, "kind": where["kind"], "params": where["params"]})
+            print(f"compliance: {names[1]} EXITED with status {status} during: {query} "
+                  f"({where['kind']} {json.dumps(where['params'])})", flush=True)
+            problems.insert(0, {"kind": where["kind"], "params": where["params"],
+                                "reason": f"{names[1]} exited with status {status} during this request",
+                                names[0]: "", names[1]: ""})
             if restart is not None and len(crashes) <= max_restarts:
                 restart()
             else:
@@ -491,7 +495,8 @@ def write_text_report(report, sink, limit=None):
                f"({report['requests_passed']}/{report['requests_total']} requests) in {report['seconds']} s; "
                f"{report['tested']} against {report['reference']}, {report['form']} form{not_run}\n")
     for crash in report.get("crashes", []):
-        sink.write(f"{report['tested']} EXITED with status {crash['status']} during the query {crash['query']}\n")
+        sink.write(f"{report['tested']} EXITED with status {crash['status']} during the query {crash['query']} "
+                   f"({crash.get('kind')} {json.dumps(crash.get('params'))})\n")
     if report.get("crashed"):
         sink.write(f"after {len(report['crashes'])} exits the rest was not run\n")
     sink.write(f"passed {report['api_passed']}/{report['api_total']} HTTP API calls (Grafana's, bad input)\n")
