@@ -211,6 +211,9 @@ def main():
     parser.add_argument("--out")
     args = parser.parse_args()
     wanted = args.servers.split(",")
+    if "ours" in wanted and not os.access(args.ours, os.X_OK):
+        log(f"{args.ours} is not an executable (build it, pass the build dir, or --servers prometheus,vm)")
+        return 2
     os.makedirs(args.work, exist_ok=True)
 
     end = (int(time.time()) - 3600) // 86400 * 86400
