@@ -9,9 +9,7 @@
 
 namespace mc::query {
 
-// NaN for no values; -Inf for q < 0, +Inf for q > 1. A NaN q gives NaN
-// (Prometheus 2.42 indexes out of range there and fails the query with a
-// runtime error; later versions return NaN).
+// NaN for no values or a NaN q; -Inf for q < 0, +Inf for q > 1.
 double vector_quantile(double q, std::vector<double> values);
 
 }  // namespace mc::query
