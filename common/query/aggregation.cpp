@@ -45,7 +45,7 @@ std::string go_format_float_fixed(double value) {
   char buffer[400];  // the longest fixed form of a double is about 330 characters
   const auto result =
       std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-  return std::string(buffer, result.ptr);
+  return {buffer, result.ptr};
 }
 
 void add_to_average(Group& group, double v) {

@@ -2,6 +2,7 @@
 // VectorBinop, VectorAnd/Or/Unless, VectorscalarBinop and scalarBinop.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -66,10 +67,7 @@ Labels without_metric_name(const Labels& labels) {
 }
 
 bool contains(const std::vector<std::string>& names, std::string_view name) {
-  for (const std::string& candidate : names) {
-    if (candidate == name) return true;
-  }
-  return false;
+  return std::ranges::find(names, name) != names.end();
 }
 
 // The labels of one result element: the "many" side's, one-to-one results
