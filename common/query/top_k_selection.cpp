@@ -3,6 +3,8 @@
 #include <cmath>
 #include <utility>
 
+#include "common/query/go_sort.hpp"
+
 namespace mc::query {
 
 TopKSelection::TopKSelection(int64_t k, bool bottom, const VectorSample& first)
@@ -62,14 +64,22 @@ void TopKSelection::offer(const VectorSample& sample) {
 }
 
 Vector TopKSelection::sorted() && {
-  // sort.Sort(sort.Reverse(heap)): what leaves last comes first. Go's sort
-  // is an insertion sort up to 12 elements, which keeps ties in heap order.
-  // Beyond 12 Go uses pdqsort, whose order of ties this stable sort does not
-  // reproduce; the values come out the same.
-  const size_t size = heap_.size();
-  for (size_t i = 1; i < size; ++i) {
-    for (size_t j = i; j > 0 && leaves_before(j - 1, j); --j) std::swap(heap_[j], heap_[j - 1]);
-  }
+  // sort.Sort(sort.Reverse(heap)): what would leave last comes first.
+  class LastToLeaveFirst : public GoSortData {
+   public:
+    explicit LastToLeaveFirst(TopKSelection& selection) : selection_(selection) {}
+    bool less(std::ptrdiff_t i, std::ptrdiff_t j) const override {
+      return selection_.leaves_before(static_cast<size_t>(j), static_cast<size_t>(i));
+    }
+    void swap(std::ptrdiff_t i, std::ptrdiff_t j) override {
+      std::swap(selection_.heap_[static_cast<size_t>(i)], selection_.heap_[static_cast<size_t>(j)]);
+    }
+
+   private:
+    TopKSelection& selection_;
+  };
+  LastToLeaveFirst order(*this);
+  go_sort(order, static_cast<std::ptrdiff_t>(heap_.size()));
   return std::move(heap_);
 }
 

@@ -1,7 +1,8 @@
 // topk and bottomk's choice within one group, kept as Prometheus 2.42 keeps
 // it, so that ties and NaN come out the same: a binary heap with Go's
 // container/heap steps whose root is the first sample to leave (a NaN root
-// leaves first), then a reverse sort of the heap with Go's sort.Sort.
+// leaves first), then a reverse sort of the heap with Go's sort.Sort
+// (go_sort.hpp).
 //
 // Not thread-safe; one per group while aggregating.
 #pragma once
