@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,22 @@ std::string expand(const RE2& regex, std::string_view replacement,
   return out;
 }
 
+// The compiled regex of label_replace, kept for the thread's next call: the
+// engine calls once per step with the same pattern, as Prometheus compiles
+// once per query node. One entry, so the cache stays bounded.
+const RE2& compiled_label_regex(std::string_view pattern) {
+  thread_local std::string cached_pattern;
+  thread_local std::unique_ptr<RE2> cached;
+  if (cached == nullptr || cached_pattern != pattern) {
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_dot_nl(false);  // Go's "." does not match a newline either
+    cached = std::make_unique<RE2>("^(?:" + std::string(pattern) + ")$", options);
+    cached_pattern = pattern;
+  }
+  return *cached;
+}
+
 }  // namespace
 
 Result<Vector> label_replace_function(const FunctionInput& input) {
@@ -102,10 +119,7 @@ Result<Vector> label_replace_function(const FunctionInput& input) {
   auto pattern = string_arg(input, 4);
   if (!pattern) return pattern.status();
 
-  RE2::Options options;
-  options.set_log_errors(false);
-  options.set_dot_nl(false);  // Go's "." does not match a newline either
-  const RE2 regex("^(?:" + std::string(*pattern) + ")$", options);
+  const RE2& regex = compiled_label_regex(*pattern);
   if (!regex.ok()) {
     return Status::error("invalid regular expression in label_replace(): " + std::string(*pattern));
   }

@@ -54,6 +54,17 @@ TEST_CASE("sum_over_time and avg_over_time keep what naive sums lose") {
   CHECK(over("stdvar_over_time", {5, 5, 5}) == 0);
 }
 
+TEST_CASE("stdvar and stddev_over_time (2.42's cases)") {
+  // 0 8 8 2 3: mean 4.2, squared deviations 17.64 14.44 14.44 4.84 1.44.
+  CHECK(over("stdvar_over_time", {0, 8, 8, 2, 3}) == Approx(10.56));
+  CHECK(over("stddev_over_time", {0, 8, 8, 2, 3}) == Approx(3.249615));
+  // Prometheus issue 4927: a constant with many digits is exactly 0, not a
+  // rounding residue (the compensated sums see to that).
+  const double v = 1.5990505637277868;
+  CHECK(over("stdvar_over_time", {v, v, v}) == 0);
+  CHECK(over("stddev_over_time", {v, v, v}) == 0);
+}
+
 TEST_CASE("min and max_over_time skip NaN unless it is all there is") {
   CHECK(over("min_over_time", {kNaN, 3, 1}) == 1);
   CHECK(over("max_over_time", {kNaN, 3, 1}) == 3);

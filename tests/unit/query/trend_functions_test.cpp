@@ -59,6 +59,25 @@ TEST_CASE("predict_linear: the line's value that many seconds after the evaluati
   CHECK(only_value(step.run()) == Approx(660));
 }
 
+TEST_CASE("deriv and predict_linear over a counter reset (2.42's worked example)") {
+  // x = 0, 300, ..., 3000 s; y = 0 10 20 30 40 0 10 20 30 40 50: sums 16500,
+  // 250, 480000, 34650000 over 11; cov 105000, var 9900000.
+  const auto points =
+      testing::evenly_spaced(0, 5 * kMinute, {0, 10, 20, 30, 40, 0, 10, 20, 30, 40, 50});
+  FunctionStep deriv{"deriv(x[100m])", {points}, 50 * kMinute, -50 * kMinute, 50 * kMinute};
+  CHECK(only_value(deriv.run()) == Approx(0.010606060606060607).epsilon(1e-12));
+  // Intercept at 3000 s is 38.636..., an hour on 76.818...
+  FunctionStep predict{"predict_linear(x[100m], 3600)",
+                       {points, scalar(3600)},
+                       50 * kMinute,
+                       -50 * kMinute,
+                       50 * kMinute};
+  CHECK(only_value(predict.run()) == Approx(76.81818181818181).epsilon(1e-12));
+  // "@ 3000" keeps the window; at 10m the line is read at 600 s + 3600 s.
+  predict.t_ms = 10 * kMinute;
+  CHECK(only_value(predict.run()) == Approx(51.36363636363637).epsilon(1e-12));
+}
+
 TEST_CASE("holt_winters: double exponential smoothing") {
   // 1 2 4, sf = tf = 0.5: s = 1, b = 1; then s = .5*2 + .5*(1+1) = 2;
   // b = .5*(2-1) + .5*1 = 1, s = .5*4 + .5*(2+1) = 3.5.
