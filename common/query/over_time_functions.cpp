@@ -119,9 +119,7 @@ Result<Vector> quantile_over_time_function(const FunctionInput& input) {
   std::vector<double> values;
   values.reserve(points.size());
   for (const Sample& point : points) values.push_back(point.v);
-  auto quantile = sample_quantile(*phi, values);
-  if (!quantile) return quantile.status();
-  return Vector{VectorSample{Labels(), 0, *quantile}};
+  return Vector{VectorSample{Labels(), 0, sample_quantile(*phi, values)}};
 }
 
 }  // namespace mc::query

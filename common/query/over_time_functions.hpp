@@ -21,7 +21,7 @@ Result<Vector> stddev_over_time_function(const FunctionInput& input);
 Result<Vector> stdvar_over_time_function(const FunctionInput& input);
 Result<Vector> last_over_time_function(const FunctionInput& input);
 Result<Vector> present_over_time_function(const FunctionInput& input);
-// quantile_over_time(φ, v[range]). A NaN φ fails as 2.42's index panic does.
+// quantile_over_time(φ, v[range]): NaN for a NaN φ, -Inf below 0, +Inf above 1.
 Result<Vector> quantile_over_time_function(const FunctionInput& input);
 
 }  // namespace mc::query

@@ -6,14 +6,10 @@
 
 namespace mc::query {
 
-Result<double> sample_quantile(double phi, std::vector<double>& values) {
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+double sample_quantile(double phi, std::vector<double>& values) {
+  if (values.empty() || std::isnan(phi)) return std::numeric_limits<double>::quiet_NaN();
   if (phi < 0) return -std::numeric_limits<double>::infinity();
   if (phi > 1) return std::numeric_limits<double>::infinity();
-  if (std::isnan(phi)) {
-    return Status::error(
-        "unexpected error: runtime error: index out of range [-9223372036854775808]");
-  }
   // NaN sorts first, as 2.42's Less puts it; a strict weak order for std::sort.
   std::sort(values.begin(), values.end(), [](double a, double b) {
     if (std::isnan(a)) return !std::isnan(b);

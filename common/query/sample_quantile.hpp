@@ -8,14 +8,10 @@
 
 #include <vector>
 
-#include "common/util/status.hpp"
-
 namespace mc::query {
 
-// NaN for no values, -Inf for φ < 0, +Inf for φ > 1. A NaN φ fails with the
-// error 2.42 reports for it (its index computation panics on amd64):
-// "unexpected error: runtime error: index out of range [-9223372036854775808]".
-// Sorts `values`.
-Result<double> sample_quantile(double phi, std::vector<double>& values);
+// NaN for no values or a NaN φ (Prometheus 2.34 on, PR 10295), -Inf for
+// φ < 0, +Inf for φ > 1. Sorts `values`.
+double sample_quantile(double phi, std::vector<double>& values);
 
 }  // namespace mc::query
