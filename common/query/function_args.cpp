@@ -23,25 +23,25 @@ std::string_view function_name(const FunctionInput& input) {
 }
 
 Result<const Vector*> vector_arg(const FunctionInput& input, size_t index) {
-  const Vector* vector = argument<Vector>(input, index);
+  const auto* vector = argument<Vector>(input, index);
   if (vector == nullptr) return wrong_argument(input, index, "an instant vector");
   return vector;
 }
 
 Result<double> scalar_arg(const FunctionInput& input, size_t index) {
-  const ScalarValue* scalar = argument<ScalarValue>(input, index);
+  const auto* scalar = argument<ScalarValue>(input, index);
   if (scalar == nullptr) return wrong_argument(input, index, "a scalar");
   return scalar->v;
 }
 
 Result<std::string_view> string_arg(const FunctionInput& input, size_t index) {
-  const StringValue* string = argument<StringValue>(input, index);
+  const auto* string = argument<StringValue>(input, index);
   if (string == nullptr) return wrong_argument(input, index, "a string");
   return std::string_view(string->v);
 }
 
 Result<const MatrixSeries*> range_arg(const FunctionInput& input, size_t index) {
-  const Matrix* matrix = argument<Matrix>(input, index);
+  const auto* matrix = argument<Matrix>(input, index);
   if (matrix == nullptr || matrix->size() != 1) {
     return wrong_argument(input, index, "a range vector of one series");
   }

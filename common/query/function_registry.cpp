@@ -104,7 +104,7 @@ static_assert(std::is_sorted(kImpls.begin(), kImpls.end(),
 }  // namespace
 
 FunctionImpl find_function_impl(std::string_view name) {
-  const auto it = std::lower_bound(
+  const auto* const it = std::lower_bound(
       kImpls.begin(), kImpls.end(), name,
       [](const NamedImpl& entry, std::string_view wanted) { return entry.name < wanted; });
   if (it == kImpls.end() || it->name != name) return nullptr;

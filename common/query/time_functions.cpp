@@ -21,7 +21,10 @@ struct CivilTime {
 };
 
 // Division and remainder rounding toward minus infinity, for times before 1970.
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_div(int64_t a, int64_t b) {
+  const bool rounded_up = a % b != 0 && (a < 0) != (b < 0);
+  return rounded_up ? a / b - 1 : a / b;
+}
 int64_t floor_mod(int64_t a, int64_t b) { return (a % b + b) % b; }
 
 bool is_leap_year(int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }

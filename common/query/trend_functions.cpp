@@ -23,7 +23,10 @@ struct Line {
 // its value as intercept (NaN for both if that value is infinite), rather
 // than what rounding in the sums would make of it.
 Line linear_regression(std::span<const Sample> points, int64_t intercept_time_ms) {
-  KahanSum sum_x, sum_y, sum_xy, sum_x2;
+  KahanSum sum_x;
+  KahanSum sum_y;
+  KahanSum sum_xy;
+  KahanSum sum_x2;
   const double initial_y = points.front().v;
   bool constant_y = true;
   double n = 0;

@@ -28,7 +28,7 @@ Result<Vector> sorted(const FunctionInput& input, Before before) {
 // except the metric name and labels matched more than once or otherwise.
 Labels absent_labels(const Expr& argument) {
   const auto* selector = argument.as<VectorSelector>();
-  if (selector == nullptr) return Labels();
+  if (selector == nullptr) return {};
   LabelsBuilder builder;
   std::vector<std::string_view> ambiguous;
   for (const LabelMatcher& matcher : selector->matchers) {
