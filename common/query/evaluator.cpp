@@ -71,11 +71,6 @@ const Expr& unwrap_parens(const Expr& expr) {
   return *at;
 }
 
-Labels drop_metric_name(const Labels& labels) {
-  if (!labels.has(kMetricNameLabel)) return labels;
-  return LabelsBuilder(labels).remove(kMetricNameLabel).labels();
-}
-
 void check_unique_labelsets(const Matrix& matrix) {
   std::unordered_set<Labels, LabelsHash> seen;
   for (const MatrixSeries& series : matrix) {

@@ -44,7 +44,7 @@ class Evaluator {
 // The expression inside any parentheses.
 const Expr& unwrap_parens(const Expr& expr);
 
-// `labels` without __name__.
+// `labels` without __name__ (defined by the functions, function_args.cpp).
 Labels drop_metric_name(const Labels& labels);
 
 // Fails the evaluation when two series have the same labels (after an

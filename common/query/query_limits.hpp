@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 namespace mc::query {
@@ -14,6 +15,9 @@ namespace mc::query {
 inline constexpr const char* kTooManySamplesMessage =
     "query processing would load too many samples into memory in query execution";
 inline constexpr const char* kEvaluationTimeoutMessage = "query timed out in expression evaluation";
+
+// Loops over many cheap steps look at the clock only this often.
+inline constexpr size_t kStepsBetweenDeadlineChecks = 1024;
 
 class QueryLimits {
  public:

@@ -34,6 +34,7 @@ Matrix eval_absent_over_time(const Evaluator& ev, RangeArgument& argument) {
   for (WindowedSeries& series : argument.series()) {
     ev.context().limits.check_deadline();
     for (size_t step = 0; step < grid.size(); ++step) {
+      if (step % kStepsBetweenDeadlineChecks == 0) ev.context().limits.check_deadline();
       const int64_t t = grid.time(step);
       if (!series.window.advance(argument.window_start(t), argument.window_end(t)).empty()) {
         present[step] = true;
@@ -108,6 +109,7 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
     limits.check_deadline();
     MatrixSeries result{keep_name ? series.labels : drop_metric_name(series.labels), {}};
     for (size_t step = 0; step < grid.size(); ++step) {
+      if (step % kStepsBetweenDeadlineChecks == 0) limits.check_deadline();
       const int64_t t = grid.time(step);
       FunctionInput input{call, t, {}, argument.window_start(t), argument.window_end(t)};
       const std::span<const Sample> window =

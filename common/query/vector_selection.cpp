@@ -17,6 +17,7 @@ void visit_series(EvalContext& ctx, const VectorSelector& selector, const StepGr
                   const Series& series, const PointVisitor& visit) {
   LookbackCursor cursor(series.iterator());
   for (size_t step = 0; step < grid.size(); ++step) {
+    if (step % kStepsBetweenDeadlineChecks == 0) ctx.limits.check_deadline();
     const int64_t reference = ctx.reference_time(selector.modifiers, grid.time(step));
     const std::optional<Sample> sample = cursor.newest(reference - ctx.lookback_ms(), reference);
     if (sample && !is_stale_nan(sample->v)) visit(step, *sample);
