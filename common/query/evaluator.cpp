@@ -8,6 +8,7 @@
 #include "common/query/eval_failure.hpp"
 #include "common/query/matrix_selection.hpp"
 #include "common/query/step_combination.hpp"
+#include "common/query/step_invariance.hpp"
 #include "common/query/vector_selection.hpp"
 
 namespace mc::query {
@@ -29,6 +30,9 @@ Matrix number_at_every_step(const Evaluator& ev, double value) {
 
 Matrix Evaluator::eval(const Expr& expr) const {
   ctx_.limits.check_deadline();
+  if (grid_.size() > 1 && expr_type(expr) != ValueType::Matrix && is_step_invariant(expr)) {
+    return eval_once_for_all_steps(expr);
+  }
   if (const auto* number = expr.as<NumberLiteral>())
     return number_at_every_step(*this, number->value);
   if (const auto* selector = expr.as<VectorSelector>())
@@ -52,6 +56,21 @@ std::string Evaluator::eval_string(const Expr& expr) const {
 
 void Evaluator::release(const Matrix& matrix) const {
   ctx_.limits.release_samples(total_points(matrix));
+}
+
+Matrix Evaluator::eval_once_for_all_steps(const Expr& expr) const {
+  const Evaluator first_step(ctx_, StepGrid{grid_.start_ms, grid_.start_ms, grid_.interval_ms});
+  Matrix out = first_step.eval(expr);
+  for (MatrixSeries& series : out) {
+    if (series.points.empty()) continue;
+    const double value = series.points.front().v;
+    ctx_.limits.take_samples(grid_.size() - 1);
+    series.points.reserve(grid_.size());
+    for (size_t step = 1; step < grid_.size(); ++step) {
+      series.points.push_back(Sample{grid_.time(step), value});
+    }
+  }
+  return out;
 }
 
 Matrix Evaluator::eval_unary(const UnaryExpr& unary) const {

@@ -35,6 +35,9 @@ class Evaluator {
   void release(const Matrix& matrix) const;
 
  private:
+  // A step-invariant expression (step_invariance.hpp) at the first step,
+  // its value repeated at the others.
+  Matrix eval_once_for_all_steps(const Expr& expr) const;
   Matrix eval_unary(const UnaryExpr& unary) const;
 
   EvalContext& ctx_;

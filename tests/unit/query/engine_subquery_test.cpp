@@ -4,6 +4,8 @@
 // for functions (labels, absent_over_time, timestamp, scalar results).
 #include <catch2/catch.hpp>
 
+#include "common/query/parser.hpp"
+#include "common/query/step_invariance.hpp"
 #include "tests/unit/query/engine_test_store.hpp"
 
 namespace mc::query {
@@ -164,6 +166,48 @@ TEST_CASE("engine: aggregation parameters are evaluated at each step") {
   CHECK(top[1].points == std::vector<Sample>{{0, 2}, {kMinute, 2}});
   const Vector counted = vector_of(engine.instant_query(R"(count_values("v", x))", 0));
   CHECK(counted.size() == 3);
+}
+
+TEST_CASE("engine: a step-invariant expression has its one value at every step of a range query") {
+  QueryEngine engine(ten_second_store().head);
+  const Matrix pinned = matrix_of(
+      engine.range_query("sum_over_time(metric[20s] @ 50) + 1", 0, 1000 * kSecond, 100 * kSecond));
+  REQUIRE(pinned.size() == 1);
+  CHECK(pinned[0].labels == Labels{{"job", "1"}});
+  REQUIRE(pinned[0].points.size() == 11);
+  for (const Sample& point : pinned[0].points) CHECK(point.v == 13);
+  CHECK(pinned[0].points.back().t_ms == 1000 * kSecond);
+  // time() is not invariant: each step its own time.
+  const Matrix timed =
+      matrix_of(engine.range_query("metric @ 50 + time()", 0, 20 * kSecond, 10 * kSecond));
+  REQUIRE(timed.size() == 1);
+  CHECK(timed[0].points == std::vector<Sample>{{0, 5}, {10 * kSecond, 15}, {20 * kSecond, 25}});
+  // A subquery pinned by @ inside one that is not.
+  const Matrix nested =
+      matrix_of(engine.range_query("max_over_time(sum_over_time(metric[20s:10s] @ 50)[30s:10s])", 0,
+                                   20 * kSecond, 10 * kSecond));
+  REQUIRE(nested.size() == 1);
+  CHECK(nested[0].points == std::vector<Sample>{{0, 12}, {10 * kSecond, 12}, {20 * kSecond, 12}});
+}
+
+TEST_CASE("engine: step invariance follows Prometheus's rules") {
+  const auto invariant = [](std::string_view query) {
+    Result<ExprPtr> parsed = parse_expr(query);
+    REQUIRE(parsed.is_ok());
+    return is_step_invariant(**parsed);
+  };
+  CHECK(invariant("1 + 2"));
+  CHECK(invariant("x @ 10"));
+  CHECK(invariant("rate(x[5m] @ end())"));
+  CHECK(invariant("sum by (a) (x @ start()) / 2"));
+  CHECK(invariant("x[5m:1m] @ 100"));
+  CHECK_FALSE(invariant("x"));
+  CHECK_FALSE(invariant("x @ 10 + y"));
+  CHECK_FALSE(invariant("time()"));
+  CHECK_FALSE(invariant("minute(x @ 10)"));
+  CHECK_FALSE(invariant("timestamp(x @ 10)"));
+  CHECK_FALSE(invariant("predict_linear(x[5m] @ 10, 60)"));
+  CHECK_FALSE(invariant("sum_over_time(x[5m:1m])"));
 }
 
 }  // namespace
