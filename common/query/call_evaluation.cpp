@@ -43,11 +43,15 @@ Vector call_at(FunctionImpl impl, const Call& call, int64_t t_ms, std::span<cons
 }
 
 // timestamp(selector): the function reads each sample's own time, which a
-// vector evaluated at the steps no longer has.
+// vector evaluated at the steps no longer has. With @, Prometheus 2.42 reads
+// at the @ time itself, the offset ignored (it resets the selector's offset
+// to step - @ time).
 Matrix eval_timestamp_of_selector(const Evaluator& ev, const Call& call,
                                   const VectorSelector& selector) {
   const FunctionImpl impl = implementation(call);
-  std::vector<Vector> steps = select_vector_by_step(ev.context(), selector, ev.grid());
+  VectorSelector read = selector;
+  if (read.modifiers.has_at()) read.modifiers.offset = std::chrono::milliseconds(0);
+  std::vector<Vector> steps = select_vector_by_step(ev.context(), read, ev.grid());
   StepCollector collector(ev.context().limits);
   std::vector<Value> args(1);
   for (size_t step = 0; step < steps.size(); ++step) {

@@ -10,7 +10,8 @@ const std::vector<LabelMatcher> kNoMatchers;
 
 }  // namespace
 
-RangeArgument::RangeArgument(const Evaluator& ev, const Expr& expr) : ev_(ev) {
+RangeArgument::RangeArgument(const Evaluator& ev, const Expr& expr, PinnedWindow pinned)
+    : ev_(ev), pinned_(pinned) {
   if (const auto* selector = expr.as<MatrixSelector>()) {
     open_selector(*selector);
   } else {
@@ -38,7 +39,10 @@ void RangeArgument::open_subquery(const SubqueryExpr& subquery) {
   modifiers_ = &subquery.modifiers;
   range_ms_ = subquery.range.count();
   from_subquery_ = true;
-  subquery_points_ = eval_subquery(ev_, subquery);
+  const StepGrid& grid = ev_.grid();
+  if (grid.size() == 0) return;
+  subquery_points_ =
+      eval_subquery(ev_, subquery, window_end(grid.start_ms), window_end(grid.last_ms()));
   series_.reserve(subquery_points_.size());
   for (const MatrixSeries& series : subquery_points_) {
     series_.push_back(WindowedSeries{series.labels,
@@ -47,7 +51,11 @@ void RangeArgument::open_subquery(const SubqueryExpr& subquery) {
 }
 
 int64_t RangeArgument::window_end(int64_t t_ms) const {
-  return ev_.context().reference_time(*modifiers_, t_ms);
+  const int64_t end = ev_.context().reference_time(*modifiers_, t_ms);
+  if (pinned_ == PinnedWindow::SlidesFromFirstStep && modifiers_->has_at()) {
+    return end + (t_ms - ev_.grid().start_ms);
+  }
+  return end;
 }
 
 const std::vector<LabelMatcher>& RangeArgument::matchers() const {

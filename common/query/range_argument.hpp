@@ -20,10 +20,19 @@ struct WindowedSeries {
   RangeWindow window;
 };
 
+// How an @ time pins the window.
+enum class PinnedWindow {
+  Fixed,  // every step reads the window at the @ time
+  // Prometheus 2.42 inside a function that reads the evaluation time
+  // (predict_linear): the @ becomes an offset from the evaluator's first
+  // step, so the window moves on with the steps from the @ time.
+  SlidesFromFirstStep,
+};
+
 class RangeArgument {
  public:
   // `expr` (parentheses unwrapped) is a MatrixSelector or a SubqueryExpr.
-  RangeArgument(const Evaluator& ev, const Expr& expr);
+  RangeArgument(const Evaluator& ev, const Expr& expr, PinnedWindow pinned = PinnedWindow::Fixed);
   ~RangeArgument();
   RangeArgument(const RangeArgument&) = delete;
   RangeArgument& operator=(const RangeArgument&) = delete;
@@ -41,6 +50,7 @@ class RangeArgument {
   void open_subquery(const SubqueryExpr& subquery);
 
   const Evaluator& ev_;
+  PinnedWindow pinned_;
   const TimeModifiers* modifiers_ = nullptr;
   const std::vector<LabelMatcher>* matchers_ = nullptr;
   int64_t range_ms_ = 0;

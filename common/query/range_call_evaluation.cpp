@@ -94,7 +94,9 @@ class OtherArguments {
 Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) {
   const std::string_view name = call.function->name;
   const FunctionImpl impl = find_function_impl(name);
-  RangeArgument argument(ev, unwrap_parens(*call.args[range_arg]));
+  RangeArgument argument(
+      ev, unwrap_parens(*call.args[range_arg]),
+      name == "predict_linear" ? PinnedWindow::SlidesFromFirstStep : PinnedWindow::Fixed);
   if (impl == nullptr) {
     if (name == "absent_over_time") return eval_absent_over_time(ev, argument);
     fail_evaluation(QueryErrorKind::Execution,

@@ -139,6 +139,34 @@ TEST_CASE("engine: timestamp() of a selector reads the sample's time, of anythin
         std::vector<double>{15});
 }
 
+TEST_CASE("engine: timestamp() of a selector with @ reads at the @ time, offset ignored, as 2.42") {
+  QueryEngine engine(ten_second_store().head);
+  CHECK(values_of(engine.instant_query("timestamp(metric @ 25 offset 10s)", 500 * kSecond)) ==
+        std::vector<double>{20});
+  // Without @ the offset counts.
+  CHECK(values_of(engine.instant_query("timestamp(metric offset 10s)", 25 * kSecond)) ==
+        std::vector<double>{10});
+}
+
+TEST_CASE("engine: predict_linear's window pinned by @ moves on with the steps, as 2.42") {
+  EngineTestStore store;
+  store.add(kMetric,
+            {{40 * kSecond, 0}, {50 * kSecond, 0}, {60 * kSecond, 100}, {70 * kSecond, 100}});
+  QueryEngine engine(store.head);
+  CHECK(values_of(engine.instant_query("predict_linear(metric[10s] @ 50, 0)", 1000 * kSecond)) ==
+        std::vector<double>{0});
+  for (const char* query :
+       {"predict_linear(metric[10s] @ 50, 0)", "predict_linear(metric[10s:10s] @ 50, 0)"}) {
+    INFO(query);
+    const Matrix slid = matrix_of(engine.range_query(query, 0, 20 * kSecond, 10 * kSecond));
+    REQUIRE(slid.size() == 1);
+    REQUIRE(slid[0].points.size() == 3);
+    // Windows [40 s, 50 s], [50 s, 60 s], [60 s, 70 s].
+    CHECK(slid[0].points.front().v == 0);
+    CHECK(slid[0].points.back().v == 100);
+  }
+}
+
 TEST_CASE("engine: scalar functions give scalars") {
   QueryEngine engine(ten_second_store().head);
   CHECK(scalar_of(engine.instant_query("time()", 15 * kSecond)) == 15);
