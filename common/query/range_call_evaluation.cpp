@@ -107,9 +107,12 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   const StepGrid& grid = ev.grid();
   const bool keep_name = name == "last_over_time";
   Matrix out;
+  // The window handed to the function, refilled at each step in place.
+  Matrix window_arg(1);
   for (WindowedSeries& series : argument.series()) {
     limits.check_deadline();
     MatrixSeries result{keep_name ? series.labels : drop_metric_name(series.labels), {}};
+    window_arg[0].labels = series.labels;
     for (size_t step = 0; step < grid.size(); ++step) {
       if (step % kStepsBetweenDeadlineChecks == 0) limits.check_deadline();
       const int64_t t = grid.time(step);
@@ -118,10 +121,12 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
           series.window.advance(input.range_start_ms, input.range_end_ms);
       if (window.empty()) continue;
       limits.take_samples(window.size());
+      window_arg[0].points.assign(window.begin(), window.end());
       std::vector<Value>& args = others.at(step, t);
-      args[range_arg] = Matrix{MatrixSeries{series.labels, {window.begin(), window.end()}}};
+      args[range_arg] = std::move(window_arg);
       input.args = args;
       Result<Vector> output = impl(input);
+      window_arg = std::move(std::get<Matrix>(args[range_arg]));
       limits.release_samples(window.size());
       if (!output) fail_evaluation(QueryErrorKind::Execution, output.error());
       if (output->empty()) continue;
