@@ -6,6 +6,7 @@
 #include "common/query/binary_evaluation.hpp"
 #include "common/query/call_evaluation.hpp"
 #include "common/query/eval_failure.hpp"
+#include "common/query/function_args.hpp"
 #include "common/query/matrix_selection.hpp"
 #include "common/query/step_combination.hpp"
 #include "common/query/step_invariance.hpp"

@@ -47,9 +47,6 @@ class Evaluator {
 // The expression inside any parentheses.
 const Expr& unwrap_parens(const Expr& expr);
 
-// `labels` without __name__ (defined by the functions, function_args.cpp).
-Labels drop_metric_name(const Labels& labels);
-
 // Fails the evaluation when two series have the same labels (after an
 // operation dropped the metric name of all).
 void check_unique_labelsets(const Matrix& matrix);

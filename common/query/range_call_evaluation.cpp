@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "common/query/eval_failure.hpp"
+#include "common/query/function_args.hpp"
 #include "common/query/function_call.hpp"
 #include "common/query/range_argument.hpp"
 #include "common/query/step_combination.hpp"
