@@ -50,7 +50,7 @@ Matrix Evaluator::eval(const Expr& expr) const {
   fail_evaluation(QueryErrorKind::Internal, "a string cannot be evaluated as a series");
 }
 
-std::string Evaluator::eval_string(const Expr& expr) const {
+std::string Evaluator::eval_string(const Expr& expr) {
   if (const auto* literal = unwrap_parens(expr).as<StringLiteral>()) return literal->value;
   fail_evaluation(QueryErrorKind::Internal, "expected a string literal");
 }

@@ -30,7 +30,7 @@ class Evaluator {
   // (release()).
   Matrix eval(const Expr& expr) const;
   // A string expression (a literal, maybe in parentheses).
-  std::string eval_string(const Expr& expr) const;
+  static std::string eval_string(const Expr& expr);
 
   void release(const Matrix& matrix) const;
 

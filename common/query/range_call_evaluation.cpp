@@ -63,7 +63,7 @@ class OtherArguments {
     for (size_t i = 0; i < call.args.size(); ++i) {
       if (i == range_arg) continue;
       if (expr_type(*call.args[i]) == ValueType::String) {
-        values_[i] = StringValue{0, ev.eval_string(*call.args[i])};
+        values_[i] = StringValue{0, Evaluator::eval_string(*call.args[i])};
       } else {
         scalars_[i] = ev.eval(*call.args[i]);
       }
@@ -72,6 +72,8 @@ class OtherArguments {
   ~OtherArguments() {
     for (const Matrix& scalar : scalars_) ev_.release(scalar);
   }
+  OtherArguments(const OtherArguments&) = delete;
+  OtherArguments& operator=(const OtherArguments&) = delete;
 
   // The arguments at `step`, the range argument's slot left to the caller.
   std::vector<Value>& at(size_t step, int64_t t_ms) {
