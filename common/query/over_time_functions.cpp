@@ -7,7 +7,7 @@
 
 #include "common/query/function_args.hpp"
 #include "common/query/kahan_sum.hpp"
-#include "common/query/vector_quantile.hpp"
+#include "common/query/sample_quantile.hpp"
 
 namespace mc::query {
 namespace {
@@ -120,7 +120,7 @@ Result<Vector> quantile_over_time_function(const FunctionInput& input) {
   std::vector<double> values;
   values.reserve(points.size());
   for (const Sample& point : points) values.push_back(point.v);
-  return Vector{VectorSample{Labels(), 0, vector_quantile(*phi, std::move(values))}};
+  return Vector{VectorSample{Labels(), 0, sample_quantile(*phi, values)}};
 }
 
 }  // namespace mc::query
