@@ -67,9 +67,10 @@ HttpResponse serve_metadata(Storage& storage, const HttpRequest& request) {
 }  // namespace
 
 Route metadata_route(Storage& storage) {
-  return api_route("/api/v1/metadata", [&storage](const HttpRequest& request) {
-    return serve_metadata(storage, request);
-  });
+  return api_route(
+      "/api/v1/metadata",
+      [&storage](const HttpRequest& request) { return serve_metadata(storage, request); },
+      PostToo::no);
 }
 
 }  // namespace mc::api

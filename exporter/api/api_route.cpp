@@ -4,7 +4,7 @@
 
 namespace mc::api {
 
-Route api_route(std::string pattern, RouteHandler handler) {
+Route api_route(std::string pattern, RouteHandler handler, PostToo post) {
   RouteHandler checked = [handler = std::move(handler)](const HttpRequest& request) {
     if (!request.params_status) {
       return error(ApiErrorType::bad_data,
@@ -14,8 +14,8 @@ Route api_route(std::string pattern, RouteHandler handler) {
   };
   Route route;
   route.pattern = std::move(pattern);
-  route.get = checked;
-  route.post = std::move(checked);
+  if (post == PostToo::yes) route.post = checked;
+  route.get = std::move(checked);
   return route;
 }
 

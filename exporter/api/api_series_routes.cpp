@@ -150,9 +150,10 @@ std::vector<Route> series_routes(Storage& storage) {
   routes.push_back(api_route("/api/v1/labels", [&storage](const HttpRequest& request) {
     return serve_labels(storage, request);
   }));
-  routes.push_back(api_route("/api/v1/label/*", [&storage](const HttpRequest& request) {
-    return serve_label_values(storage, request);
-  }));
+  routes.push_back(api_route(
+      "/api/v1/label/*",
+      [&storage](const HttpRequest& request) { return serve_label_values(storage, request); },
+      PostToo::no));
   routes.push_back(api_route("/api/v1/query_exemplars", [](const HttpRequest& request) {
     return serve_query_exemplars(request);
   }));
