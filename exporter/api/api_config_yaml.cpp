@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "common/util/byte_size.hpp"
@@ -13,17 +14,21 @@ namespace {
 
 constexpr std::string_view kSecret = "<secret>";
 
-// Words YAML would read as something other than a string.
+// Text YAML would read as something other than a string: a bool, a null,
+// a number.
 bool reads_as_non_string(std::string_view text) {
-  static constexpr std::string_view kWords[] = {"true", "false", "yes",   "no",   "on",    "off",
-                                                "null", "True",  "False", "Yes",  "No",    "On",
-                                                "Off",  "Null",  "NULL",  "TRUE", "FALSE", "~"};
+  static constexpr std::string_view kWords[] = {"true", "false", "yes", "no", "on",  "off",
+                                                "null", "True", "False", "Yes", "No", "On",
+                                                "Off",  "Null", "NULL", "TRUE", "FALSE", "~"};
   for (std::string_view word : kWords) {
     if (text == word) return true;
   }
+  const bool number_like = std::ranges::all_of(text, [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == '+' ||
+           c == 'e' || c == 'E' || c == '_';
+  });
   const char first = text.front();
-  return std::isdigit(static_cast<unsigned char>(first)) != 0 || first == '-' || first == '+' ||
-         first == '.';
+  return number_like || first == '-' || first == '.';
 }
 
 // A scalar plain when YAML reads it back as the same string, else double-quoted.
@@ -34,8 +39,7 @@ std::string scalar(std::string_view text) {
                       c == '.' || c == '-' || c == ':' || c == '<' || c == '>';
     if (!safe) plain = false;
   }
-  // A host:port and a path are plain in Prometheus's output; a leading '<'
-  // too ("<secret>"); "a: b" never, but it has a space, so it is quoted above.
+  // A host:port, a path, a duration are plain in Prometheus's output.
   if (plain) return std::string(text);
   std::string quoted = "\"";
   for (unsigned char c : text) {
