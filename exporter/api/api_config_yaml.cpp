@@ -17,9 +17,9 @@ constexpr std::string_view kSecret = "<secret>";
 // Text YAML would read as something other than a string: a bool, a null,
 // a number.
 bool reads_as_non_string(std::string_view text) {
-  static constexpr std::string_view kWords[] = {"true", "false", "yes", "no", "on",  "off",
-                                                "null", "True", "False", "Yes", "No", "On",
-                                                "Off",  "Null", "NULL", "TRUE", "FALSE", "~"};
+  static constexpr std::string_view kWords[] = {"true", "false", "yes",   "no",   "on",    "off",
+                                                "null", "True",  "False", "Yes",  "No",    "On",
+                                                "Off",  "Null",  "NULL",  "TRUE", "FALSE", "~"};
   for (std::string_view word : kWords) {
     if (text == word) return true;
   }

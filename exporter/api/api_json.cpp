@@ -89,15 +89,48 @@ void append_sample_value(std::string& out, double v) {
     return;
   }
   const double magnitude = std::fabs(v);
-  const bool exponent_form =
-      magnitude != 0 && (magnitude < kSmallestFixed || magnitude >= kLargestFixedExclusive);
-  // Fixed notation of a value below 1e21 has at most 21 integer digits, and
-  // the shortest round-trip fraction of one from 1e-6 up at most 23 digits.
+  // The shortest digits that read back as v, as Go's 'e' and 'f' with
+  // precision -1 both start from; std::to_chars's fixed form may print every
+  // exact digit of a large value instead (999999999999999868928 for 1e21-1e5).
   char buffer[64];
   const auto [end, ec] =
-      std::to_chars(buffer, buffer + sizeof buffer, v,
-                    exponent_form ? std::chars_format::scientific : std::chars_format::fixed);
-  out.append(buffer, ec == std::errc() ? end : buffer);
+      std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::scientific);
+  const std::string_view scientific(buffer, ec == std::errc() ? end - buffer : 0);
+  const bool exponent_form =
+      magnitude != 0 && (magnitude < kSmallestFixed || magnitude >= kLargestFixedExclusive);
+  if (exponent_form || scientific.empty()) {
+    out += scientific;
+    return;
+  }
+  // "-1.2345e+02" -> sign, digits "12345", exponent 2 -> "-123.45".
+  const size_t e = scientific.find('e');
+  std::string_view mantissa = scientific.substr(0, e);
+  int exponent = 0;
+  std::from_chars(scientific.data() + e + (scientific[e + 1] == '+' ? 2 : 1),
+                  scientific.data() + scientific.size(), exponent);
+  if (mantissa.front() == '-') {
+    out += '-';
+    mantissa.remove_prefix(1);
+  }
+  std::string digits;
+  for (char c : mantissa) {
+    if (c != '.') digits += c;
+  }
+  if (exponent < 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-exponent - 1), '0');
+    out += digits;
+    return;
+  }
+  const auto integer_digits = static_cast<size_t>(exponent) + 1;
+  if (digits.size() <= integer_digits) {
+    out += digits;
+    out.append(integer_digits - digits.size(), '0');
+    return;
+  }
+  out.append(digits, 0, integer_digits);
+  out += '.';
+  out.append(digits, integer_digits);
 }
 
 void append_timestamp(std::string& out, int64_t t_ms) {

@@ -55,7 +55,21 @@ Matcher::Kind store_kind(query::MatchType type) {
   return Matcher::Kind::equal;
 }
 
+// An empty selector is "unexpected end of input" to 2.42's selector parser,
+// where the expression parser says "no expression found in input".
+std::optional<size_t> empty_selector_end(std::string_view text) {
+  for (const query::Token& token : query::lex(text)) {
+    if (token.kind == query::TokenKind::Comment) continue;
+    if (token.kind == query::TokenKind::Eof) return token.position;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 Result<MatcherSet> parse_selector(std::string_view text) {
+  if (const std::optional<size_t> end = empty_selector_end(text)) {
+    return Status::error(query::format_parse_error(text, {*end, "unexpected end of input"}));
+  }
   query::ParseResult parsed = query::parse(text);
   const std::optional<query::Token> extra = token_after_selector(text);
   if (!parsed.ok()) {
