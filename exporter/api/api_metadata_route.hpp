@@ -7,7 +7,9 @@
 // `metric=<family>` keeps one family; `limit=<n>` keeps the first n families
 // (by name; Prometheus's pick is Go's map order), a negative one all;
 // "limit must be a number" otherwise. Families come sorted, as Go writes a
-// map; a family scraped with two different HELPs lists both.
+// map; a family scraped with two different HELPs lists both. Unlike 2.42,
+// the scrape's report series (up, scrape_duration_seconds, ...) are listed
+// too: the store keeps the metadata the scrape loop declares for them.
 #pragma once
 
 #include "common/store/storage.hpp"

@@ -46,7 +46,7 @@ HttpResponse serve_query(query::QueryEngine& engine, const HttpRequest& request)
   if (!t_ms) return invalid_parameter("time", t_ms.error());
   if (auto refused = check_timeout(request)) return *refused;
   const std::string_view query = request.params.value("query").value_or("");
-  return query_response(engine.instant_query(query, *t_ms));
+  return query_response(engine.instant_query(query, *t_ms), QueryKind::instant);
 }
 
 HttpResponse serve_query_range(query::QueryEngine& engine, const HttpRequest& request) {
@@ -75,17 +75,19 @@ HttpResponse serve_query_range(query::QueryEngine& engine, const HttpRequest& re
   }
   if (auto refused = check_timeout(request)) return *refused;
   const std::string_view query = request.params.value("query").value_or("");
-  return query_response(engine.range_query(query, *start, *end, step_ms));
+  return query_response(engine.range_query(query, *start, *end, step_ms), QueryKind::range);
 }
 
 }  // namespace
 
-HttpResponse query_response(const query::QueryResult& result) {
+HttpResponse query_response(const query::QueryResult& result, QueryKind kind) {
   if (result.error) {
     const ApiErrorType type = error_type(result.error->kind);
-    // Only the parse (and its checks) fails before evaluation, and
-    // Prometheus names the parameter for that one.
-    if (type == ApiErrorType::bad_data) return invalid_parameter("query", result.error->message);
+    // Only the parse (and its checks) fails before evaluation; 2.42 names
+    // the parameter for an instant query's and not for a range query's.
+    if (type == ApiErrorType::bad_data && kind == QueryKind::instant) {
+      return invalid_parameter("query", result.error->message);
+    }
     return error(type, result.error->message);
   }
   std::string data;

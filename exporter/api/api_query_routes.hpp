@@ -13,8 +13,9 @@
 // query resolution step widths are not accepted. Try a positive integer`
 // (a step under a millisecond too: the engine counts in milliseconds);
 // "exceeded maximum resolution of 11,000 points per timeseries. Try
-// decreasing the query resolution (?step=XX)". A parse error is
-// `invalid parameter "query": 1:5: parse error: ...` (400); evaluation errors
+// decreasing the query resolution (?step=XX)". A parse error is 400:
+// `invalid parameter "query": 1:5: parse error: ...` for /query, the bare
+// "1:5: parse error: ..." for /query_range, as 2.42 words them; evaluation errors
 // are 422 execution, 503 timeout or canceled, 500 internal.
 //
 // `timeout` is checked as Prometheus checks it, but bounds nothing beyond
@@ -31,7 +32,9 @@ namespace mc::api {
 // `engine` must outlive the routes.
 std::vector<Route> query_routes(query::QueryEngine& engine);
 
+enum class QueryKind { instant, range };
+
 // The answer to a finished query: the data or the error, with its warnings.
-HttpResponse query_response(const query::QueryResult& result);
+HttpResponse query_response(const query::QueryResult& result, QueryKind kind);
 
 }  // namespace mc::api
