@@ -97,7 +97,14 @@ DiskStorage::~DiskStorage() {
 std::unique_ptr<Appender> DiskStorage::appender() { return head_->appender(); }
 
 std::unique_ptr<Querier> DiskStorage::querier(int64_t mint_ms, int64_t maxt_ms) {
-  return plan_tier_querier(head_->querier(mint_ms, maxt_ms), blocks_.snapshot(), mint_ms, maxt_ms);
+  return querier(mint_ms, maxt_ms, ReadHints{});
+}
+
+std::unique_ptr<Querier> DiskStorage::querier(int64_t mint_ms, int64_t maxt_ms,
+                                              const ReadHints& hints) {
+  return plan_tier_querier(
+      [this](int64_t mint, int64_t maxt) { return head_->querier(mint, maxt); }, blocks_.snapshot(),
+      mint_ms, maxt_ms, hints);
 }
 
 Result<size_t> DiskStorage::compact() { return compactor_->compact(); }

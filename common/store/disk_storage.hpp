@@ -60,6 +60,8 @@ class DiskStorage final : public Storage {
 
   std::unique_ptr<Appender> appender() override;
   std::unique_ptr<Querier> querier(int64_t mint_ms, int64_t maxt_ms) override;
+  std::unique_ptr<Querier> querier(int64_t mint_ms, int64_t maxt_ms,
+                                   const ReadHints& hints) override;
   // The head's: the newest sample of a live series is never only in a block.
   const LatestSampleReader& latest_samples() const override { return head_->latest_samples(); }
   // The head's: subscribers hear of a batch after the WAL has it.

@@ -44,10 +44,26 @@ class PointsIterator final : public SampleIterator {
   size_t position_ = kBeforeFirst;
 };
 
+// The value of one window's point, for a value other than the counter.
+double window_point_value(const tiering::AggregateSample& window, WindowValue value) {
+  switch (value) {
+    case WindowValue::Min:
+      return window.min;
+    case WindowValue::Max:
+      return window.max;
+    case WindowValue::Sum:
+      return window.sum;
+    case WindowValue::Count:
+      return static_cast<double>(window.count);
+    default:
+      return window.sum / static_cast<double>(window.count);
+  }
+}
+
 class DownsampledSeriesView final : public Series {
  public:
-  DownsampledSeriesView(std::vector<Part> parts, int64_t mint, int64_t maxt)
-      : parts_(std::move(parts)), mint_(mint), maxt_(maxt) {}
+  DownsampledSeriesView(std::vector<Part> parts, int64_t mint, int64_t maxt, WindowValue value)
+      : parts_(std::move(parts)), mint_(mint), maxt_(maxt), value_(value) {}
 
   const Labels& labels() const override {
     return parts_.front().first->labels(parts_.front().second);
@@ -84,7 +100,7 @@ class DownsampledSeriesView final : public Series {
       spans.push_back(std::move(*span));
     }
     std::vector<Sample> points;
-    if (counter) {
+    if (value_ == WindowValue::Counter || (value_ == WindowValue::Natural && counter)) {
       for (const Sample& point : tiering::counter_points(spans)) {
         if (point.t_ms >= mint_ && point.t_ms <= maxt_) points.push_back(point);
       }
@@ -92,7 +108,7 @@ class DownsampledSeriesView final : public Series {
       for (const auto& span : spans) {
         for (const auto& window : span.windows) {
           if (window.t_ms < mint_ || window.t_ms > maxt_ || window.count == 0) continue;
-          points.push_back(Sample{window.t_ms, window.sum / static_cast<double>(window.count)});
+          points.push_back(Sample{window.t_ms, window_point_value(window, value_)});
         }
       }
     }
@@ -103,13 +119,14 @@ class DownsampledSeriesView final : public Series {
   std::vector<Part> parts_;  // by block time
   int64_t mint_;
   int64_t maxt_;
+  WindowValue value_;
 };
 
 class DownsampledQuerier final : public Querier {
  public:
   DownsampledQuerier(std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint,
-                     int64_t maxt)
-      : blocks_(std::move(blocks)), mint_(mint), maxt_(maxt) {}
+                     int64_t maxt, WindowValue value)
+      : blocks_(std::move(blocks)), mint_(mint), maxt_(maxt), value_(value) {}
 
   std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) override {
     std::map<Labels, std::vector<Part>> by_labels;
@@ -126,7 +143,8 @@ class DownsampledQuerier final : public Querier {
                part.first->min_time(part.second) <= maxt_;
       });
       if (in_range)
-        selected.push_back(std::make_unique<DownsampledSeriesView>(std::move(parts), mint_, maxt_));
+        selected.push_back(
+            std::make_unique<DownsampledSeriesView>(std::move(parts), mint_, maxt_, value_));
     }
     return selected;
   }
@@ -147,17 +165,21 @@ class DownsampledQuerier final : public Querier {
     return {values.begin(), values.end()};
   }
 
+  std::vector<std::string> tiers() const override { return {blocks_.front()->meta().tier}; }
+
  private:
   std::vector<std::shared_ptr<block::BlockReader>> blocks_;
   int64_t mint_;
   int64_t maxt_;
+  WindowValue value_;
 };
 
 }  // namespace
 
 std::unique_ptr<Querier> downsampled_querier(
-    std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint, int64_t maxt) {
-  return std::make_unique<DownsampledQuerier>(std::move(blocks), mint, maxt);
+    std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint, int64_t maxt,
+    WindowValue value) {
+  return std::make_unique<DownsampledQuerier>(std::move(blocks), mint, maxt, value);
 }
 
 }  // namespace mc

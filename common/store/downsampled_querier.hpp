@@ -16,11 +16,15 @@
 
 #include "common/store/block/block_reader.hpp"
 #include "common/store/querier.hpp"
+#include "common/store/read_hints.hpp"
 
 namespace mc {
 
 // REQUIRES: blocks of one downsampled tier, sorted by min_time, not overlapping.
+// `value` says what each window's point carries (read_hints.hpp); Natural is
+// the counter for counters and the average otherwise, as described above.
 std::unique_ptr<Querier> downsampled_querier(
-    std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint, int64_t maxt);
+    std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint, int64_t maxt,
+    WindowValue value = WindowValue::Natural);
 
 }  // namespace mc

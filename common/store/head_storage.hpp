@@ -66,6 +66,7 @@ class HeadStorage final : public Storage {
   HeadStorage& operator=(const HeadStorage&) = delete;
 
   std::unique_ptr<Appender> appender() override;
+  using Storage::querier;  // the head has no tiers: hints change nothing
   std::unique_ptr<Querier> querier(int64_t mint_ms, int64_t maxt_ms) override;
   const LatestSampleReader& latest_samples() const override { return latest_reader_; }
   StorageStats stats() const override;

@@ -52,6 +52,10 @@ class Querier {
   virtual std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) = 0;
   virtual std::vector<std::string> label_names() = 0;
   virtual std::vector<std::string> label_values(std::string_view name) = 0;
+  // The tiers of the store this querier reads ("raw", "5m", "1h"), finest
+  // first, so that an answer can say which served; empty when the querier
+  // reads one place and does not know it as a tier (the head alone).
+  virtual std::vector<std::string> tiers() const { return {}; }
 };
 
 }  // namespace mc

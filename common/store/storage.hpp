@@ -15,6 +15,7 @@
 #include "common/store/commit_feed.hpp"
 #include "common/store/latest_sample_reader.hpp"
 #include "common/store/querier.hpp"
+#include "common/store/read_hints.hpp"
 
 namespace mc {
 
@@ -64,6 +65,13 @@ class Storage {
   virtual std::unique_ptr<Appender> appender() = 0;
   // A view over [mint_ms, maxt_ms], both inclusive.
   virtual std::unique_ptr<Querier> querier(int64_t mint_ms, int64_t maxt_ms) = 0;
+  // The same, letting a store with coarser tiers serve from them as `hints`
+  // allow; a store without tiers ignores them.
+  virtual std::unique_ptr<Querier> querier(int64_t mint_ms, int64_t maxt_ms,
+                                           const ReadHints& hints) {
+    (void)hints;
+    return querier(mint_ms, maxt_ms);
+  }
   // The newest sample of every live series (for /metrics); lives as the store.
   virtual const LatestSampleReader& latest_samples() const = 0;
   // Where consumers subscribe to follow committed batches (remote write, a

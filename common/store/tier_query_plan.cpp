@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <span>
+#include <string>
 
 #include "common/store/block/block_querier.hpp"
 #include "common/store/downsampled_querier.hpp"
@@ -9,39 +11,126 @@
 
 namespace mc {
 
-std::unique_ptr<Querier> plan_tier_querier(
-    std::unique_ptr<Querier> head, const std::vector<std::shared_ptr<block::BlockReader>>& blocks,
-    int64_t mint_ms, int64_t maxt_ms) {
-  std::vector<std::unique_ptr<Querier>> queriers;
-  queriers.push_back(std::move(head));
-  int64_t finer_min = std::numeric_limits<int64_t>::max();  // where the finer tiers' data starts
+namespace {
+
+using BlockPtr = std::shared_ptr<block::BlockReader>;
+
+// The blocks of one tier, by min_time.
+struct Tier {
+  std::span<const BlockPtr> blocks;
+  int64_t resolution_ms = 0;
+  int64_t min_time = std::numeric_limits<int64_t>::max();
+  int64_t max_time = std::numeric_limits<int64_t>::min();  // inclusive
+
+  bool overlaps(int64_t mint, int64_t maxt) const {
+    return std::any_of(blocks.begin(), blocks.end(), [&](const BlockPtr& block) {
+      return block->meta().max_time >= mint && block->meta().min_time <= maxt;
+    });
+  }
+};
+
+std::vector<Tier> group_by_tier(const std::vector<BlockPtr>& blocks) {
+  std::vector<Tier> tiers;
   for (size_t i = 0; i < blocks.size();) {
-    const int64_t resolution = blocks[i]->meta().resolution_ms;
+    Tier tier;
+    tier.resolution_ms = blocks[i]->meta().resolution_ms;
     size_t end = i;
-    while (end < blocks.size() && blocks[end]->meta().resolution_ms == resolution) ++end;
-    int64_t tier_min = std::numeric_limits<int64_t>::max();
-    std::vector<std::shared_ptr<block::BlockReader>> downsampled;
+    while (end < blocks.size() && blocks[end]->meta().resolution_ms == tier.resolution_ms) {
+      tier.min_time = std::min(tier.min_time, blocks[end]->meta().min_time);
+      tier.max_time = std::max(tier.max_time, blocks[end]->meta().max_time);
+      ++end;
+    }
+    tier.blocks = std::span<const BlockPtr>(blocks).subspan(i, end - i);
+    tiers.push_back(tier);
+    i = end;
+  }
+  return tiers;
+}
+
+// The coarsest downsampled tier the hints allow that has data in the range;
+// tiers.size() when none.
+size_t preferred_tier(const std::vector<Tier>& tiers, int64_t mint, int64_t maxt,
+                      const ReadHints& hints) {
+  size_t preferred = tiers.size();
+  for (size_t i = 0; i < tiers.size(); ++i) {
+    const Tier& tier = tiers[i];
+    if (tier.resolution_ms > 0 && tier.resolution_ms <= hints.max_resolution_ms &&
+        tier.overlaps(mint, maxt)) {
+      preferred = i;
+    }
+  }
+  return preferred;
+}
+
+// Reports the tiers that serve, around the merge of their queriers.
+class PlannedQuerier final : public Querier {
+ public:
+  PlannedQuerier(std::unique_ptr<Querier> merged, std::vector<std::string> tiers)
+      : merged_(std::move(merged)), tiers_(std::move(tiers)) {}
+
+  std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) override {
+    return merged_->select(matchers);
+  }
+  std::vector<std::string> label_names() override { return merged_->label_names(); }
+  std::vector<std::string> label_values(std::string_view name) override {
+    return merged_->label_values(name);
+  }
+  std::vector<std::string> tiers() const override { return tiers_; }
+
+ private:
+  std::unique_ptr<Querier> merged_;
+  std::vector<std::string> tiers_;
+};
+
+}  // namespace
+
+std::unique_ptr<Querier> plan_tier_querier(const HeadQuerierFactory& head,
+                                           const std::vector<BlockPtr>& blocks, int64_t mint_ms,
+                                           int64_t maxt_ms, const ReadHints& hints) {
+  const std::vector<Tier> tiers = group_by_tier(blocks);
+  const size_t preferred = preferred_tier(tiers, mint_ms, maxt_ms, hints);
+  // Where the sources finer than the preferred tier start serving.
+  const int64_t finer_from =
+      preferred < tiers.size() ? std::max(mint_ms, tiers[preferred].max_time + 1) : mint_ms;
+
+  std::vector<std::unique_ptr<Querier>> queriers;
+  std::vector<std::string> served;
+  const auto note_served = [&](const std::string& tier) {
+    if (std::find(served.begin(), served.end(), tier) == served.end()) served.push_back(tier);
+  };
+  if (finer_from <= maxt_ms) {
+    queriers.push_back(head(finer_from, maxt_ms));
+    note_served("raw");
+  }
+  int64_t finer_min = std::numeric_limits<int64_t>::max();  // where the finer tiers' data starts
+  for (size_t t = 0; t < tiers.size(); ++t) {
+    const Tier& tier = tiers[t];
+    const bool finer_than_preferred = t < preferred && preferred < tiers.size();
+    const int64_t mint = finer_than_preferred ? finer_from : mint_ms;
+    std::vector<BlockPtr> downsampled;
     // Newest blocks first, so that on a shared timestamp the newer source wins.
-    for (size_t j = end; j-- > i;) {
-      const auto& meta = blocks[j]->meta();
-      tier_min = std::min(tier_min, meta.min_time);
-      // A coarser tier only serves what no finer tier covers.
-      if (resolution != 0 && meta.max_time >= finer_min) continue;
-      if (meta.max_time < mint_ms || meta.min_time > maxt_ms) continue;
-      if (resolution == 0) {
-        queriers.push_back(block::block_querier(blocks[j], mint_ms, maxt_ms));
+    for (auto block = tier.blocks.rbegin(); block != tier.blocks.rend(); ++block) {
+      const auto& meta = (*block)->meta();
+      // A coarser tier only serves what no finer tier covers, unless the hints prefer it.
+      if (t != preferred && tier.resolution_ms != 0 && meta.max_time >= finer_min) continue;
+      if (meta.max_time < mint || meta.min_time > maxt_ms || mint > maxt_ms) continue;
+      if (tier.resolution_ms == 0) {
+        queriers.push_back(block::block_querier(*block, mint, maxt_ms));
+        note_served(meta.tier);
       } else {
-        downsampled.insert(downsampled.begin(), blocks[j]);
+        downsampled.insert(downsampled.begin(), *block);
       }
     }
     // A downsampled tier is read as a whole, so counters continue across its blocks.
     if (!downsampled.empty()) {
-      queriers.push_back(downsampled_querier(std::move(downsampled), mint_ms, maxt_ms));
+      note_served(downsampled.front()->meta().tier);
+      queriers.push_back(
+          downsampled_querier(std::move(downsampled), mint, maxt_ms, hints.window_value));
     }
-    finer_min = std::min(finer_min, tier_min);
-    i = end;
+    finer_min = std::min(finer_min, tier.min_time);
   }
-  return merge_queriers(std::move(queriers));
+  if (queriers.empty()) queriers.push_back(head(mint_ms, maxt_ms));  // nothing serves: empty
+  return std::make_unique<PlannedQuerier>(merge_queriers(std::move(queriers)), std::move(served));
 }
 
 }  // namespace mc
