@@ -29,6 +29,9 @@ struct EngineOptions {
   std::chrono::milliseconds timeout{std::chrono::minutes(2)};         // --query.timeout
   uint64_t max_samples = 50'000'000;                                  // --query.max-samples
   int max_concurrency = 20;                                           // --query.max-concurrency
+  // The step of a subquery written without one ("x[5m:]"): Prometheus takes
+  // the global evaluation_interval, 1m unless configured.
+  std::chrono::milliseconds subquery_default_step{std::chrono::minutes(1)};
 };
 
 // The API's errorType of each failure, and its HTTP status (400, 422, 503).

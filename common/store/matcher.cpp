@@ -1,41 +1,18 @@
 #include "common/store/matcher.hpp"
 
+#include <re2/re2.h>
+
 #include <string_view>
+
+#include "common/store/anchored_regex.hpp"
 
 namespace mc {
 
 namespace {
 
-// Characters that make a pattern more than a literal in ECMAScript syntax.
+// A pattern without any of RE2's metacharacters matches only itself.
 bool is_literal_pattern(std::string_view pattern) {
   return pattern.find_first_of(R"(\^$.|?*+()[]{})") == std::string_view::npos;
-}
-
-// Prometheus 3 lets "." match "\n" too (prometheus/prometheus#7859, RE2 flag
-// "s"); ECMAScript's "." never does, so an unescaped "." outside a bracket
-// expression becomes "[\s\S]".
-std::string dot_matches_newline(std::string_view pattern) {
-  std::string out;
-  out.reserve(pattern.size() + 8);
-  bool in_brackets = false;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    const char c = pattern[i];
-    if (c == '\\' && i + 1 < pattern.size()) {
-      out += c;
-      out += pattern[++i];
-      continue;
-    }
-    if (in_brackets) {
-      if (c == ']') in_brackets = false;
-    } else if (c == '[') {
-      in_brackets = true;
-    } else if (c == '.') {
-      out += "[\\s\\S]";
-      continue;
-    }
-    out += c;
-  }
-  return out;
 }
 
 }  // namespace
@@ -46,19 +23,14 @@ Matcher::Matcher(Kind kind, std::string name, std::string value)
 Result<Matcher> Matcher::make(Kind kind, std::string name, std::string value) {
   Matcher matcher(kind, std::move(name), std::move(value));
   if (kind != Kind::regex && kind != Kind::not_regex) return matcher;
-  // A literal pattern is compared as a string: cheaper, and identical to the
-  // anchored regex. ".*" is common in selectors and matches everything.
-  if (is_literal_pattern(matcher.value_) || matcher.value_ == ".*") return matcher;
-  try {
-    // Anchored as Prometheus does ("^(?:" + pattern + ")$"), so that
-    // alternations such as "a|b" are anchored as a whole.
-    matcher.regex_ =
-        std::make_shared<const std::regex>("^(?:" + dot_matches_newline(matcher.value_) + ")$",
-                                           std::regex::ECMAScript | std::regex::optimize);
-  } catch (const std::regex_error& error) {
+  // A literal is compared as a string: cheaper, and identical to the anchored regex.
+  if (is_literal_pattern(matcher.value_)) return matcher;
+  auto regex = compile_anchored_regex(matcher.value_);
+  if (!regex) {
     return Status::error("invalid regular expression \"" + matcher.value_ + "\" in matcher on \"" +
-                         matcher.name_ + "\": " + error.what());
+                         matcher.name_ + "\": " + regex.error());
   }
+  matcher.regex_ = std::move(*regex);
   return matcher;
 }
 
@@ -70,14 +42,7 @@ bool Matcher::matches(std::string_view label_value) const {
       return label_value != value_;
     case Kind::regex:
     case Kind::not_regex: {
-      bool matched;
-      if (regex_) {
-        matched = std::regex_match(label_value.begin(), label_value.end(), *regex_);
-      } else if (value_ == ".*") {
-        matched = true;
-      } else {
-        matched = label_value == value_;
-      }
+      const bool matched = regex_ ? RE2::FullMatch(label_value, *regex_) : label_value == value_;
       return kind_ == Kind::regex ? matched : !matched;
     }
   }

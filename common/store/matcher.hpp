@@ -1,15 +1,20 @@
 // Label matchers as in PromQL selectors: =, !=, =~, !~.
 //
-// Regular expressions are fully anchored, as in Prometheus (`=~"a.*"` matches
-// "abc" but not "xabc"). A matcher on a missing label sees the empty string.
+// Regular expressions are RE2 (Go's syntax, linear-time matching), fully
+// anchored and with "." not matching a newline, as in Prometheus 2.42
+// (`=~"a.*"` matches "abc" but not "xabc"); see anchored_regex.hpp. A matcher
+// on a missing label sees the empty string.
 #pragma once
 
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 
 #include "common/util/status.hpp"
+
+namespace re2 {
+class RE2;
+}
 
 namespace mc {
 
@@ -31,8 +36,9 @@ class Matcher {
   Kind kind_;
   std::string name_;
   std::string value_;
-  std::shared_ptr<const std::regex>
-      regex_;  // set for regex kinds; shared so Matcher copies cheaply
+  // Set for regex kinds unless the pattern is a literal; shared so Matcher
+  // copies cheaply.
+  std::shared_ptr<const re2::RE2> regex_;
 };
 
 }  // namespace mc

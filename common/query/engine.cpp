@@ -1,0 +1,113 @@
+#include "common/query/engine.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <limits>
+#include <utility>
+
+#include "common/query/concurrency_gate.hpp"
+#include "common/query/eval_context.hpp"
+#include "common/query/eval_failure.hpp"
+#include "common/query/evaluator.hpp"
+#include "common/query/parser.hpp"
+#include "common/query/query_limits.hpp"
+
+namespace mc::query {
+namespace {
+
+constexpr const char* kQueueTimeoutMessage = "query timed out in query queue";
+
+QueryResult failure(QueryErrorKind kind, std::string message) {
+  QueryResult result;
+  result.error = QueryError{kind, std::move(message)};
+  return result;
+}
+
+// An instant query's answer in the type of its expression.
+Value instant_value(ValueType type, Matrix&& matrix, int64_t t_ms) {
+  if (type == ValueType::Scalar) {
+    const bool has_point = !matrix.empty() && !matrix.front().points.empty();
+    return ScalarValue{t_ms, has_point ? matrix.front().points.front().v
+                                       : std::numeric_limits<double>::quiet_NaN()};
+  }
+  if (type == ValueType::Matrix) return std::move(matrix);
+  Vector vector;
+  vector.reserve(matrix.size());
+  for (MatrixSeries& series : matrix) {
+    if (series.points.empty()) continue;
+    vector.push_back(VectorSample{std::move(series.labels), t_ms, series.points.front().v});
+  }
+  return vector;
+}
+
+// A range query's answer: series with points, sorted by labels.
+Value range_value(Matrix&& matrix) {
+  std::erase_if(matrix, [](const MatrixSeries& series) { return series.points.empty(); });
+  std::sort(matrix.begin(), matrix.end(),
+            [](const MatrixSeries& a, const MatrixSeries& b) { return a.labels < b.labels; });
+  return std::move(matrix);
+}
+
+}  // namespace
+
+struct QueryEngine::State {
+  State(Storage& storage, const EngineOptions& options)
+      : storage(storage), options(options), gate(this->options.max_concurrency) {}
+
+  QueryResult run(std::string_view query, StepGrid grid, bool instant);
+
+  Storage& storage;
+  EngineOptions options;
+  ConcurrencyGate gate;
+};
+
+QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool instant) {
+  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  Result<ExprPtr> parsed = parse_expr(query);
+  if (!parsed) return failure(QueryErrorKind::BadData, parsed.error());
+  const Expr& expr = **parsed;
+  const ValueType type = expr_type(expr);
+  if (!instant && type != ValueType::Vector && type != ValueType::Scalar) {
+    return failure(QueryErrorKind::BadData,
+                   "invalid expression type \"" + std::string(documented_type_name(type)) +
+                       "\" for range query, must be Scalar or instant Vector");
+  }
+  GateSlot slot(gate, deadline);
+  if (!slot.held()) return failure(QueryErrorKind::Timeout, kQueueTimeoutMessage);
+  QueryLimits limits(deadline, options.max_samples);
+  EvalContext ctx{storage, options, limits, grid.start_ms, grid.end_ms};
+  QueryResult result;
+  try {
+    const Evaluator evaluator(ctx, grid);
+    if (type == ValueType::String) {
+      result.value = StringValue{grid.start_ms, Evaluator::eval_string(expr)};
+    } else if (instant) {
+      result.value = instant_value(type, evaluator.eval(expr), grid.start_ms);
+    } else {
+      result.value = range_value(evaluator.eval(expr));
+    }
+  } catch (const EvalFailure& failed) {
+    result.error = failed.error;
+  } catch (const std::bad_alloc&) {
+    result.error = QueryError{QueryErrorKind::Execution, "query ran out of memory"};
+  }
+  return result;
+}
+
+QueryEngine::QueryEngine(Storage& storage, EngineOptions options)
+    : state_(std::make_unique<State>(storage, options)) {}
+
+QueryEngine::~QueryEngine() = default;
+
+const EngineOptions& QueryEngine::options() const { return state_->options; }
+
+QueryResult QueryEngine::instant_query(std::string_view query, int64_t t_ms) {
+  return state_->run(query, StepGrid{t_ms, t_ms, 1}, true);
+}
+
+QueryResult QueryEngine::range_query(std::string_view query, int64_t start_ms, int64_t end_ms,
+                                     int64_t step_ms) {
+  return state_->run(query, StepGrid{start_ms, end_ms, step_ms > 0 ? step_ms : 1}, false);
+}
+
+}  // namespace mc::query

@@ -1,0 +1,43 @@
+// What every part of one query's evaluation shares: the store, the engine's
+// options, the query's limits, and the query's own start and end (what
+// "@ start()" and "@ end()" mean at any depth of subqueries).
+//
+// One per query, used by the thread that evaluates it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "common/query/ast.hpp"
+#include "common/query/engine.hpp"
+#include "common/query/query_limits.hpp"
+#include "common/store/storage.hpp"
+
+namespace mc::query {
+
+struct EvalContext {
+  Storage& storage;
+  const EngineOptions& options;
+  QueryLimits& limits;
+  int64_t query_start_ms = 0;
+  int64_t query_end_ms = 0;
+
+  int64_t lookback_ms() const { return options.lookback_delta.count(); }
+
+  // The fixed time an @ modifier pins its selector or subquery to; none
+  // without @.
+  std::optional<int64_t> at_time(const TimeModifiers& modifiers) const {
+    if (modifiers.at_ms) return modifiers.at_ms;
+    if (modifiers.at_preprocessor == AtPreprocessor::Start) return query_start_ms;
+    if (modifiers.at_preprocessor == AtPreprocessor::End) return query_end_ms;
+    return std::nullopt;
+  }
+
+  // The time a selector or subquery reads at when evaluated at `t_ms`: its @
+  // time or `t_ms`, moved back by its offset (forward for a negative one).
+  int64_t reference_time(const TimeModifiers& modifiers, int64_t t_ms) const {
+    return at_time(modifiers).value_or(t_ms) - modifiers.offset.count();
+  }
+};
+
+}  // namespace mc::query

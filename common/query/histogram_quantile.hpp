@@ -1,0 +1,30 @@
+// histogram_quantile(φ, buckets) over classic histograms, as Prometheus 2.42
+// computes it (promql/functions.go, quantile.go): the input's samples are
+// grouped into histograms by their labels without "le" (the metric name
+// included, so two histograms differing only in name stay apart), each
+// histogram's buckets sorted by le, buckets with the same bound merged,
+// decreasing counts raised to their predecessor's (racing scrapes), and the
+// quantile interpolated linearly inside its bucket.
+//
+// Per histogram: -Inf for φ < 0, +Inf for φ > 1, NaN for a NaN φ, no +Inf
+// bucket, fewer than two buckets, or no observations. A sample whose le
+// Go's ParseFloat does not read is skipped. The output drops the metric name
+// and le.
+//
+// Also histogram_count, histogram_sum and histogram_fraction, which in 2.42
+// read native histograms only and skip float samples: over this store's
+// float samples they return nothing, as 2.42 does for classic histograms.
+//
+// FunctionImpls (function_call.hpp). Pure; safe from any thread.
+#pragma once
+
+#include "common/query/function_call.hpp"
+
+namespace mc::query {
+
+Result<Vector> histogram_quantile_function(const FunctionInput& input);
+Result<Vector> histogram_count_function(const FunctionInput& input);
+Result<Vector> histogram_sum_function(const FunctionInput& input);
+Result<Vector> histogram_fraction_function(const FunctionInput& input);
+
+}  // namespace mc::query

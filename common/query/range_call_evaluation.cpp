@@ -1,0 +1,146 @@
+#include "common/query/range_call_evaluation.hpp"
+
+#include <vector>
+
+#include "common/query/eval_failure.hpp"
+#include "common/query/function_args.hpp"
+#include "common/query/function_call.hpp"
+#include "common/query/range_argument.hpp"
+#include "common/query/step_combination.hpp"
+
+namespace mc::query {
+namespace {
+
+// The labels absent_over_time gives its output: the selector's equality
+// matchers, except on __name__ and on names matched more than once or
+// otherwise (Prometheus's createLabelsForAbsentFunction).
+Labels absent_labels(const std::vector<LabelMatcher>& matchers) {
+  LabelsBuilder builder;
+  std::vector<std::string> dropped;
+  for (const LabelMatcher& matcher : matchers) {
+    if (matcher.name() == kMetricNameLabel) continue;
+    if (matcher.type() == MatchType::Equal && !builder.has(matcher.name())) {
+      builder.set(matcher.name(), matcher.value());
+    } else {
+      dropped.push_back(matcher.name());
+    }
+  }
+  for (const std::string& name : dropped) builder.remove(name);
+  return builder.labels();
+}
+
+Matrix eval_absent_over_time(const Evaluator& ev, RangeArgument& argument) {
+  const StepGrid& grid = ev.grid();
+  std::vector<bool> present(grid.size(), false);
+  for (WindowedSeries& series : argument.series()) {
+    ev.context().limits.check_deadline();
+    for (size_t step = 0; step < grid.size(); ++step) {
+      if (step % kStepsBetweenDeadlineChecks == 0) ev.context().limits.check_deadline();
+      const int64_t t = grid.time(step);
+      if (!series.window.advance(argument.window_start(t), argument.window_end(t)).empty()) {
+        present[step] = true;
+      }
+    }
+    check_read_status(series.window.status());
+  }
+  MatrixSeries absent{absent_labels(argument.matchers()), {}};
+  for (size_t step = 0; step < grid.size(); ++step) {
+    if (!present[step]) absent.points.push_back(Sample{grid.time(step), 1});
+  }
+  ev.context().limits.take_samples(absent.points.size());
+  Matrix out;
+  if (!absent.points.empty()) out.push_back(std::move(absent));
+  return out;
+}
+
+// The non-range arguments at each step: scalars (one value per step) and
+// strings.
+class OtherArguments {
+ public:
+  OtherArguments(const Evaluator& ev, const Call& call, size_t range_arg)
+      : ev_(ev), call_(call), range_arg_(range_arg), scalars_(call.args.size()) {
+    values_.resize(call.args.size());
+    for (size_t i = 0; i < call.args.size(); ++i) {
+      if (i == range_arg) continue;
+      if (expr_type(*call.args[i]) == ValueType::String) {
+        values_[i] = StringValue{0, Evaluator::eval_string(*call.args[i])};
+      } else {
+        scalars_[i] = ev.eval(*call.args[i]);
+      }
+    }
+  }
+  ~OtherArguments() {
+    for (const Matrix& scalar : scalars_) ev_.release(scalar);
+  }
+  OtherArguments(const OtherArguments&) = delete;
+  OtherArguments& operator=(const OtherArguments&) = delete;
+
+  // The arguments at `step`, the range argument's slot left to the caller.
+  std::vector<Value>& at(size_t step, int64_t t_ms) {
+    for (size_t i = 0; i < call_.args.size(); ++i) {
+      if (i == range_arg_ || scalars_[i].empty()) continue;
+      values_[i] = ScalarValue{t_ms, scalars_[i].front().points[step].v};
+    }
+    return values_;
+  }
+
+ private:
+  const Evaluator& ev_;
+  const Call& call_;
+  size_t range_arg_;
+  std::vector<Matrix> scalars_;
+  std::vector<Value> values_;
+};
+
+}  // namespace
+
+Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) {
+  const std::string_view name = call.function->name;
+  const FunctionImpl impl = find_function_impl(name);
+  RangeArgument argument(
+      ev, unwrap_parens(*call.args[range_arg]),
+      name == "predict_linear" ? PinnedWindow::SlidesFromFirstStep : PinnedWindow::Fixed);
+  if (impl == nullptr) {
+    if (name == "absent_over_time") return eval_absent_over_time(ev, argument);
+    fail_evaluation(QueryErrorKind::Execution,
+                    "function \"" + std::string(name) + "\" is not implemented");
+  }
+  OtherArguments others(ev, call, range_arg);
+  QueryLimits& limits = ev.context().limits;
+  const StepGrid& grid = ev.grid();
+  const bool keep_name = name == "last_over_time";
+  Matrix out;
+  // The window handed to the function, refilled at each step in place.
+  Matrix window_arg(1);
+  for (WindowedSeries& series : argument.series()) {
+    limits.check_deadline();
+    MatrixSeries result{keep_name ? series.labels : drop_metric_name(series.labels), {}};
+    window_arg[0].labels = series.labels;
+    for (size_t step = 0; step < grid.size(); ++step) {
+      if (step % kStepsBetweenDeadlineChecks == 0) limits.check_deadline();
+      const int64_t t = grid.time(step);
+      FunctionInput input{call, t, {}, argument.window_start(t), argument.window_end(t)};
+      const std::span<const Sample> window =
+          series.window.advance(input.range_start_ms, input.range_end_ms);
+      if (window.empty()) continue;
+      limits.take_samples(window.size());
+      window_arg[0].points.assign(window.begin(), window.end());
+      std::vector<Value>& args = others.at(step, t);
+      args[range_arg] = std::move(window_arg);
+      input.args = args;
+      Result<Vector> output = impl(input);
+      window_arg = std::move(std::get<Matrix>(args[range_arg]));
+      limits.release_samples(window.size());
+      if (!output) fail_evaluation(QueryErrorKind::Execution, output.error());
+      if (output->empty()) continue;
+      limits.take_samples(1);
+      result.points.push_back(Sample{t, output->front().v});
+    }
+    check_read_status(series.window.status());
+    if (!result.points.empty()) out.push_back(std::move(result));
+  }
+  check_unique_labelsets(out);
+  return out;
+}
+
+}  // namespace mc::query

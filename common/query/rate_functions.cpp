@@ -1,0 +1,121 @@
+#include "common/query/rate_functions.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include "common/query/function_args.hpp"
+
+namespace mc::query {
+namespace {
+
+Vector one_value(double v) { return Vector{VectorSample{Labels(), 0, v}}; }
+
+// extrapolatedRate of 2.42: the change over the points, counter resets added
+// back for counters, then scaled from the span the points cover to the
+// window, where "the window" ends half an average interval past a point when
+// the series seems to start or stop inside it. Counters are not extrapolated
+// below zero. The zero point limits durationToStart BEFORE the 1.1 threshold
+// test, as 2.42 does (later versions swapped the order).
+Result<Vector> extrapolated_rate(const FunctionInput& input, bool is_counter, bool is_rate) {
+  auto series = range_arg(input, 0);
+  if (!series) return series.status();
+  const std::vector<Sample>& points = (*series)->points;
+  if (points.size() < 2) return Vector{};
+
+  const Sample& first = points.front();
+  const Sample& last = points.back();
+  double result = last.v - first.v;
+  if (is_counter) {
+    double previous = first.v;
+    for (size_t i = 1; i < points.size(); ++i) {
+      if (points[i].v < previous) result += previous;
+      previous = points[i].v;
+    }
+  }
+
+  double duration_to_start = static_cast<double>(first.t_ms - input.range_start_ms) / 1000;
+  const double duration_to_end = static_cast<double>(input.range_end_ms - last.t_ms) / 1000;
+  const double sampled_interval = static_cast<double>(last.t_ms - first.t_ms) / 1000;
+  const double average_interval = sampled_interval / static_cast<double>(points.size() - 1);
+
+  if (is_counter && result > 0 && first.v >= 0) {
+    const double duration_to_zero = sampled_interval * (first.v / result);
+    if (duration_to_zero < duration_to_start) duration_to_start = duration_to_zero;
+  }
+
+  const double threshold = average_interval * 1.1;
+  double extrapolate_to_interval = sampled_interval;
+  extrapolate_to_interval +=
+      duration_to_start < threshold ? duration_to_start : average_interval / 2;
+  extrapolate_to_interval += duration_to_end < threshold ? duration_to_end : average_interval / 2;
+
+  double factor = extrapolate_to_interval / sampled_interval;
+  if (is_rate) {
+    factor /= static_cast<double>(input.range_end_ms - input.range_start_ms) / 1000;
+  }
+  return one_value(result * factor);
+}
+
+// instantValue of 2.42: the last two points only.
+Result<Vector> instant_value(const FunctionInput& input, bool is_rate) {
+  auto series = range_arg(input, 0);
+  if (!series) return series.status();
+  const std::vector<Sample>& points = (*series)->points;
+  if (points.size() < 2) return Vector{};
+
+  const Sample& last = points[points.size() - 1];
+  const Sample& previous = points[points.size() - 2];
+  // A counter that went down was reset: it counted `last` since.
+  double result = is_rate && last.v < previous.v ? last.v : last.v - previous.v;
+  const int64_t interval_ms = last.t_ms - previous.t_ms;
+  if (interval_ms == 0) return Vector{};
+  if (is_rate) result /= static_cast<double>(interval_ms) / 1000;
+  return one_value(result);
+}
+
+}  // namespace
+
+Result<Vector> rate_function(const FunctionInput& input) {
+  return extrapolated_rate(input, true, true);
+}
+
+Result<Vector> increase_function(const FunctionInput& input) {
+  return extrapolated_rate(input, true, false);
+}
+
+Result<Vector> delta_function(const FunctionInput& input) {
+  return extrapolated_rate(input, false, false);
+}
+
+Result<Vector> irate_function(const FunctionInput& input) { return instant_value(input, true); }
+
+Result<Vector> idelta_function(const FunctionInput& input) { return instant_value(input, false); }
+
+Result<Vector> resets_function(const FunctionInput& input) {
+  auto series = range_arg(input, 0);
+  if (!series) return series.status();
+  const std::vector<Sample>& points = (*series)->points;
+  if (points.empty()) return Vector{};
+  int resets = 0;
+  for (size_t i = 1; i < points.size(); ++i) {
+    if (points[i].v < points[i - 1].v) ++resets;
+  }
+  return one_value(resets);
+}
+
+Result<Vector> changes_function(const FunctionInput& input) {
+  auto series = range_arg(input, 0);
+  if (!series) return series.status();
+  const std::vector<Sample>& points = (*series)->points;
+  if (points.empty()) return Vector{};
+  int changes = 0;
+  for (size_t i = 1; i < points.size(); ++i) {
+    const double current = points[i].v;
+    const double previous = points[i - 1].v;
+    // NaN to NaN is no change, though NaN != NaN.
+    if (current != previous && !(std::isnan(current) && std::isnan(previous))) ++changes;
+  }
+  return one_value(changes);
+}
+
+}  // namespace mc::query

@@ -1,0 +1,68 @@
+#include "common/query/vector_selection.hpp"
+
+#include <functional>
+#include <optional>
+
+#include "common/model/sample_value.hpp"
+#include "common/query/lookback_cursor.hpp"
+#include "common/query/series_selection.hpp"
+
+namespace mc::query {
+namespace {
+
+using PointVisitor = std::function<void(size_t step, const Sample& sample)>;
+
+// Calls `visit` for each step at which `series` has a sample to show.
+void visit_series(EvalContext& ctx, const VectorSelector& selector, const StepGrid& grid,
+                  const Series& series, const PointVisitor& visit) {
+  LookbackCursor cursor(series.iterator());
+  for (size_t step = 0; step < grid.size(); ++step) {
+    if (step % kStepsBetweenDeadlineChecks == 0) ctx.limits.check_deadline();
+    const int64_t reference = ctx.reference_time(selector.modifiers, grid.time(step));
+    const std::optional<Sample> sample = cursor.newest(reference - ctx.lookback_ms(), reference);
+    if (sample && !is_stale_nan(sample->v)) visit(step, *sample);
+  }
+  check_read_status(cursor.status());
+}
+
+SelectedSeries select_for_grid(EvalContext& ctx, const VectorSelector& selector,
+                               const StepGrid& grid) {
+  const int64_t first = ctx.reference_time(selector.modifiers, grid.start_ms);
+  const int64_t last = ctx.reference_time(selector.modifiers, grid.last_ms());
+  return select_series(ctx, selector.matchers, first - ctx.lookback_ms(), last);
+}
+
+}  // namespace
+
+Matrix select_vector(EvalContext& ctx, const VectorSelector& selector, const StepGrid& grid) {
+  Matrix matrix;
+  if (grid.size() == 0) return matrix;
+  const SelectedSeries selected = select_for_grid(ctx, selector, grid);
+  for (const auto& series : selected.series) {
+    ctx.limits.check_deadline();
+    MatrixSeries out{series->labels(), {}};
+    visit_series(ctx, selector, grid, *series, [&](size_t step, const Sample& sample) {
+      ctx.limits.take_samples(1);
+      out.points.push_back(Sample{grid.time(step), sample.v});
+    });
+    if (!out.points.empty()) matrix.push_back(std::move(out));
+  }
+  return matrix;
+}
+
+std::vector<Vector> select_vector_by_step(EvalContext& ctx, const VectorSelector& selector,
+                                          const StepGrid& grid) {
+  std::vector<Vector> steps(grid.size());
+  if (grid.size() == 0) return steps;
+  const SelectedSeries selected = select_for_grid(ctx, selector, grid);
+  for (const auto& series : selected.series) {
+    ctx.limits.check_deadline();
+    visit_series(ctx, selector, grid, *series, [&](size_t step, const Sample& sample) {
+      ctx.limits.take_samples(1);
+      steps[step].push_back(VectorSample{series->labels(), sample.t_ms, sample.v});
+    });
+  }
+  return steps;
+}
+
+}  // namespace mc::query
