@@ -23,6 +23,8 @@ Usage:
       127.0.0.1, compares, stops them.
   promql_compliance.py compare --reference URL --tested URL --meta DATA.json [--form ...]
       the same against servers already running on that data.
+  promql_compliance.py self-test
+      planted differences the comparison must catch, equal answers it must pass.
 
 Exit status: 0 when every query agrees, 1 when some differ, 2 for a broken
 run, 77 (skip) when prometheus or promtool is not installed or the tested
@@ -522,6 +524,74 @@ def write_text_report(report, sink, limit=None):
         sink.write(f"\n... and {len(report['differing']) - limit} more differing queries\n")
 
 
+# --- self-test: the comparison catches what it must --------------------------------------
+def self_test():
+    """Planted differences that differ() must catch, and equal answers it must
+    pass; returns the number of failures (printed)."""
+    def vector(*samples, code=200):
+        return {"code": code, "status": "success", "data": {"resultType": "vector", "result": [
+            {"metric": m, "value": [t, v]} for m, t, v in samples]}}
+
+    def matrix(*series):
+        return {"code": 200, "status": "success", "data": {"resultType": "matrix", "result": [
+            {"metric": m, "values": points} for m, points in series]}}
+
+    def error(code, kind):
+        return {"code": code, "status": "error", "errorType": kind, "error": "x"}
+
+    a, b = {"job": "a"}, {"job": "b"}
+    same = [
+        ("equal vectors in another order", "x", vector((a, 1, "1"), (b, 1, "2")), vector((b, 1, "2"), (a, 1, "1"))),
+        ("NaN equals NaN", "x", vector((a, 1, "NaN")), vector((a, 1, "NaN"))),
+        ("+Inf equals +Inf", "x", vector((a, 1, "+Inf")), vector((a, 1, "+Inf"))),
+        ("relative 1e-6 passes", "x", vector((a, 1, "1000000")), vector((a, 1, "1000001"))),
+        ("1e-13 next to zero passes", "x", vector((a, 1, "0")), vector((a, 1, "1e-13"))),
+        ("time written with trailing zeros", "x", vector((a, 1.5, "1")), vector((a, "1.500", "1"))),
+        ("same error type, other message", "x", error(400, "bad_data"), dict(error(400, "bad_data"), error="y")),
+        ("warnings are not compared", "x", vector((a, 1, "1")), dict(vector((a, 1, "1")), warnings=["tier 5m"])),
+        ("empty matrices", "x", matrix(), matrix()),
+    ]
+    different = [
+        ("relative 2e-5", "x", vector((a, 1, "100000")), vector((a, 1, "100002"))),
+        ("NaN against a number", "x", vector((a, 1, "NaN")), vector((a, 1, "1"))),
+        ("+Inf against -Inf", "x", vector((a, 1, "+Inf")), vector((a, 1, "-Inf"))),
+        ("a missing series", "x", vector((a, 1, "1"), (b, 1, "1")), vector((a, 1, "1"))),
+        ("an extra label", "x", vector((a, 1, "1")), vector(({"job": "a", "x": "y"}, 1, "1"))),
+        ("__name__ kept", "x", vector((a, 1, "1")), vector(({"job": "a", "__name__": "m"}, 1, "1"))),
+        ("another timestamp", "x", vector((a, 1, "1")), vector((a, 1.001, "1"))),
+        ("a point missing in a matrix", "x", matrix((a, [[1, "1"], [2, "1"]])), matrix((a, [[1, "1"]]))),
+        ("scalar against vector", "x", {"code": 200, "status": "success", "data": {"resultType": "scalar",
+                                                                                   "result": [1, "1"]}},
+         vector(({}, 1, "1"))),
+        ("error against success", "x", error(400, "bad_data"), vector((a, 1, "1"))),
+        ("400 against 422", "x", error(400, "bad_data"), error(422, "execution")),
+        ("errorType differs", "x", error(422, "execution"), error(422, "bad_data")),
+        ("sort order", "sort(x)", vector((a, 1, "1"), (b, 1, "2")), vector((b, 1, "2"), (a, 1, "1"))),
+        ("no answer", "x", vector((a, 1, "1")), {"code": 0, "error": "refused"}),
+    ]
+    failures = 0
+    for what, query, x, y in same:
+        reason = differ(query, x, y)
+        if reason is not None:
+            failures += 1
+            print(f"SELF-TEST FAILED: {what}: reported as differing ({reason})")
+    for what, query, x, y in different:
+        if differ(query, x, y) is None:
+            failures += 1
+            print(f"SELF-TEST FAILED: {what}: not caught")
+    if differ_api("labels", "/api/v1/labels", [], {"code": 200, "status": "success", "data": ["b", "a"]},
+                  {"code": 200, "status": "success", "data": ["a", "b"]}) is not None:
+        failures += 1
+        print("SELF-TEST FAILED: label lists in another order reported as differing")
+    if differ_api("labels", "/api/v1/labels", [], {"code": 200, "status": "success", "data": ["a", "b"]},
+                  {"code": 200, "status": "success", "data": ["a"]}) is None:
+        failures += 1
+        print("SELF-TEST FAILED: a missing label name not caught")
+    total = len(same) + len(different) + 2
+    print(f"self-test: {total - failures}/{total} cases as expected")
+    return failures
+
+
 # --- run: data, servers, compare ---------------------------------------------------------
 def generate(work, form, end):
     om = os.path.join(work, f"promql-{form}.om")
@@ -622,7 +692,10 @@ def main():
         p.add_argument("--timeout", type=float, default=60, help="seconds per request")
         p.add_argument("--budget", type=float, default=None,
                        help="seconds for all queries; those left when it runs out count as differing")
+    sub.add_parser("self-test", help="planted differences the comparison must catch (no servers)")
     args = parser.parse_args()
+    if args.command == "self-test":
+        return 1 if self_test() else 0
     try:
         if args.command == "run":
             return run(args)
