@@ -660,7 +660,7 @@ def run(args):
         report = compare(reference.url, tested.url, meta, args.queries, FORMS[args.form]["full_set"], args.out,
                          args.timeout, ("prometheus", tested.name), args.budget,
                          lambda: tested.process.poll() if tested.process else None,
-                         lambda: restart(tested))
+                         lambda: restart(tested), args.max_restarts)
     finally:
         for server in reversed(started):
             server.stop()
@@ -680,6 +680,8 @@ def main():
     run_parser.add_argument("--ours", help="the metrics-collector binary")
     run_parser.add_argument("--tested", choices=["ours", "vm", "prometheus"], default="ours",
                             help="the server compared with Prometheus (vm, prometheus: checks of the harness)")
+    run_parser.add_argument("--max-restarts", type=int, default=20,
+                            help="times the tested daemon is started again after it exits")
     run_parser.add_argument("--end", type=int, help="last scrape slot of the data (Unix s; default: 1 h ago)")
     compare_parser = sub.add_parser("compare")
     compare_parser.add_argument("--reference", required=True)
