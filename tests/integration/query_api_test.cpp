@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include <ctime>
 #include <string>
 
 #include "common/util/build_version.hpp"
@@ -237,6 +238,122 @@ TEST_CASE("API: bad parameters get Prometheus's status codes and error texts", "
   reply = api.post("/api/v1/status/buildinfo", "");
   CHECK(reply.status == 405);
   CHECK(reply.headers["allow"] == "GET, HEAD");
+}
+
+TEST_CASE("API: instant and range queries as Grafana sends them", "[api]") {
+  ApiFixture api;
+  // "Save & test": 1+1 as an instant query.
+  HttpReply reply = api.get("/api/v1/query?query=" + encode("1+1") + "&time=1796492776.501");
+  CHECK(reply.status == 200);
+  CHECK(reply.body == ok(R"({"resultType":"scalar","result":[1796492776.501,"2"]})"));
+  reply = api.post("/api/v1/query", "query=" + encode("1+1") + "&time=2026-12-05T17:46:16.501Z");
+  CHECK(reply.body == ok(R"({"resultType":"scalar","result":[1796492776.501,"2"]})"));
+  reply = api.get("/api/v1/query?query=" + encode("\"a\"") + "&time=10");
+  CHECK(reply.body == ok(R"({"resultType":"string","result":[10,"a"]})"));
+
+  const std::string instance = api.instance();
+  // A second ahead, so the first scrape (maybe later in this second) is before it.
+  const int64_t now = std::time(nullptr) + 1;
+  reply = api.get("/api/v1/query?query=" + encode("shop_temperature_celsius") +
+                  "&time=" + std::to_string(now));
+  CHECK(
+      reply.body ==
+      ok(fmt::format(
+          R"({{"resultType":"vector","result":[{{"metric":{{"__name__":"shop_temperature_celsius","instance":"{}","job":"shop"}},"value":[{},"180.5"]}}]}})",
+          instance, now)));
+  // Missing time is now: the answer's timestamp is within the test's seconds.
+  reply = api.get("/api/v1/query?query=" + encode("sum(shop_orders_total)"));
+  CHECK(reply.status == 200);
+  CHECK(reply.body.find(R"({"resultType":"vector","result":[{"metric":{},"value":[)") !=
+        std::string::npos);
+  CHECK(reply.body.ends_with(R"(,"43"]}]}})"));
+
+  // A panel: query_range POSTed with start, end and a step they are aligned to.
+  const int64_t end = now + now % 2;
+  reply = api.post("/api/v1/query_range",
+                   fmt::format("query={}&start={}&end={}&step=2",
+                               encode("shop_temperature_celsius"), end - 4, end));
+  INFO(reply.body);
+  CHECK(reply.status == 200);
+  CHECK(reply.body.starts_with(fmt::format(
+      R"({{"status":"success","data":{{"resultType":"matrix","result":[{{"metric":{{"__name__":"shop_temperature_celsius","instance":"{}","job":"shop"}},"values":[)",
+      instance)));
+  CHECK(reply.body.find(fmt::format(R"([{},"180.5"]]}}]}}}})", end)) != std::string::npos);
+  reply = api.get("/api/v1/query_range?query=" + encode("1") + "&start=10&end=12&step=1s");
+  CHECK(
+      reply.body ==
+      ok(R"({"resultType":"matrix","result":[{"metric":{},"values":[[10,"1"],[11,"1"],[12,"1"]]}]})"));
+}
+
+TEST_CASE("API: query errors in Prometheus's words and status codes", "[api]") {
+  ApiFixture api;
+  HttpReply reply = api.get("/api/v1/query?query=" + encode("1+1") + "&time=abc");
+  CHECK(reply.status == 400);
+  CHECK(
+      reply.body ==
+      bad_data(
+          R"(invalid parameter \"time\": Invalid time value for 'time': cannot parse \"abc\" to a valid timestamp)"));
+  reply = api.get("/api/v1/query?query=up&timeout=x");
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"timeout\": cannot parse \"x\" to a valid duration)"));
+  reply = api.get("/api/v1/query?query=" + encode("sum("));
+  CHECK(reply.status == 400);
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"query\": 1:5: parse error: unclosed left parenthesis)"));
+  reply = api.get("/api/v1/query");
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"query\": 1:1: parse error: no expression found in input)"));
+  reply = api.get("/api/v1/query?query=" + encode("rate(up)"));
+  CHECK(
+      reply.body ==
+      bad_data(
+          R"(invalid parameter \"query\": 1:6: parse error: expected type range vector in call to function \"rate\", got instant vector)"));
+
+  reply = api.get("/api/v1/query_range?query=up&start=10&end=5&step=1");
+  CHECK(reply.status == 400);
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"end\": end timestamp must not be before start time)"));
+  reply = api.get("/api/v1/query_range?query=up&start=x&end=5&step=1");
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"start\": cannot parse \"x\" to a valid timestamp)"));
+  reply = api.get("/api/v1/query_range?query=up&start=1&end=5&step=0");
+  CHECK(
+      reply.body ==
+      bad_data(
+          R"(invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer)"));
+  reply = api.get("/api/v1/query_range?query=up&start=1&end=5");
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"step\": cannot parse \"\" to a valid duration)"));
+  reply = api.get("/api/v1/query_range?query=up&start=1&end=50000&step=1");
+  CHECK(reply.status == 400);
+  CHECK(reply.body == bad_data("exceeded maximum resolution of 11,000 points per timeseries. Try "
+                               "decreasing the query resolution (?step=XX)"));
+  reply = api.get("/api/v1/query_range?query=" + encode("up[5m]") + "&start=1&end=5&step=1");
+  CHECK(
+      reply.body ==
+      bad_data(
+          R"(invalid expression type \"range vector\" for range query, must be Scalar or instant Vector)"));
+  reply = api.get("/api/v1/query_range?query=" + encode("sum(") + "&start=1&end=5&step=1");
+  CHECK(reply.body == bad_data("1:5: parse error: unclosed left parenthesis"));
+}
+
+TEST_CASE("API: bad --query.* flags stop the daemon with a message", "[api]") {
+  auto bad_timeout = run_program({MC_DAEMON_BINARY, "--query.timeout=soon"});
+  CHECK(bad_timeout.exit_status == 2);
+  CHECK_THAT(bad_timeout.output, Catch::Contains("--query.timeout: not a valid duration string"));
+  auto zero_lookback = run_program({MC_DAEMON_BINARY, "--query.lookback-delta=0s"});
+  CHECK(zero_lookback.exit_status == 2);
+  CHECK_THAT(zero_lookback.output,
+             Catch::Contains("--query.lookback-delta: want a positive duration, got \"0s\""));
+  auto bad_samples = run_program({MC_DAEMON_BINARY, "--query.max-samples=-1"});
+  CHECK(bad_samples.exit_status == 2);
+  CHECK_THAT(bad_samples.output, Catch::Contains("--query.max-samples: want a number from 1 to"));
+  auto bad_concurrency = run_program({MC_DAEMON_BINARY, "--query.max-concurrency=0"});
+  CHECK(bad_concurrency.exit_status == 2);
+  CHECK_THAT(bad_concurrency.output,
+             Catch::Contains("--query.max-concurrency: want a number from 1 to 1024, got \"0\""));
+  auto help = run_program({MC_DAEMON_BINARY, "--help"});
+  CHECK_THAT(help.output, Catch::Contains("--query.timeout=2m"));
 }
 
 }  // namespace
