@@ -7,11 +7,14 @@
 #include <ctime>
 #include <string>
 
+#include <unistd.h>
+
 #include "common/util/build_version.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/daemon_runner.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/http_test_server.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace mc::test {
 namespace {
@@ -335,6 +338,83 @@ TEST_CASE("API: query errors in Prometheus's words and status codes", "[api]") {
           R"(invalid expression type \"range vector\" for range query, must be Scalar or instant Vector)"));
   reply = api.get("/api/v1/query_range?query=" + encode("sum(") + "&start=1&end=5&step=1");
   CHECK(reply.body == bad_data("1:5: parse error: unclosed left parenthesis"));
+}
+
+// The same requests to the daemon and to Prometheus 2.42 scraping the same
+// target under the same job name: the same status and the same bytes, for
+// the answers that do not depend on when each scraped.
+TEST_CASE("API: the daemon answers as Prometheus 2.42 does on the same data", "[api]") {
+  if (access("/usr/bin/prometheus", X_OK) != 0) {
+    WARN("skipped: /usr/bin/prometheus not found (Debian package prometheus)");
+    return;
+  }
+  ApiFixture api;
+  TempDir dir;
+  const uint16_t prometheus_port = free_port();
+  const auto config = dir.write_file(
+      "prometheus.yml", fmt::format("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+                                    "scrape_configs:\n  - job_name: shop\n"
+                                    "    static_configs:\n      - targets: [\"{}\"]\n",
+                                    api.instance()));
+  ChildProcess prometheus({"/usr/bin/prometheus", "--config.file=" + config.string(),
+                           "--storage.tsdb.path=" + (dir.path() / "data").string(),
+                           fmt::format("--web.listen-address=127.0.0.1:{}", prometheus_port)},
+                          dir.path() / "prometheus.log");
+  const std::string prometheus_url = fmt::format("http://127.0.0.1:{}", prometheus_port);
+  const bool scraped = wait_until(
+      [&] {
+        return http_get(prometheus_url + "/api/v1/series?match[]=shop_orders_total")
+                   .body.find("\"state\":\"open\"") != std::string::npos;
+      },
+      40s);
+  INFO(prometheus.output());
+  REQUIRE(scraped);
+
+  const int64_t later = std::time(nullptr) + 2;  // both have scraped by then
+  const std::string at = "&time=" + std::to_string(later);
+  const std::vector<std::string> requests = {
+      "/api/v1/query?query=" + encode("1+1") + "&time=1796492776.501",
+      "/api/v1/query?query=" + encode("shop_orders_total") + at,
+      "/api/v1/query?query=" + encode("sum by (state) (shop_orders_total) * 2") + at,
+      "/api/v1/query?query=" + encode("shop_temperature_celsius / 0") + at,
+      "/api/v1/query?query=" + encode("-shop_temperature_celsius / 0") + at,
+      "/api/v1/query?query=" + encode("vector(1.5e-7)") + at,
+      "/api/v1/query?query=" + encode("\"<a&b>\"") + at,
+      "/api/v1/query_range?query=" + encode("shop_temperature_celsius * 2") +
+          "&start=" + std::to_string(later) + "&end=" + std::to_string(later + 4) + "&step=2",
+      "/api/v1/series?match[]=shop_orders_total",
+      "/api/v1/series?match[]=" + encode(R"(shop_orders_total{state="open"})") +
+          "&match[]=shop_temperature_celsius",
+      "/api/v1/labels?match[]=shop_orders_total",
+      "/api/v1/label/state/values",
+      "/api/v1/label/job/values?match[]=up",
+      "/api/v1/metadata?metric=shop_orders_total",
+      "/api/v1/metadata?metric=nothing",
+      "/api/v1/query_exemplars?query=up",
+      // errors
+      "/api/v1/query?query=" + encode("sum(up"),
+      "/api/v1/query?query=" + encode("rate(up)"),
+      "/api/v1/query?query=up&time=abc",
+      "/api/v1/query?query=up&timeout=x",
+      "/api/v1/query?query=" + encode("up + on(job) group_left up{job=\"x\"}") + at,
+      "/api/v1/query_range?query=up&start=10&end=5&step=1",
+      "/api/v1/query_range?query=up&start=1&end=5&step=0",
+      "/api/v1/query_range?query=up&start=1&end=50000&step=1",
+      "/api/v1/query_range?query=" + encode("up[5m]") + "&start=1&end=5&step=1",
+      "/api/v1/series",
+      "/api/v1/series?match[]=" + encode("sum(up)"),
+      "/api/v1/series?match[]=" + encode(R"({a=""})"),
+      "/api/v1/series?match[]=up&start=x",
+      "/api/v1/label/foo-bar/values",
+      "/api/v1/metadata?limit=x",
+  };
+  for (const std::string& request : requests) {
+    INFO(request);
+    const HttpReply ours = api.get(request);
+    const HttpReply theirs = http_get(prometheus_url + request);
+    CHECK(ours.status == theirs.status);
+    CHECK(ours.body == theirs.body);
+  }
 }
 
 TEST_CASE("API: bad --query.* flags stop the daemon with a message", "[api]") {
