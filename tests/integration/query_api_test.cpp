@@ -417,6 +417,34 @@ TEST_CASE("API: the daemon answers as Prometheus 2.42 does on the same data", "[
   }
 }
 
+TEST_CASE("API: behind the port's basic auth like every other path", "[api]") {
+  // bcrypt (cost 5) of the password, as web_security_test.cpp uses it.
+  constexpr std::string_view kPassword = "Tr0ub4dor-xyzzy-42";
+  constexpr std::string_view kHash = "$2y$05$y8FruYJB6V6C2eN7.tdVSOmwYDTvbeujx1kvrOU7dAVP6b3zNtyQq";
+  TempDir dir;
+  DaemonAccess access;
+  access.request.basic_auth = "alice:" + std::string(kPassword);
+  const auto web_config =
+      dir.write_file("web.yml", fmt::format("basic_auth_users:\n  alice: {}\n", kHash));
+  DaemonRunner daemon("global:\n  scrape_interval: 1s\n",
+                      {"--web.config.file=" + web_config.string()}, access);
+  const std::string query = daemon.base_url() + "/api/v1/query?query=" + encode("1+1") + "&time=10";
+  CHECK(http_get(query).status == 401);
+  CHECK(http_get(daemon.base_url() + "/api/v1/status/buildinfo").status == 401);
+  CHECK(http_get(daemon.base_url() + "/federate?match[]=up").status == 401);
+  HttpReply allowed = http_request(query, access.request);
+  CHECK(allowed.status == 200);
+  CHECK(allowed.body == ok(R"({"resultType":"scalar","result":[10,"2"]})"));
+  HttpRequestOptions post = access.request;
+  post.method = "POST";
+  post.body = "query=1&start=10&end=11&step=1";
+  post.headers = {"Content-Type: application/x-www-form-urlencoded"};
+  allowed = http_request(daemon.base_url() + "/api/v1/query_range", post);
+  CHECK(allowed.status == 200);
+  CHECK(allowed.body ==
+        ok(R"({"resultType":"matrix","result":[{"metric":{},"values":[[10,"1"],[11,"1"]]}]})"));
+}
+
 TEST_CASE("API: bad --query.* flags stop the daemon with a message", "[api]") {
   auto bad_timeout = run_program({MC_DAEMON_BINARY, "--query.timeout=soon"});
   CHECK(bad_timeout.exit_status == 2);
