@@ -445,6 +445,53 @@ TEST_CASE("API: behind the port's basic auth like every other path", "[api]") {
         ok(R"({"resultType":"matrix","result":[{"metric":{},"values":[[10,"1"],[11,"1"]]}]})"));
 }
 
+// A civetweb worker's stack overflowed at about 50 nested parentheses and
+// took the daemon down; the deepest expressions the parser accepts now run.
+TEST_CASE("API: the deepest expressions answer and the daemon lives", "[api]") {
+  ApiFixture api;
+  auto repeat = [](std::string_view piece, int times) {
+    std::string text;
+    for (int i = 0; i < times; ++i) text += piece;
+    return text;
+  };
+  constexpr int kDepth = 998;
+  const std::string at = "&time=1796495000";
+  struct Case {
+    std::string query;
+    std::string result;
+  };
+  const std::vector<Case> cases = {
+      {repeat("(", kDepth) + "1" + repeat(")", kDepth),
+       R"("resultType":"scalar","result":[1796495000,"1"])"},
+      {repeat("-", kDepth) + "1", R"("resultType":"scalar","result":[1796495000,"1"])"},
+      {"1" + repeat("+1", kDepth), R"("resultType":"scalar","result":[1796495000,"999"])"},
+      {"2" + repeat("^1", kDepth), R"("resultType":"scalar","result":[1796495000,"2"])"},
+      {repeat("abs(", kDepth) + "vector(1)" + repeat(")", kDepth),
+       R"("resultType":"vector","result":[{"metric":{},"value":[1796495000,"1"]}])"},
+      {repeat("sum(", kDepth) + "vector(1)" + repeat(")", kDepth),
+       R"("resultType":"vector","result":[{"metric":{},"value":[1796495000,"1"]}])"},
+      {repeat("sum_over_time(", kDepth / 2) + "vector(1)" + repeat("[2s:1s])", kDepth / 2),
+       R"("resultType":"vector","result":[)"},
+  };
+  for (const Case& deep : cases) {
+    INFO(deep.query.substr(0, 40));
+    const HttpReply reply = api.post("/api/v1/query", "query=" + encode(deep.query) + at);
+    CHECK(reply.status == 200);
+    CHECK(reply.body.find(deep.result) != std::string::npos);
+  }
+  HttpReply reply =
+      api.get("/api/v1/query?query=" + encode(repeat("(", 1200) + "1" + repeat(")", 1200)));
+  CHECK(reply.status == 400);
+  CHECK(
+      reply.body ==
+      bad_data(
+          R"(invalid parameter \"query\": 1:1001: parse error: expression nests too deeply: more than 1000 levels)"));
+  reply =
+      api.get("/api/v1/series?match[]=" + encode(repeat("(", kDepth) + "up" + repeat(")", kDepth)));
+  CHECK(reply.status == 400);
+  CHECK(api.get("/-/healthy").status == 200);
+}
+
 TEST_CASE("API: bad --query.* flags stop the daemon with a message", "[api]") {
   auto bad_timeout = run_program({MC_DAEMON_BINARY, "--query.timeout=soon"});
   CHECK(bad_timeout.exit_status == 2);
