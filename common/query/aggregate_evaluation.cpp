@@ -14,7 +14,7 @@ Matrix eval_aggregate(const Evaluator& ev, const AggregateExpr& aggregation) {
   std::array<Matrix, 2> inputs;  // the scalar parameter, if any, and the vector
   if (aggregation.param) {
     if (expr_type(*aggregation.param) == ValueType::String) {
-      string_param = StringValue{0, ev.eval_string(*aggregation.param)};
+      string_param = StringValue{0, Evaluator::eval_string(*aggregation.param)};
     } else {
       inputs[0] = ev.eval(*aggregation.param);
     }

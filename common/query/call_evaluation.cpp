@@ -70,7 +70,7 @@ Matrix eval_step_call(const Evaluator& ev, const Call& call) {
   std::vector<Value> args(call.args.size());
   for (size_t i = 0; i < call.args.size(); ++i) {
     if (expr_type(*call.args[i]) == ValueType::String) {
-      args[i] = StringValue{0, ev.eval_string(*call.args[i])};
+      args[i] = StringValue{0, Evaluator::eval_string(*call.args[i])};
     } else {
       inputs[i] = ev.eval(*call.args[i]);
     }

@@ -51,8 +51,8 @@ Value range_value(Matrix&& matrix) {
 }  // namespace
 
 struct QueryEngine::State {
-  State(Storage& storage, EngineOptions options)
-      : storage(storage), options(std::move(options)), gate(this->options.max_concurrency) {}
+  State(Storage& storage, const EngineOptions& options)
+      : storage(storage), options(options), gate(this->options.max_concurrency) {}
 
   QueryResult run(std::string_view query, StepGrid grid, bool instant);
 
@@ -80,7 +80,7 @@ QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool 
   try {
     const Evaluator evaluator(ctx, grid);
     if (type == ValueType::String) {
-      result.value = StringValue{grid.start_ms, evaluator.eval_string(expr)};
+      result.value = StringValue{grid.start_ms, Evaluator::eval_string(expr)};
     } else if (instant) {
       result.value = instant_value(type, evaluator.eval(expr), grid.start_ms);
     } else {
@@ -95,7 +95,7 @@ QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool 
 }
 
 QueryEngine::QueryEngine(Storage& storage, EngineOptions options)
-    : state_(std::make_unique<State>(storage, std::move(options))) {}
+    : state_(std::make_unique<State>(storage, options)) {}
 
 QueryEngine::~QueryEngine() = default;
 

@@ -6,6 +6,7 @@
 #include "common/query/binary_evaluation.hpp"
 #include "common/query/call_evaluation.hpp"
 #include "common/query/eval_failure.hpp"
+#include "common/query/function_args.hpp"
 #include "common/query/matrix_selection.hpp"
 #include "common/query/step_combination.hpp"
 #include "common/query/step_invariance.hpp"
@@ -49,7 +50,7 @@ Matrix Evaluator::eval(const Expr& expr) const {
   fail_evaluation(QueryErrorKind::Internal, "a string cannot be evaluated as a series");
 }
 
-std::string Evaluator::eval_string(const Expr& expr) const {
+std::string Evaluator::eval_string(const Expr& expr) {
   if (const auto* literal = unwrap_parens(expr).as<StringLiteral>()) return literal->value;
   fail_evaluation(QueryErrorKind::Internal, "expected a string literal");
 }

@@ -30,7 +30,7 @@ class Evaluator {
   // (release()).
   Matrix eval(const Expr& expr) const;
   // A string expression (a literal, maybe in parentheses).
-  std::string eval_string(const Expr& expr) const;
+  static std::string eval_string(const Expr& expr);
 
   void release(const Matrix& matrix) const;
 
@@ -46,9 +46,6 @@ class Evaluator {
 
 // The expression inside any parentheses.
 const Expr& unwrap_parens(const Expr& expr);
-
-// `labels` without __name__ (defined by the functions, function_args.cpp).
-Labels drop_metric_name(const Labels& labels);
 
 // Fails the evaluation when two series have the same labels (after an
 // operation dropped the metric name of all).

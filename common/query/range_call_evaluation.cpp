@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "common/query/eval_failure.hpp"
+#include "common/query/function_args.hpp"
 #include "common/query/function_call.hpp"
 #include "common/query/range_argument.hpp"
 #include "common/query/step_combination.hpp"
@@ -62,7 +63,7 @@ class OtherArguments {
     for (size_t i = 0; i < call.args.size(); ++i) {
       if (i == range_arg) continue;
       if (expr_type(*call.args[i]) == ValueType::String) {
-        values_[i] = StringValue{0, ev.eval_string(*call.args[i])};
+        values_[i] = StringValue{0, Evaluator::eval_string(*call.args[i])};
       } else {
         scalars_[i] = ev.eval(*call.args[i]);
       }
@@ -71,6 +72,8 @@ class OtherArguments {
   ~OtherArguments() {
     for (const Matrix& scalar : scalars_) ev_.release(scalar);
   }
+  OtherArguments(const OtherArguments&) = delete;
+  OtherArguments& operator=(const OtherArguments&) = delete;
 
   // The arguments at `step`, the range argument's slot left to the caller.
   std::vector<Value>& at(size_t step, int64_t t_ms) {
@@ -107,9 +110,12 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   const StepGrid& grid = ev.grid();
   const bool keep_name = name == "last_over_time";
   Matrix out;
+  // The window handed to the function, refilled at each step in place.
+  Matrix window_arg(1);
   for (WindowedSeries& series : argument.series()) {
     limits.check_deadline();
     MatrixSeries result{keep_name ? series.labels : drop_metric_name(series.labels), {}};
+    window_arg[0].labels = series.labels;
     for (size_t step = 0; step < grid.size(); ++step) {
       if (step % kStepsBetweenDeadlineChecks == 0) limits.check_deadline();
       const int64_t t = grid.time(step);
@@ -118,10 +124,12 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
           series.window.advance(input.range_start_ms, input.range_end_ms);
       if (window.empty()) continue;
       limits.take_samples(window.size());
+      window_arg[0].points.assign(window.begin(), window.end());
       std::vector<Value>& args = others.at(step, t);
-      args[range_arg] = Matrix{MatrixSeries{series.labels, {window.begin(), window.end()}}};
+      args[range_arg] = std::move(window_arg);
       input.args = args;
       Result<Vector> output = impl(input);
+      window_arg = std::move(std::get<Matrix>(args[range_arg]));
       limits.release_samples(window.size());
       if (!output) fail_evaluation(QueryErrorKind::Execution, output.error());
       if (output->empty()) continue;

@@ -1,6 +1,5 @@
 #include "common/query/series_selection.hpp"
 
-#include <algorithm>
 #include <utility>
 
 #include "common/query/eval_failure.hpp"
@@ -8,27 +7,31 @@
 namespace mc::query {
 namespace {
 
-bool is_regex(const LabelMatcher& matcher) {
-  return matcher.type() == MatchType::Regex || matcher.type() == MatchType::NotRegex;
+Matcher::Kind store_kind(MatchType type) {
+  switch (type) {
+    case MatchType::Equal:
+      return Matcher::Kind::equal;
+    case MatchType::NotEqual:
+      return Matcher::Kind::not_equal;
+    case MatchType::Regex:
+      return Matcher::Kind::regex;
+    case MatchType::NotRegex:
+      break;
+  }
+  return Matcher::Kind::not_regex;
 }
 
 std::vector<Matcher> store_matchers(const std::vector<LabelMatcher>& matchers) {
   std::vector<Matcher> out;
+  out.reserve(matchers.size());
   for (const LabelMatcher& matcher : matchers) {
-    if (is_regex(matcher)) continue;
-    const auto kind =
-        matcher.type() == MatchType::Equal ? Matcher::Kind::equal : Matcher::Kind::not_equal;
-    Result<Matcher> made = Matcher::make(kind, matcher.name(), matcher.value());
-    // Only regexes can fail to make.
-    if (made) out.push_back(std::move(*made));
+    Result<Matcher> made =
+        Matcher::make(store_kind(matcher.type()), matcher.name(), matcher.value());
+    // The parser compiled the same regex the same way (anchored_regex.hpp).
+    if (!made) fail_evaluation(QueryErrorKind::Internal, made.error());
+    out.push_back(std::move(*made));
   }
   return out;
-}
-
-bool matches_regexes(const Labels& labels, const std::vector<LabelMatcher>& matchers) {
-  return std::all_of(matchers.begin(), matchers.end(), [&](const LabelMatcher& matcher) {
-    return !is_regex(matcher) || matcher.matches(labels.get(matcher.name()));
-  });
 }
 
 }  // namespace
@@ -40,12 +43,6 @@ SelectedSeries select_series(EvalContext& ctx, const std::vector<LabelMatcher>& 
   selected.querier = ctx.storage.querier(mint_ms, maxt_ms);
   if (!selected.querier) fail_evaluation(QueryErrorKind::Internal, "store has no querier");
   selected.series = selected.querier->select(store_matchers(matchers));
-  const bool any_regex = std::any_of(matchers.begin(), matchers.end(), is_regex);
-  if (any_regex) {
-    std::erase_if(selected.series, [&](const std::unique_ptr<Series>& series) {
-      return !matches_regexes(series->labels(), matchers);
-    });
-  }
   return selected;
 }
 

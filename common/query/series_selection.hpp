@@ -1,9 +1,7 @@
 // The store's series a selector's matchers pick over [mint, maxt], read
-// through Storage::querier.
-//
-// = and != go to the store as they are. Regex matchers are applied here with
-// the parser's RE2 matchers: the store's regex dialect is not RE2's, and a
-// series the store's regex missed would be lost without a word.
+// through Storage::querier. The store's matchers compile regexes as the
+// parser's do (common/store/anchored_regex.hpp), so a selector means the same
+// in both.
 #pragma once
 
 #include <cstdint>

@@ -18,16 +18,22 @@ class StepGatherer {
   std::span<const Vector> gather(int64_t t_ms) {
     for (size_t a = 0; a < args_.size(); ++a) {
       Vector& input = inputs_[a];
-      input.clear();
+      size_t count = 0;
       const Matrix& matrix = args_[a];
       for (size_t s = 0; s < matrix.size(); ++s) {
         size_t& next = next_point_[a][s];
         const std::vector<Sample>& points = matrix[s].points;
         while (next < points.size() && points[next].t_ms < t_ms) ++next;
-        if (next < points.size() && points[next].t_ms == t_ms) {
-          input.push_back(VectorSample{matrix[s].labels, t_ms, points[next].v});
-        }
+        if (next == points.size() || points[next].t_ms != t_ms) continue;
+        // Slots are reused from step to step: assigning labels into the last
+        // step's sample reuses its buffer, where a new sample would allocate.
+        if (count == input.size()) input.emplace_back();
+        VectorSample& sample = input[count++];
+        sample.labels = matrix[s].labels;
+        sample.t_ms = t_ms;
+        sample.v = points[next].v;
       }
+      input.resize(count);
     }
     return inputs_;
   }

@@ -130,5 +130,21 @@ TEST_CASE("engine: operators between vectors and scalars step through time") {
   CHECK(values_of(engine.instant_query("sum(x) by (job)", kMinute)) == std::vector<double>{2});
 }
 
+TEST_CASE("engine: the deepest query the parser accepts evaluates") {
+  EngineTestStore store;
+  store.add(Labels{{"__name__", "x"}}, {{0, 1}});
+  QueryEngine engine(store.head);
+  // A left-deep chain of additions close to the parser's height bound; not
+  // step-invariant, so every level is walked at every step.
+  std::string query = "x";
+  for (int i = 0; i < 990; ++i) query += " + 1";
+  const Matrix summed = matrix_of(engine.range_query(query, 0, 2 * kMinute, kMinute));
+  REQUIRE(summed.size() == 1);
+  CHECK(summed[0].points == std::vector<Sample>{{0, 991}, {kMinute, 991}, {2 * kMinute, 991}});
+  std::string nested = "x";
+  for (int i = 0; i < 400; ++i) nested = "-(" + nested + ")";
+  CHECK(values_of(engine.instant_query(nested, 0)) == std::vector<double>{1});
+}
+
 }  // namespace
 }  // namespace mc::query
