@@ -14,11 +14,13 @@
 #include "collector/sql/sql_collector.hpp"
 #include "common/config/config.hpp"
 #include "common/config/web_config.hpp"
+#include "common/query/engine.hpp"
 #include "common/store/disk_storage.hpp"
 #include "common/util/build_version.hpp"
 #include "common/util/logger.hpp"
 #include "daemon/collector_set.hpp"
 #include "daemon/prometheus_api.hpp"
+#include "exporter/api/api_query_routes.hpp"
 #include "exporter/api/api_routes.hpp"
 #include "exporter/exporter.hpp"
 
@@ -160,6 +162,11 @@ int run_daemon(const Flags& flags) {
   // The Prometheus HTTP API (exporter/api), behind the same TLS and auth.
   exporter_options.routes =
       api::store_api_routes(storage, prometheus_api_options(flags, config, config_record));
+  query::QueryEngine engine(
+      storage, query::EngineOptions{flags.query_lookback_delta, flags.query_timeout,
+                                    flags.query_max_samples, flags.query_max_concurrency});
+  for (Route& route : api::query_routes(engine))
+    exporter_options.routes.push_back(std::move(route));
   // The main thread's sigwaitinfo() takes it as it would a kill; the queued
   // value tells it apart from one, so the log says what stopped the daemon.
   exporter_options.quit = [] {

@@ -66,7 +66,7 @@ HttpResponse serve_query_range(query::QueryEngine& engine, const HttpRequest& re
         "zero or negative query resolution step widths are not accepted. Try a positive integer");
   }
   // Go's end.Sub(start) saturates at the largest Duration before dividing.
-  const __int128 span_ns = static_cast<__int128>(*end - *start) * kNanosPerMilli;
+  const __int128 span_ns = (static_cast<__int128>(*end) - *start) * kNanosPerMilli;
   const __int128 capped_ns = std::min<__int128>(span_ns, std::numeric_limits<int64_t>::max());
   if (capped_ns / *step_ns > kMaxPointsPerSeries) {
     return error(ApiErrorType::bad_data,

@@ -1,6 +1,7 @@
 #include "exporter/api/api_route.hpp"
 
 #include "exporter/api/api_response.hpp"
+#include "exporter/api/deep_stack.hpp"
 
 namespace mc::api {
 
@@ -10,7 +11,8 @@ Route api_route(std::string pattern, RouteHandler handler, PostToo post) {
       return error(ApiErrorType::bad_data,
                    "error parsing form values: " + request.params_status.message());
     }
-    return handler(request);
+    // The handlers parse PromQL, which recurses deeper than a worker's stack.
+    return run_on_deep_stack([&] { return handler(request); });
   };
   Route route;
   route.pattern = std::move(pattern);

@@ -4,7 +4,8 @@
 // label values, which answer POST with 405). A request
 // whose query string or form body does not decode is answered for the
 // handler: 400 bad_data "error parsing form values: ...", as Prometheus's
-// r.ParseForm() failure reads.
+// r.ParseForm() failure reads. The handler runs on a deep stack
+// (deep_stack.hpp).
 #pragma once
 
 #include <string>

@@ -8,6 +8,7 @@
 #include "common/util/wall_clock.hpp"
 #include "exporter/api/api_match_params.hpp"
 #include "exporter/api/api_series_select.hpp"
+#include "exporter/api/deep_stack.hpp"
 
 namespace mc::api {
 
@@ -26,6 +27,30 @@ std::optional<Sample> newest_sample(const Series& series, int64_t mint_ms, int64
   } while (it->next());
   if (!it->status() || !newest || is_stale_nan(newest->v)) return std::nullopt;
   return newest;
+}
+
+HttpResponse serve_federation(Storage& storage, const HttpRequest& request,
+                              const std::vector<Label>& external_labels,
+                              std::chrono::milliseconds lookback_delta) {
+  auto matchers = parse_match_params(request.params.values("match[]"));
+  if (!matchers) return HttpResponse::text(400, matchers.error() + "\n");
+
+  const int64_t maxt_ms = wall_clock_ms();
+  const int64_t mint_ms = maxt_ms - lookback_delta.count();
+  std::vector<FederatedSample> samples;
+  if (!matchers->empty()) {
+    const SelectedSeries selected = select_series(storage, *matchers, mint_ms, maxt_ms);
+    for (const auto& series : selected.series) {
+      if (auto sample = newest_sample(*series, mint_ms, maxt_ms)) {
+        samples.push_back(FederatedSample{series->labels(), *sample});
+      }
+    }
+  }
+  HttpResponse response;
+  response.content_type = std::string(kPrometheusTextContentType);
+  response.body = render_federation(std::move(samples), external_labels);
+  response.gzip_when_accepted = true;
+  return response;
 }
 
 }  // namespace
@@ -83,25 +108,8 @@ Route federate_route(Storage& storage, std::vector<Label> external_labels,
       return HttpResponse::text(
           400, "error parsing form values: " + request.params_status.message() + "\n");
     }
-    auto matchers = parse_match_params(request.params.values("match[]"));
-    if (!matchers) return HttpResponse::text(400, matchers.error() + "\n");
-
-    const int64_t maxt_ms = wall_clock_ms();
-    const int64_t mint_ms = maxt_ms - lookback_delta.count();
-    std::vector<FederatedSample> samples;
-    if (!matchers->empty()) {
-      const SelectedSeries selected = select_series(storage, *matchers, mint_ms, maxt_ms);
-      for (const auto& series : selected.series) {
-        if (auto sample = newest_sample(*series, mint_ms, maxt_ms)) {
-          samples.push_back(FederatedSample{series->labels(), *sample});
-        }
-      }
-    }
-    HttpResponse response;
-    response.content_type = std::string(kPrometheusTextContentType);
-    response.body = render_federation(std::move(samples), external_labels);
-    response.gzip_when_accepted = true;
-    return response;
+    return run_on_deep_stack(
+        [&] { return serve_federation(storage, request, external_labels, lookback_delta); });
   };
   return route;
 }

@@ -4,13 +4,17 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include <ctime>
 #include <string>
+
+#include <unistd.h>
 
 #include "common/util/build_version.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/daemon_runner.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/http_test_server.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace mc::test {
 namespace {
@@ -237,6 +241,274 @@ TEST_CASE("API: bad parameters get Prometheus's status codes and error texts", "
   reply = api.post("/api/v1/status/buildinfo", "");
   CHECK(reply.status == 405);
   CHECK(reply.headers["allow"] == "GET, HEAD");
+}
+
+TEST_CASE("API: instant and range queries as Grafana sends them", "[api]") {
+  ApiFixture api;
+  // "Save & test": 1+1 as an instant query.
+  HttpReply reply = api.get("/api/v1/query?query=" + encode("1+1") + "&time=1796492776.501");
+  CHECK(reply.status == 200);
+  CHECK(reply.body == ok(R"({"resultType":"scalar","result":[1796492776.501,"2"]})"));
+  reply = api.post("/api/v1/query", "query=" + encode("1+1") + "&time=2026-12-05T17:46:16.501Z");
+  CHECK(reply.body == ok(R"({"resultType":"scalar","result":[1796492776.501,"2"]})"));
+  reply = api.get("/api/v1/query?query=" + encode("\"a\"") + "&time=10");
+  CHECK(reply.body == ok(R"({"resultType":"string","result":[10,"a"]})"));
+
+  const std::string instance = api.instance();
+  // A second ahead, so the first scrape (maybe later in this second) is before it.
+  const int64_t now = std::time(nullptr) + 1;
+  reply = api.get("/api/v1/query?query=" + encode("shop_temperature_celsius") +
+                  "&time=" + std::to_string(now));
+  CHECK(
+      reply.body ==
+      ok(fmt::format(
+          R"({{"resultType":"vector","result":[{{"metric":{{"__name__":"shop_temperature_celsius","instance":"{}","job":"shop"}},"value":[{},"180.5"]}}]}})",
+          instance, now)));
+  // Missing time is now: the answer's timestamp is within the test's seconds.
+  reply = api.get("/api/v1/query?query=" + encode("sum(shop_orders_total)"));
+  CHECK(reply.status == 200);
+  CHECK(reply.body.find(R"({"resultType":"vector","result":[{"metric":{},"value":[)") !=
+        std::string::npos);
+  CHECK(reply.body.ends_with(R"(,"43"]}]}})"));
+
+  // A panel: query_range POSTed with start, end and a step they are aligned to.
+  const int64_t end = now + now % 2;
+  reply = api.post("/api/v1/query_range",
+                   fmt::format("query={}&start={}&end={}&step=2",
+                               encode("shop_temperature_celsius"), end - 4, end));
+  INFO(reply.body);
+  CHECK(reply.status == 200);
+  CHECK(reply.body.starts_with(fmt::format(
+      R"({{"status":"success","data":{{"resultType":"matrix","result":[{{"metric":{{"__name__":"shop_temperature_celsius","instance":"{}","job":"shop"}},"values":[)",
+      instance)));
+  CHECK(reply.body.find(fmt::format(R"([{},"180.5"]]}}]}}}})", end)) != std::string::npos);
+  reply = api.get("/api/v1/query_range?query=" + encode("1") + "&start=10&end=12&step=1s");
+  CHECK(
+      reply.body ==
+      ok(R"({"resultType":"matrix","result":[{"metric":{},"values":[[10,"1"],[11,"1"],[12,"1"]]}]})"));
+}
+
+TEST_CASE("API: query errors in Prometheus's words and status codes", "[api]") {
+  ApiFixture api;
+  HttpReply reply = api.get("/api/v1/query?query=" + encode("1+1") + "&time=abc");
+  CHECK(reply.status == 400);
+  CHECK(
+      reply.body ==
+      bad_data(
+          R"(invalid parameter \"time\": Invalid time value for 'time': cannot parse \"abc\" to a valid timestamp)"));
+  reply = api.get("/api/v1/query?query=up&timeout=x");
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"timeout\": cannot parse \"x\" to a valid duration)"));
+  reply = api.get("/api/v1/query?query=" + encode("sum("));
+  CHECK(reply.status == 400);
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"query\": 1:5: parse error: unclosed left parenthesis)"));
+  reply = api.get("/api/v1/query");
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"query\": 1:1: parse error: no expression found in input)"));
+  reply = api.get("/api/v1/query?query=" + encode("rate(up)"));
+  CHECK(
+      reply.body ==
+      bad_data(
+          R"(invalid parameter \"query\": 1:6: parse error: expected type range vector in call to function \"rate\", got instant vector)"));
+
+  reply = api.get("/api/v1/query_range?query=up&start=10&end=5&step=1");
+  CHECK(reply.status == 400);
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"end\": end timestamp must not be before start time)"));
+  reply = api.get("/api/v1/query_range?query=up&start=x&end=5&step=1");
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"start\": cannot parse \"x\" to a valid timestamp)"));
+  reply = api.get("/api/v1/query_range?query=up&start=1&end=5&step=0");
+  CHECK(
+      reply.body ==
+      bad_data(
+          R"(invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer)"));
+  reply = api.get("/api/v1/query_range?query=up&start=1&end=5");
+  CHECK(reply.body ==
+        bad_data(R"(invalid parameter \"step\": cannot parse \"\" to a valid duration)"));
+  reply = api.get("/api/v1/query_range?query=up&start=1&end=50000&step=1");
+  CHECK(reply.status == 400);
+  CHECK(reply.body == bad_data("exceeded maximum resolution of 11,000 points per timeseries. Try "
+                               "decreasing the query resolution (?step=XX)"));
+  reply = api.get("/api/v1/query_range?query=" + encode("up[5m]") + "&start=1&end=5&step=1");
+  CHECK(
+      reply.body ==
+      bad_data(
+          R"(invalid expression type \"range vector\" for range query, must be Scalar or instant Vector)"));
+  reply = api.get("/api/v1/query_range?query=" + encode("sum(") + "&start=1&end=5&step=1");
+  CHECK(reply.body == bad_data("1:5: parse error: unclosed left parenthesis"));
+}
+
+// The same requests to the daemon and to Prometheus 2.42 scraping the same
+// target under the same job name: the same status and the same bytes, for
+// the answers that do not depend on when each scraped.
+TEST_CASE("API: the daemon answers as Prometheus 2.42 does on the same data", "[api]") {
+  if (access("/usr/bin/prometheus", X_OK) != 0) {
+    WARN("skipped: /usr/bin/prometheus not found (Debian package prometheus)");
+    return;
+  }
+  ApiFixture api;
+  TempDir dir;
+  const uint16_t prometheus_port = free_port();
+  const auto config = dir.write_file(
+      "prometheus.yml", fmt::format("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+                                    "scrape_configs:\n  - job_name: shop\n"
+                                    "    static_configs:\n      - targets: [\"{}\"]\n",
+                                    api.instance()));
+  ChildProcess prometheus({"/usr/bin/prometheus", "--config.file=" + config.string(),
+                           "--storage.tsdb.path=" + (dir.path() / "data").string(),
+                           fmt::format("--web.listen-address=127.0.0.1:{}", prometheus_port)},
+                          dir.path() / "prometheus.log");
+  const std::string prometheus_url = fmt::format("http://127.0.0.1:{}", prometheus_port);
+  const bool scraped = wait_until(
+      [&] {
+        return http_get(prometheus_url + "/api/v1/series?match[]=shop_orders_total")
+                   .body.find("\"state\":\"open\"") != std::string::npos;
+      },
+      40s);
+  INFO(prometheus.output());
+  REQUIRE(scraped);
+
+  const int64_t later = std::time(nullptr) + 2;  // both have scraped by then
+  const std::string at = "&time=" + std::to_string(later);
+  const std::vector<std::string> requests = {
+      "/api/v1/query?query=" + encode("1+1") + "&time=1796492776.501",
+      "/api/v1/query?query=" + encode("shop_orders_total") + at,
+      "/api/v1/query?query=" + encode("sum by (state) (shop_orders_total) * 2") + at,
+      "/api/v1/query?query=" + encode("shop_temperature_celsius / 0") + at,
+      "/api/v1/query?query=" + encode("-shop_temperature_celsius / 0") + at,
+      "/api/v1/query?query=" + encode("vector(1.5e-7)") + at,
+      "/api/v1/query?query=" + encode("\"<a&b>\"") + at,
+      "/api/v1/query_range?query=" + encode("shop_temperature_celsius * 2") +
+          "&start=" + std::to_string(later) + "&end=" + std::to_string(later + 4) + "&step=2",
+      "/api/v1/series?match[]=shop_orders_total",
+      "/api/v1/series?match[]=" + encode(R"(shop_orders_total{state="open"})") +
+          "&match[]=shop_temperature_celsius",
+      "/api/v1/labels?match[]=shop_orders_total",
+      "/api/v1/label/state/values",
+      "/api/v1/label/job/values?match[]=up",
+      "/api/v1/metadata?metric=shop_orders_total",
+      "/api/v1/metadata?metric=nothing",
+      "/api/v1/query_exemplars?query=up",
+      // errors
+      "/api/v1/query?query=" + encode("sum(up"),
+      "/api/v1/query?query=" + encode("rate(up)"),
+      "/api/v1/query?query=up&time=abc",
+      "/api/v1/query?query=up&timeout=x",
+      "/api/v1/query?query=" + encode("up + on(job) group_left up{job=\"x\"}") + at,
+      "/api/v1/query_range?query=up&start=10&end=5&step=1",
+      "/api/v1/query_range?query=up&start=1&end=5&step=0",
+      "/api/v1/query_range?query=up&start=1&end=50000&step=1",
+      "/api/v1/query_range?query=" + encode("up[5m]") + "&start=1&end=5&step=1",
+      "/api/v1/series",
+      "/api/v1/series?match[]=" + encode("sum(up)"),
+      "/api/v1/series?match[]=" + encode(R"({a=""})"),
+      "/api/v1/series?match[]=up&start=x",
+      "/api/v1/label/foo-bar/values",
+      "/api/v1/metadata?limit=x",
+  };
+  for (const std::string& request : requests) {
+    INFO(request);
+    const HttpReply ours = api.get(request);
+    const HttpReply theirs = http_get(prometheus_url + request);
+    CHECK(ours.status == theirs.status);
+    CHECK(ours.body == theirs.body);
+  }
+}
+
+TEST_CASE("API: behind the port's basic auth like every other path", "[api]") {
+  // bcrypt (cost 5) of the password, as web_security_test.cpp uses it.
+  constexpr std::string_view kPassword = "Tr0ub4dor-xyzzy-42";
+  constexpr std::string_view kHash = "$2y$05$y8FruYJB6V6C2eN7.tdVSOmwYDTvbeujx1kvrOU7dAVP6b3zNtyQq";
+  TempDir dir;
+  DaemonAccess access;
+  access.request.basic_auth = "alice:" + std::string(kPassword);
+  const auto web_config =
+      dir.write_file("web.yml", fmt::format("basic_auth_users:\n  alice: {}\n", kHash));
+  DaemonRunner daemon("global:\n  scrape_interval: 1s\n",
+                      {"--web.config.file=" + web_config.string()}, access);
+  const std::string query = daemon.base_url() + "/api/v1/query?query=" + encode("1+1") + "&time=10";
+  CHECK(http_get(query).status == 401);
+  CHECK(http_get(daemon.base_url() + "/api/v1/status/buildinfo").status == 401);
+  CHECK(http_get(daemon.base_url() + "/federate?match[]=up").status == 401);
+  HttpReply allowed = http_request(query, access.request);
+  CHECK(allowed.status == 200);
+  CHECK(allowed.body == ok(R"({"resultType":"scalar","result":[10,"2"]})"));
+  HttpRequestOptions post = access.request;
+  post.method = "POST";
+  post.body = "query=1&start=10&end=11&step=1";
+  post.headers = {"Content-Type: application/x-www-form-urlencoded"};
+  allowed = http_request(daemon.base_url() + "/api/v1/query_range", post);
+  CHECK(allowed.status == 200);
+  CHECK(allowed.body ==
+        ok(R"({"resultType":"matrix","result":[{"metric":{},"values":[[10,"1"],[11,"1"]]}]})"));
+}
+
+// A civetweb worker's stack overflowed at about 50 nested parentheses and
+// took the daemon down; the deepest expressions the parser accepts now run.
+TEST_CASE("API: the deepest expressions answer and the daemon lives", "[api]") {
+  ApiFixture api;
+  auto repeat = [](std::string_view piece, int times) {
+    std::string text;
+    for (int i = 0; i < times; ++i) text += piece;
+    return text;
+  };
+  constexpr int kDepth = 998;
+  const std::string at = "&time=1796495000";
+  struct Case {
+    std::string query;
+    std::string result;
+  };
+  const std::vector<Case> cases = {
+      {repeat("(", kDepth) + "1" + repeat(")", kDepth),
+       R"("resultType":"scalar","result":[1796495000,"1"])"},
+      {repeat("-", kDepth) + "1", R"("resultType":"scalar","result":[1796495000,"1"])"},
+      {"1" + repeat("+1", kDepth), R"("resultType":"scalar","result":[1796495000,"999"])"},
+      {"2" + repeat("^1", kDepth), R"("resultType":"scalar","result":[1796495000,"2"])"},
+      {repeat("abs(", kDepth) + "vector(1)" + repeat(")", kDepth),
+       R"("resultType":"vector","result":[{"metric":{},"value":[1796495000,"1"]}])"},
+      {repeat("sum(", kDepth) + "vector(1)" + repeat(")", kDepth),
+       R"("resultType":"vector","result":[{"metric":{},"value":[1796495000,"1"]}])"},
+      {repeat("sum_over_time(", kDepth / 2) + "vector(1)" + repeat("[2s:1s])", kDepth / 2),
+       R"("resultType":"vector","result":[)"},
+  };
+  for (const Case& deep : cases) {
+    INFO(deep.query.substr(0, 40));
+    const HttpReply reply = api.post("/api/v1/query", "query=" + encode(deep.query) + at);
+    CHECK(reply.status == 200);
+    CHECK(reply.body.find(deep.result) != std::string::npos);
+  }
+  HttpReply reply =
+      api.get("/api/v1/query?query=" + encode(repeat("(", 1200) + "1" + repeat(")", 1200)));
+  CHECK(reply.status == 400);
+  CHECK(
+      reply.body ==
+      bad_data(
+          R"(invalid parameter \"query\": 1:1001: parse error: expression nests too deeply: more than 1000 levels)"));
+  reply =
+      api.get("/api/v1/series?match[]=" + encode(repeat("(", kDepth) + "up" + repeat(")", kDepth)));
+  CHECK(reply.status == 400);
+  CHECK(api.get("/-/healthy").status == 200);
+}
+
+TEST_CASE("API: bad --query.* flags stop the daemon with a message", "[api]") {
+  auto bad_timeout = run_program({MC_DAEMON_BINARY, "--query.timeout=soon"});
+  CHECK(bad_timeout.exit_status == 2);
+  CHECK_THAT(bad_timeout.output, Catch::Contains("--query.timeout: not a valid duration string"));
+  auto zero_lookback = run_program({MC_DAEMON_BINARY, "--query.lookback-delta=0s"});
+  CHECK(zero_lookback.exit_status == 2);
+  CHECK_THAT(zero_lookback.output,
+             Catch::Contains("--query.lookback-delta: want a positive duration, got \"0s\""));
+  auto bad_samples = run_program({MC_DAEMON_BINARY, "--query.max-samples=-1"});
+  CHECK(bad_samples.exit_status == 2);
+  CHECK_THAT(bad_samples.output, Catch::Contains("--query.max-samples: want a number from 1 to"));
+  auto bad_concurrency = run_program({MC_DAEMON_BINARY, "--query.max-concurrency=0"});
+  CHECK(bad_concurrency.exit_status == 2);
+  CHECK_THAT(bad_concurrency.output,
+             Catch::Contains("--query.max-concurrency: want a number from 1 to 1024, got \"0\""));
+  auto help = run_program({MC_DAEMON_BINARY, "--help"});
+  CHECK_THAT(help.output, Catch::Contains("--query.timeout=2m"));
 }
 
 }  // namespace

@@ -1,0 +1,29 @@
+// deep_stack: runs an API handler on a thread of its own with a large stack.
+//
+// The PromQL parser and evaluator recurse once per level of the expression
+// (up to query::kMaxExprHeight = 1000 levels, which Prometheus accepts), and
+// a civetweb worker's stack overflowed at about 50 nested parentheses, killing
+// the daemon. Every API handler that parses PromQL (queries and match[]
+// selectors) runs here instead; the worker waits for it.
+//
+// Thread-safety: call from any thread; `handler` runs on the new thread.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+#include "exporter/http_response.hpp"
+
+namespace mc::api {
+
+// The deepest expressions the parser accepts (998 nested parentheses, unary
+// minuses, binary operators, function calls, aggregations, subqueries) run
+// in it (tests/integration/query_api_test.cpp); the least that would do was
+// not measured. Only touched pages take memory.
+inline constexpr size_t kDeepStackBytes = size_t{64} << 20;
+
+// The handler's answer; a 500 when no thread can be started, and an
+// exception the handler throws comes back to the caller.
+HttpResponse run_on_deep_stack(const std::function<HttpResponse()>& handler);
+
+}  // namespace mc::api
