@@ -48,11 +48,24 @@ Value range_value(Matrix&& matrix) {
   return std::move(matrix);
 }
 
+// Options a query cannot run with take Prometheus's defaults: a lookback of 0
+// means the default 5m there too, and a subquery step of 0 would never
+// advance.
+EngineOptions with_defaults(EngineOptions options) {
+  const EngineOptions defaults;
+  if (options.lookback_delta.count() <= 0) options.lookback_delta = defaults.lookback_delta;
+  if (options.subquery_default_step.count() <= 0) {
+    options.subquery_default_step = defaults.subquery_default_step;
+  }
+  if (options.max_concurrency < 1) options.max_concurrency = 1;
+  return options;
+}
+
 }  // namespace
 
 struct QueryEngine::State {
   State(Storage& storage, const EngineOptions& options)
-      : storage(storage), options(options), gate(this->options.max_concurrency) {}
+      : storage(storage), options(with_defaults(options)), gate(this->options.max_concurrency) {}
 
   QueryResult run(std::string_view query, StepGrid grid, bool instant);
 

@@ -52,6 +52,20 @@ TEST_CASE("engine: a subquery without a step takes the default step of the optio
         std::vector<double>{11});
 }
 
+TEST_CASE("engine: options a query cannot run with take the defaults") {
+  EngineOptions options;
+  options.lookback_delta = std::chrono::milliseconds(0);
+  options.subquery_default_step = std::chrono::milliseconds(-5);
+  options.max_concurrency = 0;
+  QueryEngine engine(ten_second_store().head, options);
+  CHECK(engine.options().lookback_delta == std::chrono::minutes(5));
+  CHECK(engine.options().subquery_default_step == std::chrono::minutes(1));
+  CHECK(engine.options().max_concurrency == 1);
+  CHECK(values_of(engine.instant_query("count_over_time(metric[5m:])", 5 * kMinute)) ==
+        std::vector<double>{6});
+  CHECK(values_of(engine.instant_query("metric", 1200 * kSecond)) == std::vector<double>{100});
+}
+
 TEST_CASE("engine: offset and @ move a subquery's window") {
   QueryEngine engine(ten_second_store().head);
   // [30 s, 50 s]: 3 + 4 + 5.
