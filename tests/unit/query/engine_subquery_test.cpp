@@ -23,12 +23,13 @@ const Labels kMetric{{"__name__", "metric"}, {"job", "1"}};
 
 // metric = 0, 1, 2, ... every 10 s from 0 to 1000 s.
 EngineTestStore& ten_second_store() {
-  static EngineTestStore* store = [] {
-    auto* made = new EngineTestStore;
-    made->add_series(kMetric, 101, 10 * kSecond, 1);
-    return made;
+  static EngineTestStore store;
+  static const bool loaded = [] {
+    store.add_series(kMetric, 101, 10 * kSecond, 1);
+    return true;
   }();
-  return *store;
+  (void)loaded;
+  return store;
 }
 
 TEST_CASE("engine: a subquery steps on multiples of its step, both window ends included") {
