@@ -61,6 +61,20 @@ EngineOptions with_defaults(EngineOptions options) {
   return options;
 }
 
+// now + timeout, saturating: a timeout of "forever" must not wrap around into
+// the past.
+std::chrono::steady_clock::time_point deadline_after(std::chrono::milliseconds timeout) {
+  const auto now = std::chrono::steady_clock::now();
+  // Compared in milliseconds: converting a huge timeout to the clock's
+  // nanoseconds would overflow too.
+  const auto headroom = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::time_point::max() - now);
+  if (timeout >= headroom) {
+    return std::chrono::steady_clock::time_point::max();
+  }
+  return now + timeout;
+}
+
 }  // namespace
 
 struct QueryEngine::State {
@@ -75,7 +89,7 @@ struct QueryEngine::State {
 };
 
 QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool instant) {
-  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  const auto deadline = deadline_after(options.timeout);
   Result<ExprPtr> parsed = parse_expr(query);
   if (!parsed) return failure(QueryErrorKind::BadData, parsed.error());
   const Expr& expr = **parsed;
