@@ -134,6 +134,11 @@ TEST_CASE("engine: absent_over_time is 1 where no series has a point in its wind
   // Equality matchers give labels, unless their name is matched twice or otherwise.
   CHECK(absent[0].labels == Labels{{"job", "x"}});
   CHECK(absent[0].v == 1);
+  // Of a subquery there are no matchers to take labels from.
+  const Vector of_subquery =
+      vector_of(engine.instant_query(R"(absent_over_time(nothing{job="x"}[1m:10s]))", kMinute));
+  REQUIRE(of_subquery.size() == 1);
+  CHECK(of_subquery[0].labels.empty());
   // Past the last sample (1000 s) plus the window, the series is absent.
   const Matrix steps = matrix_of(engine.range_query(R"(absent_over_time(metric{job="1"}[30s]))",
                                                     1000 * kSecond, 1040 * kSecond, 20 * kSecond));
