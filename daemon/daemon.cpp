@@ -18,6 +18,8 @@
 #include "common/util/build_version.hpp"
 #include "common/util/logger.hpp"
 #include "daemon/collector_set.hpp"
+#include "daemon/prometheus_api.hpp"
+#include "exporter/api/api_routes.hpp"
 #include "exporter/exporter.hpp"
 
 namespace mc {
@@ -134,6 +136,13 @@ int run_daemon(const Flags& flags) {
     return 2;
   }
   const Config& config = collectors.config();
+  ConfigRecord config_record;
+  config_record.loaded(config);
+  auto reload = [&collectors, &config_record] {
+    return config_record.record_reload(
+        [&collectors] { return collectors.reload(); },
+        [&collectors]() -> const Config& { return collectors.config(); });
+  };
   log::info("loaded config", {{"file", flags.config_file},
                               {"scrape_configs", config.scrape_configs.size()},
                               {"sql_databases", config.sql.databases.size()}});
@@ -147,9 +156,10 @@ int run_daemon(const Flags& flags) {
   exporter_options.enable_lifecycle = flags.enable_lifecycle;
   // On a thread of its own: a civetweb worker's small stack does not hold a
   // config load and a scrape manager's start (the daemon crashed with SIGSEGV).
-  exporter_options.reload = [&collectors] {
-    return std::async(std::launch::async, [&collectors] { return collectors.reload(); }).get();
-  };
+  exporter_options.reload = [&reload] { return std::async(std::launch::async, reload).get(); };
+  // The Prometheus HTTP API (exporter/api), behind the same TLS and auth.
+  exporter_options.routes =
+      api::store_api_routes(storage, prometheus_api_options(flags, config, config_record));
   // The main thread's sigwaitinfo() takes it as it would a kill; the queued
   // value tells it apart from one, so the log says what stopped the daemon.
   exporter_options.quit = [] {
@@ -171,7 +181,7 @@ int run_daemon(const Flags& flags) {
     siginfo_t sender{};
     int signal = sigwaitinfo(&shutdown_signals, &sender);
     if (signal == SIGHUP) {
-      (void)collectors.reload();  // logs its own error and keeps the old config
+      (void)reload();  // logs its own error and keeps the old config
       continue;
     }
     if (is_quit_request(sender)) {

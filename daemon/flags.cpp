@@ -3,7 +3,35 @@
 #include <fmt/format.h>
 #include <charconv>
 
+#include "common/util/duration.hpp"
+
 namespace mc {
+
+namespace {
+
+// A whole number from `min` to `max`, or the flag's error.
+template <typename Number>
+Result<Number> number_flag(std::string_view name, std::string_view text, Number min, Number max) {
+  Number number{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc() || end != text.data() + text.size() || number < min || number > max) {
+    return Status::error(
+        fmt::format("--{}: want a number from {} to {}, got \"{}\"", name, min, max, text));
+  }
+  return number;
+}
+
+// A positive Prometheus duration ("2m", "30s"), or the flag's error.
+Result<std::chrono::milliseconds> duration_flag(std::string_view name, std::string_view text) {
+  auto duration = parse_duration(text);
+  if (!duration) return Status::error(fmt::format("--{}: {}", name, duration.error()));
+  if (duration->count() <= 0) {
+    return Status::error(fmt::format("--{}: want a positive duration, got \"{}\"", name, text));
+  }
+  return *duration;
+}
+
+}  // namespace
 
 Result<Flags> parse_flags(std::span<const std::string_view> args) {
   Flags flags;
@@ -76,6 +104,22 @@ Result<Flags> parse_flags(std::span<const std::string_view> args) {
             fmt::format("--scrape.workers: want a number from 1 to 64, got \"{}\"", *v));
       }
       flags.scrape_workers = workers;
+    } else if (name == "query.timeout") {
+      auto timeout = duration_flag(name, *v);
+      if (!timeout) return timeout.status();
+      flags.query_timeout = *timeout;
+    } else if (name == "query.lookback-delta") {
+      auto lookback = duration_flag(name, *v);
+      if (!lookback) return lookback.status();
+      flags.query_lookback_delta = *lookback;
+    } else if (name == "query.max-samples") {
+      auto samples = number_flag<uint64_t>(name, *v, 1, UINT64_MAX);
+      if (!samples) return samples.status();
+      flags.query_max_samples = *samples;
+    } else if (name == "query.max-concurrency") {
+      auto concurrency = number_flag<int>(name, *v, 1, 1024);
+      if (!concurrency) return concurrency.status();
+      flags.query_max_concurrency = *concurrency;
     } else {
       return Status::error(fmt::format("unknown flag --{}", name));
     }
@@ -102,6 +146,10 @@ Flags:
   --log.format=logfmt                  logfmt or json.
   --storage.path=data                  Directory of the store (blocks, write-ahead log).
   --scrape.workers=2                   Threads that parse and store scraped bodies.
+  --query.timeout=2m                   Longest a PromQL query may run (/api/v1/query...).
+  --query.max-samples=50000000         Most samples one query may hold in memory at once.
+  --query.max-concurrency=20           PromQL queries that run at once; others wait.
+  --query.lookback-delta=5m            How far back PromQL and /federate look for a sample.
   --version                            Print the version and exit.
   -h, --help                           Print this help and exit.
 
@@ -116,6 +164,25 @@ Environment:
 Exit status: 0 after a clean shutdown (SIGTERM, SIGINT or POST /-/quit); 2 for bad flags,
 a bad config, web config or environment; 1 for other start-up failures (the store, the port).
 )";
+}
+
+std::vector<std::pair<std::string, std::string>> flag_values(const Flags& flags) {
+  constexpr std::string_view kLevels[] = {"debug", "info", "warn", "error"};
+  constexpr std::string_view kFormats[] = {"logfmt", "json"};
+  return {
+      {"config.file", flags.config_file},
+      {"web.listen-address", flags.listen_address},
+      {"web.config.file", flags.web_config_file},
+      {"web.enable-lifecycle", flags.enable_lifecycle ? "true" : "false"},
+      {"log.level", std::string(kLevels[static_cast<int>(flags.log_level)])},
+      {"log.format", std::string(kFormats[static_cast<int>(flags.log_format)])},
+      {"storage.path", flags.storage_path},
+      {"scrape.workers", std::to_string(flags.scrape_workers)},
+      {"query.timeout", format_duration(flags.query_timeout)},
+      {"query.max-samples", std::to_string(flags.query_max_samples)},
+      {"query.max-concurrency", std::to_string(flags.query_max_concurrency)},
+      {"query.lookback-delta", format_duration(flags.query_lookback_delta)},
+  };
 }
 
 }  // namespace mc

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/util/logger.hpp"
 #include "common/util/status.hpp"
@@ -24,11 +27,20 @@ struct Flags {
   std::string web_config_file;
   // POST /-/reload and /-/quit; off, they answer 403 (as Prometheus).
   bool enable_lifecycle = false;
+  // The PromQL engine behind /api/v1/query (common/query/engine.hpp), with
+  // Prometheus's defaults; the lookback also bounds /federate.
+  std::chrono::milliseconds query_timeout{std::chrono::minutes(2)};
+  uint64_t query_max_samples = 50'000'000;
+  int query_max_concurrency = 20;
+  std::chrono::milliseconds query_lookback_delta{std::chrono::minutes(5)};
   bool show_version = false;
   bool show_help = false;
 };
 
 Result<Flags> parse_flags(std::span<const std::string_view> args);
 std::string flags_usage();
+// Every flag by name with its value, given or default, as Prometheus's
+// /api/v1/status/flags lists them ("query.timeout" -> "2m").
+std::vector<std::pair<std::string, std::string>> flag_values(const Flags& flags);
 
 }  // namespace mc

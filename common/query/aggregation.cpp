@@ -16,8 +16,8 @@
 #include "common/query/go_text.hpp"
 #include "common/query/label_selection.hpp"
 #include "common/query/operators.hpp"
+#include "common/query/sample_quantile.hpp"
 #include "common/query/top_k_selection.hpp"
-#include "common/query/vector_quantile.hpp"
 
 namespace mc::query {
 namespace {
@@ -149,7 +149,7 @@ void finish_group(Group& group, TokenKind op, double q, Vector& out) {
       for (VectorSample& sample : std::move(*group.top).sorted()) out.push_back(std::move(sample));
       return;
     case TokenKind::Quantile:
-      value = vector_quantile(q, std::move(group.values));
+      value = sample_quantile(q, group.values);
       break;
     default:
       break;

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/query/arithmetic.hpp"
+#include "common/query/function_args.hpp"
 #include "common/query/go_labels_text.hpp"
 #include "common/query/label_selection.hpp"
 #include "common/query/operators.hpp"
@@ -59,11 +60,6 @@ Vector vector_unless(const Vector& lhs, const Vector& rhs, const LabelSelection&
     if (!right_signatures.contains(selection.signature(sample.labels))) out.push_back(sample);
   }
   return out;
-}
-
-Labels without_metric_name(const Labels& labels) {
-  if (!labels.has(kMetricNameLabel)) return labels;
-  return LabelsBuilder(labels).remove(kMetricNameLabel).labels();
 }
 
 bool contains(const std::vector<std::string>& names, std::string_view name) {
@@ -140,7 +136,7 @@ Result<Vector> arithmetic_or_comparison(const BinaryExpr& expr, const VectorMatc
       continue;
     }
     Labels labels = result_labels(sample.labels, one_sample.labels, expr.op, matching);
-    if (expr.return_bool) labels = without_metric_name(labels);
+    if (expr.return_bool) labels = drop_metric_name(labels);
 
     auto [group, first_match] = matched.try_emplace(std::move(signature));
     if (matching.cardinality == Cardinality::OneToOne) {
@@ -197,7 +193,7 @@ Vector vector_scalar_operation(const BinaryExpr& expr, const Vector& vector, dou
       continue;
     }
     out.push_back(
-        {drop_name ? without_metric_name(sample.labels) : sample.labels, sample.t_ms, value});
+        {drop_name ? drop_metric_name(sample.labels) : sample.labels, sample.t_ms, value});
   }
   return out;
 }

@@ -10,7 +10,10 @@
 namespace mc::query {
 
 // math.Pow(x, y), special cases included (Pow(x, ±0) = 1, Pow(1, NaN) = 1,
-// Pow(-1, ±Inf) = 1, Pow(-8, 1/3) = NaN, ...).
+// Pow(-1, ±Inf) = 1, Pow(-8, 1/3) = NaN, ...). The fractional part of y goes
+// through exp(f * log(x)) as in Go, but with the C library's exp and log,
+// whose last bit may differ from Go's assembly ones; integer exponents are
+// Go's exact steps.
 double go_pow(double x, double y);
 
 // math.Mod(x, y): the remainder of x/y with the sign of x, exact; NaN for

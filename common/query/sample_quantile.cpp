@@ -16,7 +16,7 @@ double sample_quantile(double phi, std::vector<double>& values) {
     if (std::isnan(b)) return false;
     return a < b;
   });
-  const auto n = static_cast<double>(values.size());
+  const double n = static_cast<double>(values.size());
   const double rank = phi * (n - 1);
   const double lower = std::max(0.0, std::floor(rank));
   const double upper = std::min(n - 1, lower + 1);

@@ -1,7 +1,6 @@
 // The φ-quantile of a set of values as Prometheus 2.42's quantile()
 // (promql/quantile.go): sorted, NaN first, linearly interpolated between the
-// two closest ranks. quantile_over_time uses it; so may the quantile
-// aggregation.
+// two closest ranks. The quantile aggregation and quantile_over_time share it.
 //
 // Pure function; safe from any thread.
 #pragma once

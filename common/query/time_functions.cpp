@@ -9,7 +9,8 @@
 namespace mc::query {
 namespace {
 
-// A UTC calendar date and time of day, proleptic Gregorian.
+// A UTC calendar date and time of day, proleptic Gregorian, as Go's time
+// package gives it.
 struct CivilTime {
   int64_t year = 1970;
   int month = 1;  // 1..12
@@ -20,12 +21,11 @@ struct CivilTime {
   int minute = 0;
 };
 
-// Division and remainder rounding toward minus infinity, for times before 1970.
+// Division rounding toward minus infinity, for days before year 0.
 int64_t floor_div(int64_t a, int64_t b) {
   const bool rounded_up = a % b != 0 && (a < 0) != (b < 0);
   return rounded_up ? a / b - 1 : a / b;
 }
-int64_t floor_mod(int64_t a, int64_t b) { return (a % b + b) % b; }
 
 bool is_leap_year(int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
@@ -34,16 +34,27 @@ int days_in_month(int64_t year, int month) {
   return month == 2 && is_leap_year(year) ? 29 : kDays[month - 1];
 }
 
-// Howard Hinnant's days-to-civil over 400-year eras: exact for any int64 of
-// days that the seconds below produce.
+// Seconds from Go's "absolute zero" (January 1 of year -292277022399, a
+// Monday) to the Unix epoch. Go's time package reads a time as unsigned
+// seconds since then, so times beyond its range wrap around as they do
+// there: the NaN that int64() turns into its minimum is 292277026596-12-04
+// 15:30:08 in Prometheus, and here.
+constexpr uint64_t kUnixToAbsoluteSeconds = 9223372028715321600ULL;
+constexpr uint64_t kSecondsPerDay = 86400;
+
 CivilTime civil_from_unix_seconds(int64_t seconds) {
+  const uint64_t absolute = static_cast<uint64_t>(seconds) + kUnixToAbsoluteSeconds;
   CivilTime civil;
-  const int64_t days = floor_div(seconds, 86400);
-  const int64_t second_of_day = floor_mod(seconds, 86400);
+  const uint64_t second_of_day = absolute % kSecondsPerDay;
   civil.hour = static_cast<int>(second_of_day / 3600);
   civil.minute = static_cast<int>(second_of_day % 3600 / 60);
-  civil.day_of_week = static_cast<int>(floor_mod(days + 4, 7));
+  // Absolute day 0 was a Monday (1 with Sunday as 0).
+  civil.day_of_week = static_cast<int>((absolute / kSecondsPerDay + 1) % 7);
 
+  // Howard Hinnant's days-to-civil over 400-year eras, from days since
+  // 1970-01-01 (at most about 2^47, far from overflowing).
+  const auto days = static_cast<int64_t>(absolute / kSecondsPerDay) -
+                    static_cast<int64_t>(kUnixToAbsoluteSeconds / kSecondsPerDay);
   const int64_t shifted = days + 719468;  // days from 0000-03-01
   const int64_t era = floor_div(shifted, 146097);
   const int64_t day_of_era = shifted - era * 146097;

@@ -43,7 +43,11 @@ HttpReply http_request(const std::string& url, const HttpRequestOptions& options
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, options.method.c_str());
   if (options.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-  if (options.method == "POST") curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+  if (options.method == "POST") {
+    // COPYPOSTFIELDS: the body may hold any byte, and curl keeps its own copy.
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(options.body.size()));
+    curl_easy_setopt(curl, CURLOPT_COPYPOSTFIELDS, options.body.c_str());
+  }
   if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
   if (!options.client_cert_file.empty()) {
     curl_easy_setopt(curl, CURLOPT_SSLCERT, options.client_cert_file.c_str());

@@ -1,6 +1,7 @@
 // http_get / http_request: a blocking HTTP client for tests (libcurl), which
 // returns the status, headers and body without decoding gzip unless asked.
-// POST sends an empty body (Content-Length: 0).
+// POST sends HttpRequestOptions::body (empty by default: Content-Length: 0);
+// a form body needs its Content-Type among the headers.
 #pragma once
 
 #include <chrono>
@@ -20,6 +21,7 @@ struct HttpReply {
 struct HttpRequestOptions {
   std::string method = "GET";
   std::vector<std::string> headers;  // "Name: value"
+  std::string body;                  // POST only
   bool decode_gzip = false;          // let libcurl decode a gzip body
   std::chrono::milliseconds timeout{10000};
   // https: the CA to verify the server with; empty: libcurl's default store.

@@ -40,8 +40,7 @@ TEST_CASE("values are equal within test.go's relative tolerance", "[promql_expec
   CHECK_FALSE(almost_equal(kInf, 1e308));
 }
 
-TEST_CASE("a vector must hold exactly the expected series and values",
-          "[promql_expected_result]") {
+TEST_CASE("a vector must hold exactly the expected series and values", "[promql_expected_result]") {
   const auto eval = eval_of(R"(eval instant at 5m x
   x{instance="a"} 1
   x{instance="b"} NaN

@@ -83,6 +83,13 @@ TEST_CASE("a pattern that makes a backtracking matcher recurse per character is 
   REQUIRE(make(Kind::regex, "(a|aa)*").matches(long_input));
 }
 
+TEST_CASE("a regex matcher sees a missing label, a view of no data, as empty", "[store][matcher]") {
+  // Labels::get returns a default string_view for an absent label.
+  REQUIRE(make(Kind::regex, "a*|x").matches(std::string_view()));
+  REQUIRE_FALSE(make(Kind::regex, "a+").matches(std::string_view()));
+  REQUIRE(make(Kind::not_regex, "a+").matches(std::string_view()));
+}
+
 TEST_CASE("negative regex matchers invert the anchored match", "[store][matcher]") {
   const auto not_prefix = make(Kind::not_regex, "a.*");
   REQUIRE_FALSE(not_prefix.matches("abc"));
