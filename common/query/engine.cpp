@@ -117,6 +117,10 @@ QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool 
     result.error = failed.error;
   } catch (const std::bad_alloc&) {
     result.error = QueryError{QueryErrorKind::Execution, "query ran out of memory"};
+  } catch (const std::exception& error) {
+    // A library's exception (a vector's length_error, ...) stops this query,
+    // not the thread serving it.
+    result.error = QueryError{QueryErrorKind::Internal, error.what()};
   }
   return result;
 }
