@@ -27,8 +27,9 @@ class BlockSampleIterator final : public SampleIterator {
 
   bool seek(int64_t t_ms) override {
     if (!load()) return false;
-    if (position_ < timestamps_.size() && started_ && timestamps_[position_] >= t_ms) return true;
-    const size_t from = started_ ? position_ : 0;
+    if (position_ < timestamps_.size() && timestamps_[position_] >= t_ms) return true;
+    // Before the first sample (load() just ran) the search starts at 0.
+    const size_t from = position_ == kBeforeFirst ? 0 : position_;
     const auto it = std::lower_bound(timestamps_.begin() + static_cast<ptrdiff_t>(from),
                                      timestamps_.end(), t_ms);
     position_ = static_cast<size_t>(it - timestamps_.begin());
@@ -52,7 +53,7 @@ class BlockSampleIterator final : public SampleIterator {
     }
     if (!started_) {
       started_ = true;
-      position_ = static_cast<size_t>(-1);  // next() moves to 0
+      position_ = kBeforeFirst;  // next() moves to 0
     }
     return status_.is_ok();
   }
@@ -95,6 +96,7 @@ class BlockSampleIterator final : public SampleIterator {
   uint32_t series_;
   int64_t mint_;
   int64_t maxt_;
+  static constexpr size_t kBeforeFirst = static_cast<size_t>(-1);
   bool loaded_ = false;
   bool started_ = false;
   size_t position_ = 0;

@@ -96,6 +96,21 @@ TEST_CASE("block iterators seek and outlive their querier", "[store][block]") {
   REQUIRE(it->status().is_ok());
 }
 
+// A series selected for its time span may have no sample inside the range:
+// its first seek must find nothing (it once searched from before the start of
+// an empty vector and crashed the daemon on an instant query).
+TEST_CASE("a first seek on a series without samples in range finds nothing", "[store][block]") {
+  QuerierFixture f;
+  auto querier = block_querier(f.reader, 91000, 99000);  // between b's samples at 90 s and 100 s
+  auto selected = querier->select({equal("job", "b")});
+  for (const auto& series : selected) {
+    auto it = series->iterator();
+    CHECK_FALSE(it->seek(95000));
+    CHECK_FALSE(it->next());
+    CHECK(it->status().is_ok());
+  }
+}
+
 TEST_CASE("a block querier's series carry the metadata the block stored", "[store][block]") {
   QuerierFixture f;
   std::map<std::string, const mc::MetricMetadata*> metadata;
