@@ -22,15 +22,20 @@ Result<Vector> each_sample(const FunctionInput& input, Apply apply) {
   return out;
 }
 
-// Go's math.Max and math.Min: NaN if either is NaN (std::fmax would ignore
-// it), and +0 above -0.
+// Go's math.Max and math.Min: an infinity in the direction asked wins even
+// over NaN (Max(+Inf, NaN) is +Inf), otherwise NaN if either is NaN
+// (std::fmax would ignore it), and +0 above -0.
 double go_max(double a, double b) {
+  if (std::isinf(a) && a > 0) return a;
+  if (std::isinf(b) && b > 0) return b;
   if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();
   if (a == 0 && b == 0) return std::signbit(a) ? b : a;
   return a > b ? a : b;
 }
 
 double go_min(double a, double b) {
+  if (std::isinf(a) && a < 0) return a;
+  if (std::isinf(b) && b < 0) return b;
   if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();
   if (a == 0 && b == 0) return std::signbit(a) ? a : b;
   return a < b ? a : b;

@@ -79,6 +79,13 @@ TEST_CASE("clamp, clamp_min, clamp_max") {
   CHECK(std::isnan(apply("clamp(x, 0, 1)", 0.5, {scalar(kNaN), scalar(0)})));
   CHECK(std::isnan(apply("clamp_min(x, 0)", kNaN, {scalar(0)})));
   CHECK(std::isnan(apply("clamp_max(x, 0)", 5, {scalar(kNaN)})));
+  // ... except an infinity in the bound's direction: Go's Max(NaN, +Inf) is
+  // +Inf and Min(NaN, -Inf) is -Inf (found by the compliance harness).
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(apply("clamp_min(x, NaN)", inf, {scalar(kNaN)}) == inf);
+  CHECK(std::isnan(apply("clamp_min(x, NaN)", -inf, {scalar(kNaN)})));
+  CHECK(apply("clamp_max(x, NaN)", -inf, {scalar(kNaN)}) == -inf);
+  CHECK(std::isnan(apply("clamp_max(x, NaN)", inf, {scalar(kNaN)})));
   // max < min: no output at all.
   auto empty = FunctionStep{"clamp(x, 5, -5)", {one(1), scalar(5), scalar(-5)}}.run();
   REQUIRE(empty.is_ok());
