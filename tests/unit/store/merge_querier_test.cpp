@@ -104,3 +104,68 @@ TEST_CASE("a merged series falls back to a later source's metadata", "[store][me
 }
 
 }  // namespace mc
+
+namespace mc {
+
+// Many sources, overlapping or not, read by next() and by seek(): the merge
+// must equal the union of the sources where the lowest source wins a shared
+// timestamp (the heap of sources' fronts must not lose or repeat a sample).
+TEST_CASE("a merge over many sources equals the union, by next and by seek",
+          "[store][merge_querier]") {
+  const Labels series{{"__name__", "x"}};
+  constexpr size_t kSources = 12;
+  std::vector<std::unique_ptr<HeadStorage>> heads;
+  std::map<int64_t, double> expected;  // lowest source first wins
+  uint64_t state = 42;
+  const auto random = [&state](uint64_t below) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % below;
+  };
+  for (size_t source = 0; source < kSources; ++source) {
+    heads.push_back(std::make_unique<HeadStorage>());
+    auto appender = heads.back()->appender();
+    SeriesRef ref = 0;
+    // Sources 0..5 overlap everywhere; the others hold disjoint blocks of time, as blocks do.
+    int64_t t = source < 6 ? static_cast<int64_t>(random(5)) : static_cast<int64_t>(source) * 1000;
+    const int64_t end = source < 6 ? 12'000 : t + 1000;
+    for (; t < end; t += 1 + static_cast<int64_t>(random(source < 6 ? 40 : 3))) {
+      const double value = static_cast<double>(source * 100000 + static_cast<size_t>(t));
+      ref = appender->append(ref, series, t, value).ref;
+      expected.emplace(t, value);  // keeps the first (lowest) source's
+    }
+    REQUIRE(appender->commit());
+  }
+  auto open = [&] {
+    std::vector<std::unique_ptr<Querier>> queriers;
+    for (auto& head : heads) queriers.push_back(head->querier(0, 20'000));
+    auto querier = merge_queriers(std::move(queriers));
+    auto name = Matcher::make(Matcher::Kind::equal, "__name__", "x");
+    auto selected = querier->select({*name});
+    REQUIRE(selected.size() == 1);
+    return selected.front()->iterator();
+  };
+
+  SECTION("next") {
+    auto it = open();
+    std::vector<std::pair<int64_t, double>> got;
+    while (it->next()) got.emplace_back(it->at().t_ms, it->at().v);
+    CHECK(got == std::vector<std::pair<int64_t, double>>(expected.begin(), expected.end()));
+  }
+  SECTION("seek, then next") {
+    auto it = open();
+    for (int64_t target = 0; target < 13'000; target += 1 + static_cast<int64_t>(random(700))) {
+      const auto want = expected.lower_bound(target);
+      REQUIRE(it->seek(target) == (want != expected.end()));
+      if (want == expected.end()) break;
+      CHECK(it->at().t_ms == want->first);
+      CHECK(it->at().v == want->second);
+      const auto after = std::next(want);
+      REQUIRE(it->next() == (after != expected.end()));
+      if (after == expected.end()) break;
+      CHECK(it->at().t_ms == after->first);
+      CHECK(it->at().v == after->second);
+    }
+  }
+}
+
+}  // namespace mc
