@@ -4,8 +4,11 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <ctime>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <unistd.h>
 
@@ -48,14 +51,15 @@ struct ApiFixture {
   HttpTestServer target;
   std::unique_ptr<DaemonRunner> daemon;
 
-  ApiFixture() {
+  explicit ApiFixture(std::vector<std::string> flags = {"--query.timeout=30s",
+                                                        "--query.max-samples=1000000"}) {
     target.set_response("/metrics", TestResponse{.body = std::string(kTargetBody)});
     daemon = std::make_unique<DaemonRunner>(
         fmt::format("global:\n  scrape_interval: 1s\n  external_labels:\n    site: lab\n"
                     "scrape_configs:\n  - job_name: shop\n"
                     "    static_configs:\n      - targets: [\"{}\"]\n",
                     target.address()),
-        std::vector<std::string>{"--query.timeout=30s", "--query.max-samples=1000000"});
+        std::move(flags));
     const bool scraped = wait_until(
         [&] {
           return !get("/api/v1/series?match[]=up").body.empty() &&
@@ -490,6 +494,41 @@ TEST_CASE("API: the deepest expressions answer and the daemon lives", "[api]") {
       api.get("/api/v1/series?match[]=" + encode(repeat("(", kDepth) + "up" + repeat(")", kDepth)));
   CHECK(reply.status == 400);
   CHECK(api.get("/-/healthy").status == 200);
+}
+
+// Each query holds a web worker until it answers; slow ones must not leave
+// /metrics and the health checks without one.
+TEST_CASE("API: slow queries leave /metrics and health answering", "[api]") {
+  // The default limits: the query below loads 3 million samples.
+  ApiFixture api(std::vector<std::string>{});
+  constexpr int kSlowQueries = 6;  // more than the exporter's 4 usual workers
+  // A subquery of millions of steps: seconds of work under the samples limit.
+  const std::string slow = "query=" + encode("sum_over_time(vector(1)[3000s:1ms])") + "&time=1e9";
+  std::atomic<int> answered{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kSlowQueries; ++i) {
+    clients.emplace_back([&] {
+      HttpRequestOptions options;
+      options.method = "POST";
+      options.body = slow;
+      options.timeout = 120s;
+      http_request(api.daemon->base_url() + "/api/v1/query", options);
+      ++answered;
+    });
+  }
+  std::this_thread::sleep_for(500ms);
+  const int answered_before = answered.load();
+  HttpRequestOptions quick;
+  quick.timeout = 3s;
+  const HttpReply healthy = http_request(api.daemon->base_url() + "/-/healthy", quick);
+  const int answered_after = answered.load();
+  const HttpReply metrics = http_request(api.daemon->base_url() + "/metrics", quick);
+  for (std::thread& client : clients) client.join();
+  // The slow queries were running when health was asked, and some still when it answered.
+  CHECK(answered_before == 0);
+  CHECK(answered_after < kSlowQueries);
+  CHECK(healthy.status == 200);
+  CHECK(metrics.status == 200);
 }
 
 TEST_CASE("API: bad --query.* flags stop the daemon with a message", "[api]") {
