@@ -66,27 +66,30 @@ Matrix eval_timestamp_of_selector(const Evaluator& ev, const Call& call,
 
 Matrix eval_step_call(const Evaluator& ev, const Call& call) {
   const FunctionImpl impl = implementation(call);
+  std::vector<ValueType> types;
   std::vector<Matrix> inputs(call.args.size());
   std::vector<Value> args(call.args.size());
   for (size_t i = 0; i < call.args.size(); ++i) {
-    if (expr_type(*call.args[i]) == ValueType::String) {
+    types.push_back(expr_type(*call.args[i]));
+    if (types[i] == ValueType::String) {
       args[i] = StringValue{0, Evaluator::eval_string(*call.args[i])};
     } else {
       inputs[i] = ev.eval(*call.args[i]);
+      if (types[i] != ValueType::Scalar) args[i] = Vector{};
     }
   }
-  Matrix out = combine_steps(ev.context(), ev.grid(), inputs,
-                             [&](int64_t t, std::span<const Vector> at_step) {
-                               for (size_t i = 0; i < call.args.size(); ++i) {
-                                 const ValueType type = expr_type(*call.args[i]);
-                                 if (type == ValueType::Scalar) {
-                                   args[i] = ScalarValue{t, scalar_at(at_step[i])};
-                                 } else if (type != ValueType::String) {
-                                   args[i] = at_step[i];
-                                 }
-                               }
-                               return call_at(impl, call, t, args);
-                             });
+  Matrix out =
+      combine_steps(ev.context(), ev.grid(), inputs, [&](int64_t t, std::span<Vector> at_step) {
+        for (size_t i = 0; i < types.size(); ++i) {
+          if (types[i] == ValueType::Scalar) {
+            args[i] = ScalarValue{t, scalar_at(at_step[i])};
+          } else if (types[i] != ValueType::String) {
+            // A swap, not a copy: both keep their buffers.
+            std::swap(std::get<Vector>(args[i]), at_step[i]);
+          }
+        }
+        return call_at(impl, call, t, args);
+      });
   for (const Matrix& input : inputs) ev.release(input);
   return out;
 }

@@ -48,11 +48,38 @@ Value range_value(Matrix&& matrix) {
   return std::move(matrix);
 }
 
+// Options a query cannot run with take Prometheus's defaults: a lookback of 0
+// means the default 5m there too, and a subquery step of 0 would never
+// advance.
+EngineOptions with_defaults(EngineOptions options) {
+  const EngineOptions defaults;
+  if (options.lookback_delta.count() <= 0) options.lookback_delta = defaults.lookback_delta;
+  if (options.subquery_default_step.count() <= 0) {
+    options.subquery_default_step = defaults.subquery_default_step;
+  }
+  if (options.max_concurrency < 1) options.max_concurrency = 1;
+  return options;
+}
+
+// now + timeout, saturating: a timeout of "forever" must not wrap around into
+// the past.
+std::chrono::steady_clock::time_point deadline_after(std::chrono::milliseconds timeout) {
+  const auto now = std::chrono::steady_clock::now();
+  // Compared in milliseconds: converting a huge timeout to the clock's
+  // nanoseconds would overflow too.
+  const auto headroom = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::time_point::max() - now);
+  if (timeout >= headroom) {
+    return std::chrono::steady_clock::time_point::max();
+  }
+  return now + timeout;
+}
+
 }  // namespace
 
 struct QueryEngine::State {
   State(Storage& storage, const EngineOptions& options)
-      : storage(storage), options(options), gate(this->options.max_concurrency) {}
+      : storage(storage), options(with_defaults(options)), gate(this->options.max_concurrency) {}
 
   QueryResult run(std::string_view query, StepGrid grid, bool instant);
 
@@ -62,7 +89,7 @@ struct QueryEngine::State {
 };
 
 QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool instant) {
-  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  const auto deadline = deadline_after(options.timeout);
   Result<ExprPtr> parsed = parse_expr(query);
   if (!parsed) return failure(QueryErrorKind::BadData, parsed.error());
   const Expr& expr = **parsed;
@@ -90,6 +117,10 @@ QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool 
     result.error = failed.error;
   } catch (const std::bad_alloc&) {
     result.error = QueryError{QueryErrorKind::Execution, "query ran out of memory"};
+  } catch (const std::exception& error) {
+    // A library's exception (a vector's length_error, ...) stops this query,
+    // not the thread serving it.
+    result.error = QueryError{QueryErrorKind::Internal, error.what()};
   }
   return result;
 }

@@ -69,6 +69,8 @@ class QueryEngine {
   QueryEngine(const QueryEngine&) = delete;
   QueryEngine& operator=(const QueryEngine&) = delete;
 
+  // As given, except that a lookback or subquery step <= 0 takes the default
+  // and max_concurrency < 1 is 1.
   const EngineOptions& options() const;
 
   // The expression at t (ms since the epoch).

@@ -15,7 +15,7 @@ class StepGatherer {
     for (const Matrix& matrix : args) next_point_.emplace_back(matrix.size(), 0);
   }
 
-  std::span<const Vector> gather(int64_t t_ms) {
+  std::span<Vector> gather(int64_t t_ms) {
     for (size_t a = 0; a < args_.size(); ++a) {
       Vector& input = inputs_[a];
       size_t count = 0;

@@ -46,7 +46,8 @@ class StepCollector {
   std::unordered_map<Labels, size_t, LabelsHash> index_;
 };
 
-using StepOperation = std::function<Vector(int64_t t_ms, std::span<const Vector> inputs)>;
+// The inputs are the operation's to take apart: the next step refills them.
+using StepOperation = std::function<Vector(int64_t t_ms, std::span<Vector> inputs)>;
 
 // Runs `operation` at every step of `grid` with the samples each of `args`
 // has at that step (a scalar argument as one unlabelled sample).

@@ -67,6 +67,15 @@ TEST_CASE("engine: a query of death stops at the timeout with Prometheus's error
   CHECK(stepped.error->kind == QueryErrorKind::Timeout);
 }
 
+TEST_CASE("engine: a timeout too long to add to the clock means none") {
+  EngineTestStore store;
+  store.add_series(kMetric, 11, 10 * kSecond, 1);
+  EngineOptions options;
+  options.timeout = std::chrono::milliseconds::max();
+  QueryEngine engine(store.head, options);
+  CHECK(values_of(engine.instant_query("metric", 100 * kSecond)) == std::vector<double>{10});
+}
+
 TEST_CASE("concurrency gate: at most N inside, a waiter gives up at its deadline") {
   ConcurrencyGate gate(2);
   const auto soon = [] { return std::chrono::steady_clock::now() + std::chrono::milliseconds(50); };

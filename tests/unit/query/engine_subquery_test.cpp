@@ -23,12 +23,13 @@ const Labels kMetric{{"__name__", "metric"}, {"job", "1"}};
 
 // metric = 0, 1, 2, ... every 10 s from 0 to 1000 s.
 EngineTestStore& ten_second_store() {
-  static EngineTestStore* store = [] {
-    auto* made = new EngineTestStore;
-    made->add_series(kMetric, 101, 10 * kSecond, 1);
-    return made;
+  static EngineTestStore store;
+  static const bool loaded = [] {
+    store.add_series(kMetric, 101, 10 * kSecond, 1);
+    return true;
   }();
-  return *store;
+  (void)loaded;
+  return store;
 }
 
 TEST_CASE("engine: a subquery steps on multiples of its step, both window ends included") {
@@ -50,6 +51,20 @@ TEST_CASE("engine: a subquery without a step takes the default step of the optio
   QueryEngine thirty(ten_second_store().head, options);
   CHECK(values_of(thirty.instant_query("count_over_time(metric[5m:])", 5 * kMinute)) ==
         std::vector<double>{11});
+}
+
+TEST_CASE("engine: options a query cannot run with take the defaults") {
+  EngineOptions options;
+  options.lookback_delta = std::chrono::milliseconds(0);
+  options.subquery_default_step = std::chrono::milliseconds(-5);
+  options.max_concurrency = 0;
+  QueryEngine engine(ten_second_store().head, options);
+  CHECK(engine.options().lookback_delta == std::chrono::minutes(5));
+  CHECK(engine.options().subquery_default_step == std::chrono::minutes(1));
+  CHECK(engine.options().max_concurrency == 1);
+  CHECK(values_of(engine.instant_query("count_over_time(metric[5m:])", 5 * kMinute)) ==
+        std::vector<double>{6});
+  CHECK(values_of(engine.instant_query("metric", 1200 * kSecond)) == std::vector<double>{100});
 }
 
 TEST_CASE("engine: offset and @ move a subquery's window") {
@@ -119,6 +134,11 @@ TEST_CASE("engine: absent_over_time is 1 where no series has a point in its wind
   // Equality matchers give labels, unless their name is matched twice or otherwise.
   CHECK(absent[0].labels == Labels{{"job", "x"}});
   CHECK(absent[0].v == 1);
+  // Of a subquery there are no matchers to take labels from.
+  const Vector of_subquery =
+      vector_of(engine.instant_query(R"(absent_over_time(nothing{job="x"}[1m:10s]))", kMinute));
+  REQUIRE(of_subquery.size() == 1);
+  CHECK(of_subquery[0].labels.empty());
   // Past the last sample (1000 s) plus the window, the series is absent.
   const Matrix steps = matrix_of(engine.range_query(R"(absent_over_time(metric{job="1"}[30s]))",
                                                     1000 * kSecond, 1040 * kSecond, 20 * kSecond));
