@@ -449,6 +449,43 @@ TEST_CASE("API: behind the port's basic auth like every other path", "[api]") {
         ok(R"({"resultType":"matrix","result":[{"metric":{},"values":[[10,"1"],[11,"1"]]}]})"));
 }
 
+// Another Prometheus federates from the daemon (honor_labels: true, as the
+// federation docs say) and stores what the target served, with the
+// daemon's external labels.
+TEST_CASE("API: Prometheus 2.42 federates from /federate", "[api]") {
+  if (access("/usr/bin/prometheus", X_OK) != 0) {
+    WARN("skipped: /usr/bin/prometheus not found (Debian package prometheus)");
+    return;
+  }
+  ApiFixture api;
+  TempDir dir;
+  const uint16_t prometheus_port = free_port();
+  const auto config = dir.write_file(
+      "prometheus.yml",
+      fmt::format("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+                  "scrape_configs:\n  - job_name: federate\n    honor_labels: true\n"
+                  "    metrics_path: /federate\n    params:\n      match[]: ['{{job=\"shop\"}}']\n"
+                  "    static_configs:\n      - targets: [\"127.0.0.1:{}\"]\n",
+                  api.daemon->port()));
+  ChildProcess prometheus({"/usr/bin/prometheus", "--config.file=" + config.string(),
+                           "--storage.tsdb.path=" + (dir.path() / "data").string(),
+                           fmt::format("--web.listen-address=127.0.0.1:{}", prometheus_port)},
+                          dir.path() / "prometheus.log");
+  const std::string url = fmt::format("http://127.0.0.1:{}/api/v1/query?query=", prometheus_port);
+  const std::string open_orders = encode(R"(shop_orders_total{state="open"})");
+  const bool federated = wait_until(
+      [&] { return http_get(url + open_orders).body.find("\"3\"]") != std::string::npos; }, 40s);
+  INFO(prometheus.output());
+  REQUIRE(federated);
+  const HttpReply reply = http_get(url + open_orders);
+  CHECK(
+      reply.body.find(fmt::format(
+          R"({{"metric":{{"__name__":"shop_orders_total","instance":"{}","job":"shop","site":"lab","state":"open"}},"value":[)",
+          api.instance())) != std::string::npos);
+  CHECK(http_get(url + encode(R"(shop_temperature_celsius{job="shop",site="lab"})"))
+            .body.find("\"180.5\"]") != std::string::npos);
+}
+
 // A civetweb worker's stack overflowed at about 50 nested parentheses and
 // took the daemon down; the deepest expressions the parser accepts now run.
 TEST_CASE("API: the deepest expressions answer and the daemon lives", "[api]") {
