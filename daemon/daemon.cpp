@@ -156,6 +156,10 @@ int run_daemon(const Flags& flags) {
   exporter_options.revision = build_revision();
   exporter_options.web_config = std::move(web_config);
   exporter_options.enable_lifecycle = flags.enable_lifecycle;
+  // A PromQL query holds its worker until it answers; a worker for each query
+  // that may run at once, beyond the usual ones, keeps /metrics and the
+  // health checks answering while slow queries run.
+  exporter_options.worker_threads += flags.query_max_concurrency;
   // On a thread of its own: a civetweb worker's small stack does not hold a
   // config load and a scrape manager's start (the daemon crashed with SIGSEGV).
   exporter_options.reload = [&reload] { return std::async(std::launch::async, reload).get(); };

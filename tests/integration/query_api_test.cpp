@@ -4,8 +4,11 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <ctime>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <unistd.h>
 
@@ -48,14 +51,15 @@ struct ApiFixture {
   HttpTestServer target;
   std::unique_ptr<DaemonRunner> daemon;
 
-  ApiFixture() {
+  explicit ApiFixture(std::vector<std::string> flags = {"--query.timeout=30s",
+                                                        "--query.max-samples=1000000"}) {
     target.set_response("/metrics", TestResponse{.body = std::string(kTargetBody)});
     daemon = std::make_unique<DaemonRunner>(
         fmt::format("global:\n  scrape_interval: 1s\n  external_labels:\n    site: lab\n"
                     "scrape_configs:\n  - job_name: shop\n"
                     "    static_configs:\n      - targets: [\"{}\"]\n",
                     target.address()),
-        std::vector<std::string>{"--query.timeout=30s", "--query.max-samples=1000000"});
+        std::move(flags));
     const bool scraped = wait_until(
         [&] {
           return !get("/api/v1/series?match[]=up").body.empty() &&
@@ -445,6 +449,43 @@ TEST_CASE("API: behind the port's basic auth like every other path", "[api]") {
         ok(R"({"resultType":"matrix","result":[{"metric":{},"values":[[10,"1"],[11,"1"]]}]})"));
 }
 
+// Another Prometheus federates from the daemon (honor_labels: true, as the
+// federation docs say) and stores what the target served, with the
+// daemon's external labels.
+TEST_CASE("API: Prometheus 2.42 federates from /federate", "[api]") {
+  if (access("/usr/bin/prometheus", X_OK) != 0) {
+    WARN("skipped: /usr/bin/prometheus not found (Debian package prometheus)");
+    return;
+  }
+  ApiFixture api;
+  TempDir dir;
+  const uint16_t prometheus_port = free_port();
+  const auto config = dir.write_file(
+      "prometheus.yml",
+      fmt::format("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+                  "scrape_configs:\n  - job_name: federate\n    honor_labels: true\n"
+                  "    metrics_path: /federate\n    params:\n      match[]: ['{{job=\"shop\"}}']\n"
+                  "    static_configs:\n      - targets: [\"127.0.0.1:{}\"]\n",
+                  api.daemon->port()));
+  ChildProcess prometheus({"/usr/bin/prometheus", "--config.file=" + config.string(),
+                           "--storage.tsdb.path=" + (dir.path() / "data").string(),
+                           fmt::format("--web.listen-address=127.0.0.1:{}", prometheus_port)},
+                          dir.path() / "prometheus.log");
+  const std::string url = fmt::format("http://127.0.0.1:{}/api/v1/query?query=", prometheus_port);
+  const std::string open_orders = encode(R"(shop_orders_total{state="open"})");
+  const bool federated = wait_until(
+      [&] { return http_get(url + open_orders).body.find("\"3\"]") != std::string::npos; }, 40s);
+  INFO(prometheus.output());
+  REQUIRE(federated);
+  const HttpReply reply = http_get(url + open_orders);
+  CHECK(
+      reply.body.find(fmt::format(
+          R"({{"metric":{{"__name__":"shop_orders_total","instance":"{}","job":"shop","site":"lab","state":"open"}},"value":[)",
+          api.instance())) != std::string::npos);
+  CHECK(http_get(url + encode(R"(shop_temperature_celsius{job="shop",site="lab"})"))
+            .body.find("\"180.5\"]") != std::string::npos);
+}
+
 // A civetweb worker's stack overflowed at about 50 nested parentheses and
 // took the daemon down; the deepest expressions the parser accepts now run.
 TEST_CASE("API: the deepest expressions answer and the daemon lives", "[api]") {
@@ -490,6 +531,41 @@ TEST_CASE("API: the deepest expressions answer and the daemon lives", "[api]") {
       api.get("/api/v1/series?match[]=" + encode(repeat("(", kDepth) + "up" + repeat(")", kDepth)));
   CHECK(reply.status == 400);
   CHECK(api.get("/-/healthy").status == 200);
+}
+
+// Each query holds a web worker until it answers; slow ones must not leave
+// /metrics and the health checks without one.
+TEST_CASE("API: slow queries leave /metrics and health answering", "[api]") {
+  // The default limits: the query below loads 3 million samples.
+  ApiFixture api(std::vector<std::string>{});
+  constexpr int kSlowQueries = 6;  // more than the exporter's 4 usual workers
+  // A subquery of millions of steps: seconds of work under the samples limit.
+  const std::string slow = "query=" + encode("sum_over_time(vector(1)[3000s:1ms])") + "&time=1e9";
+  std::atomic<int> answered{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kSlowQueries; ++i) {
+    clients.emplace_back([&] {
+      HttpRequestOptions options;
+      options.method = "POST";
+      options.body = slow;
+      options.timeout = 120s;
+      http_request(api.daemon->base_url() + "/api/v1/query", options);
+      ++answered;
+    });
+  }
+  std::this_thread::sleep_for(500ms);
+  const int answered_before = answered.load();
+  HttpRequestOptions quick;
+  quick.timeout = 3s;
+  const HttpReply healthy = http_request(api.daemon->base_url() + "/-/healthy", quick);
+  const int answered_after = answered.load();
+  const HttpReply metrics = http_request(api.daemon->base_url() + "/metrics", quick);
+  for (std::thread& client : clients) client.join();
+  // The slow queries were running when health was asked, and some still when it answered.
+  CHECK(answered_before == 0);
+  CHECK(answered_after < kSlowQueries);
+  CHECK(healthy.status == 200);
+  CHECK(metrics.status == 200);
 }
 
 TEST_CASE("API: bad --query.* flags stop the daemon with a message", "[api]") {
