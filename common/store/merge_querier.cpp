@@ -14,26 +14,33 @@ namespace {
 // sources at the front: a week of data is ~84 blocks, and scanning every
 // source for every sample made reading it several times slower than the
 // decoding itself.
+//
+// A source is opened only when the merge reaches its lower bound
+// (SampleIterator::lower_bound_ms): until then its heap entry carries that
+// bound and the move it owes (its first sample, or a seek). Opening every
+// block of a week at the first step read the whole series into memory at once.
 class MergedIterator final : public SampleIterator {
  public:
   explicit MergedIterator(std::vector<std::unique_ptr<SampleIterator>> sources)
-      : sources_(std::move(sources)) {
+      : sources_(std::move(sources)), owed_seek_(sources_.size(), kFirstSample) {
     heap_.reserve(sources_.size());
   }
 
   bool next() override {
     if (!started_) {
-      started_ = true;
-      for (size_t i = 0; i < sources_.size(); ++i) {
-        if (sources_[i]->next()) push(i);
-      }
+      start(kFirstSample);
     } else if (valid_) {
       // Every source holding the current time moves past it.
-      while (!heap_.empty() && heap_.front().t_ms <= current_.t_ms) {
-        const size_t source = pop();
-        while (sources_[source]->next()) {
-          if (sources_[source]->at().t_ms > current_.t_ms) {
-            push(source);
+      const int64_t past = current_.t_ms;
+      while (!heap_.empty() && heap_.front().t_ms <= past) {
+        const Front front = pop();
+        if (!front.opened) {
+          owe(front.source, past + 1);
+          continue;
+        }
+        while (sources_[front.source]->next()) {
+          if (sources_[front.source]->at().t_ms > past) {
+            push_opened(front.source);
             break;
           }
         }
@@ -44,16 +51,17 @@ class MergedIterator final : public SampleIterator {
 
   bool seek(int64_t t_ms) override {
     if (!started_) {
-      started_ = true;
-      for (size_t i = 0; i < sources_.size(); ++i) {
-        if (sources_[i]->seek(t_ms)) push(i);
-      }
+      start(t_ms);
       return pick();
     }
     if (valid_ && current_.t_ms >= t_ms) return true;
     while (!heap_.empty() && heap_.front().t_ms < t_ms) {
-      const size_t source = pop();
-      if (sources_[source]->seek(t_ms)) push(source);
+      const Front front = pop();
+      if (!front.opened) {
+        owe(front.source, t_ms);
+      } else if (sources_[front.source]->seek(t_ms)) {
+        push_opened(front.source);
+      }
     }
     return pick();
   }
@@ -68,34 +76,62 @@ class MergedIterator final : public SampleIterator {
   }
 
  private:
+  static constexpr int64_t kFirstSample = std::numeric_limits<int64_t>::min();
+
   struct Front {
-    int64_t t_ms;
+    int64_t t_ms;  // the sample's time, or for a source not opened its bound
     size_t source;
+    bool opened;
   };
   // std::push_heap keeps the largest first; this puts the earliest first.
   static bool later(const Front& a, const Front& b) {
     return a.t_ms != b.t_ms ? a.t_ms > b.t_ms : a.source > b.source;
   }
 
-  void push(size_t source) {
-    heap_.push_back(Front{sources_[source]->at().t_ms, source});
+  void start(int64_t seek_to) {
+    started_ = true;
+    for (size_t i = 0; i < sources_.size(); ++i) owe(i, seek_to);
+  }
+
+  // The source is not opened yet: it will first move to the first sample at
+  // or after `t_ms` (kFirstSample: its first).
+  void owe(size_t source, int64_t t_ms) {
+    owed_seek_[source] = std::max(owed_seek_[source], t_ms);
+    const int64_t bound = std::max(owed_seek_[source], sources_[source]->lower_bound_ms());
+    push(Front{bound, source, false});
+  }
+
+  void open(size_t source) {
+    const int64_t target = owed_seek_[source];
+    const bool has =
+        target == kFirstSample ? sources_[source]->next() : sources_[source]->seek(target);
+    if (has) push_opened(source);
+  }
+
+  void push_opened(size_t source) { push(Front{sources_[source]->at().t_ms, source, true}); }
+
+  void push(Front front) {
+    heap_.push_back(front);
     std::push_heap(heap_.begin(), heap_.end(), later);
   }
 
-  size_t pop() {
+  Front pop() {
     std::pop_heap(heap_.begin(), heap_.end(), later);
-    const size_t source = heap_.back().source;
+    const Front front = heap_.back();
     heap_.pop_back();
-    return source;
+    return front;
   }
 
+  // Opens sources until the earliest entry is a real sample.
   bool pick() {
+    while (!heap_.empty() && !heap_.front().opened) open(pop().source);
     valid_ = !heap_.empty();
     if (valid_) current_ = sources_[heap_.front().source]->at();
     return valid_;
   }
 
   std::vector<std::unique_ptr<SampleIterator>> sources_;
+  std::vector<int64_t> owed_seek_;  // per source not opened yet
   std::vector<Front> heap_;
   bool started_ = false;
   bool valid_ = false;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,6 +31,10 @@ class SampleIterator {
   virtual bool seek(int64_t t_ms) = 0;
   virtual Sample at() const = 0;
   virtual Status status() const = 0;
+  // No sample of this iterator is earlier than this (its block's start, its
+  // querier's range), so that a merge of a week of blocks can leave a block
+  // unread until the merged series reaches its time. INT64_MIN when unknown.
+  virtual int64_t lower_bound_ms() const { return std::numeric_limits<int64_t>::min(); }
 };
 
 class Series {

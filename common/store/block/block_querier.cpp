@@ -17,10 +17,7 @@ class BlockSampleIterator final : public SampleIterator {
 
   bool next() override {
     if (!load()) return false;
-    if (position_ + 1 >= timestamps_.size()) {
-      position_ = timestamps_.size();
-      return false;
-    }
+    if (position_ + 1 >= timestamps_.size()) return exhausted();
     ++position_;
     return true;
   }
@@ -34,13 +31,23 @@ class BlockSampleIterator final : public SampleIterator {
                                      timestamps_.end(), t_ms);
     position_ = static_cast<size_t>(it - timestamps_.begin());
     started_ = true;
-    return position_ < timestamps_.size();
+    return position_ < timestamps_.size() || exhausted();
   }
 
   Sample at() const override { return Sample{timestamps_[position_], values_[position_]}; }
   Status status() const override { return status_; }
+  int64_t lower_bound_ms() const override { return std::max(mint_, block_->meta().min_time); }
 
  private:
+  // Past the last sample: iterators only move forward, so the samples go
+  // (a week-long query would otherwise hold every block it has passed).
+  bool exhausted() {
+    timestamps_ = {};
+    values_ = {};
+    position_ = 0;
+    return false;
+  }
+
   // Loads the samples once; position_ is then "before the first" until next().
   bool load() {
     if (!loaded_) {
