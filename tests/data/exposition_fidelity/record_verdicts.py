@@ -126,6 +126,9 @@ def main():
                 fields = line.rstrip("\n").split("\t")
                 notes[fields[0]] = fields[-1]
     scraper = prometheus_verdicts(cases)
+    print("# Measured by record_verdicts.py. prometheus_error is the target's lastError; the text"
+          " Prometheus 2.42 quotes in it is at times another scrape's bytes (it reuses its read"
+          " buffer), so it varies between runs while the verdicts do not.")
     print("# case\tpromtool\tprometheus_up\tprometheus_samples_scraped\tprometheus_series_stored"
           "\tpromtool_error\tprometheus_error\tnote")
     for c in cases:
