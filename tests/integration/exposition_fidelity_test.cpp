@@ -1,14 +1,15 @@
 // The fidelity cases of tests/data/exposition_fidelity/ against the real
 // binary: `check exposition --format=prometheus` must exit as promtool did on
 // each page, and the daemon scraping each page must report the `up` (and, when
-// up, the scrape_samples_scraped) the real Prometheus 2.42 reported, and store
-// what it stored for the cases the issue names: a negative timestamp, a label
-// named __name__, a second TYPE line.
+// up, the scrape_samples_scraped) the real Prometheus 2.42 reported and keep as
+// many of the page's series as it stored; sample by sample for the cases the
+// issue names: a negative timestamp, a label named __name__, a second TYPE line.
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include "tests/support/child_process.hpp"
@@ -97,6 +98,20 @@ TEST_CASE("the daemon scraping each fidelity case reports Prometheus 2.42's up",
       const std::string scraped_series = fmt::format(
           "scrape_samples_scraped{{instance=\"{}\",job=\"{}\"}}", target.address(), job_of(c));
       CHECK(exposed_value(body, scraped_series) == c.prometheus_samples_scraped);
+    }
+    // The page's series the daemon re-exposes, against the series Prometheus
+    // stored (its report series and ours left out).
+    {
+      int stored = 0;
+      const std::string job_label = fmt::format("job=\"{}\"", job_of(c));
+      std::istringstream lines(body);
+      for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("#") || line.starts_with("up{") || line.starts_with("scrape_") ||
+            line.starts_with("metrics_collector_"))
+          continue;
+        if (line.find(job_label) != std::string::npos) ++stored;
+      }
+      CHECK(stored == c.prometheus_series_stored);
     }
     agreed += up == (c.prometheus_up ? 1.0 : 0.0) ? 1 : 0;
   }

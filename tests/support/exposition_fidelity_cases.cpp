@@ -33,6 +33,7 @@ std::vector<FidelityCase> load_fidelity_cases() {
                                  .promtool_passes = fields[1] == "pass",
                                  .prometheus_up = fields[2] == "1",
                                  .prometheus_samples_scraped = std::stoi(fields[3]),
+                                 .prometheus_series_stored = std::stoi(fields[4]),
                                  .promtool_error = fields[5],
                                  .prometheus_error = fields[6],
                                  .note = fields[7]});

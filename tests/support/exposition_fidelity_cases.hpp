@@ -16,8 +16,9 @@ struct FidelityCase {
   bool promtool_passes = false;  // exit 0 or 3 (lint only); false: exit 1
   bool prometheus_up = false;    // Prometheus 2.42's `up` for a target serving it
   int prometheus_samples_scraped = 0;
-  std::string promtool_error;    // "-" when none
-  std::string prometheus_error;  // the target's lastError, "-" when none
+  int prometheus_series_stored = 0;  // series of the page Prometheus stored
+  std::string promtool_error;        // "-" when none
+  std::string prometheus_error;      // the target's lastError, "-" when none
   std::string note;
 };
 
