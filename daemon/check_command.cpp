@@ -12,6 +12,7 @@
 #include "common/config/config.hpp"
 #include "common/config/web_config.hpp"
 #include "common/exposition/parser.hpp"
+#include "common/exposition/promtool_text_check.hpp"
 
 namespace mc {
 namespace {
@@ -128,6 +129,23 @@ int check_config(std::span<const std::string_view> args, std::ostream& out, std:
   return status;
 }
 
+// Text 0.0.4 has two readers that disagree (promtool_text_check.hpp): the
+// verdict is promtool's, and where the daemon's scraper (which follows
+// Prometheus's) would decide otherwise, a note says so, since a page that
+// passes here may still get `up 0`.
+int report_text_verdicts(const Status& promtool, const Status& scraped, std::ostream& err) {
+  if (!promtool) err << "error: " << promtool.message() << "\n";
+  if (promtool.is_ok() && !scraped.is_ok()) {
+    err << "note: promtool check metrics accepts this page, but the scraper refuses it (up 0), "
+           "as Prometheus 2.42's scraper does: "
+        << scraped.message() << "\n";
+  } else if (!promtool.is_ok() && scraped.is_ok()) {
+    err << "note: promtool check metrics rejects this page, but the scraper accepts it (up 1), "
+           "as Prometheus 2.42's scraper does\n";
+  }
+  return promtool ? 0 : 1;
+}
+
 }  // namespace
 
 int run_check_command(std::span<const std::string_view> args, std::istream& in, std::ostream& out,
@@ -153,12 +171,15 @@ int run_check_command(std::span<const std::string_view> args, std::istream& in, 
     return 1;
   }
   DiscardingHandler handler;
-  const Status status = parse_exposition(body, format, handler);
-  if (!status) {
-    err << "error: " << status.message() << "\n";
-    return 1;
+  const Status scraped = parse_exposition(body, format, handler);
+  if (format == ExpositionFormat::openmetrics) {
+    if (!scraped) {
+      err << "error: " << scraped.message() << "\n";
+      return 1;
+    }
+    return 0;
   }
-  return 0;
+  return report_text_verdicts(check_text_as_promtool(body), scraped, err);
 }
 
 }  // namespace mc

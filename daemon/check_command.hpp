@@ -1,7 +1,11 @@
 // `metrics-collector check exposition [--format=openmetrics|prometheus] < file`:
 // validates an exposition read from standard input, the way `promtool check
 // metrics` does. Exit status 0 when valid; 1 when invalid, with the parser's
-// message (line and rule) on stderr; 2 for a usage error.
+// message (line and rule) on stderr; 2 for a usage error. Text 0.0.4 gets
+// promtool's verdict (check_text_as_promtool), which differs from what
+// Prometheus's scraper, and ours, accept; a "note:" on stderr says when the
+// scraper would decide otherwise (e.g. a negative timestamp: promtool accepts,
+// the scraper gives up 0). Lint problems (a missing HELP) are not checked.
 //
 // `metrics-collector check config [--web.config.file=FILE] FILE...`: checks
 // what the daemon checks at start, the way `promtool check config` does: each

@@ -38,9 +38,10 @@ class OpenMetricsParser {
     std::optional<OpenMetricsTimestamp> timestamp;
   };
   Status parse_exemplar(const char* p, const char* end, ExemplarParts& out);
-  // `p` is just after "{"; on success it is just after "}".
-  Status parse_labels(const char*& p, const char* end, LabelBuffer& labels,
-                      std::string_view what) const;
+  // `p` is just after "{"; on success it is just after "}". `of_sample`: the
+  // labels of a sample, where __name__ may not appear (an exemplar's may).
+  Status parse_labels(const char*& p, const char* end, LabelBuffer& labels, std::string_view what,
+                      bool of_sample) const;
 
   std::string_view body_;
   ExpositionHandler& handler_;
@@ -114,7 +115,7 @@ Status OpenMetricsParser::parse_metadata_line(std::string_view text) {
 }
 
 Status OpenMetricsParser::parse_labels(const char*& p, const char* end, LabelBuffer& labels,
-                                       std::string_view what) const {
+                                       std::string_view what, bool of_sample) const {
   if (p < end && *p == '}') {
     ++p;
     return Status::ok();
@@ -129,6 +130,13 @@ Status OpenMetricsParser::parse_labels(const char*& p, const char* end, LabelBuf
     if (name.empty()) {
       return error(fmt::format("expected a label name in {}, got {}", what,
                                quote_for_message(std::string_view(p, end))));
+    }
+    if (of_sample && name == kMetricNameLabel) {
+      // The metric name is __name__ already; Prometheus 2.42 fails the scrape
+      // (measured: "label name \"__name__\" is not unique"), as in text 0.0.4.
+      return error(
+          "label name \"__name__\" inside the braces: the metric name is __name__ "
+          "already (Prometheus: label name not unique)");
     }
     if (p == end || *p != '=') {
       return error(fmt::format("expected '=' after label name \"{}\" in {}", name, what));
@@ -176,7 +184,8 @@ Status OpenMetricsParser::parse_sample_line(const char* begin, const char* end) 
   labels_.clear();
   if (p < end && *p == '{') {
     ++p;
-    if (Status status = parse_labels(p, end, labels_, "the sample"); !status) return status;
+    if (Status status = parse_labels(p, end, labels_, "the sample", /*of_sample=*/true); !status)
+      return status;
   }
   const std::string_view series_id(begin, static_cast<size_t>(p - begin));
   if (p == end) return error(fmt::format("expected a space and a value after \"{}\"", series_id));
@@ -255,7 +264,8 @@ Status OpenMetricsParser::parse_sample_line(const char* begin, const char* end) 
 
 Status OpenMetricsParser::parse_exemplar(const char* p, const char* end, ExemplarParts& out) {
   exemplar_labels_.clear();
-  if (Status status = parse_labels(p, end, exemplar_labels_, "the exemplar"); !status) {
+  if (Status status = parse_labels(p, end, exemplar_labels_, "the exemplar", /*of_sample=*/false);
+      !status) {
     return status;
   }
   size_t label_chars = 0;

@@ -104,6 +104,7 @@ class TextParser {
 
 Status TextParser::parse() {
   while (p_ < end_) {
+    const char* line_start = p_;
     skip_blanks();
     if (p_ == end_) break;
     const char c = *p_;
@@ -115,6 +116,12 @@ Status TextParser::parse() {
     }
     if (c == '#') {
       status = parse_comment_line();
+    } else if (p_ != line_start && has_class(c, kMetricNameStartChar)) {
+      // Prometheus's lexer makes the blanks part of the metric name, which is
+      // then invalid, and the scrape fails.
+      return error(line_,
+                   "blanks before the metric name (Prometheus refuses the sample: "
+                   "invalid metric name)");
     } else if (has_class(c, kMetricNameStartChar)) {
       status = parse_sample_line();
     } else {
@@ -215,6 +222,12 @@ Status TextParser::parse_labels() {
     ++p_;
     while (p_ < end_ && has_class(*p_, kLabelNameChar)) ++p_;
     const std::string_view name(name_start, static_cast<size_t>(p_ - name_start));
+    if (name == kMetricNameLabel) {
+      // The metric name is __name__ already; Prometheus fails the scrape.
+      return error(line_,
+                   "label name \"__name__\" inside the braces: the metric name is "
+                   "__name__ already (Prometheus: label name not unique)");
+    }
     skip_blanks();
     if (p_ == end_ || *p_ != '=') {
       return error(line_, fmt::format("expected '=' after label name \"{}\"", name));

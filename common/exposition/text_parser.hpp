@@ -7,7 +7,11 @@
 // Prometheus fails a scrape: a line that is neither a comment nor a sample,
 // bad label syntax, a value Go's ParseFloat rejects, a timestamp that is not
 // integer milliseconds, invalid UTF-8 in label values or HELP, duplicate
-// label names, a TYPE other than counter/gauge/histogram/summary/untyped.
+// label names, a label named __name__ in the braces, blanks before a metric
+// name (Prometheus reads them as part of it), a TYPE other than
+// counter/gauge/histogram/summary/untyped. A second TYPE or HELP line of a
+// family is not an error to Prometheus's scraper, nor here (it is to
+// promtool: promtool_text_check.hpp).
 //
 // Families: # HELP / # TYPE name one; its samples are the ones Prometheus
 // assigns to it (histogram foo: foo_bucket, foo_sum, foo_count; summary foo:

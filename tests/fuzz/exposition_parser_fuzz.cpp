@@ -1,4 +1,5 @@
-// Fuzz target: parse_exposition on any body, in both formats. The handler reads
+// Fuzz target: parse_exposition on any body, in both formats, and
+// check_text_as_promtool (the check command's text 0.0.4 reader). The handler reads
 // every byte of every view it is handed, so a view pointing outside the body
 // or the parser's scratch buffer is an ASan report, not a silent pass.
 #include <cstddef>
@@ -6,6 +7,7 @@
 #include <string_view>
 
 #include "common/exposition/parser.hpp"
+#include "common/exposition/promtool_text_check.hpp"
 
 namespace {
 
@@ -50,5 +52,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                              {.parse_exemplars = true});
   (void)mc::parse_exposition(body, mc::ExpositionFormat::openmetrics, handler,
                              {.allow_repeated_families = true});
+  (void)mc::check_text_as_promtool(body);
   return 0;
 }

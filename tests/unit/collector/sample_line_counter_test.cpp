@@ -43,7 +43,9 @@ TEST_CASE("SampleLineCounter counts what the parser counts, however the body is 
       {"", ExpositionFormat::prometheus_text},
       {"a 1\nb 2\n", ExpositionFormat::prometheus_text},
       {"a 1\nb 2", ExpositionFormat::prometheus_text},  // no final line break
-      {"# HELP a Says \"a\" with a quote\n# TYPE a counter\na_total 1\n\n\n  \t b 2\n",
+      // Blanks before a metric name fail the parse (as in Prometheus), so the
+      // blanks here are a line of their own.
+      {"# HELP a Says \"a\" with a quote\n# TYPE a counter\na_total 1\n\n\n  \t \nb 2\n",
        ExpositionFormat::prometheus_text},
       {"a{x=\"quote \\\" backslash \\\\ and \\n\"} 1\n_b{y=\"}\",z=\"#\"} 2\n:c 3\n",
        ExpositionFormat::prometheus_text},

@@ -232,6 +232,15 @@ TEST_CASE("openmetrics: errors name the line and the rule", "[exposition][openme
         "line 3: histogram buckets must be in increasing le order");
 }
 
+// Measured: Prometheus 2.42 scraping `foo{__name__="bar"} 1` served as
+// OpenMetrics reports up 0 ("label name \"__name__\" is not unique"), as for text.
+TEST_CASE("openmetrics: a label named __name__ in a sample's braces fails",
+          "[exposition][openmetrics]") {
+  CHECK(error_of("a 1\nfoo{x=\"1\",__name__=\"bar\"} 1\n# EOF\n") ==
+        "line 2: label name \"__name__\" inside the braces: the metric name is __name__ already "
+        "(Prometheus: label name not unique)");
+}
+
 TEST_CASE("openmetrics: many escaped labels on one line keep valid views",
           "[exposition][openmetrics]") {
   std::string line = "wide{";

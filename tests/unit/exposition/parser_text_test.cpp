@@ -202,7 +202,7 @@ TEST_CASE("text 0.0.4: whitespace, blank lines, comments and commas as Prometheu
                  "# just a comment\n"
                  "#no space comment\n"
                  "   \t\n"
-                 "  spaced { a = \"1\" , b=\"2\", } \t 3   \n"
+                 "spaced { a = \"1\" , b=\"2\", } \t 3   \n"
                  "nocomma{a=\"1\" b=\"2\"} 4\n"
                  "empty{} 5 1700000000000\n"
                  "last 6",
@@ -218,6 +218,26 @@ TEST_CASE("text 0.0.4: whitespace, blank lines, comments and commas as Prometheu
   CHECK(recorder.samples[2].timestamp_ms == 1700000000000);
   CHECK(recorder.samples[3].series_id == "last");
   CHECK(recorder.samples[3].line == 8);
+}
+
+// Measured with Prometheus 2.42 (tests/data/exposition_fidelity/062-*): its
+// lexer takes the blanks into the metric name, and the scrape fails.
+TEST_CASE("text 0.0.4: blanks before a metric name fail, before a comment they do not",
+          "[exposition][text]") {
+  Recorder recorder;
+  CHECK(parse_text("  # HELP a indented\na 1\n", recorder));
+  CHECK(error_of("a 1\n  b 2\n") ==
+        "line 2: blanks before the metric name (Prometheus refuses the sample: invalid metric "
+        "name)");
+  CHECK(error_of("\tb 2\n").starts_with("line 1: blanks before the metric name"));
+}
+
+// Measured with Prometheus 2.42 (tests/data/exposition_fidelity/010-*): the
+// name is __name__ already, and the scrape fails as a duplicate label name.
+TEST_CASE("text 0.0.4: a label named __name__ in the braces fails", "[exposition][text]") {
+  CHECK(error_of("a 1\nfoo{x=\"1\",__name__=\"bar\"} 1\n") ==
+        "line 2: label name \"__name__\" inside the braces: the metric name is __name__ already "
+        "(Prometheus: label name not unique)");
 }
 
 TEST_CASE("text 0.0.4: NaN and infinities in Go's spellings", "[exposition][text]") {
