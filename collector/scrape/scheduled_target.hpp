@@ -35,7 +35,7 @@ struct ScheduledTarget {
         job_metrics(metrics),
         instance(target.labels().get("instance")),
         loop(std::move(target), *job, storage),
-        http(loop.target(), job->scrape_timeout, job->body_size_limit, job->sample_limit) {}
+        http(loop.target(), loop.target().timeout(), job->body_size_limit, job->sample_limit) {}
 
   // Immutable.
   const std::shared_ptr<const ScrapeConfig> job;
