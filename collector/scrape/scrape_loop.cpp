@@ -67,7 +67,7 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     ++report_.samples_scraped;
     // Past the limit the scrape will fail: keep counting (the report says how
     // many the target sent) but neither append nor grow the cache.
-    if (loop_.sample_limit_ != 0 && report_.samples_scraped > loop_.sample_limit_) return;
+    if (loop_.sample_limit_ != 0 && loop_.limited_samples(report_) > loop_.sample_limit_) return;
     if (label_limit_error_) return;  // the scrape fails; nothing more is appended
     // The family's name was just read by on_family, so this compare stays in cache.
     if (current_family_ == kNoFamily || current_family_name_ != sample.family) {
@@ -203,11 +203,14 @@ ScrapeReport ScrapeLoop::process(const ScrapeResponse& response, int64_t scrape_
       // It came before any parse error: parsing stops at its first error.
       parsed = Status::error(*handler.label_limit_error());
       reason = "label_limit";
-    } else if (parsed.is_ok() && sample_limit_ != 0 && report.samples_scraped > sample_limit_) {
-      parsed =
-          Status::error(fmt::format("sample_limit exceeded: the target exposed {} samples, "
-                                    "the limit is {}",
-                                    report.samples_scraped, sample_limit_));
+    } else if (parsed.is_ok() && sample_limit_ != 0 && limited_samples(report) > sample_limit_) {
+      parsed = Status::error(
+          metric_relabel_configs_.empty()
+              ? fmt::format("sample_limit exceeded: the target exposed {} samples, the limit is {}",
+                            report.samples_scraped, sample_limit_)
+              : fmt::format("sample_limit exceeded: the target exposed {} samples, {} left after "
+                            "metric relabeling, the limit is {}",
+                            report.samples_scraped, report.samples_kept, sample_limit_));
       reason = "sample_limit";
     } else if (!parsed.is_ok()) {
       reason = "parse";

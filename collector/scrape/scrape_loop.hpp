@@ -9,8 +9,9 @@
 // scrape (transport error, HTTP status, parse error) rolls the samples back and
 // commits instead stale markers for everything the target exposed before plus
 // the synthetic series with up 0 — as Prometheus's scrapeAndReport does. A
-// target that exposes more than the job's sample_limit, or a series over the
-// label limits, fails the same way.
+// target that exposes more than the job's sample_limit (counted after metric
+// relabeling, as Prometheus counts), or a series over the label limits,
+// fails the same way.
 //
 // The series cache maps the exact bytes of `name{labels}` in the body to the
 // store's SeriesRef, so a series is built (allocated) only when new; as targets
@@ -117,6 +118,11 @@ class ScrapeLoop {
   uint64_t append_staleness(Appender& appender, int64_t t_ms, bool scrape_succeeded);
   // Whether `help` equals the family's HELP text, and records it when not.
   bool help_unchanged(FamilyState& family, std::string_view help);
+  // What sample_limit counts: as in Prometheus, the samples metric relabeling
+  // keeps (all of them when the job has no rules).
+  uint64_t limited_samples(const ScrapeReport& report) const {
+    return metric_relabel_configs_.empty() ? report.samples_scraped : report.samples_kept;
+  }
   void append_report(Appender& appender, int64_t t_ms, bool up, double duration_seconds,
                      const ScrapeReport& report);
 

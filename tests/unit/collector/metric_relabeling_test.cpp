@@ -151,5 +151,22 @@ TEST_CASE("metric relabeling sees the target labels and may overwrite them",
   CHECK(samples_of(storage, expected.labels()) == std::vector<Sample>{{1000, 1}});
 }
 
+TEST_CASE("sample_limit counts the samples metric relabeling keeps", "[scrape_loop][relabel]") {
+  HeadStorage storage;
+  auto job =
+      job_with({rule({.source_labels = Names{"__name__"}, .regex = "go_.*", .action = "drop"})});
+  job.sample_limit = 2;
+  ScrapeLoop loop(ScrapeTarget(job, "127.0.0.1:8080", {}), job, storage);
+  // 4 exposed, 2 kept: within the limit, as in Prometheus.
+  REQUIRE(loop.process(ok_response(kBody), 1000, 0.1).up);
+  auto over = loop.process(ok_response(std::string(kBody) + "extra 1\n"), 2000, 0.1);
+  CHECK_FALSE(over.up);
+  CHECK(over.failure_reason == "sample_limit");
+  CHECK(over.error ==
+        "sample_limit exceeded: the target exposed 5 samples, 3 left after metric relabeling, "
+        "the limit is 2");
+  CHECK(samples_of(storage, series("extra")).empty());
+}
+
 }  // namespace
 }  // namespace mc
