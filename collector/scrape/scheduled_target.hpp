@@ -35,7 +35,10 @@ struct ScheduledTarget {
         job_metrics(metrics),
         instance(target.labels().get("instance")),
         loop(std::move(target), *job, storage),
-        http(loop.target(), job->scrape_timeout, job->body_size_limit, job->sample_limit) {}
+        // The HTTP layer stops a body at sample_limit lines; with metric
+        // relabeling the limit counts kept samples, which only the loop knows.
+        http(loop.target(), loop.target().timeout(), job->body_size_limit,
+             job->metric_relabel_configs.empty() ? job->sample_limit : 0) {}
 
   // Immutable.
   const std::shared_ptr<const ScrapeConfig> job;

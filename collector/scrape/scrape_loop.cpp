@@ -9,6 +9,7 @@
 #include "collector/scrape/sample_labels.hpp"
 #include "common/exposition/parser.hpp"
 #include "common/model/sample_value.hpp"
+#include "common/relabel/relabel.hpp"
 
 namespace mc {
 
@@ -66,7 +67,7 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     ++report_.samples_scraped;
     // Past the limit the scrape will fail: keep counting (the report says how
     // many the target sent) but neither append nor grow the cache.
-    if (loop_.sample_limit_ != 0 && report_.samples_scraped > loop_.sample_limit_) return;
+    if (loop_.sample_limit_ != 0 && loop_.limited_samples(report_) > loop_.sample_limit_) return;
     if (label_limit_error_) return;  // the scrape fails; nothing more is appended
     // The family's name was just read by on_family, so this compare stays in cache.
     if (current_family_ == kNoFamily || current_family_name_ != sample.family) {
@@ -79,17 +80,26 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     if (index == ScrapeCache<CacheEntry>::kNotFound) {
       CacheEntry entry;
       entry.name_size = static_cast<uint32_t>(sample.name.size());
-      entry.labels = std::make_shared<const Labels>(build_sample_labels(
+      std::optional<Labels> labels = relabeled(build_sample_labels(
           sample.name, sample.labels, loop_.target_.labels(), loop_.honor_labels_));
-      // Checked once per new series: a cached series passed when it was new.
-      if (loop_.label_limits_.any()) {
-        label_limit_error_ = label_limits_violation(*entry.labels, loop_.label_limits_);
-        if (label_limit_error_) return;
+      if (labels) {
+        // Checked once per new series, after relabeling as Prometheus does: a
+        // cached series passed when it was new.
+        if (loop_.label_limits_.any()) {
+          label_limit_error_ = label_limits_violation(*labels, loop_.label_limits_);
+          if (label_limit_error_) return;
+        }
+        entry.labels = std::make_shared<const Labels>(std::move(*labels));
+        ++report_.series_added;
       }
       index = loop_.cache_.insert(sample.series_id, std::move(entry));
-      ++report_.series_added;
     }
     CacheEntry& entry = loop_.cache_.value(index);
+    if (!entry.labels) {
+      entry.seen_iteration = loop_.iteration_;  // dropped, but still exposed: keep it cached
+      return;
+    }
+    ++report_.samples_kept;
     bool use_own_timestamp = loop_.honor_timestamps_ && sample.timestamp_ms.has_value();
     int64_t t_ms = use_own_timestamp ? *sample.timestamp_ms : scrape_time_ms_;
     entry.explicit_timestamp = use_own_timestamp;
@@ -110,6 +120,15 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
   }
 
   ScrapeReport& report() { return report_; }
+
+  // The series' labels after the job's metric_relabel_configs; nullopt when
+  // they drop it (an empty set is dropped too, as Prometheus drops it).
+  std::optional<Labels> relabeled(Labels labels) const {
+    if (loop_.metric_relabel_configs_.empty()) return labels;
+    std::optional<Labels> out = relabel(labels, loop_.metric_relabel_configs_);
+    if (out && out->empty()) return std::nullopt;
+    return out;
+  }
   const std::optional<std::string>& label_limit_error() const { return label_limit_error_; }
 
  private:
@@ -159,6 +178,7 @@ ScrapeLoop::ScrapeLoop(ScrapeTarget target, const ScrapeConfig& job, Storage& st
       honor_timestamps_(job.honor_timestamps),
       sample_limit_(job.sample_limit),
       label_limits_(LabelLimits::of(job)),
+      metric_relabel_configs_(job.metric_relabel_configs),
       storage_(storage) {}
 
 ScrapeLoop::~ScrapeLoop() = default;
@@ -183,19 +203,21 @@ ScrapeReport ScrapeLoop::process(const ScrapeResponse& response, int64_t scrape_
       // It came before any parse error: parsing stops at its first error.
       parsed = Status::error(*handler.label_limit_error());
       reason = "label_limit";
-    } else if (parsed.is_ok() && sample_limit_ != 0 && report.samples_scraped > sample_limit_) {
-      parsed =
-          Status::error(fmt::format("sample_limit exceeded: the target exposed {} samples, "
-                                    "the limit is {}",
-                                    report.samples_scraped, sample_limit_));
+    } else if (parsed.is_ok() && sample_limit_ != 0 && limited_samples(report) > sample_limit_) {
+      parsed = Status::error(
+          metric_relabel_configs_.empty()
+              ? fmt::format("sample_limit exceeded: the target exposed {} samples, the limit is {}",
+                            report.samples_scraped, sample_limit_)
+              : fmt::format("sample_limit exceeded: the target exposed {} samples, {} left after "
+                            "metric relabeling, the limit is {}",
+                            report.samples_scraped, report.samples_kept, sample_limit_));
       reason = "sample_limit";
     } else if (!parsed.is_ok()) {
       reason = "parse";
     }
     if (parsed.is_ok()) {
       report.stale_markers = append_staleness(*appender, scrape_time_ms, true);
-      append_report(*appender, scrape_time_ms, true, duration_seconds, report.samples_scraped,
-                    report.series_added);
+      append_report(*appender, scrape_time_ms, true, duration_seconds, report);
       Status committed = appender->commit();
       if (committed.is_ok()) {
         report.up = true;
@@ -216,8 +238,7 @@ ScrapeReport ScrapeLoop::process(const ScrapeResponse& response, int64_t scrape_
   report.failure_reason = reason.empty() ? "other" : reason;
   auto appender = storage_.appender();
   report.stale_markers = append_staleness(*appender, scrape_time_ms, false);
-  append_report(*appender, scrape_time_ms, false, duration_seconds, report.samples_scraped,
-                report.series_added);
+  append_report(*appender, scrape_time_ms, false, duration_seconds, report);
   if (Status committed = appender->commit(); !committed.is_ok()) {
     report.error +=
         fmt::format("; store commit of the failure report failed: {}", committed.message());
@@ -258,6 +279,12 @@ uint64_t ScrapeLoop::append_staleness(Appender& appender, int64_t t_ms, bool scr
   for (uint32_t index = 0; index < cache_.index_end(); ++index) {
     if (!cache_.live(index)) continue;
     CacheEntry& entry = cache_.value(index);
+    if (!entry.labels) {  // dropped by metric relabeling: never stored, never stale
+      if (scrape_succeeded && entry.seen_iteration + kCacheEvictAfterScrapes < iteration_) {
+        cache_.erase(index);
+      }
+      continue;
+    }
     bool seen_now = scrape_succeeded && entry.seen_iteration == iteration_;
     if (seen_now) {
       entry.committed_iteration = iteration_;
@@ -275,7 +302,8 @@ uint64_t ScrapeLoop::append_staleness(Appender& appender, int64_t t_ms, bool scr
   std::unordered_set<SeriesRef> live_refs;
   if (scrape_succeeded) {
     for (uint32_t index = 0; index < cache_.index_end(); ++index) {
-      if (cache_.live(index) && cache_.value(index).seen_iteration == iteration_) {
+      if (cache_.live(index) && cache_.value(index).labels &&
+          cache_.value(index).seen_iteration == iteration_) {
         live_refs.insert(cache_.value(index).ref);
       }
     }
@@ -292,10 +320,10 @@ uint64_t ScrapeLoop::append_staleness(Appender& appender, int64_t t_ms, bool scr
 }
 
 void ScrapeLoop::append_report(Appender& appender, int64_t t_ms, bool up, double duration_seconds,
-                               uint64_t samples_scraped, uint64_t series_added) {
+                               const ScrapeReport& report) {
   const std::array<double, 5> values = {
-      up ? 1.0 : 0.0, duration_seconds, static_cast<double>(samples_scraped),
-      static_cast<double>(samples_scraped), static_cast<double>(series_added)};
+      up ? 1.0 : 0.0, duration_seconds, static_cast<double>(report.samples_scraped),
+      static_cast<double>(report.samples_kept), static_cast<double>(report.series_added)};
   for (size_t i = 0; i < kReportSeries.size(); ++i) {
     CacheEntry& entry = report_series_[i];
     if (!entry.labels) {
@@ -318,6 +346,7 @@ void ScrapeLoop::mark_all_stale(int64_t t_ms) {
   for (uint32_t index = 0; index < cache_.index_end(); ++index) {
     if (!cache_.live(index)) continue;
     CacheEntry& entry = cache_.value(index);
+    if (!entry.labels) continue;
     if (entry.committed_iteration == 0 || entry.committed_iteration != iteration_ ||
         entry.explicit_timestamp) {
       continue;

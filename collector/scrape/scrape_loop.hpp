@@ -9,12 +9,16 @@
 // scrape (transport error, HTTP status, parse error) rolls the samples back and
 // commits instead stale markers for everything the target exposed before plus
 // the synthetic series with up 0 — as Prometheus's scrapeAndReport does. A
-// target that exposes more than the job's sample_limit, or a series over the
-// label limits, fails the same way.
+// target that exposes more than the job's sample_limit (counted after metric
+// relabeling, as Prometheus counts), or a series over the label limits,
+// fails the same way.
 //
 // The series cache maps the exact bytes of `name{labels}` in the body to the
 // store's SeriesRef, so a series is built (allocated) only when new; as targets
 // repeat their order, a lookup is mostly one sequential compare (ScrapeCache).
+// The job's metric_relabel_configs run once, when a series is new: a series
+// they drop stays in the cache as dropped (no labels), so later scrapes skip
+// it at the cost of the lookup alone.
 //
 // Thread-safety: not thread-safe; the scheduler runs one scrape of a target at
 // a time.
@@ -53,6 +57,7 @@ struct ScrapeReport {
   std::string error;           // empty when up
   std::string failure_reason;  // timeout, connection, http_status, parse, store, ...
   uint64_t samples_scraped = 0;
+  uint64_t samples_kept = 0;  // after metric relabeling: what was appended
   uint64_t series_added = 0;
   uint64_t stale_markers = 0;
   uint64_t out_of_order = 0;
@@ -96,7 +101,8 @@ class ScrapeLoop {
   struct CacheEntry {
     SeriesRef ref = 0;
     // Final labels, kept for staleness and re-lookup; shared with the store's
-    // series (Appender::append_shared), so a series' labels exist once.
+    // series (Appender::append_shared), so a series' labels exist once. Null
+    // for a series metric relabeling dropped: it is never appended.
     std::shared_ptr<const Labels> labels;
     uint64_t seen_iteration = 0;       // the last scrape that exposed it (tentative)
     uint64_t committed_iteration = 0;  // the last committed scrape that exposed it
@@ -112,14 +118,20 @@ class ScrapeLoop {
   uint64_t append_staleness(Appender& appender, int64_t t_ms, bool scrape_succeeded);
   // Whether `help` equals the family's HELP text, and records it when not.
   bool help_unchanged(FamilyState& family, std::string_view help);
+  // What sample_limit counts: as in Prometheus, the samples metric relabeling
+  // keeps (all of them when the job has no rules).
+  uint64_t limited_samples(const ScrapeReport& report) const {
+    return metric_relabel_configs_.empty() ? report.samples_scraped : report.samples_kept;
+  }
   void append_report(Appender& appender, int64_t t_ms, bool up, double duration_seconds,
-                     uint64_t samples_scraped, uint64_t series_added);
+                     const ScrapeReport& report);
 
   ScrapeTarget target_;
   bool honor_labels_;
   bool honor_timestamps_;
   uint64_t sample_limit_;  // 0: no limit
   LabelLimits label_limits_;
+  std::vector<RelabelConfig> metric_relabel_configs_;
   Storage& storage_;
   uint64_t iteration_ = 0;  // counts scrapes, failed ones included
   // The format the last body was parsed in: the parser may skip the labels of

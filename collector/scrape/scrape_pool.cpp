@@ -20,6 +20,18 @@ ScrapePool::~ScrapePool() {
   if (!removed.empty()) scheduler_.update({}, std::move(removed));
 }
 
+std::optional<ScrapeTarget> ScrapePool::build_target(const std::string& address,
+                                                     const std::vector<Label>& group_labels) {
+  auto built = ScrapeTarget::build(*job_, address, group_labels);
+  if (!built) {
+    // As Prometheus's "Creating target failed": the job's other targets go on.
+    log::error("creating target failed",
+               {{"scrape_pool", job_->job_name}, {"target", address}, {"err", built.error()}});
+    return std::nullopt;
+  }
+  return std::move(*built);
+}
+
 std::string ScrapePool::key_of(const ScrapeTarget& target) {
   return target.url() + '\n' + target.labels().to_string();
 }
@@ -31,7 +43,9 @@ ScrapePool::SyncResult ScrapePool::sync(const std::vector<StaticConfig>& groups)
   std::vector<TargetPtr> added;
   for (const auto& group : groups) {
     for (const auto& address : group.targets) {
-      ScrapeTarget target(*job_, address, group.labels);
+      auto built = build_target(address, group.labels);
+      if (!built) continue;
+      ScrapeTarget& target = *built;
       std::string key = key_of(target);
       if (next.contains(key)) continue;
       auto kept = targets_.find(key);
@@ -95,7 +109,8 @@ std::set<Labels> ScrapePool::target_labels(const std::vector<StaticConfig>& grou
   std::set<Labels> labels;
   for (const auto& group : groups) {
     for (const auto& address : group.targets) {
-      labels.insert(ScrapeTarget(*job_, address, group.labels).labels());
+      auto built = ScrapeTarget::build(*job_, address, group.labels);
+      if (built && built->has_value()) labels.insert((*built)->labels());
     }
   }
   return labels;

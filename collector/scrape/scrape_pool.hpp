@@ -2,7 +2,8 @@
 // scrape settings and one ScheduledTarget (loop + connection) per target.
 //
 // sync() takes the job's whole target list (the config's static groups today,
-// service discovery's groups later) and changes only what changed: a target
+// service discovery's groups later), runs each target through the job's
+// relabel_configs (ScrapeTarget::build) and changes only what changed: a target
 // with the same URL and labels keeps its loop, so its series cache, staleness
 // state and connection survive; a new target starts at its offset inside the
 // interval; a target no longer listed stops, and its series get staleness
@@ -17,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -67,6 +69,10 @@ class ScrapePool {
 
  private:
   using TargetPtr = std::shared_ptr<ScheduledTarget>;
+  // The target the job's relabel_configs make of `address`; nullopt when they
+  // drop it, or when they leave no usable target (logged).
+  std::optional<ScrapeTarget> build_target(const std::string& address,
+                                           const std::vector<Label>& group_labels);
   // Unchanged means same URL and same labels; the settings are the pool's.
   static std::string key_of(const ScrapeTarget& target);
   // Locks each loop so no scrape is appended after the markers; `retire` also

@@ -36,8 +36,8 @@ void ensure_curl_global_init() {
 // the target's offset.
 SteadyClock::time_point first_slot(const ScheduledTarget& target, SteadyClock::time_point now,
                                    int64_t now_wall_ms) {
-  int64_t interval = target.job->scrape_interval.count();
-  int64_t offset = target.loop.target().offset(target.job->scrape_interval).count();
+  int64_t interval = target.loop.target().interval().count();
+  int64_t offset = target.loop.target().offset(target.loop.target().interval()).count();
   int64_t delay = ((offset - now_wall_ms % interval) % interval + interval) % interval;
   return now + std::chrono::milliseconds(delay);
 }
@@ -192,7 +192,7 @@ class ScrapeScheduler::Impl {
       timetable_.pop();
       if (!target->scheduled) continue;  // its pool let it go
       ScheduledTarget& state = *target;
-      auto interval = state.job->scrape_interval;
+      auto interval = state.loop.target().interval();
       const SteadyClock::time_point slot = state.next_due;
       // Keep the grid: the next slot after now, skipping slots already past.
       int slots_passed = 0;

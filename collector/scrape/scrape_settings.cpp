@@ -10,14 +10,15 @@ auto settings_of(const ScrapeConfig& job) {
   return std::tie(job.job_name, job.scrape_interval, job.scrape_timeout, job.metrics_path,
                   job.scheme, job.params, job.honor_labels, job.honor_timestamps,
                   job.body_size_limit, job.sample_limit, job.label_limit,
-                  job.label_name_length_limit, job.label_value_length_limit);
+                  job.label_name_length_limit, job.label_value_length_limit, job.relabel_configs,
+                  job.metric_relabel_configs);
 }
 
 // A field added to ScrapeConfig and missed above would let a reload keep loops
 // that scrape with the old value; this fails the build instead, until the field
 // is compared (or, like static_configs, deliberately left out) and the size
 // below updated.
-constexpr size_t kComparedScrapeConfigSize = 232;
+constexpr size_t kComparedScrapeConfigSize = 280;
 static_assert(sizeof(ScrapeConfig) == kComparedScrapeConfigSize,
               "ScrapeConfig changed: compare its new field in settings_of(), then update "
               "kComparedScrapeConfigSize");

@@ -27,6 +27,7 @@
 
 #include "common/model/labels.hpp"
 #include "common/model/metric_metadata.hpp"
+#include "common/relabel/relabel_config.hpp"
 #include "common/util/status.hpp"
 
 namespace mc {
@@ -65,6 +66,10 @@ struct ScrapeConfig {
   uint64_t label_name_length_limit = 0;
   uint64_t label_value_length_limit = 0;
   std::vector<StaticConfig> static_configs;
+  // Rules for each target's labels before it is scraped, and for each new
+  // series' labels before it is stored (common/relabel/relabel.hpp).
+  std::vector<RelabelConfig> relabel_configs;
+  std::vector<RelabelConfig> metric_relabel_configs;
 };
 
 struct GlobalConfig {

@@ -10,7 +10,7 @@ namespace {
 
 bool is_empty_list(const YAML::Node& value) { return value.IsSequence() && value.size() == 0; }
 
-// relabel_configs: [] and the like change nothing; any entry would.
+// tsdb: {} and the like change nothing; any entry would.
 bool is_empty_list_or_map(const YAML::Node& value) {
   return (value.IsSequence() || value.IsMap()) && value.size() == 0;
 }
@@ -51,8 +51,6 @@ constexpr std::string_view kUseStaticConfigs = "list the targets under static_co
 constexpr std::string_view kNoAuth = "scrape targets that need no authentication or TLS";
 
 constexpr std::array kScrapeConfig = {
-    ForeignKey{"relabel_configs", "it is empty", is_empty_list, ""},
-    ForeignKey{"metric_relabel_configs", "it is empty", is_empty_list, ""},
     ForeignKey{"target_limit", "0 sets no limit", is_zero, ""},
     ForeignKey{"enable_http2", "the scraper picks the HTTP version itself", nullptr, ""},
     ForeignKey{"follow_redirects", "the scraper follows redirects", is_true, ""},

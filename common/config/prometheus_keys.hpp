@@ -4,7 +4,7 @@
 // metrics-collector does not act on, so that a stock
 // prometheus.yml loads: where leaving a key out changes nothing that is
 // scraped or stored (evaluation_interval, alerting with no rules to alert on,
-// an empty rule_files) it is a warning; where it would (relabeling, service
+// an empty rule_files) it is a warning; where it would (service
 // discovery, authentication, remote_write) it is an error naming the key.
 //
 // Private to common/config. Constant tables.

@@ -9,6 +9,7 @@
 #include "common/config/config_rules.hpp"
 #include "common/config/field_readers.hpp"
 #include "common/config/prometheus_keys.hpp"
+#include "common/config/relabel_section.hpp"
 
 namespace mc {
 
@@ -145,6 +146,22 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
                    return read_static_config(reader, item, index_path(list_path, index),
                                              job.static_configs.back());
                  });
+           }},
+          {"relabel_configs",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(
+                 job.relabel_configs,
+                 read_relabel_configs(reader, value, path("relabel_configs"),
+                                      "empty or null target relabeling rule in scrape config"));
+             return Status::ok();
+           }},
+          {"metric_relabel_configs",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(
+                 job.metric_relabel_configs,
+                 read_relabel_configs(reader, value, path("metric_relabel_configs"),
+                                      "empty or null metric relabeling rule in scrape config"));
+             return Status::ok();
            }},
       },
       prometheus_scrape_config_keys());

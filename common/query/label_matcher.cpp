@@ -3,7 +3,7 @@
 #include <re2/re2.h>
 
 #include "common/query/go_text.hpp"
-#include "common/store/anchored_regex.hpp"
+#include "common/util/anchored_regex.hpp"
 
 namespace mc::query {
 

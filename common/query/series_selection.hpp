@@ -1,6 +1,6 @@
 // The store's series a selector's matchers pick over [mint, maxt], read
 // through Storage::querier. The store's matchers compile regexes as the
-// parser's do (common/store/anchored_regex.hpp), so a selector means the same
+// parser's do (common/util/anchored_regex.hpp), so a selector means the same
 // in both.
 #pragma once
 

@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "common/store/anchored_regex.hpp"
+#include "common/util/anchored_regex.hpp"
 
 namespace mc {
 

@@ -16,10 +16,11 @@ declare -A allowed=(
   [common/model]="common/model common/util"
   [common/exposition]="common/exposition common/model common/util"
   [common/store]="common/store common/model common/util"
-  [common/config]="common/config common/model common/util"
+  [common/relabel]="common/relabel common/model common/util"
+  [common/config]="common/config common/relabel common/model common/util"
   [common/query]="common/query common/store common/model common/util"
-  [collector]="collector common/query common/store common/exposition common/config common/model common/util"
-  [exporter]="exporter common/query common/store common/exposition common/config common/model common/util"
+  [collector]="collector common/query common/store common/exposition common/config common/relabel common/model common/util"
+  [exporter]="exporter common/query common/store common/exposition common/config common/relabel common/model common/util"
   [daemon]="daemon collector exporter common"
 )
 

@@ -95,9 +95,6 @@ remote_read: []
             "config.yml:4:1: \"rule_files\" is ignored: metrics-collector evaluates no rules",
             "config.yml:5:1: \"scrape_config_files\" is ignored: it lists no files",
             "config.yml:6:1: \"tracing\" is ignored: metrics-collector sends no traces",
-            "config.yml:10:5: scrape_configs[0]: \"relabel_configs\" is ignored: it is empty",
-            "config.yml:11:5: scrape_configs[0]: \"metric_relabel_configs\" is ignored: it is "
-            "empty",
             "config.yml:12:5: scrape_configs[0]: \"target_limit\" is ignored: 0 sets no limit",
             "config.yml:13:5: scrape_configs[0]: \"follow_redirects\" is ignored: the scraper "
             "follows redirects",
@@ -142,8 +139,6 @@ storage:
        "yet; remove it and scrape targets that need no authentication or TLS\n"
        "config.yml:10:5: scrape_configs[0]: \"kubernetes_sd_configs\" is not supported by "
        "metrics-collector yet; remove it and list the targets under static_configs\n"
-       "config.yml:12:5: scrape_configs[0]: \"metric_relabel_configs\" is not supported by "
-       "metrics-collector yet; remove it\n"
        "config.yml:15:3: storage: \"tsdb\" is not supported by metrics-collector yet; remove it "
        "and metrics-collector's store takes no out-of-order samples");
 }

@@ -1,4 +1,4 @@
-#include "common/store/anchored_regex.hpp"
+#include "common/util/anchored_regex.hpp"
 
 #include <re2/re2.h>
 
