@@ -99,7 +99,9 @@ std::optional<std::string> coarser_tiers_warning(const std::vector<std::string>&
   std::string warning = "read from the " + names +
                         (names.find(',') == std::string::npos ? " tier" : " tiers") +
                         " (window aggregates) where raw samples are no longer kept";
-  if (!instant) warning += " or the " + step_text(grid.interval_ms) + " step allows it";
+  // An instant query's own grid never allows a tier; a subquery's step may.
+  warning += instant ? " or a subquery's step allows it"
+                     : " or the " + step_text(grid.interval_ms) + " step allows it";
   return warning;
 }
 

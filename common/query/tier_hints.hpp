@@ -4,7 +4,8 @@
 // A step much larger than the raw spacing cannot show the raw detail anyway,
 // so the coarsest tier of at most a fifth of the step may serve (a 1 h step
 // reads the 5m tier, never the 1h one). An instant query (a grid of one step)
-// has no step to hide detail in: raw data wherever it exists.
+// has no step to hide detail in: raw data wherever it exists. A subquery's
+// selectors go by the subquery's own grid, as Prometheus's SelectHints.Step.
 //
 // A range-vector function also needs enough window points: a 1h range over 5m
 // windows holds 12 of them, a 10m range only 2, and rate or *_over_time over

@@ -267,6 +267,45 @@ TEST_CASE("A plain selector at a 1h step shows the 5m window averages, timestamp
   }
 }
 
+// What the tier saves: a 1h window holds 241 raw samples but 12 or 13 window
+// points, so a sample limit between the two passes the tiered query and stops
+// the raw one.
+TEST_CASE("At a 1h step a window loads its window points, not its raw samples", "[query][tiers]") {
+  TieredStore store;
+  EngineOptions options;
+  options.max_samples = 100;
+  QueryEngine engine(*store.storage, options);
+  const std::string query = "rate(jobs_total[1h])";
+  const QueryResult tiered = engine.range_query(query, kHour, kTierEnd - kHour, kHour);
+  INFO((tiered.error ? tiered.error->message : ""));
+  CHECK(tiered.ok());
+  const QueryResult raw = engine.instant_query(query, 3 * kHour);
+  REQUIRE(raw.error);
+  CHECK(raw.error->message.find("too many samples") != std::string::npos);
+}
+
+// A subquery's selectors are evaluated on the subquery's grid: at a 1h
+// subquery step they read the tier as a range query at a 1h step does.
+TEST_CASE("Inside a subquery at a 1h step the selectors read the 5m tier", "[query][tiers]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  const auto steps =
+      points_of(engine.range_query("avg_over_time(queue_depth[1h])", kHour, 5 * kHour, kHour));
+  REQUIRE(steps.size() == 5);
+  const QueryResult result =
+      engine.instant_query("max_over_time(avg_over_time(queue_depth[1h])[4h:1h])", 5 * kHour);
+  CHECK(result.warnings ==
+        std::vector<std::string>{"read from the 5m tier (window aggregates) where raw samples "
+                                 "are no longer kept or a subquery's step allows it"});
+  INFO((result.error ? result.error->message : ""));
+  REQUIRE(result.ok());
+  const Vector& vector = std::get<Vector>(result.value);
+  REQUIRE(vector.size() == 1);
+  double max = -std::numeric_limits<double>::infinity();
+  for (const Sample& step : steps) max = std::max(max, step.v);
+  CHECK(vector.front().v == max);
+}
+
 TEST_CASE("A 60s step, an instant query and count_over_time read raw data", "[query][tiers]") {
   TieredStore store;
   QueryEngine engine(*store.storage);
