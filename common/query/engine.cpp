@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <exception>
 #include <limits>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "common/query/concurrency_gate.hpp"
 #include "common/query/eval_context.hpp"
@@ -75,6 +78,33 @@ std::chrono::steady_clock::time_point deadline_after(std::chrono::milliseconds t
   return now + timeout;
 }
 
+// "3600s", or "1500ms" for a step of a fraction of a second.
+std::string step_text(int64_t interval_ms) {
+  if (interval_ms % 1000 == 0) return std::to_string(interval_ms / 1000) + "s";
+  return std::to_string(interval_ms) + "ms";
+}
+
+// One warning naming every tier coarser than raw that served, so that the
+// API's `warnings` tells a user they see window aggregates; none when only
+// raw data served.
+std::optional<std::string> coarser_tiers_warning(const std::vector<std::string>& tiers,
+                                                 const StepGrid& grid, bool instant) {
+  std::string names;
+  for (const std::string& tier : tiers) {
+    if (tier == "raw") continue;
+    if (!names.empty()) names += ", ";
+    names += tier;
+  }
+  if (names.empty()) return std::nullopt;
+  std::string warning = "read from the " + names +
+                        (names.find(',') == std::string::npos ? " tier" : " tiers") +
+                        " (window aggregates) where raw samples are no longer kept";
+  // An instant query's own grid never allows a tier; a subquery's step may.
+  warning += instant ? " or a subquery's step allows it"
+                     : " or the " + step_text(grid.interval_ms) + " step allows it";
+  return warning;
+}
+
 }  // namespace
 
 struct QueryEngine::State {
@@ -102,7 +132,7 @@ QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool 
   GateSlot slot(gate, deadline);
   if (!slot.held()) return failure(QueryErrorKind::Timeout, kQueueTimeoutMessage);
   QueryLimits limits(deadline, options.max_samples);
-  EvalContext ctx{storage, options, limits, grid.start_ms, grid.end_ms};
+  EvalContext ctx{storage, options, limits, grid.start_ms, grid.end_ms, {}};
   QueryResult result;
   try {
     const Evaluator evaluator(ctx, grid);
@@ -121,6 +151,11 @@ QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool 
     // A library's exception (a vector's length_error, ...) stops this query,
     // not the thread serving it.
     result.error = QueryError{QueryErrorKind::Internal, error.what()};
+  }
+  if (result.ok()) {
+    if (auto warning = coarser_tiers_warning(ctx.tiers_served, grid, instant)) {
+      result.warnings.push_back(std::move(*warning));
+    }
   }
   return result;
 }

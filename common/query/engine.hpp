@@ -5,7 +5,9 @@
 // loaded, concurrent queries).
 //
 // It reads through Storage::querier over [start - lookback - ranges - offsets,
-// end]; which tier of the store serves is the store's choice.
+// end], with ReadHints that let a downsampled tier serve where the step allows
+// (common/query/tier_hints.hpp); when any tier but raw served, the result's
+// warnings say so.
 //
 // Thread-safety: instant_query and range_query may be called from any number
 // of threads; at most max_concurrency run at once, the others wait.

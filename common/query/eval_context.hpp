@@ -1,12 +1,16 @@
 // What every part of one query's evaluation shares: the store, the engine's
 // options, the query's limits, and the query's own start and end (what
-// "@ start()" and "@ end()" mean at any depth of subqueries).
+// "@ start()" and "@ end()" mean at any depth of subqueries), and which tiers
+// of the store served its reads (so the answer can warn of window aggregates).
 //
 // One per query, used by the thread that evaluates it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "common/query/ast.hpp"
 #include "common/query/engine.hpp"
@@ -21,6 +25,17 @@ struct EvalContext {
   QueryLimits& limits;
   int64_t query_start_ms = 0;
   int64_t query_end_ms = 0;
+  // The tiers that served any read ("raw", "5m", ...), each once, in the
+  // order first seen.
+  std::vector<std::string> tiers_served;
+
+  void note_tiers(const Querier& querier) {
+    for (std::string& tier : querier.tiers()) {
+      if (std::find(tiers_served.begin(), tiers_served.end(), tier) == tiers_served.end()) {
+        tiers_served.push_back(std::move(tier));
+      }
+    }
+  }
 
   int64_t lookback_ms() const { return options.lookback_delta.count(); }
 

@@ -10,10 +10,11 @@ const std::vector<LabelMatcher> kNoMatchers;
 
 }  // namespace
 
-RangeArgument::RangeArgument(const Evaluator& ev, const Expr& expr, PinnedWindow pinned)
+RangeArgument::RangeArgument(const Evaluator& ev, const Expr& expr, PinnedWindow pinned,
+                             const ReadHints& hints)
     : ev_(ev), pinned_(pinned) {
   if (const auto* selector = expr.as<MatrixSelector>()) {
-    open_selector(*selector);
+    open_selector(*selector, hints);
   } else {
     open_subquery(*expr.as<SubqueryExpr>());
   }
@@ -21,14 +22,14 @@ RangeArgument::RangeArgument(const Evaluator& ev, const Expr& expr, PinnedWindow
 
 RangeArgument::~RangeArgument() { ev_.release(subquery_points_); }
 
-void RangeArgument::open_selector(const MatrixSelector& selector) {
+void RangeArgument::open_selector(const MatrixSelector& selector, const ReadHints& hints) {
   modifiers_ = &selector.selector.modifiers;
   matchers_ = &selector.selector.matchers;
   range_ms_ = selector.range.count();
   const StepGrid& grid = ev_.grid();
   if (grid.size() == 0) return;
   selected_ = select_series(ev_.context(), selector.selector.matchers, window_start(grid.start_ms),
-                            window_end(grid.last_ms()));
+                            window_end(grid.last_ms()), hints);
   series_.reserve(selected_.series.size());
   for (const auto& series : selected_.series) {
     series_.push_back(WindowedSeries{series->labels(), RangeWindow(series->iterator())});

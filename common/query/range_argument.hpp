@@ -12,6 +12,7 @@
 #include "common/query/evaluator.hpp"
 #include "common/query/range_window.hpp"
 #include "common/query/series_selection.hpp"
+#include "common/store/read_hints.hpp"
 
 namespace mc::query {
 
@@ -32,7 +33,10 @@ enum class PinnedWindow {
 class RangeArgument {
  public:
   // `expr` (parentheses unwrapped) is a MatrixSelector or a SubqueryExpr.
-  RangeArgument(const Evaluator& ev, const Expr& expr, PinnedWindow pinned = PinnedWindow::Fixed);
+  // `hints` say which tier a range selector may read (tier_hints.hpp); a
+  // subquery evaluates its own selectors.
+  RangeArgument(const Evaluator& ev, const Expr& expr, PinnedWindow pinned = PinnedWindow::Fixed,
+                const ReadHints& hints = {});
   ~RangeArgument();
   RangeArgument(const RangeArgument&) = delete;
   RangeArgument& operator=(const RangeArgument&) = delete;
@@ -46,7 +50,7 @@ class RangeArgument {
   const std::vector<LabelMatcher>& matchers() const;
 
  private:
-  void open_selector(const MatrixSelector& selector);
+  void open_selector(const MatrixSelector& selector, const ReadHints& hints);
   void open_subquery(const SubqueryExpr& subquery);
 
   const Evaluator& ev_;

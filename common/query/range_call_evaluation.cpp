@@ -7,6 +7,7 @@
 #include "common/query/function_call.hpp"
 #include "common/query/range_argument.hpp"
 #include "common/query/step_combination.hpp"
+#include "common/query/tier_hints.hpp"
 
 namespace mc::query {
 namespace {
@@ -97,9 +98,14 @@ class OtherArguments {
 Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) {
   const std::string_view name = call.function->name;
   const FunctionImpl impl = find_function_impl(name);
+  const Expr& range_expr = unwrap_parens(*call.args[range_arg]);
+  const auto* selector = range_expr.as<MatrixSelector>();
+  // The function decides which window aggregate, if any, answers it.
+  const ReadHints hints =
+      selector ? range_function_hints(name, ev.grid(), selector->range.count()) : ReadHints{};
   RangeArgument argument(
-      ev, unwrap_parens(*call.args[range_arg]),
-      name == "predict_linear" ? PinnedWindow::SlidesFromFirstStep : PinnedWindow::Fixed);
+      ev, range_expr,
+      name == "predict_linear" ? PinnedWindow::SlidesFromFirstStep : PinnedWindow::Fixed, hints);
   if (impl == nullptr) {
     if (name == "absent_over_time") return eval_absent_over_time(ev, argument);
     fail_evaluation(QueryErrorKind::Execution,

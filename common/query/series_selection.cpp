@@ -37,11 +37,12 @@ std::vector<Matcher> store_matchers(const std::vector<LabelMatcher>& matchers) {
 }  // namespace
 
 SelectedSeries select_series(EvalContext& ctx, const std::vector<LabelMatcher>& matchers,
-                             int64_t mint_ms, int64_t maxt_ms) {
+                             int64_t mint_ms, int64_t maxt_ms, const ReadHints& hints) {
   ctx.limits.check_deadline();
   SelectedSeries selected;
-  selected.querier = ctx.storage.querier(mint_ms, maxt_ms);
+  selected.querier = ctx.storage.querier(mint_ms, maxt_ms, hints);
   if (!selected.querier) fail_evaluation(QueryErrorKind::Internal, "store has no querier");
+  ctx.note_tiers(*selected.querier);
   selected.series = selected.querier->select(store_matchers(matchers));
   return selected;
 }

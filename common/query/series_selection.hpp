@@ -1,7 +1,8 @@
 // The store's series a selector's matchers pick over [mint, maxt], read
 // through Storage::querier. The store's matchers compile regexes as the
 // parser's do (common/util/anchored_regex.hpp), so a selector means the same
-// in both.
+// in both. ReadHints (tier_hints.hpp) let a coarser tier of the store serve;
+// the tiers that served are noted in the EvalContext.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include "common/query/ast.hpp"
 #include "common/query/eval_context.hpp"
 #include "common/store/querier.hpp"
+#include "common/store/read_hints.hpp"
 
 namespace mc::query {
 
@@ -20,7 +22,7 @@ struct SelectedSeries {
 };
 
 SelectedSeries select_series(EvalContext& ctx, const std::vector<LabelMatcher>& matchers,
-                             int64_t mint_ms, int64_t maxt_ms);
+                             int64_t mint_ms, int64_t maxt_ms, const ReadHints& hints = {});
 
 // Fails the evaluation (Internal) when a store iterator stopped on an error.
 void check_read_status(const Status& status);

@@ -6,6 +6,7 @@
 #include "common/model/sample_value.hpp"
 #include "common/query/lookback_cursor.hpp"
 #include "common/query/series_selection.hpp"
+#include "common/query/tier_hints.hpp"
 
 namespace mc::query {
 namespace {
@@ -26,10 +27,10 @@ void visit_series(EvalContext& ctx, const VectorSelector& selector, const StepGr
 }
 
 SelectedSeries select_for_grid(EvalContext& ctx, const VectorSelector& selector,
-                               const StepGrid& grid) {
+                               const StepGrid& grid, const ReadHints& hints) {
   const int64_t first = ctx.reference_time(selector.modifiers, grid.start_ms);
   const int64_t last = ctx.reference_time(selector.modifiers, grid.last_ms());
-  return select_series(ctx, selector.matchers, first - ctx.lookback_ms(), last);
+  return select_series(ctx, selector.matchers, first - ctx.lookback_ms(), last, hints);
 }
 
 }  // namespace
@@ -37,7 +38,8 @@ SelectedSeries select_for_grid(EvalContext& ctx, const VectorSelector& selector,
 Matrix select_vector(EvalContext& ctx, const VectorSelector& selector, const StepGrid& grid) {
   Matrix matrix;
   if (grid.size() == 0) return matrix;
-  const SelectedSeries selected = select_for_grid(ctx, selector, grid);
+  const SelectedSeries selected =
+      select_for_grid(ctx, selector, grid, instant_selector_hints(grid));
   for (const auto& series : selected.series) {
     ctx.limits.check_deadline();
     MatrixSeries out{series->labels(), {}};
@@ -54,7 +56,9 @@ std::vector<Vector> select_vector_by_step(EvalContext& ctx, const VectorSelector
                                           const StepGrid& grid) {
   std::vector<Vector> steps(grid.size());
   if (grid.size() == 0) return steps;
-  const SelectedSeries selected = select_for_grid(ctx, selector, grid);
+  // timestamp() reads the samples' own times, which a window's point only
+  // approximates: raw data.
+  const SelectedSeries selected = select_for_grid(ctx, selector, grid, ReadHints{});
   for (const auto& series : selected.series) {
     ctx.limits.check_deadline();
     visit_series(ctx, selector, grid, *series, [&](size_t step, const Sample& sample) {

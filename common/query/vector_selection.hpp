@@ -2,6 +2,10 @@
 // each step, the newest sample within the lookback window ending at the
 // step's reference time ((@ time or step) - offset), unless that sample is a
 // staleness marker. The series keep their labels, __name__ included.
+//
+// select_vector lets the store answer from window averages where the grid's
+// step allows (tier_hints.hpp); select_vector_by_step reads raw data, as the
+// samples' own times matter there.
 #pragma once
 
 #include <vector>

@@ -1,0 +1,44 @@
+// Which tier of the store a selector may read: the ReadHints the engine hands
+// Storage::querier, as Thanos's max_source_resolution=auto decides it.
+//
+// A step much larger than the raw spacing cannot show the raw detail anyway,
+// so the coarsest tier of at most a fifth of the step may serve (a 1 h step
+// reads the 5m tier, never the 1h one). An instant query (a grid of one step)
+// has no step to hide detail in: raw data wherever it exists. A subquery's
+// selectors go by the subquery's own grid, as Prometheus's SelectHints.Step.
+//
+// A range-vector function also needs enough window points: a 1h range over 5m
+// windows holds 12 of them, a 10m range only 2, and rate or *_over_time over
+// so few window aggregates loses accuracy, so the range must span at least 5
+// resolutions. Only functions whose answer a window aggregate carries may read
+// a coarser tier, each with the aggregate it needs (rate over the
+// reset-adjusted counter, min_over_time over window minima, ...); the rest
+// (count_over_time, quantile_over_time, irate, changes, ...) read raw data as
+// before. A plain instant-vector selector reads window averages: a gauge at a
+// 1 h step shows them, and the reset-adjusted counter is never a value a user
+// wrote.
+//
+// The window value is passed even when no coarser resolution is allowed: where
+// raw data is no longer kept the coarser tier serves anyway, and
+// min_over_time should see minima there too.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/query/step_grid.hpp"
+#include "common/store/read_hints.hpp"
+
+namespace mc::query {
+
+// The coarsest resolution a read for `grid` accepts: interval / 5, 0 for a
+// grid of one step.
+int64_t allowed_resolution_ms(const StepGrid& grid);
+
+// For the range selector (range `range_ms`) read by `function` on `grid`.
+ReadHints range_function_hints(std::string_view function, const StepGrid& grid, int64_t range_ms);
+
+// For a plain instant-vector selector evaluated on `grid`.
+ReadHints instant_selector_hints(const StepGrid& grid);
+
+}  // namespace mc::query

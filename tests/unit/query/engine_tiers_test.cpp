@@ -1,0 +1,376 @@
+// The engine reads the store's downsampled tiers when the step allows: a
+// range query at a 1 h step answers rate and the *_over_time family from the
+// 5m tier's window aggregates, close to (and where windows align, exactly)
+// what raw data gives, and says so in its warnings; a finer step, an instant
+// query and the functions a window aggregate cannot answer read raw data.
+//
+// The raw answer comes from instant queries at the same times: a grid of one
+// step never allows a coarser tier, and the raw blocks are still kept.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "common/query/engine.hpp"
+#include "common/store/disk_storage.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace mc::query {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int64_t kSecond = 1000;
+constexpr int64_t kMinute = 60 * kSecond;
+constexpr int64_t kHour = 60 * kMinute;
+constexpr int64_t kDay = 24 * kHour;
+constexpr int64_t kScrape = 15 * kSecond;
+// Raw data up to here is cut into blocks and downsampled; the hour after it
+// stays raw in the head.
+constexpr int64_t kTierEnd = 6 * kHour;
+constexpr int64_t kDataEnd = 7 * kHour;
+
+const Labels kCounter{{"__name__", "jobs_total"}, {"job", "a"}};
+const Labels kGauge{{"__name__", "queue_depth"}, {"job", "a"}};
+
+// A counter whose increments vary and which resets every 37 minutes, so that
+// rate over window aggregates differs from raw in where the samples sit and
+// must get the resets right.
+double counter_at(int64_t i) {
+  constexpr int64_t kResetEvery = 148;
+  double value = 0;
+  for (int64_t k = i - i % kResetEvery; k <= i; ++k) value += 1 + static_cast<double>(k % 7) * 0.25;
+  return value;
+}
+
+// A gauge with a saw tooth inside each window and a drift across hours, away
+// from 0 so that 1% means something.
+double gauge_at(int64_t i) {
+  return 10 + static_cast<double>(i % 11) * 0.5 + static_cast<double>(i) / 256;
+}
+
+// Six hours at 15 s cut into raw blocks (kept) and downsampled to 5m with a
+// controlled clock, then an hour more in the head, as in
+// tests/unit/store/tier_query_plan_test.cpp.
+struct TieredStore {
+  TieredStore() {
+    options.dir = dir.path();
+    options.block_duration_ms = 10 * kMinute;
+    options.compaction_interval = 0ms;
+    options.wal.fsync_policy = FsyncPolicy::never;
+    options.tiers = {{"raw", 0, 30 * kDay, 10 * kMinute}, {"5m", 5 * kMinute, 30 * kDay, kHour}};
+    options.clock = [this] { return now; };
+    auto opened = DiskStorage::open(options);
+    REQUIRE(opened);
+    storage = std::move(*opened);
+    append(0, kTierEnd);
+    REQUIRE(storage->flush());
+    now = kTierEnd + 2 * kHour;
+    REQUIRE(storage->compact());
+    append(kTierEnd, kDataEnd + kScrape);
+  }
+
+  void append(int64_t from, int64_t to) {
+    auto appender = storage->appender();
+    for (int64_t t = from; t < to; t += kScrape) {
+      const int64_t i = t / kScrape;
+      counter_ref = appender->append(counter_ref, kCounter, t, counter_at(i)).ref;
+      gauge_ref = appender->append(gauge_ref, kGauge, t, gauge_at(i)).ref;
+      gauge_raw.push_back({t, gauge_at(i)});
+    }
+    appender->update_metadata(counter_ref, MetricMetadata{"jobs", MetricType::counter, "", ""});
+    appender->update_metadata(gauge_ref, MetricMetadata{"queue_depth", MetricType::gauge, "", ""});
+    REQUIRE(appender->commit());
+  }
+
+  test::TempDir dir;
+  DiskStorageOptions options;
+  int64_t now = 0;
+  std::unique_ptr<DiskStorage> storage;
+  SeriesRef counter_ref = 0;
+  SeriesRef gauge_ref = 0;
+  std::vector<Sample> gauge_raw;
+};
+
+// The one series of a range query's answer.
+std::vector<Sample> points_of(const QueryResult& result) {
+  INFO((result.error ? result.error->message : ""));
+  REQUIRE(result.ok());
+  REQUIRE(std::holds_alternative<Matrix>(result.value));
+  const Matrix& matrix = std::get<Matrix>(result.value);
+  REQUIRE(matrix.size() == 1);
+  return matrix.front().points;
+}
+
+// The query's raw answer at each of `times`, one instant query per time.
+std::vector<Sample> raw_points(QueryEngine& engine, const std::string& query,
+                               const std::vector<int64_t>& times) {
+  std::vector<Sample> points;
+  for (const int64_t t : times) {
+    const QueryResult result = engine.instant_query(query, t);
+    INFO(query << " at " << t << ": " << (result.error ? result.error->message : ""));
+    REQUIRE(result.ok());
+    CHECK(result.warnings.empty());
+    const Vector& vector = std::get<Vector>(result.value);
+    REQUIRE(vector.size() == 1);
+    points.push_back(Sample{t, vector.front().v});
+  }
+  return points;
+}
+
+std::vector<int64_t> times_of(const std::vector<Sample>& points) {
+  std::vector<int64_t> times;
+  for (const Sample& point : points) times.push_back(point.t_ms);
+  return times;
+}
+
+double relative_difference(double a, double b) {
+  return std::abs(a - b) / std::max(std::abs(a), std::abs(b));
+}
+
+// The gauge's raw samples in [from, to), reduced.
+double fold_gauge(const TieredStore& store, int64_t from, int64_t to,
+                  const std::function<double(double, double)>& fold, double initial) {
+  double value = initial;
+  for (const Sample& sample : store.gauge_raw) {
+    if (sample.t_ms >= from && sample.t_ms < to) value = fold(value, sample.v);
+  }
+  return value;
+}
+
+bool names_5m_tier(const QueryResult& result) {
+  return std::any_of(
+      result.warnings.begin(), result.warnings.end(),
+      [](const std::string& warning) { return warning.find("5m tier") != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("At a 1h step rate and the *_over_time family read the 5m tier, within 1% of raw",
+          "[query][tiers]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  const std::vector<std::string> queries = {
+      "rate(jobs_total[1h])",           "increase(jobs_total[1h])",
+      "avg_over_time(queue_depth[1h])", "min_over_time(queue_depth[1h])",
+      "max_over_time(queue_depth[1h])", "sum_over_time(queue_depth[1h])",
+  };
+  for (const std::string& query : queries) {
+    bool differs_from_raw = false;
+    // Steps on the hours meet the 5m blocks' ends, where the tier keeps the
+    // raw counter sample itself (rate there is raw's exactly); steps 2.5
+    // minutes later fall inside windows.
+    for (const int64_t start : {kHour, kHour + 150 * kSecond}) {
+      INFO(query << " from " << start);
+      const QueryResult tiered = engine.range_query(query, start, kDataEnd, kHour);
+      const std::vector<Sample> points = points_of(tiered);
+      REQUIRE(points.size() == static_cast<size_t>((kDataEnd - start) / kHour + 1));
+      CHECK(tiered.warnings ==
+            std::vector<std::string>{"read from the 5m tier (window aggregates) where raw "
+                                     "samples are no longer kept or the 3600s step allows it"});
+      const std::vector<Sample> raw = raw_points(engine, query, times_of(points));
+      for (size_t i = 0; i < points.size(); ++i) {
+        const int64_t t = points[i].t_ms;
+        // The window that straddles the tier's end mixes window points with
+        // raw samples: see the [!shouldfail] cases below.
+        if (t - kHour < kTierEnd && t >= kTierEnd) continue;
+        INFO("at " << t << ": tier " << points[i].v << ", raw " << raw[i].v);
+        CHECK(relative_difference(points[i].v, raw[i].v) < 0.01);
+        differs_from_raw = differs_from_raw || points[i].v != raw[i].v;
+      }
+    }
+    // Served from window aggregates, not raw samples that merely claim a tier
+    // (min and max can meet the raw answer everywhere).
+    if (!query.starts_with("min") && !query.starts_with("max")) CHECK(differs_from_raw);
+  }
+}
+
+// rate() over raw samples takes every drop of any series for a reset; over
+// the tier it reads the reset-adjusted counter whatever the type, so rate of
+// the saw-tooth gauge (stored as a gauge) agrees too, where window averages
+// would hide every drop.
+TEST_CASE("rate of a series stored as a gauge reads the tier's counter, as raw rate() would",
+          "[query][tiers]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  const std::string query = "rate(queue_depth[1h])";
+  const QueryResult tiered = engine.range_query(query, kHour + 150 * kSecond, kTierEnd, kHour);
+  CHECK(names_5m_tier(tiered));
+  const std::vector<Sample> points = points_of(tiered);
+  REQUIRE(points.size() == 5);
+  const std::vector<Sample> raw = raw_points(engine, query, times_of(points));
+  for (size_t i = 0; i < points.size(); ++i) {
+    INFO("at " << points[i].t_ms << ": tier " << points[i].v << ", raw " << raw[i].v);
+    CHECK(relative_difference(points[i].v, raw[i].v) < 0.01);
+  }
+}
+
+TEST_CASE("min/max/sum_over_time from the 5m tier are exact where the windows align",
+          "[query][tiers]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  const auto min = [](double a, double b) { return std::min(a, b); };
+  const auto max = [](double a, double b) { return std::max(a, b); };
+  const auto plus = [](double a, double b) { return a + b; };
+  const double inf = std::numeric_limits<double>::infinity();
+  // Steps whose window [t - 1h, t] the tier covers: its 12 windows hold the
+  // raw samples of [t - 1h, t) (the sample at t starts the next window).
+  const auto covered = [&](const std::string& query) {
+    return points_of(engine.range_query(query, kHour, kTierEnd - kHour, kHour));
+  };
+  const auto min_points = covered("min_over_time(queue_depth[1h])");
+  const auto max_points = covered("max_over_time(queue_depth[1h])");
+  const auto sum_points = covered("sum_over_time(queue_depth[1h])");
+  REQUIRE(sum_points.size() == 5);
+  for (size_t i = 0; i < sum_points.size(); ++i) {
+    const int64_t t = sum_points[i].t_ms;
+    INFO("at " << t);
+    CHECK(min_points[i].v == fold_gauge(store, t - kHour, t, min, inf));
+    CHECK(max_points[i].v == fold_gauge(store, t - kHour, t, max, -inf));
+    CHECK(sum_points[i].v == fold_gauge(store, t - kHour, t, plus, 0));
+  }
+  // Where the tier ends the raw samples after it add up with its windows: at
+  // 6h the window is the tier's [5h, 6h) and the raw sample at 6h, at 7h raw
+  // samples only.
+  const auto tail =
+      points_of(engine.range_query("sum_over_time(queue_depth[1h])", kTierEnd, kDataEnd, kHour));
+  REQUIRE(tail.size() == 2);
+  for (const Sample& point : tail) {
+    INFO("at " << point.t_ms);
+    CHECK(point.v == fold_gauge(store, point.t_ms - kHour, point.t_ms + 1, plus, 0));
+  }
+}
+
+TEST_CASE("A plain selector at a 1h step shows the 5m window averages, timestamp() raw times",
+          "[query][tiers]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  const QueryResult tiered = engine.range_query("queue_depth", 2 * kHour, 3 * kHour, kHour);
+  const std::vector<Sample> points = points_of(tiered);
+  REQUIRE(points.size() == 2);
+  CHECK(names_5m_tier(tiered));
+  const auto plus = [](double a, double b) { return a + b; };
+  for (const Sample& point : points) {
+    INFO("at " << point.t_ms);
+    // The newest point within the lookback is the window just before t.
+    CHECK(point.v == fold_gauge(store, point.t_ms - 5 * kMinute, point.t_ms, plus, 0) / 20);
+  }
+
+  const QueryResult stamps = engine.range_query("timestamp(queue_depth)", kHour, kDataEnd, kHour);
+  CHECK(stamps.warnings.empty());
+  for (const Sample& point : points_of(stamps)) {
+    CHECK(point.v == static_cast<double>(point.t_ms) / 1000);
+  }
+}
+
+// What the tier saves: a 1h window holds 241 raw samples but 12 or 13 window
+// points, so a sample limit between the two passes the tiered query and stops
+// the raw one.
+TEST_CASE("At a 1h step a window loads its window points, not its raw samples", "[query][tiers]") {
+  TieredStore store;
+  EngineOptions options;
+  options.max_samples = 100;
+  QueryEngine engine(*store.storage, options);
+  const std::string query = "rate(jobs_total[1h])";
+  const QueryResult tiered = engine.range_query(query, kHour, kTierEnd - kHour, kHour);
+  INFO((tiered.error ? tiered.error->message : ""));
+  CHECK(tiered.ok());
+  const QueryResult raw = engine.instant_query(query, 3 * kHour);
+  REQUIRE(raw.error);
+  CHECK(raw.error->message.find("too many samples") != std::string::npos);
+}
+
+// A subquery's selectors are evaluated on the subquery's grid: at a 1h
+// subquery step they read the tier as a range query at a 1h step does.
+TEST_CASE("Inside a subquery at a 1h step the selectors read the 5m tier", "[query][tiers]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  const auto steps =
+      points_of(engine.range_query("avg_over_time(queue_depth[1h])", kHour, 5 * kHour, kHour));
+  REQUIRE(steps.size() == 5);
+  const QueryResult result =
+      engine.instant_query("max_over_time(avg_over_time(queue_depth[1h])[4h:1h])", 5 * kHour);
+  CHECK(result.warnings ==
+        std::vector<std::string>{"read from the 5m tier (window aggregates) where raw samples "
+                                 "are no longer kept or a subquery's step allows it"});
+  INFO((result.error ? result.error->message : ""));
+  REQUIRE(result.ok());
+  const Vector& vector = std::get<Vector>(result.value);
+  REQUIRE(vector.size() == 1);
+  double max = -std::numeric_limits<double>::infinity();
+  for (const Sample& step : steps) max = std::max(max, step.v);
+  CHECK(vector.front().v == max);
+}
+
+TEST_CASE("A 60s step, an instant query and count_over_time read raw data", "[query][tiers]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+
+  SECTION("at a 60s step (resolution 12s < 5m) the answer is raw's, without a warning") {
+    for (const std::string query :
+         {"rate(jobs_total[1h])", "min_over_time(queue_depth[1h])", "queue_depth"}) {
+      INFO(query);
+      const QueryResult result =
+          engine.range_query(query, 5 * kHour, 5 * kHour + 30 * kMinute, kMinute);
+      CHECK(result.warnings.empty());
+      const std::vector<Sample> points = points_of(result);
+      REQUIRE(points.size() == 31);
+      CHECK(points == raw_points(engine, query, times_of(points)));
+    }
+  }
+  SECTION("count_over_time at a 1h step stays raw") {
+    const QueryResult result =
+        engine.range_query("count_over_time(queue_depth[1h])", kHour, kDataEnd, kHour);
+    CHECK(result.warnings.empty());
+    const std::vector<Sample> points = points_of(result);
+    REQUIRE(points.size() == 7);
+    for (const Sample& point : points) CHECK(point.v == 241);  // both ends of [t - 1h, t]
+  }
+  SECTION("a range shorter than 5 resolutions stays raw at a 1h step") {
+    const QueryResult result = engine.range_query("rate(jobs_total[10m])", kHour, kDataEnd, kHour);
+    CHECK(result.warnings.empty());
+    const std::vector<Sample> points = points_of(result);
+    CHECK(points == raw_points(engine, "rate(jobs_total[10m])", times_of(points)));
+  }
+}
+
+// Known store limitation, kept as a test that starts failing (and so
+// reports) once the store fixes it: where the 5m tier ends and raw samples
+// follow, the tier's counter is reset-adjusted since the tier's first sample
+// while the raw samples are not, so after any reset the first raw sample looks
+// like a counter reset and rate() counts it in full (here 609.75 instead of
+// 420.75 for increase at 6h). Only the step whose window straddles the tier's
+// end is affected; common/store has to join the two (report in the branch).
+TEST_CASE("rate and increase where the window straddles the tier's end (store join)",
+          "[query][tiers][!shouldfail]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  for (const std::string query : {"rate(jobs_total[1h])", "increase(jobs_total[1h])"}) {
+    INFO(query);
+    const std::vector<Sample> points =
+        points_of(engine.range_query(query, kTierEnd - kHour, kTierEnd, kHour));
+    REQUIRE(points.size() == 2);
+    const std::vector<Sample> raw = raw_points(engine, query, {kTierEnd});
+    CHECK(relative_difference(points[1].v, raw[0].v) < 0.01);
+  }
+}
+
+// The same window mixes 12 window averages with one raw sample, each weighing
+// as much as the others, so the raw sample counts 20 times over: here 1.4% off.
+TEST_CASE("avg_over_time where the window straddles the tier's end (mixed weights)",
+          "[query][tiers][!shouldfail]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  const std::string query = "avg_over_time(queue_depth[1h])";
+  const std::vector<Sample> points =
+      points_of(engine.range_query(query, kTierEnd - kHour, kTierEnd, kHour));
+  REQUIRE(points.size() == 2);
+  const std::vector<Sample> raw = raw_points(engine, query, {kTierEnd});
+  CHECK(relative_difference(points[1].v, raw[0].v) < 0.01);
+}
+
+}  // namespace mc::query
