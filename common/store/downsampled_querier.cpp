@@ -78,6 +78,22 @@ class DownsampledSeriesView final : public Series {
   }
 
   std::unique_ptr<SampleIterator> iterator() const override {
+    std::vector<Sample> points;
+    Status status = load_points(points, nullptr);
+    return std::make_unique<PointsIterator>(std::move(points), std::move(status));
+  }
+
+  std::optional<CounterEnd> counter_end() const {
+    std::vector<Sample> points;
+    std::optional<CounterEnd> end;
+    if (!load_points(points, &end)) return std::nullopt;
+    return end;
+  }
+
+ private:
+  // The points this view serves in [mint, maxt]; for a counter served as
+  // one, also where it ends (see downsampled_counter_end).
+  Status load_points(std::vector<Sample>& points, std::optional<CounterEnd>* end) const {
     std::vector<tiering::DownsampledSeries> spans;
     std::vector<int64_t> timestamps;
     std::vector<std::vector<double>> columns(tiering::kDownsampledColumnKinds.size());
@@ -89,20 +105,26 @@ class DownsampledSeriesView final : public Series {
         // Whole spans: rebasing a counter needs each span from its start.
         if (Status status = block->read(series, kMinTime, kMaxTime, c, timestamps, columns[c]);
             !status) {
-          return std::make_unique<PointsIterator>(std::vector<Sample>{}, status);
+          return status;
         }
       }
       auto span = tiering::from_columns(block->meta().resolution_ms, timestamps, columns);
-      if (!span) {
-        return std::make_unique<PointsIterator>(std::vector<Sample>{},
-                                                Status::error(block->dir() + ": " + span.error()));
-      }
+      if (!span) return Status::error(block->dir() + ": " + span.error());
       spans.push_back(std::move(*span));
     }
-    std::vector<Sample> points;
     if (value_ == WindowValue::Counter || (value_ == WindowValue::Natural && counter)) {
-      for (const Sample& point : tiering::counter_points(spans)) {
+      const std::vector<Sample> all = tiering::counter_points(spans);
+      for (const Sample& point : all) {
         if (point.t_ms >= mint_ && point.t_ms <= maxt_) points.push_back(point);
+      }
+      // The last point is the counter at the newest raw counter sample (a
+      // later NaN may move the window's time, not its counter).
+      if (end != nullptr && !all.empty()) {
+        for (auto span = spans.rbegin(); span != spans.rend(); ++span) {
+          if (!span->last_raw) continue;
+          *end = CounterEnd{all.back().v, span->last_raw->v};
+          break;
+        }
       }
     } else {
       for (const auto& span : spans) {
@@ -112,10 +134,9 @@ class DownsampledSeriesView final : public Series {
         }
       }
     }
-    return std::make_unique<PointsIterator>(std::move(points), Status::ok());
+    return Status::ok();
   }
 
- private:
   std::vector<Part> parts_;  // by block time
   int64_t mint_;
   int64_t maxt_;
@@ -175,6 +196,12 @@ class DownsampledQuerier final : public Querier {
 };
 
 }  // namespace
+
+std::optional<CounterEnd> downsampled_counter_end(const Series& series) {
+  const auto* view = dynamic_cast<const DownsampledSeriesView*>(&series);
+  if (view == nullptr) return std::nullopt;
+  return view->counter_end();
+}
 
 std::unique_ptr<Querier> downsampled_querier(
     std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint, int64_t maxt,

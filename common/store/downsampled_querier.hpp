@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "common/store/block/block_reader.hpp"
@@ -26,5 +27,17 @@ namespace mc {
 std::unique_ptr<Querier> downsampled_querier(
     std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint, int64_t maxt,
     WindowValue value = WindowValue::Natural);
+
+// Where a series of a downsampled querier ends when it is served as a
+// reset-adjusted counter: its last point's value and the raw counter value at
+// that time. They differ by the resets the tier carried forward; raw samples
+// that follow the tier continue the counter from here
+// (counter_continuation.hpp). nullopt for a series served otherwise, or not
+// from a downsampled querier.
+struct CounterEnd {
+  double adjusted = 0;
+  double raw = 0;
+};
+std::optional<CounterEnd> downsampled_counter_end(const Series& series);
 
 }  // namespace mc

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/store/block/block_querier.hpp"
+#include "common/store/counter_continuation.hpp"
 #include "common/store/downsampled_querier.hpp"
 #include "common/store/merge_querier.hpp"
 
@@ -93,20 +94,27 @@ std::unique_ptr<Querier> plan_tier_querier(const HeadQuerierFactory& head,
   const int64_t finer_from =
       preferred < tiers.size() ? std::max(mint_ms, tiers[preferred].max_time + 1) : mint_ms;
 
+  // Without a preferred tier everything lands in `queriers`; with one, the
+  // finer sources go to `finer` and are joined to it (continue_counters).
+  const bool has_preferred = preferred < tiers.size();
   std::vector<std::unique_ptr<Querier>> queriers;
+  std::vector<std::unique_ptr<Querier>> finer;
+  std::unique_ptr<Querier> preferred_querier;
+  auto& newer_sources = has_preferred ? finer : queriers;
   std::vector<std::string> served;
   const auto note_served = [&](const std::string& tier) {
     if (std::find(served.begin(), served.end(), tier) == served.end()) served.push_back(tier);
   };
   if (finer_from <= maxt_ms) {
-    queriers.push_back(head(finer_from, maxt_ms));
+    newer_sources.push_back(head(finer_from, maxt_ms));
     note_served("raw");
   }
   int64_t finer_min = std::numeric_limits<int64_t>::max();  // where the finer tiers' data starts
   for (size_t t = 0; t < tiers.size(); ++t) {
     const Tier& tier = tiers[t];
-    const bool finer_than_preferred = t < preferred && preferred < tiers.size();
+    const bool finer_than_preferred = has_preferred && t < preferred;
     const int64_t mint = finer_than_preferred ? finer_from : mint_ms;
+    auto& sources = finer_than_preferred ? finer : queriers;
     std::vector<BlockPtr> downsampled;
     // Newest blocks first, so that on a shared timestamp the newer source wins.
     for (auto block = tier.blocks.rbegin(); block != tier.blocks.rend(); ++block) {
@@ -115,7 +123,7 @@ std::unique_ptr<Querier> plan_tier_querier(const HeadQuerierFactory& head,
       if (t != preferred && tier.resolution_ms != 0 && meta.max_time >= finer_min) continue;
       if (meta.max_time < mint || meta.min_time > maxt_ms || mint > maxt_ms) continue;
       if (tier.resolution_ms == 0) {
-        queriers.push_back(block::block_querier(*block, mint, maxt_ms));
+        sources.push_back(block::block_querier(*block, mint, maxt_ms));
         note_served(meta.tier);
       } else {
         downsampled.insert(downsampled.begin(), *block);
@@ -124,10 +132,23 @@ std::unique_ptr<Querier> plan_tier_querier(const HeadQuerierFactory& head,
     // A downsampled tier is read as a whole, so counters continue across its blocks.
     if (!downsampled.empty()) {
       note_served(downsampled.front()->meta().tier);
-      queriers.push_back(
-          downsampled_querier(std::move(downsampled), mint, maxt_ms, hints.window_value));
+      auto querier = downsampled_querier(std::move(downsampled), mint, maxt_ms, hints.window_value);
+      if (t == preferred) {
+        preferred_querier = std::move(querier);
+      } else {
+        sources.push_back(std::move(querier));
+      }
     }
     finer_min = std::min(finer_min, tier.min_time);
+  }
+  if (preferred_querier) {
+    // The newer data continues the tier's counters rather than looking like a reset.
+    queriers.insert(queriers.begin(), finer.empty()
+                                          ? std::move(preferred_querier)
+                                          : continue_counters(std::move(preferred_querier),
+                                                              merge_queriers(std::move(finer))));
+  } else {
+    for (auto& source : finer) queriers.push_back(std::move(source));
   }
   if (queriers.empty()) queriers.push_back(head(mint_ms, maxt_ms));  // nothing serves: empty
   return std::make_unique<PlannedQuerier>(merge_queriers(std::move(queriers)), std::move(served));

@@ -20,6 +20,7 @@ constexpr int64_t kHour = 60 * kMinute;
 constexpr int64_t kDay = 24 * kHour;
 
 const Labels kGauge{{"__name__", "queue_depth"}, {"job", "a"}};
+const Labels kCounter{{"__name__", "jobs_total"}, {"job", "a"}};
 
 std::vector<Sample> read(Querier& querier, const Labels& labels) {
   auto name = Matcher::make(Matcher::Kind::equal, "__name__", std::string(labels.metric_name()));
@@ -59,6 +60,10 @@ struct TieredStore {
       const double depth = static_cast<double>((t / 15000) % 11) * 0.5;
       ref = appender->append(ref, kGauge, t, depth).ref;
       raw.push_back({t, depth});
+      // A counter that resets every 37 minutes, in the tier and after it.
+      total = t % (37 * kMinute) == 0 ? 1 : total + static_cast<double>((t / 15000) % 5);
+      counter_ref = appender->append(counter_ref, kCounter, t, total).ref;
+      counter_raw.push_back({t, total});
     }
     REQUIRE(appender->commit());
   }
@@ -69,6 +74,9 @@ struct TieredStore {
   std::unique_ptr<DiskStorage> storage;
   SeriesRef ref = 0;
   std::vector<Sample> raw;
+  SeriesRef counter_ref = 0;
+  double total = 0;
+  std::vector<Sample> counter_raw;
 };
 
 }  // namespace
@@ -114,6 +122,27 @@ TEST_CASE("A reader that accepts 5m reads the 5m tier where it has data, raw aft
     auto querier = store.storage->querier(0, 2 * kHour - 1, ReadHints{kMinute, WindowValue::Max});
     CHECK(querier->tiers() == std::vector<std::string>{"raw"});
     CHECK(read(*querier, kGauge).size() == 480);
+  }
+}
+
+TEST_CASE("Raw samples after a preferred tier continue its reset-adjusted counter",
+          "[store][tiering][hints]") {
+  TieredStore store;
+  auto querier = store.storage->querier(0, 2 * kHour + 30 * kMinute,
+                                        ReadHints{5 * kMinute, WindowValue::Counter});
+  CHECK(querier->tiers() == std::vector<std::string>{"raw", "5m"});
+  const auto served = read(*querier, kCounter);
+  // Over whole windows, increase equals the raw one everywhere, across the
+  // tier's end at 2 h (the first raw sample no longer looks like a reset).
+  for (int64_t from = 5 * kMinute; from < 2 * kHour + 30 * kMinute; from += 5 * kMinute) {
+    for (int64_t to = from + 5 * kMinute; to <= 2 * kHour + 30 * kMinute; to += 5 * kMinute) {
+      INFO("from " << from << " to " << to);
+      const auto raw_increase = tiering::increase_over(store.counter_raw, from, to);
+      const auto served_increase = tiering::increase_over(served, from, to);
+      REQUIRE(raw_increase);
+      REQUIRE(served_increase);
+      CHECK(*served_increase == *raw_increase);
+    }
   }
 }
 
