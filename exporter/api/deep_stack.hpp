@@ -1,4 +1,4 @@
-// deep_stack: runs an API handler on a thread of its own with a large stack.
+// deep_stack: runs an API handler on a kept thread with a large stack.
 //
 // The PromQL parser and evaluator recurse once per level of the expression
 // (up to query::kMaxExprHeight = 1000 levels, which Prometheus accepts), and
@@ -6,7 +6,11 @@
 // the daemon. Every API handler that parses PromQL (queries and match[]
 // selectors) runs here instead; the worker waits for it.
 //
-// Thread-safety: call from any thread; `handler` runs on the new thread.
+// The threads are kept between requests (idle ones end after 5 minutes), so
+// their malloc arenas stay warm: a thread per request made every query grow a
+// fresh arena, ~40% of a 7-day query's CPU.
+//
+// Thread-safety: call from any thread; `handler` runs on a deep-stack thread.
 #pragma once
 
 #include <cstddef>
