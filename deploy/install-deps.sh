@@ -15,6 +15,9 @@ packages=(
   # the web security tests make their certificates with the openssl CLI.
   libssl-dev libcrypt-dev openssl
   prometheus
+  # The PromQL compliance harness (tests/compliance, a ctest) is Python 3,
+  # standard library only.
+  python3
   # The SQL tests start throwaway clusters with initdb/pg_ctl from
   # /usr/lib/postgresql/15/bin; as root they run them as the package's
   # `postgres` user (runuser, from util-linux).
