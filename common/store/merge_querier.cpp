@@ -33,17 +33,22 @@ class MergedIterator final : public SampleIterator {
       // Every source holding the current time moves past it.
       const int64_t past = current_.t_ms;
       while (!heap_.empty() && heap_.front().t_ms <= past) {
-        const Front front = pop();
-        if (!front.opened) {
-          owe(front.source, past + 1);
+        if (!heap_.front().opened) {
+          owe(pop().source, past + 1);
           continue;
         }
-        while (sources_[front.source]->next()) {
-          if (sources_[front.source]->at().t_ms > past) {
-            push_opened(front.source);
-            break;
-          }
+        // The front source moves on in place: where blocks do not overlap (the
+        // usual case) it stays in front, and the step costs no heap work.
+        const size_t source = heap_.front().source;
+        bool has = false;
+        while ((has = sources_[source]->next()) && sources_[source]->at().t_ms <= past) {
         }
+        if (!has) {
+          pop();
+          continue;
+        }
+        heap_.front().t_ms = sources_[source]->at().t_ms;
+        sift_down_front();
       }
     }
     return pick();
@@ -109,6 +114,20 @@ class MergedIterator final : public SampleIterator {
   }
 
   void push_opened(size_t source) { push(Front{sources_[source]->at().t_ms, source, true}); }
+
+  // Restores the heap after the front entry's time grew.
+  void sift_down_front() {
+    size_t at = 0;
+    for (;;) {
+      const size_t left = 2 * at + 1;
+      if (left >= heap_.size()) return;
+      size_t earliest = left;
+      if (left + 1 < heap_.size() && later(heap_[left], heap_[left + 1])) earliest = left + 1;
+      if (!later(heap_[at], heap_[earliest])) return;
+      std::swap(heap_[at], heap_[earliest]);
+      at = earliest;
+    }
+  }
 
   void push(Front front) {
     heap_.push_back(front);
