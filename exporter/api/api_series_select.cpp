@@ -20,8 +20,10 @@ SelectedSeries select_series(Storage& storage, const std::vector<MatcherSet>& se
   const auto same_labels = [](const std::unique_ptr<Series>& a, const std::unique_ptr<Series>& b) {
     return a->labels() == b->labels();
   };
-  const auto duplicates = std::ranges::unique(selected.series, same_labels);
-  selected.series.erase(duplicates.begin(), duplicates.end());
+  // std::unique, not std::ranges::unique: the subrange it returns does not
+  // compile with clang 14 over libstdc++ 12 (the fuzz build).
+  selected.series.erase(std::unique(selected.series.begin(), selected.series.end(), same_labels),
+                        selected.series.end());
   return selected;
 }
 
