@@ -43,7 +43,7 @@ ScrapeConfigChange ScrapeManager::apply_config(const Config& config) {
   for (const auto& job : config.scrape_configs) {
     auto& pool = pools_[job.job_name];
     if (pool && same_scrape_settings(pool->config(), job)) {
-      auto synced = pool->sync(job.static_configs);
+      auto synced = pool->sync(static_target_groups(job.static_configs));
       change.targets_kept += synced.kept;
       change.targets_added += synced.added;
       change.targets_removed += synced.removed;
@@ -55,19 +55,19 @@ ScrapeConfigChange ScrapeManager::apply_config(const Config& config) {
       // The series of targets the new settings still scrape go on without a
       // gap; only the others are marked stale.
       change.targets_removed += pool->target_count();
-      pool->stop(now, next->target_labels(job.static_configs));
+      pool->stop(now, next->target_labels(static_target_groups(job.static_configs)));
       ++change.jobs_restarted;
     } else {
       ++change.jobs_added;
     }
-    change.targets_added += next->sync(job.static_configs).added;
+    change.targets_added += next->sync(static_target_groups(job.static_configs)).added;
     pool = std::move(next);
   }
   return change;
 }
 
 Result<ScrapePool::SyncResult> ScrapeManager::sync(const std::string& job_name,
-                                                   const std::vector<StaticConfig>& groups) {
+                                                   const std::vector<TargetGroup>& groups) {
   std::lock_guard lock(mutex_);
   auto found = pools_.find(job_name);
   if (found == pools_.end()) {

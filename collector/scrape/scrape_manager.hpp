@@ -64,7 +64,7 @@ class ScrapeManager {
   ScrapeConfigChange apply_config(const Config& config);
   // Replaces one job's target list; an error when the config has no such job.
   Result<ScrapePool::SyncResult> sync(const std::string& job_name,
-                                      const std::vector<StaticConfig>& groups);
+                                      const std::vector<TargetGroup>& groups);
 
   void start();
   // Stops scheduling, waits for running scrapes, marks every target's series

@@ -20,10 +20,14 @@ ScrapePool::~ScrapePool() {
   if (!removed.empty()) scheduler_.update({}, std::move(removed));
 }
 
-std::optional<ScrapeTarget> ScrapePool::build_target(const std::string& address,
+std::optional<ScrapeTarget> ScrapePool::build_target(const std::vector<Label>& target_labels,
                                                      const std::vector<Label>& group_labels) {
-  auto built = ScrapeTarget::build(*job_, address, group_labels);
+  auto built = ScrapeTarget::build(*job_, target_labels, group_labels);
   if (!built) {
+    std::string address;
+    for (const auto& label : target_labels) {
+      if (label.name == "__address__") address = label.value;
+    }
     // As Prometheus's "Creating target failed": the job's other targets go on.
     log::error("creating target failed",
                {{"scrape_pool", job_->job_name}, {"target", address}, {"err", built.error()}});
@@ -36,14 +40,14 @@ std::string ScrapePool::key_of(const ScrapeTarget& target) {
   return target.url() + '\n' + target.labels().to_string();
 }
 
-ScrapePool::SyncResult ScrapePool::sync(const std::vector<StaticConfig>& groups) {
+ScrapePool::SyncResult ScrapePool::sync(const std::vector<TargetGroup>& groups) {
   std::lock_guard lock(mutex_);
   SyncResult result;
   std::map<std::string, TargetPtr> next;
   std::vector<TargetPtr> added;
   for (const auto& group : groups) {
-    for (const auto& address : group.targets) {
-      auto built = build_target(address, group.labels);
+    for (const auto& target_labels : group.targets) {
+      auto built = build_target(target_labels, group.labels);
       if (!built) continue;
       ScrapeTarget& target = *built;
       std::string key = key_of(target);
@@ -105,11 +109,11 @@ void ScrapePool::mark_stale(ScheduledTarget& target, int64_t t_ms, bool retire) 
   if (retire) target.retired = true;
 }
 
-std::set<Labels> ScrapePool::target_labels(const std::vector<StaticConfig>& groups) const {
+std::set<Labels> ScrapePool::target_labels(const std::vector<TargetGroup>& groups) const {
   std::set<Labels> labels;
   for (const auto& group : groups) {
-    for (const auto& address : group.targets) {
-      auto built = ScrapeTarget::build(*job_, address, group.labels);
+    for (const auto& target_labels : group.targets) {
+      auto built = ScrapeTarget::build(*job_, target_labels, group.labels);
       if (built && built->has_value()) labels.insert((*built)->labels());
     }
   }

@@ -27,6 +27,7 @@
 #include "collector/scrape/scrape_scheduler.hpp"
 #include "collector/scrape/scrape_target.hpp"
 #include "common/config/config.hpp"
+#include "common/config/target_group.hpp"
 #include "common/model/labels.hpp"
 #include "common/store/storage.hpp"
 
@@ -52,7 +53,7 @@ class ScrapePool {
     size_t removed = 0;
   };
   // Makes the pool scrape exactly the targets of `groups` (duplicates once).
-  SyncResult sync(const std::vector<StaticConfig>& groups);
+  SyncResult sync(const std::vector<TargetGroup>& groups);
 
   // Stops every target; their series get stale markers at `t_ms`, except the
   // targets whose labels are in `continued` (a successor pool goes on scraping
@@ -64,14 +65,14 @@ class ScrapePool {
   void mark_all_stale(int64_t t_ms);
 
   // The labels of the targets `groups` would give this job.
-  std::set<Labels> target_labels(const std::vector<StaticConfig>& groups) const;
+  std::set<Labels> target_labels(const std::vector<TargetGroup>& groups) const;
   size_t target_count() const;
 
  private:
   using TargetPtr = std::shared_ptr<ScheduledTarget>;
   // The target the job's relabel_configs make of `address`; nullopt when they
   // drop it, or when they leave no usable target (logged).
-  std::optional<ScrapeTarget> build_target(const std::string& address,
+  std::optional<ScrapeTarget> build_target(const std::vector<Label>& target_labels,
                                            const std::vector<Label>& group_labels);
   // Unchanged means same URL and same labels; the settings are the pool's.
   static std::string key_of(const ScrapeTarget& target);

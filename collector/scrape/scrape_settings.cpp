@@ -11,14 +11,15 @@ auto settings_of(const ScrapeConfig& job) {
                   job.scheme, job.params, job.honor_labels, job.honor_timestamps,
                   job.body_size_limit, job.sample_limit, job.label_limit,
                   job.label_name_length_limit, job.label_value_length_limit, job.relabel_configs,
-                  job.metric_relabel_configs);
+                  job.metric_relabel_configs, job.http_client);
 }
 
 // A field added to ScrapeConfig and missed above would let a reload keep loops
 // that scrape with the old value; this fails the build instead, until the field
-// is compared (or, like static_configs, deliberately left out) and the size
-// below updated.
-constexpr size_t kComparedScrapeConfigSize = 280;
+// is compared (or, like static_configs and the *_sd_configs, deliberately
+// left out: they change targets, which a sync handles) and the size below
+// updated.
+constexpr size_t kComparedScrapeConfigSize = 792;
 static_assert(sizeof(ScrapeConfig) == kComparedScrapeConfigSize,
               "ScrapeConfig changed: compare its new field in settings_of(), then update "
               "kComparedScrapeConfigSize");

@@ -43,11 +43,11 @@ std::string with_default_port(std::string_view address, std::string_view scheme)
 }
 
 // The labels relabeling starts from, as Prometheus's PopulateLabels builds them.
-LabelsBuilder discovered_labels(const ScrapeConfig& job, std::string_view address,
+LabelsBuilder discovered_labels(const ScrapeConfig& job, const std::vector<Label>& target_labels,
                                 const std::vector<Label>& group_labels) {
   LabelsBuilder builder;
   for (const auto& label : group_labels) builder.set(label.name, label.value);
-  builder.set(kAddressLabel, address);
+  for (const auto& label : target_labels) builder.set(label.name, label.value);
   const std::pair<std::string_view, std::string> defaults[] = {
       {"job", job.job_name},
       {kScrapeIntervalLabel, format_duration(job.scrape_interval)},
@@ -103,7 +103,13 @@ std::string query_string(const ScrapeConfig& job, const Labels& labels) {
 Result<std::optional<ScrapeTarget>> ScrapeTarget::build(const ScrapeConfig& job,
                                                         std::string_view address,
                                                         const std::vector<Label>& group_labels) {
-  LabelsBuilder builder = discovered_labels(job, address, group_labels);
+  return build(job, {Label{std::string(kAddressLabel), std::string(address)}}, group_labels);
+}
+
+Result<std::optional<ScrapeTarget>> ScrapeTarget::build(const ScrapeConfig& job,
+                                                        const std::vector<Label>& target_labels,
+                                                        const std::vector<Label>& group_labels) {
+  LabelsBuilder builder = discovered_labels(job, target_labels, group_labels);
   if (!relabel_builder(builder, job.relabel_configs)) return std::optional<ScrapeTarget>();
   Labels relabeled = builder.labels();
 

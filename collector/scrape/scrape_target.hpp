@@ -1,7 +1,8 @@
 // ScrapeTarget: one endpoint to scrape, as the config and discovery describe it
 // and the job's relabel_configs make it, as Prometheus's PopulateLabels does.
 //
-// A listed target starts with its group's labels and `__address__`, then
+// A target starts with its group's labels overridden by its own (from
+// discovery: `__address__`, `__meta_*`), then
 // `job`, `__scheme__`, `__metrics_path__`, `__scrape_interval__` and
 // `__scrape_timeout__` where the group did not set them, and `__param_<name>`
 // for each of the job's params (its first value). The job's relabel_configs
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "common/config/config.hpp"
+#include "common/config/target_group.hpp"
 #include "common/model/labels.hpp"
 #include "common/util/status.hpp"
 
@@ -36,6 +38,10 @@ class ScrapeTarget {
   // nullopt when a rule drops it; an error, with Prometheus's words, when the
   // rules leave no usable target ("no address", a bad interval, an https
   // scheme we cannot scrape yet).
+  static Result<std::optional<ScrapeTarget>> build(const ScrapeConfig& job,
+                                                   const std::vector<Label>& target_labels,
+                                                   const std::vector<Label>& group_labels);
+  // The same for a target given only by its address (static_configs).
   static Result<std::optional<ScrapeTarget>> build(const ScrapeConfig& job,
                                                    std::string_view address,
                                                    const std::vector<Label>& group_labels);

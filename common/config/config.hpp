@@ -25,6 +25,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/config/http_client_config.hpp"
+#include "common/config/service_discovery_config.hpp"
 #include "common/model/labels.hpp"
 #include "common/model/metric_metadata.hpp"
 #include "common/relabel/relabel_config.hpp"
@@ -65,7 +67,14 @@ struct ScrapeConfig {
   uint64_t label_limit = 0;
   uint64_t label_name_length_limit = 0;
   uint64_t label_value_length_limit = 0;
+  // How targets are reached: TLS, authentication, proxy, redirects.
+  HttpClientConfig http_client;
   std::vector<StaticConfig> static_configs;
+  // Targets that change while the daemon runs (collector/discovery).
+  std::vector<FileSdConfig> file_sd_configs;
+  std::vector<HttpSdConfig> http_sd_configs;
+  std::vector<KubernetesSdConfig> kubernetes_sd_configs;
+  std::vector<DnsSdConfig> dns_sd_configs;
   // Rules for each target's labels before it is scraped, and for each new
   // series' labels before it is stored (common/relabel/relabel.hpp).
   std::vector<RelabelConfig> relabel_configs;

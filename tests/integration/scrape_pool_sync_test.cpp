@@ -27,11 +27,11 @@ using namespace std::chrono_literals;
 constexpr int kServers = 6;
 constexpr int kSyncsPerThread = 100;
 
-std::vector<StaticConfig> groups_of(const std::vector<std::unique_ptr<HttpTestServer>>& servers,
-                                    int first, int end) {
+std::vector<TargetGroup> groups_of(const std::vector<std::unique_ptr<HttpTestServer>>& servers,
+                                   int first, int end) {
   StaticConfig group;
   for (int i = first; i < end; ++i) group.targets.push_back(servers[i]->address());
-  return {group};
+  return static_target_groups({group});
 }
 
 Labels value_series(const std::string& instance) {

@@ -87,14 +87,14 @@ TEST_CASE("sync replaces one job's targets and refuses an unknown job", "[scrape
   prometheus::Registry registry;
   ScrapeManager manager(parse_config_ok(kTwoJobs), storage, registry);
 
-  auto synced = manager.sync("a", {StaticConfig{{"h2:9100", "h5:9100"}, {}}});
+  auto synced = manager.sync("a", static_target_groups({StaticConfig{{"h2:9100", "h5:9100"}, {}}}));
   REQUIRE(synced);
   CHECK(synced->kept == 1);
   CHECK(synced->added == 1);
   CHECK(synced->removed == 1);
   CHECK(manager.target_count() == 3);
 
-  auto unknown = manager.sync("nope", {StaticConfig{{"h9:9100"}, {}}});
+  auto unknown = manager.sync("nope", static_target_groups({StaticConfig{{"h9:9100"}, {}}}));
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error() == "cannot sync targets: no scrape config has job_name \"nope\"");
   CHECK(manager.target_count() == 3);
