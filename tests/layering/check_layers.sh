@@ -19,7 +19,10 @@ declare -A allowed=(
   [common/relabel]="common/relabel common/model common/util"
   [common/config]="common/config common/relabel common/model common/util"
   [common/query]="common/query common/store common/model common/util"
-  [collector]="collector common/query common/store common/exposition common/config common/relabel common/model common/util"
+  [collector/http_client]="collector/http_client common/config common/relabel common/model common/util"
+  [collector/discovery]="collector/discovery collector/http_client common/config common/relabel common/model common/util"
+  [collector/scrape]="collector/scrape collector/http_client common/query common/store common/exposition common/config common/relabel common/model common/util"
+  [collector/sql]="collector/sql common/query common/store common/exposition common/config common/relabel common/model common/util"
   [exporter]="exporter common/query common/store common/exposition common/config common/relabel common/model common/util"
   [daemon]="daemon collector exporter common"
 )
