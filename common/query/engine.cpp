@@ -111,15 +111,23 @@ struct QueryEngine::State {
   State(Storage& storage, const EngineOptions& options)
       : storage(storage), options(with_defaults(options)), gate(this->options.max_concurrency) {}
 
-  QueryResult run(std::string_view query, StepGrid grid, bool instant);
+  QueryResult run(std::string_view query, StepGrid grid, bool instant,
+                  const QueryOptions& per_query);
 
   Storage& storage;
   EngineOptions options;
   ConcurrencyGate gate;
 };
 
-QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool instant) {
-  const auto deadline = deadline_after(options.timeout);
+QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool instant,
+                                    const QueryOptions& per_query) {
+  auto deadline = deadline_after(options.timeout);
+  if (per_query.timeout) {
+    // A negative timeout is already over, as Go's context.WithTimeout.
+    const auto asked = std::chrono::steady_clock::now() +
+                       std::max(*per_query.timeout, std::chrono::nanoseconds(0));
+    if (*per_query.timeout < std::chrono::hours(24 * 365) && asked < deadline) deadline = asked;
+  }
   Result<ExprPtr> parsed = parse_expr(query);
   if (!parsed) return failure(QueryErrorKind::BadData, parsed.error());
   const Expr& expr = **parsed;
@@ -167,13 +175,15 @@ QueryEngine::~QueryEngine() = default;
 
 const EngineOptions& QueryEngine::options() const { return state_->options; }
 
-QueryResult QueryEngine::instant_query(std::string_view query, int64_t t_ms) {
-  return state_->run(query, StepGrid{t_ms, t_ms, 1}, true);
+QueryResult QueryEngine::instant_query(std::string_view query, int64_t t_ms,
+                                       const QueryOptions& per_query) {
+  return state_->run(query, StepGrid{t_ms, t_ms, 1}, true, per_query);
 }
 
 QueryResult QueryEngine::range_query(std::string_view query, int64_t start_ms, int64_t end_ms,
-                                     int64_t step_ms) {
-  return state_->run(query, StepGrid{start_ms, end_ms, step_ms > 0 ? step_ms : 1}, false);
+                                     int64_t step_ms, const QueryOptions& per_query) {
+  return state_->run(query, StepGrid{start_ms, end_ms, step_ms > 0 ? step_ms : 1}, false,
+                     per_query);
 }
 
 }  // namespace mc::query

@@ -63,6 +63,13 @@ struct QueryResult {
   bool ok() const { return !error.has_value(); }
 };
 
+// What one query may ask beyond the engine's options.
+struct QueryOptions {
+  // The API's `timeout` parameter: the query stops at the earlier of it and
+  // --query.timeout, with the same error, as Prometheus's context deadline.
+  std::optional<std::chrono::nanoseconds> timeout;
+};
+
 class QueryEngine {
  public:
   // `storage` must outlive the engine.
@@ -76,11 +83,12 @@ class QueryEngine {
   const EngineOptions& options() const;
 
   // The expression at t (ms since the epoch).
-  QueryResult instant_query(std::string_view query, int64_t t_ms);
+  QueryResult instant_query(std::string_view query, int64_t t_ms,
+                            const QueryOptions& per_query = {});
   // At start, start + step, ... <= end. REQUIRES: step_ms > 0, end_ms >= start_ms
   // (the HTTP API checks and words those errors).
-  QueryResult range_query(std::string_view query, int64_t start_ms, int64_t end_ms,
-                          int64_t step_ms);
+  QueryResult range_query(std::string_view query, int64_t start_ms, int64_t end_ms, int64_t step_ms,
+                          const QueryOptions& per_query = {});
 
  private:
   struct State;

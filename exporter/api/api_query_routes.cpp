@@ -32,21 +32,26 @@ ApiErrorType error_type(query::QueryErrorKind kind) {
   return ApiErrorType::internal;
 }
 
-// The timeout parameter: checked, as Prometheus refuses a bad one.
-std::optional<HttpResponse> check_timeout(const HttpRequest& request) {
+// The timeout parameter, which shortens --query.timeout for this query (a
+// longer one changes nothing), as Prometheus's context deadline; a bad one is
+// refused.
+Result<query::QueryOptions> query_options(const HttpRequest& request) {
+  query::QueryOptions options;
   const auto timeout = request.params.value("timeout");
-  if (!timeout || timeout->empty()) return std::nullopt;
+  if (!timeout || timeout->empty()) return options;
   auto parsed = parse_duration_ns(*timeout);
-  if (!parsed) return invalid_parameter("timeout", parsed.error());
-  return std::nullopt;
+  if (!parsed) return parsed.status();
+  options.timeout = std::chrono::nanoseconds(*parsed);
+  return options;
 }
 
 HttpResponse serve_query(query::QueryEngine& engine, const HttpRequest& request) {
   auto t_ms = parse_time_param(request.params.value("time"), "time", wall_clock_ms());
   if (!t_ms) return invalid_parameter("time", t_ms.error());
-  if (auto refused = check_timeout(request)) return *refused;
+  auto options = query_options(request);
+  if (!options) return invalid_parameter("timeout", options.error());
   const std::string_view query = request.params.value("query").value_or("");
-  return query_response(engine.instant_query(query, *t_ms), QueryKind::instant);
+  return query_response(engine.instant_query(query, *t_ms, *options), QueryKind::instant);
 }
 
 HttpResponse serve_query_range(query::QueryEngine& engine, const HttpRequest& request) {
@@ -73,9 +78,11 @@ HttpResponse serve_query_range(query::QueryEngine& engine, const HttpRequest& re
                  "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the "
                  "query resolution (?step=XX)");
   }
-  if (auto refused = check_timeout(request)) return *refused;
+  auto options = query_options(request);
+  if (!options) return invalid_parameter("timeout", options.error());
   const std::string_view query = request.params.value("query").value_or("");
-  return query_response(engine.range_query(query, *start, *end, step_ms), QueryKind::range);
+  return query_response(engine.range_query(query, *start, *end, step_ms, *options),
+                        QueryKind::range);
 }
 
 }  // namespace

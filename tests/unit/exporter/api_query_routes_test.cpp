@@ -121,6 +121,24 @@ TEST_CASE("range query parameters refused in Prometheus's order and words", "[ex
           R"(invalid expression type \"range vector\" for range query, must be Scalar or instant Vector)"));
 }
 
+TEST_CASE("the timeout parameter stops a query before --query.timeout", "[exporter][api]") {
+  Fixture fixture;  // the engine's timeout is the default 2 minutes
+  // About 8.6e8 subquery steps: minutes of work if the parameter were ignored.
+  for (const bool post : {false, true}) {
+    const HttpResponse stopped = fixture.call(
+        "/api/v1/query", "query=count_over_time(up[10000d:1s])&time=20&timeout=50ms", post);
+    CHECK(stopped.status == 503);
+    CHECK(
+        stopped.body ==
+        R"({"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"})");
+  }
+  const HttpResponse ranged =
+      fixture.range("query=count_over_time(up[10000d:1s])&start=10&end=20&step=5&timeout=0.05");
+  CHECK(ranged.status == 503);
+  // A longer timeout than the engine's changes nothing for a quick query.
+  CHECK(fixture.instant("query=up&time=10&timeout=87600h").status == 200);
+}
+
 TEST_CASE("evaluation errors: status code by kind, warnings kept", "[exporter][api]") {
   query::QueryResult result;
   result.error =
