@@ -79,7 +79,7 @@ scrape_configs:
     target_limit: 0
     follow_redirects: true
     enable_http2: false
-    file_sd_configs: []
+    consul_sd_configs: []
 storage:
   exemplars:
     max_exemplars: 10
@@ -100,7 +100,7 @@ remote_read: []
             "follows redirects",
             "config.yml:14:5: scrape_configs[0]: \"enable_http2\" is ignored: the scraper picks "
             "the HTTP version itself",
-            "config.yml:15:5: scrape_configs[0]: \"file_sd_configs\" is ignored: it is empty",
+            "config.yml:15:5: scrape_configs[0]: \"consul_sd_configs\" is ignored: it is empty",
             "config.yml:17:3: storage: \"exemplars\" is ignored: metrics-collector stores no "
             "exemplars",
             "config.yml:19:1: \"remote_write\" is ignored: it is empty",
