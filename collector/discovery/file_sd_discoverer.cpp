@@ -63,23 +63,28 @@ std::vector<std::string> FileSdDiscoverer::list_files() const {
   return {files.begin(), files.end()};
 }
 
-void FileSdDiscoverer::watch_directories() {
-  if (inotify_fd_ < 0) return;
+bool FileSdDiscoverer::watch_directories() {
+  bool added = false;
+  if (inotify_fd_ < 0) return added;
   for (const auto& pattern : patterns_) {
     std::string directory = std::filesystem::path(pattern).parent_path().string();
     if (watched_.contains(directory)) continue;
     // The directory, not the files: an atomic rename replaces the file's inode.
     if (int wd = ::inotify_add_watch(inotify_fd_, directory.c_str(), kWatchedEvents); wd >= 0) {
       watched_[directory] = wd;
+      added = true;
     } else {
       log::debug("file_sd: cannot watch directory yet; polling it",
                  {{"dir", directory}, {"err", errno_text()}});
+      missing_directories_ = true;
     }
   }
+  return added;
 }
 
 void FileSdDiscoverer::refresh(const Publish& publish, bool all) {
   // Before reading: a change made while the files are read is then not missed.
+  missing_directories_ = false;
   watch_directories();
   std::vector<TargetGroup> changed;
   std::map<std::string, size_t> counts;
@@ -139,13 +144,21 @@ void FileSdDiscoverer::run(std::stop_token stop, const Publish& publish) {
   refresh(publish, /*all=*/true);
   using Clock = std::chrono::steady_clock;
   auto next_refresh = Clock::now() + refresh_interval_;
+  auto next_directory_check = Clock::now();
   // Short polls so that a stop request is seen within a tenth of a second.
   constexpr int kPollMs = 100;
+  constexpr int kSettleMs = 10;
+  constexpr int kMaxSettles = 10;
   while (!stop.stop_requested()) {
     bool changed = false;
     if (inotify_fd_ >= 0) {
       pollfd pfd{.fd = inotify_fd_, .events = POLLIN, .revents = 0};
-      if (::poll(&pfd, 1, kPollMs) > 0) {
+      // After the first event, wait for the burst a write or rename makes
+      // (create, modify, close, move) to end, so that it is one refresh; at
+      // most kMaxSettles rounds, for a directory that never goes quiet.
+      int rounds = 0;
+      for (int timeout = kPollMs; rounds<kMaxSettles&& ::poll(&pfd, 1, timeout)> 0;
+           timeout = kSettleMs, ++rounds) {
         alignas(inotify_event) char buffer[16384];
         for (ssize_t size; (size = ::read(inotify_fd_, buffer, sizeof buffer)) > 0;) {
           changed = true;
@@ -163,6 +176,13 @@ void FileSdDiscoverer::run(std::stop_token stop, const Publish& publish) {
       std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
     }
     if (stop.stop_requested()) break;
+    // A directory that did not exist yet: look for it every second rather
+    // than every refresh_interval, and read it once it is there.
+    if (missing_directories_ && Clock::now() >= next_directory_check) {
+      next_directory_check = Clock::now() + std::chrono::seconds(1);
+      missing_directories_ = false;
+      if (watch_directories()) changed = true;
+    }
     if (changed || Clock::now() >= next_refresh) {
       refresh(publish, /*all=*/false);
       next_refresh = Clock::now() + refresh_interval_;

@@ -7,8 +7,8 @@
 // A refresh runs at start, when inotify reports a change in a directory of the
 // patterns (a file written in place, renamed over, created or deleted: a
 // change reaches the manager within milliseconds), and every refresh_interval
-// as a fallback (a directory that did not exist yet, a filesystem without
-// inotify).
+// as a fallback (a filesystem without inotify). A directory that does not
+// exist yet is looked for every second and read once it appears.
 //
 // As Prometheus 2.42 (file.go refresh): a file that cannot be read or parsed
 // is logged naming the file (line:col for a parse error), counts in
@@ -43,14 +43,16 @@ class FileSdDiscoverer : public Discoverer {
   std::vector<std::string> list_files() const;
   // Reads every file; publishes what changed (everything when `all`).
   void refresh(const Publish& publish, bool all);
-  // Watches the directories of the patterns that are not watched yet.
-  void watch_directories();
+  // Watches the directories of the patterns that are not watched yet; true
+  // when it added one. Sets missing_directories_ for those it could not.
+  bool watch_directories();
 
   std::vector<std::string> patterns_;  // absolute
   std::chrono::milliseconds refresh_interval_;
   DiscoveryMetrics* metrics_;
   int inotify_fd_ = -1;
-  std::map<std::string, int> watched_;           // directory -> watch descriptor
+  std::map<std::string, int> watched_;
+  bool missing_directories_ = false;           // directory -> watch descriptor
   std::map<std::string, size_t> group_counts_;   // by file: groups last published
   std::map<std::string, std::string> contents_;  // by file: the text last published
 };

@@ -80,8 +80,8 @@ TEST_CASE("config: file_sd_configs errors", "[config][sd][errors]") {
         "refresh_interval must be greater than 0");
   CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    file_sd_configs:\n"
                            "      - files: [t.json]\n        file: x\n")
-            .starts_with("config.yml:5:9: scrape_configs[0].file_sd_configs[0]: unknown key "
-                         "\"file\""));
+            .starts_with("config.yml:5:9: unknown field \"file\" in "
+                         "scrape_configs[0].file_sd_configs[0] (did you mean \"files\"?)"));
 }
 
 TEST_CASE("config: http_sd_configs errors", "[config][sd][errors]") {
