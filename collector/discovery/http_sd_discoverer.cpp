@@ -10,6 +10,7 @@
 
 #include "collector/discovery/stop_wait.hpp"
 #include "collector/discovery/target_group_parser.hpp"
+#include "collector/http_client/http_status_text.hpp"
 #include "common/util/build_version.hpp"
 #include "common/util/logger.hpp"
 
@@ -18,7 +19,6 @@ namespace mc {
 namespace {
 
 struct Response {
-  std::string status_line;
   std::string content_type;
   std::string body;
 };
@@ -42,7 +42,6 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   if (line.starts_with("HTTP/")) {
     // A new response (after a redirect or a 100 Continue) starts over.
     *response = Response{};
-    response->status_line = trim(line);
   } else if (line.size() > 13) {
     std::string name(line.substr(0, 13));
     std::ranges::transform(name, name.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -63,34 +62,30 @@ std::string seconds_text(std::chrono::milliseconds interval) {
   return text;
 }
 
-// The body of "HTTP/1.1 500 Internal Server Error": "500 Internal Server Error".
-std::string status_text(const std::string& status_line, long code) {
-  size_t space = status_line.find(' ');
-  return space == std::string::npos ? std::to_string(code) : status_line.substr(space + 1);
+// Go's resp.Status: "500 Internal Server Error", the text as Go names the code.
+std::string status_text(long code) {
+  std::string_view text = http_status_text(code);
+  return text.empty() ? std::to_string(code) : fmt::format("{} {}", code, text);
 }
 
 }  // namespace
 
 HttpSdDiscoverer::HttpSdDiscoverer(HttpSdConfig config, DiscoveryMetrics* metrics)
-    : config_(std::move(config)), metrics_(metrics) {}
+    : config_(std::move(config)), client_(config_.http_client), metrics_(metrics) {}
 
-Result<std::vector<TargetGroup>> HttpSdDiscoverer::fetch(std::stop_token stop) const {
+Result<std::vector<TargetGroup>> HttpSdDiscoverer::fetch(std::stop_token stop) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), curl_easy_cleanup);
   if (!handle) return Status::error(config_.url + ": cannot create a curl handle");
   Response response;
   const std::string user_agent = fmt::format("metrics-collector/{}", build_version());
-  curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Accept: application/json");
-  headers = curl_slist_append(
-      headers,
-      ("X-Prometheus-Refresh-Interval-Seconds: " + seconds_text(config_.refresh_interval)).c_str());
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers,
-                                                                          curl_slist_free_all);
   CURL* curl = handle.get();
-  curl_easy_setopt(curl, CURLOPT_URL, config_.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  // URL, headers, TLS, authentication, proxy and redirects.
+  Status setup =
+      client_.apply(curl, config_.url,
+                    {"Accept: application/json", "X-Prometheus-Refresh-Interval-Seconds: " +
+                                                     seconds_text(config_.refresh_interval)});
+  if (!setup) return Status::error(fmt::format("{}: {}", config_.url, setup.message()));
   curl_easy_setopt(curl, CURLOPT_USERAGENT, user_agent.c_str());
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);  // Prometheus's follow_redirects default
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.refresh_interval.count()));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -107,8 +102,8 @@ Result<std::vector<TargetGroup>> HttpSdDiscoverer::fetch(std::stop_token stop) c
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   if (status != 200) {
-    return Status::error(fmt::format("{}: server returned HTTP status {}", config_.url,
-                                     status_text(response.status_line, status)));
+    return Status::error(
+        fmt::format("{}: server returned HTTP status {}", config_.url, status_text(status)));
   }
   static const std::regex kJson(R"re(application/json(;\s*charset=("utf-8"|utf-8))?)re",
                                 std::regex::icase);

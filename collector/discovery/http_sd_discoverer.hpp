@@ -12,8 +12,9 @@
 // metrics_collector_sd_refresh_failures_total{mechanism="http"}, and publishes
 // nothing: the last groups stay.
 //
-// TLS and authentication settings of the entry (http_client) are not applied
-// yet: plain http, and https with the system's CAs.
+// The entry's HTTP client settings (tls_config, basic_auth, authorization,
+// proxy_url, follow_redirects, enable_http2) apply as to a scrape
+// (collector/http_client's HttpClientSetup: rotated files are re-read).
 //
 // Thread-safety: run() on one thread at a time.
 #pragma once
@@ -24,6 +25,7 @@
 
 #include "collector/discovery/discoverer.hpp"
 #include "collector/discovery/discovery_metrics.hpp"
+#include "collector/http_client/http_client_setup.hpp"
 #include "common/config/service_discovery_config.hpp"
 
 namespace mc {
@@ -37,10 +39,11 @@ class HttpSdDiscoverer : public Discoverer {
 
   // One GET and parse: the groups with sources and __meta_url set, or the
   // error naming the URL. Public for tests.
-  Result<std::vector<TargetGroup>> fetch(std::stop_token stop) const;
+  Result<std::vector<TargetGroup>> fetch(std::stop_token stop);
 
  private:
   HttpSdConfig config_;
+  HttpClientSetup client_;
   DiscoveryMetrics* metrics_;
 };
 

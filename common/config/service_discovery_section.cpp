@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/config/field_readers.hpp"
+#include "common/config/http_client_section.hpp"
 
 namespace mc {
 
@@ -104,6 +105,8 @@ Status read_http_sd_configs(const YamlReader& reader, const YAML::Node& node,
     const std::string item_path = index_path(where, index);
     HttpSdConfig config;
     YAML::Node url_node;
+    HttpClientSection http_client(reader, item_path, config.http_client);
+    const std::vector<YamlReader::Field> http_client_fields = http_client.fields();
     Status status = reader.read_fields(
         item, item_path,
         {
@@ -116,7 +119,9 @@ Status read_http_sd_configs(const YamlReader& reader, const YAML::Node& node,
              }},
             refresh_interval_field(reader, join_path(item_path, "refresh_interval"),
                                    config.refresh_interval),
-        });
+        },
+        http_client_fields);
+    if (status) status = http_client.finish(item);
     if (!status) return status;
     if (config.url.empty()) {
       return reader.error_at(url_node.IsNull() ? item : url_node,
