@@ -280,6 +280,29 @@ TEST_CASE("http_sd: the errors name the URL and the reason", "[sd][http]") {
   CHECK_THAT(slow.error(), Catch::StartsWith(config.url + ": Timeout was reached"));
 }
 
+TEST_CASE("http_sd: the entry's HTTP client settings are applied", "[sd][http]") {
+  HttpTestServer server;
+  server.set_response(
+      "/sd", TestResponse{.content_type = "application/json", .body = R"([{"targets": ["a:1"]}])"});
+  TempDir dir;
+  dir.write_file("password", "secret-1\n");
+  Config config = parse_config_ok(
+      fmt::format("scrape_configs:\n  - job_name: a\n    http_sd_configs:\n"
+                  "      - url: http://{}/sd\n        basic_auth:\n          username: user\n"
+                  "          password_file: {}\n",
+                  server.address(), (dir.path() / "password").string()));
+  HttpSdDiscoverer discoverer(config.scrape_configs.at(0).http_sd_configs.at(0), nullptr);
+  REQUIRE(discoverer.fetch({}));
+  // base64("user:secret-1")
+  CHECK_THAT(server.last_request_head("/sd"),
+             Catch::Contains("Authorization: Basic dXNlcjpzZWNyZXQtMQ=="));
+  // A rotated password file is read again at the next refresh.
+  write_atomically(dir.path() / "password", "secret-2\n");
+  REQUIRE(discoverer.fetch({}));
+  CHECK_THAT(server.last_request_head("/sd"),
+             Catch::Contains("Authorization: Basic dXNlcjpzZWNyZXQtMg=="));
+}
+
 TEST_CASE("dns_sd: SRV, A, AAAA and MX records as Prometheus labels them", "[sd][dns]") {
   DnsTestServer dns;
   dns.set_srv("_metrics._tcp.example.test",

@@ -124,3 +124,30 @@ TEST_CASE("config: dns_sd_configs errors", "[config][sd][errors]") {
                            "      - names: [x.example]\n        port: 70000\n")
             .starts_with("config.yml:5:15: scrape_configs[0].dns_sd_configs[0].port: "));
 }
+
+TEST_CASE("config: http_sd_configs take the HTTP client keys, with their rules", "[config][sd]") {
+  auto config = parse_config_ok(R"yaml(scrape_configs:
+  - job_name: a
+    http_sd_configs:
+      - url: https://sd.example/targets
+        basic_auth:
+          username: u
+          password: p
+        tls_config:
+          insecure_skip_verify: true
+        follow_redirects: false
+)yaml");
+  const auto& sd = config.scrape_configs.at(0).http_sd_configs.at(0);
+  REQUIRE(sd.http_client.basic_auth);
+  CHECK(sd.http_client.basic_auth->username == "u");
+  CHECK(sd.http_client.tls_config.insecure_skip_verify);
+  CHECK_FALSE(sd.http_client.follow_redirects);
+  // The job's own client settings are another thing.
+  CHECK_FALSE(config.scrape_configs.at(0).http_client.basic_auth);
+
+  CHECK_THAT(parse_config_error("scrape_configs:\n  - job_name: a\n    http_sd_configs:\n"
+                                "      - url: http://x/\n        basic_auth: {username: u}\n"
+                                "        authorization: {credentials: c}\n"),
+             Catch::StartsWith("config.yml:6:24: scrape_configs[0].http_sd_configs[0]: at most "
+                               "one of basic_auth, oauth2 & authorization must be configured"));
+}
