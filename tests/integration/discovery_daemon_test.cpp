@@ -165,6 +165,46 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "daemon: POST /-/reload to another file_sd list restarts its discoverer; the targets "
+    "both lists share keep their loops",
+    "[sd][daemon][reload]") {
+  Fleet fleet(3);
+  TempDir sd;
+  const auto first = sd.write_file("first.json", fleet.json(0, 2));
+  const auto second = sd.write_file("second.json", fleet.json(1, 3));
+  auto config = [](const std::filesystem::path& list) {
+    return fmt::format(
+        "scrape_configs:\n  - job_name: files\n    scrape_interval: 1s\n"
+        "    scrape_timeout: 500ms\n    file_sd_configs:\n      - files: [{}]\n",
+        list.string());
+  };
+  DaemonRunner daemon(config(first), {"--web.enable-lifecycle"});
+  REQUIRE(wait_until([&] { return targets_of(daemon, "files") == 2.0; }, kSettle));
+
+  std::ofstream(daemon.config_file()) << config(second);
+  HttpRequestOptions post;
+  post.method = "POST";
+  CHECK(http_request(daemon.base_url() + "/-/reload", post).status == 200);
+  // Servers 0 and 1 until the new discoverer's first read, then 1 and 2:
+  // 0 is no longer scraped, 1 goes on, 2 starts.
+  REQUIRE(wait_until(
+      [&] {
+        return exposed_value(daemon.metrics(),
+                             fmt::format("up{{instance=\"{}\",job=\"files\",team=\"sd\"}}",
+                                         fleet.servers[2]->address())) == 1.0;
+      },
+      kSettle));
+  CHECK(targets_of(daemon, "files") == 2.0);
+  const int zero_requests = fleet.servers[0]->request_count("/metrics");
+  const int one_requests = fleet.servers[1]->request_count("/metrics");
+  REQUIRE(wait_until(
+      [&] { return fleet.servers[1]->request_count("/metrics") >= one_requests + 2; }, kSettle));
+  CHECK(fleet.servers[0]->request_count("/metrics") == zero_requests);
+  REQUIRE(daemon.stop() == 0);
+  CHECK_THAT(daemon.log(), Catch::Contains("completed loading of configuration file"));
+}
+
+TEST_CASE(
     "hashmod sharding: two daemons with modulus 2 scrape disjoint halves of one file_sd "
     "list",
     "[sd][daemon][sharding]") {
