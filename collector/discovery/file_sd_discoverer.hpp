@@ -51,8 +51,8 @@ class FileSdDiscoverer : public Discoverer {
   std::chrono::milliseconds refresh_interval_;
   DiscoveryMetrics* metrics_;
   int inotify_fd_ = -1;
-  std::map<std::string, int> watched_;
-  bool missing_directories_ = false;           // directory -> watch descriptor
+  std::map<std::string, int> watched_;           // directory -> watch descriptor
+  bool missing_directories_ = false;             // a directory could not be watched yet
   std::map<std::string, size_t> group_counts_;   // by file: groups last published
   std::map<std::string, std::string> contents_;  // by file: the text last published
 };
