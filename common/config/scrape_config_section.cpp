@@ -8,8 +8,10 @@
 
 #include "common/config/config_rules.hpp"
 #include "common/config/field_readers.hpp"
+#include "common/config/http_client_section.hpp"
 #include "common/config/prometheus_keys.hpp"
 #include "common/config/relabel_section.hpp"
+#include "common/config/service_discovery_section.hpp"
 
 namespace mc {
 
@@ -62,7 +64,9 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
                           ScrapeConfig& job, ScrapeConfigNodes& nodes) {
   nodes.mapping = node;
   auto path = [&](std::string_view field) { return join_path(where, field); };
-  return reader.read_fields(
+  HttpClientSection http_client(reader, where, job.http_client);
+  const std::vector<YamlReader::Field> http_client_fields = http_client.fields();
+  Status read = reader.read_fields(
       node, where,
       {
           {"job_name",
@@ -96,13 +100,9 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
           {"scheme",
            [&](const YAML::Node& value) -> Status {
              MC_ASSIGN_OR_RETURN(job.scheme, reader.read_string(value, path("scheme")));
-             if (job.scheme == "https") {
-               return reader.error_at(value, fmt::format("{}: scheme \"https\" is not supported "
-                                                         "yet (only http)",
-                                                         path("scheme")));
-             }
-             if (job.scheme != "http") {
-               return reader.error_at(value, fmt::format("{}: invalid scheme {:?} (want http)",
+             if (job.scheme != "http" && job.scheme != "https") {
+               return reader.error_at(value, fmt::format("{}: invalid scheme {:?} (want http or "
+                                                         "https)",
                                                          path("scheme"), job.scheme));
              }
              return Status::ok();
@@ -147,6 +147,20 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
                                              job.static_configs.back());
                  });
            }},
+          {"file_sd_configs",
+           [&](const YAML::Node& value) -> Status {
+             return read_file_sd_configs(reader, value, path("file_sd_configs"),
+                                         job.file_sd_configs);
+           }},
+          {"http_sd_configs",
+           [&](const YAML::Node& value) -> Status {
+             return read_http_sd_configs(reader, value, path("http_sd_configs"),
+                                         job.http_sd_configs);
+           }},
+          {"dns_sd_configs",
+           [&](const YAML::Node& value) -> Status {
+             return read_dns_sd_configs(reader, value, path("dns_sd_configs"), job.dns_sd_configs);
+           }},
           {"relabel_configs",
            [&](const YAML::Node& value) -> Status {
              MC_ASSIGN_OR_RETURN(
@@ -164,7 +178,9 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
              return Status::ok();
            }},
       },
-      prometheus_scrape_config_keys());
+      http_client_fields, prometheus_scrape_config_keys());
+  if (!read) return read;
+  return http_client.finish(node);
 }
 
 namespace {
