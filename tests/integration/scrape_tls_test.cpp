@@ -201,8 +201,10 @@ std::string prometheus_up(const std::string& prometheus_url, const std::string& 
   return reply.body.substr(open + 2, close - open - 2);
 }
 
-TEST_CASE("https targets: CA, expiry, server_name, insecure_skip_verify, mutual TLS, passwords",
-          "[scrape_tls]") {
+TEST_CASE(
+    "https targets: CA, expiry, server_name, insecure_skip_verify, mutual TLS, TLS version, "
+    "passwords",
+    "[scrape_tls]") {
   TempDir dir;
   const auto certificates = TestCertificates::generate(dir.path());
   TlsTarget plain(tls_web_config(certificates.server_cert, certificates.server_key));
@@ -246,6 +248,12 @@ TEST_CASE("https targets: CA, expiry, server_name, insecure_skip_verify, mutual 
                fmt::format("    tls_config:\n{}      cert_file: {}\n      key_file: {}\n", ca,
                            certificates.client_cert.string(), certificates.client_key.string())) +
       job_yaml("mtls_none", mutual.address(), "    tls_config:\n" + ca) +
+      // The mutual TLS server stops at TLS 1.2.
+      job_yaml(
+          "min_tls13", mutual.address(),
+          fmt::format("    tls_config:\n{}      cert_file: {}\n      key_file: {}\n"
+                      "      min_version: TLS13\n",
+                      ca, certificates.client_cert.string(), certificates.client_key.string())) +
       job_yaml("basic_ok", basic.address(),
                fmt::format("    tls_config:\n{}    basic_auth:\n      username: alice\n"
                            "      password_file: {}\n",
@@ -278,6 +286,7 @@ TEST_CASE("https targets: CA, expiry, server_name, insecure_skip_verify, mutual 
           {"expired", expired.address(), 0, "SSL certificate problem: certificate has expired"},
           {"mtls_ok", mutual.address(), 1, ""},
           {"mtls_none", mutual.address(), 0, "SSL routines::sslv3 alert handshake failure"},
+          {"min_tls13", mutual.address(), 0, "reason=tls"},
           {"basic_ok", basic.address(), 1, ""},
           {"basic_wrong", basic.address(), 0, "server returned HTTP status 401 Unauthorized"},
           {"token_inline", bearer.address(), 1, ""},
@@ -317,7 +326,7 @@ TEST_CASE("https targets: CA, expiry, server_name, insecure_skip_verify, mutual 
       {"good_ca", "1"},       {"wrong_ca", "0"},  {"insecure", "1"},    {"name_set", "1"},
       {"name_mismatch", "0"}, {"relabeled", "1"}, {"expired", "0"},     {"mtls_ok", "1"},
       {"mtls_none", "0"},     {"basic_ok", "1"},  {"basic_wrong", "0"}, {"token_inline", "1"},
-      {"token_missing", "0"}};
+      {"token_missing", "0"}, {"min_tls13", "0"}};
   std::map<std::string, std::string> seen;
   wait_until(
       [&] {
