@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string_view>
 
 namespace mc {
@@ -177,8 +178,10 @@ Status HttpClientSetup::apply(CURL* handle, const std::string& url,
 #endif
   curl_easy_setopt(handle, CURLOPT_FRESH_CONNECT, tls_files_changed() ? 1L : 0L);
 
-  // An empty proxy turns off the *_proxy environment variables.
+  // An empty proxy turns off the *_proxy environment variables, and an empty
+  // no-proxy list the no_proxy one, which Go's http.ProxyURL never reads.
   curl_easy_setopt(handle, CURLOPT_PROXY, proxy_.c_str());
+  curl_easy_setopt(handle, CURLOPT_NOPROXY, "");
   curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, config_.follow_redirects ? 1L : 0L);
   curl_easy_setopt(handle, CURLOPT_MAXREDIRS, kMaxRedirects);
   curl_easy_setopt(handle, CURLOPT_HTTP_VERSION,

@@ -19,6 +19,8 @@ std::string status_text(int status) {
   switch (status) {
     case 200:
       return "OK";
+    case 302:
+      return "Found";
     case 404:
       return "Not Found";
     case 500:
@@ -175,6 +177,7 @@ void HttpTestServer::serve(int fd) {
   if (!response.content_encoding.empty()) {
     reply += "Content-Encoding: " + response.content_encoding + "\r\n";
   }
+  if (!response.location.empty()) reply += "Location: " + response.location + "\r\n";
   if (response.body_pieces) {
     reply += "Transfer-Encoding: chunked\r\n";
   } else {

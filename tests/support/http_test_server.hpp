@@ -27,6 +27,7 @@ struct TestResponse {
   std::string content_type = "text/plain; version=0.0.4; charset=utf-8";
   std::string body;
   std::string content_encoding;                   // e.g. "gzip"; the body is sent as given
+  std::string location;                           // sent as Location (for a redirect)
   std::chrono::milliseconds delay{0};             // before the status line
   size_t close_after_bytes = SIZE_MAX;            // close the connection after this much body
   std::chrono::milliseconds trickle_interval{0};  // when set, one body byte per interval
