@@ -20,11 +20,15 @@ constexpr std::string_view kScrapeTimeoutLabel = "__scrape_timeout__";
 constexpr std::string_view kParamLabelPrefix = "__param_";
 constexpr std::string_view kReservedLabelPrefix = "__";
 
+// Go's url.QueryEscape, as url.Values.Encode writes the scrape URL's query:
+// a space is '+', so scrapeUrl reads as Prometheus's.
 std::string url_escape(std::string_view text) {
   std::string out;
   for (unsigned char c : text) {
     if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
       out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
     } else {
       out += fmt::format("%{:02X}", c);
     }
