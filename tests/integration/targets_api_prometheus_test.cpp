@@ -1,6 +1,7 @@
 // /api/v1/targets and /api/v1/targets/metadata against the real Prometheus
 // 2.42 (Debian's package): both scrape the same targets (one up, one on a
-// closed port, one dropped by relabeling) with the same config, and what their
+// closed port, one too slow for its timeout, one answering 503, one dropped
+// by relabeling) with the same config, and what their
 // APIs say must be byte-equal once the times are taken out (lastScrape and
 // lastScrapeDuration differ by nature) and the lists are sorted (Prometheus
 // walks Go maps, so its order changes from call to call).
@@ -65,6 +66,12 @@ std::string scrape_configs(const std::string& up, const std::string& down) {
       "    metrics_path: /other\n"
       "    scrape_interval: 2s\n"
       "    scrape_timeout: 1500ms\n"
+      "    static_configs:\n"
+      "      - targets: [\"{0}\"]\n"
+      "  - job_name: slow\n"
+      "    metrics_path: /slow\n"
+      "    scrape_interval: 2s\n"
+      "    scrape_timeout: 300ms\n"
       "    static_configs:\n"
       "      - targets: [\"{0}\"]\n",
       up, down);
@@ -142,6 +149,7 @@ TEST_CASE("targets and targets metadata equal Prometheus 2.42's for the same tar
   HttpTestServer up;
   up.set_response("/metrics", TestResponse{.body = kTargetBody});
   up.set_response("/other", TestResponse{.status = 503, .body = "maintenance\n"});
+  up.set_response("/slow", TestResponse{.body = "late 1\n", .delay = 1s});
   const std::string down = fmt::format("127.0.0.1:{}", free_port());  // nothing listens
 
   DaemonRunner daemon(scrape_configs(up.address(), down));
@@ -158,8 +166,8 @@ TEST_CASE("targets and targets metadata equal Prometheus 2.42's for the same tar
   // Every target scraped at least once by both (the 2 s job needs up to 2 s).
   const bool scraped = wait_until(
       [&] {
-        return all_scraped(get_body(ours + "/api/v1/targets"), 3) &&
-               all_scraped(get_body(theirs + "/api/v1/targets"), 3);
+        return all_scraped(get_body(ours + "/api/v1/targets"), 4) &&
+               all_scraped(get_body(theirs + "/api/v1/targets"), 4);
       },
       40s);
   INFO(prometheus.output());
@@ -172,7 +180,7 @@ TEST_CASE("targets and targets metadata equal Prometheus 2.42's for the same tar
   const auto our_active = objects(list_of(our_targets, "activeTargets"), "{\"discoveredLabels\"");
   const auto their_active =
       objects(list_of(their_targets, "activeTargets"), "{\"discoveredLabels\"");
-  REQUIRE(our_active.size() == 3);
+  REQUIRE(our_active.size() == 4);
   CHECK(our_active == their_active);
   const auto our_dropped = objects(list_of(our_targets, "droppedTargets"), "{\"discoveredLabels\"");
   REQUIRE(our_dropped.size() == 1);
@@ -185,6 +193,9 @@ TEST_CASE("targets and targets metadata equal Prometheus 2.42's for the same tar
                                      down, down)) != std::string::npos);
   CHECK(our_targets.find("\"lastError\":\"server returned HTTP status 503 Service Unavailable\"") !=
         std::string::npos);
+  CHECK(our_targets.find(fmt::format("\"lastError\":\"Get \\\"http://{}/slow\\\": context "
+                                     "deadline exceeded\"",
+                                     up.address())) != std::string::npos);
   // Go's model.Duration spelling.
   CHECK(our_targets.find("\"scrapeTimeout\":\"1s500ms\"") != std::string::npos);
 
