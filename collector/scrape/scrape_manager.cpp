@@ -99,6 +99,13 @@ size_t ScrapeManager::target_count() const {
   return scheduler_.target_count();
 }
 
+std::vector<std::string> ScrapeManager::scrape_pools() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> names;
+  for (const auto& [job, pool] : pools_) names.push_back(job);
+  return names;  // pools_ is ordered by name
+}
+
 std::vector<TargetStatus> ScrapeManager::active_targets() const {
   std::lock_guard lock(mutex_);
   std::vector<TargetStatus> targets;

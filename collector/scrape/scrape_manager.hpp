@@ -75,6 +75,7 @@ class ScrapeManager : public TargetStatusSource {
   size_t target_count() const;
 
   // TargetStatusSource: every job's targets as /api/v1/targets shows them.
+  std::vector<std::string> scrape_pools() const override;
   std::vector<TargetStatus> active_targets() const override;
   std::vector<DroppedTarget> dropped_targets() const override;
   std::vector<TargetMetadata> target_metadata(const std::function<bool(const Labels&)>& wanted,

@@ -59,6 +59,8 @@ class TargetStatusSource {
  public:
   virtual ~TargetStatusSource() = default;
 
+  // Every scrape pool (job) by name, those without targets too.
+  virtual std::vector<std::string> scrape_pools() const = 0;
   // Ordered by scrape pool, then by labels.
   virtual std::vector<TargetStatus> active_targets() const = 0;
   // Ordered by scrape pool, then as discovery listed them.

@@ -91,6 +91,7 @@ HttpResponse serve_targets(const TargetStatusSource& source, const ExternalUrl& 
   if (show_dropped) {
     bool first = true;
     for (const DroppedTarget& target : source.dropped_targets()) {
+      if (!scrape_pool.empty() && target.scrape_pool != scrape_pool) continue;
       if (!first) data += ',';
       first = false;
       data += "{\"discoveredLabels\":";
@@ -219,6 +220,16 @@ std::vector<Route> target_api_routes(const TargetStatusSource& source, ExternalU
   routes.push_back(api_route(
       "/api/v1/targets/metadata",
       [&source](const HttpRequest& request) { return serve_target_metadata(source, request); },
+      PostToo::no));
+  routes.push_back(api_route(
+      "/api/v1/scrape_pools",
+      [&source](const HttpRequest&) {
+        std::string data = "{\"scrapePools\":";
+        const std::vector<std::string> pools = source.scrape_pools();
+        append_string_array(data, pools);
+        data += '}';
+        return success(data);
+      },
       PostToo::no));
   return routes;
 }

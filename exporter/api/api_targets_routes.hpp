@@ -1,4 +1,5 @@
-// api_targets_routes: /api/v1/targets and /api/v1/targets/metadata, written
+// api_targets_routes: /api/v1/targets, /api/v1/targets/metadata and
+// /api/v1/scrape_pools, written
 // as Prometheus 2.42 writes them (web/api/v1/api.go targets, targetMetadata),
 // from what the scrape side reports through a TargetStatusSource:
 //
@@ -9,13 +10,16 @@
 //       "lastScrape":"2026-12-05T21:40:00.123Z","lastScrapeDuration":0.0012,
 //       "health":"up","scrapeInterval":"15s","scrapeTimeout":"10s"}],
 //      "droppedTargets":[{"discoveredLabels":{...}}]}
-//     An unknown state lists neither, as Prometheus does; scrapePool filters
-//     the active targets only (2.42 filters no dropped ones).
+//     An unknown state lists neither, as Prometheus does; scrapePool keeps
+//     one job's targets in both lists.
 //
 //   /api/v1/targets/metadata?match_target=<selector>&metric=<name>&limit=<n>
 //     [{"target":{...},"metric":"x","type":"gauge","help":"...","unit":""}]
 //     "metric" is left out when the request names one; limit is checked
 //     before each target, so a target's families are never split.
+//
+//   /api/v1/scrape_pools
+//     {"scrapePools":["a","b"]}: every job by name, those without targets too.
 //
 // globalUrl is the scrape URL with a loopback host (127.0.0.1, localhost,
 // ::1) replaced by the daemon's own host name, as Prometheus's getGlobalURL

@@ -209,6 +209,17 @@ TEST_CASE("targets and targets metadata equal Prometheus 2.42's for the same tar
     REQUIRE(!our_metadata.empty());
     CHECK(objects(our_metadata, "{\"target\"") == objects(their_metadata, "{\"target\""));
   }
+  CHECK(get_body(ours + "/api/v1/scrape_pools") == get_body(theirs + "/api/v1/scrape_pools"));
+  // scrapePool keeps one job's targets, active and dropped.
+  for (const std::string query :
+       {"?scrapePool=other", "?scrapePool=apps&state=active", "?state=dropped", "?state=bogus"}) {
+    const std::string our_answer = get_body(ours + "/api/v1/targets" + query);
+    const std::string their_answer = get_body(theirs + "/api/v1/targets" + query);
+    INFO("query " << query << "\nours:   " << our_answer << "\ntheirs: " << their_answer);
+    REQUIRE(!our_answer.empty());
+    CHECK(objects(our_answer, "{\"discoveredLabels\"") ==
+          objects(their_answer, "{\"discoveredLabels\""));
+  }
   // The job filter kept the families of the up target: 4 declared, app_bare not.
   CHECK(objects(get_body(ours + "/api/v1/targets/metadata?match_target=%7Bjob%3D%22apps%22%7D"),
                 "{\"target\"")

@@ -78,12 +78,24 @@ TEST_CASE("targets API writes Prometheus 2.42's shape", "[exporter][api][targets
   // An unknown state shows neither list, as Prometheus.
   CHECK(fixture.get("/api/v1/targets", "state=bogus").body ==
         "{\"status\":\"success\",\"data\":{\"activeTargets\":[],\"droppedTargets\":[]}}");
-  // scrapePool filters the active targets only.
-  const std::string other_pool = fixture.get("/api/v1/targets", "scrapePool=other").body;
-  CHECK(other_pool.find(empty_active) != std::string::npos);
-  CHECK(other_pool.find("skip:1") != std::string::npos);
-  CHECK(fixture.get("/api/v1/targets", "scrapePool=web").body.find("127.0.0.1:8080") !=
-        std::string::npos);
+  // scrapePool keeps one job's targets in both lists.
+  CHECK(fixture.get("/api/v1/targets", "scrapePool=other").body ==
+        "{\"status\":\"success\",\"data\":{\"activeTargets\":[],\"droppedTargets\":[]}}");
+  const std::string web = fixture.get("/api/v1/targets", "scrapePool=web").body;
+  CHECK(web.find("127.0.0.1:8080") != std::string::npos);
+  CHECK(web.find("skip:1") != std::string::npos);
+}
+
+TEST_CASE("scrape pools list every job, those without targets too", "[exporter][api][targets]") {
+  Fixture fixture;
+  fixture.manager.apply_config(
+      test::parse_config_ok("scrape_configs:\n"
+                            "  - job_name: zeta\n"
+                            "    static_configs:\n"
+                            "      - targets: [\"h:1\"]\n"
+                            "  - job_name: alpha\n"));
+  CHECK(fixture.get("/api/v1/scrape_pools", "").body ==
+        "{\"status\":\"success\",\"data\":{\"scrapePools\":[\"alpha\",\"zeta\"]}}");
 }
 
 TEST_CASE("targets metadata API: parameters and errors", "[exporter][api][targets]") {
