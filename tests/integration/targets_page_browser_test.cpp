@@ -74,8 +74,9 @@ TEST_CASE("the targets pages show up, down and dropped targets in a real browser
   DaemonRunner daemon(
       fmt::format("scrape_configs:\n"
                   "  - job_name: apps\n"
-                  "    scrape_interval: 1s\n"
-                  "    scrape_timeout: 1s\n"
+                  // Generous: Chromium starting takes the CPU; the up target must stay up.
+                  "    scrape_interval: 3s\n"
+                  "    scrape_timeout: 3s\n"
                   "    static_configs:\n"
                   "      - targets: [\"{}\", \"{}\"]\n"
                   "        labels: {{team: \"<b>bold</b>\"}}\n"
@@ -87,7 +88,8 @@ TEST_CASE("the targets pages show up, down and dropped targets in a real browser
                   "      - source_labels: [__address__]\n"
                   "        target_label: address_copy\n"
                   "  - job_name: side\n"
-                  "    scrape_interval: 1s\n"
+                  "    scrape_interval: 3s\n"
+                  "    scrape_timeout: 3s\n"
                   "    static_configs:\n"
                   "      - targets: [\"{}\"]\n",
                   up.address(), down, up.address()));
