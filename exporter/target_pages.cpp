@@ -84,17 +84,17 @@ std::string_view health_word(TargetHealth health) {
 
 void append_target_row(std::string& out, const TargetStatus& target, int64_t now_ms) {
   const std::string_view health = target_health_name(target.health);
-  out += "<tr class=\"target\" data-health=\"";
+  out += R"(<tr class="target" data-health=")";
   out += health;
-  out += "\"><td class=\"endpoint\"><a href=\"";
+  out += R"("><td class="endpoint"><a href=")";
   append_html_escaped(out, target.scrape_url);
   out += "\">";
   append_html_escaped(out, target.scrape_url);
-  out += "</a></td><td class=\"state\"><span class=\"health ";
+  out += R"(</a></td><td class="state"><span class="health )";
   out += health;
   out += "\">";
   out += health_word(target.health);
-  out += "</span></td><td class=\"labels\" title=\"Before relabeling: ";
+  out += R"(</span></td><td class="labels" title="Before relabeling: )";
   append_html_escaped(out, labels_text(target.discovered_labels));
   out += "\">";
   append_labels(out, target.labels);
@@ -127,7 +127,7 @@ void append_filter_form(std::string& out, const std::set<std::string>& jobs, std
     append_html_escaped(out, name);
     out += "</option>";
   }
-  out += "</select></label><label><input type=\"checkbox\" name=\"health\" value=\"unhealthy\"";
+  out += R"(</select></label><label><input type="checkbox" name="health" value="unhealthy")";
   if (unhealthy_only) out += " checked";
   out +=
       "> Unhealthy only</label><button type=\"submit\">Filter</button></form>\n"
@@ -155,7 +155,7 @@ std::string targets_page_html(const TargetStatusSource& source, std::string_view
     size_t up = 0;
     for (const TargetStatus& target : targets) up += target.health == TargetHealth::up ? 1 : 0;
     if (unhealthy_only && up == targets.size()) continue;
-    out += "<section class=\"pool\" data-job=\"";
+    out += R"(<section class="pool" data-job=")";
     append_html_escaped(out, name);
     out += "\"><h2>";
     append_html_escaped(out, name);
@@ -192,7 +192,7 @@ std::string service_discovery_page_html(const TargetStatusSource& source) {
   append_head(out, "Service discovery");
   if (pools.empty()) out += "<p class=\"empty\">No targets to show.</p>\n";
   for (const auto& [name, pool] : pools) {
-    out += "<section class=\"pool\" data-job=\"";
+    out += R"(<section class="pool" data-job=")";
     append_html_escaped(out, name);
     out += "\"><h2>";
     append_html_escaped(out, name);
@@ -202,14 +202,14 @@ std::string service_discovery_page_html(const TargetStatusSource& source) {
         "<table><thead><tr><th>Discovered labels</th><th>Target labels</th></tr></thead>"
         "<tbody>\n";
     for (const TargetStatus& target : pool.active) {
-      out += "<tr class=\"active\"><td class=\"discovered\">";
+      out += R"(<tr class="active"><td class="discovered">)";
       append_labels(out, target.discovered_labels);
       out += "</td><td class=\"target-labels\">";
       append_labels(out, target.labels);
       out += "</td></tr>\n";
     }
     for (const DroppedTarget& target : pool.dropped) {
-      out += "<tr class=\"dropped-target\"><td class=\"discovered\">";
+      out += R"(<tr class="dropped-target"><td class="discovered">)";
       append_labels(out, target.discovered_labels);
       out += "</td><td class=\"target-labels\"><span class=\"dropped\">Dropped</span></td></tr>\n";
     }

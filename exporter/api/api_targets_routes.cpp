@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <ctime>
@@ -120,10 +121,9 @@ HttpResponse serve_target_metadata(const TargetStatusSource& source, const HttpR
   const std::string_view metric = request.params.value("metric").value_or("");
 
   const auto wanted = [&matchers](const Labels& labels) {
-    for (const Matcher& matcher : matchers) {
-      if (!matcher.matches(labels.get(matcher.name()))) return false;
-    }
-    return true;
+    return std::ranges::all_of(matchers, [&labels](const Matcher& matcher) {
+      return matcher.matches(labels.get(matcher.name()));
+    });
   };
   std::string data = "[";
   int64_t written = 0;
@@ -174,9 +174,10 @@ std::string global_url(std::string_view scrape_url, const ExternalUrl& external)
       authority_end == std::string_view::npos ? "" : scrape_url.substr(authority_end);
   const auto split = split_host_port(authority);
   if (!split) return std::string(scrape_url);
-  bool loopback = false;
-  for (std::string_view host : kLoopbackHosts) loopback = loopback || split->host == host;
-  if (!loopback) return std::string(scrape_url);
+  if (!std::ranges::any_of(kLoopbackHosts,
+                           [&split](std::string_view host) { return split->host == host; })) {
+    return std::string(scrape_url);
+  }
   if (split->port == external.port) {
     // The daemon scraping itself: the external URL's scheme and port too.
     return fmt::format("{}://{}:{}{}", external.scheme, external.host, external.port, rest);

@@ -7,6 +7,7 @@
 #include <prometheus/registry.h>
 
 #include "collector/scrape/scrape_error_text.hpp"
+#include "collector/scrape/scrape_loop.hpp"
 #include "collector/scrape/scrape_manager.hpp"
 #include "common/store/head_storage.hpp"
 #include "tests/support/config_parsing.hpp"
@@ -88,6 +89,63 @@ TEST_CASE("active and dropped targets keep their labels before and after relabel
                       "      - targets: [\"h1\"]\n"));
   CHECK(manager.dropped_targets().empty());
   CHECK(manager.active_targets().size() == 1);
+}
+
+TEST_CASE("a loop records its last scrape and the families its target declared",
+          "[scrape_loop][targets]") {
+  HeadStorage storage;
+  ScrapeConfig job;
+  job.job_name = "app";
+  job.scrape_interval = std::chrono::seconds(15);
+  job.scrape_timeout = std::chrono::seconds(10);
+  ScrapeLoop loop(ScrapeTarget(job, "127.0.0.1:8080", {}), job, storage);
+  CHECK(!loop.last_scrape().scraped);
+
+  ScrapeResponse ok;
+  ok.content_type = "text/plain; version=0.0.4";
+  ok.body =
+      "# HELP a_total Things.\n# TYPE a_total counter\na_total 1\n"
+      "# HELP b_help_only Only help.\nb_help_only 2\n"
+      "undeclared 3\n"
+      "# TYPE c_gauge gauge\nc_gauge 4\n";
+  loop.process(ok, 1000, 0.25);
+  LastScrapeOutcome last = loop.last_scrape();
+  CHECK(last.scraped);
+  CHECK(last.up);
+  CHECK(last.error.empty());
+  CHECK(last.start_ms == 1000);
+  CHECK(last.duration_seconds == 0.25);
+
+  const std::vector<MetricMetadata> declared = loop.declared_metadata("");
+  REQUIRE(declared.size() == 3);  // not `undeclared`: Prometheus keeps no metadata for it
+  CHECK(declared[0] == MetricMetadata{"a_total", MetricType::counter, "Things.", ""});
+  CHECK(declared[1] == MetricMetadata{"b_help_only", MetricType::unknown, "Only help.", ""});
+  CHECK(declared[2] == MetricMetadata{"c_gauge", MetricType::gauge, "", ""});
+  REQUIRE(loop.declared_metadata("c_gauge").size() == 1);
+  CHECK(loop.declared_metadata("undeclared").empty());
+
+  ScrapeResponse refused;
+  refused.status = Status::error("Failed to connect to 127.0.0.1 port 8080: Connection refused");
+  refused.failure_reason = "connection";
+  loop.process(refused, 16000, 0.001);
+  last = loop.last_scrape();
+  CHECK(!last.up);
+  CHECK(last.failure_reason == "connection");
+  CHECK(last.error == "Failed to connect to 127.0.0.1 port 8080: Connection refused");
+  CHECK(last.start_ms == 16000);
+
+  // A parse error is a failed scrape too, with the parser's words.
+  ScrapeResponse garbage = ok;
+  garbage.body = "a_total{ 1\n";
+  loop.process(garbage, 31000, 0.001);
+  last = loop.last_scrape();
+  CHECK(!last.up);
+  CHECK(last.failure_reason == "parse");
+  CHECK(!last.error.empty());
+  // A good scrape clears the error.
+  loop.process(ok, 46000, 0.002);
+  CHECK(loop.last_scrape().up);
+  CHECK(loop.last_scrape().error.empty());
 }
 
 TEST_CASE("scrape errors read as Prometheus's lastError where the cause is the same", "[targets]") {
