@@ -62,6 +62,9 @@ class CollectorSet {
 
   // The config in use (the last one that loaded); REQUIRES: load() succeeded.
   const Config& config() const { return config_; }
+  // The scrape targets' status (/api/v1/targets, /targets); the scrape
+  // manager lives from load() to the set's end. REQUIRES: load() succeeded.
+  const TargetStatusSource& target_status() const { return *scrapes_; }
 
  private:
   // The SQL collector a config asks for; null without an `sql:` section.

@@ -22,7 +22,9 @@
 #include "daemon/prometheus_api.hpp"
 #include "exporter/api/api_query_routes.hpp"
 #include "exporter/api/api_routes.hpp"
+#include "exporter/api/api_targets_routes.hpp"
 #include "exporter/exporter.hpp"
+#include "exporter/target_pages.hpp"
 
 namespace mc {
 
@@ -154,6 +156,7 @@ int run_daemon(const Flags& flags) {
   exporter_options.external_labels = config.global.external_labels;
   exporter_options.version = build_version();
   exporter_options.revision = build_revision();
+  const std::string web_config_scheme = web_config.tls ? "https" : "http";
   exporter_options.web_config = std::move(web_config);
   exporter_options.enable_lifecycle = flags.enable_lifecycle;
   // A PromQL query holds its worker until it answers; a worker for each query
@@ -170,6 +173,13 @@ int run_daemon(const Flags& flags) {
       storage, query::EngineOptions{flags.query_lookback_delta, flags.query_timeout,
                                     flags.query_max_samples, flags.query_max_concurrency});
   for (Route& route : api::query_routes(engine))
+    exporter_options.routes.push_back(std::move(route));
+  // Targets as the scrape manager sees them: /api/v1/targets, /targets pages.
+  for (Route& route :
+       api::target_api_routes(collectors.target_status(),
+                              api::default_external_url(flags.listen_address, web_config_scheme)))
+    exporter_options.routes.push_back(std::move(route));
+  for (Route& route : target_page_routes(collectors.target_status()))
     exporter_options.routes.push_back(std::move(route));
   // The main thread's sigwaitinfo() takes it as it would a kill; the queued
   // value tells it apart from one, so the log says what stopped the daemon.

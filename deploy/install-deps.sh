@@ -27,6 +27,10 @@ packages=(
   clang libclang-rt-14-dev
   # `make tidy`: clang-tidy 14 and run-clang-tidy.
   clang-tidy
+  # The /targets and /service-discovery pages are checked in a real browser:
+  # tests/integration/targets_page_browser_test.cpp loads them in headless
+  # Chromium (--dump-dom), so what a user sees is tested, not only the HTML.
+  chromium
 )
 
 missing=()

@@ -14,6 +14,10 @@ constexpr std::string_view kLandingPage =
     "<li><a href=\"/metrics\">/metrics</a>: the newest sample of every collected series, "
     "and the collector's own metrics</li>\n"
     "<li><a href=\"/metrics/self\">/metrics/self</a>: the collector's own metrics only</li>\n"
+    "<li><a href=\"/targets\">/targets</a>: every scrape target, its health, labels and last "
+    "error</li>\n"
+    "<li><a href=\"/service-discovery\">/service-discovery</a>: the discovered targets and "
+    "what relabeling made of them</li>\n"
     "<li><a href=\"/-/healthy\">/-/healthy</a>, <a href=\"/-/ready\">/-/ready</a></li>\n"
     "</ul></body></html>\n";
 

@@ -1,5 +1,6 @@
 #include "collector/scrape/scrape_loop.hpp"
 
+#include <algorithm>
 #include <array>
 #include <unordered_set>
 
@@ -221,6 +222,7 @@ ScrapeReport ScrapeLoop::process(const ScrapeResponse& response, int64_t scrape_
       Status committed = appender->commit();
       if (committed.is_ok()) {
         report.up = true;
+        record_outcome(report, scrape_time_ms, duration_seconds);
         return report;
       }
       failure = Status::error(fmt::format("store commit failed: {}", committed.message()));
@@ -243,7 +245,42 @@ ScrapeReport ScrapeLoop::process(const ScrapeResponse& response, int64_t scrape_
     report.error +=
         fmt::format("; store commit of the failure report failed: {}", committed.message());
   }
+  record_outcome(report, scrape_time_ms, duration_seconds);
   return report;
+}
+
+void ScrapeLoop::record_outcome(const ScrapeReport& report, int64_t scrape_time_ms,
+                                double duration_seconds) {
+  std::lock_guard lock(last_scrape_mutex_);
+  last_scrape_.scraped = true;
+  last_scrape_.up = report.up;
+  last_scrape_.error = report.error;  // empty when up: no allocation on the usual path
+  last_scrape_.failure_reason = report.failure_reason;
+  last_scrape_.start_ms = scrape_time_ms;
+  last_scrape_.duration_seconds = duration_seconds;
+}
+
+LastScrapeOutcome ScrapeLoop::last_scrape() const {
+  std::lock_guard lock(last_scrape_mutex_);
+  return last_scrape_;
+}
+
+std::vector<MetricMetadata> ScrapeLoop::declared_metadata(std::string_view metric) const {
+  std::vector<MetricMetadata> declared;
+  for (uint32_t index = 0; index < families_.index_end(); ++index) {
+    if (!families_.live(index)) continue;
+    const MetricMetadata& metadata = families_.value(index).metadata;
+    if (!metric.empty() && metadata.family != metric) continue;
+    // A family seen only through its samples has no metadata in Prometheus's
+    // scrape cache; the parser reports it as unknown without HELP or UNIT.
+    if (metadata.type == MetricType::unknown && metadata.help.empty() && metadata.unit.empty()) {
+      continue;
+    }
+    declared.push_back(metadata);
+  }
+  std::sort(declared.begin(), declared.end(),
+            [](const MetricMetadata& a, const MetricMetadata& b) { return a.family < b.family; });
+  return declared;
 }
 
 bool ScrapeLoop::help_unchanged(FamilyState& family, std::string_view help) {

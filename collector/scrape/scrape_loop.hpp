@@ -27,6 +27,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,16 @@ struct ScrapeReport {
   uint64_t duplicate_timestamp = 0;
 };
 
+// The outcome of the last finished scrape, for /api/v1/targets.
+struct LastScrapeOutcome {
+  bool scraped = false;  // false until a scrape finished
+  bool up = false;
+  std::string error;           // empty when up
+  std::string failure_reason;  // as ScrapeReport's
+  int64_t start_ms = 0;        // wall clock at the scrape's start
+  double duration_seconds = 0;
+};
+
 class ScrapeLoop {
  public:
   ScrapeLoop(ScrapeTarget target, const ScrapeConfig& job, Storage& storage);
@@ -83,6 +94,15 @@ class ScrapeLoop {
   void mark_all_stale(int64_t t_ms);
 
   size_t cached_series() const;
+
+  // Safe from any thread, also while process() runs on another: a small lock
+  // of its own, so a status request never waits for a scrape's parsing.
+  LastScrapeOutcome last_scrape() const;
+
+  // The families the target declared (a TYPE other than untyped, a HELP or a
+  // UNIT line), by name; only `metric` when it is not empty. Not thread-safe
+  // (as process()): the caller holds what serializes the loop.
+  std::vector<MetricMetadata> declared_metadata(std::string_view metric) const;
 
  private:
   class SampleAppendingHandler;
@@ -125,6 +145,7 @@ class ScrapeLoop {
   }
   void append_report(Appender& appender, int64_t t_ms, bool up, double duration_seconds,
                      const ScrapeReport& report);
+  void record_outcome(const ScrapeReport& report, int64_t scrape_time_ms, double duration_seconds);
 
   ScrapeTarget target_;
   bool honor_labels_;
@@ -144,6 +165,9 @@ class ScrapeLoop {
   size_t replaced_help_bytes_ = 0;  // bytes in help_texts_ no family points to any more        //
                                     // keyed by family name; never shrinks
   std::array<CacheEntry, 5> report_series_;  // up, scrape_duration_seconds, ... in that order
+
+  mutable std::mutex last_scrape_mutex_;
+  LastScrapeOutcome last_scrape_;  // guarded by last_scrape_mutex_
 };
 
 }  // namespace mc

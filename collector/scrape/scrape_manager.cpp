@@ -102,4 +102,33 @@ size_t ScrapeManager::target_count() const {
   return scheduler_.target_count();
 }
 
+std::vector<std::string> ScrapeManager::scrape_pools() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> names;
+  for (const auto& [job, pool] : pools_) names.push_back(job);
+  return names;  // pools_ is ordered by name
+}
+
+std::vector<TargetStatus> ScrapeManager::active_targets() const {
+  std::lock_guard lock(mutex_);
+  std::vector<TargetStatus> targets;
+  for (const auto& [job, pool] : pools_) pool->append_active_targets(targets);
+  return targets;
+}
+
+std::vector<DroppedTarget> ScrapeManager::dropped_targets() const {
+  std::lock_guard lock(mutex_);
+  std::vector<DroppedTarget> targets;
+  for (const auto& [job, pool] : pools_) pool->append_dropped_targets(targets);
+  return targets;
+}
+
+std::vector<TargetMetadata> ScrapeManager::target_metadata(
+    const std::function<bool(const Labels&)>& wanted, std::string_view metric) const {
+  std::lock_guard lock(mutex_);
+  std::vector<TargetMetadata> metadata;
+  for (const auto& [job, pool] : pools_) pool->append_target_metadata(wanted, metric, metadata);
+  return metadata;
+}
+
 }  // namespace mc

@@ -28,6 +28,7 @@
 #include "collector/scrape/scrape_pool.hpp"
 #include "collector/scrape/scrape_scheduler.hpp"
 #include "common/config/config.hpp"
+#include "common/model/target_status.hpp"
 #include "common/store/storage.hpp"
 #include "common/util/status.hpp"
 
@@ -48,7 +49,7 @@ struct ScrapeConfigChange {
   size_t targets_removed = 0;  // restarted jobs' loops included
 };
 
-class ScrapeManager {
+class ScrapeManager : public TargetStatusSource {
  public:
   // Throws (prometheus-cpp) when the registry already holds a scrape
   // meta-metric of another type.
@@ -57,7 +58,7 @@ class ScrapeManager {
   // The same, then apply_config(config).
   ScrapeManager(const Config& config, Storage& storage, prometheus::Registry& registry,
                 ScrapeManagerOptions options = {});
-  ~ScrapeManager();  // stops
+  ~ScrapeManager() override;  // stops
   ScrapeManager(const ScrapeManager&) = delete;
   ScrapeManager& operator=(const ScrapeManager&) = delete;
 
@@ -80,6 +81,13 @@ class ScrapeManager {
   void stop();
 
   size_t target_count() const;
+
+  // TargetStatusSource: every job's targets as /api/v1/targets shows them.
+  std::vector<std::string> scrape_pools() const override;
+  std::vector<TargetStatus> active_targets() const override;
+  std::vector<DroppedTarget> dropped_targets() const override;
+  std::vector<TargetMetadata> target_metadata(const std::function<bool(const Labels&)>& wanted,
+                                              std::string_view metric) const override;
 
  private:
   Storage& storage_;

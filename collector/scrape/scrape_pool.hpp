@@ -15,12 +15,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "collector/scrape/scrape_metrics.hpp"
@@ -29,6 +31,7 @@
 #include "common/config/config.hpp"
 #include "common/config/target_group.hpp"
 #include "common/model/labels.hpp"
+#include "common/model/target_status.hpp"
 #include "common/store/storage.hpp"
 
 namespace mc {
@@ -68,12 +71,25 @@ class ScrapePool {
   std::set<Labels> target_labels(const std::vector<TargetGroup>& groups) const;
   size_t target_count() const;
 
+  // For /api/v1/targets: each target's labels and last scrape, ordered by
+  // labels, and the targets the relabel_configs dropped in the last sync.
+  void append_active_targets(std::vector<TargetStatus>& out) const;
+  void append_dropped_targets(std::vector<DroppedTarget>& out) const;
+  // The declared metadata of each target `wanted` accepts, in the order of
+  // append_active_targets(); waits for a scrape being processed.
+  void append_target_metadata(const std::function<bool(const Labels&)>& wanted,
+                              std::string_view metric, std::vector<TargetMetadata>& out) const;
+
  private:
   using TargetPtr = std::shared_ptr<ScheduledTarget>;
   // The target the job's relabel_configs make of `address`; nullopt when they
-  // drop it, or when they leave no usable target (logged).
+  // drop it (its discovered labels go to `dropped`), or when they leave no
+  // usable target (logged).
   std::optional<ScrapeTarget> build_target(const std::vector<Label>& target_labels,
-                                           const std::vector<Label>& group_labels);
+                                           const std::vector<Label>& group_labels,
+                                           std::vector<Labels>& dropped);
+  // The targets in label order.
+  std::vector<std::shared_ptr<ScheduledTarget>> targets_by_labels() const;
   // Unchanged means same URL and same labels; the settings are the pool's.
   static std::string key_of(const ScrapeTarget& target);
   // Locks each loop so no scrape is appended after the markers; `retire` also
@@ -87,6 +103,7 @@ class ScrapePool {
 
   mutable std::mutex mutex_;
   std::map<std::string, TargetPtr> targets_;  // guarded by mutex_; by key_of()
+  std::vector<Labels> dropped_;               // guarded by mutex_; discovered labels
 };
 
 }  // namespace mc

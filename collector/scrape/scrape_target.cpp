@@ -20,11 +20,15 @@ constexpr std::string_view kScrapeTimeoutLabel = "__scrape_timeout__";
 constexpr std::string_view kParamLabelPrefix = "__param_";
 constexpr std::string_view kReservedLabelPrefix = "__";
 
+// Go's url.QueryEscape, as url.Values.Encode writes the scrape URL's query:
+// a space is '+', so scrapeUrl reads as Prometheus's.
 std::string url_escape(std::string_view text) {
   std::string out;
   for (unsigned char c : text) {
     if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
       out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
     } else {
       out += fmt::format("%{:02X}", c);
     }
@@ -43,8 +47,9 @@ std::string with_default_port(std::string_view address, std::string_view scheme)
 }
 
 // The labels relabeling starts from, as Prometheus's PopulateLabels builds them.
-LabelsBuilder discovered_labels(const ScrapeConfig& job, const std::vector<Label>& target_labels,
-                                const std::vector<Label>& group_labels) {
+LabelsBuilder discovered_label_builder(const ScrapeConfig& job,
+                                       const std::vector<Label>& target_labels,
+                                       const std::vector<Label>& group_labels) {
   LabelsBuilder builder;
   for (const auto& label : group_labels) builder.set(label.name, label.value);
   for (const auto& label : target_labels) builder.set(label.name, label.value);
@@ -109,7 +114,8 @@ Result<std::optional<ScrapeTarget>> ScrapeTarget::build(const ScrapeConfig& job,
 Result<std::optional<ScrapeTarget>> ScrapeTarget::build(const ScrapeConfig& job,
                                                         const std::vector<Label>& target_labels,
                                                         const std::vector<Label>& group_labels) {
-  LabelsBuilder builder = discovered_labels(job, target_labels, group_labels);
+  LabelsBuilder builder = discovered_label_builder(job, target_labels, group_labels);
+  Labels discovered = builder.labels();
   if (!relabel_builder(builder, job.relabel_configs)) return std::optional<ScrapeTarget>();
   Labels relabeled = builder.labels();
 
@@ -151,7 +157,14 @@ Result<std::optional<ScrapeTarget>> ScrapeTarget::build(const ScrapeConfig& job,
     if (label.name.starts_with(kReservedLabelPrefix)) final_labels.remove(label.name);
   }
   target.labels_ = final_labels.labels();
+  target.discovered_labels_ = std::move(discovered);
   return std::optional<ScrapeTarget>(std::move(target));
+}
+
+Labels ScrapeTarget::discovered_labels(const ScrapeConfig& job,
+                                       const std::vector<Label>& target_labels,
+                                       const std::vector<Label>& group_labels) {
+  return discovered_label_builder(job, target_labels, group_labels).labels();
 }
 
 ScrapeTarget::ScrapeTarget(const ScrapeConfig& job, std::string_view address,

@@ -46,6 +46,12 @@ class ScrapeTarget {
                                                    std::string_view address,
                                                    const std::vector<Label>& group_labels);
 
+  // The labels relabeling starts from (Prometheus's discoveredLabels): what
+  // build() keeps as discovered_labels(), and what /api/v1/targets shows for a
+  // target the rules drop.
+  static Labels discovered_labels(const ScrapeConfig& job, const std::vector<Label>& target_labels,
+                                  const std::vector<Label>& group_labels);
+
   // build() for a target the job's rules keep (tests and benchmarks, whose
   // jobs have none); throws std::invalid_argument when build() gives none.
   ScrapeTarget(const ScrapeConfig& job, std::string_view address,
@@ -55,6 +61,8 @@ class ScrapeTarget {
   const std::string& url() const { return url_; }
   // The labels every sample of this target gets: job, instance and the group's labels.
   const Labels& labels() const { return labels_; }
+  // The labels before the job's relabel_configs ran, "__" labels included.
+  const Labels& discovered_labels() const { return discovered_labels_; }
   uint64_t hash() const { return labels_.hash(); }
   // The job's unless relabeling changed __scrape_interval__ / __scrape_timeout__.
   Duration interval() const { return interval_; }
@@ -69,6 +77,7 @@ class ScrapeTarget {
   std::string job_;
   std::string url_;
   Labels labels_;
+  Labels discovered_labels_;
   Duration interval_{0};
   Duration timeout_{0};
 };

@@ -18,7 +18,7 @@ TEST_CASE("a target's URL comes from scheme, address, path and params", "[scrape
   job.metrics_path = "/probe";
   job.params = {{"module", {"http_2xx"}}, {"target", {"a b&c"}}};
   ScrapeTarget target(job, "127.0.0.1:9115", {});
-  CHECK(target.url() == "http://127.0.0.1:9115/probe?module=http_2xx&target=a%20b%26c");
+  CHECK(target.url() == "http://127.0.0.1:9115/probe?module=http_2xx&target=a+b%26c");
 }
 
 TEST_CASE("a target is labelled with job, instance and its group's labels", "[scrape_target]") {
