@@ -153,11 +153,17 @@ void MetricsPage::add_row(const SeriesPrefix& prefix, const MetricMetadata* meta
     // Unknown: a family named after the series, or the family of that key.
     const std::string_view name = prefix.name();
     family = &family_for(name, name);
+  } else if (metadata == last_metadata_) {
+    family = last_family_;  // a target's series come family by family
   } else if (auto it = by_metadata_.find(metadata); it != by_metadata_.end()) {
     family = it->second;
   } else {
     family = &family_of_metadata(*metadata);
     by_metadata_.emplace(metadata, family);
+  }
+  if (metadata != nullptr) {
+    last_metadata_ = metadata;
+    last_family_ = family;
   }
   family->rows.push_back(Row{&prefix, sample.v, sample.t_ms});
 }
@@ -325,10 +331,26 @@ void MetricsPage::write_openmetrics_family(const Family& family, const std::vect
     double bound;
     const Row* row;
   };
-  std::vector<Placed> placed;
-  placed.reserve(rows.size());
   bool needs_grouping = type == MetricType::histogram || type == MetricType::gaugehistogram ||
                         type == MetricType::summary;
+  if (!needs_grouping) {
+    // One sample per Metric (gauges, counters without _created ...): store order.
+    bool all_plain = true;
+    for (const Row& row : rows) {
+      if (!fits(row) || suffix_rank(name, row.prefix->name()) != 0) {
+        all_plain = false;
+        break;
+      }
+    }
+    if (all_plain && !rows.empty()) {
+      append_metadata(out.text(), name, metric_type_name(type), family.metadata,
+                      ExpositionFormat::openmetrics);
+      write_rows_in_order(rows, ExpositionFormat::openmetrics, out);
+      return;
+    }
+  }
+  std::vector<Placed> placed;
+  placed.reserve(rows.size());
   for (const Row& row : rows) {
     if (!fits(row)) continue;
     const int rank = suffix_rank(name, row.prefix->name());
@@ -363,10 +385,6 @@ void MetricsPage::write_openmetrics_family(const Family& family, const std::vect
   }
   append_metadata(out.text(), name, metric_type_name(type), family.metadata,
                   ExpositionFormat::openmetrics);
-  if (!needs_grouping && placed.size() == rows.size()) {
-    write_rows_in_order(rows, ExpositionFormat::openmetrics, out);
-    return;
-  }
   for (size_t i = 0; i < placed.size(); ++i) {
     if (i + 4 < placed.size()) __builtin_prefetch(placed[i + 4].row->prefix->text.data());
     write_row(*placed[i].row, ExpositionFormat::openmetrics, out.text());

@@ -98,6 +98,8 @@ class MetricsPage {
   std::deque<Family> families_;  // a deque keeps families in place for the indexes
   std::unordered_map<std::string_view, Family*> by_key_;
   std::unordered_map<const MetricMetadata*, Family*> by_metadata_;  // interned by the store
+  const MetricMetadata* last_metadata_ = nullptr;  // the last lookup of by_metadata_
+  Family* last_family_ = nullptr;
   std::deque<SeriesPrefix> own_prefixes_;                  // meta-metrics and uncached series
   std::unordered_map<std::string_view, char> seen_texts_;  // duplicate check, when needed
   std::vector<std::string> type_conflicts_;
