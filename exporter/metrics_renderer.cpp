@@ -87,22 +87,29 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
   SeriesPrefixCache* cache = cache_lock.owns_lock() ? &cache_ : nullptr;
   const int64_t max_time = wall_clock_ms();
   const int64_t min_time = max_time - options_.lookback.count();
-  // Visited in place (no copy of the labels' ownership); a series the store
-  // hands out twice (see for_each_latest_in_place) is added once.
-  std::unordered_set<const Labels*> uncached_seen;
-  storage_.latest_samples().for_each_latest_in_place(
-      min_time, max_time, [&](const LatestSampleInPlace& latest) {
-        if (is_stale_nan(latest.sample.v)) return;
-        if (cache != nullptr) {
+  if (cache == nullptr) {
+    // Another request holds the cache: copies, which the store hands out once each.
+    storage_.latest_samples().for_each_latest(min_time, max_time, [&](const LatestSample& latest) {
+      page.add_uncached_series(latest.shared_labels ? latest.shared_labels
+                                                    : std::make_shared<const Labels>(latest.labels),
+                               latest.metadata, latest.sample);
+    });
+  } else {
+    // Visited in place (no copy of the labels' ownership); a series the store
+    // hands out twice (see for_each_latest_in_place) is added once.
+    std::unordered_set<const Labels*> uncached_seen;  // only past the cache's bound
+    storage_.latest_samples().for_each_latest_in_place(
+        min_time, max_time, [&](const LatestSampleInPlace& latest) {
+          if (is_stale_nan(latest.sample.v)) return;
           bool repeated = false;
           if (const SeriesPrefix* prefix = cache->find_or_add(latest.labels, repeated)) {
             if (!repeated) page.add_stored_series(*prefix, latest.metadata, latest.sample);
             return;
           }
-        }
-        if (!uncached_seen.insert(latest.labels.get()).second) return;
-        page.add_uncached_series(latest.labels, latest.metadata, latest.sample);
-      });
+          if (!uncached_seen.insert(latest.labels.get()).second) return;
+          page.add_uncached_series(latest.labels, latest.metadata, latest.sample);
+        });
+  }
   if (!page.type_conflicts().empty()) warn_type_conflicts(page.type_conflicts());
   page.write(format, out);
   out.finish();

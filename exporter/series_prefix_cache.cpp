@@ -47,7 +47,6 @@ void render_labels(const Labels& labels, SeriesPrefix& prefix) {
     if (!outside_metric(label.name)) metric.add(label.name, label.value);
   }
   if (separator == ',') text += '}';
-  text.shrink_to_fit();
   prefix.metric_hash = metric.finish();
   prefix.le = parse_bound(labels.get(kLe));
   prefix.quantile = parse_bound(labels.get(kQuantile));
@@ -118,6 +117,7 @@ const SeriesPrefix* SeriesPrefixCache::find_or_add(const std::shared_ptr<const L
     entry = &entries_[labels.get()];
     entry->labels = labels;
     render_series_prefix(*labels, external_labels_, *entry);
+    entry->text.shrink_to_fit();  // held for many requests
     bytes_ += entry_bytes(*entry);
   }
   entry->last_request = requests_;
