@@ -85,6 +85,14 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
   // Held until the page is written: its rows point into the cache's entries.
   std::unique_lock cache_lock(cache_mutex_, std::try_to_lock);
   SeriesPrefixCache* cache = cache_lock.owns_lock() ? &cache_ : nullptr;
+  // Ends the cache's request however this one ends (a throw included), or
+  // the next would take this request's series for repeats and leave them out.
+  struct EndRequest {
+    SeriesPrefixCache* cache;
+    ~EndRequest() {
+      if (cache != nullptr) cache->end_request();
+    }
+  } end_request{cache};
   const int64_t max_time = wall_clock_ms();
   const int64_t min_time = max_time - options_.lookback.count();
   if (cache == nullptr) {
@@ -113,7 +121,6 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
   if (!page.type_conflicts().empty()) warn_type_conflicts(page.type_conflicts());
   page.write(format, out);
   out.finish();
-  if (cache != nullptr) cache->end_request();
 }
 
 size_t MetricsRenderer::cached_prefixes() {

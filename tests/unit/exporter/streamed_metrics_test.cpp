@@ -19,6 +19,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -358,6 +359,38 @@ TEST_CASE("the prefix cache drops series the store removed and stays within its 
   }
   CHECK(bounded.cached_prefix_bytes() < 4096 + 512);
   CHECK(bounded.cached_prefixes() < 100);
+}
+
+TEST_CASE("a render cut short by its reader or by a throw leaves the next one whole",
+          "[exporter][stream]") {
+  VariedStore store;
+  {
+    auto appender = store.storage.appender();
+    for (int i = 0; i < 3000; ++i) {
+      appender->append(0, Labels{{std::string(kMetricNameLabel), "bulk"}, {"i", std::to_string(i)}},
+                       store.t, i);
+    }
+    REQUIRE(appender->commit().is_ok());
+  }
+  MetricsRenderer renderer({}, store.storage, std::make_shared<prometheus::Registry>());
+  const PageContent full = content_of(renderer.render(ExpositionFormat::prometheus_text, true),
+                                      ExpositionFormat::prometheus_text);
+  size_t pieces = 0;
+  streamed(renderer, ExpositionFormat::prometheus_text, &pieces);  // the cache is warm
+  REQUIRE(pieces > 1);
+  pieces = 0;
+  renderer.stream(ExpositionFormat::prometheus_text, true, [&](std::string_view) {
+    ++pieces;
+    return false;  // the client is gone
+  });
+  CHECK(pieces == 1);  // asked once, then the writer stopped
+  CHECK_THROWS_AS(
+      renderer.stream(ExpositionFormat::prometheus_text, true,
+                      [](std::string_view) -> bool { throw std::runtime_error("sink failed"); }),
+      std::runtime_error);
+  CHECK(content_of(streamed(renderer, ExpositionFormat::prometheus_text),
+                   ExpositionFormat::prometheus_text)
+            .samples == full.samples);
 }
 
 TEST_CASE("streamed /metrics goes out in pieces and passes promtool check metrics",
