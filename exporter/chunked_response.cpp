@@ -3,6 +3,7 @@
 #include <civetweb.h>
 
 #include <exception>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,8 @@
 namespace mc {
 
 namespace {
+
+std::mutex header_mutex;
 
 void send_header(mg_connection* connection, const HttpResponse& response,
                  const std::string* length) {
@@ -24,10 +27,15 @@ void send_header(mg_connection* connection, const HttpResponse& response,
   for (const auto& [name, value] : response.headers) {
     mg_response_header_add(connection, name.c_str(), value.c_str(), -1);
   }
-  mg_response_header_send(connection);
+  send_response_header(connection);
 }
 
 }  // namespace
+
+void send_response_header(mg_connection* connection) {
+  std::lock_guard lock(header_mutex);
+  mg_response_header_send(connection);
+}
 
 void send_chunked_response(mg_connection* connection, const HttpResponse& response,
                            bool head_only) {

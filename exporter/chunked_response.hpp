@@ -19,6 +19,12 @@ struct mg_connection;
 
 namespace mc {
 
+// mg_response_header_send, one call at a time in the process: civetweb 1.15
+// formats the Date header with gmtime(), whose result buffer every thread
+// shares (ThreadSanitizer reports two concurrent responses). Every response
+// header of the server goes through here.
+void send_response_header(mg_connection* connection);
+
 // Sends the status line, Content-Type, response.headers and the body.
 // REQUIRES: response.stream_body is set.
 void send_chunked_response(mg_connection* connection, const HttpResponse& response, bool head_only);

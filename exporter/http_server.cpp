@@ -126,7 +126,7 @@ void send_response(mg_connection* connection, const HttpResponse& response, bool
   for (const auto& [name, value] : response.headers) {
     mg_response_header_add(connection, name.c_str(), value.c_str(), -1);
   }
-  mg_response_header_send(connection);
+  send_response_header(connection);
   if (!head_only && !response.body.empty()) {
     mg_write(connection, response.body.data(), response.body.size());
   }
