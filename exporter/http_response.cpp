@@ -18,4 +18,14 @@ std::string_view HttpResponse::header(std::string_view name) const {
   return {};
 }
 
+std::string HttpResponse::materialized_body() const {
+  if (!stream_body) return body;
+  std::string whole;
+  stream_body([&whole](std::string_view piece) {
+    whole += piece;
+    return true;
+  });
+  return whole;
+}
+
 }  // namespace mc

@@ -18,6 +18,7 @@
 #include "common/util/logger.hpp"
 #include "exporter/basic_auth.hpp"
 #include "exporter/bind_failure.hpp"
+#include "exporter/chunked_response.hpp"
 #include "exporter/gzip.hpp"
 #include "exporter/http_metrics.hpp"
 #include "exporter/tls_context.hpp"
@@ -114,6 +115,10 @@ std::optional<HttpResponse> read_request(mg_connection* connection, const mg_req
 }
 
 void send_response(mg_connection* connection, const HttpResponse& response, bool head_only) {
+  if (response.stream_body) {
+    send_chunked_response(connection, response, head_only);
+    return;
+  }
   mg_response_header_start(connection, response.status);
   mg_response_header_add(connection, "Content-Type", response.content_type.c_str(), -1);
   const std::string length = std::to_string(response.body.size());
@@ -121,7 +126,7 @@ void send_response(mg_connection* connection, const HttpResponse& response, bool
   for (const auto& [name, value] : response.headers) {
     mg_response_header_add(connection, name.c_str(), value.c_str(), -1);
   }
-  mg_response_header_send(connection);
+  send_response_header(connection);
   if (!head_only && !response.body.empty()) {
     mg_write(connection, response.body.data(), response.body.size());
   }
@@ -290,7 +295,10 @@ HttpResponse HttpServer::respond(mg_connection* connection, const RouteTable::Ma
   HttpResponse response = (*handler)(request);
   if (response.gzip_when_accepted) {
     if (response.header("Vary").empty()) response.headers.emplace_back("Vary", "Accept-Encoding");
-    if (accepts_gzip(request.header("Accept-Encoding"))) {
+    if (accepts_gzip(request.header("Accept-Encoding")) && response.stream_body) {
+      response.stream_body = gzip_streamed(std::move(response.stream_body));
+      response.headers.emplace_back("Content-Encoding", "gzip");
+    } else if (accepts_gzip(request.header("Accept-Encoding"))) {
       std::string compressed;
       if (gzip_compress(response.body, compressed)) {
         response.body = std::move(compressed);

@@ -1,9 +1,13 @@
 #include "exporter/metrics_renderer.hpp"
 
+#include <unordered_set>
+
 #include "common/exposition/writer.hpp"
 #include "common/util/logger.hpp"
 #include "common/util/wall_clock.hpp"
+#include "exporter/body_buffer.hpp"
 #include "exporter/family_set.hpp"
+#include "exporter/metrics_page.hpp"
 #include "exporter/process_collector.hpp"
 #include "exporter/registry_families.hpp"
 #include "exporter/storage_collector.hpp"
@@ -12,7 +16,10 @@ namespace mc {
 
 MetricsRenderer::MetricsRenderer(MetricsRendererOptions options, Storage& storage,
                                  std::shared_ptr<prometheus::Registry> registry)
-    : options_(std::move(options)), storage_(storage), registry_(std::move(registry)) {
+    : options_(std::move(options)),
+      storage_(storage),
+      registry_(std::move(registry)),
+      cache_(options_.external_labels, options_.prefix_cache_bytes) {
   own_collectables_.push_back(std::make_shared<StorageCollector>(storage_));
   own_collectables_.push_back(std::make_shared<ProcessCollector>());
 }
@@ -57,6 +64,73 @@ std::string MetricsRenderer::render(ExpositionFormat format, bool include_store)
   write_exposition(body, gathered, format);
   last_body_size_.store(body.size(), std::memory_order_relaxed);
   return body;
+}
+
+void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const BodySink& sink) {
+  MetricsPage page(options_.external_labels);
+  auto add_collected = [&](const std::vector<prometheus::MetricFamily>& collected) {
+    for (const auto& family : exposed_families_from_registry(collected, format)) {
+      page.add_registry_family(family);
+    }
+  };
+  add_collected(registry_->Collect());
+  for (const auto& collectable : own_collectables_) add_collected(collectable->Collect());
+
+  BodyBuffer out(sink);
+  if (!include_store) {
+    page.write(format, out);
+    out.finish();
+    return;
+  }
+  // Held until the page is written: its rows point into the cache's entries.
+  std::unique_lock cache_lock(cache_mutex_, std::try_to_lock);
+  SeriesPrefixCache* cache = cache_lock.owns_lock() ? &cache_ : nullptr;
+  // Ends the cache's request however this one ends (a throw included), or
+  // the next would take this request's series for repeats and leave them out.
+  struct EndRequest {
+    SeriesPrefixCache* cache;
+    ~EndRequest() {
+      if (cache != nullptr) cache->end_request();
+    }
+  } end_request{cache};
+  const int64_t max_time = wall_clock_ms();
+  const int64_t min_time = max_time - options_.lookback.count();
+  if (cache == nullptr) {
+    // Another request holds the cache: copies, which the store hands out once each.
+    storage_.latest_samples().for_each_latest(min_time, max_time, [&](const LatestSample& latest) {
+      page.add_uncached_series(latest.shared_labels ? latest.shared_labels
+                                                    : std::make_shared<const Labels>(latest.labels),
+                               latest.metadata, latest.sample);
+    });
+  } else {
+    // Visited in place (no copy of the labels' ownership); a series the store
+    // hands out twice (see for_each_latest_in_place) is added once.
+    std::unordered_set<const Labels*> uncached_seen;  // only past the cache's bound
+    storage_.latest_samples().for_each_latest_in_place(
+        min_time, max_time, [&](const LatestSampleInPlace& latest) {
+          if (is_stale_nan(latest.sample.v)) return;
+          bool repeated = false;
+          if (const SeriesPrefix* prefix = cache->find_or_add(latest.labels, repeated)) {
+            if (!repeated) page.add_stored_series(*prefix, latest.metadata, latest.sample);
+            return;
+          }
+          if (!uncached_seen.insert(latest.labels.get()).second) return;
+          page.add_uncached_series(latest.labels, latest.metadata, latest.sample);
+        });
+  }
+  if (!page.type_conflicts().empty()) warn_type_conflicts(page.type_conflicts());
+  page.write(format, out);
+  out.finish();
+}
+
+size_t MetricsRenderer::cached_prefixes() {
+  std::lock_guard lock(cache_mutex_);
+  return cache_.size();
+}
+
+size_t MetricsRenderer::cached_prefix_bytes() {
+  std::lock_guard lock(cache_mutex_);
+  return cache_.bytes();
 }
 
 void MetricsRenderer::warn_type_conflicts(const std::vector<std::string>& families) {

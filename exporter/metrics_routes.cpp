@@ -11,7 +11,9 @@ Route metrics_route(std::string pattern, MetricsRenderer& renderer, bool include
     response.content_type = format == ExpositionFormat::openmetrics ? kOpenMetricsContentType
                                                                     : kPrometheusTextContentType;
     response.headers.emplace_back("Vary", "Accept, Accept-Encoding");
-    response.body = renderer.render(format, include_store);
+    response.stream_body = [&renderer, format, include_store](const BodySink& sink) {
+      renderer.stream(format, include_store, sink);
+    };
     response.gzip_when_accepted = true;
     return response;
   };

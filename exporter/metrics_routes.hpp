@@ -1,6 +1,7 @@
 // The /metrics and /metrics/self routes: content negotiation around
 // MetricsRenderer. OpenMetrics when the Accept header asks for it (as
 // Prometheus does), else text 0.0.4; gzip when Accept-Encoding allows it.
+// The page is streamed (MetricsRenderer::stream) as the server sends it.
 #pragma once
 
 #include <string>

@@ -31,4 +31,19 @@ void HeadLatestReader::for_each_latest(
   }
 }
 
+void HeadLatestReader::for_each_latest_in_place(
+    int64_t mint_ms, int64_t maxt_ms,
+    const std::function<void(const LatestSampleInPlace&)>& visit) const {
+  // A stripe whose layout changed mid-read is read again from its start; the
+  // visitor drops the repeats (the copying reader drops its copies instead).
+  head_.read_series_in_steps(
+      [](size_t) {},
+      [&](size_t, const HeadSeries& series) {
+        if (!series.has_samples()) return;
+        const Sample newest = series.newest();
+        if (newest.t_ms < mint_ms || newest.t_ms > maxt_ms) return;
+        visit(LatestSampleInPlace{series.shared_labels(), series.metadata(), newest});
+      });
+}
+
 }  // namespace mc

@@ -4,7 +4,8 @@
 // It copies the newest samples (shared labels, interned metadata, the sample)
 // in short steps under the stripe locks (HeadStorage::read_series_in_steps)
 // and calls the visitor with no lock held: a reader of /metrics never holds up
-// the appenders of a scrape for long.
+// the appenders of a scrape for long. for_each_latest_in_place visits the
+// series themselves in the same short steps, under the stripe lock.
 //
 // Private to the head. Thread-safety: as LatestSampleReader.
 #pragma once
@@ -24,6 +25,9 @@ class HeadLatestReader final : public LatestSampleReader {
 
   void for_each_latest(int64_t mint_ms, int64_t maxt_ms,
                        const std::function<void(const LatestSample&)>& visit) const override;
+  void for_each_latest_in_place(
+      int64_t mint_ms, int64_t maxt_ms,
+      const std::function<void(const LatestSampleInPlace&)>& visit) const override;
 
  private:
   const HeadStorage& head_;

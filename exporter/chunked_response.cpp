@@ -1,0 +1,69 @@
+#include "exporter/chunked_response.hpp"
+
+#include <civetweb.h>
+
+#include <exception>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "common/util/logger.hpp"
+
+namespace mc {
+
+namespace {
+
+std::mutex header_mutex;
+
+void send_header(mg_connection* connection, const HttpResponse& response,
+                 const std::string* length) {
+  mg_response_header_start(connection, response.status);
+  mg_response_header_add(connection, "Content-Type", response.content_type.c_str(), -1);
+  if (length != nullptr) {
+    mg_response_header_add(connection, "Content-Length", length->c_str(), -1);
+  } else {
+    mg_response_header_add(connection, "Transfer-Encoding", "chunked", -1);
+  }
+  for (const auto& [name, value] : response.headers) {
+    mg_response_header_add(connection, name.c_str(), value.c_str(), -1);
+  }
+  send_response_header(connection);
+}
+
+}  // namespace
+
+void send_response_header(mg_connection* connection) {
+  std::lock_guard lock(header_mutex);
+  mg_response_header_send(connection);
+}
+
+void send_chunked_response(mg_connection* connection, const HttpResponse& response,
+                           bool head_only) {
+  const mg_request_info* info = mg_get_request_info(connection);
+  const std::string_view version = info->http_version != nullptr ? info->http_version : "";
+  if (head_only || version == "1.0") {
+    const std::string body = response.materialized_body();
+    const std::string length = std::to_string(body.size());
+    send_header(connection, response, &length);
+    if (!head_only && !body.empty()) mg_write(connection, body.data(), body.size());
+    return;
+  }
+  send_header(connection, response, nullptr);
+  bool sent = true;
+  try {
+    response.stream_body([&](std::string_view piece) {
+      if (piece.empty()) return sent;  // an empty chunk would end the body
+      sent =
+          sent && mg_send_chunk(connection, piece.data(), static_cast<unsigned>(piece.size())) > 0;
+      return sent;
+    });
+  } catch (const std::exception& error) {
+    // The status line is out; all that is left is to not end the body.
+    log::error("streamed response failed", {{"err", std::string_view(error.what())}});
+    sent = false;
+  }
+  if (sent) sent = mg_send_chunk(connection, "", 0) > 0;
+  if (!sent) mg_disable_connection_keep_alive(connection);
+}
+
+}  // namespace mc
