@@ -208,11 +208,22 @@ std::string container_id(const JsonValue& statuses, const std::string& name) {
 }  // namespace
 
 std::string sanitize_label_name(std::string_view name) {
-  std::string out(name);
-  for (char& c : out) {
+  // Go's regexp works on runes: a multi-byte UTF-8 character becomes one
+  // '_', and each byte of an invalid sequence one '_' of its own.
+  std::string out;
+  out.reserve(name.size());
+  for (size_t i = 0; i < name.size();) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
     bool keep =
         (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (!keep) c = '_';
+    out.push_back(keep ? static_cast<char>(c) : '_');
+    size_t length = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 1;
+    if (c >= 0xF5) length = 1;
+    bool whole = i + length <= name.size();
+    for (size_t k = 1; whole && k < length; ++k) {
+      whole = (static_cast<unsigned char>(name[i + k]) & 0xC0) == 0x80;
+    }
+    i += whole ? length : 1;
   }
   return out;
 }
