@@ -7,6 +7,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "collector/http_client/http_status_text.hpp"
 #include "common/exposition/exposition_format.hpp"
 #include "common/util/build_version.hpp"
 
@@ -36,6 +37,15 @@ std::string failure_reason_of(CURLcode code) {
       return "connection";
     case CURLE_BAD_CONTENT_ENCODING:
       return "encoding";
+    // The handshake or the certificates (tls_config): the error text says which.
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_CLIENTCERT:
+      return "tls";
     default:
       return "other";
   }
@@ -44,8 +54,9 @@ std::string failure_reason_of(CURLcode code) {
 }  // namespace
 
 HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t body_size_limit,
-                         uint64_t sample_limit)
+                         uint64_t sample_limit, const HttpClientConfig& http_client)
     : handle_(curl_easy_init()),
+      client_(http_client),
       url_(target.url()),
       body_size_limit_(body_size_limit),
       sample_limit_(sample_limit) {
@@ -60,19 +71,14 @@ HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t 
   if (connections_ == nullptr) throw std::runtime_error("curl_share_init failed");
   curl_share_setopt(connections_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   curl_easy_setopt(handle_, CURLOPT_SHARE, connections_);
-  headers_ = curl_slist_append(headers_, fmt::format("Accept: {}", kScrapeAcceptHeader).c_str());
-  headers_ = curl_slist_append(headers_, fmt::format("X-Prometheus-Scrape-Timeout-Seconds: {:g}",
-                                                     static_cast<double>(timeout.count()) / 1000.0)
-                                             .c_str());
-  curl_easy_setopt(handle_, CURLOPT_URL, url_.c_str());
-  curl_easy_setopt(handle_, CURLOPT_HTTPHEADER, headers_);
+  request_headers_ = {fmt::format("Accept: {}", kScrapeAcceptHeader),
+                      fmt::format("X-Prometheus-Scrape-Timeout-Seconds: {:g}",
+                                  static_cast<double>(timeout.count()) / 1000.0)};
   const std::string user_agent = fmt::format("metrics-collector/{}", build_version());
   curl_easy_setopt(handle_, CURLOPT_USERAGENT, user_agent.c_str());
   curl_easy_setopt(handle_, CURLOPT_ACCEPT_ENCODING, "gzip");
   curl_easy_setopt(handle_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(handle_, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle_, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(handle_, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(handle_, CURLOPT_PROTOCOLS_STR, "http,https");
   // libcurl reads a plain socket once per curl_multi_perform(), so its 16 KiB
   // default costs a poll and a perform per 16 KiB of page; 64 KiB is about
@@ -88,7 +94,6 @@ HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t 
 HttpScraper::~HttpScraper() {
   curl_easy_cleanup(handle_);
   curl_share_cleanup(connections_);  // after the handle that uses it
-  curl_slist_free_all(headers_);
 }
 
 CURL* HttpScraper::prepare() {
@@ -100,6 +105,13 @@ CURL* HttpScraper::prepare() {
   newlines_ = 0;
   counting_sample_lines_ = false;
   error_buffer_[0] = '\0';
+  status_text_.clear();
+  setup_error_ = client_.apply(handle_, url_, request_headers_);
+  if (!setup_error_) {
+    // A URL of a protocol the handle refuses ends the transfer at once,
+    // before any connection, and finish() reports setup_error_ instead.
+    curl_easy_setopt(handle_, CURLOPT_URL, "file:///");
+  }
   return handle_;
 }
 
@@ -148,6 +160,14 @@ void HttpScraper::reserve_body(std::string_view content_length) {
 size_t HttpScraper::on_header(char* data, size_t size, size_t count, void* self) {
   auto* scraper = static_cast<HttpScraper*>(self);
   std::string_view line(data, size * count);
+  // "HTTP/1.1 401 Unauthorized": each response's status line (a redirect's
+  // comes first; the last one stays).
+  if (line.starts_with("HTTP/")) {
+    std::string_view rest = trim(line.substr(std::min(line.find(' '), line.size())));
+    const size_t space = rest.find(' ');
+    scraper->status_text_ =
+        space == std::string_view::npos ? std::string() : std::string(trim(rest.substr(space + 1)));
+  }
   constexpr std::string_view kName = "content-type:";
   if (line.size() > kName.size() && strncasecmp(line.data(), kName.data(), kName.size()) == 0) {
     scraper->content_type_ = std::string(trim(line.substr(kName.size())));
@@ -163,6 +183,11 @@ size_t HttpScraper::on_header(char* data, size_t size, size_t count, void* self)
 
 ScrapeResponse HttpScraper::finish(CURLcode result) {
   ScrapeResponse response;
+  if (!setup_error_) {
+    response.status = setup_error_;
+    response.failure_reason = "other";
+    return response;
+  }
   if (body_too_large_) {
     response.status =
         Status::error(fmt::format("body size limit of {} bytes exceeded", body_size_limit_));
@@ -191,7 +216,12 @@ ScrapeResponse HttpScraper::finish(CURLcode result) {
   long status_code = 0;
   curl_easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &status_code);
   if (status_code != 200) {
-    response.status = Status::error(fmt::format("server returned HTTP status {}", status_code));
+    // Go's resp.Status: the server's reason phrase, else the standard text.
+    std::string_view text = status_text_;
+    if (text.empty()) text = http_status_text(status_code);
+    response.status = Status::error(
+        text.empty() ? fmt::format("server returned HTTP status {}", status_code)
+                     : fmt::format("server returned HTTP status {} {}", status_code, text));
     response.failure_reason = "http_status";
     return response;
   }

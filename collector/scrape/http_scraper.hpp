@@ -11,6 +11,12 @@
 // sample lines as they arrive and stops at sample_limit: a target with millions
 // of series fails there, after reading only the limit's worth of lines.
 //
+// The job's HttpClientConfig (TLS, authentication, proxy, redirects, HTTP/2)
+// is applied before each scrape (collector/http_client), so a rotated token or
+// certificate file is used at the next scrape. A status other than 200 fails
+// the scrape in Prometheus's words ("server returned HTTP status 401
+// Unauthorized").
+//
 // Thread-safety: not thread-safe; one transfer at a time.
 #pragma once
 
@@ -18,7 +24,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "collector/http_client/http_client_setup.hpp"
 #include "collector/scrape/sample_line_counter.hpp"
 #include "collector/scrape/scrape_loop.hpp"
 #include "collector/scrape/scrape_target.hpp"
@@ -31,12 +39,15 @@ class HttpScraper {
   // `body_size_limit`: bytes of (decoded) body to accept; `sample_limit`:
   // sample lines to accept (ScrapeLoop checks the exact count); 0 for no limit.
   HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t body_size_limit,
-              uint64_t sample_limit = 0);
+              uint64_t sample_limit = 0, const HttpClientConfig& http_client = {});
   ~HttpScraper();
   HttpScraper(const HttpScraper&) = delete;
   HttpScraper& operator=(const HttpScraper&) = delete;
 
-  // Clears the buffers and returns the easy handle to add to a multi handle.
+  // Clears the buffers, applies the HTTP client settings and returns the easy
+  // handle to add to a multi handle. When the settings cannot be applied (a
+  // password file that cannot be read) the transfer fails at once, without
+  // a request, and finish() reports why.
   CURL* prepare();
   CURL* handle() const { return handle_; }
   // Builds the response from the finished transfer; its views point into this
@@ -51,11 +62,14 @@ class HttpScraper {
   void reserve_body(std::string_view content_length);
 
   CURL* handle_;
+  HttpClientSetup client_;
+  std::vector<std::string> request_headers_;
+  Status setup_error_;             // from the last prepare()
   CURLSH* connections_ = nullptr;  // this target's connection cache (kept-alive connection)
-  curl_slist* headers_ = nullptr;
   std::string url_;
   std::string body_;
   std::string content_type_;
+  std::string status_text_;  // the final response's reason phrase
   uint64_t body_size_limit_;
   uint64_t sample_limit_;
   SampleLineCounter sample_lines_;  // runs once newlines_ reaches sample_limit_

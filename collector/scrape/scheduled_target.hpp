@@ -38,7 +38,7 @@ struct ScheduledTarget {
         // The HTTP layer stops a body at sample_limit lines; with metric
         // relabeling the limit counts kept samples, which only the loop knows.
         http(loop.target(), loop.target().timeout(), job->body_size_limit,
-             job->metric_relabel_configs.empty() ? job->sample_limit : 0) {}
+             job->metric_relabel_configs.empty() ? job->sample_limit : 0, job->http_client) {}
 
   // Immutable.
   const std::shared_ptr<const ScrapeConfig> job;

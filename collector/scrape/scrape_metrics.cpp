@@ -12,7 +12,7 @@ ScrapeMetrics::ScrapeMetrics(prometheus::Registry& registry)
       failures_(prometheus::BuildCounter()
                     .Name("metrics_collector_scrape_failures_total")
                     .Help("Failed scrapes by job, target (instance) and reason (timeout, "
-                          "connection, http_status, "
+                          "connection, tls, http_status, "
                           "parse, encoding, body_size, sample_limit, label_limit, store, "
                           "other).")
                     .Register(registry)),

@@ -19,7 +19,7 @@ auto settings_of(const ScrapeConfig& job) {
 // is compared (or, like static_configs and the *_sd_configs, deliberately
 // left out: they change targets, which a sync handles) and the size below
 // updated.
-constexpr size_t kComparedScrapeConfigSize = 792;
+constexpr size_t kComparedScrapeConfigSize = 824;
 static_assert(sizeof(ScrapeConfig) == kComparedScrapeConfigSize,
               "ScrapeConfig changed: compare its new field in settings_of(), then update "
               "kComparedScrapeConfigSize");

@@ -116,10 +116,8 @@ Result<std::optional<ScrapeTarget>> ScrapeTarget::build(const ScrapeConfig& job,
   const std::string_view relabeled_address = relabeled.get(kAddressLabel);
   if (relabeled_address.empty()) return Status::error("no address");
   const std::string_view scheme = relabeled.get(kSchemeLabel);
-  if (scheme != "http" && !scheme.empty()) {
-    return Status::error(scheme == "https"
-                             ? std::string("scheme \"https\" is not supported yet (only http)")
-                             : fmt::format("invalid scheme: {:?}", scheme));
+  if (scheme != "http" && scheme != "https" && !scheme.empty()) {
+    return Status::error(fmt::format("invalid scheme: {:?}", scheme));
   }
   const std::string final_address = with_default_port(relabeled_address, scheme);
   if (final_address.find('/') != std::string::npos) {
@@ -141,7 +139,7 @@ Result<std::optional<ScrapeTarget>> ScrapeTarget::build(const ScrapeConfig& job,
   target.timeout_ = *timeout;
 
   std::string path(relabeled.get(kMetricsPathLabel));
-  target.url_ = fmt::format("http://{}{}", final_address, path);
+  target.url_ = fmt::format("{}://{}{}", scheme.empty() ? "http" : scheme, final_address, path);
   if (std::string query = query_string(job, relabeled); !query.empty()) {
     target.url_ += path.find('?') == std::string::npos ? '?' : '&';
     target.url_ += query;

@@ -36,8 +36,8 @@ class ScrapeTarget {
  public:
   // The target `address` of a group becomes after the job's relabel_configs:
   // nullopt when a rule drops it; an error, with Prometheus's words, when the
-  // rules leave no usable target ("no address", a bad interval, an https
-  // scheme we cannot scrape yet).
+  // rules leave no usable target ("no address", a bad interval, a scheme
+  // other than http and https).
   static Result<std::optional<ScrapeTarget>> build(const ScrapeConfig& job,
                                                    const std::vector<Label>& target_labels,
                                                    const std::vector<Label>& group_labels);

@@ -30,6 +30,7 @@ struct TlsConfig {
   std::string server_name;  // SNI and the name the certificate must carry
   bool insecure_skip_verify = false;
   std::string min_version;  // "", "TLS10", "TLS11", "TLS12" or "TLS13"
+  std::string max_version;  // likewise; "" = the newest the library has
   friend bool operator==(const TlsConfig&, const TlsConfig&) = default;
 };
 

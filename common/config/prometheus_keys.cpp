@@ -17,14 +17,6 @@ bool is_empty_list_or_map(const YAML::Node& value) {
 
 bool is_zero(const YAML::Node& value) { return value.IsScalar() && value.Scalar() == "0"; }
 
-// Our scraper follows redirects (curl's FOLLOWLOCATION), Prometheus's default.
-bool is_true(const YAML::Node& value) {
-  constexpr std::array<std::string_view, 11> kTrueWords = {
-      "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
-  return value.IsScalar() &&
-         std::ranges::find(kTrueWords, std::string_view(value.Scalar())) != kTrueWords.end();
-}
-
 constexpr std::string_view kNoRules = "metrics-collector evaluates no rules";
 
 constexpr std::array kTopLevel = {
@@ -48,22 +40,13 @@ constexpr std::array kGlobal = {
 };
 
 constexpr std::string_view kUseStaticConfigs = "list the targets under static_configs";
-constexpr std::string_view kNoAuth = "scrape targets that need no authentication or TLS";
 
 constexpr std::array kScrapeConfig = {
     ForeignKey{"target_limit", "0 sets no limit", is_zero, ""},
-    ForeignKey{"enable_http2", "the scraper picks the HTTP version itself", nullptr, ""},
-    ForeignKey{"follow_redirects", "the scraper follows redirects", is_true, ""},
-    ForeignKey{"basic_auth", "", nullptr, kNoAuth},
-    ForeignKey{"authorization", "", nullptr, kNoAuth},
-    ForeignKey{"oauth2", "", nullptr, kNoAuth},
-    ForeignKey{"bearer_token", "", nullptr, kNoAuth},
-    ForeignKey{"bearer_token_file", "", nullptr, kNoAuth},
-    ForeignKey{"tls_config", "", nullptr, kNoAuth},
-    ForeignKey{"proxy_url", "", nullptr, "scrape the targets directly"},
-    ForeignKey{"no_proxy", "", nullptr, "scrape the targets directly"},
-    ForeignKey{"proxy_from_environment", "", nullptr, "scrape the targets directly"},
-    ForeignKey{"proxy_connect_header", "", nullptr, "scrape the targets directly"},
+    // Later versions' proxy keys; 2.42 has proxy_url only.
+    ForeignKey{"no_proxy", "", nullptr, "set proxy_url only where a proxy is needed"},
+    ForeignKey{"proxy_from_environment", "", nullptr, "set proxy_url"},
+    ForeignKey{"proxy_connect_header", "", nullptr, "set proxy_url"},
     // Service discovery (discovery/install): only static_configs for now.
     ForeignKey{"azure_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
     ForeignKey{"consul_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},

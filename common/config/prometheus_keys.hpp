@@ -5,7 +5,8 @@
 // prometheus.yml loads: where leaving a key out changes nothing that is
 // scraped or stored (evaluation_interval, alerting with no rules to alert on,
 // an empty rule_files) it is a warning; where it would (service
-// discovery, authentication, remote_write) it is an error naming the key.
+// discovery, remote_write) it is an error naming the key. (The HTTP client
+// keys are read by http_client_section.hpp.)
 //
 // Private to common/config. Constant tables.
 #pragma once

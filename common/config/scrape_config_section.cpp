@@ -8,6 +8,7 @@
 
 #include "common/config/config_rules.hpp"
 #include "common/config/field_readers.hpp"
+#include "common/config/http_client_section.hpp"
 #include "common/config/prometheus_keys.hpp"
 #include "common/config/relabel_section.hpp"
 
@@ -62,7 +63,9 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
                           ScrapeConfig& job, ScrapeConfigNodes& nodes) {
   nodes.mapping = node;
   auto path = [&](std::string_view field) { return join_path(where, field); };
-  return reader.read_fields(
+  HttpClientSection http_client(reader, where, job.http_client);
+  const std::vector<YamlReader::Field> http_client_fields = http_client.fields();
+  Status read = reader.read_fields(
       node, where,
       {
           {"job_name",
@@ -96,13 +99,9 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
           {"scheme",
            [&](const YAML::Node& value) -> Status {
              MC_ASSIGN_OR_RETURN(job.scheme, reader.read_string(value, path("scheme")));
-             if (job.scheme == "https") {
-               return reader.error_at(value, fmt::format("{}: scheme \"https\" is not supported "
-                                                         "yet (only http)",
-                                                         path("scheme")));
-             }
-             if (job.scheme != "http") {
-               return reader.error_at(value, fmt::format("{}: invalid scheme {:?} (want http)",
+             if (job.scheme != "http" && job.scheme != "https") {
+               return reader.error_at(value, fmt::format("{}: invalid scheme {:?} (want http or "
+                                                         "https)",
                                                          path("scheme"), job.scheme));
              }
              return Status::ok();
@@ -164,7 +163,9 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
              return Status::ok();
            }},
       },
-      prometheus_scrape_config_keys());
+      http_client_fields, prometheus_scrape_config_keys());
+  if (!read) return read;
+  return http_client.finish(node);
 }
 
 namespace {

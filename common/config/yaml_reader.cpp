@@ -125,13 +125,30 @@ Status YamlReader::read_foreign_key(const ForeignKey& foreign, std::string_view 
 Status YamlReader::read_fields(const YAML::Node& mapping, std::string_view where,
                                std::initializer_list<Field> fields,
                                std::span<const ForeignKey> foreign) const {
+  return read_known_fields(mapping, where, std::span(fields.begin(), fields.size()), {}, foreign);
+}
+
+Status YamlReader::read_fields(const YAML::Node& mapping, std::string_view where,
+                               std::initializer_list<Field> fields,
+                               std::span<const Field> more_fields,
+                               std::span<const ForeignKey> foreign) const {
+  return read_known_fields(mapping, where, std::span(fields.begin(), fields.size()), more_fields,
+                           foreign);
+}
+
+Status YamlReader::read_known_fields(const YAML::Node& mapping, std::string_view where,
+                                     std::span<const Field> fields,
+                                     std::span<const Field> more_fields,
+                                     std::span<const ForeignKey> foreign) const {
   return for_each_entry(
       mapping, where,
       [&](std::string_view key, const YAML::Node& key_node, const YAML::Node& value) -> Status {
-        for (const Field& field : fields) {
-          if (field.key != key) continue;
-          if (value.IsNull()) return Status::ok();  // `key:` alone leaves the default
-          return field.read(value);
+        for (std::span<const Field> list : {fields, more_fields}) {
+          for (const Field& field : list) {
+            if (field.key != key) continue;
+            if (value.IsNull()) return Status::ok();  // `key:` alone leaves the default
+            return field.read(value);
+          }
         }
         for (const ForeignKey& known : foreign) {
           if (known.key != key) continue;
@@ -140,6 +157,7 @@ Status YamlReader::read_fields(const YAML::Node& mapping, std::string_view where
         }
         std::vector<std::string_view> known_keys;
         for (const Field& field : fields) known_keys.push_back(field.key);
+        for (const Field& field : more_fields) known_keys.push_back(field.key);
         for (const ForeignKey& known : foreign) known_keys.push_back(known.key);
         std::string hint;
         if (auto guess = closest_key(key, known_keys)) {

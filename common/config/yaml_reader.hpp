@@ -74,6 +74,14 @@ class YamlReader {
   Status read_fields(const YAML::Node& mapping, std::string_view where,
                      std::initializer_list<Field> fields,
                      std::span<const ForeignKey> foreign = {}) const;
+  // The same with more known keys, from a section that several mappings
+  // inline (http_client_section.hpp's HTTP client keys).
+  Status read_fields(const YAML::Node& mapping, std::string_view where,
+                     std::initializer_list<Field> fields, std::span<const Field> more_fields,
+                     std::span<const ForeignKey> foreign = {}) const;
+
+  // The name errors start with: the config file's path when read from a file.
+  std::string_view source_name() const { return source_name_; }
 
   // Walks a mapping whose keys are data (labels, params): `visit` gets each
   // key's text, the key node (for error positions) and the value node. Keys
@@ -113,6 +121,9 @@ class YamlReader {
   // Whether to go on after `status` failed: only when collecting diagnostics,
   // which then hold it. `first_error` keeps the first failure to return.
   bool continue_after(const Status& status, Status& first_error) const;
+  Status read_known_fields(const YAML::Node& mapping, std::string_view where,
+                           std::span<const Field> fields, std::span<const Field> more_fields,
+                           std::span<const ForeignKey> foreign) const;
   Status read_foreign_key(const ForeignKey& foreign, std::string_view where,
                           const YAML::Node& key_node, const YAML::Node& value) const;
 

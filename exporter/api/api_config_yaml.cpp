@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/config/proxy_url.hpp"
 #include "common/util/byte_size.hpp"
 #include "common/util/duration.hpp"
 
@@ -34,9 +35,12 @@ bool reads_as_non_string(std::string_view text) {
 // A scalar plain when YAML reads it back as the same string, else double-quoted.
 std::string scalar(std::string_view text) {
   bool plain = !text.empty() && !reads_as_non_string(text);
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    // '@' (a URL's user info) only where it cannot start a YAML token.
     const bool safe = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '/' ||
-                      c == '.' || c == '-' || c == ':' || c == '<' || c == '>';
+                      c == '.' || c == '-' || c == ':' || c == '<' || c == '>' ||
+                      (c == '@' && i > 0);
     if (!safe) plain = false;
   }
   // A host:port, a path, a duration are plain in Prometheus's output.
@@ -140,6 +144,44 @@ void write_global(YamlWriter& yaml, const GlobalConfig& global) {
   yaml.labels(2, "external_labels", global.external_labels);
 }
 
+// Prometheus's HTTPClientConfig as its yaml.v2 writes it: secrets as
+// "<secret>", a proxy's password as "xxxxx", files by name.
+void write_http_client(YamlWriter& yaml, int indent, const HttpClientConfig& client) {
+  if (client.basic_auth) {
+    yaml.key(indent, "basic_auth");
+    const BasicAuth& auth = *client.basic_auth;
+    if (!auth.username.empty()) yaml.value(indent + 2, "username", auth.username);
+    if (!auth.password.empty()) yaml.value(indent + 2, "password", kSecret);
+    if (!auth.password_file.empty()) yaml.value(indent + 2, "password_file", auth.password_file);
+  }
+  if (client.authorization) {
+    yaml.key(indent, "authorization");
+    const Authorization& auth = *client.authorization;
+    yaml.value(indent + 2, "type", auth.type);
+    if (!auth.credentials.empty()) yaml.value(indent + 2, "credentials", kSecret);
+    if (!auth.credentials_file.empty()) {
+      yaml.value(indent + 2, "credentials_file", auth.credentials_file);
+    }
+  }
+  if (!client.proxy_url.empty()) {
+    yaml.value(indent, "proxy_url", redact_url_password(client.proxy_url));
+  }
+  const TlsConfig& tls = client.tls_config;
+  if (tls != TlsConfig{}) {
+    yaml.key(indent, "tls_config");
+    if (!tls.ca_file.empty()) yaml.value(indent + 2, "ca_file", tls.ca_file);
+    if (!tls.cert_file.empty()) yaml.value(indent + 2, "cert_file", tls.cert_file);
+    if (!tls.key_file.empty()) yaml.value(indent + 2, "key_file", tls.key_file);
+    if (!tls.server_name.empty()) yaml.value(indent + 2, "server_name", tls.server_name);
+    yaml.boolean(indent + 2, "insecure_skip_verify", tls.insecure_skip_verify);
+    // Prometheus 2.42 writes the number (771); the name reads back.
+    if (!tls.min_version.empty()) yaml.value(indent + 2, "min_version", tls.min_version);
+    if (!tls.max_version.empty()) yaml.value(indent + 2, "max_version", tls.max_version);
+  }
+  yaml.boolean(indent, "follow_redirects", client.follow_redirects);
+  yaml.boolean(indent, "enable_http2", client.enable_http2);
+}
+
 void write_scrape_configs(YamlWriter& yaml, const std::vector<ScrapeConfig>& jobs) {
   if (jobs.empty()) return;
   yaml.key(0, "scrape_configs");
@@ -159,6 +201,7 @@ void write_scrape_configs(YamlWriter& yaml, const std::vector<ScrapeConfig>& job
     yaml.value(2, "scheme", job.scheme);
     write_limits(yaml, 2, job.body_size_limit, job.sample_limit, job.label_limit,
                  job.label_name_length_limit, job.label_value_length_limit);
+    write_http_client(yaml, 2, job.http_client);
     if (job.static_configs.empty()) continue;
     yaml.key(2, "static_configs");
     for (const StaticConfig& group : job.static_configs) {

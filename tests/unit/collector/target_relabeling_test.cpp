@@ -80,6 +80,12 @@ TEST_CASE("an instance set by the rules is kept, and the address gets its defaul
   CHECK(target.labels().get("instance") == "host-db1");
 }
 
+TEST_CASE("an https scheme set by the rules gives an https URL on port 443",
+          "[scrape_target][relabel]") {
+  const auto job = job_with({rule({.target_label = "__scheme__", .replacement = "https"})});
+  CHECK(ScrapeTarget(job, "db1", {}).url() == "https://db1:443/metrics?module=a&module=b");
+}
+
 TEST_CASE("labels starting with __ are removed after relabeling", "[scrape_target][relabel]") {
   const auto job = job_with({rule({.target_label = "__tmp_x", .replacement = "1"}),
                              rule({.target_label = "kept", .replacement = "1"})});
@@ -121,8 +127,6 @@ TEST_CASE("the rules may leave a target unusable: each says why", "[scrape_targe
         "no address");
   CHECK(error_of({rule({.target_label = "__scheme__", .replacement = "ftp"})}) ==
         "invalid scheme: \"ftp\"");
-  CHECK(error_of({rule({.target_label = "__scheme__", .replacement = "https"})}) ==
-        "scheme \"https\" is not supported yet (only http)");
   CHECK(error_of({rule({.target_label = "__scrape_interval__", .replacement = "0s"})}) ==
         "scrape interval cannot be 0");
   CHECK(error_of({rule({.target_label = "__scrape_timeout__", .replacement = "1m"})}) ==

@@ -96,10 +96,6 @@ remote_read: []
             "config.yml:5:1: \"scrape_config_files\" is ignored: it lists no files",
             "config.yml:6:1: \"tracing\" is ignored: metrics-collector sends no traces",
             "config.yml:12:5: scrape_configs[0]: \"target_limit\" is ignored: 0 sets no limit",
-            "config.yml:13:5: scrape_configs[0]: \"follow_redirects\" is ignored: the scraper "
-            "follows redirects",
-            "config.yml:14:5: scrape_configs[0]: \"enable_http2\" is ignored: the scraper picks "
-            "the HTTP version itself",
             "config.yml:15:5: scrape_configs[0]: \"file_sd_configs\" is ignored: it is empty",
             "config.yml:17:3: storage: \"exemplars\" is ignored: metrics-collector stores no "
             "exemplars",
@@ -119,8 +115,8 @@ scrape_configs:
   - job_name: a
     target_limit: 10
     follow_redirects: false
-    basic_auth:
-      username: u
+    oauth2:
+      client_id: u
     kubernetes_sd_configs:
       - role: pod
     metric_relabel_configs:
@@ -133,10 +129,8 @@ storage:
        "config.yml:2:1: \"remote_read\" is not supported by metrics-collector yet; remove it\n"
        "config.yml:6:5: scrape_configs[0]: \"target_limit\" is not supported by "
        "metrics-collector yet; remove it\n"
-       "config.yml:7:5: scrape_configs[0]: \"follow_redirects\" is not supported by "
-       "metrics-collector yet; remove it\n"
-       "config.yml:8:5: scrape_configs[0]: \"basic_auth\" is not supported by metrics-collector "
-       "yet; remove it and scrape targets that need no authentication or TLS\n"
+       "config.yml:9:7: scrape_configs[0]: \"oauth2\" is not supported by metrics-collector "
+       "yet; use authorization with a credentials_file that something else keeps fresh\n"
        "config.yml:10:5: scrape_configs[0]: \"kubernetes_sd_configs\" is not supported by "
        "metrics-collector yet; remove it and list the targets under static_configs\n"
        "config.yml:15:3: storage: \"tsdb\" is not supported by metrics-collector yet; remove it "

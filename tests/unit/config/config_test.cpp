@@ -322,11 +322,11 @@ TEST_CASE("config: targets must be host:port", "[config][errors]") {
 }
 
 TEST_CASE("config: scheme and metrics_path are checked", "[config][errors]") {
-  CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    scheme: https\n") ==
-        "config.yml:3:13: scrape_configs[0].scheme: scheme \"https\" is not supported yet (only "
-        "http)");
+  CHECK(parse_config_ok("scrape_configs:\n  - job_name: a\n    scheme: https\n")
+            .scrape_configs.at(0)
+            .scheme == "https");
   CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    scheme: ftp\n") ==
-        "config.yml:3:13: scrape_configs[0].scheme: invalid scheme \"ftp\" (want http)");
+        "config.yml:3:13: scrape_configs[0].scheme: invalid scheme \"ftp\" (want http or https)");
   CHECK(parse_config_error("scrape_configs:\n  - job_name: a\n    metrics_path: metrics\n") ==
         "config.yml:3:19: scrape_configs[0].metrics_path: \"metrics\" must start with '/'");
 }
