@@ -9,6 +9,7 @@
 #include "common/config/config_rules.hpp"
 #include "common/config/field_readers.hpp"
 #include "common/config/http_client_section.hpp"
+#include "common/config/kubernetes_sd_section.hpp"
 #include "common/config/prometheus_keys.hpp"
 #include "common/config/relabel_section.hpp"
 
@@ -145,6 +146,11 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
                    return read_static_config(reader, item, index_path(list_path, index),
                                              job.static_configs.back());
                  });
+           }},
+          {"kubernetes_sd_configs",
+           [&](const YAML::Node& value) -> Status {
+             return read_kubernetes_sd_configs(reader, value, path("kubernetes_sd_configs"),
+                                               job.kubernetes_sd_configs);
            }},
           {"relabel_configs",
            [&](const YAML::Node& value) -> Status {
