@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "collector/http_client/http_client_setup.hpp"
 #include "common/util/build_version.hpp"
-#include "common/util/read_file.hpp"
 
 namespace mc::kubernetes {
 
@@ -16,18 +16,6 @@ namespace {
 struct CurlDeleter {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 };
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-
-// Go's strings.TrimSpace on a credentials file, as Prometheus reads it.
-std::string trimmed(std::string text) {
-  size_t end = text.find_last_not_of(" \t\r\n");
-  text.erase(end == std::string::npos ? 0 : end + 1);
-  size_t start = text.find_first_not_of(" \t\r\n");
-  return start == std::string::npos ? std::string() : text.substr(start);
-}
-
 struct Transfer {
   std::stop_token stop;
   const std::function<bool(std::string_view)>* on_object = nullptr;
@@ -89,21 +77,24 @@ Result<KubernetesApiClient::Reply> KubernetesApiClient::perform(
   if (!handle) return Status::error("curl_easy_init failed");
   CURL* curl = handle.get();
   std::string url = connection_.server + std::string(path_and_query);
-  const HttpClientConfig& http = connection_.http_client;
-  const TlsConfig& tls = http.tls_config;
 
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  // The job's TLS and authentication as every HTTP client of the daemon
+  // applies them; a fresh setup per request re-reads the token file, so a
+  // rotated token is used at once.
+  HttpClientSetup setup(connection_.http_client);
+  if (Status applied = setup.apply(curl, url, {"Accept: application/json"}); !applied) {
+    return applied;
+  }
+  // Prometheus's Kubernetes client speaks HTTP/1.1 (WithHTTP2Disabled).
   curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count() * 1000));
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, http.follow_redirects ? 1L : 0L);
-  // Environment proxies are not used; only proxy_url.
-  curl_easy_setopt(curl, CURLOPT_PROXY, http.proxy_url.c_str());
   std::string user_agent = fmt::format("metrics-collector/{} (kubernetes_sd)", build_version());
   curl_easy_setopt(curl, CURLOPT_USERAGENT, user_agent.c_str());
 
+  // A kubeconfig's inline certificates (*-data), which no file holds.
   curl_blob ca_blob{};
   curl_blob cert_blob{};
   curl_blob key_blob{};
@@ -111,62 +102,19 @@ Result<KubernetesApiClient::Reply> KubernetesApiClient::perform(
     ca_blob = curl_blob{const_cast<char*>(connection_.ca_pem.data()), connection_.ca_pem.size(),
                         CURL_BLOB_NOCOPY};
     curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &ca_blob);
-  } else if (!tls.ca_file.empty()) {
-    curl_easy_setopt(curl, CURLOPT_CAINFO, tls.ca_file.c_str());
-  }
-  if (tls.insecure_skip_verify) {
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
   }
   if (!connection_.client_cert_pem.empty()) {
     cert_blob = curl_blob{const_cast<char*>(connection_.client_cert_pem.data()),
                           connection_.client_cert_pem.size(), CURL_BLOB_NOCOPY};
     curl_easy_setopt(curl, CURLOPT_SSLCERT_BLOB, &cert_blob);
     curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
-  } else if (!tls.cert_file.empty()) {
-    curl_easy_setopt(curl, CURLOPT_SSLCERT, tls.cert_file.c_str());
   }
   if (!connection_.client_key_pem.empty()) {
     key_blob = curl_blob{const_cast<char*>(connection_.client_key_pem.data()),
                          connection_.client_key_pem.size(), CURL_BLOB_NOCOPY};
     curl_easy_setopt(curl, CURLOPT_SSLKEY_BLOB, &key_blob);
     curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
-  } else if (!tls.key_file.empty()) {
-    curl_easy_setopt(curl, CURLOPT_SSLKEY, tls.key_file.c_str());
   }
-
-  curl_slist* raw_headers = curl_slist_append(nullptr, "Accept: application/json");
-  std::unique_ptr<curl_slist, SlistDeleter> headers(raw_headers);
-  if (http.authorization) {
-    std::string credentials = http.authorization->credentials.value;
-    if (!http.authorization->credentials_file.empty()) {
-      // Read at every request: a rotated token is used at the next one.
-      auto text = read_file(http.authorization->credentials_file);
-      if (!text) {
-        return Status::error(fmt::format("unable to read authorization credentials file {}: {}",
-                                         http.authorization->credentials_file, text.error()));
-      }
-      credentials = trimmed(std::move(*text));
-    }
-    std::string header = fmt::format("Authorization: {} {}", http.authorization->type, credentials);
-    headers.reset(curl_slist_append(headers.release(), header.c_str()));
-  }
-  std::string password;
-  if (http.basic_auth) {
-    password = http.basic_auth->password.value;
-    if (!http.basic_auth->password_file.empty()) {
-      auto text = read_file(http.basic_auth->password_file);
-      if (!text) {
-        return Status::error(fmt::format("unable to read basic auth password file {}: {}",
-                                         http.basic_auth->password_file, text.error()));
-      }
-      password = trimmed(std::move(*text));
-    }
-    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt(curl, CURLOPT_USERNAME, http.basic_auth->username.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, password.c_str());
-  }
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
 
   Transfer transfer;
   transfer.stop = std::move(stop);
