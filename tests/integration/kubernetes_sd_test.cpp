@@ -350,6 +350,30 @@ TEST_CASE("kubernetes sd: a refused token and a CA that does not match are logge
   }
 }
 
+TEST_CASE("kubernetes sd: a garbled list or watch event is logged and read again") {
+  Fixture f;
+  f.server.upsert("pods", "shop", "web-1", pod_json("shop", "web-1", "10.244.1.7"));
+  f.server.garble_next_lists(1);
+  auto discoverer = f.start(f.config("pod"));
+  REQUIRE(
+      f.published.wait_for([](const auto& groups) { return groups.contains("pod/shop/web-1"); }));
+  CHECK(f.server.count_requests("/api/v1/pods?limit=500") == 2);
+  std::string text = f.log.text();
+  CHECK(text.find("msg=\"kubernetes discovery: list failed\"") != std::string::npos);
+  CHECK(text.find("invalid JSON at byte") != std::string::npos);
+
+  REQUIRE(wait_until([&] { return f.server.open_watches() == 1; }));
+  f.server.send_garbled_event();
+  REQUIRE(wait_until(
+      [&] { return f.log.text().find("watch event: invalid JSON at byte") != std::string::npos; }));
+  // The watch is taken up again from the version it had reached.
+  f.server.upsert("pods", "shop", "web-2", pod_json("shop", "web-2", "10.244.1.8"));
+  REQUIRE(
+      f.published.wait_for([](const auto& groups) { return groups.contains("pod/shop/web-2"); }));
+  CHECK(f.server.count_requests("/api/v1/pods?watch=1&resourceVersion=101") == 2);
+  CHECK(f.server.count_requests("/api/v1/pods?limit=500") == 2);
+}
+
 TEST_CASE(
     "kubernetes sd: selectors and namespaces reach the request URLs and endpoints join services "
     "and "

@@ -254,25 +254,32 @@ std::string KubernetesApiServer::with_version(const std::string& json, uint64_t 
 void KubernetesApiServer::serve_list(SSL* ssl, const std::string& resource, const std::string& ns) {
   std::string items;
   uint64_t version;
+  bool garble = false;
   {
     std::lock_guard lock(mutex_);
     version = version_;
+    if (garbled_lists_ > 0) {
+      --garbled_lists_;
+      garble = true;
+    }
     for (const Object& object : objects_) {
       if (object.resource != resource || (!ns.empty() && object.ns != ns)) continue;
       if (!items.empty()) items += ",";
       items += with_version(object.json, object.version);
     }
   }
-  send_reply(ssl, 200,
-             fmt::format(R"({{"kind":"{}","apiVersion":"{}","metadata":{{"resourceVersion":"{}"}},)"
-                         R"("items":[{}]}})",
-                         list_kind(resource), api_version(resource), version, items));
+  std::string body =
+      fmt::format(R"({{"kind":"{}","apiVersion":"{}","metadata":{{"resourceVersion":"{}"}},)"
+                  R"("items":[{}]}})",
+                  list_kind(resource), api_version(resource), version, items);
+  if (garble) body.resize(body.size() / 2);
+  send_reply(ssl, 200, body);
 }
 
 void KubernetesApiServer::serve_watch(SSL* ssl, const std::string& resource, const std::string& ns,
                                       uint64_t from_version) {
   uint64_t sent = from_version;
-  uint64_t close_generation, expire_generation, bookmark_generation;
+  uint64_t close_generation, expire_generation, bookmark_generation, garbage_generation;
   {
     std::unique_lock lock(mutex_);
     if (from_version < oldest_valid_) {
@@ -292,6 +299,7 @@ void KubernetesApiServer::serve_watch(SSL* ssl, const std::string& resource, con
     close_generation = close_generation_;
     expire_generation = expire_generation_;
     bookmark_generation = bookmark_generation_;
+    garbage_generation = garbage_generation_;
   }
   if (!send_stream_head(ssl)) return;
   ++open_watches_;
@@ -306,6 +314,10 @@ void KubernetesApiServer::serve_watch(SSL* ssl, const std::string& resource, con
         if (!ns.empty() && event.ns != ns) continue;
         out.push_back(fmt::format(R"({{"type":"{}","object":{}}})", event.type, event.json) + "\n");
         sent = event.version;
+      }
+      if (garbage_generation != garbage_generation_) {
+        garbage_generation = garbage_generation_;
+        out.push_back("{\"type\":\"ADDED\",\"object\":{\"metadata\":tru}}\n");
       }
       if (expire_generation != expire_generation_) {
         out.push_back(expired_event(sent, oldest_valid_));
@@ -402,6 +414,19 @@ void KubernetesApiServer::expire_versions(bool as_http_status) {
 void KubernetesApiServer::set_token(std::string token) {
   std::lock_guard lock(mutex_);
   token_ = std::move(token);
+}
+
+void KubernetesApiServer::garble_next_lists(int count) {
+  std::lock_guard lock(mutex_);
+  garbled_lists_ = count;
+}
+
+void KubernetesApiServer::send_garbled_event() {
+  {
+    std::lock_guard lock(mutex_);
+    ++garbage_generation_;
+  }
+  changed_.notify_all();
 }
 
 void KubernetesApiServer::send_bookmarks() {

@@ -58,6 +58,10 @@ class KubernetesApiServer {
   void set_token(std::string token);
   // Sends a BOOKMARK with the current resourceVersion to every open watch.
   void send_bookmarks();
+  // The next `count` lists are cut in the middle of their JSON (a proxy that
+  // drops the connection's end); an open watch gets one event that is not JSON.
+  void garble_next_lists(int count);
+  void send_garbled_event();
 
   struct Request {
     std::string target;         // path and query
@@ -102,6 +106,8 @@ class KubernetesApiServer {
   uint64_t expire_generation_ = 0;        // guarded by mutex_
   uint64_t bookmark_generation_ = 0;      // guarded by mutex_
   bool gone_as_http_status_ = true;       // guarded by mutex_
+  int garbled_lists_ = 0;                 // guarded by mutex_
+  uint64_t garbage_generation_ = 0;       // guarded by mutex_
   std::vector<Object> objects_;           // guarded by mutex_
   std::vector<Event> events_;             // guarded by mutex_
   std::vector<Request> requests_;         // guarded by mutex_
