@@ -200,6 +200,14 @@ TEST_CASE("kubernetes sd: pods are listed then watch events add and modify and d
   REQUIRE(
       f.published.wait_for([](const auto& groups) { return !groups.contains("pod/shop/web-2"); }));
 
+  // The Discoverer contract: run() returns within about a second of the
+  // stop request, even with a watch open and idle.
+  REQUIRE(wait_until([&] { return f.server.open_watches() == 1; }));
+  auto asked = std::chrono::steady_clock::now();
+  discoverer.request_stop();
+  discoverer.join();
+  CHECK(std::chrono::steady_clock::now() - asked < 1500ms);
+
   // One list, then watches from its resourceVersion with bookmarks.
   CHECK(f.server.count_requests("/api/v1/namespaces/shop/pods?limit=500") == 1);
   CHECK(f.server.count_requests("/api/v1/namespaces/shop/pods?watch=1&resourceVersion=102",
