@@ -26,7 +26,14 @@ using kubernetes::KubernetesInformer;
 using kubernetes::ObjectStore;
 using kubernetes::ResourceKind;
 
-enum StoreIndex : size_t { kPodStore, kServiceStore, kEndpointsStore, kSliceStore, kNodeStore };
+enum StoreIndex : size_t {
+  kPodStore,
+  kServiceStore,
+  kEndpointsStore,
+  kSliceStore,
+  kNodeStore,
+  kIngressStore
+};
 
 struct InformerSpec {
   ResourceKind kind;
@@ -88,6 +95,7 @@ class KubernetesDiscoverer final : public Discoverer {
     if (role == "service") return kServiceStore;
     if (role == "endpoints") return kEndpointsStore;
     if (role == "endpointslice") return kSliceStore;
+    if (role == "ingress") return kIngressStore;
     return kNodeStore;
   }
 
@@ -144,6 +152,8 @@ class KubernetesDiscoverer final : public Discoverer {
         specs.push_back({kubernetes::kPods, kPodStore, ns});
       } else if (role == "service") {
         specs.push_back({kubernetes::kServices, kServiceStore, ns});
+      } else if (role == "ingress") {
+        specs.push_back({kubernetes::kIngresses, kIngressStore, ns});
       } else if (role == "endpoints" || role == "endpointslice") {
         if (role == "endpoints") {
           specs.push_back({kubernetes::kEndpoints, kEndpointsStore, ns});
@@ -185,6 +195,7 @@ class KubernetesDiscoverer final : public Discoverer {
     if (role == "service") return kubernetes::service_target_group(object);
     if (role == "endpoints") return kubernetes::endpoints_target_group(object, related);
     if (role == "endpointslice") return kubernetes::endpointslice_target_group(object, related);
+    if (role == "ingress") return kubernetes::ingress_target_group(object);
     bool missing_address = false;
     TargetGroup group = kubernetes::node_target_group(object, &missing_address);
     if (missing_address) {
@@ -287,7 +298,7 @@ class KubernetesDiscoverer final : public Discoverer {
   KubernetesSdConfig config_;
   std::string job_;
   KubernetesDiscoveryOptions options_;
-  std::array<ObjectStore, 5> stores_;
+  std::array<ObjectStore, 6> stores_;
 };
 
 }  // namespace

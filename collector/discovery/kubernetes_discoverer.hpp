@@ -1,7 +1,7 @@
 // The Kubernetes discoverer of one kubernetes_sd_configs entry of a job, as
 // Prometheus 2.42's discovery/kubernetes: it lists and watches the objects
 // its role needs (pods; services; endpoints with their services and pods;
-// endpointslices with their services and pods; nodes; and nodes too when
+// endpointslices with their services and pods; nodes; ingresses; and nodes when
 // attach_metadata.node is on), in each namespace asked for or cluster-wide,
 // and publishes one target group per object (kubernetes_targets.hpp).
 //

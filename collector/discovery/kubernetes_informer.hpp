@@ -37,6 +37,8 @@ inline constexpr ResourceKind kEndpoints{"endpoints", "/api/v1", "endpoints", tr
 inline constexpr ResourceKind kEndpointSlices{"endpointslice", "/apis/discovery.k8s.io/v1",
                                               "endpointslices", true};
 inline constexpr ResourceKind kNodes{"node", "/api/v1", "nodes", false};
+inline constexpr ResourceKind kIngresses{"ingress", "/apis/networking.k8s.io/v1", "ingresses",
+                                         true};
 
 struct InformerEvent {
   enum class Type {

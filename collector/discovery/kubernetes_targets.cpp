@@ -453,6 +453,83 @@ TargetGroup endpointslice_target_group(const JsonValue& slice, const RelatedObje
   return group;
 }
 
+namespace {
+
+// Whether a TLS host pattern covers a rule's host: equal, or "*.rest" over a
+// host with as many labels whose all but the first equal the pattern's.
+bool matches_host_pattern(std::string_view pattern, std::string_view host) {
+  if (pattern == host) return true;
+  auto split = [](std::string_view text) {
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    while (true) {
+      size_t dot = text.find('.', start);
+      parts.push_back(text.substr(start, dot - start));
+      if (dot == std::string_view::npos) break;
+      start = dot + 1;
+    }
+    return parts;
+  };
+  std::vector<std::string_view> pattern_parts = split(pattern);
+  std::vector<std::string_view> host_parts = split(host);
+  if (pattern_parts.empty() || pattern_parts[0] != "*") return false;
+  if (pattern_parts.size() != host_parts.size()) return false;
+  for (size_t i = 1; i < pattern_parts.size(); ++i) {
+    if (pattern_parts[i] != host_parts[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TargetGroup ingress_target_group(const JsonValue& ingress) {
+  TargetGroup group;
+  group.source = group_source("ingress", object_key(ingress));
+  const JsonValue& metadata = ingress["metadata"];
+  const JsonValue& spec = ingress["spec"];
+  LabelMap labels;
+  labels[meta("ingress_name")] = metadata["name"].str();
+  labels[meta("namespace")] = std::string(namespace_of(ingress));
+  if (!spec["ingressClassName"].is_null()) {
+    labels[meta("ingress_class_name")] = spec["ingressClassName"].str();
+  }
+  add_metadata_labels(labels, metadata, "ingress", true);
+  group.labels = to_labels(labels);
+
+  std::vector<std::string> tls_hosts;
+  for (const JsonValue& tls : spec["tls"].items()) {
+    for (const JsonValue& host : tls["hosts"].items()) tls_hosts.push_back(host.str());
+  }
+  for (const JsonValue& rule : spec["rules"].items()) {
+    const std::string& host = rule["host"].str();
+    std::string scheme = "http";
+    for (const std::string& pattern : tls_hosts) {
+      if (matches_host_pattern(pattern, host)) {
+        scheme = "https";
+        break;
+      }
+    }
+    // A rule without http paths is "/", and so is an empty path.
+    std::vector<std::string> paths;
+    if (rule["http"].is_null()) {
+      paths.push_back("/");
+    } else {
+      for (const JsonValue& path : rule["http"]["paths"].items()) {
+        paths.push_back(path["path"].str().empty() ? "/" : path["path"].str());
+      }
+    }
+    for (const std::string& path : paths) {
+      LabelMap target;
+      target["__address__"] = host;
+      target[meta("ingress_scheme")] = scheme;
+      target[meta("ingress_host")] = host;
+      target[meta("ingress_path")] = path;
+      group.targets.push_back(to_labels(target));
+    }
+  }
+  return group;
+}
+
 TargetGroup node_target_group(const JsonValue& node, bool* missing_address) {
   TargetGroup group;
   std::string name = node["metadata"]["name"].str();

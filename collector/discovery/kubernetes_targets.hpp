@@ -1,8 +1,8 @@
 // How Kubernetes objects become target groups, as Prometheus 2.42's
 // discovery/kubernetes builds them: one group per object (source
 // "pod/<namespace>/<name>", "svc/...", "endpoints/...", "endpointslice/...",
-// "node/<name>"), the object's metadata as group labels and one target per
-// container port, service port, endpoint address and port, or node, with the
+// "node/<name>", "ingress/..."), the object's metadata as group labels and one target per
+// container port, service port, endpoint address and port, node, or ingress rule and path, with the
 // `__meta_kubernetes_*` names Prometheus gives them.
 //
 // Pure functions over the API's JSON: the discoverer keeps the objects it
@@ -37,6 +37,8 @@ TargetGroup pod_target_group(const JsonValue& pod, const RelatedObjects& related
 TargetGroup service_target_group(const JsonValue& service);
 TargetGroup endpoints_target_group(const JsonValue& endpoints, const RelatedObjects& related);
 TargetGroup endpointslice_target_group(const JsonValue& slice, const RelatedObjects& related);
+// networking.k8s.io/v1 Ingress: one target per rule host and path.
+TargetGroup ingress_target_group(const JsonValue& ingress);
 // Logs nothing: a node without an address gets a group with labels and no
 // targets, and `missing_address` is set so the caller can warn.
 TargetGroup node_target_group(const JsonValue& node, bool* missing_address = nullptr);

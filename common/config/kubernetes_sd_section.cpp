@@ -81,11 +81,6 @@ Status check(const YamlReader& reader, const KubernetesSdConfig& config, const S
     return error(nodes.mapping,
                  "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
   }
-  if (config.role == "ingress") {
-    return error(nodes.role,
-                 "role \"ingress\" is not supported by metrics-collector (use pod, service, "
-                 "endpoints, endpointslice or node)");
-  }
   bool custom_http_client = config.http_client != HttpClientConfig{};
   if (!config.api_server.empty() && !config.kubeconfig_file.empty()) {
     return error(nodes.kubeconfig_file,

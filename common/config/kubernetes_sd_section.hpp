@@ -1,5 +1,5 @@
 // kubernetes_sd_configs of a scrape job, read as Prometheus 2.42 reads them:
-// role (pod, service, endpoints, endpointslice, node), api_server,
+// role (pod, service, endpoints, endpointslice, node, ingress), api_server,
 // kubeconfig_file, namespaces {own_namespace, names}, selectors [{role,
 // label, field}], attach_metadata {node}, and the HTTP client keys
 // (http_client_section.hpp) for talking to api_server. The rules across keys
@@ -9,9 +9,6 @@
 // in-cluster connection; each selector's role must be one the config's role
 // lists objects of, and appear once. kubeconfig_file is taken relative to the
 // config file's directory, as Prometheus's SetDirectory does.
-//
-// `role: ingress`, which Prometheus has, is refused naming it: the collector
-// does not discover ingresses.
 //
 // Private to common/config.
 #pragma once

@@ -429,7 +429,7 @@ TEST_CASE(
   }));
 }
 
-TEST_CASE("kubernetes sd: nodes and endpointslices through the API server") {
+TEST_CASE("kubernetes sd: nodes and endpointslices and ingresses through the API server") {
   Fixture f;
   f.server.upsert("nodes", "", "node-a",
                   R"({"kind":"Node","apiVersion":"v1","metadata":{"name":"node-a"},"spec":{},)"
@@ -440,16 +440,24 @@ TEST_CASE("kubernetes sd: nodes and endpointslices through the API server") {
                   R"("metadata":{"name":"web-x","namespace":"a"},"addressType":"IPv4",)"
                   R"("endpoints":[{"addresses":["10.244.1.7"],"conditions":{"ready":true}}],)"
                   R"("ports":[{"name":"m","port":9113,"protocol":"TCP"}]})");
+  f.server.upsert("ingresses", "a", "shop",
+                  R"({"kind":"Ingress","apiVersion":"networking.k8s.io/v1",)"
+                  R"("metadata":{"name":"shop","namespace":"a"},)"
+                  R"("spec":{"rules":[{"host":"shop.example.com"}]}})");
+  auto ingresses = f.start(f.config("ingress"));
   auto nodes = f.start(f.config("node"));
   auto slices = f.start(f.config("endpointslice"));
   REQUIRE(f.published.wait_for([](const auto& groups) {
-    return groups.contains("node/node-a") && groups.contains("endpointslice/a/web-x");
+    return groups.contains("node/node-a") && groups.contains("endpointslice/a/web-x") &&
+           groups.contains("ingress/a/shop");
   }));
   auto groups = f.published.groups();
   CHECK(label(groups["node/node-a"].targets.at(0), "__address__") == "10.0.0.5:10250");
   CHECK(label(groups["endpointslice/a/web-x"].targets.at(0), "__address__") == "10.244.1.7:9113");
   CHECK(f.server.count_requests("/apis/discovery.k8s.io/v1/endpointslices?limit=500") == 1);
   CHECK(f.server.count_requests("/api/v1/nodes?limit=500") == 1);
+  CHECK(label(groups["ingress/a/shop"].targets.at(0), "__address__") == "shop.example.com");
+  CHECK(f.server.count_requests("/apis/networking.k8s.io/v1/ingresses?limit=500") == 1);
 }
 
 TEST_CASE("kubernetes sd: in-cluster the service account and own_namespace are used") {

@@ -64,11 +64,14 @@ std::string list_kind(const std::string& resource) {
   if (resource == "endpoints") return "EndpointsList";
   if (resource == "endpointslices") return "EndpointSliceList";
   if (resource == "nodes") return "NodeList";
+  if (resource == "ingresses") return "IngressList";
   return "List";
 }
 
 std::string api_version(const std::string& resource) {
-  return resource == "endpointslices" ? "discovery.k8s.io/v1" : "v1";
+  if (resource == "endpointslices") return "discovery.k8s.io/v1";
+  if (resource == "ingresses") return "networking.k8s.io/v1";
+  return "v1";
 }
 
 std::string status_json(int code, const std::string& reason, const std::string& message) {

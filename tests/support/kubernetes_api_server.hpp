@@ -1,13 +1,13 @@
 // KubernetesApiServer: a stand-in Kubernetes API server for tests, HTTPS on
 // 127.0.0.1 with the certificate of a TestCertificates, speaking the API's
 // wire format: lists (PodList, ServiceList, EndpointsList, EndpointSliceList,
-// NodeList with metadata.resourceVersion), watches (a chunked stream of
+// NodeList, IngressList with metadata.resourceVersion), watches (a chunked stream of
 // WatchEvent objects ADDED/MODIFIED/DELETED/BOOKMARK/ERROR) and Status
 // objects for errors (401 Unauthorized, 410 Expired).
 //
 // There is no Kubernetes API server among Debian's packages, so the tests of
 // kubernetes_sd talk to this one. It holds objects by resource ("pods",
-// "services", "endpoints", "endpointslices", "nodes"), numbers every change
+// "services", "endpoints", "endpointslices", "nodes", "ingresses"), numbers every change
 // with a resourceVersion as etcd does, and lets a test close every open
 // watch, expire old versions (410 Gone: as the HTTP status, or as an ERROR
 // event on an open watch), and change the one bearer token it accepts.

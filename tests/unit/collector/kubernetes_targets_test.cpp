@@ -328,6 +328,52 @@ TEST_CASE(
   CHECK(as_map(group.targets[1])["__address__"] == "10.244.1.7:9113");
 }
 
+TEST_CASE("kubernetes targets: an ingress gives one target per rule host and path") {
+  auto ingress = parse(R"({
+    "kind": "Ingress", "apiVersion": "networking.k8s.io/v1",
+    "metadata": {"name": "shop", "namespace": "web", "labels": {"team": "a"},
+                 "annotations": {"nginx.ingress.kubernetes.io/rewrite-target": "/"}},
+    "spec": {
+      "ingressClassName": "nginx",
+      "tls": [{"hosts": ["*.example.com"], "secretName": "tls"}],
+      "rules": [
+        {"host": "shop.example.com",
+         "http": {"paths": [{"path": "/cart", "pathType": "Prefix",
+                             "backend": {"service": {"name": "cart", "port": {"number": 80}}}},
+                            {"pathType": "Prefix",
+                             "backend": {"service": {"name": "home", "port": {"number": 80}}}}]}},
+        {"host": "a.b.example.com"},
+        {"host": "plain.example.org", "http": {"paths": []}}
+      ]
+    }
+  })");
+  TargetGroup group = ingress_target_group(ingress);
+  CHECK(group.source == "ingress/web/shop");
+  CHECK(
+      as_map(group.labels) ==
+      LabelMap{
+          {"__meta_kubernetes_namespace", "web"},
+          {"__meta_kubernetes_ingress_name", "shop"},
+          {"__meta_kubernetes_ingress_class_name", "nginx"},
+          {"__meta_kubernetes_ingress_label_team", "a"},
+          {"__meta_kubernetes_ingress_labelpresent_team", "true"},
+          {"__meta_kubernetes_ingress_annotation_nginx_ingress_kubernetes_io_rewrite_target", "/"},
+          {"__meta_kubernetes_ingress_annotationpresent_nginx_ingress_kubernetes_io_rewrite_target",
+           "true"},
+      });
+  REQUIRE(group.targets.size() == 3);
+  CHECK(as_map(group.targets[0]) == LabelMap{
+                                        {"__address__", "shop.example.com"},
+                                        {"__meta_kubernetes_ingress_scheme", "https"},
+                                        {"__meta_kubernetes_ingress_host", "shop.example.com"},
+                                        {"__meta_kubernetes_ingress_path", "/cart"},
+                                    });
+  CHECK(as_map(group.targets[1])["__meta_kubernetes_ingress_path"] == "/");
+  // "*.example.com" covers one label only: a.b.example.com is plain http.
+  CHECK(as_map(group.targets[2])["__meta_kubernetes_ingress_scheme"] == "http");
+  CHECK(as_map(group.targets[2])["__meta_kubernetes_ingress_path"] == "/");
+}
+
 TEST_CASE("kubernetes targets: label names are sanitized as Prometheus's strutil does") {
   CHECK(sanitize_label_name("app.kubernetes.io/name") == "app_kubernetes_io_name");
   CHECK(sanitize_label_name("a-b c\xc3\xa9") == "a_b_c_");

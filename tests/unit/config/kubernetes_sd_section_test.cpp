@@ -80,9 +80,10 @@ TEST_CASE("kubernetes_sd config: Prometheus's rules, in its words",
   CHECK(parse_config_error(with_sd("      - role: pods\n")) ==
         "config.yml:4:15: scrape_configs[0].kubernetes_sd_configs[0].role: unknown Kubernetes SD "
         "role \"pods\"");
-  CHECK(parse_config_error(with_sd("      - role: ingress\n")) ==
-        "config.yml:4:15: scrape_configs[0].kubernetes_sd_configs[0]: role \"ingress\" is not "
-        "supported by metrics-collector (use pod, service, endpoints, endpointslice or node)");
+  CHECK(parse_config_error(with_sd("      - role: ingress\n        selectors:\n"
+                                   "          - role: service\n")) ==
+        "config.yml:6:13: scrape_configs[0].kubernetes_sd_configs[0]: ingress role supports "
+        "only ingress selectors");
   CHECK(parse_config_error(with_sd("      - role: pod\n        api_server: https://k:6443\n"
                                    "        kubeconfig_file: /k\n")) ==
         "config.yml:6:26: scrape_configs[0].kubernetes_sd_configs[0]: cannot use "
