@@ -167,6 +167,7 @@ bool JsonStreamSplitter::feed(std::string_view bytes,
       if (depth_ == 0) start = i;
       ++depth_;
     } else if (c == '}' || c == ']') {
+      if (depth_ == 0) continue;  // a stray closer between values: not ours to judge
       if (--depth_ == 0) {
         size_t value_start = pending_.find_first_not_of(" \t\r\n", start == 0 ? 0 : start);
         if (!on_value(std::string_view(pending_).substr(value_start, i + 1 - value_start))) {

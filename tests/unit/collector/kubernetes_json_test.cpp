@@ -57,5 +57,16 @@ TEST_CASE("kubernetes json: a watch stream is split into whole events however it
   }
 }
 
+TEST_CASE("kubernetes json: a stray closing brace between watch events does not stall the stream") {
+  JsonStreamSplitter splitter;
+  std::vector<std::string> values;
+  splitter.feed("}\n{\"type\":\"BOOKMARK\"}\n", [&](std::string_view value) {
+    values.emplace_back(value);
+    return true;
+  });
+  REQUIRE(values.size() == 1);
+  CHECK(values[0] == "{\"type\":\"BOOKMARK\"}");
+}
+
 }  // namespace
 }  // namespace mc::kubernetes
