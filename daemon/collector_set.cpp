@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <filesystem>
 #include <sstream>
 
 #include "common/util/logger.hpp"
@@ -11,12 +12,14 @@ namespace mc {
 
 CollectorSet::CollectorSet(std::string config_file, Storage& storage,
                            std::shared_ptr<prometheus::Registry> registry,
-                           ScrapeManagerOptions scrape_options, SqlCollectorOptions sql_options)
+                           ScrapeManagerOptions scrape_options, SqlCollectorOptions sql_options,
+                           DiscoveryOptions discovery_options)
     : config_file_(std::move(config_file)),
       storage_(storage),
       registry_(std::move(registry)),
       scrape_options_(scrape_options),
       sql_options_(std::move(sql_options)),
+      discovery_options_(std::move(discovery_options)),
       last_reload_successful_(
           prometheus::BuildGauge()
               .Name("metrics_collector_config_last_reload_successful")
@@ -54,19 +57,43 @@ Status CollectorSet::load() {
   try {
     if (!scrapes_)
       scrapes_ = std::make_unique<ScrapeManager>(storage_, *registry_, scrape_options_);
+    if (!discovery_) {
+      discovery_options_.context.config_directory =
+          std::filesystem::absolute(config_file_).parent_path().string();
+      // scrapes_ lives as long as discovery_ (declared before it, stopped after it).
+      discovery_ = std::make_unique<DiscoveryManager>(
+          *registry_,
+          [scrapes = scrapes_.get()](const std::string& job, std::vector<TargetGroup> groups) {
+            auto synced = scrapes->sync(job, groups);
+            // A job a reload just removed: its last list has nowhere to go.
+            if (!synced) log::debug("discovered targets not applied", {{"err", synced.error()}});
+          },
+          discovery_options_);
+    }
   } catch (const std::exception& error) {
     return Status::error(std::string("cannot create the scrape manager: ") + error.what());
   }
-  scrapes_->apply_config(*config);
+  apply_targets(*config);
   config_ = std::move(*config);
   sql_ = std::move(*sql);
   record_reload(true);
   return Status::ok();
 }
 
+ScrapeConfigChange CollectorSet::apply_targets(const Config& config) {
+  discovery_->apply_config(config);
+  ScrapeConfigChange change = scrapes_->apply_config(
+      config, [this](const ScrapeConfig& job) { return discovery_->target_groups(job.job_name); });
+  // A delivery computed before the new config may have landed after the
+  // apply above; this one, from now, comes last.
+  discovery_->flush();
+  return change;
+}
+
 void CollectorSet::start() {
   std::lock_guard lock(mutex_);
   if (scrapes_) scrapes_->start();
+  if (discovery_) discovery_->start();
   if (sql_) sql_->start();
   started_ = true;
 }
@@ -94,7 +121,7 @@ Status CollectorSet::reload() {
   }
   // The old SQL collector first: its stale markers land before the new one appends.
   if (sql_) sql_->stop();
-  ScrapeConfigChange change = scrapes_->apply_config(*config);
+  ScrapeConfigChange change = apply_targets(*config);
   sql_ = std::move(*sql);
   config_ = std::move(*config);
   if (started_ && sql_) sql_->start();
@@ -115,6 +142,7 @@ Status CollectorSet::reload() {
 void CollectorSet::stop() {
   std::lock_guard lock(mutex_);
   if (sql_) sql_->stop();
+  if (discovery_) discovery_->stop();
   if (scrapes_) scrapes_->stop();
   started_ = false;
 }

@@ -24,7 +24,8 @@ ScrapeManager::~ScrapeManager() {
   pools_.clear();  // before the scheduler they unschedule from
 }
 
-ScrapeConfigChange ScrapeManager::apply_config(const Config& config) {
+ScrapeConfigChange ScrapeManager::apply_config(const Config& config,
+                                               const TargetGroupsOf& groups_of) {
   std::lock_guard lock(mutex_);
   ScrapeConfigChange change;
   const int64_t now = wall_clock_ms();
@@ -41,9 +42,11 @@ ScrapeConfigChange ScrapeManager::apply_config(const Config& config) {
     it = pools_.erase(it);
   }
   for (const auto& job : config.scrape_configs) {
+    const std::vector<TargetGroup> groups =
+        groups_of ? groups_of(job) : static_target_groups(job.static_configs);
     auto& pool = pools_[job.job_name];
     if (pool && same_scrape_settings(pool->config(), job)) {
-      auto synced = pool->sync(static_target_groups(job.static_configs));
+      auto synced = pool->sync(groups);
       change.targets_kept += synced.kept;
       change.targets_added += synced.added;
       change.targets_removed += synced.removed;
@@ -55,12 +58,12 @@ ScrapeConfigChange ScrapeManager::apply_config(const Config& config) {
       // The series of targets the new settings still scrape go on without a
       // gap; only the others are marked stale.
       change.targets_removed += pool->target_count();
-      pool->stop(now, next->target_labels(static_target_groups(job.static_configs)));
+      pool->stop(now, next->target_labels(groups));
       ++change.jobs_restarted;
     } else {
       ++change.jobs_added;
     }
-    change.targets_added += next->sync(static_target_groups(job.static_configs)).added;
+    change.targets_added += next->sync(groups).added;
     pool = std::move(next);
   }
   return change;

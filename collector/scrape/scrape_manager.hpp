@@ -15,6 +15,7 @@
 // time.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -60,8 +61,15 @@ class ScrapeManager {
   ScrapeManager(const ScrapeManager&) = delete;
   ScrapeManager& operator=(const ScrapeManager&) = delete;
 
-  // Runs before or after start(); changes take effect at once.
-  ScrapeConfigChange apply_config(const Config& config);
+  // The target list of a job: its static_configs groups by default; with
+  // service discovery, the discovery manager's current list for it.
+  using TargetGroupsOf = std::function<std::vector<TargetGroup>(const ScrapeConfig& job)>;
+
+  // Runs before or after start(); changes take effect at once. Every job,
+  // kept, restarted or new, gets the list `groups_of` gives (empty: static),
+  // so a job with service discovery neither loses its discovered targets nor
+  // waits for discovery's next change.
+  ScrapeConfigChange apply_config(const Config& config, const TargetGroupsOf& groups_of = {});
   // Replaces one job's target list; an error when the config has no such job.
   Result<ScrapePool::SyncResult> sync(const std::string& job_name,
                                       const std::vector<TargetGroup>& groups);

@@ -12,6 +12,7 @@
 #include "common/config/kubernetes_sd_section.hpp"
 #include "common/config/prometheus_keys.hpp"
 #include "common/config/relabel_section.hpp"
+#include "common/config/service_discovery_section.hpp"
 
 namespace mc {
 
@@ -146,6 +147,20 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
                    return read_static_config(reader, item, index_path(list_path, index),
                                              job.static_configs.back());
                  });
+           }},
+          {"file_sd_configs",
+           [&](const YAML::Node& value) -> Status {
+             return read_file_sd_configs(reader, value, path("file_sd_configs"),
+                                         job.file_sd_configs);
+           }},
+          {"http_sd_configs",
+           [&](const YAML::Node& value) -> Status {
+             return read_http_sd_configs(reader, value, path("http_sd_configs"),
+                                         job.http_sd_configs);
+           }},
+          {"dns_sd_configs",
+           [&](const YAML::Node& value) -> Status {
+             return read_dns_sd_configs(reader, value, path("dns_sd_configs"), job.dns_sd_configs);
            }},
           {"kubernetes_sd_configs",
            [&](const YAML::Node& value) -> Status {

@@ -79,7 +79,7 @@ scrape_configs:
     target_limit: 0
     follow_redirects: true
     enable_http2: false
-    file_sd_configs: []
+    consul_sd_configs: []
 storage:
   exemplars:
     max_exemplars: 10
@@ -96,7 +96,7 @@ remote_read: []
             "config.yml:5:1: \"scrape_config_files\" is ignored: it lists no files",
             "config.yml:6:1: \"tracing\" is ignored: metrics-collector sends no traces",
             "config.yml:12:5: scrape_configs[0]: \"target_limit\" is ignored: 0 sets no limit",
-            "config.yml:15:5: scrape_configs[0]: \"file_sd_configs\" is ignored: it is empty",
+            "config.yml:15:5: scrape_configs[0]: \"consul_sd_configs\" is ignored: it is empty",
             "config.yml:17:3: storage: \"exemplars\" is ignored: metrics-collector stores no "
             "exemplars",
             "config.yml:19:1: \"remote_write\" is ignored: it is empty",
