@@ -3,6 +3,7 @@
 #include "collector/discovery/dns_sd_discoverer.hpp"
 #include "collector/discovery/file_sd_discoverer.hpp"
 #include "collector/discovery/http_sd_discoverer.hpp"
+#include "collector/discovery/kubernetes_discoverer.hpp"
 
 namespace mc {
 
@@ -26,12 +27,11 @@ std::vector<NamedDiscoverer> make_discoverers(const ScrapeConfig& job,
         {"dns_sd_configs/" + std::to_string(i), config,
          std::make_unique<DnsSdDiscoverer>(config, context.metrics, context.dns_nameserver)});
   }
-  // ---- kubernetes_sd_configs: wired by the lead at merge ----
-  // for (size_t i = 0; i < job.kubernetes_sd_configs.size(); ++i) {
-  //   const auto& config = job.kubernetes_sd_configs[i];
-  //   discoverers.push_back({"kubernetes_sd_configs/" + std::to_string(i), config,
-  //                          make_kubernetes_discoverer(config, job, context)});
-  // }
+  for (size_t i = 0; i < job.kubernetes_sd_configs.size(); ++i) {
+    const auto& config = job.kubernetes_sd_configs[i];
+    discoverers.push_back({"kubernetes_sd_configs/" + std::to_string(i), config,
+                           make_kubernetes_discoverer(config, job.job_name)});
+  }
   return discoverers;
 }
 

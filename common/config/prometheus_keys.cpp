@@ -58,7 +58,6 @@ constexpr std::array kScrapeConfig = {
     ForeignKey{"gce_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
     ForeignKey{"hetzner_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
     ForeignKey{"ionos_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
-    ForeignKey{"kubernetes_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
     ForeignKey{"kuma_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
     ForeignKey{"lightsail_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},
     ForeignKey{"linode_sd_configs", "it is empty", is_empty_list, kUseStaticConfigs},

@@ -9,6 +9,7 @@
 #include "common/config/config_rules.hpp"
 #include "common/config/field_readers.hpp"
 #include "common/config/http_client_section.hpp"
+#include "common/config/kubernetes_sd_section.hpp"
 #include "common/config/prometheus_keys.hpp"
 #include "common/config/relabel_section.hpp"
 #include "common/config/service_discovery_section.hpp"
@@ -160,6 +161,11 @@ Status read_scrape_config(const YamlReader& reader, const YAML::Node& node, std:
           {"dns_sd_configs",
            [&](const YAML::Node& value) -> Status {
              return read_dns_sd_configs(reader, value, path("dns_sd_configs"), job.dns_sd_configs);
+           }},
+          {"kubernetes_sd_configs",
+           [&](const YAML::Node& value) -> Status {
+             return read_kubernetes_sd_configs(reader, value, path("kubernetes_sd_configs"),
+                                               job.kubernetes_sd_configs);
            }},
           {"relabel_configs",
            [&](const YAML::Node& value) -> Status {

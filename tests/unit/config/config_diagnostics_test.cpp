@@ -117,8 +117,8 @@ scrape_configs:
     follow_redirects: false
     oauth2:
       client_id: u
-    kubernetes_sd_configs:
-      - role: pod
+    consul_sd_configs:
+      - server: localhost:8500
     metric_relabel_configs:
       - action: drop
 storage:
@@ -131,7 +131,7 @@ storage:
        "metrics-collector yet; remove it\n"
        "config.yml:9:7: scrape_configs[0]: \"oauth2\" is not supported by metrics-collector "
        "yet; use authorization with a credentials_file that something else keeps fresh\n"
-       "config.yml:10:5: scrape_configs[0]: \"kubernetes_sd_configs\" is not supported by "
+       "config.yml:10:5: scrape_configs[0]: \"consul_sd_configs\" is not supported by "
        "metrics-collector yet; remove it and list the targets under static_configs\n"
        "config.yml:15:3: storage: \"tsdb\" is not supported by metrics-collector yet; remove it "
        "and metrics-collector's store takes no out-of-order samples");
