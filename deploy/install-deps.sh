@@ -27,6 +27,9 @@ packages=(
   clang libclang-rt-14-dev
   # `make tidy`: clang-tidy 14 and run-clang-tidy.
   clang-tidy
+  # lld: links the test executables faster than GNU ld (CMakeLists.txt
+  # MC_USE_LLD; .ci/README.md has the figures).
+  lld
 )
 
 missing=()
