@@ -23,7 +23,7 @@ deps:
 # CI builds from scratch, use them; SANITIZE_UNITY=OFF for a sanitizer tree
 # that rebuilds one file at a time after an edit. UNITY=ON does the same for
 # $(BUILD_DIR) when it is first configured. Files that cannot share a batch
-# are listed in common/CMakeLists.txt (SKIP_UNITY_BUILD_INCLUSION).
+# are listed in CMakeLists.txt (SKIP_UNITY_BUILD_INCLUSION).
 UNITY ?= OFF
 SANITIZE_UNITY ?= ON
 UNITY_BATCH ?= 8
