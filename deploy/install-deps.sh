@@ -31,6 +31,9 @@ packages=(
   # tests/integration/targets_page_browser_test.cpp loads them in headless
   # Chromium (--dump-dom), so what a user sees is tested, not only the HTML.
   chromium
+  # lld: links the test executables faster than GNU ld (CMakeLists.txt
+  # MC_USE_LLD; .ci/README.md has the figures).
+  lld
 )
 
 missing=()
