@@ -47,49 +47,6 @@ int openmetrics_only_suffix(std::string_view family, std::string_view name) {
   return kNotOpenMetricsOnly;
 }
 
-std::string_view text_type_name(MetricType type) {
-  switch (type) {
-    case MetricType::counter:
-      return "counter";
-    case MetricType::gauge:
-    case MetricType::info:
-    case MetricType::stateset:
-      return "gauge";
-    case MetricType::histogram:
-    case MetricType::gaugehistogram:
-      return "histogram";
-    case MetricType::summary:
-      return "summary";
-    case MetricType::unknown:
-      break;
-  }
-  return "untyped";
-}
-
-void append_metadata(std::string& out, std::string_view name, std::string_view type_name,
-                     const MetricMetadata& metadata, ExpositionFormat format) {
-  const bool openmetrics = format == ExpositionFormat::openmetrics;
-  if (!metadata.help.empty()) {
-    out += "# HELP ";
-    out += name;
-    out += ' ';
-    append_escaped_help(out, metadata.help, openmetrics);
-    out += '\n';
-  }
-  out += "# TYPE ";
-  out += name;
-  out += ' ';
-  out += type_name;
-  out += '\n';
-  if (openmetrics && !metadata.unit.empty()) {
-    out += "# UNIT ";
-    out += name;
-    out += ' ';
-    out += metadata.unit;
-    out += '\n';
-  }
-}
-
 }  // namespace
 
 MetricsPage::Family& MetricsPage::family_for(std::string_view key, std::string_view family_name) {

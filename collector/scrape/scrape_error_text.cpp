@@ -4,56 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "collector/http_client/http_status_text.hpp"
+
 namespace mc {
 
 namespace {
-
-// Go's http.StatusText for the statuses a target plausibly answers with; the
-// status line of a Go server carries the same words.
-std::string_view status_text(int code) {
-  switch (code) {
-    case 201:
-      return "Created";
-    case 202:
-      return "Accepted";
-    case 204:
-      return "No Content";
-    case 301:
-      return "Moved Permanently";
-    case 302:
-      return "Found";
-    case 304:
-      return "Not Modified";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 406:
-      return "Not Acceptable";
-    case 408:
-      return "Request Timeout";
-    case 429:
-      return "Too Many Requests";
-    case 500:
-      return "Internal Server Error";
-    case 501:
-      return "Not Implemented";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return "";
-  }
-}
 
 // "127.0.0.1:9100" of "http://127.0.0.1:9100/metrics?x=1".
 std::string_view host_port(std::string_view url) {
@@ -85,7 +40,7 @@ std::string scrape_error_text(std::string_view url, std::string_view failure_rea
     int code = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), code);
     if (ec == std::errc() && end == digits.data() + digits.size()) {
-      const std::string_view text = status_text(code);
+      const std::string_view text = http_status_text(code);
       if (!text.empty()) return fmt::format("{}{} {}", kStatusPrefix, code, text);
     }
   }

@@ -119,30 +119,6 @@ void order_series(const ExposedFamily& family, std::vector<OrderedSeries>& order
   ordered.erase(last, ordered.end());
 }
 
-void append_metadata(std::string& out, std::string_view name, std::string_view type_name,
-                     const MetricMetadata& metadata, ExpositionFormat format) {
-  const bool openmetrics = format == ExpositionFormat::openmetrics;
-  if (!metadata.help.empty()) {
-    out += "# HELP ";
-    out += name;
-    out += ' ';
-    append_escaped_help(out, metadata.help, openmetrics);
-    out += '\n';
-  }
-  out += "# TYPE ";
-  out += name;
-  out += ' ';
-  out += type_name;
-  out += '\n';
-  if (openmetrics && !metadata.unit.empty()) {
-    out += "# UNIT ";
-    out += name;
-    out += ' ';
-    out += metadata.unit;
-    out += '\n';
-  }
-}
-
 void append_series(std::string& out, const ExposedSeries& series, ExpositionFormat format) {
   out += series.labels->metric_name();
   char separator = '{';
@@ -198,25 +174,6 @@ void write_openmetrics_family(std::string& out, const ExposedFamily& family,
     append_series(out, *entry.series, ExpositionFormat::openmetrics);
     ++stats.series_written;
   }
-}
-
-std::string_view text_type_name(MetricType type) {
-  switch (type) {
-    case MetricType::counter:
-      return "counter";
-    case MetricType::gauge:
-    case MetricType::info:
-    case MetricType::stateset:
-      return "gauge";
-    case MetricType::histogram:
-    case MetricType::gaugehistogram:
-      return "histogram";
-    case MetricType::summary:
-      return "summary";
-    case MetricType::unknown:
-      break;
-  }
-  return "untyped";
 }
 
 // OpenMetrics-only samples that text 0.0.4 carries as gauges of their own,
@@ -277,6 +234,49 @@ void write_text_family(std::string& out, const ExposedFamily& family,
 }
 
 }  // namespace
+
+std::string_view text_type_name(MetricType type) {
+  switch (type) {
+    case MetricType::counter:
+      return "counter";
+    case MetricType::gauge:
+    case MetricType::info:
+    case MetricType::stateset:
+      return "gauge";
+    case MetricType::histogram:
+    case MetricType::gaugehistogram:
+      return "histogram";
+    case MetricType::summary:
+      return "summary";
+    case MetricType::unknown:
+      break;
+  }
+  return "untyped";
+}
+
+void append_metadata(std::string& out, std::string_view name, std::string_view type_name,
+                     const MetricMetadata& metadata, ExpositionFormat format) {
+  const bool openmetrics = format == ExpositionFormat::openmetrics;
+  if (!metadata.help.empty()) {
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    append_escaped_help(out, metadata.help, openmetrics);
+    out += '\n';
+  }
+  out += "# TYPE ";
+  out += name;
+  out += ' ';
+  out += type_name;
+  out += '\n';
+  if (openmetrics && !metadata.unit.empty()) {
+    out += "# UNIT ";
+    out += name;
+    out += ' ';
+    out += metadata.unit;
+    out += '\n';
+  }
+}
 
 std::string_view openmetrics_family_name(const MetricMetadata& metadata) {
   std::string_view family = metadata.family;

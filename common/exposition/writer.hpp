@@ -85,6 +85,15 @@ std::string_view openmetrics_family_name(const MetricMetadata& metadata);
 // family_bucket, _count, _sum, _created; ...).
 bool series_fits_family(MetricType type, std::string_view family, std::string_view series_name);
 
+// The TYPE a family is written with in text 0.0.4 ("gauge" for info and
+// stateset, "untyped" for unknown); OpenMetrics keeps its own names.
+std::string_view text_type_name(MetricType type);
+
+// The family's "# HELP" (when it has help), "# TYPE" and, in OpenMetrics,
+// "# UNIT" lines, escaped as `format` wants; shared by every page writer.
+void append_metadata(std::string& out, std::string_view name, std::string_view type_name,
+                     const MetricMetadata& metadata, ExpositionFormat format);
+
 // Appends `families` in `format`, ordered as described above; OpenMetrics
 // output ends with "# EOF". Families without series are left out.
 WriteStats write_exposition(std::string& out, std::span<const ExposedFamily> families,
