@@ -1,8 +1,11 @@
 // Relabeling against the real Prometheus 2.42: one config with target and
 // metric relabel rules of every action and every default, run by Prometheus
-// and by the daemon against the same targets on 127.0.0.1. The series each
-// stores (Prometheus's /api/v1/series, ours) must be the same set, label for
-// label, and scrape_samples_post_metric_relabeling must agree.
+// and by the daemon against the same targets on 127.0.0.1: 47 rules in two
+// jobs (the second leans on the defaults: replace, regex (.*), $1, ";"). The
+// series each stores (Prometheus's /api/v1/series, ours) must be the same
+// set, label for label; so must the targets' labels before and after
+// relabeling (/api/v1/targets of both); and
+// scrape_samples_post_metric_relabeling must agree.
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -37,6 +40,25 @@ std::set<std::string> series_set(const std::string& base_url) {
     at = close;
   }
   return series;
+}
+
+// The label sets of /api/v1/targets (each active target's discoveredLabels
+// and labels, each dropped target's discoveredLabels), as JSON object texts
+// prefixed by which they are.
+std::set<std::string> target_label_sets(const std::string& base_url) {
+  auto reply = http_get(base_url + "/api/v1/targets?state=any");
+  std::set<std::string> sets;
+  if (reply.status != 200) return sets;
+  for (const std::string_view key : {"\"discoveredLabels\":{", "\"labels\":{"}) {
+    size_t at = 0;
+    while ((at = reply.body.find(key, at)) != std::string::npos) {
+      const size_t close = reply.body.find('}', at);
+      if (close == std::string::npos) break;
+      sets.insert(reply.body.substr(at, close - at + 1));
+      at = close;
+    }
+  }
+  return sets;
 }
 
 // The value of an instant query's single result ("[<ts>,\"<value>\"]"), or "".
@@ -151,6 +173,84 @@ constexpr std::string_view kMetricRules = R"yaml(
         action: labelkeep
 )yaml";
 
+// A second job leaning on the defaults: no action (replace), no regex
+// ((.*)), no replacement ($1), no separator (;), no source labels, an empty
+// result (the label is removed), __tmp labels, renaming __name__.
+constexpr std::string_view kDefaultsJob = R"yaml(
+  - job_name: defaults
+    static_configs:
+      - targets: ["{a}", "{b}"]
+        labels: {{zone: eu-west-1a, Owner: Team-X}}
+    relabel_configs:
+      - source_labels: [zone]
+        target_label: zone_copy
+      - source_labels: [zone, Owner]
+        target_label: zone_owner
+      - source_labels: [zone]
+        regex: "(\\w+)-(\\w+)-(\\d)(\\w)"
+        target_label: region
+        replacement: "$1-$2-$3"
+      - source_labels: [zone]
+        regex: "no-match-(.*)"
+        target_label: never_set
+      - source_labels: [Owner]
+        regex: "Team-(.*)"
+        target_label: owner
+        replacement: "${{1}}"
+      - target_label: constant
+        replacement: fixed
+      - source_labels: [nonexistent]
+        target_label: zone_copy
+        regex: "x?"
+        replacement: ""
+      - source_labels: [Owner]
+        target_label: __tmp_owner
+      - source_labels: [__tmp_owner]
+        target_label: owner_lower
+        action: lowercase
+      - source_labels: [__tmp_owner]
+        target_label: owner_upper
+        action: uppercase
+      - source_labels: [__address__]
+        modulus: 2
+        target_label: __tmp_shard
+        action: hashmod
+      - source_labels: [__tmp_shard]
+        target_label: shard_of_two
+      - regex: "(zone|region)"
+        replacement: "topology_$1"
+        action: labelmap
+      - source_labels: [zone_owner]
+        target_label: zone_owner
+        action: keepequal
+      - source_labels: [zone]
+        target_label: owner
+        action: dropequal
+      - regex: Owner
+        action: labeldrop
+      - source_labels: [nothing_here]
+        regex: ""
+        action: keep
+    metric_relabel_configs:
+      - source_labels: [__name__]
+        target_label: original_name
+      - source_labels: [__name__]
+        regex: "relabel_(.*)"
+        target_label: __name__
+        replacement: "renamed_$1"
+      - source_labels: [method]
+        target_label: method
+        replacement: "m_$1"
+      - source_labels: [code, method]
+        separator: "/"
+        target_label: route
+      - regex: tmp
+        action: labeldrop
+      - source_labels: [__name__]
+        regex: "outside_metric|drop_me_total"
+        action: drop
+)yaml";
+
 constexpr std::string_view kPage =
     "# TYPE relabel_requests_total counter\n"
     "relabel_requests_total{code=\"200\",method=\"get\",tmp=\"1\"} 10\n"
@@ -166,8 +266,8 @@ TEST_CASE("relabeling: Prometheus 2.42 and the daemon store the same series", "[
     WARN("skipped: /usr/bin/prometheus not found (Debian package prometheus)");
     return;
   }
-  HttpTestServer target_a, target_b, target_dropped;
-  for (HttpTestServer* target : {&target_a, &target_b, &target_dropped}) {
+  HttpTestServer target_a, target_b, target_dropped, target_c, target_d;
+  for (HttpTestServer* target : {&target_a, &target_b, &target_dropped, &target_c, &target_d}) {
     target->set_response("/metrics", TestResponse{.body = std::string(kPage)});
   }
   const std::string config = fmt::format(
@@ -178,10 +278,12 @@ TEST_CASE("relabeling: Prometheus 2.42 and the daemon store the same series", "[
       "    static_configs:\n"
       "      - targets: [\"{}\", \"{}\", \"{}\"]\n"
       "        labels: {{env: Prod, team: Blue}}\n"
-      "{}{}",
+      "{}{}{}",
       target_a.address(), target_b.address(), target_dropped.address(),
       fmt::format(fmt::runtime(kTargetRules), fmt::arg("dropped", target_dropped.address())),
-      fmt::format(fmt::runtime(kMetricRules)));
+      fmt::format(fmt::runtime(kMetricRules)),
+      fmt::format(fmt::runtime(kDefaultsJob), fmt::arg("a", target_c.address()),
+                  fmt::arg("b", target_d.address())));
 
   DaemonRunner daemon(config);
   TempDir dir;
@@ -193,9 +295,10 @@ TEST_CASE("relabeling: Prometheus 2.42 and the daemon store the same series", "[
                           dir.path() / "prometheus.log");
   const std::string prometheus_url = fmt::format("http://127.0.0.1:{}", prometheus_port);
 
-  // Both scraped both kept targets at least once: per target 5 report series
-  // and the 4 series the metric rules keep of the page's 7.
-  constexpr size_t kExpectedSeries = 18;
+  // Both scraped every kept target at least once: per target 5 report series
+  // and the series the metric rules keep of the page's 7 (4 in the first
+  // job, 5 in the second).
+  constexpr size_t kExpectedSeries = 2 * (5 + 4) + 2 * (5 + 5);
   std::set<std::string> theirs, ours;
   const bool complete = wait_until(
       [&] {
@@ -209,6 +312,20 @@ TEST_CASE("relabeling: Prometheus 2.42 and the daemon store the same series", "[
   REQUIRE(complete);
   CHECK(ours == theirs);
   CHECK(theirs.size() == kExpectedSeries);
+
+  // The targets' labels before and after relabeling, dropped ones included.
+  const std::set<std::string> their_targets = target_label_sets(prometheus_url);
+  const std::set<std::string> our_targets = target_label_sets(daemon.base_url());
+  CHECK(our_targets == their_targets);
+  CHECK(their_targets.size() == 5 + 4);  // 5 discovered, 4 kept
+  bool defaults_ran = false;
+  for (const auto& labels : our_targets) {
+    if (labels.find("\"constant\":\"fixed\"") == std::string::npos) continue;
+    defaults_ran = labels.find("\"topology_region\":\"eu-west-1\"") != std::string::npos &&
+                   labels.find("\"owner_upper\":\"TEAM-X\"") != std::string::npos &&
+                   labels.find("zone_copy") == std::string::npos;
+  }
+  CHECK(defaults_ran);
 
   // Spot checks that the rules did run (not merely agree on nothing).
   const std::string instance_a = fmt::format("local-{}-Blue", target_a.port());
