@@ -21,6 +21,10 @@
 #                     NO_BUILD=1 uses it as it is)
 #   RESULTS=bench/scrape/results/<time>   raw CSV, logs and the table go here
 #   BASE_PORT=21000   farm ports BASE_PORT..BASE_PORT+K-1; scrapers and sink below it
+#   RELABEL=0         1: every scraper's job gets the same 5 relabel_configs and 5
+#                     metric_relabel_configs rules (write_relabel_rules below);
+#                     "0 1": both variants, one after the other for each scraper
+#                     within each run, so rules and no rules meet the same load
 #
 # CPU is utime+stime of the scraper's process from /proc/PID/stat over the
 # window. The farm's and the remote-write sink's CPU (vmagent's receiver) are
@@ -40,6 +44,7 @@ BUILD=${BUILD:-$repo/build}
 BASE_PORT=${BASE_PORT:-21000}
 RESULTS=${RESULTS:-$repo/bench/scrape/results/$(date +%Y%m%dT%H%M%S)}
 PAGE=${PAGE:-$repo/../shared/data/node_exporter-1.5.0-page.prom}
+RELABEL=${RELABEL:-0}
 SCRAPER_PORT=$((BASE_PORT - 10))
 SINK_PORT=$((BASE_PORT - 9))
 TICKS=$(getconf CLK_TCK)
@@ -147,7 +152,48 @@ start_scraper() {  # name dir -> sets scraper_pid, metrics_url, ready_url
   pids+=("$scraper_pid")
 }
 
-write_scrape_config() {  # targets interval file
+# Rules a production job might carry, that keep every target and every sample
+# but make each scraper evaluate them all on every target and every sample; all
+# are Prometheus 2.42 actions that vmagent 1.79 accepts too. The labels they
+# touch are those of the farm's node_exporter page (device, mode, goversion).
+write_relabel_rules() {
+  cat <<'RULES'
+    relabel_configs:
+      - source_labels: [__address__]
+        regex: '[^:]+:(\d+)'
+        target_label: port
+      - target_label: env
+        replacement: bench
+      - source_labels: [__address__]
+        modulus: 8
+        target_label: __tmp_shard
+        action: hashmod
+      - source_labels: [__tmp_shard]
+        regex: '[0-7]'
+        action: keep
+      - regex: '(job)'
+        replacement: 'scrape_$1'
+        action: labelmap
+    metric_relabel_configs:
+      - source_labels: [__name__]
+        regex: '.+'
+        action: keep
+      - source_labels: [__name__, device]
+        regex: 'no_such_metric;.*'
+        action: drop
+      - source_labels: [device]
+        regex: '(/dev/)?(vd[a-z]+|sd[a-z]+|zram)[0-9]*'
+        target_label: disk
+        replacement: '$2'
+      - regex: 'goversion'
+        action: labeldrop
+      - source_labels: [mode]
+        target_label: mode_upper
+        action: uppercase
+RULES
+}
+
+write_scrape_config() {  # targets interval file relabel
   {
     echo "global:"
     echo "  scrape_interval: ${2}s"
@@ -157,11 +203,12 @@ write_scrape_config() {  # targets interval file
     echo "    static_configs:"
     echo "      - targets:"
     for ((i = 0; i < $1; i++)); do echo "          - 127.0.0.1:$((BASE_PORT + i))"; done
+    [ "$4" = 0 ] || write_relabel_rules
   } >"$3"
 }
 
 csv=$RESULTS/results.csv
-echo "farm,targets,series_per_target,interval_s,run,scraper,window_s,cpu_s,scraper_samples_raw,report_series_per_scrape,scraped_samples,farm_scrapes,farm_samples,samples_check,cpu_ns_per_sample,active_series_reported,series_expected,vmhwm_bytes,vmrss_bytes,peak_rss_per_series,steady_rss_per_series,farm_cpu_s,sink_cpu_s,loadavg_1m" >"$csv"
+echo "farm,targets,series_per_target,interval_s,run,scraper,window_s,cpu_s,scraper_samples_raw,report_series_per_scrape,scraped_samples,farm_scrapes,farm_samples,samples_check,cpu_ns_per_sample,active_series_reported,series_expected,vmhwm_bytes,vmrss_bytes,peak_rss_per_series,steady_rss_per_series,farm_cpu_s,sink_cpu_s,loadavg_1m,relabel" >"$csv"
 
 "$FARM_BIN" --sink-port="$SINK_PORT" >"$RESULTS/sink.log" 2>&1 &
 sink_pid=$!
@@ -192,52 +239,56 @@ for spec in $FARMS; do
     count=${#scraper_list[@]}
     for ((s = 0; s < count; s++)); do
       name=${scraper_list[$(((s + run - 1) % count))]}
-      dir=$work/$farm-${interval}s-$run-$name
-      mkdir -p "$dir"
-      write_scrape_config "$targets" "$interval" "$dir/scrape.yml"
-      log "farm $farm @ ${interval}s run $run/$RUNS: $name (warm-up ${warmup}s, window ${WINDOW}s)"
-      start_scraper "$name" "$dir"
-      if ! wait_http "$ready_url" 60; then
-        log "$name did not become ready; its log:"; tail -20 "$dir/log" >&2
-        stop_pid "$scraper_pid"; continue
-      fi
-      # Prometheus applies discovered targets only after about 5 s: the warm-up
-      # starts once the scraper has counted its first samples.
-      for _ in $(seq 60); do
-        [ "$(metric_sum "$metrics_url" "$samples_regex")" != NA ] && break
-        sleep 0.5
+      for relabel in $RELABEL; do
+        dir=$work/$farm-${interval}s-$run-$name-r$relabel
+        mkdir -p "$dir"
+        write_scrape_config "$targets" "$interval" "$dir/scrape.yml" "$relabel"
+        log "farm $farm @ ${interval}s run $run/$RUNS: $name, relabel rules $relabel (warm-up ${warmup}s, window ${WINDOW}s)"
+        start_scraper "$name" "$dir"
+        if ! wait_http "$ready_url" 60; then
+          log "$name did not become ready; its log:"; tail -20 "$dir/log" >&2
+          stop_pid "$scraper_pid"; continue
+        fi
+        # Prometheus applies discovered targets only after about 5 s: the warm-up
+        # starts once the scraper has counted its first samples.
+        for _ in $(seq 60); do
+          [ "$(metric_sum "$metrics_url" "$samples_regex")" != NA ] && break
+          sleep 0.5
+        done
+        sleep "$warmup"
+        cpu0=$(cpu_seconds "$scraper_pid") farm_cpu0=$(cpu_seconds "$farm_pid")
+        sink_cpu0=$(cpu_seconds "$sink_pid")
+        raw0=$(metric_sum "$metrics_url" "$samples_regex")
+        scrapes0=$(farm_stat requests) farm_samples0=$(farm_stat samples)
+        sleep "$WINDOW"
+        cpu1=$(cpu_seconds "$scraper_pid") farm_cpu1=$(cpu_seconds "$farm_pid")
+        sink_cpu1=$(cpu_seconds "$sink_pid")
+        raw1=$(metric_sum "$metrics_url" "$samples_regex")
+        scrapes1=$(farm_stat requests) farm_samples1=$(farm_stat samples)
+        active=$(metric_sum "$metrics_url" "$series_regex")
+        hwm=$(status_bytes "$scraper_pid" VmHWM) rss=$(status_bytes "$scraper_pid" VmRSS)
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        cp "$dir/log" "$RESULTS/$farm-${interval}s-$run-$name-r$relabel.log"
+        stop_pid "$scraper_pid"
+        rm -rf "$dir"
+        awk -v OFS=, -v farm="$farm" -v k="$targets" -v m="$series" -v iv="$interval" -v run="$run" \
+          -v name="$name" -v window="$WINDOW" -v cpu0="$cpu0" -v cpu1="$cpu1" -v raw0="$raw0" \
+          -v raw1="$raw1" -v rep="$report_series" -v sc0="$scrapes0" -v sc1="$scrapes1" \
+          -v fs0="$farm_samples0" -v fs1="$farm_samples1" -v active="$active" \
+          -v expected="$series_expected" -v hwm="$hwm" -v rss="$rss" -v fc0="$farm_cpu0" \
+          -v fc1="$farm_cpu1" -v kc0="$sink_cpu0" -v kc1="$sink_cpu1" -v load="$load" \
+          -v relabel="$relabel" 'BEGIN {
+            cpu = cpu1 - cpu0; scrapes = sc1 - sc0; farm_samples = fs1 - fs0
+            if (raw0 == "NA" || raw1 == "NA") { rawd = "NA"; scraped = farm_samples; check = "NA" }
+            else { rawd = raw1 - raw0; scraped = rawd - rep * scrapes
+                   check = farm_samples > 0 ? sprintf("%.3f", scraped / farm_samples) : "NA" }
+            ns = scraped > 0 ? sprintf("%.0f", cpu * 1e9 / scraped) : "NA"
+            print farm, k, m, iv, run, name, window, sprintf("%.2f", cpu), rawd, rep, scraped,
+                  scrapes, farm_samples, check, ns, active, expected, hwm, rss,
+                  sprintf("%.0f", hwm / expected), sprintf("%.0f", rss / expected),
+                  sprintf("%.2f", fc1 - fc0), sprintf("%.2f", kc1 - kc0), load, relabel }' |
+        tee -a "$csv" >&2
       done
-      sleep "$warmup"
-      cpu0=$(cpu_seconds "$scraper_pid") farm_cpu0=$(cpu_seconds "$farm_pid")
-      sink_cpu0=$(cpu_seconds "$sink_pid")
-      raw0=$(metric_sum "$metrics_url" "$samples_regex")
-      scrapes0=$(farm_stat requests) farm_samples0=$(farm_stat samples)
-      sleep "$WINDOW"
-      cpu1=$(cpu_seconds "$scraper_pid") farm_cpu1=$(cpu_seconds "$farm_pid")
-      sink_cpu1=$(cpu_seconds "$sink_pid")
-      raw1=$(metric_sum "$metrics_url" "$samples_regex")
-      scrapes1=$(farm_stat requests) farm_samples1=$(farm_stat samples)
-      active=$(metric_sum "$metrics_url" "$series_regex")
-      hwm=$(status_bytes "$scraper_pid" VmHWM) rss=$(status_bytes "$scraper_pid" VmRSS)
-      load=$(cut -d' ' -f1 /proc/loadavg)
-      cp "$dir/log" "$RESULTS/$farm-${interval}s-$run-$name.log"
-      stop_pid "$scraper_pid"
-      rm -rf "$dir"
-      awk -v OFS=, -v farm="$farm" -v k="$targets" -v m="$series" -v iv="$interval" -v run="$run" \
-        -v name="$name" -v window="$WINDOW" -v cpu0="$cpu0" -v cpu1="$cpu1" -v raw0="$raw0" \
-        -v raw1="$raw1" -v rep="$report_series" -v sc0="$scrapes0" -v sc1="$scrapes1" \
-        -v fs0="$farm_samples0" -v fs1="$farm_samples1" -v active="$active" \
-        -v expected="$series_expected" -v hwm="$hwm" -v rss="$rss" -v fc0="$farm_cpu0" \
-        -v fc1="$farm_cpu1" -v kc0="$sink_cpu0" -v kc1="$sink_cpu1" -v load="$load" 'BEGIN {
-          cpu = cpu1 - cpu0; scrapes = sc1 - sc0; farm_samples = fs1 - fs0
-          if (raw0 == "NA" || raw1 == "NA") { rawd = "NA"; scraped = farm_samples; check = "NA" }
-          else { rawd = raw1 - raw0; scraped = rawd - rep * scrapes
-                 check = farm_samples > 0 ? sprintf("%.3f", scraped / farm_samples) : "NA" }
-          ns = scraped > 0 ? sprintf("%.0f", cpu * 1e9 / scraped) : "NA"
-          print farm, k, m, iv, run, name, window, sprintf("%.2f", cpu), rawd, rep, scraped,
-                scrapes, farm_samples, check, ns, active, expected, hwm, rss,
-                sprintf("%.0f", hwm / expected), sprintf("%.0f", rss / expected),
-                sprintf("%.2f", fc1 - fc0), sprintf("%.2f", kc1 - kc0), load }' | tee -a "$csv" >&2
     done
   done
   stop_pid "$farm_pid"

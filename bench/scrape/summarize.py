@@ -4,7 +4,9 @@
 Per farm and scraper: median (min-max) over the runs of CPU ns per scraped
 sample and of peak and steady RSS bytes per series, and, for metrics-collector,
 its ratio to each peer taken run by run (both measured in the same run), then
-the median (min-max) of those ratios.
+the median (min-max) of those ratios. Rows measured with RELABEL=1 (the
+relabel column) are a farm of their own, "+ rules"; where a scraper ran with
+and without rules, its CPU ratio rules/no rules is taken run by run as well.
 
 Usage: bench/scrape/summarize.py results.csv
 """
@@ -42,9 +44,11 @@ def spread(values, digits=0):
 def main(path):
     with open(path, newline="") as file:
         rows = list(csv.DictReader(file))
+    for row in rows:  # results.csv files from before the relabel column
+        row["relabel"] = row.get("relabel") or "0"
     farms = []
     for row in rows:
-        key = (row["farm"], row["interval_s"])
+        key = (row["farm"], row["interval_s"], row["relabel"])
         if key not in farms:
             farms.append(key)
 
@@ -52,14 +56,17 @@ def main(path):
           "| steady RSS per series (B) | samples check | runs |")
     print("|---|---|---|---|---|---|---|")
     ratio_lines = []
-    for farm, interval in farms:
-        in_farm = [r for r in rows if r["farm"] == farm and r["interval_s"] == interval]
+    for farm, interval, relabel in farms:
+        in_farm = [r for r in rows if r["farm"] == farm and r["interval_s"] == interval
+                   and r["relabel"] == relabel]
         scrapers = []
         for row in in_farm:
             if row["scraper"] not in scrapers:
                 scrapers.append(row["scraper"])
         k, m = farm.split("x")
         farm_text = f"{int(k):,}×{int(m):,} @ {interval} s"
+        if relabel != "0":
+            farm_text += " + rules"
         for scraper in scrapers:
             mine = [r for r in in_farm if r["scraper"] == scraper]
             print(f"| {farm_text} | {LABELS.get(scraper, scraper)} "
@@ -93,6 +100,31 @@ def main(path):
               "| peak RSS per series |")
         print("|---|---|---|---|")
         for line in ratio_lines:
+            print(line)
+    rules_lines = []
+    for farm, interval, relabel in farms:
+        if relabel == "0":
+            continue
+        same = [r for r in rows if r["farm"] == farm and r["interval_s"] == interval]
+        k, m = farm.split("x")
+        for scraper in dict.fromkeys(r["scraper"] for r in same if r["relabel"] == relabel):
+            ratios = []
+            for run in sorted({r["run"] for r in same}):
+                def cpu(variant):
+                    found = [r for r in same if r["scraper"] == scraper and r["run"] == run
+                             and r["relabel"] == variant]
+                    return number(found[0]["cpu_ns_per_sample"]) if found else None
+                a, b = cpu(relabel), cpu("0")
+                if a and b:
+                    ratios.append(a / b)
+            if ratios:
+                rules_lines.append(f"| {int(k):,}×{int(m):,} @ {interval} s "
+                                   f"| {LABELS.get(scraper, scraper)} | {spread(ratios, 2)} |")
+    if rules_lines:
+        print()
+        print("| farm K×M @ interval | scraper | CPU per sample, rules ÷ no rules, same run |")
+        print("|---|---|---|")
+        for line in rules_lines:
             print(line)
     farm_cpu = [number(r["farm_cpu_s"]) / number(r["window_s"]) for r in rows]
     sink_cpu = [number(r["sink_cpu_s"]) / number(r["window_s"]) for r in rows
