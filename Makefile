@@ -50,7 +50,7 @@ test: build
 # build directory of its own, unity builds (SANITIZE_UNITY above).
 test-asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMC_BUILD_BENCHMARKS=OFF -DMC_SANITIZE=address,undefined \
-	  $(SANITIZE_ARGS)
+	  -DMC_UNIT_TESTS_BY_FILE=ON $(SANITIZE_ARGS)
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && ctest --output-on-failure -j$(JOBS) --timeout 600
 
