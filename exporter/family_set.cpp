@@ -5,18 +5,11 @@
 
 namespace mc {
 
-namespace {
-
-constexpr std::string_view kCounterSuffix = "_total";
-
-// The text 0.0.4 name of a family (see the top of the header).
 std::string family_key(std::string_view family_name, MetricType type) {
   std::string key(family_name);
-  if (type == MetricType::counter) key += kCounterSuffix;
+  if (type == MetricType::counter) key += "_total";
   return key;
 }
-
-}  // namespace
 
 FamilySet::Entry& FamilySet::entry_for(std::string_view key, std::string_view family_name) {
   if (auto it = index_.find(key); it != index_.end()) return *it->second;

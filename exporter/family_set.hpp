@@ -37,6 +37,10 @@
 
 namespace mc {
 
+// The text 0.0.4 name of a family ("foo" counter -> "foo_total"): the key by
+// which scraped and registry families merge, here and in MetricsPage.
+std::string family_key(std::string_view family_name, MetricType type);
+
 class FamilySet {
  public:
   // REQUIRES: family.metadata.family is an OpenMetrics family name.

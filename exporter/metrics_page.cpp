@@ -5,19 +5,11 @@
 
 #include "common/exposition/escape.hpp"
 #include "common/exposition/format_value.hpp"
+#include "exporter/family_set.hpp"
 
 namespace mc {
 
 namespace {
-
-constexpr std::string_view kCounterSuffix = "_total";
-
-// The text 0.0.4 name of a family, the key families merge by (as FamilySet).
-std::string family_key(std::string_view family_name, MetricType type) {
-  std::string key(family_name);
-  if (type == MetricType::counter) key += kCounterSuffix;
-  return key;
-}
 
 bool has_suffix(std::string_view name, std::string_view family, std::string_view suffix) {
   return name.size() == family.size() + suffix.size() && name.starts_with(family) &&
