@@ -47,7 +47,8 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 600
 
 # Every test under AddressSanitizer+UBSan, or under ThreadSanitizer, each in a
-# build directory of its own, unity builds (SANITIZE_UNITY above).
+# build directory of its own, unity builds (SANITIZE_UNITY above; the fuzz
+# tree below too).
 test-asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMC_BUILD_BENCHMARKS=OFF -DMC_SANITIZE=address,undefined \
 	  -DMC_UNIT_TESTS_BY_FILE=ON $(SANITIZE_ARGS)
@@ -77,7 +78,7 @@ test-tsan: deps
 fuzz-build: deps
 	cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-	  -DMC_BUILD_TESTS=OFF -DMC_BUILD_BENCHMARKS=OFF -DMC_BUILD_FUZZERS=ON
+	  -DMC_BUILD_TESTS=OFF -DMC_BUILD_BENCHMARKS=OFF -DMC_BUILD_FUZZERS=ON $(SANITIZE_ARGS)
 	cmake --build $(FUZZ_BUILD_DIR) -j$(JOBS) --target fuzzers
 
 fuzz: fuzz-build
