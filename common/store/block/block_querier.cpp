@@ -79,6 +79,15 @@ class BlockSampleIterator final : public SampleIterator {
   }
 
   Sample at() const override { return Sample{timestamps_[position_], values_[position_]}; }
+
+  bool read_until(int64_t maxt_ms, std::vector<Sample>& out) override {
+    size_t end = position_;
+    while (end < timestamps_.size() && timestamps_[end] <= maxt_ms) ++end;
+    for (size_t i = position_; i < end; ++i) out.push_back(Sample{timestamps_[i], values_[i]});
+    if (end == timestamps_.size()) return exhausted();
+    position_ = end;
+    return true;
+  }
   Status status() const override { return status_; }
   int64_t lower_bound_ms() const override { return std::max(mint_, block_->meta().min_time); }
 
