@@ -17,6 +17,10 @@ the reset is not allowed, VmHWM covers the whole process life).
 Usage: query_bench.py --work DIR --ours BINARY [--reps N] [--ranges 1h,24h,7d]
                       [--hours H] [--jobs N] [--instances N] [--variants N]
                       [--servers ours,prometheus,vm] [--out FILE.md]
+                      [--baseline OTHER_BINARY]
+--baseline adds a second metrics-collector (an older build, its own store
+imported from the same file) interleaved with the others in the same run, so
+a change is measured A/B under the same load; the report gives ours ÷ baseline.
 --long-days N adds a query over N days (e.g. 30) on a second, smaller
 dataset (1 job, 1 instance), ours against Prometheus's raw answer.
 The dataset and the loaded Prometheus and VictoriaMetrics stores are kept in
@@ -183,12 +187,12 @@ def start_vm(args, om, stamp, fresh):
     return server
 
 
-def start_ours(args, om, suffix=""):
+def start_ours(args, om, suffix="", binary=None):
     work = os.path.join(args.work, "metrics-collector" + suffix)
     os.makedirs(work, exist_ok=True)
-    server = servers.MetricsCollector(work, args.ours)
+    server = servers.MetricsCollector(work, binary or args.ours)
     seconds = server.load(om)
-    log(f"metrics-collector: store import in {seconds:.0f} s")
+    log(f"metrics-collector{suffix}: store import in {seconds:.0f} s")
     server.start()
     return server
 
@@ -208,11 +212,15 @@ def main():
     parser.add_argument("--long-days", type=int, default=0,
                         help="also a query over this many days (e.g. 30) on a smaller dataset, ours against "
                              "Prometheus's raw answer: where the daemon serves it from a downsampled tier")
+    parser.add_argument("--baseline", help="another metrics-collector binary measured in the same run (A/B)")
     parser.add_argument("--out")
     args = parser.parse_args()
     wanted = args.servers.split(",")
     if "ours" in wanted and not os.access(args.ours, os.X_OK):
         log(f"{args.ours} is not an executable (build it, pass the build dir, or --servers prometheus,vm)")
+        return 2
+    if args.baseline and not os.access(args.baseline, os.X_OK):
+        log(f"--baseline {args.baseline} is not an executable")
         return 2
     os.makedirs(args.work, exist_ok=True)
 
@@ -237,7 +245,9 @@ def main():
                 server.stop()
             else:
                 running["metrics-collector"] = server
-        names = [n for n in ("metrics-collector", "prometheus", "victoria-metrics") if n in running]
+        if args.baseline:
+            running["baseline"] = start_ours(args, om, suffix="-baseline", binary=args.baseline)
+        names = [n for n in ("metrics-collector", "baseline", "prometheus", "victoria-metrics") if n in running]
         # Peak RSS over the queries only, not over loading (VictoriaMetrics
         # imports, Prometheus compacts): HWM reset now, kept as the max of
         # each query's HWM (each query resets it again).
@@ -378,6 +388,44 @@ def measure(args, meta, running, names):
     return rows
 
 
+def ratio_of(row, name, other):
+    """name's median ÷ other's where both answered as Prometheus does (Prometheus
+    itself always counts as identical), else None."""
+    cells = row["servers"]
+    if name not in cells or other not in cells:
+        return None
+    for server in (name, other):
+        cell = cells[server]
+        if not cell["ok"] or (server != "prometheus" and cell["differs"] is not None):
+            return None
+    if cells[other]["median_ms"] <= 0:
+        return None
+    return cells[name]["median_ms"] / cells[other]["median_ms"]
+
+
+def range_summary(rows, names):
+    """Per range and over all: the median ratio of metrics-collector to each
+    other server, over the queries both answered identically."""
+    if "metrics-collector" not in names:
+        return []
+    others = [name for name in names if name != "metrics-collector"]
+    lines = ["", "| range (step) | " + " | ".join(f"ours ÷ {name}, median (n)" for name in others) + " |",
+             "|---|" + "---|" * len(others)]
+    ranges = []
+    for row in rows:
+        if (row["range"], row["step"]) not in ranges:
+            ranges.append((row["range"], row["step"]))
+    for label, subset in [(f"{r} ({s} s)", [row for row in rows if row["range"] == r]) for r, s in ranges] + \
+            [("all", rows)]:
+        cells = []
+        for other in others:
+            values = [v for v in (ratio_of(row, "metrics-collector", other) for row in subset) if v is not None]
+            cells.append(f"{statistics.median(values):.2f} ({len(values)})" if values else "-")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
 def report(args, meta, rows, names, peaks, tiers, long_rows):
     lines = []
     lines.append(f"## Query latency, {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}, {os.cpu_count()} cores, "
@@ -433,6 +481,7 @@ def report(args, meta, rows, names, peaks, tiers, long_rows):
                          f"{statistics.median(values):.2f}, min {min(values):.2f}, max {max(values):.2f}")
         else:
             lines.append(f"- {name}: no answer identical to Prometheus's")
+    lines += range_summary(rows, names)
     lines.append("- peak RSS while the queries ran (VmHWM, MiB; loading not counted): " + ", ".join(
         f"{name} {peaks[name] / 1024:.0f}" for name in names))
     if tiers:

@@ -20,6 +20,13 @@ Matrix eval_aggregate(const Evaluator& ev, const AggregateExpr& aggregation) {
     }
   }
   inputs[1] = ev.eval(*aggregation.expr);
+  if (!aggregation.param) {
+    if (std::optional<Matrix> out =
+            aggregate_steps(aggregation, inputs[1], ev.grid(), ev.context().limits)) {
+      ev.release(inputs[1]);
+      return std::move(*out);
+    }
+  }
   const bool scalar_param = aggregation.param && !string_param;
   Value param;
   Matrix out =

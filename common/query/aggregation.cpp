@@ -3,6 +3,7 @@
 // group's labels from that sample, the numerics step by step as 2.42 does.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -27,12 +28,16 @@ namespace {
 constexpr double kMaxInt64AsDouble = 9223372036854774784.0;
 constexpr double kMinInt64AsDouble = -9223372036854775808.0;
 
-struct Group {
-  Labels labels;
-  int64_t t_ms = 0;
+// What every aggregation without a parameter keeps of a group at one step.
+struct Running {
   double value = 0;
   double mean = 0;
   int64_t count = 1;
+};
+
+struct Group : Running {
+  Labels labels;
+  int64_t t_ms = 0;
   std::optional<TopKSelection> top;  // topk, bottomk
   std::vector<double> values;        // quantile
 };
@@ -48,7 +53,7 @@ std::string go_format_float_fixed(double value) {
   return {buffer, result.ptr};
 }
 
-void add_to_average(Group& group, double v) {
+void add_to_average(Running& group, double v) {
   group.count++;
   if (std::isinf(group.mean)) {
     // An infinite mean stays as it is for a same-signed Inf or any finite
@@ -61,38 +66,24 @@ void add_to_average(Group& group, double v) {
   group.mean += v / count - group.mean / count;
 }
 
-void add_to_variance(Group& group, double v) {
+void add_to_variance(Running& group, double v) {
   group.count++;
   const double delta = v - group.mean;
   group.mean += delta / static_cast<double>(group.count);
   group.value += delta * (v - group.mean);
 }
 
-void start_group(Group& group, TokenKind op, int64_t k, const VectorSample& sample) {
-  group.value = sample.v;
-  group.mean = sample.v;
-  switch (op) {
-    case TokenKind::Stddev:
-    case TokenKind::Stdvar:
-      group.value = 0;
-      break;
-    case TokenKind::Topk:
-    case TokenKind::Bottomk:
-      group.top.emplace(k, op == TokenKind::Bottomk, sample);
-      break;
-    case TokenKind::Quantile:
-      group.values.push_back(sample.v);
-      break;
-    case TokenKind::Group:
-      group.value = 1;
-      break;
-    default:
-      break;
-  }
+// The numerics of the aggregations without a parameter, shared by aggregate()
+// and aggregate_steps() so both compute alike to the last bit.
+void start_running(Running& group, TokenKind op, double v) {
+  group.value = v;
+  group.mean = v;
+  group.count = 1;
+  if (op == TokenKind::Stddev || op == TokenKind::Stdvar) group.value = 0;
+  if (op == TokenKind::Group) group.value = 1;
 }
 
-void add_to_group(Group& group, TokenKind op, const VectorSample& sample) {
-  const double v = sample.v;
+void add_running(Running& group, TokenKind op, double v) {
   switch (op) {
     case TokenKind::Sum:
       group.value += v;
@@ -114,36 +105,61 @@ void add_to_group(Group& group, TokenKind op, const VectorSample& sample) {
     case TokenKind::Stdvar:
       add_to_variance(group, v);
       break;
-    case TokenKind::Topk:
-    case TokenKind::Bottomk:
-      group.top->offer(sample);
-      break;
-    case TokenKind::Quantile:
-      group.values.push_back(v);
-      break;
     default:  // group: its value is 1 whatever comes
       break;
   }
 }
 
-// The group's result sample(s) appended to out.
-void finish_group(Group& group, TokenKind op, double q, Vector& out) {
+double finish_running(const Running& group, TokenKind op) {
   const auto count = static_cast<double>(group.count);
-  double value = group.value;
   switch (op) {
     case TokenKind::Avg:
-      value = group.mean;
-      break;
+      return group.mean;
     case TokenKind::Count:
     case TokenKind::CountValues:
-      value = count;
-      break;
+      return count;
     case TokenKind::Stdvar:
-      value = group.value / count;
-      break;
+      return group.value / count;
     case TokenKind::Stddev:
-      value = std::sqrt(group.value / count);
+      return std::sqrt(group.value / count);
+    default:
+      return group.value;
+  }
+}
+
+void start_group(Group& group, TokenKind op, int64_t k, const VectorSample& sample) {
+  start_running(group, op, sample.v);
+  switch (op) {
+    case TokenKind::Topk:
+    case TokenKind::Bottomk:
+      group.top.emplace(k, op == TokenKind::Bottomk, sample);
       break;
+    case TokenKind::Quantile:
+      group.values.push_back(sample.v);
+      break;
+    default:
+      break;
+  }
+}
+
+void add_to_group(Group& group, TokenKind op, const VectorSample& sample) {
+  switch (op) {
+    case TokenKind::Topk:
+    case TokenKind::Bottomk:
+      group.top->offer(sample);
+      break;
+    case TokenKind::Quantile:
+      group.values.push_back(sample.v);
+      break;
+    default:
+      add_running(group, op, sample.v);
+  }
+}
+
+// The group's result sample(s) appended to out.
+void finish_group(Group& group, TokenKind op, double q, Vector& out) {
+  double value = 0;
+  switch (op) {
     case TokenKind::Topk:
     case TokenKind::Bottomk:
       for (VectorSample& sample : std::move(*group.top).sorted()) out.push_back(std::move(sample));
@@ -152,7 +168,7 @@ void finish_group(Group& group, TokenKind op, double q, Vector& out) {
       value = sample_quantile(q, group.values);
       break;
     default:
-      break;
+      value = finish_running(group, op);
   }
   out.push_back({std::move(group.labels), group.t_ms, value});
 }
@@ -224,6 +240,97 @@ Result<Vector> aggregate(const AggregateExpr& expr, const Vector& input, const V
   Vector out;
   out.reserve(groups.size());
   for (Group& group : groups) finish_group(group, op, q, out);
+  return out;
+}
+
+bool aggregates_by_series(TokenKind op) {
+  switch (op) {
+    case TokenKind::Sum:
+    case TokenKind::Avg:
+    case TokenKind::Min:
+    case TokenKind::Max:
+    case TokenKind::Count:
+    case TokenKind::Group:
+    case TokenKind::Stddev:
+    case TokenKind::Stdvar:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::optional<Matrix> aggregate_steps(const AggregateExpr& expr, const Matrix& input,
+                                      const StepGrid& grid, QueryLimits& limits) {
+  const TokenKind op = expr.op;
+  if (!aggregates_by_series(op) || expr.param) return std::nullopt;
+  const LabelSelection selection(!expr.without, expr.grouping);
+  // A series' group is its selected labels, the same at every step: found
+  // once per series rather than once per sample.
+  std::unordered_map<std::string, uint32_t> group_index;
+  std::vector<uint32_t> group_of(input.size());
+  std::vector<const Labels*> group_member;  // a member's labels, to select the group's from
+  for (size_t s = 0; s < input.size(); ++s) {
+    auto [at, is_new] = group_index.try_emplace(selection.signature(input[s].labels),
+                                                static_cast<uint32_t>(group_member.size()));
+    if (is_new) group_member.push_back(&input[s].labels);
+    group_of[s] = at->second;
+  }
+  const size_t groups = group_member.size();
+  const size_t steps = grid.size();
+  // One running state per group and step; beyond this the per-step path's
+  // memory (a few groups at a time) is the better trade.
+  constexpr size_t kMaxStates = size_t{1} << 22;
+  if (groups != 0 && steps > kMaxStates / groups) return std::nullopt;
+
+  // Series by series, each step's states see their members in series order,
+  // as the per-step aggregation adds them, so every sum is the same.
+  constexpr int64_t kNotStarted = 0;
+  std::vector<Running> states(groups * steps, Running{0, 0, kNotStarted});
+  // The step a group first has a value and its first series there: the
+  // per-step path lists groups in that order.
+  constexpr size_t kNever = static_cast<size_t>(-1);
+  std::vector<std::pair<size_t, size_t>> first_seen(groups, {kNever, kNever});
+  const int64_t last_ms = steps == 0 ? grid.start_ms - 1 : grid.last_ms();
+  for (size_t s = 0; s < input.size(); ++s) {
+    limits.check_deadline();
+    const size_t group = group_of[s];
+    for (const Sample& point : input[s].points) {
+      // The per-step path sees only points at its steps' times.
+      if (point.t_ms < grid.start_ms || point.t_ms > last_ms ||
+          (point.t_ms - grid.start_ms) % grid.interval_ms != 0) {
+        continue;
+      }
+      const size_t step = grid.step_at(point.t_ms);
+      Running& state = states[step * groups + group];
+      if (state.count == kNotStarted) {
+        start_running(state, op, point.v);
+        if (step < first_seen[group].first) first_seen[group] = {step, s};
+      } else {
+        add_running(state, op, point.v);
+      }
+    }
+  }
+  std::vector<uint32_t> order;
+  order.reserve(groups);
+  for (size_t g = 0; g < groups; ++g) {
+    if (first_seen[g].first != kNever) order.push_back(static_cast<uint32_t>(g));
+  }
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return first_seen[a] < first_seen[b]; });
+
+  Matrix out;
+  out.reserve(order.size());
+  for (const uint32_t group : order) {
+    MatrixSeries series{selection.select(*group_member[group]), {}};
+    for (size_t step = first_seen[group].first; step < steps; ++step) {
+      const Running& state = states[step * groups + group];
+      if (state.count != kNotStarted) {
+        series.points.push_back(Sample{grid.time(step), finish_running(state, op)});
+      }
+    }
+    limits.take_samples(series.points.size());
+    out.push_back(std::move(series));
+  }
   return out;
 }
 

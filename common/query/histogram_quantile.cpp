@@ -20,9 +20,45 @@ struct Bucket {
 };
 
 struct Histogram {
-  Labels labels;  // the output's: without __name__ and le
+  const Labels* identity;  // a member's labels; the histogram is them without le
+  uint64_t identity_hash;
   std::vector<Bucket> buckets;
 };
+
+// The hash of `labels` without le: the histogram a bucket belongs to, found
+// without building its label set (this runs for every bucket at every step).
+uint64_t identity_hash(const Labels& labels) {
+  LabelsHasher hasher;
+  for (const LabelView label : labels) {
+    if (label.name != kBucketLabel) hasher.add(label.name, label.value);
+  }
+  return hasher.finish();
+}
+
+// Whether two label sets are equal once le is left out of both.
+bool same_identity(const Labels& a, const Labels& b) {
+  auto at = a.begin();
+  auto bt = b.begin();
+  for (;;) {
+    while (at != a.end() && at->name == kBucketLabel) ++at;
+    while (bt != b.end() && bt->name == kBucketLabel) ++bt;
+    if (at == a.end() || bt == b.end()) return at == a.end() && bt == b.end();
+    if (*at != *bt) return false;
+    ++at;
+    ++bt;
+  }
+}
+
+// The output's labels: the identity without __name__ (and le).
+Labels output_labels(const Labels& identity) {
+  std::vector<Label> kept;
+  kept.reserve(identity.size());
+  for (const LabelView label : identity) {
+    if (label.name == kBucketLabel || label.name == kMetricNameLabel) continue;
+    kept.push_back(Label{std::string(label.name), std::string(label.value)});
+  }
+  return Labels(std::move(kept));
+}
 
 // bucketQuantile of 2.42.
 double bucket_quantile(double phi, std::vector<Bucket>& buckets) {
@@ -40,15 +76,18 @@ double bucket_quantile(double phi, std::vector<Bucket>& buckets) {
   });
   if (buckets.back().upper_bound != kInf) return kNaN;
 
-  // One bound written two ways (le="1" and le="1.0") is one bucket.
-  std::vector<Bucket> merged;
-  for (const Bucket& bucket : buckets) {
-    if (!merged.empty() && merged.back().upper_bound == bucket.upper_bound) {
-      merged.back().count += bucket.count;
+  // One bound written two ways (le="1" and le="1.0") is one bucket; merged
+  // in place.
+  std::vector<Bucket>& merged = buckets;
+  size_t kept = 1;
+  for (size_t i = 1; i < buckets.size(); ++i) {
+    if (merged[kept - 1].upper_bound == buckets[i].upper_bound) {
+      merged[kept - 1].count += buckets[i].count;
     } else {
-      merged.push_back(bucket);
+      merged[kept++] = buckets[i];
     }
   }
+  merged.resize(kept);
   // Buckets scraped at different moments may count fewer than a lower one;
   // the binary search below needs them non-decreasing.
   double max = merged.front().count;
@@ -97,26 +136,33 @@ Result<Vector> histogram_quantile_function(const FunctionInput& input) {
   auto vector = vector_arg(input, 1);
   if (!vector) return vector.status();
 
-  // In order of first appearance, so the output's order is stable.
+  // In order of first appearance, so the output's order is stable. Found by
+  // the hash of the labels without le, then compared (hashes may collide).
   std::vector<Histogram> histograms;
-  std::unordered_map<Labels, size_t, LabelsHash> index_by_identity;
+  std::unordered_multimap<uint64_t, size_t> index_by_hash;
   for (const VectorSample& sample : **vector) {
     const std::optional<double> upper_bound = go_parse_float(sample.labels.get(kBucketLabel));
     if (!upper_bound) continue;  // no le, or not a number: not a bucket
-    Labels identity = LabelsBuilder(sample.labels).remove(kBucketLabel).labels();
-    auto [it, inserted] = index_by_identity.try_emplace(std::move(identity), histograms.size());
-    if (inserted) {
-      histograms.push_back(
-          Histogram{LabelsBuilder(it->first).remove(kMetricNameLabel).labels(), {}});
+    const uint64_t hash = identity_hash(sample.labels);
+    Histogram* histogram = nullptr;
+    for (auto [it, last] = index_by_hash.equal_range(hash); it != last; ++it) {
+      if (same_identity(*histograms[it->second].identity, sample.labels)) {
+        histogram = &histograms[it->second];
+        break;
+      }
     }
-    histograms[it->second].buckets.push_back(Bucket{*upper_bound, sample.v});
+    if (histogram == nullptr) {
+      index_by_hash.emplace(hash, histograms.size());
+      histogram = &histograms.emplace_back(Histogram{&sample.labels, hash, {}});
+    }
+    histogram->buckets.push_back(Bucket{*upper_bound, sample.v});
   }
 
   Vector out;
   out.reserve(histograms.size());
   for (Histogram& histogram : histograms) {
-    out.push_back(
-        VectorSample{std::move(histogram.labels), 0, bucket_quantile(*phi, histogram.buckets)});
+    out.push_back(VectorSample{output_labels(*histogram.identity), 0,
+                               bucket_quantile(*phi, histogram.buckets)});
   }
   return out;
 }

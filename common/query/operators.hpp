@@ -7,8 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "common/query/ast.hpp"
+#include "common/query/query_limits.hpp"
+#include "common/query/step_grid.hpp"
 #include "common/query/value.hpp"
 #include "common/util/status.hpp"
 
@@ -36,5 +39,18 @@ double scalar_binary_operation(TokenKind op, double lhs, double rhs);
 // count_values, null for the others. Errors as Prometheus: "invalid label
 // name \"...\"" for count_values.
 Result<Vector> aggregate(const AggregateExpr& expr, const Vector& input, const Value* param);
+
+// Whether aggregate_steps() serves `op`: an aggregation without a parameter,
+// whose groups depend on the series' labels alone (sum, avg, min, max, count,
+// group, stddev, stdvar).
+bool aggregates_by_series(TokenKind op);
+
+// aggregate() at every step of `grid` at once, for the aggregations above:
+// the same values, groups and order as calling it step by step on the points
+// `input` has at each step's time, with each series' group found once
+// instead of at every step. Counts the output against `limits`. nullopt for
+// another aggregation, or when groups × steps is too large to hold.
+std::optional<Matrix> aggregate_steps(const AggregateExpr& expr, const Matrix& input,
+                                      const StepGrid& grid, QueryLimits& limits);
 
 }  // namespace mc::query

@@ -1,5 +1,7 @@
 #include "common/query/range_window.hpp"
 
+#include <algorithm>
+
 #include "common/model/sample_value.hpp"
 
 namespace mc::query {
@@ -23,13 +25,16 @@ std::span<const Sample> RangeWindow::advance(int64_t mint_ms, int64_t maxt_ms) {
       state_ = State::Exhausted;
     }
   }
-  while (state_ == State::Ahead && ahead_.t_ms <= maxt_ms) {
-    if (!is_stale_nan(ahead_.v)) points_.push_back(ahead_);
-    if (samples_->next()) {
+  if (state_ == State::Ahead && ahead_.t_ms <= maxt_ms) {
+    const size_t from = points_.size();
+    if (samples_->read_until(maxt_ms, points_)) {
       ahead_ = samples_->at();
     } else {
       state_ = State::Exhausted;
     }
+    points_.erase(std::remove_if(points_.begin() + static_cast<std::ptrdiff_t>(from), points_.end(),
+                                 [](const Sample& sample) { return is_stale_nan(sample.v); }),
+                  points_.end());
   }
   return std::span<const Sample>(points_).subspan(first_);
 }

@@ -73,6 +73,43 @@ class MergedIterator final : public SampleIterator {
 
   Sample at() const override { return current_; }
 
+  // While the front source's samples come before every other entry's time,
+  // they are the merged series as they are: read in one call from that
+  // source. Where sources meet, a sample at a time through next(), which
+  // settles equal timestamps.
+  bool read_until(int64_t maxt_ms, std::vector<Sample>& out) override {
+    while (valid_ && current_.t_ms <= maxt_ms) {
+      int64_t limit = maxt_ms;
+      for (size_t child = 1; child <= 2 && child < heap_.size(); ++child) {
+        limit = std::min(limit, heap_[child].t_ms - 1);
+      }
+      if (limit < current_.t_ms) {
+        out.push_back(current_);
+        next();
+        continue;
+      }
+      const size_t source = heap_.front().source;
+      const size_t from = out.size();
+      const bool has = sources_[source]->read_until(limit, out);
+      // A source repeating a time is read once, as next() does.
+      size_t kept = from + 1;
+      for (size_t i = from + 1; i < out.size(); ++i) {
+        if (out[i].t_ms > out[kept - 1].t_ms) out[kept++] = out[i];
+      }
+      out.resize(kept);
+      // The source now stands after `limit`, past every sample read, so the
+      // earliest entry is the merge's next sample.
+      if (!has) {
+        pop();
+      } else {
+        heap_.front().t_ms = sources_[source]->at().t_ms;
+        sift_down_front();
+      }
+      pick();
+    }
+    return valid_;
+  }
+
   Status status() const override {
     for (const auto& source : sources_) {
       if (Status status = source->status(); !status) return status;

@@ -102,7 +102,8 @@ void append_sample_value(std::string& out, double v) {
     out += scientific;
     return;
   }
-  // "-1.2345e+02" -> sign, digits "12345", exponent 2 -> "-123.45".
+  // "-1.2345e+02" -> sign, digits "12345", exponent 2 -> "-123.45". A range
+  // query writes this once per point, so the digits stay in a stack buffer.
   const size_t e = scientific.find('e');
   std::string_view mantissa = scientific.substr(0, e);
   int exponent = 0;
@@ -112,10 +113,12 @@ void append_sample_value(std::string& out, double v) {
     out += '-';
     mantissa.remove_prefix(1);
   }
-  std::string digits;
-  for (char c : mantissa) {
-    if (c != '.') digits += c;
+  char digit_buffer[32];
+  size_t digit_count = 0;
+  for (const char c : mantissa) {
+    if (c != '.') digit_buffer[digit_count++] = c;
   }
+  const std::string_view digits(digit_buffer, digit_count);
   if (exponent < 0) {
     out += "0.";
     out.append(static_cast<size_t>(-exponent - 1), '0');
@@ -128,9 +131,9 @@ void append_sample_value(std::string& out, double v) {
     out.append(integer_digits - digits.size(), '0');
     return;
   }
-  out.append(digits, 0, integer_digits);
+  out += digits.substr(0, integer_digits);
   out += '.';
-  out.append(digits, integer_digits);
+  out += digits.substr(integer_digits);
 }
 
 void append_timestamp(std::string& out, int64_t t_ms) {
@@ -140,18 +143,18 @@ void append_timestamp(std::string& out, int64_t t_ms) {
     out += '-';
     magnitude = ~magnitude + 1;
   }
-  out += std::to_string(magnitude / 1000);
+  char buffer[24];
+  const auto seconds_end = std::to_chars(buffer, buffer + sizeof buffer, magnitude / 1000).ptr;
+  out.append(buffer, seconds_end);
   uint64_t fraction = magnitude % 1000;
   if (fraction == 0) return;
-  out += '.';
-  int digits = 3;
-  while (fraction % 10 == 0) {
-    fraction /= 10;
-    --digits;
-  }
-  const std::string text = std::to_string(fraction);
-  out.append(static_cast<size_t>(digits) - text.size(), '0');
-  out += text;
+  // Three digits with the trailing zeros cut: 5 ms -> ".005", 500 ms -> ".5".
+  char digits[4] = {'.', static_cast<char>('0' + fraction / 100),
+                    static_cast<char>('0' + fraction / 10 % 10),
+                    static_cast<char>('0' + fraction % 10)};
+  size_t length = 4;
+  while (digits[length - 1] == '0') --length;
+  out.append(digits, length);
 }
 
 void append_point(std::string& out, int64_t t_ms, double v) {
@@ -209,6 +212,11 @@ void append_query_data(std::string& out, const query::Value& value) {
           }
           out += ']';
         } else {
+          // A point is ~30 bytes ("[1796492780,\"0.123456789\"],"): grown once
+          // rather than doubled through the whole answer.
+          size_t points = 0;
+          for (const query::MatrixSeries& series : result) points += series.points.size();
+          out.reserve(out.size() + points * 32 + result.size() * 128);
           out += "{\"resultType\":\"matrix\",\"result\":[";
           for (size_t i = 0; i < result.size(); ++i) {
             if (i > 0) out += ',';

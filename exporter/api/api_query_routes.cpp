@@ -97,9 +97,9 @@ HttpResponse query_response(const query::QueryResult& result, QueryKind kind) {
     }
     return error(type, result.error->message);
   }
-  std::string data;
-  append_query_data(data, result.value);
-  return success(data, result.warnings);
+  std::string body = begin_success();
+  append_query_data(body, result.value);
+  return finish_success(std::move(body), result.warnings);
 }
 
 std::vector<Route> query_routes(query::QueryEngine& engine) {

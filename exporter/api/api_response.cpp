@@ -52,11 +52,16 @@ int error_http_status(ApiErrorType type) {
   return 500;
 }
 
+std::string begin_success() { return "{\"status\":\"success\",\"data\":"; }
+
 HttpResponse success(std::string_view data_json, const std::vector<std::string>& warnings) {
-  std::string body;
-  body.reserve(data_json.size() + 64);
-  body += "{\"status\":\"success\",\"data\":";
+  std::string body = begin_success();
+  body.reserve(body.size() + data_json.size() + 64);
   body += data_json;
+  return finish_success(std::move(body), warnings);
+}
+
+HttpResponse finish_success(std::string body, const std::vector<std::string>& warnings) {
   if (!warnings.empty()) {
     body += ",\"warnings\":[";
     for (size_t i = 0; i < warnings.size(); ++i) {

@@ -24,6 +24,11 @@ int error_http_status(ApiErrorType type);
 
 // `data_json` is written as it is: the caller built valid JSON.
 HttpResponse success(std::string_view data_json, const std::vector<std::string>& warnings = {});
+// The same envelope built in place, for data too large to copy once more (a
+// range query's matrix): begin_success() gives the body's start, the caller
+// appends the data's JSON to it, finish_success() closes it.
+std::string begin_success();
+HttpResponse finish_success(std::string body, const std::vector<std::string>& warnings = {});
 HttpResponse error(ApiErrorType type, std::string_view message);
 
 // `invalid parameter "<name>": <why>`, the bad_data answer for a parameter.

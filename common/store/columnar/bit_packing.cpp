@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include "common/store/columnar/column_format.hpp"
 
@@ -47,10 +48,17 @@ void pack_block(std::span<const uint64_t> block, int width, uint8_t* out) {
 }
 
 // Loads 8 bytes big-endian at `bytes`, fewer (zero-filled) near the end.
+// Every value of a column comes through here: away from the end it is one
+// unaligned load and a byte swap, not a loop over the bytes.
 uint64_t load_big_endian(const uint8_t* bytes, size_t available) {
+  if (available >= 8) {
+    uint64_t word;
+    std::memcpy(&word, bytes, sizeof word);
+    if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
+    return word;
+  }
   uint64_t word = 0;
-  const size_t n = std::min<size_t>(available, 8);
-  for (size_t i = 0; i < n; ++i) word |= static_cast<uint64_t>(bytes[i]) << (56 - 8 * i);
+  for (size_t i = 0; i < available; ++i) word |= static_cast<uint64_t>(bytes[i]) << (56 - 8 * i);
   return word;
 }
 
@@ -60,19 +68,33 @@ void unpack_block(std::span<const uint8_t> bytes, int width, std::span<uint64_t>
     return;
   }
   const uint64_t mask = width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
+  const auto bit_width = static_cast<size_t>(width);
   size_t bit = 0;
-  for (uint64_t& value : out) {
+  size_t i = 0;
+  // Widths up to 57 bits never spill out of the 8 bytes loaded at the value's
+  // first byte; while 8 bytes remain there, a value is a load, a shift and a
+  // mask, with no branch.
+  if (width <= 57) {
+    const size_t whole_words =
+        bytes.size() >= 8 ? bytes.size() - 7 : 0;  // first bytes with 8 after
+    for (; i < out.size() && (bit >> 3) < whole_words; ++i, bit += bit_width) {
+      uint64_t word;
+      std::memcpy(&word, bytes.data() + (bit >> 3), sizeof word);
+      if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
+      out[i] = (word >> (64 - static_cast<int>(bit & 7) - width)) & mask;
+    }
+  }
+  for (; i < out.size(); ++i, bit += bit_width) {
     const size_t byte = bit >> 3;
     const int shift = static_cast<int>(bit & 7);
     const uint64_t word = load_big_endian(bytes.data() + byte, bytes.size() - byte);
     if (shift + width <= 64) {
-      value = (word >> (64 - shift - width)) & mask;
+      out[i] = (word >> (64 - shift - width)) & mask;
     } else {
       // The value spills into a ninth byte (widths above 56 only).
       const uint64_t next = bytes[byte + 8];
-      value = ((word << shift) >> (64 - width)) | (next >> (8 - (shift + width - 64)));
+      out[i] = ((word << shift) >> (64 - width)) | (next >> (8 - (shift + width - 64)));
     }
-    bit += static_cast<size_t>(width);
   }
 }
 

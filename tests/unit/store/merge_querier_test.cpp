@@ -151,6 +151,30 @@ TEST_CASE("a merge over many sources equals the union, by next and by seek",
     while (it->next()) got.emplace_back(it->at().t_ms, it->at().v);
     CHECK(got == std::vector<std::pair<int64_t, double>>(expected.begin(), expected.end()));
   }
+  SECTION("seek, then read_until windows") {
+    // As a range window reads: seek to the window's start, then everything
+    // up to its end in one call; the iterator then stands after the end.
+    auto it = open();
+    int64_t start = 0;
+    while (start < 13'000) {
+      const int64_t end = start + static_cast<int64_t>(random(900));
+      const auto want = expected.lower_bound(start);
+      REQUIRE(it->seek(start) == (want != expected.end()));
+      if (want == expected.end()) break;
+      std::vector<Sample> got;
+      const bool more = it->read_until(end, got);
+      std::vector<Sample> wanted;
+      auto after = want;
+      for (; after != expected.end() && after->first <= end; ++after) {
+        wanted.push_back(Sample{after->first, after->second});
+      }
+      CHECK(got == wanted);
+      REQUIRE(more == (after != expected.end()));
+      if (!more) break;
+      CHECK(it->at().t_ms == after->first);
+      start = end + 1 + static_cast<int64_t>(random(300));
+    }
+  }
   SECTION("seek, then next") {
     auto it = open();
     for (int64_t target = 0; target < 13'000; target += 1 + static_cast<int64_t>(random(700))) {
@@ -165,6 +189,57 @@ TEST_CASE("a merge over many sources equals the union, by next and by seek",
       CHECK(it->at().t_ms == after->first);
       CHECK(it->at().v == after->second);
     }
+  }
+}
+
+}  // namespace mc
+
+namespace mc {
+
+// read_until over raw blocks (their iterators read a window from their
+// arrays): adjacent blocks and one overlapping them, in windows of every
+// size, equal the samples next() gives.
+TEST_CASE("read_until over blocks equals next", "[store][merge_querier]") {
+  test::TempDir temp;
+  const Labels name{{"__name__", "x"}};
+  std::vector<std::shared_ptr<block::BlockReader>> blocks;
+  for (int64_t b = 0; b < 4; ++b) {
+    std::vector<int64_t> timestamps;
+    std::vector<double> values;
+    // Block 3 overlaps blocks 0 and 1 at other times and at shared ones.
+    const int64_t first = b < 3 ? b * 1000 : 500;
+    const int64_t step = b < 3 ? 10 : 25;
+    for (int64_t t = first; t < first + 1000; t += step) {
+      timestamps.push_back(t);
+      values.push_back(static_cast<double>(b * 100000 + t));
+    }
+    std::vector<TestSeries> series = {TestSeries{name, nullptr, timestamps, {values}}};
+    const auto dir = temp.path() / std::to_string(b);
+    std::filesystem::create_directories(dir);
+    blocks.push_back(block::test::open_block(
+        block::test::write_block(dir, block::test::raw_meta(first, first + 999), series)));
+  }
+  auto open = [&] {
+    std::vector<std::unique_ptr<Querier>> queriers;
+    for (auto& reader : blocks) queriers.push_back(block::block_querier(reader, 0, 9999));
+    auto matcher = Matcher::make(Matcher::Kind::equal, "__name__", "x");
+    auto selected = merge_queriers(std::move(queriers))->select({*matcher});
+    REQUIRE(selected.size() == 1);
+    return selected.front()->iterator();
+  };
+  std::vector<Sample> all;
+  {
+    auto it = open();
+    while (it->next()) all.push_back(it->at());
+  }
+  REQUIRE(all.size() > 300);
+  for (const int64_t window : {1, 7, 10, 99, 250, 1000, 5000}) {
+    CAPTURE(window);
+    auto it = open();
+    std::vector<Sample> got;
+    bool more = it->next();
+    for (int64_t end = window - 1; more; end += window) more = it->read_until(end, got);
+    CHECK(got == all);
   }
 }
 
