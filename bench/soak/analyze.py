@@ -43,6 +43,7 @@ def parse_args():
     # Unset: reported only (Prometheus samples a newest-value endpoint, see README.md).
     parser.add_argument("--max-prom-gap-fraction", type=float, default=None)
     parser.add_argument("--max-rss-bytes-per-sample", type=float, default=4.0)
+    parser.add_argument("--prom-interval-ms", type=int, default=None)  # default: --interval-ms
     parser.add_argument("--details", required=True)
     return parser.parse_args()
 
@@ -144,6 +145,30 @@ def series_key(series_text):
         if position < len(rest) and rest[position] == ",":
             position += 1
     return name, tuple(sorted(pair for pair in labels if pair[1]))  # empty means absent
+
+
+def prometheus_counters(args):
+    """Prints Prometheus's own scrape counters (its self-scrape job) at the end of the run."""
+    try:
+        counters = prom_query(args.prometheus, 'sum by (__name__) ({__name__=~"prometheus_target_scrapes_.*"})',
+                              args.end_ms / 1000 + 10)
+        intervals = prom_query(args.prometheus,
+                               'prometheus_target_interval_length_seconds{job="prometheus",'
+                               f'interval="{(args.prom_interval_ms or args.interval_ms) / 1000:g}s"}}',
+                               args.end_ms / 1000 + 10)
+    except (OSError, RuntimeError) as error:
+        print(f"  Prometheus's own counters not readable: {error}")
+        return
+    if not counters:
+        print("  Prometheus's own counters: none stored (its self-scrape did not run)")
+        return
+    print("  Prometheus's own counters (all its targets): " +
+          ", ".join(f"{e['metric']['__name__'].removeprefix('prometheus_target_scrapes_')} "
+                    f"{float(e['value'][1]):.0f}" for e in sorted(counters, key=lambda e: e['metric']['__name__'])))
+    if intervals:
+        print("  its actual scrape intervals (prometheus_target_interval_length_seconds): " +
+              ", ".join(f"q{e['metric'].get('quantile')} {float(e['value'][1]):.3f} s"
+                        for e in sorted(intervals, key=lambda e: float(e['metric'].get('quantile', 0)))))
 
 
 def main():
@@ -347,6 +372,15 @@ def main():
               f"{max(durations, default=float('nan')):.2f} s")
         check("Prometheus's scrapes of :9993 succeeded", all(v == 1 for _, v in up_samples),
               f"{sum(1 for _, v in up_samples if v != 1)} failed of {len(up_samples)}")
+        # Prometheus scrapes at a fixed phase; a scrape never overruns its
+        # timeout, so every interval of the window has one up sample.
+        prom_interval_ms = args.prom_interval_ms or args.interval_ms
+        prom_due = (args.end_ms - args.start_ms) // prom_interval_ms
+        print(f"  {prom_due} scrapes of :9993 were due in the window (every {prom_interval_ms / 1000:g} s): "
+              f"{len(up_samples)} happened")
+        check("Prometheus scraped :9993 at every interval (within 2)", len(up_samples) >= prom_due - 2,
+              f"{len(up_samples)} of {prom_due} due")
+    prometheus_counters(args)
 
     # Every series of every target must reach Prometheus: SERIES + the 5 report series.
     counts = prom_query(args.prometheus, 'count by (instance) ({job="farm"})', args.end_ms / 1000)
