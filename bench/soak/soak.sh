@@ -14,7 +14,7 @@
 #                       1m 2m 3m 5m 10m 15m 20m 30m 1h 2h at most a third of the run, so the
 #                       compactor (a cut once the head spans 1.5 blocks) cuts one inside it
 #   SAMPLE_SECONDS=60   seconds between rows of memory.csv (a multiple of SAMPLE_EVERY)
-#   FLAT_FROM_MINUTE=10 (at most half the run) RssAnon there vs its max after it:
+#   FLAT_FROM_MINUTE=10 (at most 2/3 of the run) RssAnon there vs its max after it:
 #   MAX_RSS_ANON_GROWTH_PERCENT=10   the flatness check of issue 14
 #   PROM_INTERVAL=INTERVAL PROM_TIMEOUT=PROM_INTERVAL   Prometheus's scrapes of the daemon
 #   WARMUP=60           (at most DURATION/4) seconds at the start whose skipped scrapes are reported, not checked
@@ -48,7 +48,7 @@ PROM_INTERVAL=${PROM_INTERVAL:-$INTERVAL}
 PROM_TIMEOUT=${PROM_TIMEOUT:-$PROM_INTERVAL}
 SAMPLE_EVERY=${SAMPLE_EVERY:-10}
 SAMPLE_SECONDS=${SAMPLE_SECONDS:-60}
-FLAT_FROM_MINUTE=${FLAT_FROM_MINUTE:-$((DURATION / 120 < 10 ? DURATION / 120 : 10))}
+FLAT_FROM_MINUTE=${FLAT_FROM_MINUTE:-$((DURATION / 90 < 10 ? DURATION / 90 : 10))}
 MAX_RSS_ANON_GROWTH_PERCENT=${MAX_RSS_ANON_GROWTH_PERCENT:-10}
 if [ -z "${BLOCK_DURATION:-}" ]; then
   for minutes in 1 2 3 5 10 15 20 30 60 120; do
