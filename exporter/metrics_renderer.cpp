@@ -67,7 +67,12 @@ std::string MetricsRenderer::render(ExpositionFormat format, bool include_store)
 }
 
 void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const BodySink& sink) {
-  MetricsPage page(options_.external_labels);
+  // Held until the page is written: its rows point into the cache's entries
+  // and its row buffers. A request that finds it busy renders on its own.
+  std::unique_lock cache_lock(cache_mutex_, std::defer_lock);
+  if (include_store) cache_lock.try_lock();
+  SeriesPrefixCache* cache = cache_lock.owns_lock() ? &cache_ : nullptr;
+  MetricsPage page(options_.external_labels, cache != nullptr ? &page_rows_ : nullptr);
   auto add_collected = [&](const std::vector<prometheus::MetricFamily>& collected) {
     for (const auto& family : exposed_families_from_registry(collected, format)) {
       page.add_registry_family(family);
@@ -82,9 +87,6 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
     out.finish();
     return;
   }
-  // Held until the page is written: its rows point into the cache's entries.
-  std::unique_lock cache_lock(cache_mutex_, std::try_to_lock);
-  SeriesPrefixCache* cache = cache_lock.owns_lock() ? &cache_ : nullptr;
   // Ends the cache's request however this one ends (a throw included), or
   // the next would take this request's series for repeats and leave them out.
   struct EndRequest {
