@@ -83,7 +83,12 @@ void MetricsPage::add_registry_family(const ExposedFamily& exposed) {
 
 SeriesPrefix& MetricsPage::own_prefix(const Labels& labels,
                                       const std::vector<Label>& external_labels) {
-  SeriesPrefix& prefix = own_prefixes_.emplace_back();
+  if (own_chunk_used_ == own_chunk_size_) {
+    own_chunk_size_ = std::clamp<size_t>(2 * own_chunk_size_, 64, 4096);
+    own_prefixes_.push_back(std::make_unique<SeriesPrefix[]>(own_chunk_size_));
+    own_chunk_used_ = 0;
+  }
+  SeriesPrefix& prefix = own_prefixes_.back()[own_chunk_used_++];
   const size_t name_size = render_series_prefix(labels, external_labels, scratch_text_, prefix);
   prefix.text = own_texts_.store(scratch_text_);
   prefix.name = intern_name(own_names_, prefix.text.substr(0, name_size));

@@ -132,9 +132,13 @@ class MetricsPage {
   std::unordered_map<const MetricMetadata*, Family*> by_metadata_;  // interned by the store
   const MetricMetadata* last_metadata_ = nullptr;  // the last lookup of by_metadata_
   Family* last_family_ = nullptr;
-  std::deque<SeriesPrefix> own_prefixes_;  // meta-metrics and uncached series
-  TextArena own_texts_;                    // their texts
-  InternedNames own_names_;                // their sample names
+  // Meta-metrics and uncached series, in chunks that grow (64 .. 4,096
+  // prefixes): a deque's 512-byte blocks cost an allocation per 6 prefixes.
+  std::vector<std::unique_ptr<SeriesPrefix[]>> own_prefixes_;
+  size_t own_chunk_size_ = 0;  // of the last chunk
+  size_t own_chunk_used_ = 0;
+  TextArena own_texts_;      // their texts
+  InternedNames own_names_;  // their sample names
   std::string scratch_text_;
   std::unordered_map<std::string_view, char> seen_texts_;  // duplicate check, when needed
   std::vector<std::string> type_conflicts_;

@@ -1,7 +1,5 @@
 #include "exporter/metrics_renderer.hpp"
 
-#include <unordered_set>
-
 #include "common/exposition/writer.hpp"
 #include "common/util/logger.hpp"
 #include "common/util/wall_clock.hpp"
@@ -11,6 +9,7 @@
 #include "exporter/process_collector.hpp"
 #include "exporter/registry_families.hpp"
 #include "exporter/storage_collector.hpp"
+#include "exporter/visited_series.hpp"
 
 namespace mc {
 
@@ -107,7 +106,7 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
   } else {
     // Visited in place (no copy of the labels' ownership); a series the store
     // hands out twice (see for_each_latest_in_place) is added once.
-    std::unordered_set<const Labels*> uncached_seen;  // only past the cache's bound
+    VisitedSeries uncached_seen;  // only past the cache's bound
     storage_.latest_samples().for_each_latest_in_place(
         min_time, max_time, [&](const LatestSampleInPlace& latest) {
           if (is_stale_nan(latest.sample.v)) return;
@@ -116,7 +115,7 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
             if (!repeated) page.add_stored_series(*prefix, latest.metadata, latest.sample);
             return;
           }
-          if (!uncached_seen.insert(latest.labels.get()).second) return;
+          if (!uncached_seen.insert(latest.labels.get())) return;
           page.add_uncached_series(latest.labels, latest.metadata, latest.sample);
         });
   }
