@@ -41,9 +41,18 @@ int openmetrics_only_suffix(std::string_view family, std::string_view name) {
 
 }  // namespace
 
+MetricsPage::MetricsPage(std::vector<Label> external_labels, RowBuffers* buffers)
+    : external_labels_(std::move(external_labels)),
+      buffers_(buffers != nullptr ? buffers : &own_buffers_) {
+  buffers_->added.clear();
+  buffers_->family_index.clear();
+  buffers_->grouped.clear();
+}
+
 MetricsPage::Family& MetricsPage::family_for(std::string_view key, std::string_view family_name) {
   if (auto it = by_key_.find(key); it != by_key_.end()) return *it->second;
   Family& family = families_.emplace_back();
+  family.index = static_cast<uint32_t>(families_.size() - 1);
   family.key = std::string(key);
   family.metadata.family = std::string(family_name);
   by_key_.emplace(family.key, &family);
@@ -64,13 +73,33 @@ void MetricsPage::add_registry_family(const ExposedFamily& exposed) {
     family.from_registry = true;
   }
   for (const auto& series : exposed.series) {
-    SeriesPrefix& prefix = own_prefixes_.emplace_back();
+    SeriesPrefix& prefix = own_prefix(*series.labels, {});  // no external labels: they describe us
     prefix.labels = series.labels;
-    render_series_prefix(*series.labels, {}, prefix);  // no external labels: they describe us
-    family.rows.push_back(
-        Row{&prefix, series.value, series.timestamp_ms ? *series.timestamp_ms : kNoTimestamp});
+    add_to_family(family, prefix, series.value,
+                  series.timestamp_ms ? *series.timestamp_ms : kNoTimestamp);
   }
-  family.registry_rows = family.rows.size();
+  family.registry_rows = family.row_count;
+}
+
+SeriesPrefix& MetricsPage::own_prefix(const Labels& labels,
+                                      const std::vector<Label>& external_labels) {
+  if (own_chunk_used_ == own_chunk_size_) {
+    own_chunk_size_ = std::clamp<size_t>(2 * own_chunk_size_, 64, 4096);
+    own_prefixes_.push_back(std::make_unique<SeriesPrefix[]>(own_chunk_size_));
+    own_chunk_used_ = 0;
+  }
+  SeriesPrefix& prefix = own_prefixes_.back()[own_chunk_used_++];
+  const size_t name_size = render_series_prefix(labels, external_labels, scratch_text_, prefix);
+  prefix.text = own_texts_.store(scratch_text_);
+  prefix.name = intern_name(own_names_, prefix.text.substr(0, name_size));
+  return prefix;
+}
+
+void MetricsPage::add_to_family(Family& family, const SeriesPrefix& prefix, double value,
+                                int64_t t_ms) {
+  buffers_->added.push_back(Row{prefix.text, prefix.name, &prefix, value, t_ms});
+  buffers_->family_index.push_back(family.index);
+  ++family.row_count;
 }
 
 // The family of stored series with `metadata`, chosen once per interned
@@ -100,7 +129,7 @@ void MetricsPage::add_row(const SeriesPrefix& prefix, const MetricMetadata* meta
   Family* family = nullptr;
   if (metadata == nullptr) {
     // Unknown: a family named after the series, or the family of that key.
-    const std::string_view name = prefix.name();
+    const std::string_view name = *prefix.name;
     family = &family_for(name, name);
   } else if (metadata == last_metadata_) {
     family = last_family_;  // a target's series come family by family
@@ -114,7 +143,7 @@ void MetricsPage::add_row(const SeriesPrefix& prefix, const MetricMetadata* meta
     last_metadata_ = metadata;
     last_family_ = family;
   }
-  family->rows.push_back(Row{&prefix, sample.v, sample.t_ms});
+  add_to_family(*family, prefix, sample.v, sample.t_ms);
 }
 
 void MetricsPage::add_stored_series(const SeriesPrefix& prefix, const MetricMetadata* metadata,
@@ -125,8 +154,7 @@ void MetricsPage::add_stored_series(const SeriesPrefix& prefix, const MetricMeta
 void MetricsPage::add_uncached_series(std::shared_ptr<const Labels> labels,
                                       const MetricMetadata* metadata, Sample sample) {
   if (is_stale_nan(sample.v)) return;
-  SeriesPrefix& prefix = own_prefixes_.emplace_back();
-  render_series_prefix(*labels, external_labels_, prefix);
+  SeriesPrefix& prefix = own_prefix(*labels, external_labels_);
   prefix.labels = std::move(labels);
   add_row(prefix, metadata, sample);
 }
@@ -146,21 +174,42 @@ void MetricsPage::rename_openmetrics_counters() {
 // The family's rows without duplicates: a stored series equal to a meta-metric
 // of the family, or (with external labels) equal to a series written before.
 // The common case, neither, returns the rows themselves.
-const std::vector<MetricsPage::Row>& MetricsPage::unique_rows(const Family& family,
-                                                              std::vector<Row>& scratch) {
+// Family by family, each family's rows in the order they were added (a
+// counting sort by family index: the rows are copied once, never grown).
+void MetricsPage::group_rows() {
+  RowBuffers& buffers = *buffers_;
+  std::vector<size_t> next(families_.size());
+  size_t offset = 0;
+  for (Family& family : families_) {
+    next[family.index] = offset;
+    family.rows = Rows();
+    offset += family.row_count;
+  }
+  buffers.grouped.resize(buffers.added.size());
+  for (size_t i = 0; i < buffers.added.size(); ++i) {
+    buffers.grouped[next[buffers.family_index[i]]++] = buffers.added[i];
+  }
+  for (Family& family : families_) {
+    // next[] now points past the family's rows.
+    family.rows =
+        Rows(buffers.grouped.data() + next[family.index] - family.row_count, family.row_count);
+  }
+}
+
+MetricsPage::Rows MetricsPage::unique_rows(const Family& family, std::vector<Row>& scratch) {
   const bool against_all = !external_labels_.empty();
   if (!against_all && family.registry_rows == 0) return family.rows;
   if (!against_all) seen_texts_.clear();
   scratch.clear();
   for (const Row& row : family.rows) {
-    if (seen_texts_.emplace(row.prefix->text, 0).second) scratch.push_back(row);
+    if (seen_texts_.emplace(row.text, 0).second) scratch.push_back(row);
   }
   if (!against_all) seen_texts_.clear();
   return scratch;
 }
 
 void MetricsPage::write_row(const Row& row, ExpositionFormat format, std::string& out) {
-  out += row.prefix->text;
+  out += row.text;
   out += ' ';
   const bool openmetrics = format == ExpositionFormat::openmetrics;
   if (openmetrics) {
@@ -186,34 +235,32 @@ void MetricsPage::write_row(const Row& row, ExpositionFormat format, std::string
   ++series_written_;
 }
 
-void MetricsPage::write_rows_in_order(const std::vector<Row>& rows, ExpositionFormat format,
-                                      BodyBuffer& out) {
-  // The entries and their texts lie wherever the cache put them: fetch a few
-  // rows ahead so the copy does not wait on memory.
-  constexpr size_t kEntryAhead = 8;
+void MetricsPage::write_rows_in_order(Rows rows, ExpositionFormat format, BodyBuffer& out) {
+  // A family's texts lie in store order among other families' texts: fetch
+  // a few rows ahead so the copy does not wait on memory.
   constexpr size_t kTextAhead = 4;
   const size_t count = rows.size();
   for (size_t i = 0; i < count; ++i) {
-    if (i + kEntryAhead < count) __builtin_prefetch(rows[i + kEntryAhead].prefix);
-    if (i + kTextAhead < count) __builtin_prefetch(rows[i + kTextAhead].prefix->text.data());
+    if (i + kTextAhead < count) __builtin_prefetch(rows[i + kTextAhead].text.data());
     write_row(rows[i], format, out.text());
     out.piece_done();
   }
 }
 
-void MetricsPage::write_text_family(const Family& family, const std::vector<Row>& rows,
-                                    BodyBuffer& out) {
+void MetricsPage::write_text_family(const Family& family, Rows rows, BodyBuffer& out) {
   const std::string_view name = family.metadata.family;
   const MetricType type = family.metadata.type;
   // Counters and infos are named after their samples in text 0.0.4
   // (foo_total, foo_info); every other type after the family.
   const bool named_by_sample = type == MetricType::counter || type == MetricType::info;
-  auto block_of = [&](const Row& row) { return named_by_sample ? row.prefix->name() : name; };
+  auto block_of = [&](const Row& row) {
+    return named_by_sample ? std::string_view(*row.name) : name;
+  };
   // Main blocks in order of first appearance; usually exactly one.
   std::vector<std::string_view> main_blocks;
   bool any_openmetrics_only = false;
   for (const Row& row : rows) {
-    const std::string_view sample_name = row.prefix->name();
+    const std::string_view sample_name = *row.name;
     if (openmetrics_only_suffix(name, sample_name) != kNotOpenMetricsOnly) {
       any_openmetrics_only = true;
       continue;
@@ -237,7 +284,7 @@ void MetricsPage::write_text_family(const Family& family, const std::vector<Row>
     append_metadata(out.text(), block, text_type_name(type), family.metadata,
                     ExpositionFormat::prometheus_text);
     for (const Row& row : rows) {
-      if (openmetrics_only_suffix(name, row.prefix->name()) != kNotOpenMetricsOnly) continue;
+      if (openmetrics_only_suffix(name, *row.name) != kNotOpenMetricsOnly) continue;
       if (block_of(row) != block) continue;
       write_row(row, ExpositionFormat::prometheus_text, out.text());
       out.piece_done();
@@ -247,7 +294,7 @@ void MetricsPage::write_text_family(const Family& family, const std::vector<Row>
   for (int suffix = 0; suffix < 3; ++suffix) {
     bool header_written = false;
     for (const Row& row : rows) {
-      if (openmetrics_only_suffix(name, row.prefix->name()) != suffix) continue;
+      if (openmetrics_only_suffix(name, *row.name) != suffix) continue;
       if (!header_written) {
         std::string block(name);
         block += kOpenMetricsOnlySuffixes[suffix];
@@ -261,16 +308,15 @@ void MetricsPage::write_text_family(const Family& family, const std::vector<Row>
   }
 }
 
-void MetricsPage::write_openmetrics_family(const Family& family, const std::vector<Row>& rows,
-                                           BodyBuffer& out) {
+void MetricsPage::write_openmetrics_family(const Family& family, Rows rows, BodyBuffer& out) {
   const std::string_view name = family.metadata.family;
   MetricType type = family.metadata.type;
-  auto fits = [&](const Row& row) { return series_fits_family(type, name, row.prefix->name()); };
+  auto fits = [&](const Row& row) { return series_fits_family(type, name, *row.name); };
   if (!std::all_of(rows.begin(), rows.end(), fits)) {
     // A text-format counter `foo` (no _total) cannot be an OpenMetrics
     // counter; as `unknown` it stays readable with its value intact.
-    const bool all_named_as_family = std::all_of(
-        rows.begin(), rows.end(), [&](const Row& row) { return row.prefix->name() == name; });
+    const bool all_named_as_family =
+        std::all_of(rows.begin(), rows.end(), [&](const Row& row) { return *row.name == name; });
     if (all_named_as_family) type = MetricType::unknown;
   }
   // The fitting rows, each with its place: (Metric group, rank, bound).
@@ -286,7 +332,7 @@ void MetricsPage::write_openmetrics_family(const Family& family, const std::vect
     // One sample per Metric (gauges, counters without _created ...): store order.
     bool all_plain = true;
     for (const Row& row : rows) {
-      if (!fits(row) || suffix_rank(name, row.prefix->name()) != 0) {
+      if (!fits(row) || suffix_rank(name, *row.name) != 0) {
         all_plain = false;
         break;
       }
@@ -302,7 +348,7 @@ void MetricsPage::write_openmetrics_family(const Family& family, const std::vect
   placed.reserve(rows.size());
   for (const Row& row : rows) {
     if (!fits(row)) continue;
-    const int rank = suffix_rank(name, row.prefix->name());
+    const int rank = suffix_rank(name, *row.name);
     if (rank != 0) needs_grouping = true;  // e.g. a counter's _created
     const double bound = type == MetricType::summary ? row.prefix->quantile : row.prefix->le;
     placed.push_back(Placed{0, rank, bound, &row});
@@ -329,13 +375,13 @@ void MetricsPage::write_openmetrics_family(const Family& family, const std::vect
       if (a.group != b.group) return a.group < b.group;
       if (a.rank != b.rank) return a.rank < b.rank;
       if (a.bound != b.bound) return a.bound < b.bound;
-      return a.row->prefix->text < b.row->prefix->text;
+      return a.row->text < b.row->text;
     });
   }
   append_metadata(out.text(), name, metric_type_name(type), family.metadata,
                   ExpositionFormat::openmetrics);
   for (size_t i = 0; i < placed.size(); ++i) {
-    if (i + 4 < placed.size()) __builtin_prefetch(placed[i + 4].row->prefix->text.data());
+    if (i + 4 < placed.size()) __builtin_prefetch(placed[i + 4].row->text.data());
     write_row(*placed[i].row, ExpositionFormat::openmetrics, out.text());
     out.piece_done();
   }
@@ -343,10 +389,11 @@ void MetricsPage::write_openmetrics_family(const Family& family, const std::vect
 
 void MetricsPage::write(ExpositionFormat format, BodyBuffer& out) {
   if (format == ExpositionFormat::openmetrics) rename_openmetrics_counters();
+  group_rows();
   std::vector<const Family*> order;
   order.reserve(families_.size());
   for (const auto& family : families_) {
-    if (!family.rows.empty()) order.push_back(&family);
+    if (family.row_count != 0) order.push_back(&family);
   }
   std::sort(order.begin(), order.end(), [](const Family* a, const Family* b) {
     // Text 0.0.4 may hold a counter `foo` (written foo_total) and a gauge
@@ -358,7 +405,7 @@ void MetricsPage::write(ExpositionFormat format, BodyBuffer& out) {
   std::vector<Row> scratch;
   for (const Family* family : order) {
     if (!out.ok()) return;
-    const std::vector<Row>& rows = unique_rows(*family, scratch);
+    const Rows rows = unique_rows(*family, scratch);
     if (format == ExpositionFormat::openmetrics) {
       write_openmetrics_family(*family, rows, out);
     } else {

@@ -1,7 +1,5 @@
 #include "exporter/metrics_renderer.hpp"
 
-#include <unordered_set>
-
 #include "common/exposition/writer.hpp"
 #include "common/util/logger.hpp"
 #include "common/util/wall_clock.hpp"
@@ -11,6 +9,7 @@
 #include "exporter/process_collector.hpp"
 #include "exporter/registry_families.hpp"
 #include "exporter/storage_collector.hpp"
+#include "exporter/visited_series.hpp"
 
 namespace mc {
 
@@ -67,7 +66,12 @@ std::string MetricsRenderer::render(ExpositionFormat format, bool include_store)
 }
 
 void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const BodySink& sink) {
-  MetricsPage page(options_.external_labels);
+  // Held until the page is written: its rows point into the cache's entries
+  // and its row buffers. A request that finds it busy renders on its own.
+  std::unique_lock cache_lock(cache_mutex_, std::defer_lock);
+  if (include_store) cache_lock.try_lock();
+  SeriesPrefixCache* cache = cache_lock.owns_lock() ? &cache_ : nullptr;
+  MetricsPage page(options_.external_labels, cache != nullptr ? &page_rows_ : nullptr);
   auto add_collected = [&](const std::vector<prometheus::MetricFamily>& collected) {
     for (const auto& family : exposed_families_from_registry(collected, format)) {
       page.add_registry_family(family);
@@ -82,9 +86,6 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
     out.finish();
     return;
   }
-  // Held until the page is written: its rows point into the cache's entries.
-  std::unique_lock cache_lock(cache_mutex_, std::try_to_lock);
-  SeriesPrefixCache* cache = cache_lock.owns_lock() ? &cache_ : nullptr;
   // Ends the cache's request however this one ends (a throw included), or
   // the next would take this request's series for repeats and leave them out.
   struct EndRequest {
@@ -105,7 +106,7 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
   } else {
     // Visited in place (no copy of the labels' ownership); a series the store
     // hands out twice (see for_each_latest_in_place) is added once.
-    std::unordered_set<const Labels*> uncached_seen;  // only past the cache's bound
+    VisitedSeries uncached_seen;  // only past the cache's bound
     storage_.latest_samples().for_each_latest_in_place(
         min_time, max_time, [&](const LatestSampleInPlace& latest) {
           if (is_stale_nan(latest.sample.v)) return;
@@ -114,7 +115,7 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
             if (!repeated) page.add_stored_series(*prefix, latest.metadata, latest.sample);
             return;
           }
-          if (!uncached_seen.insert(latest.labels.get()).second) return;
+          if (!uncached_seen.insert(latest.labels.get())) return;
           page.add_uncached_series(latest.labels, latest.metadata, latest.sample);
         });
   }

@@ -41,6 +41,7 @@
 #include "common/model/labels.hpp"
 #include "common/store/storage.hpp"
 #include "exporter/http_response.hpp"
+#include "exporter/metrics_page.hpp"
 #include "exporter/series_prefix_cache.hpp"
 
 namespace mc {
@@ -81,6 +82,7 @@ class MetricsRenderer {
   std::vector<std::shared_ptr<prometheus::Collectable>> own_collectables_;
   std::mutex cache_mutex_;
   SeriesPrefixCache cache_;                // GUARDED_BY(cache_mutex_)
+  MetricsPage::RowBuffers page_rows_;      // GUARDED_BY(cache_mutex_)
   std::atomic<size_t> last_body_size_{0};  // to reserve the next body in one allocation
   std::mutex warned_mutex_;
   std::set<std::string> warned_conflicts_;  // GUARDED_BY(warned_mutex_)

@@ -1,8 +1,10 @@
 #include "exporter/series_prefix_cache.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <tuple>
 
 #include "common/model/label_value_escape.hpp"
 
@@ -29,11 +31,10 @@ bool outside_metric(std::string_view name) {
   return name == kMetricNameLabel || name == kLe || name == kQuantile;
 }
 
-void render_labels(const Labels& labels, SeriesPrefix& prefix) {
-  std::string& text = prefix.text;
+size_t render_labels(const Labels& labels, std::string& text, SeriesPrefix& prefix) {
   text.clear();
   text += labels.metric_name();
-  prefix.name_size = static_cast<uint32_t>(text.size());
+  const size_t name_size = text.size();
   LabelsHasher metric;
   char separator = '{';
   for (const auto& label : labels) {
@@ -50,23 +51,21 @@ void render_labels(const Labels& labels, SeriesPrefix& prefix) {
   prefix.metric_hash = metric.finish();
   prefix.le = parse_bound(labels.get(kLe));
   prefix.quantile = parse_bound(labels.get(kQuantile));
+  return name_size;
 }
 
 }  // namespace
 
-void render_series_prefix(const Labels& labels, const std::vector<Label>& external_labels,
-                          SeriesPrefix& prefix) {
-  if (external_labels.empty()) {
-    render_labels(labels, prefix);
-    return;
-  }
+size_t render_series_prefix(const Labels& labels, const std::vector<Label>& external_labels,
+                            std::string& text, SeriesPrefix& prefix) {
+  if (external_labels.empty()) return render_labels(labels, text, prefix);
   // As Prometheus's /federate: an external label is added where the series
   // does not carry that label itself.
   LabelsBuilder builder(labels);
   for (const auto& label : external_labels) {
     if (!labels.has(label.name)) builder.set(label.name, label.value);
   }
-  render_labels(builder.labels(), prefix);
+  return render_labels(builder.labels(), text, prefix);
 }
 
 bool same_metric(const SeriesPrefix& a, const SeriesPrefix& b) {
@@ -86,17 +85,30 @@ bool same_metric(const SeriesPrefix& a, const SeriesPrefix& b) {
   return i == x.end() && j == y.end();
 }
 
-size_t SeriesPrefixCache::entry_bytes(const SeriesPrefix& entry) {
-  // The hash node (key, value, next pointer, cached hash) and its bucket.
-  constexpr size_t kNodeBytes = sizeof(const Labels*) + sizeof(SeriesPrefix) + 2 * sizeof(void*);
-  const size_t text_heap = entry.text.capacity() > 15 ? entry.text.capacity() + 1 : 0;
-  return kNodeBytes + sizeof(void*) + text_heap;
+const std::string* intern_name(InternedNames& names, std::string_view name) {
+  auto it = names.find(name);
+  if (it == names.end()) it = names.emplace(name).first;
+  return &*it;
+}
+
+const std::string* SeriesPrefixCache::intern(std::string_view name) {
+  const size_t before = names_.size();
+  const std::string* interned = intern_name(names_, name);
+  // A set node: the string, a next pointer, the cached hash; its bucket.
+  if (names_.size() != before) {
+    name_bytes_ += sizeof(std::string) + 3 * sizeof(void*) + name.size() + 1;
+  }
+  return interned;
 }
 
 const SeriesPrefix* SeriesPrefixCache::find_or_add(const std::shared_ptr<const Labels>& labels,
                                                    bool& repeated) {
   repeated = false;
   SeriesPrefix* entry = nullptr;
+  // The entries of the next few lookups, if the store keeps its order.
+  constexpr size_t kEntryAhead = 8;
+  if (next_ + kEntryAhead < last_order_.size())
+    __builtin_prefetch(last_order_[next_ + kEntryAhead]);
   if (next_ < last_order_.size() && last_order_[next_]->labels.get() == labels.get()) {
     entry = last_order_[next_];
     ++next_;
@@ -113,12 +125,13 @@ const SeriesPrefix* SeriesPrefixCache::find_or_add(const std::shared_ptr<const L
     // Series came and went before it: go on from its place in last order.
     if (entry->last_request + 1 == requests_) next_ = entry->position + 1;
   } else {
-    if (bytes_ >= max_bytes_) return nullptr;
+    if (bytes() >= max_bytes_) return nullptr;
     entry = &entries_[labels.get()];
     entry->labels = labels;
-    render_series_prefix(*labels, external_labels_, *entry);
-    entry->text.shrink_to_fit();  // held for many requests
-    bytes_ += entry_bytes(*entry);
+    const size_t name_size = render_series_prefix(*labels, external_labels_, scratch_, *entry);
+    entry->text = arena_.store(scratch_);
+    entry->name = intern(entry->text.substr(0, name_size));
+    live_text_bytes_ += entry->text.size();
   }
   entry->last_request = requests_;
   entry->position = order_.size();
@@ -141,7 +154,7 @@ void SeriesPrefixCache::sweep() {
     const SeriesPrefix& entry = it->second;
     // use_count() 1: the store dropped the series; only this entry holds its labels.
     if (entry.labels.use_count() == 1 || entry.last_request < oldest_kept) {
-      bytes_ -= entry_bytes(entry);
+      live_text_bytes_ -= entry.text.size();
       it = entries_.erase(it);
       erased = true;
     } else {
@@ -150,6 +163,28 @@ void SeriesPrefixCache::sweep() {
   }
   // last_order_ may point at erased entries; the next request starts afresh.
   if (erased) last_order_.clear();
+  if (arena_.bytes() > 2 * live_text_bytes_ + (size_t{64} << 10)) rebuild_arena();
+}
+
+void SeriesPrefixCache::rebuild_arena() {
+  // In the order of the last request that asked for each entry (its
+  // position), so the next requests read the new arena front to back.
+  std::vector<SeriesPrefix*> order;
+  order.reserve(entries_.size());
+  for (auto& [key, entry] : entries_) order.push_back(&entry);
+  std::sort(order.begin(), order.end(), [](const SeriesPrefix* a, const SeriesPrefix* b) {
+    return std::tie(a->last_request, a->position) < std::tie(b->last_request, b->position);
+  });
+  TextArena arena;
+  InternedNames names;
+  names_.swap(names);
+  name_bytes_ = 0;
+  for (SeriesPrefix* entry : order) {
+    const size_t name_size = entry->name->size();
+    entry->text = arena.store(entry->text);
+    entry->name = intern(entry->text.substr(0, name_size));
+  }
+  arena_ = std::move(arena);
 }
 
 }  // namespace mc

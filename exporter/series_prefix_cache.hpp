@@ -16,12 +16,17 @@
 // entry of it first: a hit costs a pointer comparison instead of a hash probe
 // (at 200,000 series the probes' cache misses were a third of the render).
 //
-// end_request() ends one request's sequence of lookups; every kSweepEvery
-// requests it also drops the entries whose series the store no longer holds
-// (the cache holds the only reference) and those not asked for since the
-// previous sweep (a series outside the lookback window). Memory is bounded by
-// max_bytes: past it find_or_add() answers null and the caller renders the
-// series itself, uncached.
+// The texts live in a TextArena in the order entries were made (the store's
+// order), and each sample name once in a small interned set, so a page's rows
+// carry the text and the name with them and writing never goes back to the
+// entry. end_request() ends one request's sequence of lookups; every
+// kSweepEvery requests it also drops the entries whose series the store no
+// longer holds (the cache holds the only reference) and those not asked for
+// since the previous sweep (a series outside the lookback window), and once
+// the arena holds more dropped text than live, copies the live texts into a
+// new one in last request's order. Memory is bounded by max_bytes: past it
+// find_or_add() answers null and the caller renders the series itself,
+// uncached.
 //
 // Thread-safety: none; MetricsRenderer guards it with a mutex.
 #pragma once
@@ -32,30 +37,42 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/model/labels.hpp"
+#include "exporter/text_arena.hpp"
 
 namespace mc {
 
-// The rendered labels of one series and what grouping needs of them.
+// The rendered labels of one series and what grouping needs of them. What a
+// lookup reads and writes comes first, in the entry's first cache line.
 struct SeriesPrefix {
   std::shared_ptr<const Labels> labels;  // the labels as the store holds them (identity)
-  std::string text;                      // name{labels}, external labels merged in
-  uint32_t name_size = 0;                // text.substr(0, name_size) is the sample name
+  std::string_view text;                 // name{labels}, external labels merged in; owner's storage
+  const std::string* name = nullptr;     // the sample name (text's start), interned by the owner
+  uint64_t last_request = 0;             // the request that last asked for it
+  size_t position = 0;                   // its place in that request's order
   uint64_t metric_hash = 0;              // labels but __name__, le, quantile
   double le = 0;                         // +Inf when absent or not a number
   double quantile = 0;                   // as le
-  uint64_t last_request = 0;             // the request that last asked for it
-  size_t position = 0;                   // its place in that request's order
-
-  std::string_view name() const { return std::string_view(text).substr(0, name_size); }
 };
 
+// Sample names, each stored once: a set searched by string_view, so looking a
+// name up builds no string; its nodes keep their address.
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+};
+using InternedNames = std::unordered_set<std::string, NameHash, std::equal_to<>>;
+// The stored copy of `name`, added when new.
+const std::string* intern_name(InternedNames& names, std::string_view name);
+
 // Renders `labels` (plus the external labels the series does not carry) into
-// `prefix` (all fields but `labels` and `last_sweep`).
-void render_series_prefix(const Labels& labels, const std::vector<Label>& external_labels,
-                          SeriesPrefix& prefix);
+// `text` (replaced) and the grouping fields of `prefix` (metric_hash, le,
+// quantile); returns the size of the sample name at the front of `text`.
+size_t render_series_prefix(const Labels& labels, const std::vector<Label>& external_labels,
+                            std::string& text, SeriesPrefix& prefix);
 
 // Whether two prefixes name the same Metric (equal labels but __name__, le
 // and quantile); exact, for when metric_hash values are equal.
@@ -76,21 +93,31 @@ class SeriesPrefixCache {
   void end_request();
 
   size_t size() const { return entries_.size(); }
-  // Bytes held, estimated: entry, hash node and the text's heap buffer.
-  size_t bytes() const { return bytes_; }
+  // Bytes held, estimated: entries with their hash nodes, the arena's texts
+  // (dropped ones included until it is rebuilt) and the interned names.
+  size_t bytes() const { return entries_.size() * kEntryBytes + arena_.bytes() + name_bytes_; }
 
  private:
-  static size_t entry_bytes(const SeriesPrefix& entry);
+  // The hash node (next pointer, key, value) and its bucket.
+  static constexpr size_t kEntryBytes =
+      sizeof(void*) + sizeof(const Labels*) + sizeof(SeriesPrefix) + sizeof(void*);
+
+  const std::string* intern(std::string_view name);
+  void sweep();
+  void rebuild_arena();
 
   const std::vector<Label> external_labels_;
   const size_t max_bytes_;
-  void sweep();
 
   std::unordered_map<const Labels*, SeriesPrefix> entries_;
+  TextArena arena_;             // the entries' texts
+  size_t live_text_bytes_ = 0;  // of those, the texts of entries still held
+  InternedNames names_;         // the entries' sample names
+  size_t name_bytes_ = 0;
+  std::string scratch_;                    // a text being rendered
   std::vector<SeriesPrefix*> last_order_;  // last request's lookups, in order
   std::vector<SeriesPrefix*> order_;       // this request's so far
   size_t next_ = 0;                        // where in last_order_ the next lookup should be
-  size_t bytes_ = 0;
   uint64_t requests_ = 1;
 };
 

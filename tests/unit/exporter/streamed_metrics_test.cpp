@@ -361,6 +361,55 @@ TEST_CASE("the prefix cache drops series the store removed and stays within its 
   CHECK(bounded.cached_prefixes() < 100);
 }
 
+TEST_CASE("after most series go, the prefix cache copies the rest into a new arena, pages intact",
+          "[exporter][stream]") {
+  // 2,000 series of about 150 bytes each (300 KB of text); 1,800 dropped
+  // leave 30 KB live, far under half the arena: the sweep rebuilds it.
+  HeadStorage storage;
+  const int64_t t = now_ms() - 1000;
+  const std::string padding(120, 'p');
+  auto append = [&](int from, int to, int64_t at) {
+    auto appender = storage.appender();
+    for (int i = from; i < to; ++i) {
+      appender->append(0,
+                       Labels{{std::string(kMetricNameLabel), i % 2 ? "odd" : "even"},
+                              {"i", std::to_string(i)},
+                              {"pad", padding}},
+                       at, i);
+    }
+    REQUIRE(appender->commit().is_ok());
+  };
+  append(0, 1800, t - 60'000);
+  append(1800, 2000, t);
+  MetricsRenderer renderer({}, storage, std::make_shared<prometheus::Registry>());
+  streamed(renderer, ExpositionFormat::prometheus_text);
+  const size_t bytes_before = renderer.cached_prefix_bytes();
+  CHECK(bytes_before > 300'000);
+  REQUIRE(storage.truncate(t - 30'000) == 1800);
+  // The stored series' samples (the meta-metrics change between renders).
+  auto stored_of = [](const std::string& body, ExpositionFormat format) {
+    std::multiset<std::string> stored;
+    for (const auto& sample : content_of(body, format).samples) {
+      if (sample.find("pad=") != std::string::npos) stored.insert(sample);
+    }
+    return stored;
+  };
+  const auto expected = stored_of(renderer.render(ExpositionFormat::prometheus_text, true),
+                                  ExpositionFormat::prometheus_text);
+  REQUIRE(expected.size() == 200);
+  for (uint64_t i = 0; i < SeriesPrefixCache::kSweepEvery + 2; ++i) {
+    for (const auto format : {ExpositionFormat::prometheus_text, ExpositionFormat::openmetrics}) {
+      const std::string body = streamed(renderer, format);
+      CHECK(body.find("i=\"5\"") == std::string::npos);
+      CHECK_THAT(body, Catch::Contains("odd{i=\"1999\",pad=\"" + padding + "\"} 1999"));
+      if (format == ExpositionFormat::prometheus_text) CHECK(stored_of(body, format) == expected);
+    }
+  }
+  CHECK(renderer.cached_prefixes() == 200);
+  // The arena holds the live texts only: 200 of 2,000.
+  CHECK(renderer.cached_prefix_bytes() < bytes_before / 5);
+}
+
 TEST_CASE("a render cut short by its reader or by a throw leaves the next one whole",
           "[exporter][stream]") {
   VariedStore store;
