@@ -50,6 +50,8 @@ class HttpScraper {
   // a request, and finish() reports why.
   CURL* prepare();
   CURL* handle() const { return handle_; }
+  // Bytes of (decoded) body received by the current transfer so far.
+  size_t body_size() const { return body_.size(); }
   // Builds the response from the finished transfer; its views point into this
   // object and stay valid until the next prepare().
   ScrapeResponse finish(CURLcode result);

@@ -3,7 +3,9 @@
 // It keeps the timetable (a min-heap of due times) and drives all HTTP
 // transfers on one libcurl multi handle: no thread per target. A finished
 // transfer goes to a small WorkerPool, which parses and appends (ScrapeLoop)
-// and counts and logs the result. A target is never scraped twice at once: a
+// and counts and logs the result; a small page that finished while nothing
+// else was under way is processed on the scheduler thread itself, sparing
+// the hand-off's two thread wake-ups. A target is never scraped twice at once: a
 // scrape still running when the next is due makes that next one skipped
 // (counted). Each target is scraped at a fixed offset inside its interval (a
 // hash of its labels, aligned to wall-clock time), so scrapes spread out.
