@@ -143,8 +143,7 @@ class PageReader final : public mc::ExpositionHandler {
   }
   void on_sample(const mc::SampleView& sample) override {
     key_bytes += sample.series_id.size();
-    labels_->push_back(
-        mc::build_sample_labels(sample.name, sample.labels, target_labels_, false));
+    labels_->push_back(mc::build_sample_labels(sample.name, sample.labels, target_labels_, false));
   }
   size_t key_bytes = 0;
 
@@ -217,16 +216,15 @@ int main(int argc, char** argv) {
   job.scrape_timeout = std::chrono::seconds(10);
   std::vector<mc::ScrapeTarget> targets;
   for (int t = 0; t < options.targets; ++t) {
-    targets.emplace_back(job, "127.0.0.1:" + std::to_string(21000 + t),
-                         std::vector<mc::Label>{});
+    targets.emplace_back(job, "127.0.0.1:" + std::to_string(21000 + t), std::vector<mc::Label>{});
   }
   const size_t n = options.series * static_cast<size_t>(options.targets);
   const int64_t start_ms = 1'700'000'000'000;
   const int64_t interval_ms = 10'000;
 
   // ---- pass 1: the whole path -------------------------------------------
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("series_bytes-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("series_bytes-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   int64_t whole = 0, scrape_side = 0, store_side = 0, rss_whole = 0;
   size_t stored_series = 0;
@@ -272,7 +270,9 @@ int main(int argc, char** argv) {
 
   // ---- pass 2: the parts ---------------------------------------------------
   std::vector<Row> rows;
-  auto per_series = [n](int64_t bytes) { return static_cast<double>(bytes) / static_cast<double>(n); };
+  auto per_series = [n](int64_t bytes) {
+    return static_cast<double>(bytes) / static_cast<double>(n);
+  };
 
   std::vector<mc::Labels> labels;
   labels.reserve(n);
@@ -301,8 +301,8 @@ int main(int argc, char** argv) {
   shared.reserve(n);
   int64_t mark = heap_in_use();
   for (auto& l : labels) shared.push_back(std::make_shared<const mc::Labels>(std::move(l)));
-  rows.push_back({"Labels object + shared_ptr control block (make_shared)",
-                  per_series(heap_in_use() - mark)});
+  rows.push_back(
+      {"Labels object + shared_ptr control block (make_shared)", per_series(heap_in_use() - mark)});
 
   // The head: HeadSeries from its pool, each in by_hash and SeriesRefMap of
   // its stripe, as HeadStorage::get_or_create does (16 stripes).
@@ -385,18 +385,19 @@ int main(int argc, char** argv) {
   double parts = 0;
   for (const auto& row : rows) parts += row.bytes_per_series;
 
-  std::printf("series_bytes: %d targets x %zu series = %zu series (%zu stored with the report "
-              "series), %d scrapes each, key text %.1f B/series\n\n",
-              options.targets, options.series, n, stored_series, options.samples,
-              static_cast<double>(key_bytes) / static_cast<double>(n));
+  std::printf(
+      "series_bytes: %d targets x %zu series = %zu series (%zu stored with the report "
+      "series), %d scrapes each, key text %.1f B/series\n\n",
+      options.targets, options.series, n, stored_series, options.samples,
+      static_cast<double>(key_bytes) / static_cast<double>(n));
   std::printf("| component | bytes/series | share of the whole path |\n|---|---|---|\n");
   auto print = [&](const std::string& name, double bytes) {
-    std::printf("| %s | %.1f | %.1f%% |\n", name.c_str(), bytes,
-                100.0 * bytes / per_series(whole));
+    std::printf("| %s | %.1f | %.1f%% |\n", name.c_str(), bytes, 100.0 * bytes / per_series(whole));
   };
-  print("scrape side: the loops' ScrapeCache (entries, keys, index, order) and family state, "
-        "freed with the loops",
-        per_series(scrape_side));
+  print(
+      "scrape side: the loops' ScrapeCache (entries, keys, index, order) and family state, "
+      "freed with the loops",
+      per_series(scrape_side));
   for (const auto& row : rows) print(row.component, row.bytes_per_series);
   print("sum of the parts above", per_series(scrape_side) + parts);
   print("whole path, heap in use (pass 1)", per_series(whole));
