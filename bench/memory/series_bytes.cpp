@@ -293,7 +293,7 @@ int main(int argc, char** argv) {
     copies.reserve(n);
     const int64_t vector_done = heap_in_use();
     for (const auto& l : labels) copies.push_back(l);
-    rows.push_back({"Labels: the encoded label bytes (one heap string)",
+    rows.push_back({"Labels: the encoded pairs and their header (one heap block)",
                     per_series(heap_in_use() - vector_done)});
   }
 
