@@ -15,13 +15,20 @@
 // values move when the cache grows, so keep indices, not pointers, across
 // insertions.
 //
+// Memory: a target's cache holds every series it exposes, so its arrays grow
+// by an eighth at a time (not doubled, which left up to half of each unused:
+// about 90 bytes a series at 10,000 series a target, bench/memory), the
+// order arrays are cut back to the round's size once it is known, and the
+// index may be three quarters full (the sequential guess answers most
+// lookups; the index serves new series and reordered ones).
+//
 // Thread-safety: none; one scrape loop owns it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <functional>
-#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -38,6 +45,13 @@ class ScrapeCache {
   void begin_round() {
     previous_order_.swap(current_order_);
     current_order_.clear();
+    // This round will see about as many lookups as the last one: drop what
+    // the growth of an earlier, larger round left unused.
+    const size_t expected_size = previous_order_.size();
+    if (current_order_.capacity() > expected_size + expected_size / 4 + kMinSlack) {
+      std::vector<uint32_t>().swap(current_order_);
+    }
+    reserve_for(current_order_, expected_size);
     cursor_ = 0;
   }
 
@@ -70,7 +84,7 @@ class ScrapeCache {
   uint32_t expected() const {
     if (cursor_ >= previous_order_.size()) return kNotFound;
     const uint32_t index = previous_order_[cursor_];
-    return entries_[index].live ? index : kNotFound;
+    return entries_[index].live() ? index : kNotFound;
   }
 
   // Records a lookup of expected() whose key the caller has found equal, as
@@ -84,22 +98,23 @@ class ScrapeCache {
   // Adds `key`, which must be absent, and returns its index; it joins this
   // round's order.
   uint32_t insert(std::string_view key, Value value) {
-    if ((live_ + 1) * 2 > table_.size()) grow_table();
+    if ((live_ + 1) * 4 > table_.size() * 3) grow_table();
     uint32_t index;
     if (!free_.empty()) {
       index = free_.back();
       free_.pop_back();
     } else {
       index = static_cast<uint32_t>(entries_.size());
+      reserve_for(entries_, entries_.size() + 1);
       entries_.emplace_back();
     }
     Entry& entry = entries_[index];
     entry.key_offset = static_cast<uint32_t>(keys_.size());
     entry.key_size = static_cast<uint32_t>(key.size());
     entry.fingerprint = fingerprint_of(key);
-    entry.live = true;
     entry.value = std::move(value);
-    keys_.append(key);
+    reserve_for(keys_, keys_.size() + key.size());
+    keys_.insert(keys_.end(), key.begin(), key.end());
     place(index, entry.fingerprint);
     ++live_;
     record(index);
@@ -126,7 +141,7 @@ class ScrapeCache {
     }
     table_[hole] = TableSlot{};
     garbage_bytes_ += entry.key_size;
-    entry.live = false;
+    entry.key_offset = kErased;
     entry.value = Value{};
     free_.push_back(index);
     --live_;
@@ -135,11 +150,18 @@ class ScrapeCache {
 
   // One past the highest index; indices below it are live or free.
   uint32_t index_end() const { return static_cast<uint32_t>(entries_.size()); }
-  bool live(uint32_t index) const { return entries_[index].live; }
+  bool live(uint32_t index) const { return entries_[index].live(); }
   size_t size() const { return live_; }
 
   Value& value(uint32_t index) { return entries_[index].value; }
   const Value& value(uint32_t index) const { return entries_[index].value; }
+  // Heap bytes the cache holds (its arrays' capacities), for memory accounting.
+  size_t memory_bytes() const {
+    return entries_.capacity() * sizeof(Entry) + free_.capacity() * sizeof(uint32_t) +
+           table_.capacity() * sizeof(TableSlot) + keys_.capacity() +
+           (previous_order_.capacity() + current_order_.capacity()) * sizeof(uint32_t);
+  }
+
   // Valid until the next insert().
   std::string_view key(uint32_t index) const {
     return std::string_view(keys_.data() + entries_[index].key_offset, entries_[index].key_size);
@@ -148,14 +170,19 @@ class ScrapeCache {
  private:
   // Freed key bytes are reclaimed once they are this many and half the buffer.
   static constexpr size_t kMinGarbageToCompact = 4096;
+  // Growing by an eighth starts from at least this many elements.
+  static constexpr size_t kMinSlack = 16;
+  // key_offset of an erased entry (a key never starts there: offsets are 32-bit).
+  static constexpr uint32_t kErased = UINT32_MAX;
 
   struct Entry {
-    uint32_t key_offset = 0;
+    uint32_t key_offset = kErased;
     uint32_t key_size = 0;
     uint32_t fingerprint = 0;
     uint32_t position = UINT32_MAX;  // where the last lookup put it in its round's order
-    bool live = false;
     Value value{};
+
+    bool live() const { return key_offset != kErased; }
   };
   struct TableSlot {
     uint32_t index = 0;  // entry index + 1; 0: empty
@@ -167,9 +194,17 @@ class ScrapeCache {
     return static_cast<uint32_t>(hash ^ (hash >> 32));
   }
 
+  // Makes room for `size` elements, growing by an eighth when it must grow
+  // (std::vector's doubling would leave up to half unused for good).
+  template <typename Vector>
+  static void reserve_for(Vector& vector, size_t size) {
+    if (size <= vector.capacity()) return;
+    vector.reserve(std::max(size, vector.capacity() + vector.capacity() / 8 + kMinSlack));
+  }
+
   bool key_equals(uint32_t index, std::string_view key) const {
     const Entry& entry = entries_[index];
-    return entry.live && entry.key_size == key.size() &&
+    return entry.live() && entry.key_size == key.size() &&
            std::memcmp(keys_.data() + entry.key_offset, key.data(), key.size()) == 0;
   }
 
@@ -187,6 +222,7 @@ class ScrapeCache {
 
   void record(uint32_t index) {
     entries_[index].position = static_cast<uint32_t>(current_order_.size());
+    reserve_for(current_order_, current_order_.size() + 1);
     current_order_.push_back(index);
   }
 
@@ -198,24 +234,25 @@ class ScrapeCache {
   }
 
   void grow_table() {
-    table_.assign(table_.empty() ? 64 : table_.size() * 2, TableSlot{});
+    std::vector<TableSlot>(table_.empty() ? 64 : table_.size() * 2).swap(table_);
     for (uint32_t index = 0; index < entries_.size(); ++index) {
-      if (entries_[index].live) place(index, entries_[index].fingerprint);
+      if (entries_[index].live()) place(index, entries_[index].fingerprint);
     }
   }
 
   // Rewrites the key buffer without the erased keys, in the order of the last
   // round (then the rest), so the next round reads it front to back.
   void compact_keys() {
-    std::string compacted;
+    std::vector<char> compacted;
     compacted.reserve(keys_.size() - garbage_bytes_);
     std::vector<bool> moved(entries_.size(), false);
     auto move_key = [&](uint32_t index) {
       Entry& entry = entries_[index];
-      if (!entry.live || moved[index]) return;
+      if (!entry.live() || moved[index]) return;
       moved[index] = true;
       const auto offset = static_cast<uint32_t>(compacted.size());
-      compacted.append(keys_, entry.key_offset, entry.key_size);
+      const auto from = keys_.begin() + entry.key_offset;
+      compacted.insert(compacted.end(), from, from + entry.key_size);
       entry.key_offset = offset;
     };
     for (uint32_t index : current_order_) move_key(index);
@@ -226,8 +263,8 @@ class ScrapeCache {
 
   std::vector<Entry> entries_;
   std::vector<uint32_t> free_;
-  std::vector<TableSlot> table_;  // a power of two, at most half full
-  std::string keys_;              // every entry's key bytes, back to back
+  std::vector<TableSlot> table_;  // a power of two, at most three quarters full
+  std::vector<char> keys_;        // every entry's key bytes, back to back
   size_t live_ = 0;
   size_t garbage_bytes_ = 0;  // bytes of erased keys still in keys_
   std::vector<uint32_t> previous_order_;

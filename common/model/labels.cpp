@@ -33,31 +33,75 @@ uint64_t hash_bytes(uint64_t seed, std::string_view bytes) {
   return mix(h ^ tail);
 }
 
-void append_length(std::string& out, size_t length) {
+size_t length_size(size_t length) {
+  size_t size = 1;
+  for (; length >= 0x80; length >>= 7) ++size;
+  return size;
+}
+
+char* append_length(char* out, size_t length) {
   while (length >= 0x80) {
-    out += static_cast<char>((length & 0x7f) | 0x80);
+    *out++ = static_cast<char>((length & 0x7f) | 0x80);
     length >>= 7;
   }
-  out += static_cast<char>(length);
+  *out++ = static_cast<char>(length);
+  return out;
+}
+
+char* append_bytes(char* out, std::string_view bytes) {
+  if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+  return out + bytes.size();
 }
 
 }  // namespace
 
-Labels::Labels(std::vector<Label> labels) : count_(static_cast<uint32_t>(labels.size())) {
+Labels::Labels(std::vector<Label> labels) {
+  if (labels.empty()) return;
   std::sort(labels.begin(), labels.end(),
             [](const Label& a, const Label& b) { return a.name < b.name; });
-  size_t bytes = 0;
-  for (const auto& label : labels) bytes += label.name.size() + label.value.size() + 2;
-  data_.reserve(bytes);
+  size_t size = 0;
+  for (const auto& label : labels) {
+    size += length_size(label.name.size()) + label.name.size() + length_size(label.value.size()) +
+            label.value.size();
+  }
+  block_ = static_cast<Block*>(::operator new(sizeof(Block) + size));
+  block_->count = static_cast<uint32_t>(labels.size());
+  block_->size = static_cast<uint32_t>(size);
+  char* out = reinterpret_cast<char*>(block_ + 1);
   LabelsHasher hasher;
   for (const auto& label : labels) {
-    append_length(data_, label.name.size());
-    data_ += label.name;
-    append_length(data_, label.value.size());
-    data_ += label.value;
+    out = append_length(out, label.name.size());
+    out = append_bytes(out, label.name);
+    out = append_length(out, label.value.size());
+    out = append_bytes(out, label.value);
     hasher.add(label.name, label.value);
   }
-  hash_ = hasher.finish();
+  block_->hash = hasher.finish();
+}
+
+Labels::Labels(const Labels& other) {
+  if (other.block_ == nullptr) return;
+  const size_t bytes = sizeof(Block) + other.block_->size;
+  block_ = static_cast<Block*>(::operator new(bytes));
+  std::memcpy(static_cast<void*>(block_), other.block_, bytes);
+}
+
+Labels& Labels::operator=(const Labels& other) {
+  if (this != &other) {
+    Labels copy(other);
+    std::swap(block_, copy.block_);
+  }
+  return *this;
+}
+
+void Labels::release() {
+  ::operator delete(block_);
+  block_ = nullptr;
+}
+
+uint64_t Labels::empty_hash() {
+  static const uint64_t hash = LabelsHasher().finish();
+  return hash;
 }
 
 std::string_view Labels::get(std::string_view name) const {
@@ -97,10 +141,7 @@ std::string Labels::to_string() const {
   return out;
 }
 
-size_t Labels::heap_bytes() const {
-  // std::string keeps up to 15 bytes inline (SSO); longer strings own a heap block.
-  return data_.capacity() > 15 ? data_.capacity() + 1 : 0;
-}
+size_t Labels::heap_bytes() const { return block_ == nullptr ? 0 : sizeof(Block) + block_->size; }
 
 void LabelsHasher::add(std::string_view name, std::string_view value) {
   state_ = hash_bytes(state_, name);

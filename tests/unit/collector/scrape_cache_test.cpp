@@ -111,5 +111,32 @@ TEST_CASE("ScrapeCache agrees with std::unordered_map under random churn", "[scr
   for (const auto& [key, entry] : reference) CHECK(cache.key(entry.first) == key);
 }
 
+TEST_CASE("ScrapeCache leaves little of its memory unused", "[scrape_cache]") {
+  // A target's whole page lives in the cache: doubled arrays and a half-full
+  // index left about 70% more than the cache needs; growth by an eighth and
+  // a three-quarters index leave at most about 20%.
+  ScrapeCache<uint64_t> cache;
+  constexpr size_t kSeries = 10'000;
+  constexpr size_t kKeyBytes = 60;
+  auto key_of = [](size_t i) {
+    std::string key = "node_cpu_seconds_total{cpu=\"" + std::to_string(i) + "\",mode=\"idle\"}";
+    key.resize(kKeyBytes, 'x');
+    return key;
+  };
+  for (int round = 0; round < 3; ++round) {
+    cache.begin_round();
+    for (size_t i = 0; i < kSeries; ++i) {
+      const std::string key = key_of(i);
+      if (cache.find(key) == ScrapeCache<uint64_t>::kNotFound) cache.insert(key, i);
+    }
+  }
+  REQUIRE(cache.size() == kSeries);
+  // Per series: the key, an entry (4 uint32 and the value), two order slots,
+  // and an index slot of 8 bytes at most three quarters full.
+  const double needed = kSeries * (kKeyBytes + 16.0 + 8.0 + 2 * 4.0 + 8.0 / 0.75);
+  CHECK(static_cast<double>(cache.memory_bytes()) < needed * 1.25);
+  CHECK(static_cast<double>(cache.memory_bytes()) >= needed * 0.9);
+}
+
 }  // namespace
 }  // namespace mc

@@ -139,13 +139,42 @@ TEST_CASE("to_string puts the metric name first and escapes values", "[labels]")
   CHECK(mc::Labels{{"__name__", "up"}}.to_string() == "up{}");
 }
 
-TEST_CASE("heap_bytes counts the one encoded string when it leaves the inline buffer", "[labels]") {
-  mc::Labels small{{"a", "1"}};  // 4 bytes encoded: kept inline by std::string
-  CHECK(small.heap_bytes() == 0);
-  std::string long_value(100, 'x');
+TEST_CASE("heap_bytes counts the one block: hash, counts and encoded pairs", "[labels]") {
+  CHECK(mc::Labels{}.heap_bytes() == 0);  // the empty set allocates nothing
+  mc::Labels small{{"a", "1"}};           // 4 bytes encoded
+  CHECK(small.heap_bytes() == 16 + 4);
+  std::string long_value(200, 'x');  // a value length of two varint bytes
   mc::Labels large{{"a", long_value}};
-  CHECK(large.heap_bytes() >= 104);  // two lengths, the name, the value
-  CHECK(large.heap_bytes() < 104 + 64);
+  CHECK(large.heap_bytes() == 16 + 1 + 1 + 2 + 200);
+  // The whole set is one pointer, so that a shared_ptr block holding it is small.
+  CHECK(sizeof(mc::Labels) == sizeof(void*));
+}
+
+TEST_CASE("Labels copy, move and compare whole, the empty set included", "[labels]") {
+  const std::string long_value(300, 'v');
+  mc::Labels a{{"__name__", "up"}, {"job", long_value}};
+  mc::Labels copy = a;
+  CHECK(copy == a);
+  CHECK(copy.hash() == a.hash());
+  CHECK(copy.get("job") == long_value);
+  mc::Labels moved = std::move(copy);
+  CHECK(moved == a);
+  CHECK(moved.size() == 2);
+  mc::Labels assigned{{"x", "1"}};
+  assigned = a;
+  CHECK(assigned == a);
+  assigned = mc::Labels{};
+  CHECK(assigned.empty());
+  CHECK(assigned.size() == 0);
+  CHECK(assigned == mc::Labels{});
+  CHECK(assigned.hash() == mc::Labels(std::vector<mc::Label>{}).hash());
+  CHECK(assigned.begin() == assigned.end());
+  CHECK(assigned.get("x").empty());
+  CHECK(assigned.to_string() == "{}");
+  CHECK_FALSE(assigned == a);
+  CHECK(assigned < a);
+  // Sets that differ only where one ends: equal hashes are not enough.
+  CHECK_FALSE((mc::Labels{{"a", "1"}}) == (mc::Labels{{"a", "1"}, {"b", "2"}}));
 }
 
 TEST_CASE("LabelsBuilder sets, replaces and removes", "[labels]") {
