@@ -157,8 +157,9 @@ Result<HeadChunkLocation> HeadChunkFile::write(SeriesRef series, HeadChunkLocati
       auto created = create_segment(next_sequence_);
       if (!created) {
         ++write_errors_;
-        if (!failing_) log::error("cannot cut a head chunk segment", {{"err", created.error()}});
-        failing_ = true;
+        if (!failing_.exchange(true)) {
+          log::error("cannot cut a head chunk segment", {{"err", created.error()}});
+        }
         return created.status();
       }
       ++next_sequence_;
@@ -195,14 +196,12 @@ Result<HeadChunkLocation> HeadChunkFile::write(SeriesRef series, HeadChunkLocati
     ++write_errors_;
     Status status = Status::error(fmt::format("head chunk segment {}: cannot write {} bytes: {}",
                                               segment_name(segment->sequence), size, why));
-    if (!failing_) log::error("cannot write a head chunk", {{"err", status.message()}});
-    failing_ = true;
+    if (!failing_.exchange(true)) {
+      log::error("cannot write a head chunk", {{"err", status.message()}});
+    }
     return status;
   }
-  if (failing_) {
-    std::lock_guard lock(mutex_);
-    failing_ = false;
-  }
+  if (failing_.load(std::memory_order_relaxed)) failing_.store(false);
   return (HeadChunkLocation{segment->sequence} << 32) | offset;
 }
 

@@ -21,6 +21,7 @@
 // keeps its segment mapped after truncate() deleted the segment.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -112,7 +113,8 @@ class HeadChunkFile {
   uint64_t write_errors_ = 0;
   mutable uint64_t read_errors_ = 0;
   uint64_t segments_deleted_ = 0;
-  bool failing_ = false;  // logs the first of a run of failed writes only
+  // Logs the first of a run of failed writes only; read without the lock.
+  std::atomic<bool> failing_{false};
 };
 
 }  // namespace mc

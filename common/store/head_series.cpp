@@ -119,25 +119,19 @@ uint64_t HeadSeries::drop_chunks_before(int64_t min_time, const HeadChunkFile* f
   uint64_t kept_bytes = 0;
   uint64_t kept_samples = 0;
   int64_t kept_min_t = std::numeric_limits<int64_t>::max();
-  HeadChunkLocation newest_kept = 0;
-  if (file != nullptr && newest_sealed_ != 0) {
-    HeadChunkLocation at = newest_sealed_;
+  // Only kept records are read: each says whether the one before it is kept.
+  if (file != nullptr && newest_sealed_ != 0 && newest_sealed_max_t_ >= min_time) {
     Status walked = walk_file_chunks(*file, [&](const HeadChunkRecord& record) {
-      if (record.max_t < min_time) return false;
-      if (newest_kept == 0) newest_kept = at;
       ++kept_chunks;
       kept_bytes += record.bytes.size();
       kept_samples += static_cast<uint64_t>(chunk_sample_count(record.bytes));
       kept_min_t = std::min(kept_min_t, record.min_t);
-      at = record.prev;
-      return true;
+      return record.prev_max_t >= min_time;
     });
     // A damaged record ends the chain: the chunks past it cannot be read.
     if (!walked) log::error("head chunk chain cut short", {{"err", walked.message()}});
   }
-  if (newest_kept == 0) {
-    newest_sealed_ = 0;
-  }
+  if (kept_chunks == 0) newest_sealed_ = 0;  // none of the file's chunks is kept
   if (heap_sealed_) {
     auto& heap = *heap_sealed_;
     heap.erase(std::remove_if(heap.begin(), heap.end(),
@@ -172,13 +166,12 @@ Status HeadSeries::snapshot(int64_t mint, int64_t maxt, const HeadChunkFile* fil
                             int64_t* open_max_t) const {
   const size_t first = sealed->size();
   Status status;
-  if (file != nullptr && newest_sealed_ != 0) {
+  if (file != nullptr && newest_sealed_ != 0 && newest_sealed_max_t_ >= mint) {
     status = walk_file_chunks(*file, [&](const HeadChunkRecord& record) {
-      if (record.max_t < mint) return false;
       if (record.min_t <= maxt) {
         sealed->push_back(HeadChunkRef{record.segment, record.bytes, record.min_t, record.max_t});
       }
-      return true;
+      return record.prev_max_t >= mint;  // no older record is read than needed
     });
   }
   std::reverse(sealed->begin() + static_cast<std::ptrdiff_t>(first), sealed->end());

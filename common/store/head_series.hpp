@@ -158,8 +158,9 @@ class HeadSeries {
   void cut_chunk(int64_t t, const HeadChunkLimits& limits, HeadChunkFile* file);
   // Moves the open chunk to `file`, or to the heap list when that fails.
   void seal_open_chunk(HeadChunkFile* file);
-  // Calls visit(const HeadChunkRef&) for the sealed chunks in `file`, newest
-  // first, while it returns true; stops at the truncation floor.
+  // Calls visit(const HeadChunkRecord&) for the sealed chunks in `file`,
+  // newest first, going on to the previous one while it returns true; stops
+  // at the truncation floor.
   template <typename Visit>
   Status walk_file_chunks(const HeadChunkFile& file, Visit&& visit) const;
 
