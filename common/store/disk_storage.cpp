@@ -40,7 +40,9 @@ DiskStorage::DiskStorage(DiskStorageOptions options) : options_(std::move(option
   if (!options_.clock) options_.clock = wall_clock_ms;
   // Head chunks end on block boundaries, so cutting a block drops whole chunks.
   options_.head.chunk_max_duration_ms = options_.block_duration_ms;
-  head_ = std::make_unique<HeadStorage>(options_.head);
+  // The head's sealed chunks are not durable state: they are rebuilt from the
+  // WAL, and the head empties this directory before writing it.
+  options_.head.chunk_dir = options_.dir / "chunks_head";
 }
 
 Result<std::unique_ptr<DiskStorage>> DiskStorage::open(DiskStorageOptions options) {
@@ -59,6 +61,9 @@ Result<std::unique_ptr<DiskStorage>> DiskStorage::open(DiskStorageOptions option
   auto lock = StoreLock::acquire(dir);
   if (!lock) return lock.status();
   storage->lock_ = std::move(*lock);
+  // Made only now: the head empties chunks_head/, which the lock's holder owns.
+  storage->head_ = std::make_unique<HeadStorage>(storage->options_.head);
+  if (Status chunks = storage->head_->chunk_file_status(); !chunks) return chunks;
 
   auto recovered = recover_blocks(dir);
   if (!recovered) return recovered.status();

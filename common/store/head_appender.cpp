@@ -292,9 +292,11 @@ void HeadAppender::finish(bool apply, bool for_feed) {
   uint64_t out_of_order = 0;
   uint64_t duplicate = 0;
   const HeadChunkLimits& limits = head_.limits();
+  HeadChunkFile* chunk_file = head_.chunk_file();
   for (size_t s = 0; s < stripe_count; ++s) {
     if (slot_offsets_[s] == slot_offsets_[s + 1]) continue;  // samples imply slots
-    std::lock_guard lock(head_.stripe(s).mutex);
+    auto& stripe = head_.stripe(s);
+    std::lock_guard lock(stripe.mutex);
     const uint32_t end = sample_offsets_[s + 1];
     const auto total = static_cast<uint32_t>(pending_.size());
     auto slot_at = [&](uint32_t i) -> const Slot& {
@@ -318,7 +320,7 @@ void HeadAppender::finish(bool apply, bool for_feed) {
       // Another appender may have committed newer samples since append().
       switch (series->order_of(sample.t_ms, sample.v)) {
         case SampleOrder::newer:
-          series->append(sample.t_ms, sample.v, limits);
+          series->append(sample.t_ms, sample.v, limits, chunk_file, &stripe.counts);
           ++appended;
           committed_min = std::min(committed_min, sample.t_ms);
           committed_max = std::max(committed_max, sample.t_ms);

@@ -16,6 +16,7 @@ struct SeriesChunks {
   std::vector<HeadChunkRef> sealed;
   std::vector<uint8_t> open;  // a copy: the open chunk keeps growing
   int64_t open_max_t = 0;
+  Status status;  // a damaged chunk record: the iterator reports it
 };
 
 // Decodes a series snapshot's chunks in order, keeping samples in [mint, maxt].
@@ -28,7 +29,10 @@ class HeadSampleIterator final : public SampleIterator {
         open_(chunks_->open),
         open_max_t_(chunks_->open_max_t),
         lower_bound_(mint),
-        maxt_(maxt) {}
+        maxt_(maxt),
+        status_(chunks_->status) {
+    done_ = !status_.is_ok();
+  }
 
   bool next() override {
     while (!done_) {
@@ -72,7 +76,7 @@ class HeadSampleIterator final : public SampleIterator {
     if (next_chunk_ < sealed_.size()) {
       const HeadChunkRef& ref = sealed_[next_chunk_++];
       if (ref.min_t > maxt_) return false;
-      bytes = ref.chunk->bytes();
+      bytes = ref.bytes;
     } else if (next_chunk_ == sealed_.size() && !open_.empty() && open_max_t_ >= lower_bound_) {
       ++next_chunk_;
       bytes = open_;
@@ -143,7 +147,8 @@ std::vector<std::unique_ptr<Series>> HeadQuerier::select(const std::vector<Match
     for (const auto& [hash, series] : stripe.by_hash) {
       if (!in_range(*series, mint_, maxt_) || !matches_all(series->labels(), matchers)) continue;
       auto chunks = std::make_shared<SeriesChunks>();
-      series->snapshot(mint_, maxt_, &chunks->sealed, &chunks->open, &chunks->open_max_t);
+      chunks->status = series->snapshot(mint_, maxt_, head_.chunk_file(), &chunks->sealed,
+                                        &chunks->open, &chunks->open_max_t);
       selected.push_back(std::make_unique<HeadSeriesSnapshot>(
           series->shared_labels(), series->metadata(), std::move(chunks), mint_, maxt_));
     }

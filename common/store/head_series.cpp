@@ -4,6 +4,8 @@
 #include <limits>
 #include <new>
 
+#include "common/util/logger.hpp"
+
 namespace mc {
 
 namespace {
@@ -21,15 +23,36 @@ int64_t window_last(int64_t t, int64_t duration) {
 
 }  // namespace
 
-void HeadSeries::cut_chunk(int64_t t, const HeadChunkLimits& limits) {
+void HeadSeries::seal_open_chunk(HeadChunkFile* file) {
+  open_appender_.reset();
+  const std::span<const uint8_t> bytes = open_->bytes();
+  const auto size = static_cast<uint32_t>(bytes.size());
+  if (sealed_chunks_ == 0) sealed_min_t_ = open_min_t_;
+  ++sealed_chunks_;
+  sealed_bytes_ += size;
+  if (file != nullptr) {
+    auto location =
+        file->write(ref_, newest_sealed_, newest_sealed_max_t_, open_min_t_, newest_t_, bytes);
+    if (location) {
+      newest_sealed_ = *location;
+      newest_sealed_max_t_ = newest_t_;
+      open_.reset();
+      return;
+    }
+    // The file logged and counted the error; the chunk stays on the heap.
+  }
+  open_->compact();
+  if (!heap_sealed_) heap_sealed_ = std::make_unique<std::vector<HeadChunkRef>>();
+  std::shared_ptr<const chunkenc::Chunk> chunk(std::move(open_));
+  const std::span<const uint8_t> kept = chunk->bytes();
+  heap_sealed_->push_back(HeadChunkRef{std::move(chunk), kept, open_min_t_, newest_t_});
+}
+
+void HeadSeries::cut_chunk(int64_t t, const HeadChunkLimits& limits, HeadChunkFile* file) {
   size_t last_chunk_bytes = 0;
   if (open_) {
     last_chunk_bytes = open_->bytes().size();
-    open_appender_.reset();
-    open_->compact();
-    sealed_bytes_ += open_->bytes().size();
-    sealed_.push_back(HeadChunkRef{std::shared_ptr<const chunkenc::Chunk>(std::move(open_)),
-                                   open_min_t_, newest_t_});
+    seal_open_chunk(file);
   }
   open_ = chunkenc::new_chunk(chunkenc::ChunkEncoding::xor_gorilla);
   // A series' chunks come out about the same size (values that change in
@@ -44,34 +67,120 @@ void HeadSeries::cut_chunk(int64_t t, const HeadChunkLimits& limits) {
   open_last_t_ = window_last(t, limits.max_duration_ms);
 }
 
-void HeadSeries::append(int64_t t, double v, const HeadChunkLimits& limits) {
+void HeadSeries::append(int64_t t, double v, const HeadChunkLimits& limits, HeadChunkFile* file,
+                        HeadCounts* counts) {
+  const size_t chunks_before = num_chunks();
+  const size_t bytes_before = counts != nullptr ? chunk_bytes() : 0;
   if (!open_ || open_samples_ >= limits.max_samples || t > open_last_t_) {
-    cut_chunk(t, limits);
+    cut_chunk(t, limits, file);
   }
   open_appender_->append(t, v);
   ++open_samples_;
   newest_t_ = t;
   newest_v_ = v;
   ++samples_;
+  if (counts != nullptr) {
+    if (samples_ == 1) ++counts->series;
+    counts->chunks += static_cast<int64_t>(num_chunks() - chunks_before);
+    counts->chunk_bytes += static_cast<int64_t>(chunk_bytes()) - static_cast<int64_t>(bytes_before);
+    ++counts->samples;
+  }
 }
 
-uint64_t HeadSeries::drop_chunks_before(int64_t min_time) {
-  auto keep = std::find_if(sealed_.begin(), sealed_.end(),
-                           [&](const HeadChunkRef& c) { return c.max_t >= min_time; });
-  uint64_t dropped = 0;
-  for (auto it = sealed_.begin(); it != keep; ++it) {
-    dropped += static_cast<uint64_t>(it->chunk->num_samples());
-    sealed_bytes_ -= it->chunk->bytes().size();
+template <typename Visit>
+Status HeadSeries::walk_file_chunks(const HeadChunkFile& file, Visit&& visit) const {
+  HeadChunkLocation at = newest_sealed_;
+  // Bounded by the chunks the series holds, should a damaged chain loop.
+  for (uint32_t step = 0; at != 0 && step < sealed_chunks_; ++step) {
+    auto record = file.read(at, ref_);
+    if (!record) return record.status();
+    if (!visit(*record)) break;
+    if (record->prev_max_t < sealed_min_t_) break;  // dropped: its segment may be gone
+    at = record->prev;
   }
-  sealed_.erase(sealed_.begin(), keep);
-  samples_ -= dropped;
+  return Status::ok();
+}
+
+namespace {
+
+int chunk_sample_count(std::span<const uint8_t> bytes) {
+  return bytes.size() < chunkenc::kChunkHeaderBytes ? 0 : (bytes[1] << 8) | bytes[2];
+}
+
+}  // namespace
+
+uint64_t HeadSeries::drop_chunks_before(int64_t min_time, const HeadChunkFile* file,
+                                        HeadCounts* counts) {
+  // Every sealed chunk ends at or after its first sample, and the oldest kept
+  // one starts at sealed_min_t_.
+  if (sealed_chunks_ == 0 || min_time <= sealed_min_t_) return 0;
+  const HeadCounts before = this->counts();
+  uint32_t kept_chunks = 0;
+  uint64_t kept_bytes = 0;
+  uint64_t kept_samples = 0;
+  int64_t kept_min_t = std::numeric_limits<int64_t>::max();
+  // Only kept records are read: each says whether the one before it is kept.
+  if (file != nullptr && newest_sealed_ != 0 && newest_sealed_max_t_ >= min_time) {
+    Status walked = walk_file_chunks(*file, [&](const HeadChunkRecord& record) {
+      ++kept_chunks;
+      kept_bytes += record.bytes.size();
+      kept_samples += static_cast<uint64_t>(chunk_sample_count(record.bytes));
+      kept_min_t = std::min(kept_min_t, record.min_t);
+      return record.prev_max_t >= min_time;
+    });
+    // A damaged record ends the chain: the chunks past it cannot be read.
+    if (!walked) log::error("head chunk chain cut short", {{"err", walked.message()}});
+  }
+  if (kept_chunks == 0) newest_sealed_ = 0;  // none of the file's chunks is kept
+  if (heap_sealed_) {
+    auto& heap = *heap_sealed_;
+    heap.erase(std::remove_if(heap.begin(), heap.end(),
+                              [&](const HeadChunkRef& c) { return c.max_t < min_time; }),
+               heap.end());
+    for (const auto& chunk : heap) {
+      ++kept_chunks;
+      kept_bytes += chunk.bytes.size();
+      kept_samples += static_cast<uint64_t>(chunk_sample_count(chunk.bytes));
+      kept_min_t = std::min(kept_min_t, chunk.min_t);
+    }
+    if (heap.empty()) heap_sealed_.reset();
+  }
+  sealed_chunks_ = kept_chunks;
+  sealed_bytes_ = static_cast<uint32_t>(kept_bytes);
+  sealed_min_t_ = kept_chunks > 0 ? kept_min_t : 0;
+  const uint64_t held = kept_samples + static_cast<uint64_t>(open_ ? open_samples_ : 0);
+  const uint64_t dropped = samples_ - held;
+  samples_ = held;
+  if (counts != nullptr) {
+    const HeadCounts after = this->counts();
+    counts->series += after.series - before.series;
+    counts->chunks += after.chunks - before.chunks;
+    counts->chunk_bytes += after.chunk_bytes - before.chunk_bytes;
+    counts->samples += after.samples - before.samples;
+  }
   return dropped;
 }
 
-void HeadSeries::snapshot(int64_t mint, int64_t maxt, std::vector<HeadChunkRef>* sealed,
-                          std::vector<uint8_t>* open_bytes, int64_t* open_max_t) const {
-  for (const auto& chunk : sealed_) {
-    if (chunk.max_t >= mint && chunk.min_t <= maxt) sealed->push_back(chunk);
+Status HeadSeries::snapshot(int64_t mint, int64_t maxt, const HeadChunkFile* file,
+                            std::vector<HeadChunkRef>* sealed, std::vector<uint8_t>* open_bytes,
+                            int64_t* open_max_t) const {
+  const size_t first = sealed->size();
+  Status status;
+  if (file != nullptr && newest_sealed_ != 0 && newest_sealed_max_t_ >= mint) {
+    status = walk_file_chunks(*file, [&](const HeadChunkRecord& record) {
+      if (record.min_t <= maxt) {
+        sealed->push_back(HeadChunkRef{record.segment, record.bytes, record.min_t, record.max_t});
+      }
+      return record.prev_max_t >= mint;  // no older record is read than needed
+    });
+  }
+  std::reverse(sealed->begin() + static_cast<std::ptrdiff_t>(first), sealed->end());
+  if (heap_sealed_) {
+    for (const auto& chunk : *heap_sealed_) {
+      if (chunk.max_t >= mint && chunk.min_t <= maxt) sealed->push_back(chunk);
+    }
+    std::sort(sealed->begin() + static_cast<std::ptrdiff_t>(first), sealed->end(),
+              [](const HeadChunkRef& a, const HeadChunkRef& b) { return a.min_t < b.min_t; });
   }
   if (open_ && newest_t_ >= mint && open_min_t_ <= maxt) {
     // The open chunk keeps growing under appends: copy its bytes (and with
@@ -80,16 +189,27 @@ void HeadSeries::snapshot(int64_t mint, int64_t maxt, std::vector<HeadChunkRef>*
     open_bytes->assign(bytes.begin(), bytes.end());
     *open_max_t = newest_t_;
   }
+  return status;
+}
+
+HeadCounts HeadSeries::counts() const {
+  return HeadCounts{has_samples() ? 1 : 0, static_cast<int64_t>(num_chunks()),
+                    static_cast<int64_t>(chunk_bytes()), static_cast<int64_t>(samples_)};
 }
 
 size_t HeadSeries::memory_bytes() const {
   // shared_ptr control blocks are about 16 bytes; the open appender's state
-  // about 48.
+  // about 48. Sealed chunks in the chunk file are not the heap's.
   constexpr size_t kControlBlock = 16;
   constexpr size_t kAppenderState = 48;
   size_t bytes = sizeof(*this) + sizeof(Labels) + kControlBlock + labels_->heap_bytes();
-  bytes += sealed_.capacity() * sizeof(HeadChunkRef);
-  for (const auto& chunk : sealed_) bytes += chunk.chunk->memory_bytes() + kControlBlock;
+  if (heap_sealed_) {
+    bytes += sizeof(*heap_sealed_) + heap_sealed_->capacity() * sizeof(HeadChunkRef);
+    for (const auto& chunk : *heap_sealed_) {
+      bytes +=
+          static_cast<const chunkenc::Chunk*>(chunk.owner.get())->memory_bytes() + kControlBlock;
+    }
+  }
   if (open_) bytes += open_->memory_bytes() + kAppenderState;
   return bytes;
 }

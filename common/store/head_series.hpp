@@ -1,12 +1,19 @@
 // HeadSeries: one series of the in-memory head: its interned labels and
-// metadata, its sealed chunks, one open chunk and the newest committed sample.
+// metadata, one open chunk, the newest committed sample, and where its sealed
+// chunks are.
 //
-// Private to the head (HeadStorage, HeadAppender, HeadQuerier).
+// Sealed chunks live in the head's HeadChunkFile, chained newest to oldest
+// (each record names its predecessor), so the series holds the same few bytes
+// whether it spans minutes or hours: the newest sealed chunk's location, the
+// oldest kept sample time and counts. A chunk the file cannot take (a write
+// error) stays on the heap in a list that is empty otherwise, so nothing is
+// lost. Private to the head (HeadStorage, HeadAppender, HeadQuerier).
 //
 // Thread-safety: none of its own. Every access holds the mutex of the
 // HeadStorage stripe that owns the series. Sealed chunks are immutable and
-// shared (shared_ptr) with queriers, so a query keeps reading them after the
-// lock is released even if truncate() drops them meanwhile.
+// handed to queriers with what keeps them alive (the segment mapping or the
+// heap chunk), so a query keeps reading them after the lock is released even
+// if truncate() drops them meanwhile.
 #pragma once
 
 #include <cstddef>
@@ -20,14 +27,28 @@
 #include "common/model/sample_value.hpp"
 #include "common/store/appender.hpp"
 #include "common/store/chunkenc/chunk.hpp"
+#include "common/store/head_chunk_file.hpp"
+#include "common/util/status.hpp"
 
 namespace mc {
 
-// A chunk and the time range of its samples, both bounds inclusive.
+// A sealed chunk's bytes and the time range of its samples, both bounds
+// inclusive; `owner` (a segment mapping or a heap chunk) keeps `bytes` valid.
 struct HeadChunkRef {
-  std::shared_ptr<const chunkenc::Chunk> chunk;
+  std::shared_ptr<const void> owner;
+  std::span<const uint8_t> bytes;
   int64_t min_t = 0;
   int64_t max_t = 0;
+};
+
+// What the head reports in its stats, kept per lock stripe as series change so
+// that stats() costs a few loads, not a walk of every series. A series counts
+// once it has a committed sample.
+struct HeadCounts {
+  int64_t series = 0;
+  int64_t chunks = 0;
+  int64_t chunk_bytes = 0;
+  int64_t samples = 0;
 };
 
 struct HeadChunkLimits {
@@ -65,7 +86,7 @@ class HeadSeries {
   uint64_t num_samples() const { return samples_; }
   bool has_samples() const { return samples_ > 0; }
   // REQUIRES: has_samples()
-  int64_t min_time() const { return sealed_.empty() ? open_min_t_ : sealed_.front().min_t; }
+  int64_t min_time() const { return sealed_chunks_ == 0 ? open_min_t_ : sealed_min_t_; }
   Sample newest() const { return Sample{newest_t_, newest_v_}; }
 
   // How (t, v) relates to the newest committed sample.
@@ -76,8 +97,12 @@ class HeadSeries {
   // Appends a committed sample, sealing the open chunk first when it holds
   // limits.max_samples samples or `t` crosses its time boundary (boundaries are
   // multiples of limits.max_duration_ms, so no chunk spans more and chunks line
-  // up with the 2h blocks a disk store cuts). REQUIRES: order_of(t, v) == newer.
-  void append(int64_t t, double v, const HeadChunkLimits& limits);
+  // up with the 2h blocks a disk store cuts). A sealed chunk goes to `file`
+  // (null: stays on the heap). `counts` (optional) follows the change in
+  // has_samples(), num_chunks(), chunk_bytes() and num_samples().
+  // REQUIRES: order_of(t, v) == newer.
+  void append(int64_t t, double v, const HeadChunkLimits& limits, HeadChunkFile* file = nullptr,
+              HeadCounts* counts = nullptr);
 
   // Hints to the CPU for a batch of appends to many series (HeadAppender's
   // commit), which otherwise waits on a cache miss per object per series.
@@ -95,14 +120,23 @@ class HeadSeries {
     __builtin_prefetch(bytes.data() + bytes.size(), 1);
   }
 
-  // Drops sealed chunks whose samples are all older than `min_time`; returns
-  // how many samples went with them.
-  uint64_t drop_chunks_before(int64_t min_time);
+  // Drops sealed chunks whose samples are all older than `min_time` (reading
+  // the kept ones' records in `file` to count what stays); returns how many
+  // samples went with them. `counts` as in append(). After this the series
+  // never reads a dropped chunk, so `file` may delete their segments.
+  uint64_t drop_chunks_before(int64_t min_time, const HeadChunkFile* file,
+                              HeadCounts* counts = nullptr);
 
   // Copies what a query of [mint, maxt] needs: references to overlapping sealed
-  // chunks and a copy of the open chunk's bytes when it overlaps.
-  void snapshot(int64_t mint, int64_t maxt, std::vector<HeadChunkRef>* sealed,
-                std::vector<uint8_t>* open_bytes, int64_t* open_max_t) const;
+  // chunks, oldest first, and a copy of the open chunk's bytes when it
+  // overlaps. Fails when a chunk record in `file` is damaged.
+  Status snapshot(int64_t mint, int64_t maxt, const HeadChunkFile* file,
+                  std::vector<HeadChunkRef>* sealed, std::vector<uint8_t>* open_bytes,
+                  int64_t* open_max_t) const;
+
+  // What this series adds to the head's stats: has_samples() as the series
+  // count, num_chunks(), chunk_bytes(), num_samples().
+  HeadCounts counts() const;
 
   // Appenders with uncommitted samples or metadata for this series; truncate()
   // keeps a series while any, so their pointers stay valid.
@@ -115,13 +149,20 @@ class HeadSeries {
   bool logged() const { return logged_; }
   void set_logged(bool logged) { logged_ = logged; }
 
-  size_t num_chunks() const { return sealed_.size() + (open_ ? 1 : 0); }
+  size_t num_chunks() const { return sealed_chunks_ + (open_ ? 1 : 0); }
   size_t chunk_bytes() const { return sealed_bytes_ + (open_ ? open_->bytes().size() : 0); }
   // Estimate of everything this series holds (labels, chunks, bookkeeping).
   size_t memory_bytes() const;
 
  private:
-  void cut_chunk(int64_t t, const HeadChunkLimits& limits);
+  void cut_chunk(int64_t t, const HeadChunkLimits& limits, HeadChunkFile* file);
+  // Moves the open chunk to `file`, or to the heap list when that fails.
+  void seal_open_chunk(HeadChunkFile* file);
+  // Calls visit(const HeadChunkRecord&) for the sealed chunks in `file`,
+  // newest first, going on to the previous one while it returns true; stops
+  // at the truncation floor.
+  template <typename Visit>
+  Status walk_file_chunks(const HeadChunkFile& file, Visit&& visit) const;
 
   // What every append reads or writes comes first, so that it shares as few
   // cache lines as the allocation's alignment allows.
@@ -137,9 +178,17 @@ class HeadSeries {
 
   std::shared_ptr<const Labels> labels_;
   const MetricMetadata* metadata_ = nullptr;  // interned by HeadStorage
-  std::vector<HeadChunkRef> sealed_;          // oldest first
   int64_t open_min_t_ = 0;
-  uint64_t sealed_bytes_ = 0;
+  // The newest sealed chunk in the file (0: none). Chunks there ending before
+  // sealed_min_t_ have been dropped: a walk stops at a record whose stored
+  // prev_max_t says so, without reading a segment that may be gone.
+  HeadChunkLocation newest_sealed_ = 0;
+  int64_t newest_sealed_max_t_ = 0;  // stored in the next record as its prev_max_t
+  int64_t sealed_min_t_ = 0;         // the oldest kept sealed chunk's first sample
+  uint32_t sealed_chunks_ = 0;
+  uint32_t sealed_bytes_ = 0;
+  // Chunks the file could not take, oldest first; null while there are none.
+  std::unique_ptr<std::vector<HeadChunkRef>> heap_sealed_;
   bool logged_ = false;
 };
 

@@ -8,6 +8,7 @@
 #include "common/store/head_appender.hpp"
 #include "common/store/head_querier.hpp"
 #include "common/util/atomic_bounds.hpp"
+#include "common/util/logger.hpp"
 
 namespace mc {
 
@@ -29,6 +30,15 @@ HeadStorage::HeadStorage(HeadOptions options) {
   for (size_t i = 0; i < stripe_count; ++i) {
     stripes_.push_back(std::make_unique<Stripe>());
     stripes_.back()->by_ref = SeriesRefMap(stripe_bits_);
+  }
+  auto file =
+      HeadChunkFile::open(HeadChunkFileOptions{options.chunk_dir, options.chunk_segment_bytes});
+  if (file) {
+    chunk_file_ = std::move(*file);
+  } else {
+    chunk_file_status_ = file.status();
+    log::error("head chunks stay on the heap: the chunk file did not open",
+               {{"err", chunk_file_status_.message()}});
   }
 }
 
@@ -94,7 +104,7 @@ bool HeadStorage::restore_sample(SeriesRef ref, int64_t t_ms, double v) {
   std::lock_guard lock(stripe.mutex);
   HeadSeries* series = find_by_ref(stripe, ref);
   if (series == nullptr || series->order_of(t_ms, v) != SampleOrder::newer) return false;
-  series->append(t_ms, v, limits_);
+  series->append(t_ms, v, limits_, chunk_file_.get(), &stripe.counts);
   note_committed(t_ms, t_ms);
   return true;
 }
@@ -126,7 +136,8 @@ size_t HeadStorage::truncate(int64_t min_time_ms) {
     for (auto it = stripe->by_hash.begin(); it != stripe->by_hash.end();) {
       HeadSeries& series = *it->second;
       if (series.pinned() || (series.has_samples() && series.newest().t_ms >= min_time_ms)) {
-        if (!series.pinned()) series.drop_chunks_before(min_time_ms);
+        // Pinned series drop old chunks too: their segments are deleted below.
+        series.drop_chunks_before(min_time_ms, chunk_file_.get(), &stripe->counts);
         if (series.has_samples()) {
           kept_min = std::min(kept_min, series.min_time());
           kept_max = std::max(kept_max, series.newest().t_ms);
@@ -134,6 +145,11 @@ size_t HeadStorage::truncate(int64_t min_time_ms) {
         ++it;
         continue;
       }
+      const HeadCounts gone = series.counts();
+      stripe->counts.series -= gone.series;
+      stripe->counts.chunks -= gone.chunks;
+      stripe->counts.chunk_bytes -= gone.chunk_bytes;
+      stripe->counts.samples -= gone.samples;
       stripe->by_ref.erase(series.ref());
       it = stripe->by_hash.erase(it);
       ++removed;
@@ -147,36 +163,32 @@ size_t HeadStorage::truncate(int64_t min_time_ms) {
       min_time_.load(std::memory_order_acquire) == std::numeric_limits<int64_t>::max()) {
     max_time_.store(kept_max, std::memory_order_release);  // empty again
   }
+  // No series refers to a chunk ending before min_time_ms any more.
+  if (chunk_file_) chunk_file_->truncate(min_time_ms);
   return removed;
 }
 
 StorageStats HeadStorage::stats() const {
-  // /metrics asks for these on every request: read in steps, as HeadLatestReader.
-  struct Counts {
-    uint64_t series = 0, chunks = 0, chunk_bytes = 0, samples = 0;
-  };
-  std::vector<Counts> per_stripe(stripes_.size());
-  read_series_in_steps([&](size_t s) { per_stripe[s] = Counts{}; },
-                       [&](size_t s, const HeadSeries& series) {
-                         if (!series.has_samples()) return;  // invisible until its first commit
-                         Counts& stripe = per_stripe[s];
-                         ++stripe.series;
-                         stripe.chunks += series.num_chunks();
-                         stripe.chunk_bytes += series.chunk_bytes();
-                         stripe.samples += series.num_samples();
-                       });
+  // /metrics asks for these on every request: counters kept per stripe as
+  // series change, read under each stripe's lock (a walk of every series cost
+  // an eighth of a 200,000-series render).
   StorageStats stats;
-  for (const auto& stripe : per_stripe) {
-    stats.series += stripe.series;
-    stats.chunks += stripe.chunks;
-    stats.chunk_bytes += stripe.chunk_bytes;
-    stats.samples += stripe.samples;
+  for (const auto& stripe : stripes_) {
+    std::lock_guard lock(stripe->mutex);
+    stats.series += static_cast<uint64_t>(stripe->counts.series);
+    stats.chunks += static_cast<uint64_t>(stripe->counts.chunks);
+    stats.chunk_bytes += static_cast<uint64_t>(stripe->counts.chunk_bytes);
+    stats.samples += static_cast<uint64_t>(stripe->counts.samples);
   }
   stats.samples_appended = samples_appended_.load(std::memory_order_relaxed);
   stats.out_of_order = out_of_order_.load(std::memory_order_relaxed);
   stats.duplicate_timestamp = duplicate_timestamp_.load(std::memory_order_relaxed);
   stats.unknown_series = unknown_series_.load(std::memory_order_relaxed);
   return stats;
+}
+
+HeadChunkFileStats HeadStorage::chunk_file_stats() const {
+  return chunk_file_ ? chunk_file_->stats() : HeadChunkFileStats{};
 }
 
 size_t HeadStorage::memory_bytes() const {

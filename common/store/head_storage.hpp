@@ -1,7 +1,10 @@
 // HeadStorage: the in-memory head of the store. Series live in lock-striped
-// maps; each keeps Gorilla-encoded chunks (common/store/chunkenc) and its
-// newest sample. A later WAL and on-disk blocks sit behind the same Storage
-// interface.
+// maps; each keeps its newest sample and an open Gorilla-encoded chunk
+// (common/store/chunkenc) on the heap, and its sealed chunks in a
+// HeadChunkFile (memory-mapped segments: files under the options' chunk_dir,
+// or anonymous memory files without one), so the heap grows with the series,
+// not with the time they span. A later WAL and on-disk blocks sit behind the
+// same Storage interface.
 //
 // Series identity: a series is created by its first append (as in Prometheus)
 // but stays invisible to queries until it has a committed sample. Its
@@ -30,6 +33,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -56,6 +60,12 @@ struct HeadOptions {
   int64_t chunk_max_duration_ms = int64_t{2} * 60 * 60 * 1000;
   // Lock stripes; rounded up to a power of two.
   size_t stripe_count = 16;
+  // Where sealed chunks go (see HeadChunkFile): segment files in this
+  // directory, which the head empties first, or anonymous memory files when
+  // empty. Either way they leave the heap; should the directory not open
+  // (chunk_file_status()), sealed chunks stay on the heap.
+  std::filesystem::path chunk_dir;
+  size_t chunk_segment_bytes = size_t{128} << 20;
 };
 
 class HeadStorage final : public Storage {
@@ -71,10 +81,16 @@ class HeadStorage final : public Storage {
   const LatestSampleReader& latest_samples() const override { return latest_reader_; }
   StorageStats stats() const override;
 
-  // Drops sealed chunks whose newest sample is older than `min_time_ms`, and
-  // series whose newest sample is older (or that never got one), unless an
-  // appender holds uncommitted samples for them. Returns the series removed.
+  // Drops sealed chunks whose newest sample is older than `min_time_ms` (and
+  // the chunk segments that held only such chunks), and series whose newest
+  // sample is older (or that never got one), unless an appender holds
+  // uncommitted samples for them. Returns the series removed.
   size_t truncate(int64_t min_time_ms);
+
+  // Whether the chunk file opened; when not, sealed chunks stay on the heap.
+  const Status& chunk_file_status() const { return chunk_file_status_; }
+  // Segments, bytes and errors of the chunk file (zeros when it did not open).
+  HeadChunkFileStats chunk_file_stats() const;
 
   uint64_t out_of_bounds() const { return out_of_bounds_.load(std::memory_order_relaxed); }
 
@@ -127,6 +143,7 @@ class HeadStorage final : public Storage {
     // Series of a stripe are numbered consecutively (see SeriesRefMap); the
     // ref is this number above the stripe bits, so refs are never reused.
     uint64_t next_series_id = 1;
+    HeadCounts counts;  // of the stripe's series, for stats()
   };
 
   static constexpr size_t kReadStep = 256;
@@ -136,7 +153,7 @@ class HeadStorage final : public Storage {
   size_t stripe_index_of_hash(uint64_t hash) const { return hash & stripe_mask_; }
   Stripe& stripe(size_t index) const { return *stripes_[index]; }
 
-  // Reads every series for a reader of the whole head (/metrics, stats) while
+  // Reads every series for a reader of the whole head (/metrics) while
   // holding each stripe's lock for at most kReadStep map slots at a time, so
   // an appender waits microseconds, not a whole walk, behind it. Stripes are
   // read a step each in turn: a lock released is not taken again at once, so
@@ -160,11 +177,15 @@ class HeadStorage final : public Storage {
                             const std::shared_ptr<const Labels>* shared = nullptr);
 
   const HeadChunkLimits& limits() const { return limits_; }
+  HeadChunkFile* chunk_file() const { return chunk_file_.get(); }
   MetadataInterner& metadata_interner() { return metadata_; }
 
   HeadChunkLimits limits_;
   size_t stripe_mask_;
   int stripe_bits_;
+  // Declared before the series: they may hold a chunk file's heap fallback.
+  std::unique_ptr<HeadChunkFile> chunk_file_;
+  Status chunk_file_status_;
   HeadSeriesPool series_pool_;  // declared before stripes_: outlives the series it holds
   std::vector<std::unique_ptr<Stripe>> stripes_;
   MetadataInterner metadata_;

@@ -100,6 +100,47 @@ TEST_CASE("A disk store replays its write-ahead log after a restart", "[store][d
   CHECK(test::samples_of(*storage, series_labels(3)).size() == 6);
 }
 
+size_t head_chunk_segments(const fs::path& dir) {
+  size_t count = 0;
+  for (const auto& entry : fs::directory_iterator(dir / "chunks_head")) {
+    count += entry.is_regular_file() ? 1 : 0;
+  }
+  return count;
+}
+
+TEST_CASE("A disk store keeps sealed head chunks in chunks_head/ and rebuilds them at open",
+          "[store][disk][head_chunks]") {
+  test::TempDir dir;
+  TestStore store(dir.path(), 10 * kMinute);
+  store.options.head.chunk_max_samples = 10;
+  {
+    auto storage = store.open();
+    append(*storage, 5, 0, 95);  // 9 sealed chunks a series
+    CHECK(head_chunk_segments(dir.path()) == 1);
+    CHECK(storage->head().chunk_file_stats().bytes > 5 * 9 * 10);
+    check_samples(*storage, 5, 0, 95);
+  }
+  // A leftover segment of an earlier run is not read: the head is the WAL's.
+  std::ofstream(dir.path() / "chunks_head" / "000009") << "stale";
+  auto storage = store.open();
+  CHECK_FALSE(fs::exists(dir.path() / "chunks_head" / "000009"));
+  check_samples(*storage, 5, 0, 95);
+  CHECK(storage->stats().chunks == 5 * 10);
+  CHECK(head_chunk_segments(dir.path()) == 1);
+}
+
+TEST_CASE("A store whose chunks_head cannot be created does not open, and says why",
+          "[store][disk][head_chunks]") {
+  test::TempDir dir;
+  TestStore store(dir.path());
+  std::ofstream(dir.path() / "chunks_head") << "a file, not a directory";
+  auto opened = DiskStorage::open(store.options);
+  REQUIRE_FALSE(opened);
+  CHECK_THAT(opened.error(), Catch::Contains("chunks_head: cannot create"));
+  // Nothing was lost: the file is as it was.
+  CHECK(fs::file_size(dir.path() / "chunks_head") == 23);
+}
+
 TEST_CASE("A disk store cuts blocks, serves them with the head, and keeps them across restarts",
           "[store][disk]") {
   test::TempDir dir;

@@ -1,0 +1,120 @@
+// HeadChunkFile: where the head's sealed chunks live once they stop growing,
+// so that the head's anonymous memory is bounded by its series, not by how
+// much time it spans (Prometheus's chunks_head/ since 2.19).
+//
+// Chunks are appended to segment files of a fixed maximum size, written with
+// pwritev (never through the mapping) and read through a read-only shared
+// mapping of the whole segment, so the kernel can drop their pages at will
+// (RssFile, not RssAnon). Without a directory the segments are anonymous
+// memory files (memfd_create): the same code path, nothing on disk.
+//
+// Each record carries the location and max time of the same series' previous
+// sealed chunk, so a series keeps only its newest chunk's location on the heap
+// and a reader walks the chain back through the mappings. A reader must stop
+// before a chunk that truncate() may have deleted: it decides from the max
+// time the newer record stored for it, never by reading it.
+//
+// The files are not durable state: open() deletes segments left in the
+// directory, and the head rebuilds them from the WAL.
+//
+// Thread-safety: every method may be called from any thread. A HeadChunkRecord
+// keeps its segment mapped after truncate() deleted the segment.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+
+#include "common/store/appender.hpp"
+#include "common/util/status.hpp"
+
+namespace mc {
+
+// Where a chunk record starts: the segment's sequence number (from 1) in the
+// high 32 bits, the byte offset in the low 32. 0 is no chunk.
+using HeadChunkLocation = uint64_t;
+
+struct HeadChunkFileOptions {
+  // Empty: anonymous memory files.
+  std::filesystem::path dir;
+  // A segment's size; a chunk record larger than this cannot be written.
+  size_t segment_bytes = size_t{128} << 20;
+};
+
+// One chunk as read from the mapping; `segment` keeps `bytes` mapped.
+struct HeadChunkRecord {
+  std::shared_ptr<const void> segment;
+  std::span<const uint8_t> bytes;  // the chunk, chunkenc header included
+  SeriesRef series = 0;
+  HeadChunkLocation prev = 0;  // the series' previous sealed chunk; 0 none
+  int64_t prev_max_t = 0;      // its newest sample's time
+  int64_t min_t = 0;
+  int64_t max_t = 0;
+};
+
+struct HeadChunkFileStats {
+  uint64_t segments = 0;      // held now
+  uint64_t bytes = 0;         // written into the held segments, headers included
+  uint64_t write_errors = 0;  // since open
+  uint64_t read_errors = 0;   // records that failed their bounds or CRC check
+  uint64_t segments_deleted = 0;
+};
+
+class HeadChunkFile {
+ public:
+  class Segment;
+
+  // Creates `options.dir` when missing and deletes segments left in it.
+  static Result<std::unique_ptr<HeadChunkFile>> open(HeadChunkFileOptions options);
+  ~HeadChunkFile();
+  HeadChunkFile(const HeadChunkFile&) = delete;
+  HeadChunkFile& operator=(const HeadChunkFile&) = delete;
+
+  // Appends the chunk `bytes` of `series` holding samples in [min_t, max_t],
+  // after `prev` (the series' previous chunk, 0 for none, whose newest sample
+  // is at `prev_max_t`). Fails when the segment cannot be created or written
+  // or the record does not fit a segment; nothing refers to a failed write.
+  Result<HeadChunkLocation> write(SeriesRef series, HeadChunkLocation prev, int64_t prev_max_t,
+                                  int64_t min_t, int64_t max_t, std::span<const uint8_t> bytes);
+
+  // Reads the record at `location`, checking its bounds, its CRC and that it
+  // belongs to `series`. REQUIRES: truncate() has not deleted its segment
+  // (else the error says the segment is gone).
+  Result<HeadChunkRecord> read(HeadChunkLocation location, SeriesRef series) const;
+
+  // Deletes every segment but the one being written whose chunks all end
+  // before `min_time`; returns how many. Chunk records handed out keep theirs
+  // mapped until released.
+  size_t truncate(int64_t min_time);
+
+  HeadChunkFileStats stats() const;
+  // Where segments go; empty for anonymous memory files.
+  const std::filesystem::path& dir() const { return options_.dir; }
+
+  // The size of a record holding `chunk_bytes`, as written (header, chunk,
+  // CRC, padding).
+  static size_t record_bytes(size_t chunk_bytes);
+
+ private:
+  explicit HeadChunkFile(HeadChunkFileOptions options) : options_(std::move(options)) {}
+  Result<std::shared_ptr<Segment>> create_segment(uint32_t sequence);
+  std::shared_ptr<const Segment> find_segment(uint32_t sequence) const;
+
+  HeadChunkFileOptions options_;
+  mutable std::mutex mutex_;
+  std::map<uint32_t, std::shared_ptr<Segment>> segments_;  // by sequence number
+  std::shared_ptr<Segment> current_;                       // being written
+  uint32_t next_sequence_ = 1;
+  uint64_t write_errors_ = 0;
+  mutable uint64_t read_errors_ = 0;
+  uint64_t segments_deleted_ = 0;
+  // Logs the first of a run of failed writes only; read without the lock.
+  std::atomic<bool> failing_{false};
+};
+
+}  // namespace mc

@@ -1,0 +1,317 @@
+// HeadChunkFile: records written, mapped and chained; bounds and CRC checks;
+// segments cut, truncated and deleted while a reader still holds a chunk; and
+// the head on top of it (chunks in files, on the heap when the file fails).
+#include "common/store/head_chunk_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "common/store/head_storage.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace mc {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<uint8_t> chunk_bytes(size_t size, uint8_t fill) {
+  std::vector<uint8_t> bytes(size, fill);
+  bytes[0] = 1;  // a chunkenc header's encoding byte, not that the file cares
+  return bytes;
+}
+
+std::vector<uint8_t> as_vector(std::span<const uint8_t> bytes) {
+  return {bytes.begin(), bytes.end()};
+}
+
+size_t segment_files(const fs::path& dir) {
+  size_t count = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) count += entry.is_regular_file() ? 1 : 0;
+  return count;
+}
+
+TEST_CASE("HeadChunkFile writes records a series chains back through", "[store][head_chunks]") {
+  test::TempDir dir;
+  for (const bool on_disk : {true, false}) {
+    CAPTURE(on_disk);
+    auto opened = HeadChunkFile::open({on_disk ? dir.path() / "chunks_head" : fs::path{}});
+    REQUIRE(opened);
+    HeadChunkFile& file = **opened;
+    HeadChunkLocation prev = 0;
+    int64_t prev_max_t = 0;
+    std::vector<HeadChunkLocation> locations;
+    for (int i = 0; i < 5; ++i) {
+      const auto bytes = chunk_bytes(10 + static_cast<size_t>(i) * 7, static_cast<uint8_t>(i));
+      auto location = file.write(42, prev, prev_max_t, i * 100, i * 100 + 99, bytes);
+      REQUIRE(location);
+      REQUIRE(*location % 8 == 0);
+      locations.push_back(*location);
+      prev = *location;
+      prev_max_t = i * 100 + 99;
+    }
+    // Walk back from the newest, as a series does.
+    HeadChunkLocation at = locations.back();
+    for (int i = 4; i >= 0; --i) {
+      auto record = file.read(at, 42);
+      REQUIRE(record);
+      CHECK(record->series == 42);
+      CHECK(record->min_t == i * 100);
+      CHECK(record->max_t == i * 100 + 99);
+      CHECK(as_vector(record->bytes) ==
+            chunk_bytes(10 + static_cast<size_t>(i) * 7, static_cast<uint8_t>(i)));
+      CHECK(record->prev == (i > 0 ? locations[i - 1] : 0));
+      if (i > 0) CHECK(record->prev_max_t == (i - 1) * 100 + 99);
+      at = record->prev;
+    }
+    CHECK(at == 0);
+    const auto stats = file.stats();
+    CHECK(stats.segments == 1);
+    CHECK(stats.write_errors == 0);
+    CHECK(stats.read_errors == 0);
+  }
+  CHECK(segment_files(dir.path() / "chunks_head") == 1);
+}
+
+TEST_CASE("HeadChunkFile rejects reads that fail their checks", "[store][head_chunks]") {
+  test::TempDir dir;
+  auto opened = HeadChunkFile::open({dir.path()});
+  REQUIRE(opened);
+  HeadChunkFile& file = **opened;
+  auto location = file.write(7, 0, 0, 1, 2, chunk_bytes(20, 9));
+  REQUIRE(location);
+
+  SECTION("another series' record") {
+    auto record = file.read(*location, 8);
+    REQUIRE_FALSE(record);
+    CHECK_THAT(record.error(), Catch::Contains("record of series 7"));
+  }
+  SECTION("a segment that was never written") {
+    auto record = file.read(*location + (HeadChunkLocation{5} << 32), 7);
+    REQUIRE_FALSE(record);
+    CHECK_THAT(record.error(), Catch::Contains("segment deleted or never written"));
+  }
+  SECTION("an offset past the segment") {
+    auto record = file.read((*location & ~HeadChunkLocation{0xffffffff}) | 0xfffffff0u, 7);
+    REQUIRE_FALSE(record);
+    CHECK_THAT(record.error(), Catch::Contains("offset out of the segment"));
+  }
+  SECTION("a record whose bytes changed on disk") {
+    const auto offset = static_cast<off_t>(*location & 0xffffffff);
+    const int fd = ::open((dir.path() / "000001").c_str(), O_WRONLY);
+    REQUIRE(fd >= 0);
+    const uint8_t garbage = 0x55;
+    REQUIRE(::pwrite(fd, &garbage, 1, offset + 50) == 1);  // inside the chunk bytes
+    ::close(fd);
+    auto record = file.read(*location, 7);
+    REQUIRE_FALSE(record);
+    CHECK_THAT(record.error(), Catch::Contains("CRC mismatch"));
+    CHECK_THAT(record.error(), Catch::Contains("000001"));
+  }
+  SECTION("a length that runs past the segment") {
+    const auto offset = static_cast<off_t>(*location & 0xffffffff);
+    const int fd = ::open((dir.path() / "000001").c_str(), O_WRONLY);
+    REQUIRE(fd >= 0);
+    const uint32_t huge = 0xfffffff0u;
+    REQUIRE(::pwrite(fd, &huge, sizeof(huge), offset + 40) == sizeof(huge));
+    ::close(fd);
+    auto record = file.read(*location, 7);
+    REQUIRE_FALSE(record);
+    CHECK_THAT(record.error(), Catch::Contains("runs past the segment"));
+  }
+  CHECK(file.stats().read_errors == 1);
+}
+
+TEST_CASE("HeadChunkFile refuses what it cannot hold or create", "[store][head_chunks]") {
+  test::TempDir dir;
+  SECTION("a chunk larger than a segment") {
+    auto opened = HeadChunkFile::open({dir.path(), 256});
+    REQUIRE(opened);
+    auto location = (*opened)->write(1, 0, 0, 1, 2, chunk_bytes(300, 1));
+    REQUIRE_FALSE(location);
+    CHECK_THAT(location.error(), Catch::Contains("does not fit a 256-byte segment"));
+    CHECK((*opened)->stats().write_errors == 1);
+    CHECK((*opened)->write(1, 0, 0, 1, 2, chunk_bytes(100, 1)));  // a smaller one still fits
+  }
+  SECTION("a directory that is a file") {
+    const fs::path not_a_dir = dir.write_file("plain", "x");
+    auto opened = HeadChunkFile::open({not_a_dir});
+    REQUIRE_FALSE(opened);
+    CHECK_THAT(opened.error(), Catch::Contains("plain: cannot create"));
+  }
+  SECTION("segments too small for any record") {
+    auto opened = HeadChunkFile::open({dir.path(), 16});
+    REQUIRE_FALSE(opened);
+    CHECK_THAT(opened.error(), Catch::Contains("cannot hold a chunk"));
+  }
+}
+
+TEST_CASE("HeadChunkFile deletes segments left by an earlier process", "[store][head_chunks]") {
+  test::TempDir dir;
+  dir.write_file("000003", "stale");
+  dir.write_file("notes.txt", "kept");
+  auto opened = HeadChunkFile::open({dir.path()});
+  REQUIRE(opened);
+  CHECK_FALSE(fs::exists(dir.path() / "000003"));
+  CHECK(fs::exists(dir.path() / "notes.txt"));
+  auto location = (*opened)->write(1, 0, 0, 1, 2, chunk_bytes(10, 1));
+  REQUIRE(location);
+  CHECK((*location >> 32) == 1);
+}
+
+TEST_CASE("HeadChunkFile truncation deletes old segments, and a held record stays readable",
+          "[store][head_chunks]") {
+  test::TempDir dir;
+  // Three 100-byte chunks fill a segment of 8 + 3 * 152 bytes.
+  const size_t record = HeadChunkFile::record_bytes(100);
+  auto opened = HeadChunkFile::open({dir.path(), 8 + 3 * record});
+  REQUIRE(opened);
+  HeadChunkFile& file = **opened;
+  std::vector<HeadChunkLocation> locations;
+  for (int i = 0; i < 10; ++i) {
+    auto location = file.write(1, 0, 0, i * 10, i * 10 + 9, chunk_bytes(100, uint8_t(i)));
+    REQUIRE(location);
+    CHECK((*location >> 32) == static_cast<uint64_t>(i / 3 + 1));
+    locations.push_back(*location);
+  }
+  CHECK(file.stats().segments == 4);
+  CHECK(segment_files(dir.path()) == 4);
+
+  auto held = file.read(locations[1], 1);  // in segment 1, which goes
+  REQUIRE(held);
+  CHECK(file.truncate(29) == 0);  // segment 1 ends at 29
+  CHECK(file.truncate(30) == 1);
+  CHECK_FALSE(fs::exists(dir.path() / "000001"));
+  CHECK(segment_files(dir.path()) == 3);
+  CHECK_FALSE(file.read(locations[0], 1));
+  CHECK(as_vector(held->bytes) == chunk_bytes(100, 1));  // still mapped (ASan would tell)
+
+  // The segment being written is never deleted, however old.
+  CHECK(file.truncate(1'000'000) == 2);
+  CHECK(file.stats().segments == 1);
+  CHECK(file.read(locations[9], 1));
+  CHECK(file.stats().segments_deleted == 3);
+}
+
+// A value that changes in every bit makes a chunk of ~8 bytes a sample; a
+// constant one, ~1 bit.
+double value_at(int64_t t, bool noisy) {
+  return noisy ? std::sin(static_cast<double>(t) * 1.37) * 1e6 : 1.0;
+}
+
+void append_all(HeadStorage& head, const Labels& labels, int64_t from, int64_t to,
+                bool (*noisy)(int64_t)) {
+  auto appender = head.appender();
+  SeriesRef ref = 0;
+  for (int64_t t = from; t <= to; ++t) {
+    const auto result = appender->append(ref, labels, t, value_at(t, noisy(t)));
+    REQUIRE(result.error == AppendError::none);
+    ref = result.ref;
+  }
+  REQUIRE(appender->commit().is_ok());
+}
+
+std::vector<Sample> read_all(const std::vector<std::unique_ptr<Series>>& selected) {
+  std::vector<Sample> out;
+  for (const auto& series : selected) {
+    auto it = series->iterator();
+    while (it->next()) out.push_back(it->at());
+    REQUIRE(it->status().is_ok());
+  }
+  return out;
+}
+
+void check_samples(const std::vector<Sample>& samples, int64_t from, int64_t to,
+                   bool (*noisy)(int64_t)) {
+  REQUIRE(samples.size() == static_cast<size_t>(to - from + 1));
+  for (int64_t t = from; t <= to; ++t) {
+    const Sample& sample = samples[static_cast<size_t>(t - from)];
+    REQUIRE(sample.t_ms == t);
+    REQUIRE(sample.v == value_at(t, noisy(t)));
+  }
+}
+
+const Labels kSeries{{"__name__", "s"}};
+
+TEST_CASE("the head keeps sealed chunks in its chunk files and deletes them on truncation",
+          "[store][head][head_chunks]") {
+  test::TempDir dir;
+  auto noisy = [](int64_t) { return true; };
+  HeadOptions options;
+  options.chunk_max_samples = 10;
+  options.chunk_dir = dir.path() / "chunks_head";
+  options.chunk_segment_bytes = 8 + 4 * HeadChunkFile::record_bytes(100);  // 4 chunks a segment
+  HeadStorage head(options);
+  REQUIRE(head.chunk_file_status().is_ok());
+  append_all(head, kSeries, 0, 399, noisy);  // 39 sealed chunks of 10, one open
+  CHECK(head.chunk_file_stats().segments >= 10);
+  const auto before = head.stats();
+  CHECK(before.chunks == 40);
+  CHECK(before.samples == 400);
+
+  auto early = head.querier(0, 399);
+  auto selected = early->select({});  // holds references into every segment
+  CHECK(head.truncate(200) == 0);
+  CHECK(head.chunk_file_stats().segments_deleted >= 4);
+  check_samples(read_all(selected), 0, 399, noisy);  // read after their files went
+
+  const auto after = head.stats();
+  CHECK(after.chunks == 20);
+  CHECK(after.samples == 200);
+  CHECK(head.time_range().first == 200);
+  check_samples(read_all(head.querier(0, 1000)->select({})), 200, 399, noisy);
+  check_samples(read_all(head.querier(250, 333)->select({})), 250, 333, noisy);
+  // Truncating past every sealed chunk leaves the open one.
+  head.truncate(395);
+  CHECK(head.stats().chunks == 1);
+  check_samples(read_all(head.querier(0, 1000)->select({})), 390, 399, noisy);
+}
+
+TEST_CASE("chunks the file cannot take stay on the heap, in order with the rest",
+          "[store][head][head_chunks]") {
+  // Segments hold a chunk of constant values (~30 bytes) but not one of noisy
+  // values (~80 bytes): every other chunk fails to write and stays on the heap.
+  auto noisy = [](int64_t t) { return (t / 10) % 2 == 1; };
+  HeadOptions options;
+  options.chunk_max_samples = 10;
+  options.chunk_segment_bytes = 8 + HeadChunkFile::record_bytes(40);
+  HeadStorage head(options);
+  append_all(head, kSeries, 0, 199, noisy);
+  CHECK(head.chunk_file_stats().write_errors == 9);  // chunks 1, 3, ..., 17; 19 is open
+  CHECK(head.stats().chunks == 20);
+  check_samples(read_all(head.querier(0, 1000)->select({})), 0, 199, noisy);
+  check_samples(read_all(head.querier(45, 87)->select({})), 45, 87, noisy);
+
+  head.truncate(105);
+  CHECK(head.stats().samples == 100);
+  CHECK(head.time_range().first == 100);
+  check_samples(read_all(head.querier(0, 1000)->select({})), 100, 199, noisy);
+  head.truncate(150);
+  check_samples(read_all(head.querier(0, 1000)->select({})), 150, 199, noisy);
+}
+
+TEST_CASE("a head whose chunk directory does not open keeps chunks on the heap",
+          "[store][head][head_chunks]") {
+  test::TempDir dir;
+  auto noisy = [](int64_t) { return false; };
+  HeadOptions options;
+  options.chunk_max_samples = 10;
+  options.chunk_dir = dir.write_file("plain", "x");
+  HeadStorage head(options);
+  REQUIRE_FALSE(head.chunk_file_status().is_ok());
+  CHECK_THAT(head.chunk_file_status().message(), Catch::Contains("plain: cannot create"));
+  append_all(head, kSeries, 0, 99, noisy);
+  CHECK(head.stats().chunks == 10);
+  check_samples(read_all(head.querier(0, 1000)->select({})), 0, 99, noisy);
+  head.truncate(50);
+  check_samples(read_all(head.querier(0, 1000)->select({})), 50, 99, noisy);
+}
+
+}  // namespace
+}  // namespace mc
