@@ -101,8 +101,9 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   const Expr& range_expr = unwrap_parens(*call.args[range_arg]);
   const auto* selector = range_expr.as<MatrixSelector>();
   // The function decides which window aggregate, if any, answers it.
-  const ReadHints hints =
-      selector ? range_function_hints(name, ev.grid(), selector->range.count()) : ReadHints{};
+  const ReadHints hints = selector ? range_function_hints(name, ev.grid(), selector->range.count(),
+                                                          ev.context().max_source_resolution_ms)
+                                   : ReadHints{};
   RangeArgument argument(
       ev, range_expr,
       name == "predict_linear" ? PinnedWindow::SlidesFromFirstStep : PinnedWindow::Fixed, hints);
