@@ -57,7 +57,9 @@ double gauge_at(int64_t i) {
 // controlled clock, then an hour more in the head, as in
 // tests/unit/store/tier_query_plan_test.cpp.
 struct TieredStore {
-  TieredStore() {
+  // Data from `first` on, none in [gap_from, gap_to).
+  explicit TieredStore(int64_t first = 0, int64_t gap_from = 0, int64_t gap_to = 0)
+      : gap_from(gap_from), gap_to(gap_to) {
     options.dir = dir.path();
     options.block_duration_ms = 10 * kMinute;
     options.compaction_interval = 0ms;
@@ -67,7 +69,7 @@ struct TieredStore {
     auto opened = DiskStorage::open(options);
     REQUIRE(opened);
     storage = std::move(*opened);
-    append(0, kTierEnd);
+    append(first, kTierEnd);
     REQUIRE(storage->flush());
     now = kTierEnd + 2 * kHour;
     REQUIRE(storage->compact());
@@ -77,6 +79,7 @@ struct TieredStore {
   void append(int64_t from, int64_t to) {
     auto appender = storage->appender();
     for (int64_t t = from; t < to; t += kScrape) {
+      if (t >= gap_from && t < gap_to) continue;
       const int64_t i = t / kScrape;
       counter_ref = appender->append(counter_ref, kCounter, t, counter_at(i)).ref;
       gauge_ref = appender->append(gauge_ref, kGauge, t, gauge_at(i)).ref;
@@ -87,6 +90,8 @@ struct TieredStore {
     REQUIRE(appender->commit());
   }
 
+  int64_t gap_from;
+  int64_t gap_to;
   test::TempDir dir;
   DiskStorageOptions options;
   int64_t now = 0;
@@ -186,6 +191,35 @@ TEST_CASE("At a 1h step rate and the *_over_time family read the 5m tier, within
     // Served from window aggregates, not raw samples that merely claim a tier
     // (min and max can meet the raw answer everywhere).
     if (!query.starts_with("min") && !query.starts_with("max")) CHECK(differs_from_raw);
+  }
+}
+
+// As bench/query/compare.sh's data: the series starts inside a 5m window
+// (and inside a step's hour) and stops for 7 minutes later on. Over raw data
+// rate() extrapolates from the first sample by half the 15 s scrape interval
+// and avg_over_time weighs every sample alike; the tier must come as close.
+// Known failure, kept so that it reports once fixed: at the first window the
+// tier's rate is 4.6-5.6% high, because its average point interval (about
+// 5m, not 15 s) makes rate() extrapolate minutes before the first sample.
+TEST_CASE("From the 5m tier, within 1% where the data starts mid-window and has a gap",
+          "[query][tiers][!shouldfail]") {
+  TieredStore store(20 * kMinute + 7 * kSecond, 2 * kHour + 12 * kMinute + 30 * kSecond,
+                    2 * kHour + 19 * kMinute + 30 * kSecond);
+  QueryEngine engine(*store.storage);
+  for (const std::string query :
+       {"rate(jobs_total[1h])", "increase(jobs_total[1h])", "avg_over_time(queue_depth[1h])"}) {
+    for (const int64_t start : {kHour, kHour + 150 * kSecond}) {
+      INFO(query << " from " << start);
+      // Up to the window that straddles the tier's end (see below).
+      const QueryResult tiered = engine.range_query(query, start, kTierEnd - 1, kHour);
+      CHECK(names_5m_tier(tiered));
+      const std::vector<Sample> points = points_of(tiered);
+      const std::vector<Sample> raw = raw_points(engine, query, times_of(points));
+      for (size_t i = 0; i < points.size(); ++i) {
+        INFO("at " << points[i].t_ms << ": tier " << points[i].v << ", raw " << raw[i].v);
+        CHECK(relative_difference(points[i].v, raw[i].v) < 0.01);
+      }
+    }
   }
 }
 
@@ -335,6 +369,50 @@ TEST_CASE("A 60s step, an instant query and count_over_time read raw data", "[qu
     CHECK(result.warnings.empty());
     const std::vector<Sample> points = points_of(result);
     CHECK(points == raw_points(engine, "rate(jobs_total[10m])", times_of(points)));
+  }
+}
+
+// max_source_resolution (QueryOptions): 0 reads raw data at a 1h step, the
+// same answer as instant queries; 5m lets an instant query read the tier,
+// for the functions a window aggregate answers only; a range of fewer than 5
+// windows stays raw even when asked.
+TEST_CASE("max_source_resolution: raw at a 1h step, the 5m tier for an instant query",
+          "[query][tiers]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  QueryOptions raw_only;
+  raw_only.max_source_resolution_ms = 0;
+  QueryOptions five_minutes;
+  five_minutes.max_source_resolution_ms = 5 * kMinute;
+  for (const std::string query : {"rate(jobs_total[1h])", "avg_over_time(queue_depth[1h])"}) {
+    INFO(query);
+    // Steps inside windows, where the tier's answer differs from raw's.
+    const int64_t start = kHour + 150 * kSecond;
+    const QueryResult result = engine.range_query(query, start, kDataEnd, kHour, raw_only);
+    CHECK(result.warnings.empty());
+    const std::vector<Sample> points = points_of(result);
+    REQUIRE(points.size() == 6);
+    CHECK(points == raw_points(engine, query, times_of(points)));
+    // Auto at the same step reads the tier and differs somewhere.
+    CHECK(points_of(engine.range_query(query, start, kDataEnd, kHour)) != points);
+
+    const QueryResult instant = engine.instant_query(query, 3 * kHour, five_minutes);
+    CHECK(instant.warnings ==
+          std::vector<std::string>{"read from the 5m tier (window aggregates) where raw samples "
+                                   "are no longer kept or max_source_resolution allows it"});
+    INFO((instant.error ? instant.error->message : ""));
+    REQUIRE(instant.ok());
+    const Vector& vector = std::get<Vector>(instant.value);
+    REQUIRE(vector.size() == 1);
+    const std::vector<Sample> tiered =
+        points_of(engine.range_query(query, 3 * kHour, 3 * kHour + kHour, kHour));
+    CHECK(vector.front().v == tiered.front().v);
+  }
+  for (const std::string query : {"count_over_time(queue_depth[1h])", "rate(jobs_total[10m])"}) {
+    INFO(query);
+    const QueryResult result = engine.instant_query(query, 3 * kHour, five_minutes);
+    CHECK(result.warnings.empty());
+    REQUIRE(result.ok());
   }
 }
 
