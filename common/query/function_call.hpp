@@ -49,6 +49,10 @@ struct FunctionInput {
   // range_start_ms = range_end_ms - range (extrapolated rates need both).
   int64_t range_start_ms = 0;
   int64_t range_end_ms = 0;
+  // The resolution of the downsampled tier the range selector read (0: raw
+  // samples): its points are then one per window, not one per scrape, and
+  // rate() must not take their spacing for the scrape interval.
+  int64_t window_resolution_ms = 0;
 };
 
 // An error aborts the query with the message (422 execution in the API), as

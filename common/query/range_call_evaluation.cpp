@@ -126,7 +126,12 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
     for (size_t step = 0; step < grid.size(); ++step) {
       if (step % kStepsBetweenDeadlineChecks == 0) limits.check_deadline();
       const int64_t t = grid.time(step);
-      FunctionInput input{call, t, {}, argument.window_start(t), argument.window_end(t)};
+      FunctionInput input{call,
+                          t,
+                          {},
+                          argument.window_start(t),
+                          argument.window_end(t),
+                          argument.window_resolution_ms()};
       const std::span<const Sample> window =
           series.window.advance(input.range_start_ms, input.range_end_ms);
       if (window.empty()) continue;

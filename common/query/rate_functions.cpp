@@ -44,10 +44,29 @@ Result<Vector> extrapolated_rate(const FunctionInput& input, bool is_counter, bo
   }
 
   const double threshold = average_interval * 1.1;
-  double extrapolate_to_interval = sampled_interval;
-  extrapolate_to_interval +=
+  double extrapolate_start =
       duration_to_start < threshold ? duration_to_start : average_interval / 2;
-  extrapolate_to_interval += duration_to_end < threshold ? duration_to_end : average_interval / 2;
+  double extrapolate_end = duration_to_end < threshold ? duration_to_end : average_interval / 2;
+  if (input.window_resolution_ms > 0) {
+    // Window points of a tier: their spacing is the resolution, not the
+    // scrape interval raw rate() would extrapolate by half of (minutes here
+    // against seconds there). Where the series starts or stops inside the
+    // range, extrapolate by nothing: raw's half scrape interval is not
+    // known, and off by at most that over a range of 5 windows or more.
+    // The series starts inside the range when no window point falls in its
+    // first window's span, or when the first point shares its window with
+    // the next (a span's first raw sample, not a window point).
+    const int64_t resolution = input.window_resolution_ms;
+    const auto window_of = [resolution](int64_t t_ms) {
+      return t_ms >= 0 ? t_ms / resolution : (t_ms + 1) / resolution - 1;
+    };
+    if (first.t_ms - input.range_start_ms >= resolution ||
+        window_of(points[1].t_ms) == window_of(first.t_ms)) {
+      extrapolate_start = 0;
+    }
+    if (input.range_end_ms - last.t_ms >= resolution) extrapolate_end = 0;
+  }
+  const double extrapolate_to_interval = sampled_interval + extrapolate_start + extrapolate_end;
 
   double factor = extrapolate_to_interval / sampled_interval;
   if (is_rate) {
