@@ -57,6 +57,8 @@ struct FunctionInput {
   // With a tier's window points, for rate() and increase(): the last point
   // before range_start_ms, if it lies within a resolution of it.
   std::optional<Sample> point_before = std::nullopt;
+  // ... and the first point after range_end_ms, within a resolution of it.
+  std::optional<Sample> point_after = std::nullopt;
 };
 
 // An error aborts the query with the message (422 execution in the API), as

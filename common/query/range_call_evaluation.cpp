@@ -137,11 +137,14 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
                           argument.window_end(t),
                           argument.window_resolution_ms()};
       const std::span<const Sample> read =
-          series.window.advance(input.range_start_ms - lead_ms, input.range_end_ms);
+          series.window.advance(input.range_start_ms - lead_ms, input.range_end_ms + lead_ms);
       size_t in_range = 0;
       while (in_range < read.size() && read[in_range].t_ms < input.range_start_ms) ++in_range;
       if (in_range > 0) input.point_before = read[in_range - 1];
-      const std::span<const Sample> window = read.subspan(in_range);
+      size_t end = read.size();
+      while (end > in_range && read[end - 1].t_ms > input.range_end_ms) --end;
+      if (end < read.size()) input.point_after = read[end];
+      const std::span<const Sample> window = read.subspan(in_range, end - in_range);
       if (window.empty()) continue;
       limits.take_samples(window.size());
       window_arg[0].points.assign(window.begin(), window.end());

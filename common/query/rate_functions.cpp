@@ -31,9 +31,8 @@ std::optional<double> counter_from_range_start(const FunctionInput& input,
   const Sample& before = *input.point_before;
   const Sample& first = points.front();
   const Sample& last = points.back();
-  if (first.t_ms - input.range_start_ms >= resolution ||
-      window_of(points[1].t_ms, resolution) == window_of(first.t_ms, resolution) ||
-      first.v < before.v || first.t_ms <= before.t_ms || before.t_ms > input.range_start_ms ||
+  if (first.t_ms - input.range_start_ms >= resolution || first.v < before.v ||
+      first.t_ms <= before.t_ms || before.t_ms > input.range_start_ms ||
       last.t_ms <= input.range_start_ms) {
     return std::nullopt;
   }
@@ -41,6 +40,12 @@ std::optional<double> counter_from_range_start(const FunctionInput& input,
                                          static_cast<double>(input.range_start_ms - before.t_ms) /
                                          static_cast<double>(first.t_ms - before.t_ms);
   increase += first.v - at_start;
+  // The counter at the range's end likewise, from the point after it.
+  if (const auto& after = input.point_after;
+      after && after->v >= last.v && after->t_ms > input.range_end_ms) {
+    return increase + (after->v - last.v) * static_cast<double>(input.range_end_ms - last.t_ms) /
+                          static_cast<double>(after->t_ms - last.t_ms);
+  }
   const double sampled = static_cast<double>(last.t_ms - input.range_start_ms);
   const int64_t to_end = input.range_end_ms - last.t_ms;
   const double extended = sampled + (to_end < resolution ? static_cast<double>(to_end) : 0);

@@ -36,6 +36,18 @@ constexpr int64_t kDataEnd = 7 * kHour;
 
 const Labels kCounter{{"__name__", "jobs_total"}, {"job", "a"}};
 const Labels kGauge{{"__name__", "queue_depth"}, {"job", "a"}};
+const Labels kBursty{{"__name__", "bursts_total"}, {"job", "a"}};
+
+// A counter that grows 40 a scrape in the first 5 minutes of each hour and 1
+// otherwise: a window's first 5m of increase is nothing like the rest.
+double bursty_at(int64_t i) {
+  constexpr int64_t kPerHour = kHour / kScrape;
+  constexpr int64_t kBurst = 5 * kMinute / kScrape;
+  const int64_t hours = i / kPerHour;
+  const int64_t into = i % kPerHour;
+  return static_cast<double>(hours * (40 * kBurst + (kPerHour - kBurst)) +
+                             (into < kBurst ? 40 * into : 40 * kBurst + (into - kBurst)));
+}
 
 // A counter whose increments vary and which resets every 37 minutes, so that
 // rate over window aggregates differs from raw in where the samples sit and
@@ -83,6 +95,7 @@ struct TieredStore {
       const int64_t i = t / kScrape;
       counter_ref = appender->append(counter_ref, kCounter, t, counter_at(i)).ref;
       gauge_ref = appender->append(gauge_ref, kGauge, t, gauge_at(i)).ref;
+      bursty_ref = appender->append(bursty_ref, kBursty, t, bursty_at(i)).ref;
       gauge_raw.push_back({t, gauge_at(i)});
     }
     appender->update_metadata(counter_ref, MetricMetadata{"jobs", MetricType::counter, "", ""});
@@ -98,6 +111,7 @@ struct TieredStore {
   std::unique_ptr<DiskStorage> storage;
   SeriesRef counter_ref = 0;
   SeriesRef gauge_ref = 0;
+  SeriesRef bursty_ref = 0;
   std::vector<Sample> gauge_raw;
 };
 
@@ -219,6 +233,33 @@ TEST_CASE("From the 5m tier, within 1% where the data starts mid-window and has 
         INFO("at " << points[i].t_ms << ": tier " << points[i].v << ", raw " << raw[i].v);
         CHECK(relative_difference(points[i].v, raw[i].v) < 0.01);
       }
+    }
+  }
+}
+
+// The tier's first point in a window (t - 1h, t] is the last sample of the
+// 5m window the range starts in: rate() extrapolating back from it guessed
+// that window's increase from the others' (here 27% low where the range
+// starts inside a burst); the counter at the range's start is interpolated
+// from the window point before instead, and at the range's end from the
+// point after. Known limit: the query's first and last steps have no
+// neighbour outside the selected range (27% and 37% off here); checked at
+// the steps between.
+TEST_CASE("rate of a bursty counter from the 5m tier, the range starting inside a burst",
+          "[query][tiers]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  for (const std::string query : {"rate(bursts_total[1h])", "increase(bursts_total[1h])"}) {
+    INFO(query);
+    const QueryResult tiered =
+        engine.range_query(query, kHour + 150 * kSecond, kTierEnd - 1, kHour);
+    CHECK(names_5m_tier(tiered));
+    const std::vector<Sample> points = points_of(tiered);
+    REQUIRE(points.size() == 5);
+    const std::vector<Sample> raw = raw_points(engine, query, times_of(points));
+    for (size_t i = 1; i + 1 < points.size(); ++i) {
+      INFO("at " << points[i].t_ms << ": tier " << points[i].v << ", raw " << raw[i].v);
+      CHECK(relative_difference(points[i].v, raw[i].v) < 0.01);
     }
   }
 }
