@@ -11,9 +11,10 @@ tests/tools/promql_testdata.py --hours 721 --jobs 1 --instances 1
 --variants 1, what query_bench.py --long-days 30 generates), then the daemon
 started with every tier kept 3650 d (tests/compliance/servers.py), which
 downsamples the imported raw blocks to 5 m and 1 h after it starts; the script
-waits (bounded) until a query names the 5m tier in its warnings.
+waits (bounded) until a query names the 5m tier in its warnings, then
+--settle seconds more (the daemon may still be downsampling).
 
-Usage: tier_cost.py --ours BINARY --om FILE --work DIR [--days 30] [--reps 5]
+Usage: tier_cost.py --ours BINARY --om FILE --work DIR [--days 30] [--reps 5] [--settle 90]
 """
 
 import argparse
@@ -96,6 +97,8 @@ def main():
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--tier-wait", type=float, default=900, help="seconds to wait for the 5m tier")
+    parser.add_argument("--settle", type=float, default=90,
+                        help="seconds to wait after the 5m tier first serves, before measuring")
     args = parser.parse_args()
 
     with open(args.om, "rb") as data:  # the newest timestamp: the last sample line's
@@ -116,6 +119,8 @@ def main():
             log("the 5m tier did not serve in time")
             return 1
         log(f"5m tier serving after {time.monotonic() - started:.0f} s")
+        # The daemon may still be downsampling (more 5m blocks, the 1h tier).
+        time.sleep(args.settle)
         lines = [f"{args.days} days at a {STEP} s step, {params['start']}..{params['end']}, "
                  f"median of {args.reps} (raw and 5m interleaved):", "",
                  "| query | raw ms | 5m ms | raw ÷ 5m | points | max relative difference (at) |",
