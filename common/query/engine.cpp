@@ -88,7 +88,8 @@ std::string step_text(int64_t interval_ms) {
 // API's `warnings` tells a user they see window aggregates; none when only
 // raw data served.
 std::optional<std::string> coarser_tiers_warning(const std::vector<std::string>& tiers,
-                                                 const StepGrid& grid, bool instant) {
+                                                 const StepGrid& grid, bool instant,
+                                                 bool resolution_asked) {
   std::string names;
   for (const std::string& tier : tiers) {
     if (tier == "raw") continue;
@@ -99,6 +100,7 @@ std::optional<std::string> coarser_tiers_warning(const std::vector<std::string>&
   std::string warning = "read from the " + names +
                         (names.find(',') == std::string::npos ? " tier" : " tiers") +
                         " (window aggregates) where raw samples are no longer kept";
+  if (resolution_asked) return warning + " or max_source_resolution allows it";
   // An instant query's own grid never allows a tier; a subquery's step may.
   warning += instant ? " or a subquery's step allows it"
                      : " or the " + step_text(grid.interval_ms) + " step allows it";
@@ -140,7 +142,8 @@ QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool 
   GateSlot slot(gate, deadline);
   if (!slot.held()) return failure(QueryErrorKind::Timeout, kQueueTimeoutMessage);
   QueryLimits limits(deadline, options.max_samples);
-  EvalContext ctx{storage, options, limits, grid.start_ms, grid.end_ms, {}};
+  EvalContext ctx{
+      storage, options, limits, grid.start_ms, grid.end_ms, {}, per_query.max_source_resolution_ms};
   QueryResult result;
   try {
     const Evaluator evaluator(ctx, grid);
@@ -161,7 +164,8 @@ QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool 
     result.error = QueryError{QueryErrorKind::Internal, error.what()};
   }
   if (result.ok()) {
-    if (auto warning = coarser_tiers_warning(ctx.tiers_served, grid, instant)) {
+    if (auto warning = coarser_tiers_warning(ctx.tiers_served, grid, instant,
+                                             per_query.max_source_resolution_ms.has_value())) {
       result.warnings.push_back(std::move(*warning));
     }
   }

@@ -68,6 +68,13 @@ struct QueryOptions {
   // The API's `timeout` parameter: the query stops at the earlier of it and
   // --query.timeout, with the same error, as Prometheus's context deadline.
   std::optional<std::chrono::nanoseconds> timeout;
+  // The API's `max_source_resolution` (Thanos's name): the coarsest tier
+  // resolution any selector of this query may read where finer data exists.
+  // 0 ("raw"): raw data wherever it is kept. nullopt ("auto"): a fifth of the
+  // step, as tier_hints.hpp decides. A tier is still read only by the
+  // functions whose answer its window aggregates carry, and only by ranges of
+  // at least 5 of its windows.
+  std::optional<int64_t> max_source_resolution_ms;
 };
 
 class QueryEngine {

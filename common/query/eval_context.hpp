@@ -28,6 +28,8 @@ struct EvalContext {
   // The tiers that served any read ("raw", "5m", ...), each once, in the
   // order first seen.
   std::vector<std::string> tiers_served;
+  // QueryOptions::max_source_resolution_ms: nullopt is auto (by the step).
+  std::optional<int64_t> max_source_resolution_ms;
 
   void note_tiers(const Querier& querier) {
     for (std::string& tier : querier.tiers()) {

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -49,6 +50,15 @@ struct FunctionInput {
   // range_start_ms = range_end_ms - range (extrapolated rates need both).
   int64_t range_start_ms = 0;
   int64_t range_end_ms = 0;
+  // The resolution of the downsampled tier the range selector read (0: raw
+  // samples): its points are then one per window, not one per scrape, and
+  // rate() must not take their spacing for the scrape interval.
+  int64_t window_resolution_ms = 0;
+  // With a tier's window points, for rate() and increase(): the last point
+  // before range_start_ms, if it lies within a resolution of it.
+  std::optional<Sample> point_before = std::nullopt;
+  // ... and the first point after range_end_ms, within a resolution of it.
+  std::optional<Sample> point_after = std::nullopt;
 };
 
 // An error aborts the query with the message (422 execution in the API), as

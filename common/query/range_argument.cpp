@@ -1,5 +1,9 @@
 #include "common/query/range_argument.hpp"
 
+#include <string>
+
+#include "common/util/duration.hpp"
+
 #include "common/query/points_iterator.hpp"
 #include "common/query/subquery_evaluation.hpp"
 
@@ -30,6 +34,14 @@ void RangeArgument::open_selector(const MatrixSelector& selector, const ReadHint
   if (grid.size() == 0) return;
   selected_ = select_series(ev_.context(), selector.selector.matchers, window_start(grid.start_ms),
                             window_end(grid.last_ms()), hints);
+  // Tiers are named by their resolution ("5m"); raw is not a duration.
+  for (const std::string& tier : selected_.querier->tiers()) {
+    const auto resolution = parse_duration(tier);
+    if (!resolution || resolution->count() <= 0) continue;
+    if (window_resolution_ms_ == 0 || resolution->count() < window_resolution_ms_) {
+      window_resolution_ms_ = resolution->count();
+    }
+  }
   series_.reserve(selected_.series.size());
   for (const auto& series : selected_.series) {
     series_.push_back(WindowedSeries{series->labels(), RangeWindow(series->iterator())});

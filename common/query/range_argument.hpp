@@ -46,6 +46,9 @@ class RangeArgument {
   int64_t window_end(int64_t t_ms) const;
   int64_t window_start(int64_t t_ms) const { return window_end(t_ms) - range_ms_; }
   bool from_subquery() const { return from_subquery_; }
+  // The finest downsampled tier that served the selector (FunctionInput's
+  // window_resolution_ms); 0 when only raw data served.
+  int64_t window_resolution_ms() const { return window_resolution_ms_; }
   // The selector's matchers (a range selector's; empty for a subquery).
   const std::vector<LabelMatcher>& matchers() const;
 
@@ -59,6 +62,7 @@ class RangeArgument {
   const std::vector<LabelMatcher>* matchers_ = nullptr;
   int64_t range_ms_ = 0;
   bool from_subquery_ = false;
+  int64_t window_resolution_ms_ = 0;
   SelectedSeries selected_;  // keeps a selector's series readable
   Matrix subquery_points_;   // the subquery's result, counted until released
   std::vector<WindowedSeries> series_;

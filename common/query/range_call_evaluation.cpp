@@ -101,8 +101,9 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   const Expr& range_expr = unwrap_parens(*call.args[range_arg]);
   const auto* selector = range_expr.as<MatrixSelector>();
   // The function decides which window aggregate, if any, answers it.
-  const ReadHints hints =
-      selector ? range_function_hints(name, ev.grid(), selector->range.count()) : ReadHints{};
+  const ReadHints hints = selector ? range_function_hints(name, ev.grid(), selector->range.count(),
+                                                          ev.context().max_source_resolution_ms)
+                                   : ReadHints{};
   RangeArgument argument(
       ev, range_expr,
       name == "predict_linear" ? PinnedWindow::SlidesFromFirstStep : PinnedWindow::Fixed, hints);
@@ -118,6 +119,10 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   Matrix out;
   // The window handed to the function, refilled at each step in place.
   Matrix window_arg(1);
+  // rate() over a tier's window points interpolates the counter at the
+  // range's start from the point before it (rate_functions.cpp).
+  const int64_t lead_ms =
+      (name == "rate" || name == "increase") ? argument.window_resolution_ms() : 0;
   for (WindowedSeries& series : argument.series()) {
     limits.check_deadline();
     MatrixSeries result{keep_name ? series.labels : drop_metric_name(series.labels), {}};
@@ -125,9 +130,21 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
     for (size_t step = 0; step < grid.size(); ++step) {
       if (step % kStepsBetweenDeadlineChecks == 0) limits.check_deadline();
       const int64_t t = grid.time(step);
-      FunctionInput input{call, t, {}, argument.window_start(t), argument.window_end(t)};
-      const std::span<const Sample> window =
-          series.window.advance(input.range_start_ms, input.range_end_ms);
+      FunctionInput input{call,
+                          t,
+                          {},
+                          argument.window_start(t),
+                          argument.window_end(t),
+                          argument.window_resolution_ms()};
+      const std::span<const Sample> read =
+          series.window.advance(input.range_start_ms - lead_ms, input.range_end_ms + lead_ms);
+      size_t in_range = 0;
+      while (in_range < read.size() && read[in_range].t_ms < input.range_start_ms) ++in_range;
+      if (in_range > 0) input.point_before = read[in_range - 1];
+      size_t end = read.size();
+      while (end > in_range && read[end - 1].t_ms > input.range_end_ms) --end;
+      if (end < read.size()) input.point_after = read[end];
+      const std::span<const Sample> window = read.subspan(in_range, end - in_range);
       if (window.empty()) continue;
       limits.take_samples(window.size());
       window_arg[0].points.assign(window.begin(), window.end());

@@ -28,21 +28,25 @@ std::optional<WindowValue> window_value_for(std::string_view function) {
 
 }  // namespace
 
-int64_t allowed_resolution_ms(const StepGrid& grid) {
+int64_t allowed_resolution_ms(const StepGrid& grid,
+                              std::optional<int64_t> max_source_resolution_ms) {
+  if (max_source_resolution_ms) return *max_source_resolution_ms;
   if (grid.size() <= 1) return 0;
   return grid.interval_ms / kStepsPerResolution;
 }
 
-ReadHints range_function_hints(std::string_view function, const StepGrid& grid, int64_t range_ms) {
+ReadHints range_function_hints(std::string_view function, const StepGrid& grid, int64_t range_ms,
+                               std::optional<int64_t> max_source_resolution_ms) {
   const std::optional<WindowValue> value = window_value_for(function);
   if (!value) return {};
-  int64_t resolution = allowed_resolution_ms(grid);
+  int64_t resolution = allowed_resolution_ms(grid, max_source_resolution_ms);
   if (range_ms < kMinWindowsPerRange * resolution) resolution = 0;
   return ReadHints{resolution, *value};
 }
 
-ReadHints instant_selector_hints(const StepGrid& grid) {
-  return ReadHints{allowed_resolution_ms(grid), WindowValue::Average};
+ReadHints instant_selector_hints(const StepGrid& grid,
+                                 std::optional<int64_t> max_source_resolution_ms) {
+  return ReadHints{allowed_resolution_ms(grid, max_source_resolution_ms), WindowValue::Average};
 }
 
 }  // namespace mc::query

@@ -6,6 +6,8 @@
 // reads the 5m tier, never the 1h one). An instant query (a grid of one step)
 // has no step to hide detail in: raw data wherever it exists. A subquery's
 // selectors go by the subquery's own grid, as Prometheus's SelectHints.Step.
+// A query may name the coarsest resolution itself (max_source_resolution, as
+// Thanos's query API): raw data only, or a tier whatever the step.
 //
 // A range-vector function also needs enough window points: a 1h range over 5m
 // windows holds 12 of them, a 10m range only 2, and rate or *_over_time over
@@ -24,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "common/query/step_grid.hpp"
@@ -31,14 +34,18 @@
 
 namespace mc::query {
 
-// The coarsest resolution a read for `grid` accepts: interval / 5, 0 for a
-// grid of one step.
-int64_t allowed_resolution_ms(const StepGrid& grid);
+// The coarsest resolution a read for `grid` accepts: `max_source_resolution_ms`
+// when the query names one (0 for raw), else interval / 5, 0 for a grid of one
+// step.
+int64_t allowed_resolution_ms(const StepGrid& grid,
+                              std::optional<int64_t> max_source_resolution_ms = std::nullopt);
 
 // For the range selector (range `range_ms`) read by `function` on `grid`.
-ReadHints range_function_hints(std::string_view function, const StepGrid& grid, int64_t range_ms);
+ReadHints range_function_hints(std::string_view function, const StepGrid& grid, int64_t range_ms,
+                               std::optional<int64_t> max_source_resolution_ms = std::nullopt);
 
 // For a plain instant-vector selector evaluated on `grid`.
-ReadHints instant_selector_hints(const StepGrid& grid);
+ReadHints instant_selector_hints(const StepGrid& grid,
+                                 std::optional<int64_t> max_source_resolution_ms = std::nullopt);
 
 }  // namespace mc::query

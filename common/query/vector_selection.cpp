@@ -38,8 +38,8 @@ SelectedSeries select_for_grid(EvalContext& ctx, const VectorSelector& selector,
 Matrix select_vector(EvalContext& ctx, const VectorSelector& selector, const StepGrid& grid) {
   Matrix matrix;
   if (grid.size() == 0) return matrix;
-  const SelectedSeries selected =
-      select_for_grid(ctx, selector, grid, instant_selector_hints(grid));
+  const SelectedSeries selected = select_for_grid(
+      ctx, selector, grid, instant_selector_hints(grid, ctx.max_source_resolution_ms));
   for (const auto& series : selected.series) {
     ctx.limits.check_deadline();
     MatrixSeries out{series->labels(), {}};

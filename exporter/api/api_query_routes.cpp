@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <string>
+#include <variant>
 
 #include "common/util/wall_clock.hpp"
 #include "exporter/api/api_json.hpp"
@@ -32,26 +35,59 @@ ApiErrorType error_type(query::QueryErrorKind kind) {
   return ApiErrorType::internal;
 }
 
+// A parameter that failed: its name and why.
+struct BadParameter {
+  std::string name;
+  std::string why;
+};
+
+// The max_source_resolution parameter, as Thanos's query API: "auto" (or
+// absent) lets the step choose the tier, "raw" or "0s" reads raw data
+// wherever it is kept, a duration ("5m", "1h") is the coarsest tier
+// resolution the query may read.
+std::optional<std::string> parse_source_resolution(std::string_view text,
+                                                   query::QueryOptions& options) {
+  if (text.empty() || text == "auto") return std::nullopt;
+  if (text == "raw") {
+    options.max_source_resolution_ms = 0;
+    return std::nullopt;
+  }
+  auto parsed = parse_duration_ns(text);
+  if (!parsed || *parsed < 0) {
+    return "\"" + std::string(text) +
+           "\" is not auto, raw or a non-negative duration such as 0s, 5m or 1h";
+  }
+  options.max_source_resolution_ms = *parsed / kNanosPerMilli;
+  return std::nullopt;
+}
+
 // The timeout parameter, which shortens --query.timeout for this query (a
-// longer one changes nothing), as Prometheus's context deadline; a bad one is
-// refused.
-Result<query::QueryOptions> query_options(const HttpRequest& request) {
+// longer one changes nothing), as Prometheus's context deadline, and
+// max_source_resolution; a bad one is refused.
+std::variant<query::QueryOptions, BadParameter> query_options(const HttpRequest& request) {
   query::QueryOptions options;
-  const auto timeout = request.params.value("timeout");
-  if (!timeout || timeout->empty()) return options;
-  auto parsed = parse_duration_ns(*timeout);
-  if (!parsed) return parsed.status();
-  options.timeout = std::chrono::nanoseconds(*parsed);
+  if (const auto timeout = request.params.value("timeout"); timeout && !timeout->empty()) {
+    auto parsed = parse_duration_ns(*timeout);
+    if (!parsed) return BadParameter{"timeout", parsed.error()};
+    options.timeout = std::chrono::nanoseconds(*parsed);
+  }
+  if (auto bad = parse_source_resolution(request.params.value("max_source_resolution").value_or(""),
+                                         options)) {
+    return BadParameter{"max_source_resolution", std::move(*bad)};
+  }
   return options;
 }
 
 HttpResponse serve_query(query::QueryEngine& engine, const HttpRequest& request) {
   auto t_ms = parse_time_param(request.params.value("time"), "time", wall_clock_ms());
   if (!t_ms) return invalid_parameter("time", t_ms.error());
-  auto options = query_options(request);
-  if (!options) return invalid_parameter("timeout", options.error());
+  const auto options = query_options(request);
+  if (const auto* bad = std::get_if<BadParameter>(&options)) {
+    return invalid_parameter(bad->name, bad->why);
+  }
   const std::string_view query = request.params.value("query").value_or("");
-  return query_response(engine.instant_query(query, *t_ms, *options), QueryKind::instant);
+  return query_response(engine.instant_query(query, *t_ms, std::get<query::QueryOptions>(options)),
+                        QueryKind::instant);
 }
 
 HttpResponse serve_query_range(query::QueryEngine& engine, const HttpRequest& request) {
@@ -78,11 +114,14 @@ HttpResponse serve_query_range(query::QueryEngine& engine, const HttpRequest& re
                  "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the "
                  "query resolution (?step=XX)");
   }
-  auto options = query_options(request);
-  if (!options) return invalid_parameter("timeout", options.error());
+  const auto options = query_options(request);
+  if (const auto* bad = std::get_if<BadParameter>(&options)) {
+    return invalid_parameter(bad->name, bad->why);
+  }
   const std::string_view query = request.params.value("query").value_or("");
-  return query_response(engine.range_query(query, *start, *end, step_ms, *options),
-                        QueryKind::range);
+  return query_response(
+      engine.range_query(query, *start, *end, step_ms, std::get<query::QueryOptions>(options)),
+      QueryKind::range);
 }
 
 }  // namespace

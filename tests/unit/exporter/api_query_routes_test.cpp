@@ -139,6 +139,34 @@ TEST_CASE("the timeout parameter stops a query before --query.timeout", "[export
   CHECK(fixture.instant("query=up&time=10&timeout=87600h").status == 200);
 }
 
+// Thanos's max_source_resolution: auto (the default), raw or 0s, or a
+// duration; the head has no tiers, so every accepted value answers alike
+// (which tier it reads: tests/unit/query/engine_tiers_test.cpp).
+TEST_CASE("max_source_resolution: auto, raw, durations accepted, anything else refused",
+          "[exporter][api][tiers]") {
+  Fixture fixture;
+  const std::string expected =
+      R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"up","job":"api"},"value":[15,"1"]}]}})";
+  for (const std::string value : {"", "auto", "raw", "0s", "0", "5m", "1h"}) {
+    INFO(value);
+    CHECK(fixture.instant("query=up&time=15&max_source_resolution=" + value).body == expected);
+    CHECK(fixture.range("query=up&start=10&end=20&step=5&max_source_resolution=" + value).status ==
+          200);
+  }
+  for (const std::string value : {"5x", "fine", "-5m", "RAW"}) {
+    INFO(value);
+    const std::string message =
+        R"(invalid parameter \"max_source_resolution\": \")" + value +
+        R"(\" is not auto, raw or a non-negative duration such as 0s, 5m or 1h)";
+    HttpResponse response = fixture.instant("query=up&time=15&max_source_resolution=" + value);
+    CHECK(response.status == 400);
+    CHECK(response.body == bad_data(message));
+    response = fixture.range("query=up&start=10&end=20&step=5&max_source_resolution=" + value);
+    CHECK(response.status == 400);
+    CHECK(response.body == bad_data(message));
+  }
+}
+
 TEST_CASE("evaluation errors: status code by kind, warnings kept", "[exporter][api]") {
   query::QueryResult result;
   result.error =

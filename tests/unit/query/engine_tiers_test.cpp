@@ -36,6 +36,18 @@ constexpr int64_t kDataEnd = 7 * kHour;
 
 const Labels kCounter{{"__name__", "jobs_total"}, {"job", "a"}};
 const Labels kGauge{{"__name__", "queue_depth"}, {"job", "a"}};
+const Labels kBursty{{"__name__", "bursts_total"}, {"job", "a"}};
+
+// A counter that grows 40 a scrape in the first 5 minutes of each hour and 1
+// otherwise: a window's first 5m of increase is nothing like the rest.
+double bursty_at(int64_t i) {
+  constexpr int64_t kPerHour = kHour / kScrape;
+  constexpr int64_t kBurst = 5 * kMinute / kScrape;
+  const int64_t hours = i / kPerHour;
+  const int64_t into = i % kPerHour;
+  return static_cast<double>(hours * (40 * kBurst + (kPerHour - kBurst)) +
+                             (into < kBurst ? 40 * into : 40 * kBurst + (into - kBurst)));
+}
 
 // A counter whose increments vary and which resets every 37 minutes, so that
 // rate over window aggregates differs from raw in where the samples sit and
@@ -57,7 +69,9 @@ double gauge_at(int64_t i) {
 // controlled clock, then an hour more in the head, as in
 // tests/unit/store/tier_query_plan_test.cpp.
 struct TieredStore {
-  TieredStore() {
+  // Data from `first` on, none in [gap_from, gap_to).
+  explicit TieredStore(int64_t first = 0, int64_t gap_from = 0, int64_t gap_to = 0)
+      : gap_from(gap_from), gap_to(gap_to) {
     options.dir = dir.path();
     options.block_duration_ms = 10 * kMinute;
     options.compaction_interval = 0ms;
@@ -67,7 +81,7 @@ struct TieredStore {
     auto opened = DiskStorage::open(options);
     REQUIRE(opened);
     storage = std::move(*opened);
-    append(0, kTierEnd);
+    append(first, kTierEnd);
     REQUIRE(storage->flush());
     now = kTierEnd + 2 * kHour;
     REQUIRE(storage->compact());
@@ -77,9 +91,11 @@ struct TieredStore {
   void append(int64_t from, int64_t to) {
     auto appender = storage->appender();
     for (int64_t t = from; t < to; t += kScrape) {
+      if (t >= gap_from && t < gap_to) continue;
       const int64_t i = t / kScrape;
       counter_ref = appender->append(counter_ref, kCounter, t, counter_at(i)).ref;
       gauge_ref = appender->append(gauge_ref, kGauge, t, gauge_at(i)).ref;
+      bursty_ref = appender->append(bursty_ref, kBursty, t, bursty_at(i)).ref;
       gauge_raw.push_back({t, gauge_at(i)});
     }
     appender->update_metadata(counter_ref, MetricMetadata{"jobs", MetricType::counter, "", ""});
@@ -87,12 +103,15 @@ struct TieredStore {
     REQUIRE(appender->commit());
   }
 
+  int64_t gap_from;
+  int64_t gap_to;
   test::TempDir dir;
   DiskStorageOptions options;
   int64_t now = 0;
   std::unique_ptr<DiskStorage> storage;
   SeriesRef counter_ref = 0;
   SeriesRef gauge_ref = 0;
+  SeriesRef bursty_ref = 0;
   std::vector<Sample> gauge_raw;
 };
 
@@ -186,6 +205,62 @@ TEST_CASE("At a 1h step rate and the *_over_time family read the 5m tier, within
     // Served from window aggregates, not raw samples that merely claim a tier
     // (min and max can meet the raw answer everywhere).
     if (!query.starts_with("min") && !query.starts_with("max")) CHECK(differs_from_raw);
+  }
+}
+
+// As bench/query/compare.sh's data: the series starts inside a 5m window
+// (and inside a step's hour) and stops for 7 minutes later on. Over raw data
+// rate() extrapolates from the first sample by half the 15 s scrape interval
+// and avg_over_time weighs every sample alike; the tier must come as close.
+// Before rate() knew it read window points, the first window's rate was
+// 4.6-5.6% high: their average spacing (about 5m, not 15 s) made it
+// extrapolate minutes before the first sample.
+TEST_CASE("From the 5m tier, within 1% where the data starts mid-window and has a gap",
+          "[query][tiers]") {
+  TieredStore store(20 * kMinute + 7 * kSecond, 2 * kHour + 12 * kMinute + 30 * kSecond,
+                    2 * kHour + 19 * kMinute + 30 * kSecond);
+  QueryEngine engine(*store.storage);
+  for (const std::string query :
+       {"rate(jobs_total[1h])", "increase(jobs_total[1h])", "avg_over_time(queue_depth[1h])"}) {
+    for (const int64_t start : {kHour, kHour + 150 * kSecond}) {
+      INFO(query << " from " << start);
+      // Up to the window that straddles the tier's end (see below).
+      const QueryResult tiered = engine.range_query(query, start, kTierEnd - 1, kHour);
+      CHECK(names_5m_tier(tiered));
+      const std::vector<Sample> points = points_of(tiered);
+      const std::vector<Sample> raw = raw_points(engine, query, times_of(points));
+      for (size_t i = 0; i < points.size(); ++i) {
+        INFO("at " << points[i].t_ms << ": tier " << points[i].v << ", raw " << raw[i].v);
+        CHECK(relative_difference(points[i].v, raw[i].v) < 0.01);
+      }
+    }
+  }
+}
+
+// The tier's first point in a window (t - 1h, t] is the last sample of the
+// 5m window the range starts in: rate() extrapolating back from it guessed
+// that window's increase from the others' (here 27% low where the range
+// starts inside a burst); the counter at the range's start is interpolated
+// from the window point before instead, and at the range's end from the
+// point after. Known limit: the query's first and last steps have no
+// neighbour outside the selected range (27% and 37% off here); checked at
+// the steps between.
+TEST_CASE("rate of a bursty counter from the 5m tier, the range starting inside a burst",
+          "[query][tiers]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  for (const std::string query : {"rate(bursts_total[1h])", "increase(bursts_total[1h])"}) {
+    INFO(query);
+    const QueryResult tiered =
+        engine.range_query(query, kHour + 150 * kSecond, kTierEnd - 1, kHour);
+    CHECK(names_5m_tier(tiered));
+    const std::vector<Sample> points = points_of(tiered);
+    REQUIRE(points.size() == 5);
+    const std::vector<Sample> raw = raw_points(engine, query, times_of(points));
+    for (size_t i = 1; i + 1 < points.size(); ++i) {
+      INFO("at " << points[i].t_ms << ": tier " << points[i].v << ", raw " << raw[i].v);
+      CHECK(relative_difference(points[i].v, raw[i].v) < 0.01);
+    }
   }
 }
 
@@ -335,6 +410,50 @@ TEST_CASE("A 60s step, an instant query and count_over_time read raw data", "[qu
     CHECK(result.warnings.empty());
     const std::vector<Sample> points = points_of(result);
     CHECK(points == raw_points(engine, "rate(jobs_total[10m])", times_of(points)));
+  }
+}
+
+// max_source_resolution (QueryOptions): 0 reads raw data at a 1h step, the
+// same answer as instant queries; 5m lets an instant query read the tier,
+// for the functions a window aggregate answers only; a range of fewer than 5
+// windows stays raw even when asked.
+TEST_CASE("max_source_resolution: raw at a 1h step, the 5m tier for an instant query",
+          "[query][tiers]") {
+  TieredStore store;
+  QueryEngine engine(*store.storage);
+  QueryOptions raw_only;
+  raw_only.max_source_resolution_ms = 0;
+  QueryOptions five_minutes;
+  five_minutes.max_source_resolution_ms = 5 * kMinute;
+  for (const std::string query : {"rate(jobs_total[1h])", "avg_over_time(queue_depth[1h])"}) {
+    INFO(query);
+    // Steps inside windows, where the tier's answer differs from raw's.
+    const int64_t start = kHour + 150 * kSecond;
+    const QueryResult result = engine.range_query(query, start, kDataEnd, kHour, raw_only);
+    CHECK(result.warnings.empty());
+    const std::vector<Sample> points = points_of(result);
+    REQUIRE(points.size() == 6);
+    CHECK(points == raw_points(engine, query, times_of(points)));
+    // Auto at the same step reads the tier and differs somewhere.
+    CHECK(points_of(engine.range_query(query, start, kDataEnd, kHour)) != points);
+
+    const QueryResult instant = engine.instant_query(query, 3 * kHour, five_minutes);
+    CHECK(instant.warnings ==
+          std::vector<std::string>{"read from the 5m tier (window aggregates) where raw samples "
+                                   "are no longer kept or max_source_resolution allows it"});
+    INFO((instant.error ? instant.error->message : ""));
+    REQUIRE(instant.ok());
+    const Vector& vector = std::get<Vector>(instant.value);
+    REQUIRE(vector.size() == 1);
+    const std::vector<Sample> tiered =
+        points_of(engine.range_query(query, 3 * kHour, 3 * kHour + kHour, kHour));
+    CHECK(vector.front().v == tiered.front().v);
+  }
+  for (const std::string query : {"count_over_time(queue_depth[1h])", "rate(jobs_total[10m])"}) {
+    INFO(query);
+    const QueryResult result = engine.instant_query(query, 3 * kHour, five_minutes);
+    CHECK(result.warnings.empty());
+    REQUIRE(result.ok());
   }
 }
 
