@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "common/exposition/format_value.hpp"
 #include "common/util/utf8.hpp"
 
 namespace mc::api {
@@ -137,24 +138,9 @@ void append_sample_value(std::string& out, double v) {
 }
 
 void append_timestamp(std::string& out, int64_t t_ms) {
-  // Negated as unsigned, so INT64_MIN has a magnitude too.
-  uint64_t magnitude = static_cast<uint64_t>(t_ms);
-  if (t_ms < 0) {
-    out += '-';
-    magnitude = ~magnitude + 1;
-  }
-  char buffer[24];
-  const auto seconds_end = std::to_chars(buffer, buffer + sizeof buffer, magnitude / 1000).ptr;
-  out.append(buffer, seconds_end);
-  uint64_t fraction = magnitude % 1000;
-  if (fraction == 0) return;
-  // Three digits with the trailing zeros cut: 5 ms -> ".005", 500 ms -> ".5".
-  char digits[4] = {'.', static_cast<char>('0' + fraction / 100),
-                    static_cast<char>('0' + fraction / 10 % 10),
-                    static_cast<char>('0' + fraction % 10)};
-  size_t length = 4;
-  while (digits[length - 1] == '0') --length;
-  out.append(digits, length);
+  // Prometheus writes seconds with the milliseconds' trailing zeros cut
+  // (jsonutil.MarshalTimestamp): OpenMetrics' timestamp text, to the byte.
+  append_openmetrics_timestamp(out, t_ms);
 }
 
 void append_point(std::string& out, int64_t t_ms, double v) {
