@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <cctype>
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -42,14 +43,15 @@ inline size_t collect_header(char* data, size_t size, size_t count, void* target
 // sends `body` (curl's default Content-Type for it is a form's).
 inline HttpReply http_request(const std::string& url, const std::string& method = "GET",
                               const std::vector<std::string>& headers = {},
-                              const std::string& body = "") {
+                              const std::string& body = "",
+                              std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
   HttpReply reply;
   CURL* curl = curl_easy_init();
   curl_slist* header_list = nullptr;
   for (const auto& header : headers) header_list = curl_slist_append(header_list, header.c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &collect_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
