@@ -1,7 +1,10 @@
 #include "common/query/sliding_window_aggregate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "common/query/sample_quantile.hpp"
 
 namespace mc::query {
 namespace {
@@ -29,7 +32,25 @@ std::optional<SlidingAggregate> sliding_aggregate_for(std::string_view function_
   if (function_name == "count_over_time") return SlidingAggregate::Count;
   if (function_name == "last_over_time") return SlidingAggregate::Last;
   if (function_name == "present_over_time") return SlidingAggregate::Present;
+  if (function_name == "quantile_over_time") return SlidingAggregate::Quantile;
   return std::nullopt;
+}
+
+bool worth_sliding(SlidingAggregate kind, int64_t range_ms, int64_t advance_ms, size_t steps) {
+  switch (kind) {
+    case SlidingAggregate::Count:
+    case SlidingAggregate::Last:
+    case SlidingAggregate::Present:
+      return true;
+    case SlidingAggregate::Min:
+    case SlidingAggregate::Max:
+      return steps > 1 && advance_ms * 3 <= range_ms;
+    case SlidingAggregate::Sum:
+    case SlidingAggregate::Avg:
+    case SlidingAggregate::Quantile:
+      return steps > 1 && advance_ms < range_ms;
+  }
+  return false;
 }
 
 void SlidingWindowAggregate::drop_before(int64_t t_ms) {
@@ -43,6 +64,14 @@ void SlidingWindowAggregate::drop_before(int64_t t_ms) {
   }
   while (ring_head_ < ring_.size() && ring_[ring_head_].t_ms < t_ms) {
     const double v = ring_[ring_head_++].v;
+    if (kind_ == SlidingAggregate::Quantile) {
+      if (std::isnan(v)) {
+        --nans_;
+      } else {
+        leaving_.push_back(v);
+      }
+      continue;
+    }
     if (!is_ordinary(v)) {
       --unusual_;
       continue;
@@ -76,6 +105,14 @@ void SlidingWindowAggregate::add(const Sample& sample) {
     return;
   }
   ring_.push_back(sample);
+  if (kind_ == SlidingAggregate::Quantile) {
+    if (std::isnan(sample.v)) {
+      ++nans_;
+    } else {
+      entering_.push_back(sample.v);
+    }
+    return;
+  }
   if (!is_ordinary(sample.v)) {
     ++unusual_;
     return;
@@ -88,7 +125,34 @@ void SlidingWindowAggregate::add(const Sample& sample) {
   sum_low_ = low - (sum_high_ - sum);
 }
 
-std::optional<double> SlidingWindowAggregate::update(std::span<const Sample> window) {
+void SlidingWindowAggregate::resort() {
+  // Out, then in: each a sorted batch walked once against the kept values.
+  if (!leaving_.empty()) {
+    std::sort(leaving_.begin(), leaving_.end());
+    size_t kept = 0;
+    size_t gone = 0;
+    for (size_t i = 0; i < sorted_.size(); ++i) {
+      // Equal values are interchangeable (-0 and 0 too: either may go).
+      if (gone < leaving_.size() && !(sorted_[i] < leaving_[gone]) &&
+          !(leaving_[gone] < sorted_[i])) {
+        ++gone;
+        continue;
+      }
+      sorted_[kept++] = sorted_[i];
+    }
+    sorted_.resize(kept);
+    leaving_.clear();
+  }
+  if (!entering_.empty()) {
+    std::sort(entering_.begin(), entering_.end());
+    const auto middle = static_cast<std::ptrdiff_t>(sorted_.size());
+    sorted_.insert(sorted_.end(), entering_.begin(), entering_.end());
+    std::inplace_merge(sorted_.begin(), sorted_.begin() + middle, sorted_.end());
+    entering_.clear();
+  }
+}
+
+std::optional<double> SlidingWindowAggregate::update(std::span<const Sample> window, double phi) {
   switch (kind_) {
     case SlidingAggregate::Count:
       return static_cast<double>(window.size());
@@ -119,6 +183,11 @@ std::optional<double> SlidingWindowAggregate::update(std::span<const Sample> win
     case SlidingAggregate::Avg:
       if (unusual_ > 0) return std::nullopt;
       return (sum_high_ + sum_low_) / static_cast<double>(ring_.size() - ring_head_);
+    case SlidingAggregate::Quantile:
+      resort();
+      return sorted_sample_quantile(phi, nans_ + sorted_.size(), [&](size_t i) {
+        return i < nans_ ? std::numeric_limits<double>::quiet_NaN() : sorted_[i - nans_];
+      });
     default:
       return std::nullopt;
   }

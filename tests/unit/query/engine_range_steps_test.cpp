@@ -60,6 +60,13 @@ void check_range_equals_instants(QueryEngine& engine, const std::string& query, 
   CHECK(instant_points > 0);
 }
 
+// `function` is a name ("min_over_time") or a call's start up to its range
+// argument ("quantile_over_time(0.3,").
+std::string call(const std::string& function, const std::string& range) {
+  if (function.back() == ',') return function + " " + range + ")";
+  return function + "(" + range + ")";
+}
+
 TEST_CASE("engine: range *_over_time equal the instant queries at every step") {
   EngineTestStore store;
   // A walk with NaN, infinities, -0, a huge value, a staleness marker and a
@@ -87,19 +94,21 @@ TEST_CASE("engine: range *_over_time equal the instant queries at every step") {
   REQUIRE(appender->commit().is_ok());
   store.add_series(Labels{{"__name__", "g"}, {"k", "b"}}, 480, 15 * kSecond, -0.25);
   QueryEngine engine(store.head);
-  for (const char* function : {"min_over_time", "max_over_time", "sum_over_time", "avg_over_time",
-                               "count_over_time", "last_over_time", "present_over_time"}) {
+  for (const char* function :
+       {"min_over_time", "max_over_time", "sum_over_time", "avg_over_time", "count_over_time",
+        "last_over_time", "present_over_time", "quantile_over_time(0.3,",
+        "quantile_over_time(0.95,", "quantile_over_time(scalar(g{k=\"b\"}),"}) {
     for (const char* range : {"1m", "10m", "1h"}) {
       for (const int64_t step_s : {15, 37, 86, 600}) {
-        check_range_equals_instants(engine, std::string(function) + "(g[" + range + "])", 0,
+        check_range_equals_instants(engine, call(function, std::string("g[") + range + "]"), 0,
                                     120 * kMinute, step_s * kSecond);
       }
     }
     // Windows pinned by @ and moved by offset.
-    check_range_equals_instants(engine, std::string(function) + "(g[10m] @ 3000)", 0, 120 * kMinute,
+    check_range_equals_instants(engine, call(function, "g[10m] @ 3000"), 0, 120 * kMinute,
                                 60 * kSecond);
-    check_range_equals_instants(engine, std::string(function) + "(g[10m] offset -7m)", 0,
-                                120 * kMinute, 60 * kSecond);
+    check_range_equals_instants(engine, call(function, "g[10m] offset -7m"), 0, 120 * kMinute,
+                                60 * kSecond);
   }
 }
 

@@ -23,10 +23,13 @@ const double kNaN = std::nan("");
 
 // The function's own answer for these points: what the engine computed for
 // every step before the window slid.
-double recomputed(const std::string& function, std::span<const Sample> points) {
-  return only_value(FunctionStep{function + "(x[5m])",
-                                 {window(std::vector<Sample>(points.begin(), points.end()))}}
-                        .run());
+double recomputed(const std::string& function, std::span<const Sample> points, double phi) {
+  const Value range = window(std::vector<Sample>(points.begin(), points.end()));
+  if (function == "quantile_over_time") {
+    return only_value(
+        FunctionStep{"quantile_over_time(0.5, x[5m])", {testing::scalar(phi), range}}.run());
+  }
+  return only_value(FunctionStep{function + "(x[5m])", {range}}.run());
 }
 
 // Equal as the compliance check compares (relative 1e-12 here, far tighter
@@ -42,7 +45,7 @@ bool agrees(double expected, double actual) {
 // where the aggregate declines, as the engine does). Returns how many steps
 // it declined.
 size_t check_sliding(const std::string& function, const std::vector<double>& values, size_t width,
-                     size_t stride) {
+                     size_t stride, double phi = 0.5) {
   std::vector<Sample> points;
   for (size_t i = 0; i < values.size(); ++i) {
     points.push_back(Sample{static_cast<int64_t>(i) * 15'000, values[i]});
@@ -53,8 +56,8 @@ size_t check_sliding(const std::string& function, const std::vector<double>& val
     const size_t begin = end > width ? end - width : 0;
     const std::span<const Sample> step =
         std::span<const Sample>(points).subspan(begin, end - begin);
-    const double expected = recomputed(function, step);
-    const std::optional<double> slid = aggregate.update(step);
+    const double expected = recomputed(function, step, phi);
+    const std::optional<double> slid = aggregate.update(step, phi);
     if (!slid) {
       ++declined;
       continue;
@@ -71,7 +74,7 @@ TEST_CASE("sliding_aggregate_for names the functions it answers") {
   CHECK(sliding_aggregate_for("avg_over_time") == SlidingAggregate::Avg);
   CHECK(sliding_aggregate_for("present_over_time") == SlidingAggregate::Present);
   CHECK_FALSE(sliding_aggregate_for("stddev_over_time"));
-  CHECK_FALSE(sliding_aggregate_for("quantile_over_time"));
+  CHECK(sliding_aggregate_for("quantile_over_time") == SlidingAggregate::Quantile);
   CHECK_FALSE(sliding_aggregate_for("rate"));
 }
 
@@ -148,6 +151,42 @@ TEST_CASE("sliding sum keeps what a plain running sum loses") {
   for (const char* function : {"sum_over_time", "avg_over_time"}) {
     CHECK(check_sliding(function, values, 50, 7) == 0);
   }
+}
+
+TEST_CASE("sliding quantile_over_time equals the function: NaN sorted first, ties, infinities") {
+  std::mt19937_64 random(3);
+  std::uniform_int_distribution<int> small(0, 9);
+  std::vector<double> values;
+  for (int i = 0; i < 1500; ++i) {
+    const int pick = small(random);
+    values.push_back(pick == 0 ? kNaN : pick == 1 ? kInf : pick == 2 ? -kInf : small(random) * 0.5);
+  }
+  for (const double phi : {0.0, 0.25, 0.5, 0.95, 1.0, -0.5, 1.5, kNaN}) {
+    for (const auto& [width, stride] :
+         {std::pair<size_t, size_t>{120, 6}, {40, 27}, {7, 1}, {1, 1}, {3, 5}}) {
+      INFO("phi " << phi);
+      CHECK(check_sliding("quantile_over_time", values, width, stride, phi) == 0);
+    }
+  }
+}
+
+TEST_CASE("worth_sliding: where windows overlap enough, and never for one step") {
+  constexpr int64_t kMinuteMs = 60'000;
+  // min/max: a point in three windows or more.
+  CHECK(worth_sliding(SlidingAggregate::Min, 10 * kMinuteMs, 86'000, 1000));
+  CHECK(worth_sliding(SlidingAggregate::Max, 15 * kMinuteMs, 5 * kMinuteMs, 1000));
+  CHECK_FALSE(worth_sliding(SlidingAggregate::Max, 15 * kMinuteMs, 605'000, 1000));
+  // sum/avg: any overlap.
+  CHECK(worth_sliding(SlidingAggregate::Avg, 60 * kMinuteMs, 59 * kMinuteMs, 1000));
+  CHECK_FALSE(worth_sliding(SlidingAggregate::Sum, 60 * kMinuteMs, 60 * kMinuteMs, 1000));
+  // Windows pinned by @ do not move: always.
+  CHECK(worth_sliding(SlidingAggregate::Min, 60 * kMinuteMs, 0, 1000));
+  // One step: the function computes it as Prometheus does.
+  CHECK_FALSE(worth_sliding(SlidingAggregate::Avg, 60 * kMinuteMs, 0, 1));
+  CHECK_FALSE(worth_sliding(SlidingAggregate::Min, 60 * kMinuteMs, 0, 1));
+  // No points needed at all.
+  CHECK(worth_sliding(SlidingAggregate::Count, 60 * kMinuteMs, 0, 1));
+  CHECK(worth_sliding(SlidingAggregate::Last, kMinuteMs, 60 * kMinuteMs, 1000));
 }
 
 }  // namespace
