@@ -196,10 +196,16 @@ def cpu_seconds(pid):
 
 def wait_until_idle(server, name, limit=600):
     """After a fresh import the daemon downsamples the week into its 5 m and
-    1 h tiers, which took a core for minutes and landed on the first queries
-    measured; as with Prometheus's compaction, the benchmark waits until the
+    1 h tiers in its first compaction round (a minute after start), a core
+    for a while, which landed on the first queries measured; as with
+    Prometheus's compaction, the benchmark waits for a round that did
+    something (metrics_collector_compactions_total) and then until the
     daemon is idle (under 5% of a core over 6 s), at most `limit` s."""
     started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if metric_sum(server.url, "metrics_collector_compactions_total") >= 1:
+            break
+        time.sleep(3)
     last = cpu_seconds(server.process.pid)
     while time.monotonic() - started < limit:
         time.sleep(6)
@@ -207,7 +213,8 @@ def wait_until_idle(server, name, limit=600):
         if now - last < 0.3:
             break
         last = now
-    log(f"{name}: idle after {time.monotonic() - started:.0f} s ({cpu_seconds(server.process.pid):.1f} s of CPU since start)")
+    log(f"{name}: compacted and idle after {time.monotonic() - started:.0f} s "
+        f"({cpu_seconds(server.process.pid):.1f} s of CPU since start)")
 
 
 def start_ours(args, om, suffix="", binary=None):
