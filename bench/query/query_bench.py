@@ -187,6 +187,36 @@ def start_vm(args, om, stamp, fresh):
     return server
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_idle(server, name, limit=600):
+    """After a fresh import the daemon makes its 5 m tier from the week of
+    raw blocks in its first compaction round, a minute after start (0.6-0.7
+    s of CPU in all, measured 2026-12-06); as with Prometheus's compaction,
+    the benchmark waits for that round (metrics_collector_compactions_total)
+    and then until the daemon is idle (under 5% of a core over 6 s), at
+    most `limit` s, so that no measured query meets it."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if metric_sum(server.url, "metrics_collector_compactions_total") >= 1:
+            break
+        time.sleep(3)
+    last = cpu_seconds(server.process.pid)
+    while time.monotonic() - started < limit:
+        time.sleep(6)
+        now = cpu_seconds(server.process.pid)
+        if now - last < 0.3:
+            break
+        last = now
+    log(f"{name}: compacted and idle after {time.monotonic() - started:.0f} s "
+        f"({cpu_seconds(server.process.pid):.1f} s of CPU since start)")
+
+
 def start_ours(args, om, suffix="", binary=None):
     work = os.path.join(args.work, "metrics-collector" + suffix)
     os.makedirs(work, exist_ok=True)
@@ -248,6 +278,9 @@ def main():
         if args.baseline:
             running["baseline"] = start_ours(args, om, suffix="-baseline", binary=args.baseline)
         names = [n for n in ("metrics-collector", "baseline", "prometheus", "victoria-metrics") if n in running]
+        for name in ("metrics-collector", "baseline"):
+            if name in running:
+                wait_until_idle(running[name], name)
         # Peak RSS over the queries only, not over loading (VictoriaMetrics
         # imports, Prometheus compacts): HWM reset now, kept as the max of
         # each query's HWM (each query resets it again).

@@ -6,6 +6,7 @@
 
 #include "common/query/eval_failure.hpp"
 #include "common/query/function_call.hpp"
+#include "common/query/histogram_quantile_evaluation.hpp"
 #include "common/query/range_call_evaluation.hpp"
 #include "common/query/step_combination.hpp"
 #include "common/query/vector_selection.hpp"
@@ -104,6 +105,10 @@ Matrix eval_call(const Evaluator& ev, const Call& call) {
     if (const auto* selector = unwrap_parens(*call.args[0]).as<VectorSelector>()) {
       return eval_timestamp_of_selector(ev, call, *selector);
     }
+  }
+  // An instant query keeps the step-by-step order of its output.
+  if (call.function->name == "histogram_quantile" && ev.grid().size() > 1) {
+    return eval_histogram_quantile(ev, call);
   }
   return eval_step_call(ev, call);
 }

@@ -14,15 +14,10 @@ namespace {
 
 constexpr std::string_view kBucketLabel = "le";
 
-struct Bucket {
-  double upper_bound = 0;
-  double count = 0;
-};
-
 struct Histogram {
   const Labels* identity;  // a member's labels; the histogram is them without le
   uint64_t identity_hash;
-  std::vector<Bucket> buckets;
+  std::vector<HistogramBucket> buckets;
 };
 
 // The hash of `labels` without le: the histogram a bucket belongs to, found
@@ -60,8 +55,9 @@ Labels output_labels(const Labels& identity) {
   return Labels(std::move(kept));
 }
 
-// bucketQuantile of 2.42.
-double bucket_quantile(double phi, std::vector<Bucket>& buckets) {
+}  // namespace
+
+double bucket_quantile(double phi, std::vector<HistogramBucket>& buckets) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   constexpr double kInf = std::numeric_limits<double>::infinity();
   if (std::isnan(phi)) return kNaN;
@@ -69,7 +65,7 @@ double bucket_quantile(double phi, std::vector<Bucket>& buckets) {
   if (phi > 1) return kInf;
   // A NaN bound sorts last, so such a histogram lacks its +Inf bucket (Go's
   // sort leaves it wherever its comparisons happen to put it).
-  std::sort(buckets.begin(), buckets.end(), [](const Bucket& a, const Bucket& b) {
+  std::sort(buckets.begin(), buckets.end(), [](const HistogramBucket& a, const HistogramBucket& b) {
     if (std::isnan(a.upper_bound)) return false;
     if (std::isnan(b.upper_bound)) return true;
     return a.upper_bound < b.upper_bound;
@@ -78,7 +74,7 @@ double bucket_quantile(double phi, std::vector<Bucket>& buckets) {
 
   // One bound written two ways (le="1" and le="1.0") is one bucket; merged
   // in place.
-  std::vector<Bucket>& merged = buckets;
+  std::vector<HistogramBucket>& merged = buckets;
   size_t kept = 1;
   for (size_t i = 1; i < buckets.size(); ++i) {
     if (merged[kept - 1].upper_bound == buckets[i].upper_bound) {
@@ -128,8 +124,6 @@ double bucket_quantile(double phi, std::vector<Bucket>& buckets) {
   return bucket_start + (bucket_end - bucket_start) * (rank / count);
 }
 
-}  // namespace
-
 Result<Vector> histogram_quantile_function(const FunctionInput& input) {
   auto phi = scalar_arg(input, 0);
   if (!phi) return phi.status();
@@ -155,7 +149,7 @@ Result<Vector> histogram_quantile_function(const FunctionInput& input) {
       index_by_hash.emplace(hash, histograms.size());
       histogram = &histograms.emplace_back(Histogram{&sample.labels, hash, {}});
     }
-    histogram->buckets.push_back(Bucket{*upper_bound, sample.v});
+    histogram->buckets.push_back(HistogramBucket{*upper_bound, sample.v});
   }
 
   Vector out;
@@ -165,6 +159,33 @@ Result<Vector> histogram_quantile_function(const FunctionInput& input) {
                                bucket_quantile(*phi, histogram.buckets)});
   }
   return out;
+}
+
+std::vector<HistogramSeries> group_histogram_series(const Matrix& buckets) {
+  std::vector<HistogramSeries> histograms;
+  std::vector<const Labels*> identities;
+  std::unordered_multimap<uint64_t, size_t> index_by_hash;
+  for (size_t s = 0; s < buckets.size(); ++s) {
+    const Labels& labels = buckets[s].labels;
+    const std::optional<double> upper_bound = go_parse_float(labels.get(kBucketLabel));
+    if (!upper_bound) continue;
+    const uint64_t hash = identity_hash(labels);
+    size_t found = histograms.size();
+    for (auto [it, last] = index_by_hash.equal_range(hash); it != last; ++it) {
+      if (same_identity(*identities[it->second], labels)) {
+        found = it->second;
+        break;
+      }
+    }
+    if (found == histograms.size()) {
+      index_by_hash.emplace(hash, found);
+      identities.push_back(&labels);
+      histograms.push_back(HistogramSeries{output_labels(labels), {}, {}});
+    }
+    histograms[found].members.push_back(s);
+    histograms[found].upper_bounds.push_back(*upper_bound);
+  }
+  return histograms;
 }
 
 // Native histograms only in 2.42: every float sample is skipped.

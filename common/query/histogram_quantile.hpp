@@ -18,9 +18,32 @@
 // FunctionImpls (function_call.hpp). Pure; safe from any thread.
 #pragma once
 
+#include <vector>
+
 #include "common/query/function_call.hpp"
 
 namespace mc::query {
+
+// One bucket of a classic histogram at one step: its le and its count.
+struct HistogramBucket {
+  double upper_bound = 0;
+  double count = 0;
+};
+
+// bucketQuantile of 2.42 over one histogram's buckets in any order (sorted
+// and merged in place).
+double bucket_quantile(double phi, std::vector<HistogramBucket>& buckets);
+
+// The histograms the series of `buckets` make up, grouped as above, in the
+// order of their first member: for each, its output labels and its members
+// (indexes into `buckets`, in order) with their bounds. Series without a le
+// Go reads as a number are in none.
+struct HistogramSeries {
+  Labels labels;
+  std::vector<size_t> members;
+  std::vector<double> upper_bounds;
+};
+std::vector<HistogramSeries> group_histogram_series(const Matrix& buckets);
 
 Result<Vector> histogram_quantile_function(const FunctionInput& input);
 Result<Vector> histogram_count_function(const FunctionInput& input);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "common/store/querier.hpp"
 
@@ -23,12 +24,11 @@ class LookbackCursor {
   Status status() const { return samples_->status(); }
 
  private:
-  void advance();
-
   std::unique_ptr<SampleIterator> samples_;
   enum class State { NotStarted, Ahead, Exhausted } state_ = State::NotStarted;
   Sample ahead_;                  // the first sample not yet consumed
   std::optional<Sample> newest_;  // the newest consumed sample
+  std::vector<Sample> read_;      // the samples read at one step, reused
 };
 
 }  // namespace mc::query

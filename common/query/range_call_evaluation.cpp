@@ -1,11 +1,14 @@
 #include "common/query/range_call_evaluation.hpp"
 
+#include <limits>
+#include <optional>
 #include <vector>
 
 #include "common/query/eval_failure.hpp"
 #include "common/query/function_args.hpp"
 #include "common/query/function_call.hpp"
 #include "common/query/range_argument.hpp"
+#include "common/query/sliding_window_aggregate.hpp"
 #include "common/query/step_combination.hpp"
 #include "common/query/tier_hints.hpp"
 
@@ -123,10 +126,22 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   // range's start from the point before it (rate_functions.cpp).
   const int64_t lead_ms =
       (name == "rate" || name == "increase") ? argument.window_resolution_ms() : 0;
+  // Functions whose value follows the sliding window without revisiting it.
+  const std::optional<SlidingAggregate> found = sliding_aggregate_for(name);
+  const SlidingAggregate kind = found.value_or(SlidingAggregate::Count);
+  bool slide = found.has_value() && grid.size() > 0;
+  if (slide) {
+    const int64_t first_end = argument.window_end(grid.time(0));
+    const int64_t advance = grid.size() > 1 ? argument.window_end(grid.time(1)) - first_end : 0;
+    slide =
+        worth_sliding(kind, first_end - argument.window_start(grid.time(0)), advance, grid.size());
+  }
   for (WindowedSeries& series : argument.series()) {
     limits.check_deadline();
     MatrixSeries result{keep_name ? series.labels : drop_metric_name(series.labels), {}};
     window_arg[0].labels = series.labels;
+    std::optional<SlidingWindowAggregate> aggregate;
+    if (slide) aggregate.emplace(kind);
     for (size_t step = 0; step < grid.size(); ++step) {
       if (step % kStepsBetweenDeadlineChecks == 0) limits.check_deadline();
       const int64_t t = grid.time(step);
@@ -147,6 +162,19 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
       const std::span<const Sample> window = read.subspan(in_range, end - in_range);
       if (window.empty()) continue;
       limits.take_samples(window.size());
+      if (aggregate) {
+        double phi = 0;
+        if (aggregate->kind() == SlidingAggregate::Quantile) {
+          const auto* scalar = std::get_if<ScalarValue>(&others.at(step, t).front());
+          phi = scalar ? scalar->v : std::numeric_limits<double>::quiet_NaN();
+        }
+        if (const std::optional<double> value = aggregate->update(window, phi)) {
+          limits.release_samples(window.size());
+          limits.take_samples(1);
+          result.points.push_back(Sample{t, *value});
+          continue;
+        }
+      }
       window_arg[0].points.assign(window.begin(), window.end());
       std::vector<Value>& args = others.at(step, t);
       args[range_arg] = std::move(window_arg);

@@ -16,13 +16,7 @@ double sample_quantile(double phi, std::vector<double>& values) {
     if (std::isnan(b)) return false;
     return a < b;
   });
-  const double n = static_cast<double>(values.size());
-  const double rank = phi * (n - 1);
-  const double lower = std::max(0.0, std::floor(rank));
-  const double upper = std::min(n - 1, lower + 1);
-  const double weight = rank - std::floor(rank);
-  return values[static_cast<size_t>(lower)] * (1 - weight) +
-         values[static_cast<size_t>(upper)] * weight;
+  return sorted_sample_quantile(phi, values.size(), [&](size_t i) { return values[i]; });
 }
 
 }  // namespace mc::query
