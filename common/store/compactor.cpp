@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/store/compactor_series_batches.hpp"
 #include "common/store/raw_block_cut.hpp"
 #include "common/store/tier_plan_execution.hpp"
 #include "common/util/aligned_window.hpp"
@@ -18,6 +19,11 @@
 namespace mc {
 
 namespace {
+
+// Series a cut reads from the head at a time: their chunk references are the
+// cut's largest allocation (compactor_series_batches.hpp). A few thousand
+// keep each select() of the head worth its scan of every series.
+constexpr size_t kCutBatchSeries = 8192;
 
 // A round allocates hundreds of megabytes of small, short-lived pieces at
 // 200,000 series (the head's snapshot of every series, the index being
@@ -74,34 +80,29 @@ CompactorStats Compactor::stats() const {
 
 Result<bool> Compactor::cut_block(int64_t mint, int64_t maxt) {
   auto querier = head_.querier(mint, maxt);
-  auto all = Matcher::make(Matcher::Kind::regex, "__name__", ".+");
-  auto series = querier->select({*all});
-  if (series.empty()) return false;
-
   RawBlockCut cut(options_.dir / "blocks", options_.raw_tier_name(), mint, maxt,
                   options_.block_writer);
   std::vector<int64_t> timestamps;
   std::vector<double> values;
-  for (const auto& one : series) {
-    timestamps.clear();
-    values.clear();
-    auto it = one->iterator();
-    while (it->next()) {
-      const Sample sample = it->at();
-      if (sample.t_ms < mint || sample.t_ms > maxt) continue;
-      timestamps.push_back(sample.t_ms);
-      values.push_back(sample.v);
-    }
-    if (Status status = it->status(); !status) {
-      return Status::error("cutting block: series " + one->labels().to_string() + ": " +
-                           status.message());
-    }
-    // Metadata travels with the series into the block (Series::metadata()).
-    if (Status status = cut.add_series(one->labels(), one->metadata(), timestamps, values);
-        !status) {
-      return status;
-    }
-  }
+  const Status read =
+      for_each_named_series_in_order(*querier, kCutBatchSeries, [&](const Series& one) -> Status {
+        timestamps.clear();
+        values.clear();
+        auto it = one.iterator();
+        while (it->next()) {
+          const Sample sample = it->at();
+          if (sample.t_ms < mint || sample.t_ms > maxt) continue;
+          timestamps.push_back(sample.t_ms);
+          values.push_back(sample.v);
+        }
+        if (Status status = it->status(); !status) {
+          return Status::error("cutting block: series " + one.labels().to_string() + ": " +
+                               status.message());
+        }
+        // Metadata travels with the series into the block (Series::metadata()).
+        return cut.add_series(one.labels(), one.metadata(), timestamps, values);
+      });
+  if (!read) return read;
   auto dir = cut.finish();
   if (!dir) return dir.status();
   if (!*dir) return false;
