@@ -131,7 +131,11 @@ class WorkerThread {
     for (;;) {
       wake_.wait(lock, [&] { return stopping_ || work_; });
       if (!work_) return;
-      work_();
+      // Unlocked while it runs, so that run() can poll meanwhile.
+      const std::function<void()> work = work_;
+      lock.unlock();
+      work();
+      lock.lock();
       work_ = nullptr;
       wake_.notify_all();
     }
