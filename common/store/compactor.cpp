@@ -25,13 +25,13 @@ namespace {
 // keep each select() of the head worth its scan of every series.
 constexpr size_t kCutBatchSeries = 8192;
 
-// A round allocates hundreds of megabytes of small, short-lived pieces at
-// 200,000 series (the head's snapshot of every series, the index being
-// built) in the compactor thread's malloc arena, and frees them all at its
-// end. glibc keeps such freed memory for the thread's next allocations, and
-// this thread allocates again only at the next cut, hours later: without
-// this, every cut left RssAnon higher (bench/head_memory.md, "Across block
-// cuts"). malloc_trim hands the free pages of every arena back to the kernel.
+// A round frees what it allocated (the head's chunk references, the index
+// being built) into the compactor thread's malloc arena, between pieces that
+// live on (the new block's parsed index). glibc keeps such memory for the
+// thread's next allocations, and this thread allocates next at the next
+// cut: before this, every cut left RssAnon higher (bench/head_memory.md,
+// "Across block cuts"). malloc_trim hands the free pages of every arena back
+// to the kernel.
 void return_free_memory() {
 #if defined(__GLIBC__)
   const auto started = std::chrono::steady_clock::now();

@@ -3,9 +3,9 @@
 // A cut writes series in label order, and a querier's select() hands back
 // every series it matches at once, each with a copy of its chunk references.
 // For a whole head that is the cut's largest allocation: at 200,000 series
-// and a 1 h block, 30 sealed chunk references a series, hundreds of
-// megabytes held together for the length of the cut. Batches of metric names
-// bound it to about `batch_series` series at a time.
+// and a 1 h block, 30 references of 48 bytes a series, about 290 MB by size,
+// held together for the length of the cut. Batches of metric names bound it
+// to about `batch_series` series at a time.
 //
 // Batching by metric name keeps label order only while every series' first
 // label is `__name__`, which is true unless some label name sorts before it
