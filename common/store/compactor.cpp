@@ -1,17 +1,48 @@
 #include "common/store/compactor.hpp"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <chrono>
 #include <memory>
 #include <utility>
 #include <vector>
 
+#include "common/store/compactor_series_batches.hpp"
 #include "common/store/raw_block_cut.hpp"
 #include "common/store/tier_plan_execution.hpp"
 #include "common/util/aligned_window.hpp"
 #include "common/util/logger.hpp"
 
 namespace mc {
+
+namespace {
+
+// Series a cut reads from the head at a time: their chunk references are the
+// cut's largest allocation (compactor_series_batches.hpp). A few thousand
+// keep each select() of the head worth its scan of every series.
+constexpr size_t kCutBatchSeries = 8192;
+
+// A round frees what it allocated (the head's chunk references, the index
+// being built) into the compactor thread's malloc arena, between pieces that
+// live on (the new block's parsed index). glibc keeps such memory for the
+// thread's next allocations, and this thread allocates next at the next
+// cut: before this, every cut left RssAnon higher (bench/head_memory.md,
+// "Across block cuts"). malloc_trim hands the free pages of every arena back
+// to the kernel.
+void return_free_memory() {
+#if defined(__GLIBC__)
+  const auto started = std::chrono::steady_clock::now();
+  ::malloc_trim(0);
+  log::debug("returned the compaction's free memory",
+             {{"seconds",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}});
+#endif
+}
+
+}  // namespace
 
 Compactor::Compactor(const DiskStorageOptions& options, HeadStorage& head, WalWriter& wal,
                      BlockSet& blocks, int64_t head_min_time)
@@ -49,34 +80,29 @@ CompactorStats Compactor::stats() const {
 
 Result<bool> Compactor::cut_block(int64_t mint, int64_t maxt) {
   auto querier = head_.querier(mint, maxt);
-  auto all = Matcher::make(Matcher::Kind::regex, "__name__", ".+");
-  auto series = querier->select({*all});
-  if (series.empty()) return false;
-
   RawBlockCut cut(options_.dir / "blocks", options_.raw_tier_name(), mint, maxt,
                   options_.block_writer);
   std::vector<int64_t> timestamps;
   std::vector<double> values;
-  for (const auto& one : series) {
-    timestamps.clear();
-    values.clear();
-    auto it = one->iterator();
-    while (it->next()) {
-      const Sample sample = it->at();
-      if (sample.t_ms < mint || sample.t_ms > maxt) continue;
-      timestamps.push_back(sample.t_ms);
-      values.push_back(sample.v);
-    }
-    if (Status status = it->status(); !status) {
-      return Status::error("cutting block: series " + one->labels().to_string() + ": " +
-                           status.message());
-    }
-    // Metadata travels with the series into the block (Series::metadata()).
-    if (Status status = cut.add_series(one->labels(), one->metadata(), timestamps, values);
-        !status) {
-      return status;
-    }
-  }
+  const Status read =
+      for_each_named_series_in_order(*querier, kCutBatchSeries, [&](const Series& one) -> Status {
+        timestamps.clear();
+        values.clear();
+        auto it = one.iterator();
+        while (it->next()) {
+          const Sample sample = it->at();
+          if (sample.t_ms < mint || sample.t_ms > maxt) continue;
+          timestamps.push_back(sample.t_ms);
+          values.push_back(sample.v);
+        }
+        if (Status status = it->status(); !status) {
+          return Status::error("cutting block: series " + one.labels().to_string() + ": " +
+                               status.message());
+        }
+        // Metadata travels with the series into the block (Series::metadata()).
+        return cut.add_series(one.labels(), one.metadata(), timestamps, values);
+      });
+  if (!read) return read;
   auto dir = cut.finish();
   if (!dir) return dir.status();
   if (!*dir) return false;
@@ -127,6 +153,7 @@ Result<size_t> Compactor::compact() {
   failures_ += planned.failed;
   work += planned.done;
   if (work > 0) {
+    return_free_memory();
     ++compactions_;
     nanoseconds_ += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                               std::chrono::steady_clock::now() - started)

@@ -8,6 +8,11 @@
 // that the newest half block stays in memory for late samples of slow
 // targets; flush() cuts everything, whatever its age (at shutdown, in tests).
 //
+// Memory (issue 14): a cut reads the head a batch of metric names at a time
+// (compactor_series_batches.hpp), and a round that wrote or dropped blocks
+// hands the memory it freed back to the kernel, so that RssAnon does not
+// step up at every cut (bench/head_memory.md, "Across block cuts").
+//
 // Thread-safety: every method may be called from any thread.
 #pragma once
 

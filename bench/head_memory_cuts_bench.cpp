@@ -1,0 +1,281 @@
+// head_memory_cuts_bench: the daemon's memory across block cuts (issue 14,
+// "memory flat from minute 10 to minute 180 with block cuts inside").
+//
+// Drives a real DiskStorage (head, WAL, chunk files, compactor, blocks on
+// disk) with a simulated clock: SERIES series appended every simulated second
+// in commits of 1,000 (one target's scrape) from the main thread, and the
+// compactor's round (DiskStorage::compact) run every simulated minute on a
+// thread of its own, as the daemon's compactor thread does, so the cut
+// allocates in that thread's malloc arena. Blocks are BLOCK_MINUTES long; a
+// block is cut once the head spans one and a half of them.
+//
+// Prints one row per simulated minute, and one before and after each round
+// that cut a block: RssAnon and RssFile (/proc/self/status) and glibc's
+// mallinfo2(): bytes in use (uordblks + hblkhd) against bytes free but kept by
+// the allocator (fordblks), which tells a retained structure from memory the
+// allocator holds. A "peak" row after each cut gives the highest RssAnon
+// seen (every 20 ms) while the round ran; the last line, what one open
+// block's parsed index keeps in use.
+//
+//   head_memory_cuts_bench [SERIES=200000] [MINUTES=30] [BLOCK_MINUTES=5]
+//
+// LOG_LEVEL=debug shows the store's debug lines too (how long the compactor
+// took to hand its free memory back).
+//
+// Not a Google Benchmark: it measures memory over one long run, not time.
+#include <malloc.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/store/block/block_reader.hpp"
+#include "common/store/disk_storage.hpp"
+#include "common/util/logger.hpp"
+
+namespace {
+
+struct Memory {
+  double anon_mb = 0;
+  double file_mb = 0;
+  double in_use_mb = 0;     // mallinfo2: uordblks + hblkhd
+  double free_held_mb = 0;  // mallinfo2: fordblks
+};
+
+Memory read_memory() {
+  Memory memory;
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  long value = 0;
+  std::string unit;
+  while (status >> key) {
+    if (key == "RssAnon:") {
+      status >> value >> unit;
+      memory.anon_mb = static_cast<double>(value) / 1024.0;
+    } else if (key == "RssFile:") {
+      status >> value >> unit;
+      memory.file_mb = static_cast<double>(value) / 1024.0;
+    }
+  }
+  const struct mallinfo2 info = ::mallinfo2();
+  memory.in_use_mb = static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
+  memory.free_held_mb = static_cast<double>(info.fordblks) / (1024.0 * 1024.0);
+  return memory;
+}
+
+double read_rss_anon_mb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("RssAnon:", 0) == 0) return std::strtod(line.c_str() + 8, nullptr) / 1024.0;
+  }
+  return 0;
+}
+
+// Counters, gauges and constants, as a node exporter page mixes them.
+double value_of(size_t series, int64_t second) {
+  switch (series % 4) {
+    case 0:
+      return 1.0;
+    case 1:
+      return static_cast<double>(second * static_cast<int64_t>(series % 97 + 1));
+    case 2:
+      return std::floor(std::sin(static_cast<double>(second + series) * 0.01) * 1000) / 10;
+    default:
+      return std::sin(static_cast<double>(second) * 0.37 + static_cast<double>(series)) * 1e6;
+  }
+}
+
+// One long-lived thread that runs what it is handed and waits for nothing
+// else, so every round allocates in the same malloc arena, as the daemon's
+// compactor thread does.
+class WorkerThread {
+ public:
+  WorkerThread() : thread_([this] { loop(); }) {}
+  ~WorkerThread() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+  // Runs `work` on the thread; meanwhile calls `poll` every 20 ms.
+  void run(std::function<void()> work, const std::function<void()>& poll) {
+    std::unique_lock lock(mutex_);
+    work_ = std::move(work);
+    wake_.notify_all();
+    while (!wake_.wait_for(lock, std::chrono::milliseconds(20), [&] { return !work_; })) {
+      lock.unlock();
+      poll();
+      lock.lock();
+    }
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [&] { return stopping_ || work_; });
+      if (!work_) return;
+      // Unlocked while it runs, so that run() can poll meanwhile.
+      const std::function<void()> work = work_;
+      lock.unlock();
+      work();
+      lock.lock();
+      work_ = nullptr;
+      wake_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::function<void()> work_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+void print_row(const char* what, double minute, const Memory& m, size_t blocks, double seconds) {
+  std::printf("%-7s %7.2f  %9.1f  %9.1f  %9.1f  %9.1f  %6zu  %7.2f\n", what, minute, m.anon_mb,
+              m.file_mb, m.in_use_mb, m.free_held_mb, blocks, seconds);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const size_t series_count = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 200'000;
+  const int64_t minutes = argc > 2 ? std::strtol(argv[2], nullptr, 10) : 30;
+  const int64_t block_minutes = argc > 3 ? std::strtol(argv[3], nullptr, 10) : 5;
+  constexpr size_t kPerTarget = 1000;
+  const int64_t block_ms = block_minutes * 60'000;
+  if (const char* level = std::getenv("LOG_LEVEL"); level != nullptr) {
+    auto parsed = mc::log::parse_level(level);
+    if (!parsed) {
+      std::fprintf(stderr, "LOG_LEVEL: %s\n", parsed.error().c_str());
+      return 2;
+    }
+    mc::log::configure(*parsed, mc::log::Format::logfmt);
+  }
+  // Start just after a block boundary, as a daemon started at a random time
+  // would be somewhere inside one.
+  const int64_t start_ms = int64_t{1'790'000'000'000} / block_ms * block_ms + 1000;
+  int64_t now_ms = start_ms;
+
+  const char* tmp = std::getenv("TMPDIR");
+  const std::filesystem::path dir = std::filesystem::path(tmp != nullptr ? tmp : "/tmp") /
+                                    ("head_memory_cuts_bench." + std::to_string(::getpid()));
+  mc::DiskStorageOptions options;
+  options.dir = dir;
+  options.block_duration_ms = block_ms;
+  options.compaction_interval = std::chrono::milliseconds(0);  // rounds run below
+  options.wal.fsync_policy = mc::FsyncPolicy::never;           // the disk is not measured
+  options.clock = [&now_ms] { return now_ms; };
+  auto opened = mc::DiskStorage::open(options);
+  if (!opened) {
+    std::fprintf(stderr, "cannot open %s: %s\n", dir.c_str(), opened.status().message().c_str());
+    return 1;
+  }
+  std::unique_ptr<mc::DiskStorage> storage = std::move(*opened);
+
+  // Labels shaped like a node exporter page's: a name, the target's
+  // instance and job, and for most series one or two more labels.
+  std::vector<mc::Labels> labels;
+  labels.reserve(series_count);
+  for (size_t i = 0; i < series_count; ++i) {
+    const size_t in_target = i % kPerTarget;
+    std::vector<mc::Label> pairs{
+        {"__name__", "node_metric_family_" + std::to_string(in_target / 8)},
+        {"instance", "127.0.0.1:" + std::to_string(22000 + i / kPerTarget)},
+        {"job", "farm"}};
+    if (in_target % 8 != 0) pairs.push_back({"device", "dev" + std::to_string(in_target % 8)});
+    if (in_target % 3 == 0) pairs.push_back({"mode", in_target % 2 == 0 ? "user" : "system"});
+    labels.emplace_back(std::move(pairs));
+  }
+  std::vector<mc::SeriesRef> refs(series_count, 0);
+
+  std::printf("# %zu series at 1 s, %lld simulated minutes, blocks of %lld minutes, store %s\n",
+              series_count, static_cast<long long>(minutes), static_cast<long long>(block_minutes),
+              dir.c_str());
+  std::printf("%-7s %7s  %9s  %9s  %9s  %9s  %6s  %7s\n", "row", "minute", "anon_mb", "file_mb",
+              "in_use_mb", "free_mb", "blocks", "seconds");
+  print_row("start", 0, read_memory(), 0, 0);
+
+  WorkerThread compactor;
+  auto appender = storage->appender();
+  const auto wall_start = std::chrono::steady_clock::now();
+  for (int64_t second = 0; second < minutes * 60; ++second) {
+    now_ms = start_ms + second * 1000;
+    for (size_t first = 0; first < series_count; first += kPerTarget) {
+      const size_t end = std::min(series_count, first + kPerTarget);
+      for (size_t i = first; i < end; ++i) {
+        refs[i] = appender->append(refs[i], labels[i], now_ms, value_of(i, second)).ref;
+      }
+      if (!appender->commit()) {
+        std::fprintf(stderr, "commit failed at second %lld\n", static_cast<long long>(second));
+        return 1;
+      }
+    }
+    if ((second + 1) % 60 != 0) continue;
+    const double minute = static_cast<double>(second + 1) / 60.0;
+    const size_t blocks_before =
+        storage->stats().disk->tiers.empty() ? 0 : storage->stats().disk->tiers.front().blocks;
+    const Memory before = read_memory();
+    const auto round_start = std::chrono::steady_clock::now();
+    mc::Result<size_t> round = mc::Status::error("not run");
+    // The round's peak, as /proc sees it every 20 ms.
+    double peak_anon_mb = before.anon_mb;
+    compactor.run([&] { round = storage->compact(); },
+                  [&] { peak_anon_mb = std::max(peak_anon_mb, read_rss_anon_mb()); });
+    const double round_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
+    if (!round) {
+      std::fprintf(stderr, "compaction failed: %s\n", round.status().message().c_str());
+      return 1;
+    }
+    const auto disk = storage->stats().disk;
+    const size_t blocks = disk->tiers.empty() ? 0 : disk->tiers.front().blocks;
+    if (blocks != blocks_before) {
+      print_row("precut", minute, before, blocks_before, round_seconds);
+      print_row("cut", minute, read_memory(), blocks, round_seconds);
+      std::printf("peak    %7.2f  %9.1f\n", minute, peak_anon_mb);
+    }
+    print_row("minute", minute, read_memory(), blocks,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
+  }
+  // What one block costs while it is open: the in-use bytes an extra reader
+  // of the newest block adds (the parsed index; its group cache is empty).
+  {
+    std::filesystem::path newest;
+    for (const auto& entry : std::filesystem::directory_iterator(dir / "blocks")) {
+      if (entry.path().filename().string() > newest.filename().string()) newest = entry.path();
+    }
+    if (!newest.empty()) {
+      const Memory before = read_memory();
+      auto reader = mc::block::BlockReader::open(newest.string());
+      const Memory after = read_memory();
+      if (reader) {
+        std::printf("# an open block of %u series holds %.1f MiB in use (%.0f B a series)\n",
+                    (*reader)->num_series(), after.in_use_mb - before.in_use_mb,
+                    (after.in_use_mb - before.in_use_mb) * 1024 * 1024 / (*reader)->num_series());
+      }
+    }
+  }
+  appender.reset();
+  storage.reset();
+  std::filesystem::remove_all(dir);
+  return 0;
+}
