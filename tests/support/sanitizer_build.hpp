@@ -1,11 +1,11 @@
 // Whether this test was compiled with a sanitizer (make test-asan, make
-// test-tsan). A test that repeats one check many thousand times on random
-// input runs fewer repetitions there, where each costs several times the CPU
-// and what it finds is already found by the first thousands; the
-// RelWithDebInfo tree (make test) runs them all. .ci/README.md lists each
-// such test and what else covers the repetitions it leaves out. The
-// compilers' own macros, not a definition of ours, so the answer cannot
-// drift from the flags the file was really compiled with.
+// test-tsan), where each repetition costs several times the CPU. A test that
+// repeats one check many thousand times on random input runs fewer
+// repetitions there, and a test that runs no code of ours (only an installed
+// tool) is skipped there; the RelWithDebInfo tree (make test) runs them in
+// full. .ci/README.md lists each such test and what covers what it leaves
+// out. The compilers' own macros, not a definition of ours, so the answer
+// cannot drift from the flags the file was really compiled with.
 #pragma once
 
 namespace mc::test {
