@@ -1,10 +1,9 @@
 // OpenXorChunk: the chunk a head series is appending to, in the XOR format
 // (xor_chunk.cpp), kept as small as a series can hold it: the encoder's state
 // inline (no appender object, no virtual calls) and the bytes in one heap
-// buffer that grows with what is written, from a 24-byte first block (the
-// header and the first sample) by 16 bytes while small and by half past 128
-// bytes, so a series scraped a few times holds tens of bytes, not a
-// preallocated 128. Where Prometheus keeps a
+// buffer that grows with what is written, from a 40-byte first block (the
+// header, the first sample and a few more) by half, so a series scraped a few
+// times holds tens of bytes, not a preallocated 128. Where Prometheus keeps a
 // memChunk, its xorAppender and a 128-byte slice, this is one 48-byte value
 // inside the series and one allocation sized to the samples.
 //
