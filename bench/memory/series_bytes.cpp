@@ -13,9 +13,9 @@
 //    (labels stay, shared with the head), destroying the store the rest.
 // 2. The parts one by one, through the same classes the head uses: the
 //    series' Labels, the shared_ptr block that holds them, the HeadSeries
-//    objects (HeadSeriesPool), the open chunk, its appender and its bytes
-//    (chunkenc, with the values of the S scrapes), the head's by_hash
-//    multimap (the same container type) and SeriesRefMap (16 stripes), and
+//    objects (HeadSeriesPool, the open chunk's state inside them), the open
+//    chunk's byte buffer (OpenXorChunk fed the S scrapes' values), the head's by_hash
+//    table (HeadSeriesTable) and SeriesRefMap (16 stripes), and
 //    metadata (MetadataInterner).
 //
 // Run: build/bench/series_bytes [--targets=10] [--series=10000] [--samples=6]
@@ -33,7 +33,6 @@
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "bench/node_page.hpp"
@@ -41,9 +40,10 @@
 #include "collector/scrape/scrape_loop.hpp"
 #include "collector/scrape/scrape_target.hpp"
 #include "common/exposition/parser.hpp"
-#include "common/store/chunkenc/chunk.hpp"
+#include "common/store/chunkenc/open_xor_chunk.hpp"
 #include "common/store/disk_storage.hpp"
 #include "common/store/head_series.hpp"
+#include "common/store/head_series_table.hpp"
 #include "common/store/metadata_interner.hpp"
 #include "common/store/series_ref_map.hpp"
 
@@ -327,13 +327,13 @@ int main(int argc, char** argv) {
   rows.push_back({"SeriesRefMap slot (by_ref)", per_series(heap_in_use() - mark)});
 
   // The same container type as HeadStorage::Stripe::by_hash.
-  std::vector<std::unordered_multimap<uint64_t, mc::HeadSeriesPool::Ptr>> by_hash(kStripes);
+  std::vector<mc::HeadSeriesTable> by_hash(kStripes);
   mark = heap_in_use();
   for (auto& one : series) {
     const uint64_t hash = one->labels().hash();
-    by_hash[hash & (kStripes - 1)].emplace(hash, std::move(one));
+    by_hash[hash & (kStripes - 1)].insert(std::move(one));
   }
-  rows.push_back({"by_hash multimap node + bucket", per_series(heap_in_use() - mark)});
+  rows.push_back({"by_hash table slot (HeadSeriesTable)", per_series(heap_in_use() - mark)});
 
   // Metadata: each family interned once, shared by the series of all targets.
   mc::MetadataInterner interner;
@@ -348,39 +348,24 @@ int main(int argc, char** argv) {
     (void)mc::parse_exposition(pages[static_cast<size_t>(s)], mc::ExpositionFormat::prometheus_text,
                                reader);
   }
-  std::vector<std::unique_ptr<mc::chunkenc::Chunk>> chunks;
-  std::vector<std::unique_ptr<mc::chunkenc::ChunkAppender>> appenders;
-  chunks.reserve(n);
-  appenders.reserve(n);
-  mark = heap_in_use();
-  for (size_t i = 0; i < n; ++i) {
-    chunks.push_back(mc::chunkenc::new_chunk(mc::chunkenc::ChunkEncoding::xor_gorilla));
-  }
-  const int64_t chunk_objects = heap_in_use() - mark;
-  mark = heap_in_use();
-  for (auto& chunk : chunks) appenders.push_back(std::move(chunk->appender()).value());
-  const int64_t appender_objects = heap_in_use() - mark;
+  // The open chunk's state is inside HeadSeries (counted above); its bytes
+  // are one buffer that grows with the samples.
+  std::vector<mc::chunkenc::OpenXorChunk> chunks(n);
   mark = heap_in_use();
   const size_t per_target = options.series;
   for (int s = 0; s < options.samples; ++s) {
     const auto& page_values = values[static_cast<size_t>(s)];
     for (size_t i = 0; i < n; ++i) {
-      appenders[i]->append(start_ms + s * interval_ms, page_values[i % per_target]);
+      chunks[i].append(start_ms + s * interval_ms, page_values[i % per_target]);
     }
   }
-  const int64_t chunk_bytes = heap_in_use() - mark;
-  // new_chunk allocates the object and reserves its first byte buffer: split
-  // them by the buffer's malloc chunk (usable size plus the 8-byte header).
-  int64_t first_buffers = 0;
-  for (const auto& chunk : chunks) {
-    auto* data = const_cast<uint8_t*>(chunk->bytes().data());
-    first_buffers += static_cast<int64_t>(malloc_usable_size(data) + sizeof(size_t));
-  }
-  rows.push_back({"open chunk object (XorChunk)", per_series(chunk_objects - first_buffers)});
-  rows.push_back({"open chunk byte buffer (reserved by new_chunk)", per_series(first_buffers)});
-  rows.push_back({"open chunk appender (XorAppender)", per_series(appender_objects)});
-  rows.push_back({"open chunk bytes beyond that (" + std::to_string(options.samples) + " samples)",
-                  per_series(chunk_bytes)});
+  int64_t written = 0;
+  for (const auto& chunk : chunks) written += static_cast<int64_t>(chunk.bytes().size());
+  char chunk_row[96];
+  std::snprintf(chunk_row, sizeof chunk_row,
+                "open chunk: its one byte buffer (%d samples, %.1f B written)", options.samples,
+                per_series(written));
+  rows.push_back({chunk_row, per_series(heap_in_use() - mark)});
 
   double parts = 0;
   for (const auto& row : rows) parts += row.bytes_per_series;

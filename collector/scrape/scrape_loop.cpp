@@ -18,7 +18,7 @@ namespace {
 
 // Entries unseen for this many scrapes leave the cache (their series stay in
 // the store), so a target that churns series does not grow the cache forever.
-constexpr uint64_t kCacheEvictAfterScrapes = 10;
+constexpr uint32_t kCacheEvictAfterScrapes = 10;
 
 // Replaced HELP texts are dropped from the loop's buffer once they are this
 // many bytes and half of it.

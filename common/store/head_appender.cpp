@@ -57,7 +57,7 @@ uint32_t HeadAppender::add_slot(HeadSeries* series) {
     }
   }
   const auto index = static_cast<uint32_t>(slots_.size());
-  slots_.push_back(Slot{series->ref(), series, false, 0, 0, nullptr, nullptr, nullptr});
+  slots_.push_back(Slot{series->ref(), series, false, 0, 0, nullptr, nullptr});
   const size_t mask = slot_table_.size() - 1;
   size_t i = slot_hash(series->ref()) & mask;
   while (slot_table_[i] != 0) i = (i + 1) & mask;
@@ -79,7 +79,6 @@ uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels,
     auto& stripe = head_.stripe(head_.stripe_index_of_ref(ref));
     HeadSeries* series = nullptr;
     const void* chunk_hint = nullptr;
-    const void* appender_hint = nullptr;
     {
       std::lock_guard lock(stripe.mutex);
       series = HeadStorage::find_by_ref(stripe, ref);
@@ -87,13 +86,11 @@ uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels,
         *committed_order = series->order_of(t_ms, v);
         series->pin();
         chunk_hint = series->open_chunk_address();
-        appender_hint = series->open_appender_address();
       }
     }
     if (series) {
       const uint32_t index = add_slot(series);
       slots_[index].chunk_hint = chunk_hint;
-      slots_[index].appender_hint = appender_hint;
       return index;
     }
   }
@@ -310,7 +307,6 @@ void HeadAppender::finish(bool apply, bool for_feed) {
         const Slot& ahead = slot_at(i + kPrefetchDistance);
         __builtin_prefetch(ahead.series);
         __builtin_prefetch(ahead.chunk_hint);
-        __builtin_prefetch(ahead.appender_hint);
       }
       if (i + kPrefetchDistance / 2 < end) {
         slot_at(i + kPrefetchDistance / 2).series->prefetch_open_chunk_bytes();

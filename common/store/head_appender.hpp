@@ -49,10 +49,9 @@ class HeadAppender final : public Appender {
     int64_t last_t = 0;
     double last_v = 0;
     const MetricMetadata* metadata = nullptr;  // interned; null: unchanged
-    // Where the series' open chunk and its appender were at append(); commit
-    // prefetches them (see HeadSeries::open_chunk_address).
+    // Where the end of the series' open chunk was at append(); commit
+    // prefetches it (see HeadSeries::open_chunk_address).
     const void* chunk_hint = nullptr;
-    const void* appender_hint = nullptr;
   };
   struct PendingSample {
     uint32_t slot;

@@ -144,14 +144,14 @@ std::vector<std::unique_ptr<Series>> HeadQuerier::select(const std::vector<Match
   for (size_t s = 0; s < head_.stripes_.size(); ++s) {
     auto& stripe = head_.stripe(s);
     std::lock_guard lock(stripe.mutex);
-    for (const auto& [hash, series] : stripe.by_hash) {
-      if (!in_range(*series, mint_, maxt_) || !matches_all(series->labels(), matchers)) continue;
+    stripe.by_hash.for_each([&](const HeadSeries& series) {
+      if (!in_range(series, mint_, maxt_) || !matches_all(series.labels(), matchers)) return;
       auto chunks = std::make_shared<SeriesChunks>();
-      chunks->status = series->snapshot(mint_, maxt_, head_.chunk_file(), &chunks->sealed,
-                                        &chunks->open, &chunks->open_max_t);
+      chunks->status = series.snapshot(mint_, maxt_, head_.chunk_file(), &chunks->sealed,
+                                       &chunks->open, &chunks->open_max_t);
       selected.push_back(std::make_unique<HeadSeriesSnapshot>(
-          series->shared_labels(), series->metadata(), std::move(chunks), mint_, maxt_));
-    }
+          series.shared_labels(), series.metadata(), std::move(chunks), mint_, maxt_));
+    });
   }
   std::sort(selected.begin(), selected.end(),
             [](const auto& a, const auto& b) { return a->labels() < b->labels(); });
@@ -163,12 +163,12 @@ std::vector<std::string> HeadQuerier::label_names() {
   for (size_t s = 0; s < head_.stripes_.size(); ++s) {
     auto& stripe = head_.stripe(s);
     std::lock_guard lock(stripe.mutex);
-    for (const auto& [hash, series] : stripe.by_hash) {
-      if (!in_range(*series, mint_, maxt_)) continue;
-      for (const auto& label : series->labels()) {
+    stripe.by_hash.for_each([&](const HeadSeries& series) {
+      if (!in_range(series, mint_, maxt_)) return;
+      for (const auto& label : series.labels()) {
         if (names.find(label.name) == names.end()) names.emplace(label.name);
       }
-    }
+    });
   }
   return {names.begin(), names.end()};
 }
@@ -178,11 +178,11 @@ std::vector<std::string> HeadQuerier::label_values(std::string_view name) {
   for (size_t s = 0; s < head_.stripes_.size(); ++s) {
     auto& stripe = head_.stripe(s);
     std::lock_guard lock(stripe.mutex);
-    for (const auto& [hash, series] : stripe.by_hash) {
-      if (!in_range(*series, mint_, maxt_)) continue;
-      const std::string_view value = series->labels().get(name);
+    stripe.by_hash.for_each([&](const HeadSeries& series) {
+      if (!in_range(series, mint_, maxt_)) return;
+      const std::string_view value = series.labels().get(name);
       if (!value.empty() && values.find(value) == values.end()) values.emplace(value);
-    }
+    });
   }
   return {values.begin(), values.end()};
 }

@@ -24,46 +24,37 @@ int64_t window_last(int64_t t, int64_t duration) {
 }  // namespace
 
 void HeadSeries::seal_open_chunk(HeadChunkFile* file) {
-  open_appender_.reset();
-  const std::span<const uint8_t> bytes = open_->bytes();
+  const std::span<const uint8_t> bytes = open_.bytes();
   const auto size = static_cast<uint32_t>(bytes.size());
-  if (sealed_chunks_ == 0) sealed_min_t_ = open_min_t_;
+  const int64_t min_t = open_.first_t();
+  const int64_t max_t = open_.last_t();
+  if (sealed_chunks_ == 0) sealed_min_t_ = min_t;
   ++sealed_chunks_;
   sealed_bytes_ += size;
   if (file != nullptr) {
-    auto location =
-        file->write(ref_, newest_sealed_, newest_sealed_max_t_, open_min_t_, newest_t_, bytes);
+    auto location = file->write(ref_, newest_sealed_, newest_sealed_max_t_, min_t, max_t, bytes);
     if (location) {
       newest_sealed_ = *location;
-      newest_sealed_max_t_ = newest_t_;
-      open_.reset();
+      newest_sealed_max_t_ = max_t;
+      open_.clear();
       return;
     }
     // The file logged and counted the error; the chunk stays on the heap.
   }
-  open_->compact();
   if (!heap_sealed_) heap_sealed_ = std::make_unique<std::vector<HeadChunkRef>>();
-  std::shared_ptr<const chunkenc::Chunk> chunk(std::move(open_));
+  // The open chunk's bytes are its own encoding's header and samples.
+  std::shared_ptr<const chunkenc::Chunk> chunk(
+      std::move(chunkenc::chunk_from_bytes({bytes.begin(), bytes.end()})).value());
+  open_.clear();
   const std::span<const uint8_t> kept = chunk->bytes();
-  heap_sealed_->push_back(HeadChunkRef{std::move(chunk), kept, open_min_t_, newest_t_});
+  heap_sealed_->push_back(HeadChunkRef{std::move(chunk), kept, min_t, max_t});
 }
 
 void HeadSeries::cut_chunk(int64_t t, const HeadChunkLimits& limits, HeadChunkFile* file) {
-  size_t last_chunk_bytes = 0;
-  if (open_) {
-    last_chunk_bytes = open_->bytes().size();
-    seal_open_chunk(file);
-  }
-  open_ = chunkenc::new_chunk(chunkenc::ChunkEncoding::xor_gorilla);
-  // A series' chunks come out about the same size (values that change in
-  // many bits take ~8 bytes a sample, far past the chunk's first guess): make
-  // room for the last one's size and a little more, instead of doubling up to
-  // it, and then past it, in every chunk.
-  if (last_chunk_bytes > 0) open_->reserve(last_chunk_bytes + last_chunk_bytes / 8);
-  // A new, empty chunk has no samples to decode, so this cannot fail.
-  open_appender_ = std::move(open_->appender()).value();
-  open_samples_ = 0;
-  open_min_t_ = t;
+  // The new chunk's bytes grow from its first append (see OpenXorChunk):
+  // reserving the last chunk's size up front would hold, averaged over a
+  // chunk's life, about twice what its samples take.
+  if (!open_.empty()) seal_open_chunk(file);
   open_last_t_ = window_last(t, limits.max_duration_ms);
 }
 
@@ -71,13 +62,10 @@ void HeadSeries::append(int64_t t, double v, const HeadChunkLimits& limits, Head
                         HeadCounts* counts) {
   const size_t chunks_before = num_chunks();
   const size_t bytes_before = counts != nullptr ? chunk_bytes() : 0;
-  if (!open_ || open_samples_ >= limits.max_samples || t > open_last_t_) {
+  if (open_.empty() || open_.num_samples() >= limits.max_samples || t > open_last_t_) {
     cut_chunk(t, limits, file);
   }
-  open_appender_->append(t, v);
-  ++open_samples_;
-  newest_t_ = t;
-  newest_v_ = v;
+  open_.append(t, v);
   ++samples_;
   if (counts != nullptr) {
     if (samples_ == 1) ++counts->series;
@@ -148,9 +136,9 @@ uint64_t HeadSeries::drop_chunks_before(int64_t min_time, const HeadChunkFile* f
   sealed_chunks_ = kept_chunks;
   sealed_bytes_ = static_cast<uint32_t>(kept_bytes);
   sealed_min_t_ = kept_chunks > 0 ? kept_min_t : 0;
-  const uint64_t held = kept_samples + static_cast<uint64_t>(open_ ? open_samples_ : 0);
+  const uint64_t held = kept_samples + static_cast<uint64_t>(open_.num_samples());
   const uint64_t dropped = samples_ - held;
-  samples_ = held;
+  samples_ = static_cast<uint32_t>(held);
   if (counts != nullptr) {
     const HeadCounts after = this->counts();
     counts->series += after.series - before.series;
@@ -182,12 +170,12 @@ Status HeadSeries::snapshot(int64_t mint, int64_t maxt, const HeadChunkFile* fil
     std::sort(sealed->begin() + static_cast<std::ptrdiff_t>(first), sealed->end(),
               [](const HeadChunkRef& a, const HeadChunkRef& b) { return a.min_t < b.min_t; });
   }
-  if (open_ && newest_t_ >= mint && open_min_t_ <= maxt) {
+  if (!open_.empty() && open_.last_t() >= mint && open_.first_t() <= maxt) {
     // The open chunk keeps growing under appends: copy its bytes (and with
     // them the sample count in its header) while the stripe lock is held.
-    const auto bytes = open_->bytes();
+    const auto bytes = open_.bytes();
     open_bytes->assign(bytes.begin(), bytes.end());
-    *open_max_t = newest_t_;
+    *open_max_t = open_.last_t();
   }
   return status;
 }
@@ -198,10 +186,9 @@ HeadCounts HeadSeries::counts() const {
 }
 
 size_t HeadSeries::memory_bytes() const {
-  // shared_ptr control blocks are about 16 bytes; the open appender's state
-  // about 48. Sealed chunks in the chunk file are not the heap's.
+  // shared_ptr control blocks are about 16 bytes. Sealed chunks in the chunk
+  // file are not the heap's; the open chunk's state is inside the series.
   constexpr size_t kControlBlock = 16;
-  constexpr size_t kAppenderState = 48;
   size_t bytes = sizeof(*this) + sizeof(Labels) + kControlBlock + labels_->heap_bytes();
   if (heap_sealed_) {
     bytes += sizeof(*heap_sealed_) + heap_sealed_->capacity() * sizeof(HeadChunkRef);
@@ -210,7 +197,7 @@ size_t HeadSeries::memory_bytes() const {
           static_cast<const chunkenc::Chunk*>(chunk.owner.get())->memory_bytes() + kControlBlock;
     }
   }
-  if (open_) bytes += open_->memory_bytes() + kAppenderState;
+  bytes += open_.heap_bytes();
   return bytes;
 }
 

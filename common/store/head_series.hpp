@@ -27,6 +27,7 @@
 #include "common/model/sample_value.hpp"
 #include "common/store/appender.hpp"
 #include "common/store/chunkenc/chunk.hpp"
+#include "common/store/chunkenc/open_xor_chunk.hpp"
 #include "common/store/head_chunk_file.hpp"
 #include "common/util/status.hpp"
 
@@ -86,12 +87,14 @@ class HeadSeries {
   uint64_t num_samples() const { return samples_; }
   bool has_samples() const { return samples_ > 0; }
   // REQUIRES: has_samples()
-  int64_t min_time() const { return sealed_chunks_ == 0 ? open_min_t_ : sealed_min_t_; }
-  Sample newest() const { return Sample{newest_t_, newest_v_}; }
+  int64_t min_time() const { return sealed_chunks_ == 0 ? open_.first_t() : sealed_min_t_; }
+  // The open chunk's last sample: a series with samples always has an open
+  // chunk holding at least one (a chunk is sealed only by the next append).
+  Sample newest() const { return Sample{open_.last_t(), open_.last_v()}; }
 
   // How (t, v) relates to the newest committed sample.
   SampleOrder order_of(int64_t t, double v) const {
-    return has_samples() ? order_after(newest_t_, newest_v_, t, v) : SampleOrder::newer;
+    return has_samples() ? order_after(open_.last_t(), open_.last_v(), t, v) : SampleOrder::newer;
   }
 
   // Appends a committed sample, sealing the open chunk first when it holds
@@ -110,14 +113,13 @@ class HeadSeries {
   // stripe lock by a caller that prefetches them later without it (a stale
   // address only wastes the hint: prefetching never faults); then, under the
   // lock, prefetch_open_chunk_bytes() asks for the header and the tail that
-  // append() writes.
-  const void* open_chunk_address() const { return open_.get(); }
-  const void* open_appender_address() const { return open_appender_.get(); }
+  // append() writes. The encoder's state is inside the series.
+  const void* open_chunk_address() const { return open_.tail(); }
   void prefetch_open_chunk_bytes() const {
-    if (!open_) return;
-    const auto bytes = open_->bytes();
+    if (open_.empty()) return;
+    const auto bytes = open_.bytes();
     __builtin_prefetch(bytes.data(), 1);
-    __builtin_prefetch(bytes.data() + bytes.size(), 1);
+    __builtin_prefetch(bytes.data() + bytes.size() - 1, 1);
   }
 
   // Drops sealed chunks whose samples are all older than `min_time` (reading
@@ -140,17 +142,17 @@ class HeadSeries {
 
   // Appenders with uncommitted samples or metadata for this series; truncate()
   // keeps a series while any, so their pointers stay valid.
-  void pin() { ++pins_; }
-  void unpin() { --pins_; }
-  bool pinned() const { return pins_ > 0; }
+  void pin() { pins_ += kOnePin; }
+  void unpin() { pins_ -= kOnePin; }
+  bool pinned() const { return pins_ >= kOnePin; }
 
   // Whether the head's commit log already holds this series' labels (see
   // CommitLog); a series is logged once, before the first samples that refer to it.
-  bool logged() const { return logged_; }
-  void set_logged(bool logged) { logged_ = logged; }
+  bool logged() const { return (pins_ & kLoggedBit) != 0; }
+  void set_logged(bool logged) { pins_ = logged ? (pins_ | kLoggedBit) : (pins_ & ~kLoggedBit); }
 
-  size_t num_chunks() const { return sealed_chunks_ + (open_ ? 1 : 0); }
-  size_t chunk_bytes() const { return sealed_bytes_ + (open_ ? open_->bytes().size() : 0); }
+  size_t num_chunks() const { return sealed_chunks_ + (open_.empty() ? 0 : 1); }
+  size_t chunk_bytes() const { return sealed_bytes_ + open_.bytes().size(); }
   // Estimate of everything this series holds (labels, chunks, bookkeeping).
   size_t memory_bytes() const;
 
@@ -164,21 +166,25 @@ class HeadSeries {
   template <typename Visit>
   Status walk_file_chunks(const HeadChunkFile& file, Visit&& visit) const;
 
+  // The low bit of pins_ is logged(); the pins count above it.
+  static constexpr uint32_t kLoggedBit = 1;
+  static constexpr uint32_t kOnePin = 2;
+
   // What every append reads or writes comes first, so that it shares as few
-  // cache lines as the allocation's alignment allows.
+  // cache lines as the allocation's alignment allows. Fields are as narrow
+  // as their range: a series is kept per 100,000s, and each 8 bytes is ~1%.
   SeriesRef ref_;
-  uint32_t pins_ = 0;
-  int open_samples_ = 0;  // kept here: the chunk header is a pointer chase away
-  int64_t newest_t_ = 0;
-  double newest_v_ = 0;
-  uint64_t samples_ = 0;
+  // The newest sample, the sample count and the first timestamp of the open
+  // chunk are the encoder's (open_.last_t(), num_samples(), first_t()).
+  chunkenc::OpenXorChunk open_;
   int64_t open_last_t_ = 0;  // last millisecond of the open chunk's time window
-  std::unique_ptr<chunkenc::Chunk> open_;
-  std::unique_ptr<chunkenc::ChunkAppender> open_appender_;
+  // Committed samples held: 2^32 is 136 years of one a second, and the head
+  // drops what blocks hold long before.
+  uint32_t samples_ = 0;
+  uint32_t pins_ = 0;
 
   std::shared_ptr<const Labels> labels_;
   const MetricMetadata* metadata_ = nullptr;  // interned by HeadStorage
-  int64_t open_min_t_ = 0;
   // The newest sealed chunk in the file (0: none). Chunks there ending before
   // sealed_min_t_ have been dropped: a walk stops at a record whose stored
   // prev_max_t says so, without reading a segment that may be gone.
@@ -189,7 +195,6 @@ class HeadSeries {
   uint32_t sealed_bytes_ = 0;
   // Chunks the file could not take, oldest first; null while there are none.
   std::unique_ptr<std::vector<HeadChunkRef>> heap_sealed_;
-  bool logged_ = false;
 };
 
 // Allocates HeadSeries in creation order from large slabs, so that series

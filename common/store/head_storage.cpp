@@ -12,14 +12,6 @@
 
 namespace mc {
 
-namespace {
-
-// Rough per-entry cost of a node-based hash map: the node (next pointer,
-// cached hash, key, value) plus its bucket slot.
-constexpr size_t kMapEntryBytes = 48;
-
-}  // namespace
-
 HeadStorage::HeadStorage(HeadOptions options) {
   limits_.max_samples = std::clamp(options.chunk_max_samples, 1, chunkenc::Chunk::kMaxSamples);
   limits_.max_duration_ms = std::max<int64_t>(options.chunk_max_duration_ms, 1);
@@ -56,10 +48,7 @@ HeadSeries* HeadStorage::find_by_ref(Stripe& stripe, SeriesRef ref) {
 
 HeadSeries* HeadStorage::get_or_create(Stripe& stripe, size_t stripe_index, const Labels& labels,
                                        const std::shared_ptr<const Labels>* shared) {
-  auto [begin, end] = stripe.by_hash.equal_range(labels.hash());
-  for (auto it = begin; it != end; ++it) {
-    if (it->second->labels() == labels) return it->second.get();
-  }
+  if (HeadSeries* found = stripe.by_hash.find(labels)) return found;
   // The ref's low bits name the stripe, so a ref alone finds its lock.
   const SeriesRef ref =
       (stripe.next_series_id++ << stripe_bits_) | static_cast<SeriesRef>(stripe_index);
@@ -67,7 +56,7 @@ HeadSeries* HeadStorage::get_or_create(Stripe& stripe, size_t stripe_index, cons
       ref, shared != nullptr ? *shared : std::make_shared<const Labels>(labels));
   HeadSeries* raw = series.get();
   stripe.by_ref.insert(ref, raw);
-  stripe.by_hash.emplace(labels.hash(), std::move(series));
+  stripe.by_hash.insert(std::move(series));
   return raw;
 }
 
@@ -75,10 +64,7 @@ SeriesRef HeadStorage::restore_series(SeriesRef ref, const Labels& labels) {
   const size_t stripe_index = stripe_index_of_hash(labels.hash());
   Stripe& stripe = *stripes_[stripe_index];
   std::lock_guard lock(stripe.mutex);
-  auto [begin, end] = stripe.by_hash.equal_range(labels.hash());
-  for (auto it = begin; it != end; ++it) {
-    if (it->second->labels() == labels) return it->second->ref();
-  }
+  if (const HeadSeries* found = stripe.by_hash.find(labels)) return found->ref();
   if (ref == 0 || stripe_index_of_ref(ref) != stripe_index || stripe.by_ref.find(ref) != nullptr) {
     HeadSeries* created = get_or_create(stripe, stripe_index, labels);
     created->set_logged(true);
@@ -88,7 +74,7 @@ SeriesRef HeadStorage::restore_series(SeriesRef ref, const Labels& labels) {
   auto series = series_pool_.create(ref, std::make_shared<const Labels>(labels));
   series->set_logged(true);
   stripe.by_ref.insert(ref, series.get());
-  stripe.by_hash.emplace(labels.hash(), std::move(series));
+  stripe.by_hash.insert(std::move(series));
   return ref;
 }
 
@@ -131,10 +117,12 @@ size_t HeadStorage::truncate(int64_t min_time_ms) {
   int64_t kept_min = std::numeric_limits<int64_t>::max();
   int64_t kept_max = std::numeric_limits<int64_t>::min();
   min_since_truncate_start_.store(std::numeric_limits<int64_t>::max(), std::memory_order_release);
+  std::vector<HeadSeries*> gone_series;
   for (auto& stripe : stripes_) {
     std::lock_guard lock(stripe->mutex);
-    for (auto it = stripe->by_hash.begin(); it != stripe->by_hash.end();) {
-      HeadSeries& series = *it->second;
+    // Removal moves entries of the table: collect first, remove after the walk.
+    gone_series.clear();
+    stripe->by_hash.for_each([&](HeadSeries& series) {
       if (series.pinned() || (series.has_samples() && series.newest().t_ms >= min_time_ms)) {
         // Pinned series drop old chunks too: their segments are deleted below.
         series.drop_chunks_before(min_time_ms, chunk_file_.get(), &stripe->counts);
@@ -142,16 +130,18 @@ size_t HeadStorage::truncate(int64_t min_time_ms) {
           kept_min = std::min(kept_min, series.min_time());
           kept_max = std::max(kept_max, series.newest().t_ms);
         }
-        ++it;
-        continue;
+        return;
       }
-      const HeadCounts gone = series.counts();
+      gone_series.push_back(&series);
+    });
+    for (HeadSeries* series : gone_series) {
+      const HeadCounts gone = series->counts();
       stripe->counts.series -= gone.series;
       stripe->counts.chunks -= gone.chunks;
       stripe->counts.chunk_bytes -= gone.chunk_bytes;
       stripe->counts.samples -= gone.samples;
-      stripe->by_ref.erase(series.ref());
-      it = stripe->by_hash.erase(it);
+      stripe->by_ref.erase(series->ref());
+      stripe->by_hash.erase(series);
       ++removed;
     }
   }
@@ -195,9 +185,8 @@ size_t HeadStorage::memory_bytes() const {
   size_t bytes = sizeof(*this) + stripes_.size() * sizeof(Stripe);
   for (const auto& stripe : stripes_) {
     std::lock_guard lock(stripe->mutex);
-    bytes += stripe->by_hash.bucket_count() * sizeof(void*) + stripe->by_ref.memory_bytes();
-    bytes += stripe->by_hash.size() * kMapEntryBytes;
-    for (const auto& [hash, series] : stripe->by_hash) bytes += series->memory_bytes();
+    bytes += stripe->by_hash.memory_bytes() + stripe->by_ref.memory_bytes();
+    stripe->by_hash.for_each([&](const HeadSeries& series) { bytes += series.memory_bytes(); });
   }
   return bytes;
 }

@@ -37,7 +37,6 @@
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <unordered_map>  // unordered_multimap
 #include <utility>
 #include <vector>
 
@@ -45,6 +44,7 @@
 #include "common/store/commit_log.hpp"
 #include "common/store/head_latest_reader.hpp"
 #include "common/store/head_series.hpp"
+#include "common/store/head_series_table.hpp"
 #include "common/store/metadata_interner.hpp"
 #include "common/store/series_ref_map.hpp"
 #include "common/store/storage.hpp"
@@ -137,8 +137,8 @@ class HeadStorage final : public Storage {
 
   struct alignas(64) Stripe {
     mutable std::mutex mutex;
-    // Owns the stripe's series, keyed by labels hash (collisions side by side).
-    std::unordered_multimap<uint64_t, HeadSeriesPool::Ptr> by_hash;
+    // Owns the stripe's series, found by labels.
+    HeadSeriesTable by_hash;
     SeriesRefMap by_ref;
     // Series of a stripe are numbered consecutively (see SeriesRefMap); the
     // ref is this number above the stripe bits, so refs are never reused.

@@ -3,6 +3,8 @@
 // The vector is the chunk's own storage: every call leaves the bytes complete
 // (a partly used last byte has its unused low bits zero), so a reader may copy
 // the vector between two writes and decode everything written so far.
+// BasicBitWriter writes to any storage with size(), resize(), back() and
+// data() (the head's open chunk keeps a smaller buffer than a std::vector).
 //
 // Thread-safety: none; the owner of the vector serialises access.
 #pragma once
@@ -13,11 +15,12 @@
 
 namespace mc::chunkenc {
 
-class BitWriter {
+template <typename Bytes>
+class BasicBitWriter {
  public:
   // `free_bits_in_last_byte` (0..7) says how much of bytes.back() is still
   // unused, for resuming a stream written earlier.
-  explicit BitWriter(std::vector<uint8_t>* bytes, int free_bits_in_last_byte = 0)
+  explicit BasicBitWriter(Bytes* bytes, int free_bits_in_last_byte = 0)
       : bytes_(bytes), free_bits_(free_bits_in_last_byte) {}
 
   void write_bit(bool bit) { write_bits(bit ? 1 : 0, 1); }
@@ -54,8 +57,10 @@ class BitWriter {
   int free_bits_in_last_byte() const { return free_bits_; }
 
  private:
-  std::vector<uint8_t>* bytes_;
+  Bytes* bytes_;
   int free_bits_;
 };
+
+using BitWriter = BasicBitWriter<std::vector<uint8_t>>;
 
 }  // namespace mc::chunkenc

@@ -45,31 +45,20 @@
 #include "common/store/chunkenc/xor_chunk.hpp"
 
 #include <bit>
-#include <cassert>
 
 #include <fmt/format.h>
 
-#include "common/store/chunkenc/bit_writer.hpp"
 #include "common/store/chunkenc/xor_chunk_format.hpp"
+#include "common/store/chunkenc/xor_encoder.hpp"
 
 namespace mc::chunkenc {
 
-namespace {
+static_assert(XorEncoder::kMaxSamples == Chunk::kMaxSamples);
 
-uint64_t zigzag(int64_t value) {
-  return (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
-}
+namespace {
 
 int64_t unzigzag(uint64_t value) {
   return static_cast<int64_t>(value >> 1) ^ -static_cast<int64_t>(value & 1);
-}
-
-void write_uvarint(BitWriter& writer, uint64_t value) {
-  while (value >= 0x80) {
-    writer.write_byte(static_cast<uint8_t>(value) | 0x80);
-    value >>= 7;
-  }
-  writer.write_byte(static_cast<uint8_t>(value));
 }
 
 // Go's binary.Uvarint rules: at most 10 bytes, the 10th may only be 0 or 1.
@@ -88,11 +77,6 @@ bool read_uvarint(BitReader& reader, uint64_t* value) {
   return false;
 }
 
-void write_sample_count(std::vector<uint8_t>& bytes, int count) {
-  bytes[1] = static_cast<uint8_t>(count >> 8);
-  bytes[2] = static_cast<uint8_t>(count);
-}
-
 int read_sample_count(std::span<const uint8_t> bytes) { return (bytes[1] << 8) | bytes[2]; }
 
 }  // namespace
@@ -101,105 +85,13 @@ int read_sample_count(std::span<const uint8_t> bytes) { return (bytes[1] << 8) |
 // only yield by decoding everything again.
 class XorAppender final : public ChunkAppender {
  public:
-  XorAppender(XorChunk* chunk, int free_bits) : chunk_(chunk), writer_(&chunk->bytes_, free_bits) {}
+  XorAppender(XorChunk* chunk, const XorEncoder& encoder) : chunk_(chunk), encoder_(encoder) {}
 
-  void restore(int count, int64_t t, uint64_t t_delta, double v, uint8_t leading,
-               uint8_t trailing) {
-    count_ = count;
-    t_ = t;
-    t_delta_ = t_delta;
-    v_bits_ = std::bit_cast<uint64_t>(v);
-    leading_ = leading;
-    trailing_ = trailing;
-  }
-
-  void append(int64_t t_ms, double v) override {
-    assert(count_ < Chunk::kMaxSamples && "append to a full chunk");
-    const auto v_bits = std::bit_cast<uint64_t>(v);
-    // Unsigned arithmetic: t_ms - t_ may exceed int64 (INT64_MIN to INT64_MAX),
-    // and deltas and delta-of-deltas wrap modulo 2^64; the reader undoes the
-    // same wrap-around, so every int64 sequence round-trips exactly.
-    const uint64_t delta = static_cast<uint64_t>(t_ms) - static_cast<uint64_t>(t_);
-    if (count_ == 0) {
-      write_uvarint(writer_, zigzag(t_ms));
-      writer_.write_bits(v_bits, 64);
-    } else if (count_ == 1) {
-      write_uvarint(writer_, delta);
-      write_value(v_bits);
-      t_delta_ = delta;
-    } else {
-      write_delta_of_delta(static_cast<int64_t>(delta - t_delta_));
-      write_value(v_bits);
-      t_delta_ = delta;
-    }
-    t_ = t_ms;
-    v_bits_ = v_bits;
-    ++count_;
-    write_sample_count(chunk_->bytes_, count_);
-  }
+  void append(int64_t t_ms, double v) override { encoder_.append(&chunk_->bytes_, t_ms, v); }
 
  private:
-  void write_delta_of_delta(int64_t dod) {
-    if (dod == 0) {
-      writer_.write_bit(false);
-      return;
-    }
-    for (const auto& bucket : xor_format::kDodBuckets) {
-      if (bucket.terminated && !xor_format::fits_bits(dod, bucket.value_bits)) continue;
-      // Prefix of ones plus the terminating zero, e.g. "110" for 17 bits.
-      const int prefix_bits = bucket.prefix_ones + (bucket.terminated ? 1 : 0);
-      const uint64_t prefix = ((uint64_t{1} << bucket.prefix_ones) - 1)
-                              << (bucket.terminated ? 1 : 0);
-      writer_.write_bits(prefix, prefix_bits);
-      writer_.write_bits(static_cast<uint64_t>(dod), bucket.value_bits);
-      return;
-    }
-  }
-
-  void write_value(uint64_t v_bits) {
-    const uint64_t xored = v_bits ^ v_bits_;
-    if (xored == 0) {
-      writer_.write_bit(false);
-      return;
-    }
-    // Control bits and short fields go out in one write_bits call each.
-    int leading = std::countl_zero(xored);
-    const int trailing = std::countr_zero(xored);
-    if (leading > xor_format::kMaxLeadingZeros) leading = xor_format::kMaxLeadingZeros;
-    if (leading_ != xor_format::kNoWindow && leading >= leading_ && trailing >= trailing_) {
-      // "10": the change fits the previous window; only its bits follow.
-      const int window = 64 - leading_ - trailing_;
-      if (window <= 62) {
-        writer_.write_bits((uint64_t{0b10} << window) | (xored >> trailing_), window + 2);
-      } else {
-        writer_.write_bits(0b10, 2);
-        writer_.write_bits(xored >> trailing_, window);
-      }
-      return;
-    }
-    leading_ = static_cast<uint8_t>(leading);
-    trailing_ = static_cast<uint8_t>(trailing);
-    const int significant = 64 - leading - trailing;
-    // "11", the leading zeros, the significant bit count (64 does not fit 6
-    // bits; 0 stands for it, as 0 cannot occur), then the significant bits.
-    constexpr int kHeaderBits =
-        2 + xor_format::kLeadingZerosBits + xor_format::kSignificantBitsBits;
-    const uint64_t header =
-        (((uint64_t{0b11} << xor_format::kLeadingZerosBits) | static_cast<uint64_t>(leading))
-         << xor_format::kSignificantBitsBits) |
-        static_cast<uint64_t>(significant & 63);
-    writer_.write_bits(header, kHeaderBits);
-    writer_.write_bits(xored >> trailing, significant);
-  }
-
   XorChunk* chunk_;
-  BitWriter writer_;
-  int count_ = 0;
-  int64_t t_ = 0;
-  uint64_t t_delta_ = 0;
-  uint64_t v_bits_ = 0;
-  uint8_t leading_ = xor_format::kNoWindow;
-  uint8_t trailing_ = 0;
+  XorEncoder encoder_;
 };
 
 XorChunk::XorChunk() {
@@ -216,7 +108,7 @@ Result<std::unique_ptr<ChunkAppender>> XorChunk::appender() {
   const int count = num_samples();
   if (count == 0) {
     bytes_.resize(kChunkHeaderBytes);
-    return std::unique_ptr<ChunkAppender>(std::make_unique<XorAppender>(this, 0));
+    return std::unique_ptr<ChunkAppender>(std::make_unique<XorAppender>(this, XorEncoder{}));
   }
   XorIterator it(bytes_);
   while (it.next()) {
@@ -228,11 +120,11 @@ Result<std::unique_ptr<ChunkAppender>> XorChunk::appender() {
     return Status::error(fmt::format("xor chunk: {} unused bytes after the last of {} samples",
                                      (total_bits - used_bits) / 8, count));
   }
-  auto appender = std::make_unique<XorAppender>(this, static_cast<int>(total_bits - used_bits));
   const Sample last = it.at();
-  appender->restore(count, last.t_ms, static_cast<uint64_t>(it.t_delta()), last.v,
-                    it.leading_zeros(), it.trailing_zeros());
-  return std::unique_ptr<ChunkAppender>(std::move(appender));
+  XorEncoder encoder;
+  encoder.restore(count, last.t_ms, static_cast<uint64_t>(it.t_delta()), last.v, it.leading_zeros(),
+                  it.trailing_zeros(), static_cast<int>(total_bits - used_bits));
+  return std::unique_ptr<ChunkAppender>(std::make_unique<XorAppender>(this, encoder));
 }
 
 void XorIterator::reset(std::span<const uint8_t> bytes) {
