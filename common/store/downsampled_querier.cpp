@@ -96,11 +96,15 @@ class DownsampledSeriesView final : public Series {
   Status load_points(std::vector<Sample>& points, std::optional<CounterEnd>* end) const {
     std::vector<tiering::DownsampledSeries> spans;
     std::vector<int64_t> timestamps;
-    std::vector<std::vector<double>> columns(tiering::kDownsampledColumnKinds.size());
+    std::vector<std::vector<double>> columns;
     bool counter = false;
     for (const auto& [block, series] : parts_) {
       const MetricMetadata* metadata = block->metadata(series);
       if (metadata != nullptr && metadata->type == MetricType::counter) counter = true;
+      // A block written before the windows' first samples were kept has fewer columns.
+      const size_t count = tiering::downsampled_column_count(block->meta().columns);
+      if (count == 0) return Status::error(block->dir() + ": not a downsampled block");
+      columns.resize(count);
       for (size_t c = 0; c < columns.size(); ++c) {
         // Whole spans: rebasing a counter needs each span from its start.
         if (Status status = block->read(series, kMinTime, kMaxTime, c, timestamps, columns[c]);
