@@ -129,9 +129,11 @@ class DownsampledSeriesView final : public Series {
     }
     if (as_counter) {
       const std::vector<Sample> all = tiering::counter_points(spans);
-      for (const Sample& point : all) {
-        if (point.t_ms >= mint_ && point.t_ms <= maxt_) points.push_back(point);
-      }
+      const auto from = std::lower_bound(all.begin(), all.end(), mint_,
+                                         [](const Sample& p, int64_t t) { return p.t_ms < t; });
+      const auto to = std::upper_bound(from, all.end(), maxt_,
+                                       [](int64_t t, const Sample& p) { return t < p.t_ms; });
+      points.assign(from, to);
       // The last point is the counter at the newest raw counter sample (a
       // later NaN may move the window's time, not its counter).
       if (end != nullptr && !all.empty()) {

@@ -227,6 +227,9 @@ Result<DownsampledSeries> concatenate(std::span<const DownsampledSeries> spans) 
 
 std::vector<Sample> counter_points(std::span<const DownsampledSeries> spans) {
   std::vector<Sample> points;
+  size_t most = 0;  // two per window and a span's first: reserved, not regrown
+  for (const DownsampledSeries& span : spans) most += 2 * span.windows.size() + 1;
+  points.reserve(most);
   auto push = [&points](Sample point) {
     // A window whose only sample is the span's first has the same time as it.
     if (!points.empty() && points.back().t_ms >= point.t_ms) return;
