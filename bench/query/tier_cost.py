@@ -14,7 +14,16 @@ downsamples the imported raw blocks to 5 m and 1 h after it starts; the script
 waits (bounded) until a query names the 5m tier in its warnings, then
 --settle seconds more (the daemon may still be downsampling).
 
-Usage: tier_cost.py --ours BINARY --om FILE --work DIR [--days 30] [--reps 5] [--settle 90]
+After the table: the 5m tier's size on disk (data + index bytes of its
+blocks, from their meta.json), since what a window keeps decides both the
+answers and the bytes.
+
+--step: the query step in seconds (default 3600: ranges on window
+boundaries). A step that is no multiple of 300 s (e.g. 2592, Grafana's 30
+days / 1,000) puts ranges inside windows, where max_source_resolution=5m
+interpolates and auto reads raw data.
+
+Usage: tier_cost.py --ours BINARY --om FILE --work DIR [--days 30] [--reps 5] [--settle 90] [--step 3600]
 """
 
 import argparse
@@ -36,7 +45,6 @@ QUERIES = [
     'avg_over_time(mc_temperature_celsius[1h])',
 ]
 RESOLUTIONS = ["raw", "5m"]
-STEP = 3600
 
 
 def log(message):
@@ -56,6 +64,20 @@ def wait_for_tier(url, params, timeout_s):
             return True
         time.sleep(5)
     return False
+
+
+def tier_bytes(store_dir, tier):
+    """Data + index bytes of the tier's blocks, and how many blocks."""
+    total, blocks = 0, 0
+    blocks_dir = os.path.join(store_dir, "blocks")
+    for name in sorted(os.listdir(blocks_dir)) if os.path.isdir(blocks_dir) else []:
+        if not name.startswith(tier + "-"):
+            continue
+        with open(os.path.join(blocks_dir, name, "meta.json"), encoding="utf-8") as meta_file:
+            meta = json.load(meta_file)
+        total += meta["data_bytes"] + meta["index_bytes"]
+        blocks += 1
+    return total, blocks
 
 
 def points_by_series(answer):
@@ -99,15 +121,17 @@ def main():
     parser.add_argument("--tier-wait", type=float, default=900, help="seconds to wait for the 5m tier")
     parser.add_argument("--settle", type=float, default=90,
                         help="seconds to wait after the 5m tier first serves, before measuring")
+    parser.add_argument("--step", type=int, default=3600, help="query step, seconds")
     args = parser.parse_args()
+    step = args.step
 
     with open(args.om, "rb") as data:  # the newest timestamp: the last sample line's
         data.seek(max(0, os.path.getsize(args.om) - 65536))
         lines = [line for line in data.read().decode("utf-8", "replace").splitlines()
                  if line and not line.startswith("#")]
     data_end = float(lines[-1].split()[-1])
-    end = math.floor(data_end / STEP) * STEP
-    params = {"start": end - args.days * 86400, "end": end, "step": str(STEP)}
+    end = math.floor(data_end / step) * step
+    params = {"start": end - args.days * 86400, "end": end, "step": str(step)}
 
     os.makedirs(args.work, exist_ok=True)
     server = servers.MetricsCollector(args.work, args.ours)
@@ -121,7 +145,7 @@ def main():
         log(f"5m tier serving after {time.monotonic() - started:.0f} s")
         # The daemon may still be downsampling (more 5m blocks, the 1h tier).
         time.sleep(args.settle)
-        lines = [f"{args.days} days at a {STEP} s step, {params['start']}..{params['end']}, "
+        lines = [f"{args.days} days at a {step} s step, {params['start']}..{params['end']}, "
                  f"median of {args.reps} (raw and 5m interleaved):", "",
                  "| query | raw ms | 5m ms | raw ÷ 5m | points | max relative difference (at) |",
                  "|---|---|---|---|---|---|"]
@@ -146,6 +170,8 @@ def main():
             lines.append(f"| `{query}` | {raw_ms:.1f} | {tier_ms:.1f} | {raw_ms / tier_ms:.1f}× | "
                          f"{compared} (+{only_one} in one only) | {worst * 100:.3g}% ({at}) |")
             log(f"{query}: raw {latencies['raw']}, 5m {latencies['5m']}")
+        size, blocks = tier_bytes(server.data, "5m")
+        lines += ["", f"5m tier: {size:,} bytes in {blocks} blocks (data + index, meta.json)"]
         print("\n".join(lines))
     finally:
         server.stop()

@@ -32,8 +32,12 @@ void RangeArgument::open_selector(const MatrixSelector& selector, const ReadHint
   range_ms_ = selector.range.count();
   const StepGrid& grid = ev_.grid();
   if (grid.size() == 0) return;
-  selected_ = select_series(ev_.context(), selector.selector.matchers, window_start(grid.start_ms),
-                            window_end(grid.last_ms()), hints);
+  // rate() over a tier's counter points reads the point either side of each
+  // range (rate_functions.cpp): the first and last steps' too.
+  const int64_t lead = hints.window_value == WindowValue::Counter ? hints.max_resolution_ms : 0;
+  selected_ =
+      select_series(ev_.context(), selector.selector.matchers, window_start(grid.start_ms) - lead,
+                    window_end(grid.last_ms()) + lead, hints);
   // Tiers are named by their resolution ("5m"); raw is not a duration.
   for (const std::string& tier : selected_.querier->tiers()) {
     const auto resolution = parse_duration(tier);

@@ -96,6 +96,54 @@ class OtherArguments {
   std::vector<Value> values_;
 };
 
+// avg_over_time where a tier served: the window sums the argument read, over
+// the window counts read alike (a raw sample counting one), so that a window
+// weighs as many samples as it holds: a window a gap left short, or a raw
+// sample after the tier, weighs what it does over raw data.
+Matrix eval_tier_average(const Evaluator& ev, const Expr& range_expr, RangeArgument& sums,
+                         const ReadHints& hints) {
+  RangeArgument counts(ev, range_expr, PinnedWindow::Fixed,
+                       ReadHints{hints.max_resolution_ms, WindowValue::Count});
+  if (counts.series().size() != sums.series().size()) {
+    fail_evaluation(QueryErrorKind::Execution, "avg_over_time: the tier changed during the query");
+  }
+  QueryLimits& limits = ev.context().limits;
+  const StepGrid& grid = ev.grid();
+  Matrix out;
+  for (size_t i = 0; i < sums.series().size(); ++i) {
+    WindowedSeries& sum_series = sums.series()[i];
+    WindowedSeries& count_series = counts.series()[i];
+    if (sum_series.labels != count_series.labels) {
+      fail_evaluation(QueryErrorKind::Execution,
+                      "avg_over_time: the tier changed during the query");
+    }
+    limits.check_deadline();
+    MatrixSeries result{drop_metric_name(sum_series.labels), {}};
+    for (size_t step = 0; step < grid.size(); ++step) {
+      if (step % kStepsBetweenDeadlineChecks == 0) limits.check_deadline();
+      const int64_t t = grid.time(step);
+      const int64_t from = sums.window_start(t);
+      const int64_t to = sums.window_end(t);
+      const std::span<const Sample> sum_window = sum_series.window.advance(from, to);
+      const std::span<const Sample> count_window = count_series.window.advance(from, to);
+      if (sum_window.empty()) continue;
+      const size_t loaded = sum_window.size() + count_window.size();
+      limits.take_samples(loaded);
+      double sum = 0;
+      double count = 0;
+      for (const Sample& point : sum_window) sum += point.v;
+      for (const Sample& point : count_window) count += point.v;
+      limits.release_samples(loaded);
+      limits.take_samples(1);
+      result.points.push_back(Sample{t, sum / count});
+    }
+    check_read_status(sum_series.window.status());
+    check_read_status(count_series.window.status());
+    if (!result.points.empty()) out.push_back(std::move(result));
+  }
+  return out;
+}
+
 }  // namespace
 
 Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) {
@@ -104,12 +152,19 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   const Expr& range_expr = unwrap_parens(*call.args[range_arg]);
   const auto* selector = range_expr.as<MatrixSelector>();
   // The function decides which window aggregate, if any, answers it.
-  const ReadHints hints = selector ? range_function_hints(name, ev.grid(), selector->range.count(),
-                                                          ev.context().max_source_resolution_ms)
-                                   : ReadHints{};
+  const ReadHints hints =
+      selector
+          ? range_function_hints(
+                name, ev.grid(), selector->range.count(), ev.context().max_source_resolution_ms,
+                ev.context().reference_time(selector->selector.modifiers, ev.grid().start_ms),
+                selector->selector.modifiers.has_at())
+          : ReadHints{};
   RangeArgument argument(
       ev, range_expr,
       name == "predict_linear" ? PinnedWindow::SlidesFromFirstStep : PinnedWindow::Fixed, hints);
+  if (name == "avg_over_time" && argument.window_resolution_ms() > 0) {
+    return eval_tier_average(ev, range_expr, argument, hints);
+  }
   if (impl == nullptr) {
     if (name == "absent_over_time") return eval_absent_over_time(ev, argument);
     fail_evaluation(QueryErrorKind::Execution,

@@ -1,6 +1,8 @@
 #include "common/query/rate_functions.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -15,41 +17,93 @@ int64_t window_of(int64_t t_ms, int64_t resolution_ms) {
   return t_ms >= 0 ? t_ms / resolution_ms : (t_ms + 1) / resolution_ms - 1;
 }
 
-// The increase over the range from a tier's window points, when the window
-// point before the range is at hand and the range's first point is a window
-// point (not the series' first sample): the counter at the range's start is
-// interpolated between the two, where extrapolating back from the first
-// point (stamped up to a resolution after the start) would guess the first
-// window's increase from the others' (7% off on a bursty counter). At the
-// end, as rate() over raw samples, up to the range's end unless the series
-// stopped a resolution or more before it. `increase` is the points' own,
-// resets counted. nullopt: not such a window.
-std::optional<double> counter_from_range_start(const FunctionInput& input,
-                                               const std::vector<Sample>& points, double increase) {
+// The tier's counter points (tiering::counter_points: each window's first and
+// last counter samples, reset-adjusted) stand in for raw samples, and
+// rate() is computed as 2.42 computes it over raw ones, from the raw samples
+// nearest the range's ends:
+//   - A point and the next one in a different window are consecutive raw
+//     samples (so are two points a raw interval apart). Where the point
+//     before the range and the first in it are consecutive, the first is the
+//     raw first sample in the range, exactly; so at the end with the point
+//     after. Ranges whose ends are window boundaries are therefore exact.
+//   - Otherwise raw samples lie between the two, unknown: the counter at the
+//     range's end is interpolated between them and taken as a sample there.
+//   - Raw extrapolates by at most 1.1 times the average raw interval, or half
+//     of it where a series starts or stops: that interval is taken as the
+//     median spacing of the consecutive raw samples among the points.
+//   - Raw does not extrapolate a counter back past where it would be zero,
+//     from the first sample's value: the reset-adjusted value stands in for
+//     it, the same unless a reset came before (then larger, and a range
+//     starting right after a reset is off by at most the raw interval over
+//     the range). A counter that starts at 0 is not extrapolated, as raw.
+struct TierCounterEnds {
+  Sample first;  // the raw first sample in the range, or the counter at its start
+  Sample last;
+  double average_interval_s = 0;
+};
+
+TierCounterEnds tier_counter_ends(const FunctionInput& input, const std::vector<Sample>& points) {
   const int64_t resolution = input.window_resolution_ms;
-  if (resolution <= 0 || !input.point_before) return std::nullopt;
-  const Sample& before = *input.point_before;
-  const Sample& first = points.front();
-  const Sample& last = points.back();
-  if (first.t_ms - input.range_start_ms >= resolution || first.v < before.v ||
-      first.t_ms <= before.t_ms || before.t_ms > input.range_start_ms ||
-      last.t_ms <= input.range_start_ms) {
-    return std::nullopt;
+  const auto apart = [resolution](const Sample& a, const Sample& b) {
+    return window_of(a.t_ms, resolution) != window_of(b.t_ms, resolution);
+  };
+  // The median, not the mean: one gap would make every window's first and
+  // last samples look consecutive.
+  std::vector<int64_t> spacings;
+  const auto count = [&](const Sample& a, const Sample& b) {
+    if (apart(a, b)) spacings.push_back(b.t_ms - a.t_ms);
+  };
+  if (input.point_before) count(*input.point_before, points.front());
+  for (size_t i = 1; i < points.size(); ++i) count(points[i - 1], points[i]);
+  if (input.point_after) count(points.back(), *input.point_after);
+  double interval_ms = static_cast<double>(points.back().t_ms - points.front().t_ms) /
+                       static_cast<double>(points.size() - 1);
+  if (!spacings.empty()) {
+    const auto middle = spacings.begin() + static_cast<ptrdiff_t>(spacings.size() / 2);
+    std::nth_element(spacings.begin(), middle, spacings.end());
+    interval_ms = static_cast<double>(*middle);
   }
-  const double at_start = before.v + (first.v - before.v) *
-                                         static_cast<double>(input.range_start_ms - before.t_ms) /
-                                         static_cast<double>(first.t_ms - before.t_ms);
-  increase += first.v - at_start;
-  // The counter at the range's end likewise, from the point after it.
-  if (const auto& after = input.point_after;
-      after && after->v >= last.v && after->t_ms > input.range_end_ms) {
-    return increase + (after->v - last.v) * static_cast<double>(input.range_end_ms - last.t_ms) /
-                          static_cast<double>(after->t_ms - last.t_ms);
+  // Two points of one window a raw interval apart are consecutive too.
+  const auto consecutive = [&](const Sample& a, const Sample& b) {
+    return apart(a, b) || static_cast<double>(b.t_ms - a.t_ms) <= 1.5 * interval_ms;
+  };
+  const auto at = [](const Sample& a, const Sample& b, int64_t t) {
+    return Sample{t, a.v + (b.v - a.v) * static_cast<double>(t - a.t_ms) /
+                               static_cast<double>(b.t_ms - a.t_ms)};
+  };
+  TierCounterEnds ends{points.front(), points.back(), interval_ms / 1000};
+  if (const auto& before = input.point_before; before && !consecutive(*before, ends.first)) {
+    ends.first = at(*before, ends.first, input.range_start_ms);
   }
-  const double sampled = static_cast<double>(last.t_ms - input.range_start_ms);
-  const int64_t to_end = input.range_end_ms - last.t_ms;
-  const double extended = sampled + (to_end < resolution ? static_cast<double>(to_end) : 0);
-  return increase * extended / sampled;
+  if (const auto& after = input.point_after; after && !consecutive(ends.last, *after)) {
+    ends.last = at(ends.last, *after, input.range_end_ms);
+  }
+  return ends;
+}
+
+// rate() or increase() over a tier's counter points: `increase` is the
+// points' own (resets added back), extended to the estimated raw ends and
+// extrapolated as extrapolated_rate does.
+double tier_counter_rate(const FunctionInput& input, const std::vector<Sample>& points,
+                         double increase, bool is_rate) {
+  const TierCounterEnds ends = tier_counter_ends(input, points);
+  increase += (points.front().v - ends.first.v) + (ends.last.v - points.back().v);
+  const double sampled_interval = static_cast<double>(ends.last.t_ms - ends.first.t_ms) / 1000;
+  double duration_to_start = static_cast<double>(ends.first.t_ms - input.range_start_ms) / 1000;
+  if (increase > 0 && ends.first.v >= 0) {
+    duration_to_start = std::min(duration_to_start, sampled_interval * (ends.first.v / increase));
+  }
+  const double duration_to_end = static_cast<double>(input.range_end_ms - ends.last.t_ms) / 1000;
+  const double threshold = ends.average_interval_s * 1.1;
+  const double extrapolate_start =
+      duration_to_start < threshold ? duration_to_start : ends.average_interval_s / 2;
+  const double extrapolate_end =
+      duration_to_end < threshold ? duration_to_end : ends.average_interval_s / 2;
+  double factor = sampled_interval > 0
+                      ? (sampled_interval + extrapolate_start + extrapolate_end) / sampled_interval
+                      : 1;
+  if (is_rate) factor /= static_cast<double>(input.range_end_ms - input.range_start_ms) / 1000;
+  return increase * factor;
 }
 
 // extrapolatedRate of 2.42: the change over the points, counter resets added
@@ -73,11 +127,8 @@ Result<Vector> extrapolated_rate(const FunctionInput& input, bool is_counter, bo
       if (points[i].v < previous) result += previous;
       previous = points[i].v;
     }
-    if (auto from_start = counter_from_range_start(input, points, result)) {
-      return one_value(
-          is_rate ? *from_start /
-                        (static_cast<double>(input.range_end_ms - input.range_start_ms) / 1000)
-                  : *from_start);
+    if (input.window_resolution_ms > 0) {
+      return one_value(tier_counter_rate(input, points, result, is_rate));
     }
   }
 
@@ -96,8 +147,8 @@ Result<Vector> extrapolated_rate(const FunctionInput& input, bool is_counter, bo
       duration_to_start < threshold ? duration_to_start : average_interval / 2;
   double extrapolate_end = duration_to_end < threshold ? duration_to_end : average_interval / 2;
   if (input.window_resolution_ms > 0) {
-    // Window points of a tier: their spacing is the resolution, not the
-    // scrape interval raw rate() would extrapolate by half of (minutes here
+    // Window points of a tier (delta() of a gauge's window averages): their spacing is the
+    // resolution, not the scrape interval raw rate() would extrapolate by half of (minutes here
     // against seconds there). Where the series starts or stops inside the
     // range, extrapolate by nothing: raw's half scrape interval is not
     // known, and off by at most that over a range of 5 windows or more.

@@ -1,5 +1,7 @@
 #include "common/query/tier_hints.hpp"
 
+#include <cstdlib>
+#include <numeric>
 #include <optional>
 
 namespace mc::query {
@@ -18,7 +20,9 @@ std::optional<WindowValue> window_value_for(std::string_view function) {
   if (function == "rate" || function == "increase") return WindowValue::Counter;
   // delta() is for gauges: averages, or the counter for a counter.
   if (function == "delta") return WindowValue::Natural;
-  if (function == "avg_over_time") return WindowValue::Average;
+  // Window sums, divided by the window counts (range_call_evaluation.cpp):
+  // each window weighs as many samples as it holds, as over raw samples.
+  if (function == "avg_over_time") return WindowValue::Sum;
   if (function == "min_over_time") return WindowValue::Min;
   if (function == "max_over_time") return WindowValue::Max;
   // Window sums, plus the raw tail after the tier ends, add up to the raw sum.
@@ -36,12 +40,22 @@ int64_t allowed_resolution_ms(const StepGrid& grid,
 }
 
 ReadHints range_function_hints(std::string_view function, const StepGrid& grid, int64_t range_ms,
-                               std::optional<int64_t> max_source_resolution_ms) {
+                               std::optional<int64_t> max_source_resolution_ms,
+                               int64_t first_range_end_ms, bool pinned) {
   const std::optional<WindowValue> value = window_value_for(function);
   if (!value) return {};
   int64_t resolution = allowed_resolution_ms(grid, max_source_resolution_ms);
   if (range_ms < kMinWindowsPerRange * resolution) resolution = 0;
-  return ReadHints{resolution, *value};
+  ReadHints hints{resolution, *value};
+  if (!max_source_resolution_ms && resolution > 0) {
+    // Every range end is first_range_end + k * interval, every start that
+    // minus range_ms: all are multiples of a resolution dividing this.
+    hints.aligned_to_ms = std::gcd(std::abs(first_range_end_ms), range_ms);
+    if (!pinned && grid.size() > 1) {
+      hints.aligned_to_ms = std::gcd(hints.aligned_to_ms, grid.interval_ms);
+    }
+  }
+  return hints;
 }
 
 ReadHints instant_selector_hints(const StepGrid& grid,

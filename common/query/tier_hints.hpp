@@ -20,6 +20,14 @@
 // 1 h step shows them, and the reset-adjusted counter is never a value a user
 // wrote.
 //
+// Left to decide (no max_source_resolution), a range function reads a tier
+// only where its answer is raw's: where every range the steps ask for starts
+// and ends on the tier's window boundaries (aligned_to_ms). A range inside a
+// window needs what the tier does not keep (where in the window the counter
+// rose: interpolated, 1.2-1.9% off on a jumpy counter in
+// tests/unit/query/engine_tiers_test.cpp), so such a query reads raw data
+// where it exists. Asked for a tier by max_source_resolution, it gets it.
+//
 // The window value is passed even when no coarser resolution is allowed: where
 // raw data is no longer kept the coarser tier serves anyway, and
 // min_over_time should see minima there too.
@@ -40,9 +48,12 @@ namespace mc::query {
 int64_t allowed_resolution_ms(const StepGrid& grid,
                               std::optional<int64_t> max_source_resolution_ms = std::nullopt);
 
-// For the range selector (range `range_ms`) read by `function` on `grid`.
+// For the range selector (range `range_ms`) read by `function` on `grid`;
+// its first step's range ends at `first_range_end_ms` (after offset and @),
+// and later steps' move with the steps unless `pinned` (an @ time).
 ReadHints range_function_hints(std::string_view function, const StepGrid& grid, int64_t range_ms,
-                               std::optional<int64_t> max_source_resolution_ms = std::nullopt);
+                               std::optional<int64_t> max_source_resolution_ms = std::nullopt,
+                               int64_t first_range_end_ms = 0, bool pinned = false);
 
 // For a plain instant-vector selector evaluated on `grid`.
 ReadHints instant_selector_hints(const StepGrid& grid,

@@ -96,27 +96,44 @@ class DownsampledSeriesView final : public Series {
   Status load_points(std::vector<Sample>& points, std::optional<CounterEnd>* end) const {
     std::vector<tiering::DownsampledSeries> spans;
     std::vector<int64_t> timestamps;
-    std::vector<std::vector<double>> columns(tiering::kDownsampledColumnKinds.size());
+    std::vector<std::vector<double>> columns;
     bool counter = false;
     for (const auto& [block, series] : parts_) {
       const MetricMetadata* metadata = block->metadata(series);
       if (metadata != nullptr && metadata->type == MetricType::counter) counter = true;
+    }
+    const bool as_counter =
+        value_ == WindowValue::Counter || (value_ == WindowValue::Natural && counter);
+    for (const auto& [block, series] : parts_) {
+      // A block written before the windows' first samples were kept has fewer columns.
+      const size_t count = tiering::downsampled_column_count(block->meta().columns);
+      if (count == 0) return Status::error(block->dir() + ": not a downsampled block");
+      columns.resize(count);
+      bool have_timestamps = false;
       for (size_t c = 0; c < columns.size(); ++c) {
+        if (!reads_column(c, as_counter)) continue;
         // Whole spans: rebasing a counter needs each span from its start.
         if (Status status = block->read(series, kMinTime, kMaxTime, c, timestamps, columns[c]);
             !status) {
           return status;
         }
+        have_timestamps = true;
+      }
+      if (!have_timestamps) return Status::error(block->dir() + ": no column read");
+      for (size_t c = 0; c < columns.size(); ++c) {
+        if (!reads_column(c, as_counter)) columns[c].assign(timestamps.size(), unread_value(c));
       }
       auto span = tiering::from_columns(block->meta().resolution_ms, timestamps, columns);
       if (!span) return Status::error(block->dir() + ": " + span.error());
       spans.push_back(std::move(*span));
     }
-    if (value_ == WindowValue::Counter || (value_ == WindowValue::Natural && counter)) {
+    if (as_counter) {
       const std::vector<Sample> all = tiering::counter_points(spans);
-      for (const Sample& point : all) {
-        if (point.t_ms >= mint_ && point.t_ms <= maxt_) points.push_back(point);
-      }
+      const auto from = std::lower_bound(all.begin(), all.end(), mint_,
+                                         [](const Sample& p, int64_t t) { return p.t_ms < t; });
+      const auto to = std::upper_bound(from, all.end(), maxt_,
+                                       [](int64_t t, const Sample& p) { return t < p.t_ms; });
+      points.assign(from, to);
       // The last point is the counter at the newest raw counter sample (a
       // later NaN may move the window's time, not its counter).
       if (end != nullptr && !all.empty()) {
@@ -135,6 +152,40 @@ class DownsampledSeriesView final : public Series {
       }
     }
     return Status::ok();
+  }
+
+  // Whether the points need column `c` (kDownsampledColumnKinds order):
+  // decoding the rest would only be thrown away (a 30-day rate() over the
+  // tier decoded all eleven columns of every block).
+  bool reads_column(size_t c, bool as_counter) const {
+    using block::ColumnKind;
+    const ColumnKind kind = tiering::kDownsampledColumnKinds[c];
+    if (as_counter) {
+      return kind != ColumnKind::count && kind != ColumnKind::sum && kind != ColumnKind::min &&
+             kind != ColumnKind::max;
+    }
+    switch (value_) {
+      case WindowValue::Min:
+        return kind == ColumnKind::count || kind == ColumnKind::min;
+      case WindowValue::Max:
+        return kind == ColumnKind::count || kind == ColumnKind::max;
+      case WindowValue::Count:
+        return kind == ColumnKind::count;
+      default:  // Sum, Average, Natural for anything but a counter
+        return kind == ColumnKind::count || kind == ColumnKind::sum;
+    }
+  }
+  // What an unread column holds for from_columns: a count of 1, a first
+  // sample at the window's time, NaN (absent) elsewhere.
+  static double unread_value(size_t c) {
+    switch (tiering::kDownsampledColumnKinds[c]) {
+      case block::ColumnKind::count:
+        return 1;
+      case block::ColumnKind::window_first_age:
+        return 0;
+      default:
+        return std::numeric_limits<double>::quiet_NaN();
+    }
   }
 
   std::vector<Part> parts_;  // by block time

@@ -29,6 +29,10 @@ struct ReadHints {
   // longer covers, as without hints).
   int64_t max_resolution_ms = 0;
   WindowValue window_value = WindowValue::Natural;
+  // Where finer data exists too, accept only a tier whose resolution divides
+  // this (ms): every range the reader asks for then starts and ends on the
+  // tier's window boundaries, where its answers are raw's. 0: any tier.
+  int64_t aligned_to_ms = 0;
 };
 
 }  // namespace mc

@@ -117,6 +117,10 @@ class SeriesDownsampler {
   Result<std::optional<tiering::DownsampledSeries>> from_coarser(const SeriesParts& parts) {
     spans_.clear();
     for (const auto& [s, n] : parts) {
+      // A source written before the windows' first samples were kept has fewer columns.
+      const size_t count = tiering::downsampled_column_count(sources_[s]->meta().columns);
+      if (count == 0) return Status::error(sources_[s]->dir() + ": not a downsampled block");
+      columns_.resize(count);
       for (size_t c = 0; c < columns_.size(); ++c) {
         if (Status status = sources_[s]->read(n, mint_, maxt_, c, timestamps_, columns_[c]);
             !status) {

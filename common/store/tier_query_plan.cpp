@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 
+#include "common/model/sample_value.hpp"
 #include "common/store/block/block_querier.hpp"
 #include "common/store/counter_continuation.hpp"
 #include "common/store/downsampled_querier.hpp"
@@ -55,7 +56,9 @@ size_t preferred_tier(const std::vector<Tier>& tiers, int64_t mint, int64_t maxt
   size_t preferred = tiers.size();
   for (size_t i = 0; i < tiers.size(); ++i) {
     const Tier& tier = tiers[i];
-    if (tier.resolution_ms > 0 && tier.resolution_ms <= hints.max_resolution_ms &&
+    const bool aligned = hints.aligned_to_ms == 0 ||
+                         (tier.resolution_ms > 0 && hints.aligned_to_ms % tier.resolution_ms == 0);
+    if (tier.resolution_ms > 0 && tier.resolution_ms <= hints.max_resolution_ms && aligned &&
         tier.overlaps(mint, maxt)) {
       preferred = i;
     }
@@ -83,6 +86,63 @@ class PlannedQuerier final : public Querier {
   std::vector<std::string> tiers_;
 };
 
+// Raw samples read for WindowValue::Count: each one a window of one, so that
+// window counts and raw samples after the tier add up (avg_over_time divides
+// the sums by them). A StaleNaN marker stays one, and is no sample.
+class CountingIterator final : public SampleIterator {
+ public:
+  explicit CountingIterator(std::unique_ptr<SampleIterator> samples)
+      : samples_(std::move(samples)) {}
+  bool next() override { return samples_->next(); }
+  bool seek(int64_t t_ms) override { return samples_->seek(t_ms); }
+  Sample at() const override {
+    const Sample sample = samples_->at();
+    return is_stale_nan(sample.v) ? sample : Sample{sample.t_ms, 1};
+  }
+  Status status() const override { return samples_->status(); }
+  int64_t lower_bound_ms() const override { return samples_->lower_bound_ms(); }
+
+ private:
+  std::unique_ptr<SampleIterator> samples_;
+};
+
+class CountingSeries final : public Series {
+ public:
+  explicit CountingSeries(std::unique_ptr<Series> series) : series_(std::move(series)) {}
+  const Labels& labels() const override { return series_->labels(); }
+  const MetricMetadata* metadata() const override { return series_->metadata(); }
+  std::unique_ptr<SampleIterator> iterator() const override {
+    return std::make_unique<CountingIterator>(series_->iterator());
+  }
+
+ private:
+  std::unique_ptr<Series> series_;
+};
+
+class CountingQuerier final : public Querier {
+ public:
+  explicit CountingQuerier(std::unique_ptr<Querier> raw) : raw_(std::move(raw)) {}
+  std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) override {
+    auto selected = raw_->select(matchers);
+    for (auto& series : selected) series = std::make_unique<CountingSeries>(std::move(series));
+    return selected;
+  }
+  std::vector<std::string> label_names() override { return raw_->label_names(); }
+  std::vector<std::string> label_values(std::string_view name) override {
+    return raw_->label_values(name);
+  }
+  std::vector<std::string> tiers() const override { return raw_->tiers(); }
+
+ private:
+  std::unique_ptr<Querier> raw_;
+};
+
+// A raw source (the head, a raw block) as the hints want it read.
+std::unique_ptr<Querier> raw_source(std::unique_ptr<Querier> raw, const ReadHints& hints) {
+  if (hints.window_value != WindowValue::Count) return raw;
+  return std::make_unique<CountingQuerier>(std::move(raw));
+}
+
 }  // namespace
 
 std::unique_ptr<Querier> plan_tier_querier(const HeadQuerierFactory& head,
@@ -106,7 +166,7 @@ std::unique_ptr<Querier> plan_tier_querier(const HeadQuerierFactory& head,
     if (std::find(served.begin(), served.end(), tier) == served.end()) served.push_back(tier);
   };
   if (finer_from <= maxt_ms) {
-    newer_sources.push_back(head(finer_from, maxt_ms));
+    newer_sources.push_back(raw_source(head(finer_from, maxt_ms), hints));
     note_served("raw");
   }
   int64_t finer_min = std::numeric_limits<int64_t>::max();  // where the finer tiers' data starts
@@ -123,7 +183,7 @@ std::unique_ptr<Querier> plan_tier_querier(const HeadQuerierFactory& head,
       if (t != preferred && tier.resolution_ms != 0 && meta.max_time >= finer_min) continue;
       if (meta.max_time < mint || meta.min_time > maxt_ms || mint > maxt_ms) continue;
       if (tier.resolution_ms == 0) {
-        sources.push_back(block::block_querier(*block, mint, maxt_ms));
+        sources.push_back(raw_source(block::block_querier(*block, mint, maxt_ms), hints));
         note_served(meta.tier);
       } else {
         downsampled.insert(downsampled.begin(), *block);

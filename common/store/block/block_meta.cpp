@@ -11,9 +11,18 @@ namespace mc::block {
 
 namespace {
 
-constexpr std::array<std::string_view, 10> kColumnKindNames = {
-    "value",          "count",          "sum",          "min", "max", "counter", "first_raw_value",
-    "first_raw_time", "last_raw_value", "last_raw_time"};
+constexpr std::array<std::string_view, 12> kColumnKindNames = {"value",
+                                                               "count",
+                                                               "sum",
+                                                               "min",
+                                                               "max",
+                                                               "counter",
+                                                               "first_raw_value",
+                                                               "first_raw_time",
+                                                               "last_raw_value",
+                                                               "last_raw_time",
+                                                               "window_first_age",
+                                                               "window_first_counter"};
 
 std::string quote_list(const std::vector<std::string>& items) {
   std::string out = "[";

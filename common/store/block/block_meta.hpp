@@ -23,7 +23,10 @@ inline constexpr int kBlockFormatVersion = 1;
 // Downsampled blocks (common/store/tiering/downsampled_columns.hpp) carry, beside
 // the window aggregates, the first and last raw counter samples of the span in
 // the rows of the windows that hold them (NaN in every other row), so that a
-// counter reset between two blocks stays visible.
+// counter reset between two blocks stays visible. Blocks written since
+// 2026-12-06 also carry each window's first counter sample (its age before the
+// window's time, and its reset-adjusted counter): the meta's column list says
+// which layout a block has, and a block without them is read as before.
 enum class ColumnKind : uint8_t {
   value,
   count,
@@ -35,6 +38,8 @@ enum class ColumnKind : uint8_t {
   first_raw_time,
   last_raw_value,
   last_raw_time,
+  window_first_age,
+  window_first_counter,
 };
 
 // "value", "count", ... as meta.json spells them.

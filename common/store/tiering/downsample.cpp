@@ -59,7 +59,16 @@ AggregateSample first_of_window(const Sample& sample) {
                          .sum = sample.v,
                          .min = sample.v,
                          .max = sample.v,
-                         .counter = kNaN};
+                         .counter = kNaN,
+                         .first_t_ms = sample.t_ms,
+                         .first_counter = kNaN};
+}
+
+// Records the window's first counter sample once the counter has taken it.
+void note_first_counter(AggregateSample& window, const Sample& sample, double counter) {
+  if (!std::isnan(window.first_counter) || std::isnan(sample.v)) return;
+  window.first_t_ms = sample.t_ms;
+  window.first_counter = counter;
 }
 
 void add_to_window(AggregateSample& window, const Sample& sample) {
@@ -79,6 +88,10 @@ void merge_window(AggregateSample& into, const AggregateSample& later) {
   take_min(into.min, later.min);
   take_max(into.max, later.max);
   if (!std::isnan(later.counter)) into.counter = later.counter;
+  if (std::isnan(into.first_counter) && !std::isnan(later.first_counter)) {
+    into.first_t_ms = later.first_t_ms;
+    into.first_counter = later.first_counter;
+  }
 }
 
 // Carries a counter across spans: each span's counters start at its own first
@@ -141,6 +154,7 @@ Result<DownsampledSeries> downsample_raw(std::span<const Sample> samples, int64_
       add_to_window(out.windows.back(), sample);
     }
     counter.add(sample);
+    note_first_counter(out.windows.back(), sample, counter.value());
   }
   if (current_start) out.windows.back().counter = counter.value();
   out.first_raw = counter.first();
@@ -194,6 +208,7 @@ Result<DownsampledSeries> concatenate(std::span<const DownsampledSeries> spans) 
     double before = join.value_so_far();
     for (AggregateSample window : span.windows) {
       window.counter = std::isnan(window.counter) ? before : window.counter + offset;
+      window.first_counter += offset;  // NaN stays NaN
       bool same_window = !out.windows.empty() &&
                          aligned_window_start(out.windows.back().t_ms, out.resolution_ms) ==
                              aligned_window_start(window.t_ms, out.resolution_ms);
@@ -212,6 +227,9 @@ Result<DownsampledSeries> concatenate(std::span<const DownsampledSeries> spans) 
 
 std::vector<Sample> counter_points(std::span<const DownsampledSeries> spans) {
   std::vector<Sample> points;
+  size_t most = 0;  // two per window and a span's first: reserved, not regrown
+  for (const DownsampledSeries& span : spans) most += 2 * span.windows.size() + 1;
+  points.reserve(most);
   auto push = [&points](Sample point) {
     // A window whose only sample is the span's first has the same time as it.
     if (!points.empty() && points.back().t_ms >= point.t_ms) return;
@@ -222,6 +240,9 @@ std::vector<Sample> counter_points(std::span<const DownsampledSeries> spans) {
     double offset = join.offset_for(span);
     if (span.first_raw) push(Sample{span.first_raw->t_ms, span.first_raw->v + offset});
     for (const AggregateSample& window : span.windows) {
+      if (!std::isnan(window.first_counter)) {
+        push(Sample{window.first_t_ms, window.first_counter + offset});
+      }
       if (!std::isnan(window.counter)) push(Sample{window.t_ms, window.counter + offset});
     }
     join.finish(span, offset);

@@ -20,6 +20,8 @@ enum Column : size_t {
   kFirstTime,
   kLastValue,
   kLastTime,
+  kFirstAge,
+  kFirstCounter,
 };
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -32,6 +34,17 @@ size_t row_of(const std::vector<AggregateSample>& windows, int64_t t) {
 }
 
 }  // namespace
+
+size_t downsampled_column_count(std::span<const block::ColumnKind> kinds) {
+  for (const size_t count :
+       {kDownsampledColumnKinds.size(), kDownsampledColumnsBeforeWindowFirst}) {
+    if (kinds.size() == count &&
+        std::equal(kinds.begin(), kinds.end(), kDownsampledColumnKinds.begin())) {
+      return count;
+    }
+  }
+  return 0;
+}
 
 std::array<std::span<const double>, kDownsampledColumnKinds.size()> DownsampledColumns::spans()
     const {
@@ -53,6 +66,8 @@ DownsampledColumns to_columns(const DownsampledSeries& series) {
     out.columns[kMin][i] = w.min;
     out.columns[kMax][i] = w.max;
     out.columns[kCounter][i] = w.counter;
+    out.columns[kFirstAge][i] = static_cast<double>(w.t_ms - w.first_t_ms);
+    out.columns[kFirstCounter][i] = w.first_counter;
   }
   if (rows == 0) return out;
   if (series.first_raw) {
@@ -70,10 +85,13 @@ DownsampledColumns to_columns(const DownsampledSeries& series) {
 
 Result<DownsampledSeries> from_columns(int64_t resolution_ms, std::span<const int64_t> timestamps,
                                        std::span<const std::vector<double>> columns) {
-  if (columns.size() != kDownsampledColumnKinds.size()) {
-    return Status::error(fmt::format("downsampled series: {} columns, want {}", columns.size(),
-                                     kDownsampledColumnKinds.size()));
+  if (columns.size() != kDownsampledColumnKinds.size() &&
+      columns.size() != kDownsampledColumnsBeforeWindowFirst) {
+    return Status::error(fmt::format("downsampled series: {} columns, want {} (or {})",
+                                     columns.size(), kDownsampledColumnKinds.size(),
+                                     kDownsampledColumnsBeforeWindowFirst));
   }
+  const bool has_window_first = columns.size() == kDownsampledColumnKinds.size();
   for (const auto& column : columns) {
     if (column.size() != timestamps.size()) {
       return Status::error("downsampled series: columns of different lengths");
@@ -99,9 +117,20 @@ Result<DownsampledSeries> from_columns(int64_t resolution_ms, std::span<const in
     if (!(count >= 0) || count != std::floor(count) || count > 9.0e15) {
       return Status::error(fmt::format("downsampled series: row {}: count {} invalid", row, count));
     }
-    series.windows.push_back(AggregateSample{timestamps[row], static_cast<uint64_t>(count),
-                                             columns[kSum][row], columns[kMin][row],
-                                             columns[kMax][row], columns[kCounter][row]});
+    AggregateSample window{timestamps[row],    static_cast<uint64_t>(count), columns[kSum][row],
+                           columns[kMin][row], columns[kMax][row],           columns[kCounter][row],
+                           timestamps[row],    columns[kCounter][row]};
+    if (has_window_first) {
+      const double age = columns[kFirstAge][row];
+      if (!(age >= 0) || age != std::floor(age) || age > 9.0e15 ||
+          (row > 0 && timestamps[row] - static_cast<int64_t>(age) <= timestamps[row - 1])) {
+        return Status::error(
+            fmt::format("downsampled series: row {}: first sample age {} invalid", row, age));
+      }
+      window.first_t_ms = timestamps[row] - static_cast<int64_t>(age);
+      window.first_counter = columns[kFirstCounter][row];
+    }
+    series.windows.push_back(window);
     if (Status s = raw_sample(row, kFirstValue, kFirstTime, series.first_raw, "first"); !s)
       return s;
     if (Status s = raw_sample(row, kLastValue, kLastTime, series.last_raw, "last"); !s) return s;

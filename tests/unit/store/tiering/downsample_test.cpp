@@ -97,7 +97,8 @@ size_t check_increase_at_boundaries(const std::vector<Sample>& raw,
 bool same_aggregates(const AggregateSample& a, const AggregateSample& b) {
   auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
   return a.t_ms == b.t_ms && a.count == b.count && same(a.sum, b.sum) && same(a.min, b.min) &&
-         same(a.max, b.max) && same(a.counter, b.counter);
+         same(a.max, b.max) && same(a.counter, b.counter) && a.first_t_ms == b.first_t_ms &&
+         same(a.first_counter, b.first_counter);
 }
 
 void require_same_series(const DownsampledSeries& actual, const DownsampledSeries& expected) {
@@ -119,12 +120,30 @@ TEST_CASE("downsample: each window's count, sum, min, max, counter and time",
   auto series = downsample_ok({{1, 5}, {4, 3}, {9, 7}, {12, 2}, {25, 4}, {29, 1}}, 10);
   CHECK(series.resolution_ms == 10);
   REQUIRE(series.windows.size() == 3);
-  CHECK(series.windows[0] ==
-        AggregateSample{.t_ms = 9, .count = 3, .sum = 15, .min = 3, .max = 7, .counter = 12});
-  CHECK(series.windows[1] ==
-        AggregateSample{.t_ms = 12, .count = 1, .sum = 2, .min = 2, .max = 2, .counter = 14});
-  CHECK(series.windows[2] ==
-        AggregateSample{.t_ms = 29, .count = 2, .sum = 5, .min = 1, .max = 4, .counter = 17});
+  CHECK(series.windows[0] == AggregateSample{.t_ms = 9,
+                                             .count = 3,
+                                             .sum = 15,
+                                             .min = 3,
+                                             .max = 7,
+                                             .counter = 12,
+                                             .first_t_ms = 1,
+                                             .first_counter = 5});
+  CHECK(series.windows[1] == AggregateSample{.t_ms = 12,
+                                             .count = 1,
+                                             .sum = 2,
+                                             .min = 2,
+                                             .max = 2,
+                                             .counter = 14,
+                                             .first_t_ms = 12,
+                                             .first_counter = 14});
+  CHECK(series.windows[2] == AggregateSample{.t_ms = 29,
+                                             .count = 2,
+                                             .sum = 5,
+                                             .min = 1,
+                                             .max = 4,
+                                             .counter = 17,
+                                             .first_t_ms = 25,
+                                             .first_counter = 16});
   CHECK(series.first_raw == Sample{1, 5});
   CHECK(series.last_raw == Sample{29, 1});
 }
@@ -157,11 +176,23 @@ TEST_CASE("downsample: stale markers are not samples and do not end a counter ru
   auto series = downsample_ok(raw, 10);
   // The window [10, 20) held only a marker: no aggregate.
   REQUIRE(series.windows.size() == 2);
-  CHECK(series.windows[0] ==
-        AggregateSample{.t_ms = 3, .count = 2, .sum = 3, .min = 1, .max = 2, .counter = 2});
+  CHECK(series.windows[0] == AggregateSample{.t_ms = 3,
+                                             .count = 2,
+                                             .sum = 3,
+                                             .min = 1,
+                                             .max = 2,
+                                             .counter = 2,
+                                             .first_t_ms = 1,
+                                             .first_counter = 1});
   // 2 -> 1 across the marker is a reset, as PromQL sees it over raw data.
-  CHECK(series.windows[1] ==
-        AggregateSample{.t_ms = 21, .count = 1, .sum = 1, .min = 1, .max = 1, .counter = 3});
+  CHECK(series.windows[1] == AggregateSample{.t_ms = 21,
+                                             .count = 1,
+                                             .sum = 1,
+                                             .min = 1,
+                                             .max = 1,
+                                             .counter = 3,
+                                             .first_t_ms = 21,
+                                             .first_counter = 3});
   CHECK(*mc::tiering::increase_over(raw, 0, 30) == 2);
   std::vector<DownsampledSeries> spans{series};
   CHECK(*mc::tiering::increase_over(mc::tiering::counter_points(spans), 0, 30) == 2);
