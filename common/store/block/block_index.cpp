@@ -190,27 +190,28 @@ class BlockIndexParser {
     const int64_t base_time = in.varint();
     const uint64_t n = in.uvarint();
     if (n > in.remaining()) return section_error(SectionId::series, "count larger than section");
-    index_.labels_.reserve(n);
     index_.metadata_refs_.reserve(n);
     index_.first_chunk_.reserve(n + 1);
+    index_.first_label_.reserve(n + 1);
     int64_t previous_timestamp_column = 0;
     bool ok = true;
     for (uint64_t s = 0; s < n && in.ok() && ok; ++s) {
       const uint64_t label_count = in.uvarint();
       if (label_count > in.remaining()) break;
-      std::vector<Label> labels;
-      labels.reserve(label_count);
+      const size_t first = index_.label_symbols_.size();
+      index_.first_label_.push_back(static_cast<uint32_t>(first));
       for (uint64_t l = 0; l < label_count && in.ok(); ++l) {
-        const std::string_view name = symbol(in.uvarint(), ok);
-        const std::string_view value = symbol(in.uvarint(), ok);
-        if (!labels.empty() && name <= labels.back().name) ok = false;
-        labels.push_back({std::string(name), std::string(value)});
+        const uint64_t name = in.uvarint();
+        const uint64_t value = in.uvarint();
+        if (name >= index_.symbols_.size() || value >= index_.symbols_.size()) ok = false;
+        if (l > 0 && name <= index_.label_symbols_.end()[-2]) ok = false;
+        index_.label_symbols_.push_back(static_cast<uint32_t>(name));
+        index_.label_symbols_.push_back(static_cast<uint32_t>(value));
       }
-      Labels built(std::move(labels));
-      if (!index_.labels_.empty() && !(index_.labels_.back() < built)) {
+      if (!ok || !in.ok()) break;
+      if (s > 0 && !series_after_previous(first)) {
         return section_error(SectionId::series, fmt::format("series {} out of order", s));
       }
-      index_.labels_.push_back(std::move(built));
       const uint64_t metadata_ref = in.uvarint();
       if (metadata_ref > index_.metadata_.size()) ok = false;
       index_.metadata_refs_.push_back(static_cast<uint32_t>(metadata_ref));
@@ -220,10 +221,25 @@ class BlockIndexParser {
       if (!read_chunks(in, chunk_count, base_time, previous_timestamp_column)) ok = false;
     }
     index_.first_chunk_.push_back(static_cast<uint32_t>(index_.chunks_.size()));
-    if (!ok || !in.ok() || !in.at_end() || index_.labels_.size() != n) {
+    index_.first_label_.push_back(static_cast<uint32_t>(index_.label_symbols_.size()));
+    if (!ok || !in.ok() || !in.at_end() || index_.metadata_refs_.size() != n) {
       return section_error(SectionId::series, "malformed");
     }
+    // Grown without knowing the total; the block keeps them for days.
+    index_.label_symbols_.shrink_to_fit();
+    index_.chunks_.shrink_to_fit();
     return Status::ok();
+  }
+
+  // Whether the series whose label symbols start at `first` (the last one
+  // read) sorts after the one before it, pair by pair as Labels compare.
+  bool series_after_previous(size_t first) const {
+    const auto& symbols = index_.label_symbols_;
+    const size_t previous = index_.first_label_.end()[-2];
+    return std::lexicographical_compare(symbols.begin() + static_cast<ptrdiff_t>(previous),
+                                        symbols.begin() + static_cast<ptrdiff_t>(first),
+                                        symbols.begin() + static_cast<ptrdiff_t>(first),
+                                        symbols.end());
   }
 
   // One series' chunk entries; false when one is out of range.
@@ -274,6 +290,8 @@ class BlockIndexParser {
         label.postings_offsets.push_back(static_cast<uint32_t>(postings.position()));
         if (!skip_postings_list(postings)) ok = false;
       }
+      label.values.shrink_to_fit();
+      label.postings_offsets.shrink_to_fit();
       index_.label_names_.push_back(std::move(label));
     }
     if (!ok || !names.ok() || !names.at_end() || index_.label_names_.size() != n) {
@@ -296,7 +314,7 @@ class BlockIndexParser {
       const uint64_t delta_series = postings.uvarint();
       if (p > 0 && delta_series == 0) return false;
       series += delta_series;
-      if (series >= index_.labels_.size()) return false;
+      if (series >= index_.metadata_refs_.size()) return false;
     }
     return true;
   }
@@ -339,6 +357,22 @@ class BlockIndexParser {
 
 Result<BlockIndex> BlockIndex::parse(std::span<const uint8_t> file, const std::string& path) {
   return BlockIndexParser(file, path).parse();
+}
+
+Labels BlockIndex::labels(uint32_t series) const {
+  std::vector<Label> labels;
+  labels.reserve((first_label_[series + 1] - first_label_[series]) / 2);
+  for (uint32_t i = first_label_[series]; i < first_label_[series + 1]; i += 2) {
+    labels.push_back({symbols_[label_symbols_[i]], symbols_[label_symbols_[i + 1]]});
+  }
+  return Labels(std::move(labels));
+}
+
+std::string_view BlockIndex::label_value(uint32_t series, std::string_view name) const {
+  for (uint32_t i = first_label_[series]; i < first_label_[series + 1]; i += 2) {
+    if (symbols_[label_symbols_[i]] == name) return symbols_[label_symbols_[i + 1]];
+  }
+  return {};
 }
 
 std::vector<std::string> BlockIndex::label_names() const {

@@ -4,6 +4,11 @@
 // chunk entries) and the chunk group table. Postings stay encoded and are
 // decoded per lookup.
 //
+// An open block keeps its index for as long as it exists (raw blocks: days),
+// so a series' labels are kept as symbol numbers in one flat array, not as a
+// Labels allocation each; labels() builds the Labels when a query asks
+// (bench/head_memory.md, "Across block cuts").
+//
 // Private to common/store/block. Thread-safety: immutable after parse(); const
 // methods may be called from any thread.
 #pragma once
@@ -33,8 +38,12 @@ class BlockIndex {
   BlockIndex(const BlockIndex&) = delete;
   BlockIndex& operator=(const BlockIndex&) = delete;
 
-  uint32_t num_series() const { return static_cast<uint32_t>(labels_.size()); }
-  const Labels& labels(uint32_t series) const { return labels_[series]; }
+  uint32_t num_series() const { return static_cast<uint32_t>(metadata_refs_.size()); }
+  // Built from the symbol table on each call.
+  Labels labels(uint32_t series) const;
+  // The value of label `name` of `series`, "" when absent; views the symbol
+  // table, so it lives as long as the index.
+  std::string_view label_value(uint32_t series, std::string_view name) const;
   // Null when the series has no metadata.
   const MetricMetadata* metadata(uint32_t series) const {
     const uint32_t ref = metadata_refs_[series];
@@ -79,7 +88,11 @@ class BlockIndex {
   std::string path_;
   std::vector<std::string> symbols_;
   std::vector<MetricMetadata> metadata_;
-  std::vector<Labels> labels_;
+  // Per series, its labels' (name, value) symbol numbers in name order, one
+  // after the other; series s's are [first_label_[s], first_label_[s + 1]).
+  // Symbols are sorted, so comparing numbers compares the strings.
+  std::vector<uint32_t> label_symbols_;
+  std::vector<uint32_t> first_label_;  // num_series + 1 entries
   std::vector<uint32_t> metadata_refs_;
   std::vector<ChunkEntry> chunks_;
   std::vector<uint32_t> first_chunk_;   // num_series + 1 entries
