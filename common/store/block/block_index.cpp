@@ -72,11 +72,11 @@ class BlockIndexParser {
     return ByteReader(sections_[static_cast<size_t>(id)].raw);
   }
   std::string_view symbol(uint64_t ref, bool& ok) const {
-    if (ref >= index_.symbols_.size()) {
+    if (ref >= index_.symbol_ends_.size()) {
       ok = false;
       return {};
     }
-    return index_.symbols_[ref];
+    return index_.symbol(static_cast<uint32_t>(ref));
   }
 
   // Header, trailer and table of contents; every section's bytes CRC-checked
@@ -147,19 +147,26 @@ class BlockIndexParser {
     ByteReader in = section(SectionId::symbols);
     const uint64_t n = in.uvarint();
     if (n > in.remaining()) return section_error(SectionId::symbols, "count larger than section");
-    index_.symbols_.reserve(n);
-    std::string_view previous;
+    index_.symbol_ends_.reserve(n);
+    std::string previous;
+    std::string symbol;
     for (uint64_t i = 0; i < n && in.ok(); ++i) {
       const uint64_t shared = in.uvarint();
       const std::string_view suffix = in.string();
       if (shared > previous.size()) return section_error(SectionId::symbols, "bad prefix length");
-      std::string symbol(previous.substr(0, shared));
+      symbol.assign(previous, 0, shared);
       symbol += suffix;
       if (i > 0 && symbol <= previous) return section_error(SectionId::symbols, "not sorted");
-      index_.symbols_.push_back(std::move(symbol));
-      previous = index_.symbols_.back();
+      auto& bytes = index_.symbol_bytes_;
+      if (bytes.size() + symbol.size() > UINT32_MAX) {
+        return section_error(SectionId::symbols, "larger than 4 GiB");
+      }
+      bytes.insert(bytes.end(), symbol.begin(), symbol.end());
+      index_.symbol_ends_.push_back(static_cast<uint32_t>(bytes.size()));
+      previous.swap(symbol);
     }
     if (!in.ok() || !in.at_end()) return section_error(SectionId::symbols, "malformed");
+    index_.symbol_bytes_.shrink_to_fit();
     return Status::ok();
   }
 
@@ -203,7 +210,7 @@ class BlockIndexParser {
       for (uint64_t l = 0; l < label_count && in.ok(); ++l) {
         const uint64_t name = in.uvarint();
         const uint64_t value = in.uvarint();
-        if (name >= index_.symbols_.size() || value >= index_.symbols_.size()) ok = false;
+        if (name >= index_.symbol_ends_.size() || value >= index_.symbol_ends_.size()) ok = false;
         if (l > 0 && name <= index_.label_symbols_.end()[-2]) ok = false;
         index_.label_symbols_.push_back(static_cast<uint32_t>(name));
         index_.label_symbols_.push_back(static_cast<uint32_t>(value));
@@ -286,7 +293,8 @@ class BlockIndexParser {
         const uint64_t delta = names.uvarint();
         if (v > 0 && delta == 0) ok = false;
         value_symbol += delta;
-        label.values.push_back(symbol(value_symbol, ok));
+        if (value_symbol >= index_.symbol_ends_.size()) ok = false;
+        label.values.push_back(static_cast<uint32_t>(value_symbol));
         label.postings_offsets.push_back(static_cast<uint32_t>(postings.position()));
         if (!skip_postings_list(postings)) ok = false;
       }
@@ -363,14 +371,15 @@ Labels BlockIndex::labels(uint32_t series) const {
   std::vector<Label> labels;
   labels.reserve((first_label_[series + 1] - first_label_[series]) / 2);
   for (uint32_t i = first_label_[series]; i < first_label_[series + 1]; i += 2) {
-    labels.push_back({symbols_[label_symbols_[i]], symbols_[label_symbols_[i + 1]]});
+    labels.push_back(
+        {std::string(symbol(label_symbols_[i])), std::string(symbol(label_symbols_[i + 1]))});
   }
   return Labels(std::move(labels));
 }
 
 std::string_view BlockIndex::label_value(uint32_t series, std::string_view name) const {
   for (uint32_t i = first_label_[series]; i < first_label_[series + 1]; i += 2) {
-    if (symbols_[label_symbols_[i]] == name) return symbols_[label_symbols_[i + 1]];
+    if (symbol(label_symbols_[i]) == name) return symbol(label_symbols_[i + 1]);
   }
   return {};
 }
@@ -385,7 +394,10 @@ std::vector<std::string> BlockIndex::label_names() const {
 std::vector<std::string> BlockIndex::label_values(std::string_view name) const {
   const LabelName* label = find_name(name);
   if (label == nullptr) return {};
-  return {label->values.begin(), label->values.end()};
+  std::vector<std::string> values;
+  values.reserve(label->values.size());
+  for (const uint32_t value : label->values) values.emplace_back(symbol(value));
+  return values;
 }
 
 Result<std::vector<uint32_t>> BlockIndex::postings(std::string_view name,
@@ -393,8 +405,10 @@ Result<std::vector<uint32_t>> BlockIndex::postings(std::string_view name,
   std::vector<uint32_t> out;
   const LabelName* label = find_name(name);
   if (label == nullptr) return out;
-  const auto it = std::lower_bound(label->values.begin(), label->values.end(), value);
-  if (it == label->values.end() || *it != value) return out;
+  const auto it = std::lower_bound(
+      label->values.begin(), label->values.end(), value,
+      [this](uint32_t number, std::string_view wanted) { return symbol(number) < wanted; });
+  if (it == label->values.end() || symbol(*it) != value) return out;
   const auto i = static_cast<size_t>(it - label->values.begin());
   if (Status status = decode_postings(label->postings_offsets[i], out); !status) return status;
   return out;

@@ -31,7 +31,7 @@ class BlockIndex {
   // `file` is the whole index file; `path` names it in errors.
   static Result<BlockIndex> parse(std::span<const uint8_t> file, const std::string& path);
 
-  // Move-only: label views point into symbols_, whose strings a move keeps in place.
+  // Move-only: label names view symbol_bytes_, whose buffer a move keeps in place.
   ~BlockIndex() = default;
   BlockIndex(BlockIndex&&) = default;
   BlockIndex& operator=(BlockIndex&&) = default;
@@ -75,10 +75,14 @@ class BlockIndex {
 
   struct LabelName {
     std::string_view name;
-    std::vector<std::string_view> values;    // sorted
+    std::vector<uint32_t> values;            // symbol numbers, sorted
     std::vector<uint32_t> postings_offsets;  // into postings_ per value
   };
 
+  std::string_view symbol(uint32_t number) const {
+    const uint32_t begin = number == 0 ? 0 : symbol_ends_[number - 1];
+    return {symbol_bytes_.data() + begin, symbol_ends_[number] - begin};
+  }
   const LabelName* find_name(std::string_view name) const;
   // Appends the postings list at `offset` to `out`.
   Status decode_postings(uint32_t offset, std::vector<uint32_t>& out) const;
@@ -86,7 +90,10 @@ class BlockIndex {
                          const std::vector<uint32_t>& next);
 
   std::string path_;
-  std::vector<std::string> symbols_;
+  // Every symbol's bytes one after the other (one allocation, not a
+  // std::string each); symbol i ends at symbol_ends_[i].
+  std::vector<char> symbol_bytes_;
+  std::vector<uint32_t> symbol_ends_;
   std::vector<MetricMetadata> metadata_;
   // Per series, its labels' (name, value) symbol numbers in name order, one
   // after the other; series s's are [first_label_[s], first_label_[s + 1]).
@@ -109,7 +116,7 @@ Result<std::vector<uint32_t>> BlockIndex::postings_where(std::string_view name, 
   std::vector<uint32_t> one;
   std::vector<uint32_t> scratch;
   for (size_t i = 0; i < label->values.size(); ++i) {
-    if (!keep(label->values[i])) continue;
+    if (!keep(symbol(label->values[i]))) continue;
     one.clear();
     if (Status status = decode_postings(label->postings_offsets[i], one); !status) return status;
     merge_into(result, scratch, one);

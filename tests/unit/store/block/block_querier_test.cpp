@@ -127,12 +127,11 @@ TEST_CASE("a block querier's series carry the metadata the block stored", "[stor
 TEST_CASE("a block reader builds labels and finds label values from its symbol table",
           "[store][block]") {
   QuerierFixture f;
-  // Series sort by labels: c ("other") first, then a and b.
-  const std::vector<size_t> written = {2, 0, 1};
+  // write_block sorted f.series as the block is: c ("other") first, then a and b.
   REQUIRE(f.reader->num_series() == 3);
   for (uint32_t s = 0; s < 3; ++s) {
-    CHECK(f.reader->labels(s) == f.series[written[s]].labels);
-    CHECK(f.reader->labels(s).hash() == f.series[written[s]].labels.hash());
+    CHECK(f.reader->labels(s) == f.series[s].labels);
+    CHECK(f.reader->labels(s).hash() == f.series[s].labels.hash());
   }
   CHECK(f.reader->label_value(0, "job") == "c");
   CHECK(f.reader->label_value(1, "__name__") == "up");
