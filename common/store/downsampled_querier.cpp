@@ -63,11 +63,13 @@ double window_point_value(const tiering::AggregateSample& window, WindowValue va
 class DownsampledSeriesView final : public Series {
  public:
   DownsampledSeriesView(std::vector<Part> parts, int64_t mint, int64_t maxt, WindowValue value)
-      : parts_(std::move(parts)), mint_(mint), maxt_(maxt), value_(value) {}
+      : parts_(std::move(parts)),
+        labels_(parts_.front().first->labels(parts_.front().second)),
+        mint_(mint),
+        maxt_(maxt),
+        value_(value) {}
 
-  const Labels& labels() const override {
-    return parts_.front().first->labels(parts_.front().second);
-  }
+  const Labels& labels() const override { return labels_; }
 
   // The newest block's that has any.
   const MetricMetadata* metadata() const override {
@@ -189,6 +191,7 @@ class DownsampledSeriesView final : public Series {
   }
 
   std::vector<Part> parts_;  // by block time
+  Labels labels_;            // built once: the index keeps symbol numbers
   int64_t mint_;
   int64_t maxt_;
   WindowValue value_;

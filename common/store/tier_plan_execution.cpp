@@ -61,19 +61,18 @@ block::BlockMeta downsampled_meta(const tiering::TierConfig& target,
 
 // Every series of every source, in label order; the same labels in several
 // sources are one series.
-std::vector<std::pair<const Labels*, SeriesParts>> series_across(
-    const std::vector<BlockPtr>& sources) {
+std::vector<std::pair<Labels, SeriesParts>> series_across(const std::vector<BlockPtr>& sources) {
   std::map<Labels, SeriesParts> by_labels;
   for (size_t s = 0; s < sources.size(); ++s) {
     for (uint32_t n = 0; n < sources[s]->num_series(); ++n) {
       by_labels[sources[s]->labels(n)].emplace_back(s, n);
     }
   }
-  std::vector<std::pair<const Labels*, SeriesParts>> series;
+  std::vector<std::pair<Labels, SeriesParts>> series;
   series.reserve(by_labels.size());
-  for (auto& [labels, parts] : by_labels) {
-    series.emplace_back(&sources[parts.front().first]->labels(parts.front().second),
-                        std::move(parts));
+  while (!by_labels.empty()) {
+    auto node = by_labels.extract(by_labels.begin());
+    series.emplace_back(std::move(node.key()), std::move(node.mapped()));
   }
   return series;
 }
@@ -177,11 +176,11 @@ Status downsample(const DiskStorageOptions& options, BlockSet& blocks,
   size_t written = 0;
   for (const auto& [labels, parts] : series_across(sources)) {
     auto result = downsampler.run(parts);
-    if (!result) return Status::error(labels->to_string() + ": " + result.error());
+    if (!result) return Status::error(labels.to_string() + ": " + result.error());
     if (!*result || (*result)->windows.empty()) continue;
     const tiering::DownsampledColumns rows = tiering::to_columns(**result);
     const auto column_spans = rows.spans();
-    if (Status status = (*writer)->add_series(*labels, metadata_of(sources, parts), rows.timestamps,
+    if (Status status = (*writer)->add_series(labels, metadata_of(sources, parts), rows.timestamps,
                                               column_spans);
         !status) {
       return status;

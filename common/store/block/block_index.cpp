@@ -72,11 +72,11 @@ class BlockIndexParser {
     return ByteReader(sections_[static_cast<size_t>(id)].raw);
   }
   std::string_view symbol(uint64_t ref, bool& ok) const {
-    if (ref >= index_.symbols_.size()) {
+    if (ref >= index_.symbol_ends_.size()) {
       ok = false;
       return {};
     }
-    return index_.symbols_[ref];
+    return index_.symbol(static_cast<uint32_t>(ref));
   }
 
   // Header, trailer and table of contents; every section's bytes CRC-checked
@@ -147,19 +147,26 @@ class BlockIndexParser {
     ByteReader in = section(SectionId::symbols);
     const uint64_t n = in.uvarint();
     if (n > in.remaining()) return section_error(SectionId::symbols, "count larger than section");
-    index_.symbols_.reserve(n);
-    std::string_view previous;
+    index_.symbol_ends_.reserve(n);
+    std::string previous;
+    std::string symbol;
     for (uint64_t i = 0; i < n && in.ok(); ++i) {
       const uint64_t shared = in.uvarint();
       const std::string_view suffix = in.string();
       if (shared > previous.size()) return section_error(SectionId::symbols, "bad prefix length");
-      std::string symbol(previous.substr(0, shared));
+      symbol.assign(previous, 0, shared);
       symbol += suffix;
       if (i > 0 && symbol <= previous) return section_error(SectionId::symbols, "not sorted");
-      index_.symbols_.push_back(std::move(symbol));
-      previous = index_.symbols_.back();
+      auto& bytes = index_.symbol_bytes_;
+      if (bytes.size() + symbol.size() > UINT32_MAX) {
+        return section_error(SectionId::symbols, "larger than 4 GiB");
+      }
+      bytes.insert(bytes.end(), symbol.begin(), symbol.end());
+      index_.symbol_ends_.push_back(static_cast<uint32_t>(bytes.size()));
+      previous.swap(symbol);
     }
     if (!in.ok() || !in.at_end()) return section_error(SectionId::symbols, "malformed");
+    index_.symbol_bytes_.shrink_to_fit();
     return Status::ok();
   }
 
@@ -190,27 +197,28 @@ class BlockIndexParser {
     const int64_t base_time = in.varint();
     const uint64_t n = in.uvarint();
     if (n > in.remaining()) return section_error(SectionId::series, "count larger than section");
-    index_.labels_.reserve(n);
     index_.metadata_refs_.reserve(n);
     index_.first_chunk_.reserve(n + 1);
+    index_.first_label_.reserve(n + 1);
     int64_t previous_timestamp_column = 0;
     bool ok = true;
     for (uint64_t s = 0; s < n && in.ok() && ok; ++s) {
       const uint64_t label_count = in.uvarint();
       if (label_count > in.remaining()) break;
-      std::vector<Label> labels;
-      labels.reserve(label_count);
+      const size_t first = index_.label_symbols_.size();
+      index_.first_label_.push_back(static_cast<uint32_t>(first));
       for (uint64_t l = 0; l < label_count && in.ok(); ++l) {
-        const std::string_view name = symbol(in.uvarint(), ok);
-        const std::string_view value = symbol(in.uvarint(), ok);
-        if (!labels.empty() && name <= labels.back().name) ok = false;
-        labels.push_back({std::string(name), std::string(value)});
+        const uint64_t name = in.uvarint();
+        const uint64_t value = in.uvarint();
+        if (name >= index_.symbol_ends_.size() || value >= index_.symbol_ends_.size()) ok = false;
+        if (l > 0 && name <= index_.label_symbols_.end()[-2]) ok = false;
+        index_.label_symbols_.push_back(static_cast<uint32_t>(name));
+        index_.label_symbols_.push_back(static_cast<uint32_t>(value));
       }
-      Labels built(std::move(labels));
-      if (!index_.labels_.empty() && !(index_.labels_.back() < built)) {
+      if (!ok || !in.ok()) break;
+      if (s > 0 && !series_after_previous(first)) {
         return section_error(SectionId::series, fmt::format("series {} out of order", s));
       }
-      index_.labels_.push_back(std::move(built));
       const uint64_t metadata_ref = in.uvarint();
       if (metadata_ref > index_.metadata_.size()) ok = false;
       index_.metadata_refs_.push_back(static_cast<uint32_t>(metadata_ref));
@@ -220,10 +228,25 @@ class BlockIndexParser {
       if (!read_chunks(in, chunk_count, base_time, previous_timestamp_column)) ok = false;
     }
     index_.first_chunk_.push_back(static_cast<uint32_t>(index_.chunks_.size()));
-    if (!ok || !in.ok() || !in.at_end() || index_.labels_.size() != n) {
+    index_.first_label_.push_back(static_cast<uint32_t>(index_.label_symbols_.size()));
+    if (!ok || !in.ok() || !in.at_end() || index_.metadata_refs_.size() != n) {
       return section_error(SectionId::series, "malformed");
     }
+    // Grown without knowing the total; the block keeps them for days.
+    index_.label_symbols_.shrink_to_fit();
+    index_.chunks_.shrink_to_fit();
     return Status::ok();
+  }
+
+  // Whether the series whose label symbols start at `first` (the last one
+  // read) sorts after the one before it, pair by pair as Labels compare.
+  bool series_after_previous(size_t first) const {
+    const auto& symbols = index_.label_symbols_;
+    const size_t previous = index_.first_label_.end()[-2];
+    return std::lexicographical_compare(symbols.begin() + static_cast<ptrdiff_t>(previous),
+                                        symbols.begin() + static_cast<ptrdiff_t>(first),
+                                        symbols.begin() + static_cast<ptrdiff_t>(first),
+                                        symbols.end());
   }
 
   // One series' chunk entries; false when one is out of range.
@@ -270,10 +293,13 @@ class BlockIndexParser {
         const uint64_t delta = names.uvarint();
         if (v > 0 && delta == 0) ok = false;
         value_symbol += delta;
-        label.values.push_back(symbol(value_symbol, ok));
+        if (value_symbol >= index_.symbol_ends_.size()) ok = false;
+        label.values.push_back(static_cast<uint32_t>(value_symbol));
         label.postings_offsets.push_back(static_cast<uint32_t>(postings.position()));
         if (!skip_postings_list(postings)) ok = false;
       }
+      label.values.shrink_to_fit();
+      label.postings_offsets.shrink_to_fit();
       index_.label_names_.push_back(std::move(label));
     }
     if (!ok || !names.ok() || !names.at_end() || index_.label_names_.size() != n) {
@@ -296,7 +322,7 @@ class BlockIndexParser {
       const uint64_t delta_series = postings.uvarint();
       if (p > 0 && delta_series == 0) return false;
       series += delta_series;
-      if (series >= index_.labels_.size()) return false;
+      if (series >= index_.metadata_refs_.size()) return false;
     }
     return true;
   }
@@ -341,6 +367,23 @@ Result<BlockIndex> BlockIndex::parse(std::span<const uint8_t> file, const std::s
   return BlockIndexParser(file, path).parse();
 }
 
+Labels BlockIndex::labels(uint32_t series) const {
+  std::vector<Label> labels;
+  labels.reserve((first_label_[series + 1] - first_label_[series]) / 2);
+  for (uint32_t i = first_label_[series]; i < first_label_[series + 1]; i += 2) {
+    labels.push_back(
+        {std::string(symbol(label_symbols_[i])), std::string(symbol(label_symbols_[i + 1]))});
+  }
+  return Labels(std::move(labels));
+}
+
+std::string_view BlockIndex::label_value(uint32_t series, std::string_view name) const {
+  for (uint32_t i = first_label_[series]; i < first_label_[series + 1]; i += 2) {
+    if (symbol(label_symbols_[i]) == name) return symbol(label_symbols_[i + 1]);
+  }
+  return {};
+}
+
 std::vector<std::string> BlockIndex::label_names() const {
   std::vector<std::string> names;
   names.reserve(label_names_.size());
@@ -351,7 +394,10 @@ std::vector<std::string> BlockIndex::label_names() const {
 std::vector<std::string> BlockIndex::label_values(std::string_view name) const {
   const LabelName* label = find_name(name);
   if (label == nullptr) return {};
-  return {label->values.begin(), label->values.end()};
+  std::vector<std::string> values;
+  values.reserve(label->values.size());
+  for (const uint32_t value : label->values) values.emplace_back(symbol(value));
+  return values;
 }
 
 Result<std::vector<uint32_t>> BlockIndex::postings(std::string_view name,
@@ -359,8 +405,10 @@ Result<std::vector<uint32_t>> BlockIndex::postings(std::string_view name,
   std::vector<uint32_t> out;
   const LabelName* label = find_name(name);
   if (label == nullptr) return out;
-  const auto it = std::lower_bound(label->values.begin(), label->values.end(), value);
-  if (it == label->values.end() || *it != value) return out;
+  const auto it = std::lower_bound(
+      label->values.begin(), label->values.end(), value,
+      [this](uint32_t number, std::string_view wanted) { return symbol(number) < wanted; });
+  if (it == label->values.end() || symbol(*it) != value) return out;
   const auto i = static_cast<size_t>(it - label->values.begin());
   if (Status status = decode_postings(label->postings_offsets[i], out); !status) return status;
   return out;

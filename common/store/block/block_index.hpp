@@ -4,6 +4,11 @@
 // chunk entries) and the chunk group table. Postings stay encoded and are
 // decoded per lookup.
 //
+// An open block keeps its index for as long as it exists (raw blocks: days),
+// so a series' labels are kept as symbol numbers in one flat array, not as a
+// Labels allocation each; labels() builds the Labels when a query asks
+// (bench/head_memory.md, "Across block cuts").
+//
 // Private to common/store/block. Thread-safety: immutable after parse(); const
 // methods may be called from any thread.
 #pragma once
@@ -26,15 +31,19 @@ class BlockIndex {
   // `file` is the whole index file; `path` names it in errors.
   static Result<BlockIndex> parse(std::span<const uint8_t> file, const std::string& path);
 
-  // Move-only: label views point into symbols_, whose strings a move keeps in place.
+  // Move-only: label names view symbol_bytes_, whose buffer a move keeps in place.
   ~BlockIndex() = default;
   BlockIndex(BlockIndex&&) = default;
   BlockIndex& operator=(BlockIndex&&) = default;
   BlockIndex(const BlockIndex&) = delete;
   BlockIndex& operator=(const BlockIndex&) = delete;
 
-  uint32_t num_series() const { return static_cast<uint32_t>(labels_.size()); }
-  const Labels& labels(uint32_t series) const { return labels_[series]; }
+  uint32_t num_series() const { return static_cast<uint32_t>(metadata_refs_.size()); }
+  // Built from the symbol table on each call.
+  Labels labels(uint32_t series) const;
+  // The value of label `name` of `series`, "" when absent; views the symbol
+  // table, so it lives as long as the index.
+  std::string_view label_value(uint32_t series, std::string_view name) const;
   // Null when the series has no metadata.
   const MetricMetadata* metadata(uint32_t series) const {
     const uint32_t ref = metadata_refs_[series];
@@ -66,10 +75,14 @@ class BlockIndex {
 
   struct LabelName {
     std::string_view name;
-    std::vector<std::string_view> values;    // sorted
+    std::vector<uint32_t> values;            // symbol numbers, sorted
     std::vector<uint32_t> postings_offsets;  // into postings_ per value
   };
 
+  std::string_view symbol(uint32_t number) const {
+    const uint32_t begin = number == 0 ? 0 : symbol_ends_[number - 1];
+    return {symbol_bytes_.data() + begin, symbol_ends_[number] - begin};
+  }
   const LabelName* find_name(std::string_view name) const;
   // Appends the postings list at `offset` to `out`.
   Status decode_postings(uint32_t offset, std::vector<uint32_t>& out) const;
@@ -77,9 +90,16 @@ class BlockIndex {
                          const std::vector<uint32_t>& next);
 
   std::string path_;
-  std::vector<std::string> symbols_;
+  // Every symbol's bytes one after the other (one allocation, not a
+  // std::string each); symbol i ends at symbol_ends_[i].
+  std::vector<char> symbol_bytes_;
+  std::vector<uint32_t> symbol_ends_;
   std::vector<MetricMetadata> metadata_;
-  std::vector<Labels> labels_;
+  // Per series, its labels' (name, value) symbol numbers in name order, one
+  // after the other; series s's are [first_label_[s], first_label_[s + 1]).
+  // Symbols are sorted, so comparing numbers compares the strings.
+  std::vector<uint32_t> label_symbols_;
+  std::vector<uint32_t> first_label_;  // num_series + 1 entries
   std::vector<uint32_t> metadata_refs_;
   std::vector<ChunkEntry> chunks_;
   std::vector<uint32_t> first_chunk_;   // num_series + 1 entries
@@ -96,7 +116,7 @@ Result<std::vector<uint32_t>> BlockIndex::postings_where(std::string_view name, 
   std::vector<uint32_t> one;
   std::vector<uint32_t> scratch;
   for (size_t i = 0; i < label->values.size(); ++i) {
-    if (!keep(label->values[i])) continue;
+    if (!keep(symbol(label->values[i]))) continue;
     one.clear();
     if (Status status = decode_postings(label->postings_offsets[i], one); !status) return status;
     merge_into(result, scratch, one);

@@ -168,9 +168,13 @@ class BlockSampleIterator final : public SampleIterator {
 class BlockSeries final : public Series {
  public:
   BlockSeries(std::shared_ptr<BlockReader> block, uint32_t series, int64_t mint, int64_t maxt)
-      : block_(std::move(block)), series_(series), mint_(mint), maxt_(maxt) {}
+      : block_(std::move(block)),
+        labels_(block_->labels(series)),
+        series_(series),
+        mint_(mint),
+        maxt_(maxt) {}
 
-  const Labels& labels() const override { return block_->labels(series_); }
+  const Labels& labels() const override { return labels_; }
   const MetricMetadata* metadata() const override { return block_->metadata(series_); }
   std::unique_ptr<SampleIterator> iterator() const override {
     return std::make_unique<BlockSampleIterator>(block_, series_, mint_, maxt_);
@@ -178,6 +182,7 @@ class BlockSeries final : public Series {
 
  private:
   std::shared_ptr<BlockReader> block_;
+  Labels labels_;  // built once per selected series: the index keeps symbol numbers
   uint32_t series_;
   int64_t mint_;
   int64_t maxt_;
@@ -214,7 +219,7 @@ class BlockQuerier final : public Querier {
     std::set<std::string, std::less<>> values;
     for (uint32_t s = 0; s < block_->num_series(); ++s) {
       if (!in_range(s)) continue;
-      const std::string_view value = block_->labels(s).get(name);
+      const std::string_view value = block_->label_value(s, name);
       if (!value.empty()) values.emplace(value);
     }
     return {values.begin(), values.end()};

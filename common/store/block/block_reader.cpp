@@ -272,7 +272,10 @@ Result<std::vector<uint32_t>> BlockReader::select(const std::vector<Matcher>& ma
   return result;
 }
 
-const Labels& BlockReader::labels(uint32_t series) const { return index_->labels(series); }
+Labels BlockReader::labels(uint32_t series) const { return index_->labels(series); }
+std::string_view BlockReader::label_value(uint32_t series, std::string_view name) const {
+  return index_->label_value(series, name);
+}
 const MetricMetadata* BlockReader::metadata(uint32_t series) const {
   return index_->metadata(series);
 }

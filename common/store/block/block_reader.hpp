@@ -52,8 +52,11 @@ class BlockReader {
   // selects every series.
   Result<std::vector<uint32_t>> select(const std::vector<Matcher>& matchers) const;
 
-  // REQUIRES: series < num_series().
-  const Labels& labels(uint32_t series) const;
+  // REQUIRES: series < num_series(). Built on each call (the index keeps
+  // symbol numbers, not a Labels per series).
+  Labels labels(uint32_t series) const;
+  // The value of `name`, "" when absent; valid as long as this reader.
+  std::string_view label_value(uint32_t series, std::string_view name) const;
   const MetricMetadata* metadata(uint32_t series) const;  // null when none
   int64_t min_time(uint32_t series) const;                // of its first sample
   int64_t max_time(uint32_t series) const;                // of its last sample

@@ -123,3 +123,30 @@ TEST_CASE("a block querier's series carry the metadata the block stored", "[stor
   CHECK(*metadata["a"] == f.metadata);
   CHECK(metadata["b"] == nullptr);
 }
+
+TEST_CASE("a block reader builds labels and finds label values from its symbol table",
+          "[store][block]") {
+  QuerierFixture f;
+  // write_block sorted f.series as the block is: c ("other") first, then a and b.
+  REQUIRE(f.reader->num_series() == 3);
+  for (uint32_t s = 0; s < 3; ++s) {
+    CHECK(f.reader->labels(s) == f.series[s].labels);
+    CHECK(f.reader->labels(s).hash() == f.series[s].labels.hash());
+  }
+  CHECK(f.reader->label_value(0, "job") == "c");
+  CHECK(f.reader->label_value(1, "__name__") == "up");
+  CHECK(f.reader->label_value(2, "job") == "b");
+  CHECK(f.reader->label_value(2, "instance").empty());
+  CHECK(f.reader->label_value(2, "").empty());
+}
+
+TEST_CASE("a block querier over part of its block lists the names and values of that part",
+          "[store][block]") {
+  QuerierFixture f;
+  // 150..250 s holds only c; b ends at 140 s.
+  auto querier = block_querier(f.reader, 150000, 250000);
+  CHECK(querier->label_values("job") == std::vector<std::string>{"c"});
+  CHECK(querier->label_values("instance").empty());
+  CHECK(querier->label_names() == std::vector<std::string>{"__name__", "job"});
+  CHECK(block_querier(f.reader, 0, 1000)->label_values("job") == std::vector<std::string>{"a"});
+}
