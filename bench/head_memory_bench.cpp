@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/simulated_values.hpp"
 #include "common/store/head_storage.hpp"
 #if __has_include("common/store/head_chunk_file.hpp")
 #define MC_HEAD_HAS_CHUNK_FILES 1
@@ -51,20 +52,6 @@ Rss read_rss() {
     }
   }
   return rss;
-}
-
-// Counters, gauges and constants, as a node exporter page mixes them.
-double value_of(size_t series, int64_t second) {
-  switch (series % 4) {
-    case 0:
-      return 1.0;
-    case 1:
-      return static_cast<double>(second * static_cast<int64_t>(series % 97 + 1));
-    case 2:
-      return std::floor(std::sin(static_cast<double>(second + series) * 0.01) * 1000) / 10;
-    default:
-      return std::sin(static_cast<double>(second) * 0.37 + static_cast<double>(series)) * 1e6;
-  }
 }
 
 }  // namespace
@@ -110,7 +97,8 @@ int main(int argc, char** argv) {
     for (size_t first = 0; first < series_count; first += kPerTarget) {
       const size_t end = std::min(series_count, first + kPerTarget);
       for (size_t i = first; i < end; ++i) {
-        refs[i] = appender->append(refs[i], labels[i], t, value_of(i, second)).ref;
+        refs[i] =
+            appender->append(refs[i], labels[i], t, mc::bench::simulated_value(i, second)).ref;
       }
       if (!appender->commit()) {
         std::fprintf(stderr, "commit failed\n");

@@ -41,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/simulated_values.hpp"
 #include "common/store/block/block_reader.hpp"
 #include "common/store/disk_storage.hpp"
 #include "common/util/logger.hpp"
@@ -82,20 +83,6 @@ double read_rss_anon_mb() {
     if (line.rfind("RssAnon:", 0) == 0) return std::strtod(line.c_str() + 8, nullptr) / 1024.0;
   }
   return 0;
-}
-
-// Counters, gauges and constants, as a node exporter page mixes them.
-double value_of(size_t series, int64_t second) {
-  switch (series % 4) {
-    case 0:
-      return 1.0;
-    case 1:
-      return static_cast<double>(second * static_cast<int64_t>(series % 97 + 1));
-    case 2:
-      return std::floor(std::sin(static_cast<double>(second + series) * 0.01) * 1000) / 10;
-    default:
-      return std::sin(static_cast<double>(second) * 0.37 + static_cast<double>(series)) * 1e6;
-  }
 }
 
 // One long-lived thread that runs what it is handed and waits for nothing
@@ -222,7 +209,8 @@ int main(int argc, char** argv) {
     for (size_t first = 0; first < series_count; first += kPerTarget) {
       const size_t end = std::min(series_count, first + kPerTarget);
       for (size_t i = first; i < end; ++i) {
-        refs[i] = appender->append(refs[i], labels[i], now_ms, value_of(i, second)).ref;
+        refs[i] =
+            appender->append(refs[i], labels[i], now_ms, mc::bench::simulated_value(i, second)).ref;
       }
       if (!appender->commit()) {
         std::fprintf(stderr, "commit failed at second %lld\n", static_cast<long long>(second));
