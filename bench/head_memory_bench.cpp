@@ -23,38 +23,14 @@
 #include <string>
 #include <vector>
 
+#include "bench/process_rss.hpp"
 #include "bench/simulated_values.hpp"
 #include "common/store/head_storage.hpp"
 #if __has_include("common/store/head_chunk_file.hpp")
 #define MC_HEAD_HAS_CHUNK_FILES 1
 #endif
 
-namespace {
-
-struct Rss {
-  long anon_kb = 0;
-  long file_kb = 0;
-};
-
-Rss read_rss() {
-  Rss rss;
-  std::ifstream status("/proc/self/status");
-  std::string key;
-  long value = 0;
-  std::string unit;
-  while (status >> key) {
-    if (key == "RssAnon:") {
-      status >> value >> unit;
-      rss.anon_kb = value;
-    } else if (key == "RssFile:") {
-      status >> value >> unit;
-      rss.file_kb = value;
-    }
-  }
-  return rss;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int main(int argc, char** argv) {
   const size_t series_count = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 200'000;
@@ -82,7 +58,7 @@ int main(int argc, char** argv) {
                                 {"job", "bench"}});
   }
   std::vector<mc::SeriesRef> refs(series_count, 0);
-  const Rss at_start = read_rss();
+  const mc::bench::ProcessRss at_start = mc::bench::read_process_rss();
   std::printf("# %zu series, %lld simulated minutes at 1 s, chunk files: %s\n", series_count,
               static_cast<long long>(minutes), dir.empty() ? "none" : dir.c_str());
   std::printf("minute  rss_anon_mb  rss_file_mb  head_chunks  truncations  wall_s\n");
@@ -114,7 +90,7 @@ int main(int argc, char** argv) {
       ++truncations;
     }
     if ((second + 1) % (every * 60) == 0) {
-      const Rss rss = read_rss();
+      const mc::bench::ProcessRss rss = mc::bench::read_process_rss();
       const double wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
       std::printf("%6lld  %11.1f  %11.1f  %11llu  %11d  %6.1f\n",

@@ -41,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/process_rss.hpp"
 #include "bench/simulated_values.hpp"
 #include "common/store/block/block_reader.hpp"
 #include "common/store/disk_storage.hpp"
@@ -57,19 +58,9 @@ struct Memory {
 
 Memory read_memory() {
   Memory memory;
-  std::ifstream status("/proc/self/status");
-  std::string key;
-  long value = 0;
-  std::string unit;
-  while (status >> key) {
-    if (key == "RssAnon:") {
-      status >> value >> unit;
-      memory.anon_mb = static_cast<double>(value) / 1024.0;
-    } else if (key == "RssFile:") {
-      status >> value >> unit;
-      memory.file_mb = static_cast<double>(value) / 1024.0;
-    }
-  }
+  const mc::bench::ProcessRss rss = mc::bench::read_process_rss();
+  memory.anon_mb = static_cast<double>(rss.anon_kb) / 1024.0;
+  memory.file_mb = static_cast<double>(rss.file_kb) / 1024.0;
   const struct mallinfo2 info = ::mallinfo2();
   memory.in_use_mb = static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
   memory.free_held_mb = static_cast<double>(info.fordblks) / (1024.0 * 1024.0);
@@ -77,12 +68,7 @@ Memory read_memory() {
 }
 
 double read_rss_anon_mb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("RssAnon:", 0) == 0) return std::strtod(line.c_str() + 8, nullptr) / 1024.0;
-  }
-  return 0;
+  return static_cast<double>(mc::bench::read_process_rss().anon_kb) / 1024.0;
 }
 
 // One long-lived thread that runs what it is handed and waits for nothing
