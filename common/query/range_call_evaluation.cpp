@@ -8,6 +8,8 @@
 #include "common/query/function_args.hpp"
 #include "common/query/function_call.hpp"
 #include "common/query/range_argument.hpp"
+#include "common/query/rate_functions.hpp"
+#include "common/query/sliding_counter_resets.hpp"
 #include "common/query/sliding_window_aggregate.hpp"
 #include "common/query/step_combination.hpp"
 #include "common/query/tier_hints.hpp"
@@ -191,12 +193,19 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
     slide =
         worth_sliding(kind, first_end - argument.window_start(grid.time(0)), advance, grid.size());
   }
+  // rate/increase/delta over raw samples at more than one step: the change
+  // over each window follows it as it slides (sliding_counter_resets.hpp);
+  // an instant query takes the function, which the tests compare against.
+  const bool is_counter = name == "rate" || name == "increase";
+  const bool slide_rate =
+      (is_counter || name == "delta") && argument.window_resolution_ms() == 0 && grid.size() > 1;
   for (WindowedSeries& series : argument.series()) {
     limits.check_deadline();
     MatrixSeries result{keep_name ? series.labels : drop_metric_name(series.labels), {}};
     window_arg[0].labels = series.labels;
     std::optional<SlidingWindowAggregate> aggregate;
     if (slide) aggregate.emplace(kind);
+    SlidingCounterResets resets;
     for (size_t step = 0; step < grid.size(); ++step) {
       if (step % kStepsBetweenDeadlineChecks == 0) limits.check_deadline();
       const int64_t t = grid.time(step);
@@ -217,6 +226,18 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
       const std::span<const Sample> window = read.subspan(in_range, end - in_range);
       if (window.empty()) continue;
       limits.take_samples(window.size());
+      if (slide_rate) {
+        const double change =
+            is_counter ? resets.change(window) : window.back().v - window.front().v;
+        limits.release_samples(window.size());
+        if (window.size() < 2) continue;
+        const RateWindow rate_window{window.front(), window.back(), window.size(),
+                                     input.range_start_ms, input.range_end_ms};
+        limits.take_samples(1);
+        result.points.push_back(
+            Sample{t, extrapolate_change(rate_window, change, is_counter, name == "rate")});
+        continue;
+      }
       if (aggregate) {
         double phi = 0;
         if (aggregate->kind() == SlidingAggregate::Quantile) {

@@ -107,11 +107,7 @@ double tier_counter_rate(const FunctionInput& input, const std::vector<Sample>& 
 }
 
 // extrapolatedRate of 2.42: the change over the points, counter resets added
-// back for counters, then scaled from the span the points cover to the
-// window, where "the window" ends half an average interval past a point when
-// the series seems to start or stop inside it. Counters are not extrapolated
-// below zero. The zero point limits durationToStart BEFORE the 1.1 threshold
-// test, as 2.42 does (later versions swapped the order).
+// back for counters, extrapolated by extrapolate_change().
 Result<Vector> extrapolated_rate(const FunctionInput& input, bool is_counter, bool is_rate) {
   auto series = range_arg(input, 0);
   if (!series) return series.status();
@@ -132,20 +128,8 @@ Result<Vector> extrapolated_rate(const FunctionInput& input, bool is_counter, bo
     }
   }
 
-  double duration_to_start = static_cast<double>(first.t_ms - input.range_start_ms) / 1000;
-  const double duration_to_end = static_cast<double>(input.range_end_ms - last.t_ms) / 1000;
-  const double sampled_interval = static_cast<double>(last.t_ms - first.t_ms) / 1000;
-  const double average_interval = sampled_interval / static_cast<double>(points.size() - 1);
-
-  if (is_counter && result > 0 && first.v >= 0) {
-    const double duration_to_zero = sampled_interval * (first.v / result);
-    if (duration_to_zero < duration_to_start) duration_to_start = duration_to_zero;
-  }
-
-  const double threshold = average_interval * 1.1;
-  double extrapolate_start =
-      duration_to_start < threshold ? duration_to_start : average_interval / 2;
-  double extrapolate_end = duration_to_end < threshold ? duration_to_end : average_interval / 2;
+  bool pinned_start = false;
+  bool pinned_end = false;
   if (input.window_resolution_ms > 0) {
     // Window points of a tier (delta() of a gauge's window averages): their spacing is the
     // resolution, not the scrape interval raw rate() would extrapolate by half of (minutes here
@@ -156,19 +140,13 @@ Result<Vector> extrapolated_rate(const FunctionInput& input, bool is_counter, bo
     // first window's span, or when the first point shares its window with
     // the next (a span's first raw sample, not a window point).
     const int64_t resolution = input.window_resolution_ms;
-    if (first.t_ms - input.range_start_ms >= resolution ||
-        window_of(points[1].t_ms, resolution) == window_of(first.t_ms, resolution)) {
-      extrapolate_start = 0;
-    }
-    if (input.range_end_ms - last.t_ms >= resolution) extrapolate_end = 0;
+    pinned_start = first.t_ms - input.range_start_ms >= resolution ||
+                   window_of(points[1].t_ms, resolution) == window_of(first.t_ms, resolution);
+    pinned_end = input.range_end_ms - last.t_ms >= resolution;
   }
-  const double extrapolate_to_interval = sampled_interval + extrapolate_start + extrapolate_end;
-
-  double factor = extrapolate_to_interval / sampled_interval;
-  if (is_rate) {
-    factor /= static_cast<double>(input.range_end_ms - input.range_start_ms) / 1000;
-  }
-  return one_value(result * factor);
+  const RateWindow window{first, last, points.size(), input.range_start_ms, input.range_end_ms};
+  return one_value(
+      extrapolate_change(window, result, is_counter, is_rate, pinned_start, pinned_end));
 }
 
 // instantValue of 2.42: the last two points only.
@@ -189,6 +167,40 @@ Result<Vector> instant_value(const FunctionInput& input, bool is_rate) {
 }
 
 }  // namespace
+
+// The zero point limits durationToStart BEFORE the 1.1 threshold test, as
+// 2.42 does (later versions swapped the order). Counters are not
+// extrapolated below zero.
+double extrapolate_change(const RateWindow& window, double change, bool is_counter, bool is_rate,
+                          bool pinned_start, bool pinned_end) {
+  const Sample& first = window.first;
+  const Sample& last = window.last;
+  double duration_to_start = static_cast<double>(first.t_ms - window.range_start_ms) / 1000;
+  const double duration_to_end = static_cast<double>(window.range_end_ms - last.t_ms) / 1000;
+  const double sampled_interval = static_cast<double>(last.t_ms - first.t_ms) / 1000;
+  const double average_interval = sampled_interval / static_cast<double>(window.count - 1);
+
+  if (is_counter && change > 0 && first.v >= 0) {
+    const double duration_to_zero = sampled_interval * (first.v / change);
+    if (duration_to_zero < duration_to_start) duration_to_start = duration_to_zero;
+  }
+
+  // Where the window ends half an average interval past a point when the
+  // series seems to start or stop inside it.
+  const double threshold = average_interval * 1.1;
+  double extrapolate_start =
+      duration_to_start < threshold ? duration_to_start : average_interval / 2;
+  double extrapolate_end = duration_to_end < threshold ? duration_to_end : average_interval / 2;
+  if (pinned_start) extrapolate_start = 0;
+  if (pinned_end) extrapolate_end = 0;
+  const double extrapolate_to_interval = sampled_interval + extrapolate_start + extrapolate_end;
+
+  double factor = extrapolate_to_interval / sampled_interval;
+  if (is_rate) {
+    factor /= static_cast<double>(window.range_end_ms - window.range_start_ms) / 1000;
+  }
+  return change * factor;
+}
 
 Result<Vector> rate_function(const FunctionInput& input) {
   return extrapolated_rate(input, true, true);
