@@ -10,6 +10,7 @@
 #include "common/query/range_argument.hpp"
 #include "common/query/rate_functions.hpp"
 #include "common/query/sliding_counter_resets.hpp"
+#include "common/query/sliding_linear_regression.hpp"
 #include "common/query/sliding_window_aggregate.hpp"
 #include "common/query/step_combination.hpp"
 #include "common/query/tier_hints.hpp"
@@ -199,6 +200,11 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   const bool is_counter = name == "rate" || name == "increase";
   const bool slide_rate =
       (is_counter || name == "delta") && argument.window_resolution_ms() == 0 && grid.size() > 1;
+  // deriv/predict_linear over raw samples at more than one step: the
+  // regression's sums follow the window (sliding_linear_regression.hpp).
+  const bool is_predict = name == "predict_linear";
+  const bool slide_regression =
+      (is_predict || name == "deriv") && argument.window_resolution_ms() == 0 && grid.size() > 1;
   for (WindowedSeries& series : argument.series()) {
     limits.check_deadline();
     MatrixSeries result{keep_name ? series.labels : drop_metric_name(series.labels), {}};
@@ -206,6 +212,7 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
     std::optional<SlidingWindowAggregate> aggregate;
     if (slide) aggregate.emplace(kind);
     SlidingCounterResets resets;
+    SlidingLinearRegression regression;
     for (size_t step = 0; step < grid.size(); ++step) {
       if (step % kStepsBetweenDeadlineChecks == 0) limits.check_deadline();
       const int64_t t = grid.time(step);
@@ -237,6 +244,19 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
         result.points.push_back(
             Sample{t, extrapolate_change(rate_window, change, is_counter, name == "rate")});
         continue;
+      }
+      // predict_linear's seconds: without a scalar, the function reports it.
+      const ScalarValue* seconds = slide_regression && is_predict
+                                       ? std::get_if<ScalarValue>(&others.at(step, t)[1])
+                                       : nullptr;
+      if (slide_regression && (seconds || !is_predict)) {
+        if (const std::optional<SlidingLinearRegression::Line> line = regression.fit(window, t)) {
+          const double value = seconds ? line->slope * seconds->v + line->intercept : line->slope;
+          limits.release_samples(window.size());
+          limits.take_samples(1);
+          result.points.push_back(Sample{t, value});
+          continue;
+        }
       }
       if (aggregate) {
         double phi = 0;
