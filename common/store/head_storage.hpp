@@ -42,6 +42,7 @@
 
 #include "common/store/commit_feed.hpp"
 #include "common/store/commit_log.hpp"
+#include "common/store/head_appender_buffers.hpp"
 #include "common/store/head_latest_reader.hpp"
 #include "common/store/head_series.hpp"
 #include "common/store/head_series_table.hpp"
@@ -191,6 +192,8 @@ class HeadStorage final : public Storage {
   std::vector<std::unique_ptr<Stripe>> stripes_;
   MetadataInterner metadata_;
   HeadLatestReader latest_reader_{*this};
+
+  HeadSpareBuffers spare_append_buffers_;  // of finished appenders, for the next ones
 
   CommitLog* commit_log_ = nullptr;
   // Serialises log_commit calls (see CommitLog), the marking of series as
