@@ -31,37 +31,43 @@ void group_by_stripe(size_t count, size_t stripe_count, StripeOf stripe_of,
 
 }  // namespace
 
+HeadAppender::HeadAppender(HeadStorage& head)
+    : head_(head), buffers_(head.spare_append_buffers_.take()) {}
+
 HeadAppender::~HeadAppender() {
-  if (!slots_.empty()) finish(false);
+  if (!buffers_.slots.empty()) finish(false);
+  buffers_.committed_series.clear();  // a commit cut short by a throw may leave some
+  head_.spare_append_buffers_.give_back(std::move(buffers_));
 }
 
 uint32_t HeadAppender::find_slot(SeriesRef ref) const {
-  if (slot_table_.empty()) return kNoSlot;
-  const size_t mask = slot_table_.size() - 1;
+  if (buffers_.slot_table.empty()) return kNoSlot;
+  const size_t mask = buffers_.slot_table.size() - 1;
   for (size_t i = slot_hash(ref) & mask;; i = (i + 1) & mask) {
-    const uint32_t entry = slot_table_[i];
+    const uint32_t entry = buffers_.slot_table[i];
     if (entry == 0) return kNoSlot;
-    if (slots_[entry - 1].ref == ref) return entry - 1;
+    if (buffers_.slots[entry - 1].ref == ref) return entry - 1;
   }
 }
 
 uint32_t HeadAppender::add_slot(HeadSeries* series) {
   // Keep the table at most half full so probes stay short.
-  if ((slots_.size() + 1) * 2 > slot_table_.size()) {
-    slot_table_.assign(slot_table_.empty() ? 64 : slot_table_.size() * 2, 0);
-    const size_t mask = slot_table_.size() - 1;
-    for (uint32_t index = 0; index < slots_.size(); ++index) {
-      size_t i = slot_hash(slots_[index].ref) & mask;
-      while (slot_table_[i] != 0) i = (i + 1) & mask;
-      slot_table_[i] = index + 1;
+  if ((buffers_.slots.size() + 1) * 2 > buffers_.slot_table.size()) {
+    buffers_.slot_table.assign(buffers_.slot_table.empty() ? 64 : buffers_.slot_table.size() * 2,
+                               0);
+    const size_t mask = buffers_.slot_table.size() - 1;
+    for (uint32_t index = 0; index < buffers_.slots.size(); ++index) {
+      size_t i = slot_hash(buffers_.slots[index].ref) & mask;
+      while (buffers_.slot_table[i] != 0) i = (i + 1) & mask;
+      buffers_.slot_table[i] = index + 1;
     }
   }
-  const auto index = static_cast<uint32_t>(slots_.size());
-  slots_.push_back(Slot{series->ref(), series, false, 0, 0, nullptr, nullptr});
-  const size_t mask = slot_table_.size() - 1;
+  const auto index = static_cast<uint32_t>(buffers_.slots.size());
+  buffers_.slots.push_back(Slot{series->ref(), series, false, 0, 0, nullptr, nullptr});
+  const size_t mask = buffers_.slot_table.size() - 1;
   size_t i = slot_hash(series->ref()) & mask;
-  while (slot_table_[i] != 0) i = (i + 1) & mask;
-  slot_table_[i] = index + 1;
+  while (buffers_.slot_table[i] != 0) i = (i + 1) & mask;
+  buffers_.slot_table[i] = index + 1;
   return index;
 }
 
@@ -73,7 +79,7 @@ uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels,
     if (existing != kNoSlot) {
       auto& stripe = head_.stripe(head_.stripe_index_of_ref(ref));
       std::lock_guard lock(stripe.mutex);
-      *committed_order = slots_[existing].series->order_of(t_ms, v);
+      *committed_order = buffers_.slots[existing].series->order_of(t_ms, v);
       return existing;
     }
     auto& stripe = head_.stripe(head_.stripe_index_of_ref(ref));
@@ -90,7 +96,7 @@ uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels,
     }
     if (series) {
       const uint32_t index = add_slot(series);
-      slots_[index].chunk_hint = chunk_hint;
+      buffers_.slots[index].chunk_hint = chunk_hint;
       return index;
     }
   }
@@ -132,7 +138,7 @@ AppendResult HeadAppender::append_resolved(SeriesRef ref, const Labels& labels,
     head_.unknown_series_.fetch_add(1, std::memory_order_relaxed);
     return AppendResult{0, AppendError::unknown_series};
   }
-  Slot& slot = slots_[slot_index];
+  Slot& slot = buffers_.slots[slot_index];
   SampleOrder order = committed;
   if (order == SampleOrder::newer && slot.has_pending_sample) {
     order = order_after(slot.last_t, slot.last_v, t_ms, v);
@@ -149,7 +155,7 @@ AppendResult HeadAppender::append_resolved(SeriesRef ref, const Labels& labels,
     case SampleOrder::newer:
       break;
   }
-  pending_.push_back(PendingSample{slot_index, t_ms, v});
+  buffers_.pending.push_back(PendingSample{slot_index, t_ms, v});
   slot.has_pending_sample = true;
   slot.last_t = t_ms;
   slot.last_v = v;
@@ -173,14 +179,14 @@ void HeadAppender::update_metadata(SeriesRef ref, const MetricMetadata& metadata
   if (last_metadata_ == nullptr || !(*last_metadata_ == metadata)) {
     last_metadata_ = head_.metadata_interner().intern(metadata);
   }
-  slots_[slot_index].metadata = last_metadata_;
+  buffers_.slots[slot_index].metadata = last_metadata_;
 }
 
 Status HeadAppender::commit() {
   CommitLog* log = head_.commit_log_;
-  const bool followed = !slots_.empty() && head_.commits_.followed();
+  const bool followed = !buffers_.slots.empty() && head_.commits_.followed();
   uint64_t ticket = 0;
-  if ((log != nullptr || followed) && !slots_.empty()) {
+  if ((log != nullptr || followed) && !buffers_.slots.empty()) {
     // Applying the batch stays outside the log's lock: only the order of log
     // records matters (a series record before its samples), and commits of
     // different targets should not wait for each other's chunk appends
@@ -201,45 +207,48 @@ Status HeadAppender::commit() {
   }
   head_.commits_.apply_and_deliver(ticket, [&] {
     finish(true, true);
-    return CommittedBatch{0, committed_series_, committed_metadata_, committed_samples_};
+    return CommittedBatch{0, buffers_.committed_series, buffers_.committed_metadata,
+                          buffers_.committed_samples};
   });
-  committed_series_.clear();  // lets truncate() free the labels of series it removes
+  buffers_.committed_series.clear();  // lets truncate() free the labels of series it removes
   return Status::ok();
 }
 
 Status HeadAppender::log_batch(CommitLog& log) {
-  logged_series_.clear();
-  newly_logged_.clear();
-  logged_metadata_.clear();
-  logged_samples_.clear();
+  buffers_.logged_series.clear();
+  buffers_.newly_logged.clear();
+  buffers_.logged_metadata.clear();
+  buffers_.logged_samples.clear();
   group_by_stripe(
-      slots_.size(), head_.stripes_.size(),
-      [&](uint32_t i) { return head_.stripe_index_of_ref(slots_[i].ref); }, slot_offsets_, cursors_,
-      grouped_slots_);
-  for (size_t s = 0; s + 1 < slot_offsets_.size(); ++s) {
-    if (slot_offsets_[s] == slot_offsets_[s + 1]) continue;
+      buffers_.slots.size(), head_.stripes_.size(),
+      [&](uint32_t i) { return head_.stripe_index_of_ref(buffers_.slots[i].ref); },
+      buffers_.slot_offsets, buffers_.cursors, buffers_.grouped_slots);
+  for (size_t s = 0; s + 1 < buffers_.slot_offsets.size(); ++s) {
+    if (buffers_.slot_offsets[s] == buffers_.slot_offsets[s + 1]) continue;
     std::lock_guard lock(head_.stripe(s).mutex);
-    for (uint32_t i = slot_offsets_[s]; i < slot_offsets_[s + 1]; ++i) {
-      const Slot& slot = slots_[grouped_slots_[i]];
+    for (uint32_t i = buffers_.slot_offsets[s]; i < buffers_.slot_offsets[s + 1]; ++i) {
+      const Slot& slot = buffers_.slots[buffers_.grouped_slots[i]];
       HeadSeries* series = slot.series;
       if (!series->logged()) {
         series->set_logged(true);
-        newly_logged_.push_back(series);
-        logged_series_.push_back(LoggedSeries{series->ref(), &series->labels()});
+        buffers_.newly_logged.push_back(series);
+        buffers_.logged_series.push_back(LoggedSeries{series->ref(), &series->labels()});
       }
       if (slot.metadata != nullptr && slot.metadata != series->metadata()) {
-        logged_metadata_.push_back(LoggedMetadata{series->ref(), slot.metadata});
+        buffers_.logged_metadata.push_back(LoggedMetadata{series->ref(), slot.metadata});
       }
     }
   }
-  logged_samples_.reserve(pending_.size());
-  for (const PendingSample& sample : pending_) {
-    logged_samples_.push_back(LoggedSample{slots_[sample.slot].ref, sample.t_ms, sample.v});
+  buffers_.logged_samples.reserve(buffers_.pending.size());
+  for (const PendingSample& sample : buffers_.pending) {
+    buffers_.logged_samples.push_back(
+        LoggedSample{buffers_.slots[sample.slot].ref, sample.t_ms, sample.v});
   }
-  Status status = log.log_commit(CommitBatch{logged_series_, logged_metadata_, logged_samples_});
+  Status status = log.log_commit(
+      CommitBatch{buffers_.logged_series, buffers_.logged_metadata, buffers_.logged_samples});
   if (!status) {
     // Not in the log after all: the next commit that touches them logs them.
-    for (HeadSeries* series : newly_logged_) {
+    for (HeadSeries* series : buffers_.newly_logged) {
       std::lock_guard lock(head_.stripe(head_.stripe_index_of_ref(series->ref())).mutex);
       series->set_logged(false);
     }
@@ -250,38 +259,41 @@ Status HeadAppender::log_batch(CommitLog& log) {
 void HeadAppender::rollback() { finish(false); }
 
 void HeadAppender::collect_committed_samples() {
-  committed_samples_.clear();
-  committed_samples_.reserve(pending_.size());
-  std::sort(overtaken_.begin(), overtaken_.end());
+  buffers_.committed_samples.clear();
+  buffers_.committed_samples.reserve(buffers_.pending.size());
+  std::sort(buffers_.overtaken.begin(), buffers_.overtaken.end());
   size_t next_overtaken = 0;
-  for (uint32_t i = 0; i < pending_.size(); ++i) {
-    if (next_overtaken < overtaken_.size() && overtaken_[next_overtaken] == i) {
+  for (uint32_t i = 0; i < buffers_.pending.size(); ++i) {
+    if (next_overtaken < buffers_.overtaken.size() && buffers_.overtaken[next_overtaken] == i) {
       ++next_overtaken;
       continue;
     }
-    const PendingSample& sample = pending_[i];
-    committed_samples_.push_back(LoggedSample{slots_[sample.slot].ref, sample.t_ms, sample.v});
+    const PendingSample& sample = buffers_.pending[i];
+    buffers_.committed_samples.push_back(
+        LoggedSample{buffers_.slots[sample.slot].ref, sample.t_ms, sample.v});
   }
 }
 
 void HeadAppender::finish(bool apply, bool for_feed) {
   const size_t stripe_count = head_.stripes_.size();
-  if (!apply) pending_.clear();
+  if (!apply) buffers_.pending.clear();
   if (for_feed) {
-    committed_series_.clear();
-    committed_metadata_.clear();
-    overtaken_.clear();
+    buffers_.committed_series.clear();
+    buffers_.committed_metadata.clear();
+    buffers_.overtaken.clear();
   }
   // Grouping by stripe takes every stripe lock once per batch and keeps each
   // series' samples in append order (the sort is stable).
   group_by_stripe(
-      slots_.size(), stripe_count,
-      [&](uint32_t i) { return head_.stripe_index_of_ref(slots_[i].ref); }, slot_offsets_, cursors_,
-      grouped_slots_);
+      buffers_.slots.size(), stripe_count,
+      [&](uint32_t i) { return head_.stripe_index_of_ref(buffers_.slots[i].ref); },
+      buffers_.slot_offsets, buffers_.cursors, buffers_.grouped_slots);
   group_by_stripe(
-      pending_.size(), stripe_count,
-      [&](uint32_t i) { return head_.stripe_index_of_ref(slots_[pending_[i].slot].ref); },
-      sample_offsets_, cursors_, grouped_samples_);
+      buffers_.pending.size(), stripe_count,
+      [&](uint32_t i) {
+        return head_.stripe_index_of_ref(buffers_.slots[buffers_.pending[i].slot].ref);
+      },
+      buffers_.sample_offsets, buffers_.cursors, buffers_.grouped_samples);
 
   uint64_t appended = 0;
   int64_t committed_min = std::numeric_limits<int64_t>::max();
@@ -291,18 +303,18 @@ void HeadAppender::finish(bool apply, bool for_feed) {
   const HeadChunkLimits& limits = head_.limits();
   HeadChunkFile* chunk_file = head_.chunk_file();
   for (size_t s = 0; s < stripe_count; ++s) {
-    if (slot_offsets_[s] == slot_offsets_[s + 1]) continue;  // samples imply slots
+    if (buffers_.slot_offsets[s] == buffers_.slot_offsets[s + 1]) continue;  // samples imply slots
     auto& stripe = head_.stripe(s);
     std::lock_guard lock(stripe.mutex);
-    const uint32_t end = sample_offsets_[s + 1];
-    const auto total = static_cast<uint32_t>(pending_.size());
+    const uint32_t end = buffers_.sample_offsets[s + 1];
+    const auto total = static_cast<uint32_t>(buffers_.pending.size());
     auto slot_at = [&](uint32_t i) -> const Slot& {
-      return slots_[pending_[grouped_samples_[i]].slot];
+      return buffers_.slots[buffers_.pending[buffers_.grouped_samples[i]].slot];
     };
     // Each series' chunk is a few cache misses away: ask for them ahead, in
     // stages. The first stage uses only addresses this batch holds, so it
     // runs on into the next stripes; the second reads the chunk, under its lock.
-    for (uint32_t i = sample_offsets_[s]; i < end; ++i) {
+    for (uint32_t i = buffers_.sample_offsets[s]; i < end; ++i) {
       if (i + kPrefetchDistance < total) {
         const Slot& ahead = slot_at(i + kPrefetchDistance);
         __builtin_prefetch(ahead.series);
@@ -311,8 +323,8 @@ void HeadAppender::finish(bool apply, bool for_feed) {
       if (i + kPrefetchDistance / 2 < end) {
         slot_at(i + kPrefetchDistance / 2).series->prefetch_open_chunk_bytes();
       }
-      const PendingSample& sample = pending_[grouped_samples_[i]];
-      HeadSeries* series = slots_[sample.slot].series;
+      const PendingSample& sample = buffers_.pending[buffers_.grouped_samples[i]];
+      HeadSeries* series = buffers_.slots[sample.slot].series;
       // Another appender may have committed newer samples since append().
       switch (series->order_of(sample.t_ms, sample.v)) {
         case SampleOrder::newer:
@@ -322,25 +334,26 @@ void HeadAppender::finish(bool apply, bool for_feed) {
           committed_max = std::max(committed_max, sample.t_ms);
           break;
         case SampleOrder::same_sample:
-          if (for_feed) overtaken_.push_back(grouped_samples_[i]);
+          if (for_feed) buffers_.overtaken.push_back(buffers_.grouped_samples[i]);
           break;
         case SampleOrder::out_of_order:
           ++out_of_order;
-          if (for_feed) overtaken_.push_back(grouped_samples_[i]);
+          if (for_feed) buffers_.overtaken.push_back(buffers_.grouped_samples[i]);
           break;
         case SampleOrder::duplicate:
           ++duplicate;
-          if (for_feed) overtaken_.push_back(grouped_samples_[i]);
+          if (for_feed) buffers_.overtaken.push_back(buffers_.grouped_samples[i]);
           break;
       }
     }
-    for (uint32_t i = slot_offsets_[s]; i < slot_offsets_[s + 1]; ++i) {
-      const Slot& slot = slots_[grouped_slots_[i]];
+    for (uint32_t i = buffers_.slot_offsets[s]; i < buffers_.slot_offsets[s + 1]; ++i) {
+      const Slot& slot = buffers_.slots[buffers_.grouped_slots[i]];
       if (for_feed) {
         // Shared, not borrowed: once unpinned, truncate() may drop the series.
-        committed_series_.push_back(CommittedSeries{slot.ref, slot.series->shared_labels()});
+        buffers_.committed_series.push_back(
+            CommittedSeries{slot.ref, slot.series->shared_labels()});
         if (slot.metadata != nullptr && slot.metadata != slot.series->metadata()) {
-          committed_metadata_.push_back(LoggedMetadata{slot.ref, slot.metadata});
+          buffers_.committed_metadata.push_back(LoggedMetadata{slot.ref, slot.metadata});
         }
       }
       if (apply && slot.metadata != nullptr) slot.series->set_metadata(slot.metadata);
@@ -353,9 +366,9 @@ void HeadAppender::finish(bool apply, bool for_feed) {
   if (out_of_order) head_.out_of_order_.fetch_add(out_of_order, std::memory_order_relaxed);
   if (duplicate) head_.duplicate_timestamp_.fetch_add(duplicate, std::memory_order_relaxed);
 
-  slots_.clear();
-  std::fill(slot_table_.begin(), slot_table_.end(), 0);
-  pending_.clear();
+  buffers_.slots.clear();
+  std::fill(buffers_.slot_table.begin(), buffers_.slot_table.end(), 0);
+  buffers_.pending.clear();
 }
 
 }  // namespace mc

@@ -8,7 +8,9 @@
 // counted in the storage stats only, and such samples are not passed to the
 // head's commit subscribers). Nothing is allocated per sample once the
 // batch buffers have grown to the batch size; an appender may be reused after
-// commit() or rollback().
+// commit() or rollback(), and a new appender starts with the buffers an
+// earlier one grew (the head keeps a few: HeadSpareBuffers), so a scrape's
+// batch does not grow them anew every scrape.
 //
 // Private to the head. Thread-safety: as Appender (one thread per appender).
 #pragma once
@@ -19,6 +21,7 @@
 #include "common/store/appender.hpp"
 #include "common/store/commit_feed.hpp"
 #include "common/store/commit_log.hpp"
+#include "common/store/head_appender_buffers.hpp"
 #include "common/store/head_series.hpp"
 
 namespace mc {
@@ -27,7 +30,7 @@ class HeadStorage;
 
 class HeadAppender final : public Appender {
  public:
-  explicit HeadAppender(HeadStorage& head) : head_(head) {}
+  explicit HeadAppender(HeadStorage& head);
   ~HeadAppender() override;
   HeadAppender(const HeadAppender&) = delete;
   HeadAppender& operator=(const HeadAppender&) = delete;
@@ -40,24 +43,8 @@ class HeadAppender final : public Appender {
   void rollback() override;
 
  private:
-  // What this batch holds for one series. The series is pinned (see
-  // HeadSeries::pin) while a slot refers to it, so the pointer stays valid.
-  struct Slot {
-    SeriesRef ref = 0;  // 0: free
-    HeadSeries* series = nullptr;
-    bool has_pending_sample = false;
-    int64_t last_t = 0;
-    double last_v = 0;
-    const MetricMetadata* metadata = nullptr;  // interned; null: unchanged
-    // Where the end of the series' open chunk was at append(); commit
-    // prefetches it (see HeadSeries::open_chunk_address).
-    const void* chunk_hint = nullptr;
-  };
-  struct PendingSample {
-    uint32_t slot;
-    int64_t t_ms;
-    double v;
-  };
+  using Slot = HeadAppenderBuffers::Slot;
+  using PendingSample = HeadAppenderBuffers::PendingSample;
 
   static constexpr uint32_t kNoSlot = UINT32_MAX;
 
@@ -83,27 +70,10 @@ class HeadAppender final : public Appender {
   Status log_batch(CommitLog& log);
 
   HeadStorage& head_;
-  std::vector<Slot> slots_;           // one per series in the batch; indices are stable
-  std::vector<uint32_t> slot_table_;  // open addressing ref -> slot index + 1; 0 is empty
-  std::vector<PendingSample> pending_;
-  // Scratch for finish(): pending samples and slots grouped by stripe.
-  std::vector<uint32_t> grouped_samples_;
-  std::vector<uint32_t> grouped_slots_;
-  std::vector<uint32_t> sample_offsets_;
-  std::vector<uint32_t> slot_offsets_;
-  std::vector<uint32_t> cursors_;
+  // The batch and commit's scratch: a finished appender's, taken from the
+  // head and handed back by the destructor (see HeadSpareBuffers).
+  HeadAppenderBuffers buffers_;
   const MetricMetadata* last_metadata_ = nullptr;  // skips the interner lock for repeats
-  // Scratch for log_batch().
-  std::vector<LoggedSeries> logged_series_;
-  std::vector<HeadSeries*> newly_logged_;
-  std::vector<LoggedMetadata> logged_metadata_;
-  std::vector<LoggedSample> logged_samples_;
-  // Scratch for the head's commit subscribers (see CommitFeed), filled by
-  // finish() only when someone subscribes.
-  std::vector<CommittedSeries> committed_series_;
-  std::vector<LoggedMetadata> committed_metadata_;
-  std::vector<LoggedSample> committed_samples_;
-  std::vector<uint32_t> overtaken_;  // pending_ indices not applied at commit
 };
 
 }  // namespace mc

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "common/store/head_storage.hpp"
@@ -262,4 +263,41 @@ TEST_CASE(
   CHECK(held[0] == shared.get());
   CHECK(equal.use_count() == 1);
   CHECK(samples_of(head, *shared) == std::vector<Sample>{{1000, 1}, {2000, 2}});
+}
+
+TEST_CASE("a new appender reuses an earlier one's buffers without its batch",
+          "[store][head][appender]") {
+  HeadStorage head;
+  // Grows the buffers (slots, ref table) past their first size, then hands
+  // them back to the head.
+  std::vector<mc::SeriesRef> refs;
+  {
+    auto appender = head.appender();
+    for (int i = 0; i < 500; ++i) {
+      refs.push_back(appender->append(0, series_labels("m" + std::to_string(i)), 1000, i).ref);
+    }
+    REQUIRE(appender->commit().is_ok());
+  }
+  {
+    // Rolled back by its destructor: its pending samples must not reach the next.
+    auto appender = head.appender();
+    for (int i = 0; i < 300; ++i) {
+      REQUIRE(appender->append(refs[i], Labels{}, 2000, -1).error == AppendError::none);
+    }
+  }
+  {
+    // Refs of the first batch are not in this one: each resolves to its own
+    // series, not to a slot a reused ref table still points at.
+    auto appender = head.appender();
+    REQUIRE(appender->append(refs[7], Labels{}, 3000, 70).error == AppendError::none);
+    REQUIRE(appender->append(refs[400], Labels{}, 3000, 4000).error == AppendError::none);
+    REQUIRE(appender->commit().is_ok());
+  }
+  REQUIRE(head.stats().samples_appended == 502);
+  REQUIRE(samples_of(head, series_labels("m7")) == std::vector<Sample>{{1000, 7}, {3000, 70}});
+  REQUIRE(samples_of(head, series_labels("m400")) ==
+          std::vector<Sample>{{1000, 400}, {3000, 4000}});
+  REQUIRE(samples_of(head, series_labels("m8")) == std::vector<Sample>{{1000, 8}});
+  // No series stayed pinned by a reused slot: truncate removes them all.
+  REQUIRE(head.truncate(4000) == 500);
 }
