@@ -17,6 +17,9 @@ using namespace mc::block::test;
 using mc::Labels;
 using mc::Matcher;
 
+// Series are sorted by labels: the 20 "down" (no metadata) come first.
+constexpr uint32_t kFirstUp = 20;
+
 // 40 series of 120 samples each, in groups of ~1 KiB, written under `parent`.
 std::string write_forty_series(const std::filesystem::path& parent,
                                const mc::MetricMetadata& metadata) {
@@ -90,9 +93,9 @@ TEST_CASE("an evicted block index is parsed again and answers the same", "[store
   REQUIRE(tight.stats().evictions == 2);
   auto& evicted = readers[0];
 
-  const mc::MetricMetadata* metadata = evicted->metadata(0);
-  REQUIRE(metadata != nullptr);
   const auto parses = tight.stats().parses;
+  const mc::MetricMetadata* metadata = evicted->metadata(kFirstUp);
+  REQUIRE(metadata != nullptr);
   for (uint32_t s = 0; s < kept->num_series(); ++s) {
     INFO("series " << s);
     REQUIRE(evicted->labels(s) == kept->labels(s));
@@ -120,7 +123,7 @@ TEST_CASE("an evicted block index is parsed again and answers the same", "[store
 
   // Another block evicts it again; the metadata pointer taken before stays valid.
   REQUIRE(readers[1]->labels(0) == kept->labels(0));
-  REQUIRE(evicted->metadata(0) == metadata);
+  REQUIRE(evicted->metadata(kFirstUp) == metadata);
   REQUIRE(metadata->help == "Up.");
 }
 
@@ -197,7 +200,8 @@ TEST_CASE("an index damaged after open: select and read fail naming it, lookups 
   ThreeBlocks blocks;
   BlockIndexCache cache(1);
   auto a = open_with(blocks.dirs[0], cache);
-  const mc::MetricMetadata* metadata = a->metadata(0);
+  const mc::MetricMetadata* metadata = a->metadata(kFirstUp);
+  REQUIRE(metadata != nullptr);
   auto b = open_with(blocks.dirs[1], cache);  // evicts a's index
   const std::string index_path = blocks.dirs[0] + "/index";
   flip_byte(index_path, std::filesystem::file_size(index_path) / 2);
@@ -213,7 +217,7 @@ TEST_CASE("an index damaged after open: select and read fail naming it, lookups 
   REQUIRE_FALSE(a->verify().is_ok());
   REQUIRE(a->labels(0).empty());
   REQUIRE(a->label_value(0, "i").empty());
-  REQUIRE(a->metadata(0) == nullptr);
+  REQUIRE(a->metadata(kFirstUp) == nullptr);
   REQUIRE(a->label_names().empty());
   REQUIRE(a->max_time(0) < a->min_time(0));  // in no range
   REQUIRE(metadata->help == "Up.");          // taken before: still valid
