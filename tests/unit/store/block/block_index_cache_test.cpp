@@ -78,9 +78,8 @@ struct ThreeBlocks {
   }
 };
 
-}  // namespace block_index_cache_test
-
-using namespace block_index_cache_test;
+// The test cases stay inside the namespace too: a using-directive at file
+// scope would leak these helpers into the unity batch's other test files.
 
 TEST_CASE("an evicted block index is parsed again and answers the same", "[store][block][cache]") {
   ThreeBlocks blocks;
@@ -240,3 +239,5 @@ TEST_CASE("a block removed from disk while open still reads after an eviction",
   REQUIRE(a->read(0, INT64_MIN, INT64_MAX, 0, timestamps, values).is_ok());
   REQUIRE(timestamps.size() == 120);
 }
+
+}  // namespace block_index_cache_test
