@@ -14,10 +14,14 @@
 // mallinfo2(): bytes in use (uordblks + hblkhd) against bytes free but kept by
 // the allocator (fordblks), which tells a retained structure from memory the
 // allocator holds. A "peak" row after each cut gives the highest RssAnon
-// seen (every 20 ms) while the round ran; the last line, what one open
-// block's parsed index keeps in use.
+// seen (every 20 ms) while the round ran; the last lines, what one open
+// block keeps in use with its parsed index in the index cache and without
+// (evicted), and the parsed index's parts.
 //
 //   head_memory_cuts_bench [SERIES=200000] [MINUTES=30] [BLOCK_MINUTES=5]
+//                          [INDEX_CACHE_MIB=64]
+//   head_memory_cuts_bench --block DIR   (only the last lines, for a block
+//                                         already on disk, e.g. the soak's)
 //
 // LOG_LEVEL=debug shows the store's debug lines too (how long the compactor
 // took to hand its free memory back).
@@ -43,9 +47,12 @@
 
 #include "bench/process_rss.hpp"
 #include "bench/simulated_values.hpp"
+#include "common/store/block/block_index.hpp"
+#include "common/store/block/block_index_cache.hpp"
 #include "common/store/block/block_reader.hpp"
 #include "common/store/disk_storage.hpp"
 #include "common/util/logger.hpp"
+#include "common/util/read_file.hpp"
 
 namespace {
 
@@ -127,12 +134,77 @@ void print_row(const char* what, double minute, const Memory& m, size_t blocks, 
   std::fflush(stdout);
 }
 
+constexpr double kMiB = 1024.0 * 1024.0;
+
+// What an open block costs: the in-use bytes a reader of `block_dir` adds
+// while its index is in the (private) index cache, and once another reader's
+// index evicted it; then the parsed index's parts, as the cache counts them.
+int measure_open_block(const std::string& block_dir) {
+  mc::block::BlockIndexCache cache(0);  // keeps only the newest index
+  const Memory before = read_memory();
+  auto reader = mc::block::BlockReader::open(block_dir, 16 << 20, &cache);
+  if (!reader) {
+    std::fprintf(stderr, "%s\n", reader.status().message().c_str());
+    return 1;
+  }
+  const Memory cached = read_memory();
+  double parse_ms = 0;
+  {
+    // A second reader of the same block: its index evicts the first's, and
+    // closing it frees its own.
+    const auto start = std::chrono::steady_clock::now();
+    auto other = mc::block::BlockReader::open(block_dir, 16 << 20, &cache);
+    parse_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (!other) return 1;
+  }
+  const Memory evicted = read_memory();
+  // What a query pays for a block whose index was evicted: parsing it again.
+  double reparse_ms = 0;
+  {
+    const auto start = std::chrono::steady_clock::now();
+    const auto pin = (*reader)->pin_index();
+    reparse_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (!pin) return 1;
+  }
+  const double series = (*reader)->num_series();
+  auto per_series = [&](double mb) { return mb * kMiB / series; };
+  std::printf(
+      "# an open block of %.0f series holds %.1f MiB in use (%.0f B a series) with its "
+      "index cached, %.2f MiB (%.1f B a series) with it evicted\n",
+      series, cached.in_use_mb - before.in_use_mb, per_series(cached.in_use_mb - before.in_use_mb),
+      evicted.in_use_mb - before.in_use_mb, per_series(evicted.in_use_mb - before.in_use_mb));
+  std::printf(
+      "# opening a second reader (reads, checks and parses the index) took %.1f ms; "
+      "parsing the evicted index again for a query %.1f ms\n",
+      parse_ms, reparse_ms);
+  auto file = mc::read_file(block_dir + "/index");
+  if (!file) return 1;
+  auto index = mc::block::BlockIndex::parse(
+      std::span(reinterpret_cast<const uint8_t*>(file->data()), file->size()), block_dir);
+  if (!index || !index->locate_columns((*reader)->meta().columns.size())) return 1;
+  const auto parts = index->heap_bytes();
+  std::printf(
+      "# its parsed index: %.1f MiB (%zu index file bytes); B a series: symbols %.1f, "
+      "labels %.1f, chunk entries %.1f (%zu chunks), postings %.1f, columns %.1f, "
+      "metadata %.1f\n",
+      static_cast<double>(parts.total()) / kMiB, file->size(), parts.symbols / series,
+      parts.labels / series, parts.chunks / series, index->num_chunks(), parts.postings / series,
+      parts.columns / series, parts.metadata / series);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--block") return measure_open_block(argv[2]);
   const size_t series_count = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 200'000;
   const int64_t minutes = argc > 2 ? std::strtol(argv[2], nullptr, 10) : 30;
   const int64_t block_minutes = argc > 3 ? std::strtol(argv[3], nullptr, 10) : 5;
+  if (argc > 4) {
+    mc::block::BlockIndexCache::process().set_budget(std::strtoul(argv[4], nullptr, 10) << 20);
+  }
   constexpr size_t kPerTarget = 1000;
   const int64_t block_ms = block_minutes * 60'000;
   if (const char* level = std::getenv("LOG_LEVEL"); level != nullptr) {
@@ -230,23 +302,18 @@ int main(int argc, char** argv) {
     print_row("minute", minute, read_memory(), blocks,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
   }
-  // What one block costs while it is open: the in-use bytes an extra reader
-  // of the newest block adds (the parsed index; its group cache is empty).
   {
     std::filesystem::path newest;
     for (const auto& entry : std::filesystem::directory_iterator(dir / "blocks")) {
       if (entry.path().filename().string() > newest.filename().string()) newest = entry.path();
     }
-    if (!newest.empty()) {
-      const Memory before = read_memory();
-      auto reader = mc::block::BlockReader::open(newest.string());
-      const Memory after = read_memory();
-      if (reader) {
-        std::printf("# an open block of %u series holds %.1f MiB in use (%.0f B a series)\n",
-                    (*reader)->num_series(), after.in_use_mb - before.in_use_mb,
-                    (after.in_use_mb - before.in_use_mb) * 1024 * 1024 / (*reader)->num_series());
-      }
-    }
+    const auto cache = mc::block::BlockIndexCache::process().stats();
+    std::printf(
+        "# the store's index cache: %.1f MiB in %zu indexes, budget %.0f MiB, %llu parses\n",
+        static_cast<double>(cache.bytes) / kMiB, cache.entries,
+        static_cast<double>(cache.budget_bytes) / kMiB,
+        static_cast<unsigned long long>(cache.parses));
+    if (!newest.empty() && measure_open_block(newest.string()) != 0) return 1;
   }
   appender.reset();
   storage.reset();

@@ -15,6 +15,7 @@
 #include "common/config/config.hpp"
 #include "common/config/web_config.hpp"
 #include "common/query/engine.hpp"
+#include "common/store/block/block_index_cache.hpp"
 #include "common/store/disk_storage.hpp"
 #include "common/util/build_version.hpp"
 #include "common/util/logger.hpp"
@@ -117,6 +118,9 @@ int run_daemon(const Flags& flags) {
   for (const std::string& warning : startup_config->warnings) {
     log::warn("ignoring a config key", {{"file", flags.config_file}, {"warning", warning}});
   }
+  // Every block the daemon opens shares this one budget for parsed indexes
+  // (set at start: a reload does not change it).
+  block::BlockIndexCache::process().set_budget(startup_config->storage.block_index_cache_bytes);
   auto opened = DiskStorage::open(storage_options(flags, startup_config->storage));
   if (!opened) {
     log::error("cannot open the store", {{"dir", flags.storage_path}, {"err", opened.error()}});

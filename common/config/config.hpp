@@ -147,6 +147,9 @@ struct StorageConfig {
   Duration block_duration = std::chrono::hours(2);  // raw blocks
   WalFsyncMode wal_fsync = WalFsyncMode::interval;
   Duration wal_fsync_interval = std::chrono::seconds(1);  // for WalFsyncMode::interval
+  // The parsed indexes of all open blocks are kept within this many bytes
+  // (block::BlockIndexCache); an evicted one is parsed again from its file.
+  uint64_t block_index_cache_bytes = uint64_t{64} << 20;
   // Raw first, each coarser than the one before. The loader fills the default
   // (raw 7d, 5m 30d, 1h 365d) when the file gives none.
   std::vector<StorageTierConfig> tiers;

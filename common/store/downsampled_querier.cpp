@@ -201,7 +201,11 @@ class DownsampledQuerier final : public Querier {
  public:
   DownsampledQuerier(std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint,
                      int64_t maxt, WindowValue value)
-      : blocks_(std::move(blocks)), mint_(mint), maxt_(maxt), value_(value) {}
+      // Pinned indexes: each series is read from several blocks in turn.
+      : blocks_(block::BlockReader::with_pinned_indexes(std::move(blocks))),
+        mint_(mint),
+        maxt_(maxt),
+        value_(value) {}
 
   std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) override {
     std::map<Labels, std::vector<Part>> by_labels;

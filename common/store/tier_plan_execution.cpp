@@ -164,7 +164,10 @@ Status downsample(const DiskStorageOptions& options, BlockSet& blocks,
       std::find_if(options.tiers.begin(), options.tiers.end(),
                    [&](const auto& tier) { return tier.name == action.target_tier; });
   if (target == options.tiers.end()) return Status::error("unknown tier " + action.target_tier);
-  const std::vector<BlockPtr> sources = downsample_sources(blocks, action);
+  // Pinned: a series is read from every source in turn, so an evicted index
+  // would be parsed again for each series (block_index_cache.hpp).
+  const std::vector<BlockPtr> sources =
+      block::BlockReader::with_pinned_indexes(downsample_sources(blocks, action));
   if (sources.empty()) return Status::error("no source blocks for " + action.target_tier);
 
   auto writer =

@@ -174,6 +174,8 @@ class BlockIndexParser {
     ByteReader in = section(SectionId::metadata);
     const uint64_t n = in.uvarint();
     if (n > in.remaining()) return section_error(SectionId::metadata, "count larger than section");
+    auto table = std::make_shared<std::vector<MetricMetadata>>();
+    index_.metadata_ = table;
     for (uint64_t i = 0; i < n && in.ok(); ++i) {
       MetricMetadata metadata;
       metadata.family = in.string();
@@ -184,7 +186,7 @@ class BlockIndexParser {
       metadata.type = static_cast<MetricType>(type);
       metadata.help = in.string();
       metadata.unit = in.string();
-      index_.metadata_.push_back(std::move(metadata));
+      table->push_back(std::move(metadata));
     }
     if (!in.ok() || !in.at_end()) return section_error(SectionId::metadata, "malformed");
     return Status::ok();
@@ -220,7 +222,7 @@ class BlockIndexParser {
         return section_error(SectionId::series, fmt::format("series {} out of order", s));
       }
       const uint64_t metadata_ref = in.uvarint();
-      if (metadata_ref > index_.metadata_.size()) ok = false;
+      if (metadata_ref > index_.metadata_->size()) ok = false;
       index_.metadata_refs_.push_back(static_cast<uint32_t>(metadata_ref));
       index_.first_chunk_.push_back(static_cast<uint32_t>(index_.chunks_.size()));
       const uint64_t chunk_count = in.uvarint();
@@ -365,6 +367,71 @@ class BlockIndexParser {
 
 Result<BlockIndex> BlockIndex::parse(std::span<const uint8_t> file, const std::string& path) {
   return BlockIndexParser(file, path).parse();
+}
+
+Status BlockIndex::locate_columns(size_t kinds) {
+  timestamp_columns_.clear();
+  value_columns_.clear();
+  for (uint32_t g = 0; g < groups_.size(); ++g) {
+    auto& columns = groups_[g].kind == GroupKind::timestamps ? timestamp_columns_ : value_columns_;
+    uint64_t offset = 0;
+    for (const uint32_t bytes : groups_[g].column_bytes) {
+      if (offset + bytes > UINT32_MAX) {
+        return Status::error(fmt::format("{}: group {} larger than 4 GiB", path_, g));
+      }
+      columns.push_back(ColumnLocation{g, static_cast<uint32_t>(offset), bytes});
+      offset += bytes;
+    }
+  }
+  timestamp_columns_.shrink_to_fit();
+  value_columns_.shrink_to_fit();
+  const size_t expected_values = num_chunks() * kinds;
+  if (value_columns_.size() != expected_values) {
+    return Status::error(fmt::format("{}: {} value columns for {} chunks of {} kinds", path_,
+                                     value_columns_.size(), num_chunks(), kinds));
+  }
+  for (uint32_t s = 0; s < num_series(); ++s) {
+    for (const ChunkEntry& chunk : chunks(s)) {
+      if (chunk.timestamp_column >= timestamp_columns_.size()) {
+        return Status::error(fmt::format("{}: series {} refers to timestamps column {} of {}",
+                                         path_, s, chunk.timestamp_column,
+                                         timestamp_columns_.size()));
+      }
+    }
+  }
+  return Status::ok();
+}
+
+namespace {
+
+template <typename T>
+size_t capacity_bytes(const std::vector<T>& v) {
+  return v.capacity() * sizeof(T);
+}
+
+}  // namespace
+
+BlockIndex::HeapBytes BlockIndex::heap_bytes() const {
+  HeapBytes bytes;
+  bytes.symbols = capacity_bytes(symbol_bytes_) + capacity_bytes(symbol_ends_);
+  bytes.labels = capacity_bytes(label_symbols_) + capacity_bytes(first_label_);
+  bytes.chunks =
+      capacity_bytes(chunks_) + capacity_bytes(first_chunk_) + capacity_bytes(metadata_refs_);
+  bytes.postings = capacity_bytes(label_names_) + capacity_bytes(postings_);
+  for (const LabelName& label : label_names_) {
+    bytes.postings += capacity_bytes(label.values) + capacity_bytes(label.postings_offsets);
+  }
+  bytes.columns =
+      capacity_bytes(groups_) + capacity_bytes(timestamp_columns_) + capacity_bytes(value_columns_);
+  for (const GroupEntry& group : groups_) bytes.columns += capacity_bytes(group.column_bytes);
+  bytes.metadata = sizeof(BlockIndex) + path_.capacity();
+  if (metadata_) {
+    bytes.metadata += capacity_bytes(*metadata_);
+    for (const MetricMetadata& m : *metadata_) {
+      bytes.metadata += m.family.capacity() + m.help.capacity() + m.unit.capacity();
+    }
+  }
+  return bytes;
 }
 
 Labels BlockIndex::labels(uint32_t series) const {

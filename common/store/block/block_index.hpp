@@ -1,19 +1,22 @@
 // BlockIndex: a block's index file parsed into memory. Opening checks the
 // trailer, the table of contents and the CRC32C of every section before
 // anything is believed, then decodes symbols, metadata, series (labels and
-// chunk entries) and the chunk group table. Postings stay encoded and are
-// decoded per lookup.
+// chunk entries) and the chunk group table, and locates every column in its
+// group. Postings stay encoded and are decoded per lookup.
 //
-// An open block keeps its index for as long as it exists (raw blocks: days),
-// so a series' labels are kept as symbol numbers in one flat array, not as a
+// A series' labels are kept as symbol numbers in one flat array, not as a
 // Labels allocation each; labels() builds the Labels when a query asks
-// (bench/head_memory.md, "Across block cuts").
+// (bench/head_memory.md, "Across block cuts"). Even so an index is about
+// 100 B a series, so an open block does not keep it: BlockIndexCache holds
+// the parsed indexes of all blocks within one byte budget, and a block's is
+// parsed again from its file when it was evicted (block_index_cache.hpp).
 //
 // Private to common/store/block. Thread-safety: immutable after parse(); const
 // methods may be called from any thread.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -31,6 +34,11 @@ class BlockIndex {
   // `file` is the whole index file; `path` names it in errors.
   static Result<BlockIndex> parse(std::span<const uint8_t> file, const std::string& path);
 
+  // Splits the groups' columns into timestamp and value columns and checks
+  // them against the chunks: `kinds` value columns per chunk (the block
+  // meta's column kinds), every chunk's timestamps column present.
+  Status locate_columns(size_t kinds);
+
   // Move-only: label names view symbol_bytes_, whose buffer a move keeps in place.
   ~BlockIndex() = default;
   BlockIndex(BlockIndex&&) = default;
@@ -47,7 +55,14 @@ class BlockIndex {
   // Null when the series has no metadata.
   const MetricMetadata* metadata(uint32_t series) const {
     const uint32_t ref = metadata_refs_[series];
-    return ref == 0 ? nullptr : &metadata_[ref - 1];
+    return ref == 0 ? nullptr : &(*metadata_)[ref - 1];
+  }
+  // The distinct metadata, shared: a reader keeps it past the index's
+  // eviction, so the pointers metadata() returns stay valid as long as the
+  // reader (a series' metadata ref - 1 indexes it; 0 is none).
+  uint32_t metadata_ref(uint32_t series) const { return metadata_refs_[series]; }
+  const std::shared_ptr<const std::vector<MetricMetadata>>& metadata_table() const {
+    return metadata_;
   }
   // Chunks of a series, in time order, and the global number of the first.
   std::span<const ChunkEntry> chunks(uint32_t series) const {
@@ -57,6 +72,22 @@ class BlockIndex {
   uint32_t first_chunk(uint32_t series) const { return first_chunk_[series]; }
   size_t num_chunks() const { return chunks_.size(); }
   const std::vector<GroupEntry>& groups() const { return groups_; }
+  // After locate_columns(): column number -> location.
+  const std::vector<ColumnLocation>& timestamp_columns() const { return timestamp_columns_; }
+  const std::vector<ColumnLocation>& value_columns() const { return value_columns_; }
+
+  // The heap this index holds, by part (vector capacities, not malloc's
+  // overhead); total() is what BlockIndexCache counts against its budget.
+  struct HeapBytes {
+    size_t symbols = 0;   // bytes and end offsets
+    size_t labels = 0;    // series' label symbol numbers and where each starts
+    size_t chunks = 0;    // chunk entries, where each series' start, metadata refs
+    size_t postings = 0;  // label index and encoded postings
+    size_t columns = 0;   // group table and column locations
+    size_t metadata = 0;  // the distinct metadata (shared with the reader)
+    size_t total() const { return symbols + labels + chunks + postings + columns + metadata; }
+  };
+  HeapBytes heap_bytes() const;
 
   std::vector<std::string> label_names() const;
   // Sorted; empty when the name is unknown.
@@ -94,7 +125,7 @@ class BlockIndex {
   // std::string each); symbol i ends at symbol_ends_[i].
   std::vector<char> symbol_bytes_;
   std::vector<uint32_t> symbol_ends_;
-  std::vector<MetricMetadata> metadata_;
+  std::shared_ptr<const std::vector<MetricMetadata>> metadata_;
   // Per series, its labels' (name, value) symbol numbers in name order, one
   // after the other; series s's are [first_label_[s], first_label_[s + 1]).
   // Symbols are sorted, so comparing numbers compares the strings.
@@ -106,6 +137,8 @@ class BlockIndex {
   std::vector<LabelName> label_names_;  // sorted by name
   std::vector<uint8_t> postings_;
   std::vector<GroupEntry> groups_;
+  std::vector<ColumnLocation> timestamp_columns_;
+  std::vector<ColumnLocation> value_columns_;
 };
 
 template <typename Keep>

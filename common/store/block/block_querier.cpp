@@ -49,12 +49,16 @@ class SampleArrayPool {
   std::vector<Arrays> free_;
 };
 
+// Keeps the block's parsed index while the query has series of it to read,
+// whatever the shared index cache evicts meanwhile (block_index_cache.hpp).
+using IndexPin = std::shared_ptr<const void>;
+
 // Reads the series' samples in range on the first next() or seek().
 class BlockSampleIterator final : public SampleIterator {
  public:
-  BlockSampleIterator(std::shared_ptr<BlockReader> block, uint32_t series, int64_t mint,
-                      int64_t maxt)
-      : block_(std::move(block)), series_(series), mint_(mint), maxt_(maxt) {}
+  BlockSampleIterator(std::shared_ptr<BlockReader> block, IndexPin pin, uint32_t series,
+                      int64_t mint, int64_t maxt)
+      : block_(std::move(block)), pin_(std::move(pin)), series_(series), mint_(mint), maxt_(maxt) {}
   ~BlockSampleIterator() override { SampleArrayPool::of_this_thread().give(timestamps_, values_); }
   BlockSampleIterator(const BlockSampleIterator&) = delete;
   BlockSampleIterator& operator=(const BlockSampleIterator&) = delete;
@@ -153,6 +157,7 @@ class BlockSampleIterator final : public SampleIterator {
   }
 
   std::shared_ptr<BlockReader> block_;
+  IndexPin pin_;
   uint32_t series_;
   int64_t mint_;
   int64_t maxt_;
@@ -167,8 +172,10 @@ class BlockSampleIterator final : public SampleIterator {
 
 class BlockSeries final : public Series {
  public:
-  BlockSeries(std::shared_ptr<BlockReader> block, uint32_t series, int64_t mint, int64_t maxt)
+  BlockSeries(std::shared_ptr<BlockReader> block, IndexPin pin, uint32_t series, int64_t mint,
+              int64_t maxt)
       : block_(std::move(block)),
+        pin_(std::move(pin)),
         labels_(block_->labels(series)),
         series_(series),
         mint_(mint),
@@ -177,11 +184,12 @@ class BlockSeries final : public Series {
   const Labels& labels() const override { return labels_; }
   const MetricMetadata* metadata() const override { return block_->metadata(series_); }
   std::unique_ptr<SampleIterator> iterator() const override {
-    return std::make_unique<BlockSampleIterator>(block_, series_, mint_, maxt_);
+    return std::make_unique<BlockSampleIterator>(block_, pin_, series_, mint_, maxt_);
   }
 
  private:
   std::shared_ptr<BlockReader> block_;
+  IndexPin pin_;
   Labels labels_;  // built once per selected series: the index keeps symbol numbers
   uint32_t series_;
   int64_t mint_;
@@ -191,7 +199,7 @@ class BlockSeries final : public Series {
 class BlockQuerier final : public Querier {
  public:
   BlockQuerier(std::shared_ptr<BlockReader> block, int64_t mint, int64_t maxt)
-      : block_(std::move(block)), mint_(mint), maxt_(maxt) {}
+      : block_(std::move(block)), pin_(block_->pin_index()), mint_(mint), maxt_(maxt) {}
 
   std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) override {
     std::vector<std::unique_ptr<Series>> selected;
@@ -199,7 +207,7 @@ class BlockQuerier final : public Querier {
     if (!numbers) return selected;  // the interface has no error path; the index was checked
     for (const uint32_t series : *numbers) {
       if (!in_range(series)) continue;
-      selected.push_back(std::make_unique<BlockSeries>(block_, series, mint_, maxt_));
+      selected.push_back(std::make_unique<BlockSeries>(block_, pin_, series, mint_, maxt_));
     }
     return selected;
   }
@@ -219,8 +227,8 @@ class BlockQuerier final : public Querier {
     std::set<std::string, std::less<>> values;
     for (uint32_t s = 0; s < block_->num_series(); ++s) {
       if (!in_range(s)) continue;
-      const std::string_view value = block_->label_value(s, name);
-      if (!value.empty()) values.emplace(value);
+      std::string value = block_->label_value(s, name);
+      if (!value.empty()) values.emplace(std::move(value));
     }
     return {values.begin(), values.end()};
   }
@@ -237,6 +245,7 @@ class BlockQuerier final : public Querier {
   }
 
   std::shared_ptr<BlockReader> block_;
+  IndexPin pin_;
   int64_t mint_;
   int64_t maxt_;
 };

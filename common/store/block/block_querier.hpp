@@ -5,7 +5,9 @@
 // select() uses the block's postings; a series' samples are read from disk
 // when its iterator first moves, so selecting many series and reading few
 // costs little. The querier shares the BlockReader, so it may outlive the
-// caller's reference to it.
+// caller's reference to it, and pins the block's parsed index (its series
+// and iterators too), so that the shared index cache evicting it meanwhile
+// does not make each read parse it again (block_index_cache.hpp).
 //
 // Thread-safety: as Querier (one thread per querier); many queriers may share
 // one BlockReader.

@@ -12,12 +12,14 @@
 
 #include "common/store/block/block_format.hpp"
 #include "common/store/block/block_index.hpp"
+#include "common/store/block/block_index_cache.hpp"
 #include "common/store/block/compression.hpp"
 #include "common/store/block/group_cache.hpp"
 #include "common/store/columnar/column_codec.hpp"
 #include "common/util/byte_buffer.hpp"
 #include "common/util/crc32c.hpp"
 #include "common/util/errno_text.hpp"
+#include "common/util/logger.hpp"
 
 namespace mc::block {
 
@@ -68,14 +70,18 @@ Result<std::vector<uint8_t>> read_whole_file(const std::string& path, size_t lim
 }  // namespace
 
 BlockReader::~BlockReader() {
+  if (index_cache_ != nullptr) index_cache_->erase(index_key_);
+  if (index_fd_ >= 0) ::close(index_fd_);
   if (data_fd_ >= 0) ::close(data_fd_);
 }
 
 Result<std::shared_ptr<BlockReader>> BlockReader::open(const std::string& block_dir,
-                                                       size_t cache_bytes) {
+                                                       size_t cache_bytes,
+                                                       BlockIndexCache* index_cache) {
   std::shared_ptr<BlockReader> reader(new BlockReader());
   reader->dir_ = block_dir;
   while (reader->dir_.size() > 1 && reader->dir_.back() == '/') reader->dir_.pop_back();
+  reader->index_path_ = reader->dir_ + "/" + kIndexFileName;
   reader->data_path_ = reader->dir_ + "/" + kDataFileName;
   reader->cache_ = std::make_unique<GroupCache>(cache_bytes);
 
@@ -88,23 +94,15 @@ Result<std::shared_ptr<BlockReader>> BlockReader::open(const std::string& block_
   if (!meta) return meta.status();
   reader->meta_ = std::move(*meta);
 
-  const std::string index_path = reader->dir_ + "/" + kIndexFileName;
-  auto index_bytes = read_whole_file(index_path, SIZE_MAX);
-  if (!index_bytes) return index_bytes.status();
-  if (index_bytes->size() != reader->meta_.index_bytes) {
-    return Status::error(fmt::format("{}: {} bytes where meta.json says {} (truncated?)",
-                                     index_path, index_bytes->size(), reader->meta_.index_bytes));
+  // Kept open: the index is parsed again from it after an eviction, even
+  // when retention removed the block's directory meanwhile.
+  reader->index_fd_ = ::open(reader->index_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (reader->index_fd_ < 0) {
+    return Status::error(fmt::format("{}: open: {}", reader->index_path_, errno_text()));
   }
-  auto index = BlockIndex::parse(*index_bytes, index_path);
+  auto index = reader->parse_index();
   if (!index) return index.status();
-  reader->index_ = std::make_unique<BlockIndex>(std::move(*index));
-  if (reader->index_->num_series() != reader->meta_.series ||
-      reader->index_->num_chunks() != reader->meta_.chunks) {
-    return Status::error(fmt::format("{}: {} series and {} chunks where meta.json says {} and {}",
-                                     index_path, reader->index_->num_series(),
-                                     reader->index_->num_chunks(), reader->meta_.series,
-                                     reader->meta_.chunks));
-  }
+  reader->metadata_ = (*index)->metadata_table();
 
   reader->data_fd_ = ::open(reader->data_path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (reader->data_fd_ < 0) {
@@ -115,7 +113,7 @@ Result<std::shared_ptr<BlockReader>> BlockReader::open(const std::string& block_
     return Status::error(fmt::format("{}: stat: {}", reader->data_path_, errno_text()));
   }
   const auto data_size = static_cast<uint64_t>(info.st_size);
-  const auto& groups = reader->index_->groups();
+  const auto& groups = (*index)->groups();
   const uint64_t expected_size =
       groups.empty() ? kFileHeaderBytes : groups.back().offset + groups.back().record_bytes;
   if (data_size != expected_size || data_size != reader->meta_.data_bytes) {
@@ -139,91 +137,141 @@ Result<std::shared_ptr<BlockReader>> BlockReader::open(const std::string& block_
     return Status::error(
         fmt::format("{}: at offset 5: reserved header bytes not zero", reader->data_path_));
   }
-  if (Status status = reader->build_column_locations(); !status) return status;
+  // Only now, with the reader whole, does the index go to the shared cache.
+  reader->index_cache_ = index_cache != nullptr ? index_cache : &BlockIndexCache::process();
+  reader->index_cache_->count_parse();
+  reader->index_key_ = reader->index_cache_->new_key();
+  reader->last_index_ = *index;
+  reader->index_cache_->insert(reader->index_key_, std::move(*index));
   return reader;
 }
 
-Status BlockReader::build_column_locations() {
-  const auto& groups = index_->groups();
-  for (uint32_t g = 0; g < groups.size(); ++g) {
-    auto& columns = groups[g].kind == GroupKind::timestamps ? timestamp_columns_ : value_columns_;
-    uint64_t offset = 0;
-    for (const uint32_t bytes : groups[g].column_bytes) {
-      if (offset + bytes > UINT32_MAX) {
-        return Status::error(
-            fmt::format("{}/{}: group {} larger than 4 GiB", dir_, kIndexFileName, g));
-      }
-      columns.push_back(ColumnLocation{g, static_cast<uint32_t>(offset), bytes});
-      offset += bytes;
-    }
+Result<BlockReader::Index> BlockReader::parse_index() const {
+  struct stat info {};
+  if (::fstat(index_fd_, &info) != 0) {
+    return Status::error(fmt::format("{}: stat: {}", index_path_, errno_text()));
   }
-  const size_t expected_values = index_->num_chunks() * meta_.columns.size();
-  if (value_columns_.size() != expected_values) {
-    return Status::error(fmt::format("{}/{}: {} value columns for {} chunks of {} kinds", dir_,
-                                     kIndexFileName, value_columns_.size(), index_->num_chunks(),
-                                     meta_.columns.size()));
+  const auto size = static_cast<uint64_t>(info.st_size);
+  if (size != meta_.index_bytes) {
+    return Status::error(fmt::format("{}: {} bytes where meta.json says {} (truncated?)",
+                                     index_path_, size, meta_.index_bytes));
   }
-  for (uint32_t s = 0; s < index_->num_series(); ++s) {
-    for (const ChunkEntry& chunk : index_->chunks(s)) {
-      if (chunk.timestamp_column >= timestamp_columns_.size()) {
-        return Status::error(fmt::format("{}/{}: series {} refers to timestamps column {} of {}",
-                                         dir_, kIndexFileName, s, chunk.timestamp_column,
-                                         timestamp_columns_.size()));
-      }
-    }
+  std::vector<uint8_t> bytes(size);
+  if (Status status = pread_exactly(index_fd_, bytes, 0, index_path_); !status) return status;
+  auto parsed = BlockIndex::parse(bytes, index_path_);
+  if (!parsed) return parsed.status();
+  auto index = std::make_shared<BlockIndex>(std::move(*parsed));
+  if (index->num_series() != meta_.series || index->num_chunks() != meta_.chunks) {
+    return Status::error(fmt::format("{}: {} series and {} chunks where meta.json says {} and {}",
+                                     index_path_, index->num_series(), index->num_chunks(),
+                                     meta_.series, meta_.chunks));
   }
-  return Status::ok();
+  if (Status status = index->locate_columns(meta_.columns.size()); !status) return status;
+  if (metadata_ != nullptr && index->metadata_table()->size() != metadata_->size()) {
+    return Status::error(
+        fmt::format("{}: {} metadata entries where it had {} when the block was opened",
+                    index_path_, index->metadata_table()->size(), metadata_->size()));
+  }
+  return Index(std::move(index));
 }
 
-std::string BlockReader::group_error(uint32_t number, std::string_view what) const {
-  return fmt::format("{}: chunk group at offset {}: {}", data_path_,
-                     index_->groups()[number].offset, what);
+Result<BlockReader::Index> BlockReader::index() const {
+  std::lock_guard lock(index_mutex_);
+  if (Index cached = index_cache_->find(index_key_)) return cached;
+  if (Index pinned = last_index_.lock()) {
+    index_cache_->insert(index_key_, pinned);
+    return pinned;
+  }
+  index_cache_->count_parse();
+  auto parsed = parse_index();
+  if (!parsed) return parsed.status();
+  last_index_ = *parsed;
+  index_cache_->insert(index_key_, *parsed);
+  return parsed;
 }
 
-Result<BlockReader::Group> BlockReader::group(uint32_t number, bool use_cache) const {
+BlockReader::Index BlockReader::index_or_log() const {
+  auto index = this->index();
+  if (index) return std::move(*index);
+  if (!index_error_logged_.exchange(true)) {
+    log::error("block index no longer parses; the block answers as empty",
+               {{"error", index.status().message()}});
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const void> BlockReader::pin_index() const { return index_or_log(); }
+
+std::vector<std::shared_ptr<BlockReader>> BlockReader::with_pinned_indexes(
+    std::vector<std::shared_ptr<BlockReader>> blocks) {
+  struct Pinned {
+    std::shared_ptr<BlockReader> reader;
+    std::shared_ptr<const void> pin;
+  };
+  for (auto& block : blocks) {
+    auto pinned = std::make_shared<Pinned>(Pinned{block, block->pin_index()});
+    block = std::shared_ptr<BlockReader>(pinned, pinned->reader.get());  // owns both
+  }
+  return blocks;
+}
+
+std::string BlockReader::group_error(const BlockIndex& index, uint32_t number,
+                                     std::string_view what) const {
+  return fmt::format("{}: chunk group at offset {}: {}", data_path_, index.groups()[number].offset,
+                     what);
+}
+
+Result<BlockReader::Group> BlockReader::group(const BlockIndex& index, uint32_t number,
+                                              bool use_cache) const {
   if (use_cache) {
     if (Group cached = cache_->find(number)) return cached;
   }
-  const GroupEntry& entry = index_->groups()[number];
-  if (entry.record_bytes < 4) return Status::error(group_error(number, "record too short"));
+  const GroupEntry& entry = index.groups()[number];
+  if (entry.record_bytes < 4) return Status::error(group_error(index, number, "record too short"));
   std::vector<uint8_t> record(entry.record_bytes);
   if (Status status = pread_exactly(data_fd_, record, entry.offset, data_path_); !status) {
     return status;
   }
   const auto body = std::span<const uint8_t>(record).first(record.size() - 4);
   ByteReader crc_reader(std::span<const uint8_t>(record).last(4));
-  if (crc32c(body) != crc_reader.u32()) return Status::error(group_error(number, "CRC mismatch"));
+  if (crc32c(body) != crc_reader.u32())
+    return Status::error(group_error(index, number, "CRC mismatch"));
   ByteReader in(body);
   const auto compression = static_cast<Compression>(in.u8());
   const uint64_t raw_bytes = in.uvarint();
   const uint64_t stored_bytes = in.uvarint();
   if (!in.ok() || stored_bytes != in.remaining()) {
-    return Status::error(group_error(number, "malformed record header"));
+    return Status::error(group_error(index, number, "malformed record header"));
   }
   uint64_t expected_raw = 0;
   for (const uint32_t bytes : entry.column_bytes) expected_raw += bytes;
   if (raw_bytes != expected_raw) {
     return Status::error(group_error(
-        number, fmt::format("holds {} bytes where the index expects {}", raw_bytes, expected_raw)));
+        index, number,
+        fmt::format("holds {} bytes where the index expects {}", raw_bytes, expected_raw)));
   }
   auto bytes = std::make_shared<std::vector<uint8_t>>();
   if (Status status = decompress(compression, in.bytes(stored_bytes), raw_bytes, *bytes); !status) {
-    return Status::error(group_error(number, status.message()));
+    return Status::error(group_error(index, number, status.message()));
   }
   Group result = std::move(bytes);
   if (use_cache) cache_->insert(number, result);
   return result;
 }
 
-Result<std::span<const uint8_t>> BlockReader::column(const ColumnLocation& location, Group& holder,
+Result<std::span<const uint8_t>> BlockReader::column(const BlockIndex& index,
+                                                     const ColumnLocation& location, Group& holder,
                                                      bool use_cache) const {
-  auto loaded = group(location.group, use_cache);
+  auto loaded = group(index, location.group, use_cache);
   if (!loaded) return loaded.status();
   holder = std::move(*loaded);
   return std::span<const uint8_t>(*holder).subspan(location.offset, location.bytes);
 }
 
 Result<std::vector<uint32_t>> BlockReader::select(const std::vector<Matcher>& matchers) const {
+  auto pinned = index();
+  if (!pinned) return pinned.status();
+  const BlockIndex& index = **pinned;
   std::vector<uint32_t> result;
   bool first = true;
   std::vector<uint32_t> scratch;
@@ -233,15 +281,15 @@ Result<std::vector<uint32_t>> BlockReader::select(const std::vector<Matcher>& ma
       // Only series that have the label can match: the union over its values.
       Result<std::vector<uint32_t>> postings =
           matcher.kind() == Matcher::Kind::equal
-              ? index_->postings(matcher.name(), matcher.value())
-              : index_->postings_where(
+              ? index.postings(matcher.name(), matcher.value())
+              : index.postings_where(
                     matcher.name(), [&](std::string_view value) { return matcher.matches(value); });
       if (!postings) return postings.status();
       matching = std::move(*postings);
     } else {
       // Series without the label match too: every series but those whose
       // value fails.
-      auto failing = index_->postings_where(
+      auto failing = index.postings_where(
           matcher.name(), [&](std::string_view value) { return !matcher.matches(value); });
       if (!failing) return failing.status();
       matching.reserve(num_series() - failing->size());
@@ -272,28 +320,51 @@ Result<std::vector<uint32_t>> BlockReader::select(const std::vector<Matcher>& ma
   return result;
 }
 
-Labels BlockReader::labels(uint32_t series) const { return index_->labels(series); }
-std::string_view BlockReader::label_value(uint32_t series, std::string_view name) const {
-  return index_->label_value(series, name);
+// An index that no longer parses answers as a block without series: no
+// labels, no samples in any range.
+Labels BlockReader::labels(uint32_t series) const {
+  const Index index = index_or_log();
+  return index ? index->labels(series) : Labels();
+}
+std::string BlockReader::label_value(uint32_t series, std::string_view name) const {
+  const Index index = index_or_log();
+  return index ? std::string(index->label_value(series, name)) : std::string();
 }
 const MetricMetadata* BlockReader::metadata(uint32_t series) const {
-  return index_->metadata(series);
+  const Index index = index_or_log();
+  const uint32_t ref = index ? index->metadata_ref(series) : 0;
+  return ref == 0 ? nullptr : &(*metadata_)[ref - 1];
 }
 int64_t BlockReader::min_time(uint32_t series) const {
-  return index_->chunks(series).front().min_time;
+  const Index index = index_or_log();
+  return index ? index->chunks(series).front().min_time : INT64_MAX;
 }
 int64_t BlockReader::max_time(uint32_t series) const {
-  return index_->chunks(series).back().max_time;
+  const Index index = index_or_log();
+  return index ? index->chunks(series).back().max_time : INT64_MIN;
 }
-std::vector<std::string> BlockReader::label_names() const { return index_->label_names(); }
+std::vector<std::string> BlockReader::label_names() const {
+  const Index index = index_or_log();
+  return index ? index->label_names() : std::vector<std::string>();
+}
 std::vector<std::string> BlockReader::label_values(std::string_view name) const {
-  return index_->label_values(name);
+  const Index index = index_or_log();
+  return index ? index->label_values(name) : std::vector<std::string>();
 }
-uint32_t BlockReader::num_series() const { return index_->num_series(); }
 size_t BlockReader::cached_bytes() const { return cache_->bytes(); }
 
 Status BlockReader::read(uint32_t series, int64_t mint, int64_t maxt, size_t column,
                          std::vector<int64_t>& timestamps, std::vector<double>& values) const {
+  timestamps.clear();
+  values.clear();
+  auto index = this->index();
+  if (!index) return index.status();
+  return read(**index, series, mint, maxt, column, timestamps, values);
+}
+
+Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint, int64_t maxt,
+                         size_t column, std::vector<int64_t>& timestamps,
+                         std::vector<double>& values) const {
   timestamps.clear();
   values.clear();
   if (series >= num_series()) {
@@ -304,7 +375,7 @@ Status BlockReader::read(uint32_t series, int64_t mint, int64_t maxt, size_t col
     return Status::error(
         fmt::format("{}: no column {} (the block has {})", dir_, column, meta_.columns.size()));
   }
-  const auto chunks = index_->chunks(series);
+  const auto chunks = index.chunks(series);
   const size_t kinds = meta_.columns.size();
   // Decoded straight into the caller's vectors, sized once: a query opens a
   // block per series and day, and temporaries per chunk showed as malloc
@@ -321,29 +392,29 @@ Status BlockReader::read(uint32_t series, int64_t mint, int64_t maxt, size_t col
     const ChunkEntry& chunk = chunks[c];
     if (chunk.max_time < mint) continue;
     if (chunk.min_time > maxt) break;
-    const ColumnLocation& timestamp_location = timestamp_columns_[chunk.timestamp_column];
+    const ColumnLocation& timestamp_location = index.timestamp_columns()[chunk.timestamp_column];
     const ColumnLocation& value_location =
-        value_columns_[(index_->first_chunk(series) + c) * kinds + column];
-    auto timestamp_bytes = this->column(timestamp_location, timestamp_group, true);
+        index.value_columns()[(index.first_chunk(series) + c) * kinds + column];
+    auto timestamp_bytes = this->column(index, timestamp_location, timestamp_group, true);
     if (!timestamp_bytes) return timestamp_bytes.status();
-    auto value_bytes = this->column(value_location, value_group, true);
+    auto value_bytes = this->column(index, value_location, value_group, true);
     if (!value_bytes) return value_bytes.status();
     const size_t chunk_start = timestamps.size();
     if (Status status = columnar::decode_timestamps(*timestamp_bytes, timestamps); !status) {
-      return Status::error(group_error(timestamp_location.group,
+      return Status::error(group_error(index, timestamp_location.group,
                                        fmt::format("timestamps column at group byte {}: {}",
                                                    timestamp_location.offset, status.message())));
     }
     if (Status status = columnar::decode_values(*value_bytes, values); !status) {
-      return Status::error(
-          group_error(value_location.group, fmt::format("values column at group byte {}: {}",
-                                                        value_location.offset, status.message())));
+      return Status::error(group_error(index, value_location.group,
+                                       fmt::format("values column at group byte {}: {}",
+                                                   value_location.offset, status.message())));
     }
     const size_t decoded_timestamps = timestamps.size() - chunk_start;
     const size_t decoded_values = values.size() - chunk_start;
     if (decoded_timestamps != chunk.samples || decoded_values != chunk.samples) {
       return Status::error(group_error(
-          value_location.group,
+          index, value_location.group,
           fmt::format("series {} chunk {}: {} timestamps and {} values where the index says {}",
                       series, c, decoded_timestamps, decoded_values, chunk.samples)));
     }
@@ -370,16 +441,18 @@ Status BlockReader::verify() const {
     if (!errors.empty()) errors += "; ";
     errors += status.message();
   };
-  const auto& groups = index_->groups();
+  auto index = this->index();
+  if (!index) return index.status();
+  const auto& groups = (*index)->groups();
   for (uint32_t g = 0; g < groups.size(); ++g) {
-    if (auto group = this->group(g, false); !group) note(group.status());
+    if (auto group = this->group(**index, g, false); !group) note(group.status());
   }
   if (!errors.empty()) return Status::error(errors);
   std::vector<int64_t> timestamps;
   std::vector<double> values;
   for (uint32_t s = 0; s < num_series(); ++s) {
     for (size_t k = 0; k < meta_.columns.size(); ++k) {
-      if (Status status = read(s, INT64_MIN, INT64_MAX, k, timestamps, values); !status) {
+      if (Status status = read(**index, s, INT64_MIN, INT64_MAX, k, timestamps, values); !status) {
         note(status);
         break;
       }

@@ -1,8 +1,12 @@
 // BlockReader: an open, immutable block on disk.
 //
-// open() reads meta.json and the whole index (small: symbols, series, chunk
-// entries and postings; every section's CRC is checked) and keeps the data
-// file open. Chunk groups are read with pread when a series is read, their
+// open() reads meta.json and parses the whole index (symbols, series, chunk
+// entries and postings; every section's CRC is checked), and keeps the index
+// and data files open. The parsed index goes to a BlockIndexCache shared by
+// all blocks, bounded in bytes: when it was evicted, the next call parses the
+// open index file again (a block deleted meanwhile still reads). A query pins
+// the index of each block it reads (pin_index()), so it is parsed at most
+// once a query. Chunk groups are read with pread when a series is read, their
 // CRC checked and decompressed then, and kept in a small LRU cache of
 // decompressed groups; the data file is never held in memory whole.
 //
@@ -10,14 +14,19 @@
 //
 // Errors name the file and byte offset:
 //   "<dir>/data: chunk group at offset 123456: CRC mismatch".
+// An index that no longer parses when it is read again (the file damaged
+// after open) is an error from select() and read(), logged once, and makes
+// the other lookups answer as for no series.
 //
 // Thread-safety: const methods may be called from many threads at once (the
 // group cache has its own lock; pread does not move a file position).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,19 +35,24 @@
 #include "common/model/labels.hpp"
 #include "common/model/metric_metadata.hpp"
 #include "common/store/block/block_meta.hpp"
+#include "common/store/block/index_entries.hpp"
 #include "common/store/matcher.hpp"
 #include "common/util/status.hpp"
 
 namespace mc::block {
 
 class BlockIndex;
+class BlockIndexCache;
 class GroupCache;
 
 class BlockReader {
  public:
-  // `cache_bytes` bounds the decompressed groups kept in memory.
+  // `cache_bytes` bounds the decompressed groups kept in memory; the parsed
+  // index is kept in `index_cache` (null: BlockIndexCache::process()), which
+  // must outlive the reader.
   static Result<std::shared_ptr<BlockReader>> open(const std::string& block_dir,
-                                                   size_t cache_bytes = 16 << 20);
+                                                   size_t cache_bytes = 16 << 20,
+                                                   BlockIndexCache* index_cache = nullptr);
   ~BlockReader();
   BlockReader(const BlockReader&) = delete;
   BlockReader& operator=(const BlockReader&) = delete;
@@ -52,17 +66,30 @@ class BlockReader {
   // selects every series.
   Result<std::vector<uint32_t>> select(const std::vector<Matcher>& matchers) const;
 
+  // Keeps this block's parsed index in memory while the returned handle
+  // lives, whatever the cache evicts: a query holds one per block it reads,
+  // so that its calls do not parse the index again. Null when it fails to
+  // parse (the error is logged; select() returns it).
+  std::shared_ptr<const void> pin_index() const;
+  // The same readers, each of whose shared_ptr (and every copy) also pins its
+  // index: for code that reads series across several blocks at once
+  // (downsampling, the downsampled querier), where evicting one block's index
+  // for another's would parse them again in turn for every series.
+  static std::vector<std::shared_ptr<BlockReader>> with_pinned_indexes(
+      std::vector<std::shared_ptr<BlockReader>> blocks);
+
   // REQUIRES: series < num_series(). Built on each call (the index keeps
   // symbol numbers, not a Labels per series).
   Labels labels(uint32_t series) const;
-  // The value of `name`, "" when absent; valid as long as this reader.
-  std::string_view label_value(uint32_t series, std::string_view name) const;
-  const MetricMetadata* metadata(uint32_t series) const;  // null when none
-  int64_t min_time(uint32_t series) const;                // of its first sample
-  int64_t max_time(uint32_t series) const;                // of its last sample
+  // The value of `name`, "" when absent.
+  std::string label_value(uint32_t series, std::string_view name) const;
+  // Null when none; valid as long as this reader.
+  const MetricMetadata* metadata(uint32_t series) const;
+  int64_t min_time(uint32_t series) const;  // of its first sample
+  int64_t max_time(uint32_t series) const;  // of its last sample
   std::vector<std::string> label_names() const;
   std::vector<std::string> label_values(std::string_view name) const;
-  uint32_t num_series() const;
+  uint32_t num_series() const { return static_cast<uint32_t>(meta_.series); }
 
   // Replaces the contents of `timestamps` and `values` with the samples of
   // `series` in [mint, maxt] for column `column` (an index into
@@ -78,29 +105,41 @@ class BlockReader {
   size_t cached_bytes() const;
 
  private:
-  struct ColumnLocation {
-    uint32_t group;
-    uint32_t offset;  // in the group's decompressed bytes
-    uint32_t bytes;
-  };
   using Group = std::shared_ptr<const std::vector<uint8_t>>;
+  using Index = std::shared_ptr<const BlockIndex>;
 
   BlockReader() = default;
 
-  Status build_column_locations();
+  // The parsed index: from the cache, from a pin still alive, or parsed again.
+  Result<Index> index() const;
+  // index(), logging a failure once, for the lookups without an error path.
+  Index index_or_log() const;
+  // Reads and parses the open index file and checks it against meta.json.
+  Result<Index> parse_index() const;
   // Reads, checks and decompresses group `number` (from the cache if there).
-  Result<Group> group(uint32_t number, bool use_cache) const;
-  Result<std::span<const uint8_t>> column(const ColumnLocation& location, Group& holder,
-                                          bool use_cache) const;
-  std::string group_error(uint32_t number, std::string_view what) const;
+  Result<Group> group(const BlockIndex& index, uint32_t number, bool use_cache) const;
+  Result<std::span<const uint8_t>> column(const BlockIndex& index, const ColumnLocation& location,
+                                          Group& holder, bool use_cache) const;
+  std::string group_error(const BlockIndex& index, uint32_t number, std::string_view what) const;
+  Status read(const BlockIndex& index, uint32_t series, int64_t mint, int64_t maxt, size_t column,
+              std::vector<int64_t>& timestamps, std::vector<double>& values) const;
 
   std::string dir_;
+  std::string index_path_;
   std::string data_path_;
   BlockMeta meta_;
-  std::unique_ptr<BlockIndex> index_;
+  int index_fd_ = -1;
   int data_fd_ = -1;
-  std::vector<ColumnLocation> timestamp_columns_;
-  std::vector<ColumnLocation> value_columns_;
+  BlockIndexCache* index_cache_ = nullptr;
+  uint64_t index_key_ = 0;
+  // Serialises parsing the index again, so that threads asking at once
+  // parse it once.
+  mutable std::mutex index_mutex_;
+  // The index last parsed, while a pin or the cache keeps it alive.
+  mutable std::weak_ptr<const BlockIndex> last_index_;
+  mutable std::atomic<bool> index_error_logged_{false};
+  // The first parse's metadata, kept so that metadata() pointers outlive evictions.
+  std::shared_ptr<const std::vector<MetricMetadata>> metadata_;
   std::unique_ptr<GroupCache> cache_;
 };
 

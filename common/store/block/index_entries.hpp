@@ -36,4 +36,12 @@ struct GroupEntry {
   bool operator==(const GroupEntry&) const = default;
 };
 
+// Where a column lies: its group and its bytes in the group's decompressed
+// bytes. Built from the groups' column sizes when an index is parsed.
+struct ColumnLocation {
+  uint32_t group = 0;
+  uint32_t offset = 0;
+  uint32_t bytes = 0;
+};
+
 }  // namespace mc::block
