@@ -12,7 +12,7 @@
 //    split the teardown gives: destroying the loops frees the scrape side
 //    (labels stay, shared with the head), destroying the store the rest.
 // 2. The parts one by one, through the same classes the head uses: the
-//    series' Labels, the shared_ptr block that holds them, the HeadSeries
+//    series' Labels, the SharedLabels handle the head holds them by, the HeadSeries
 //    objects (HeadSeriesPool, the open chunk's state inside them), the open
 //    chunk's byte buffer (OpenXorChunk fed the S scrapes' values), the head's by_hash
 //    table (HeadSeriesTable) and SeriesRefMap (16 stripes), and
@@ -286,23 +286,23 @@ int main(int argc, char** argv) {
     }
     key_bytes += reader.key_bytes;
   }
-  // Labels' heap string, measured as the chunk malloc gave it: rebuild them
-  // inside a measured window (copies have capacity == size, as built).
+  // Labels' heap block, measured as the chunk malloc gave it: rebuild them
+  // inside a measured window (a copy would share the block, not allocate).
   {
     std::vector<mc::Labels> copies;
     copies.reserve(n);
     const int64_t vector_done = heap_in_use();
-    for (const auto& l : labels) copies.push_back(l);
+    for (const auto& l : labels) copies.push_back(mc::LabelsBuilder(l).labels());
     rows.push_back({"Labels: the encoded pairs and their header (one heap block)",
                     per_series(heap_in_use() - vector_done)});
   }
 
-  std::vector<std::shared_ptr<const mc::Labels>> shared;
+  std::vector<mc::SharedLabels> shared;
   shared.reserve(n);
   int64_t mark = heap_in_use();
-  for (auto& l : labels) shared.push_back(std::make_shared<const mc::Labels>(std::move(l)));
-  rows.push_back(
-      {"Labels object + shared_ptr control block (make_shared)", per_series(heap_in_use() - mark)});
+  for (auto& l : labels) shared.push_back(mc::SharedLabels(std::move(l)));
+  rows.push_back({"SharedLabels handle (shares the Labels block, allocates nothing)",
+                  per_series(heap_in_use() - mark)});
 
   // The head: HeadSeries from its pool, each in by_hash and SeriesRefMap of
   // its stripe, as HeadStorage::get_or_create does (16 stripes).

@@ -39,6 +39,7 @@
 #include "common/config/config.hpp"
 #include "common/exposition/exposition_format.hpp"
 #include "common/model/metric_metadata.hpp"
+#include "common/model/shared_labels.hpp"
 #include "common/store/storage.hpp"
 
 namespace mc {
@@ -123,8 +124,8 @@ class ScrapeLoop {
     // Final labels, kept for staleness and re-lookup; shared with the store's
     // series (Appender::append_shared), so a series' labels exist once. Null
     // for a series metric relabeling dropped: it is never appended.
-    std::shared_ptr<const Labels> labels;
-    // 32 bits (iteration_'s width) keep the entry at 48 bytes, one in each
+    SharedLabels labels;
+    // 32 bits (iteration_'s width) keep the entry at 40 bytes, one in each
     // cached series.
     uint32_t seen_iteration = 0;       // the last scrape that exposed it (tentative)
     uint32_t committed_iteration = 0;  // the last committed scrape that exposed it
