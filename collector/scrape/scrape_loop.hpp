@@ -163,7 +163,7 @@ class ScrapeLoop {
   // cached series only when the cache's order comes from the same parser.
   std::optional<ExpositionFormat> last_format_;
   std::vector<uint32_t> candidates_;  // append_staleness's scratch, kept to reuse its memory
-  ScrapeCache<CacheEntry> cache_;     // keyed by the series' bytes in the body
+  ScrapeCache<CacheEntry, PrefixCodedKeys> cache_;  // keyed by the series' bytes in the body
   ScrapeCache<FamilyState> families_;
   std::string help_texts_;          // the families' HELP texts back to back, in first-seen order
   size_t replaced_help_bytes_ = 0;  // bytes in help_texts_ no family points to any more        //
