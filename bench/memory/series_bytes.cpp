@@ -37,6 +37,7 @@
 
 #include "bench/node_page.hpp"
 #include "collector/scrape/sample_labels.hpp"
+#include "collector/scrape/scrape_cache_keys.hpp"
 #include "collector/scrape/scrape_loop.hpp"
 #include "collector/scrape/scrape_target.hpp"
 #include "common/exposition/parser.hpp"
@@ -143,9 +144,11 @@ class PageReader final : public mc::ExpositionHandler {
   }
   void on_sample(const mc::SampleView& sample) override {
     key_bytes += sample.series_id.size();
+    coded_keys.append(sample.series_id);
     labels_->push_back(mc::build_sample_labels(sample.name, sample.labels, target_labels_, false));
   }
   size_t key_bytes = 0;
+  mc::PrefixCodedKeys coded_keys;  // as the loop's series cache stores them
 
  private:
   const mc::Labels& target_labels_;
@@ -278,6 +281,7 @@ int main(int argc, char** argv) {
   labels.reserve(n);
   std::vector<mc::MetricMetadata> families;
   size_t key_bytes = 0;
+  size_t coded_key_bytes = 0;
   for (const auto& target : targets) {
     PageReader reader(target.labels(), &labels, &families);
     if (!mc::parse_exposition(base_page, mc::ExpositionFormat::prometheus_text, reader).is_ok()) {
@@ -285,6 +289,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     key_bytes += reader.key_bytes;
+    coded_key_bytes += reader.coded_keys.bytes();
   }
   // Labels' heap block, measured as the chunk malloc gave it: rebuild them
   // inside a measured window (a copy would share the block, not allocate).
@@ -372,9 +377,10 @@ int main(int argc, char** argv) {
 
   std::printf(
       "series_bytes: %d targets x %zu series = %zu series (%zu stored with the report "
-      "series), %d scrapes each, key text %.1f B/series\n\n",
+      "series), %d scrapes each, key text %.1f B/series (%.1f front-coded)\n\n",
       options.targets, options.series, n, stored_series, options.samples,
-      static_cast<double>(key_bytes) / static_cast<double>(n));
+      static_cast<double>(key_bytes) / static_cast<double>(n),
+      static_cast<double>(coded_key_bytes) / static_cast<double>(n));
   std::printf("| component | bytes/series | share of the whole path |\n|---|---|---|\n");
   auto print = [&](const std::string& name, double bytes) {
     std::printf("| %s | %.1f | %.1f%% |\n", name.c_str(), bytes, 100.0 * bytes / per_series(whole));
