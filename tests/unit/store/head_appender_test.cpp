@@ -241,14 +241,14 @@ TEST_CASE(
     "append_shared: a created series shares the caller's labels, an existing one keeps its own",
     "[store][head][appender]") {
   HeadStorage head;
-  auto shared = SharedLabels(series_labels("shared_metric"));
+  auto shared = mc::SharedLabels(series_labels("shared_metric"));
   {
     auto appender = head.appender();
     REQUIRE(appender->append_shared(0, shared, 1000, 1).error == AppendError::none);
     REQUIRE(appender->commit().is_ok());
   }
   // A second, equal label set finds the same series and is not taken.
-  auto equal = SharedLabels(series_labels("shared_metric"));
+  auto equal = mc::SharedLabels(series_labels("shared_metric"));
   {
     auto appender = head.appender();
     REQUIRE(appender->append_shared(0, equal, 2000, 2).error == AppendError::none);
