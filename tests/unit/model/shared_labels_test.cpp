@@ -31,7 +31,7 @@ TEST_CASE("SharedLabels null is apart from the empty label set", "[labels]") {
   CHECK(mc::SharedLabels(mc::Labels{}).identity() != empty.identity());
 }
 
-TEST_CASE("SharedLabels copies share identity and count; equal sets built apart do not",
+TEST_CASE("SharedLabels copies share identity and count, equal sets built apart do not",
           "[labels]") {
   const mc::SharedLabels first(shared_labels_test::up_of("node"));
   CHECK(first.use_count() == 1);
