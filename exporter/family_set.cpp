@@ -41,8 +41,8 @@ void FamilySet::add_registry_family(ExposedFamily family) {
                 std::make_move_iterator(family.series.end()));
 }
 
-void FamilySet::add_stored_series(std::shared_ptr<const Labels> labels,
-                                  const MetricMetadata* metadata, Sample sample) {
+void FamilySet::add_stored_series(SharedLabels labels, const MetricMetadata* metadata,
+                                  Sample sample) {
   if (is_stale_nan(sample.v)) return;
   if (metadata == nullptr) {
     // Unknown: a family named after the series, or the family of that key.

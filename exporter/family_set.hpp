@@ -34,6 +34,7 @@
 #include "common/model/labels.hpp"
 #include "common/model/metric_metadata.hpp"
 #include "common/model/sample_value.hpp"
+#include "common/model/shared_labels.hpp"
 
 namespace mc {
 
@@ -46,8 +47,7 @@ class FamilySet {
   // REQUIRES: family.metadata.family is an OpenMetrics family name.
   void add_registry_family(ExposedFamily family);
   // Adds one stored series, sharing its labels. StaleNaN points are ignored.
-  void add_stored_series(std::shared_ptr<const Labels> labels, const MetricMetadata* metadata,
-                         Sample sample);
+  void add_stored_series(SharedLabels labels, const MetricMetadata* metadata, Sample sample);
 
   // The families gathered so far, named for `format`; leaves the set empty.
   std::vector<ExposedFamily> take(ExpositionFormat format);

@@ -151,8 +151,8 @@ void MetricsPage::add_stored_series(const SeriesPrefix& prefix, const MetricMeta
   add_row(prefix, metadata, sample);
 }
 
-void MetricsPage::add_uncached_series(std::shared_ptr<const Labels> labels,
-                                      const MetricMetadata* metadata, Sample sample) {
+void MetricsPage::add_uncached_series(SharedLabels labels, const MetricMetadata* metadata,
+                                      Sample sample) {
   if (is_stale_nan(sample.v)) return;
   SeriesPrefix& prefix = own_prefix(*labels, external_labels_);
   prefix.labels = std::move(labels);

@@ -47,6 +47,7 @@
 #include "common/model/labels.hpp"
 #include "common/model/metric_metadata.hpp"
 #include "common/model/sample_value.hpp"
+#include "common/model/shared_labels.hpp"
 #include "exporter/body_buffer.hpp"
 #include "exporter/series_prefix_cache.hpp"
 #include "exporter/text_arena.hpp"
@@ -86,8 +87,7 @@ class MetricsPage {
   // StaleNaN points are ignored.
   void add_stored_series(const SeriesPrefix& prefix, const MetricMetadata* metadata, Sample sample);
   // A stored series the cache could not take: its prefix is made here.
-  void add_uncached_series(std::shared_ptr<const Labels> labels, const MetricMetadata* metadata,
-                           Sample sample);
+  void add_uncached_series(SharedLabels labels, const MetricMetadata* metadata, Sample sample);
 
   // Writes the page; stops early when `out` can no longer send.
   void write(ExpositionFormat format, BodyBuffer& out);

@@ -38,10 +38,9 @@ std::string MetricsRenderer::render(ExpositionFormat format, bool include_store)
     const int64_t min_time = max_time - options_.lookback.count();
     storage_.latest_samples().for_each_latest(min_time, max_time, [&](const LatestSample& latest) {
       if (options_.external_labels.empty()) {
-        families.add_stored_series(latest.shared_labels
-                                       ? latest.shared_labels
-                                       : std::make_shared<const Labels>(latest.labels),
-                                   latest.metadata, latest.sample);
+        families.add_stored_series(
+            latest.shared_labels ? latest.shared_labels : SharedLabels(latest.labels),
+            latest.metadata, latest.sample);
         return;
       }
       // As Prometheus's /federate: an external label is added where the series
@@ -50,8 +49,7 @@ std::string MetricsRenderer::render(ExpositionFormat format, bool include_store)
       for (const auto& label : options_.external_labels) {
         if (!latest.labels.has(label.name)) builder.set(label.name, label.value);
       }
-      families.add_stored_series(std::make_shared<const Labels>(builder.labels()), latest.metadata,
-                                 latest.sample);
+      families.add_stored_series(SharedLabels(builder.labels()), latest.metadata, latest.sample);
     });
   }
   if (!families.type_conflicts().empty()) warn_type_conflicts(families.type_conflicts());
@@ -99,9 +97,9 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
   if (cache == nullptr) {
     // Another request holds the cache: copies, which the store hands out once each.
     storage_.latest_samples().for_each_latest(min_time, max_time, [&](const LatestSample& latest) {
-      page.add_uncached_series(latest.shared_labels ? latest.shared_labels
-                                                    : std::make_shared<const Labels>(latest.labels),
-                               latest.metadata, latest.sample);
+      page.add_uncached_series(
+          latest.shared_labels ? latest.shared_labels : SharedLabels(latest.labels),
+          latest.metadata, latest.sample);
     });
   } else {
     // Visited in place (no copy of the labels' ownership); a series the store
@@ -115,7 +113,7 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
             if (!repeated) page.add_stored_series(*prefix, latest.metadata, latest.sample);
             return;
           }
-          if (!uncached_seen.insert(latest.labels.get())) return;
+          if (!uncached_seen.insert(latest.labels.identity())) return;
           page.add_uncached_series(latest.labels, latest.metadata, latest.sample);
         });
   }

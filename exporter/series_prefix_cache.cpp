@@ -101,22 +101,21 @@ const std::string* SeriesPrefixCache::intern(std::string_view name) {
   return interned;
 }
 
-const SeriesPrefix* SeriesPrefixCache::find_or_add(const std::shared_ptr<const Labels>& labels,
-                                                   bool& repeated) {
+const SeriesPrefix* SeriesPrefixCache::find_or_add(const SharedLabels& labels, bool& repeated) {
   repeated = false;
   SeriesPrefix* entry = nullptr;
   // The entries of the next few lookups, if the store keeps its order.
   constexpr size_t kEntryAhead = 8;
   if (next_ + kEntryAhead < last_order_.size())
     __builtin_prefetch(last_order_[next_ + kEntryAhead]);
-  if (next_ < last_order_.size() && last_order_[next_]->labels.get() == labels.get()) {
+  if (next_ < last_order_.size() && last_order_[next_]->labels.identity() == labels.identity()) {
     entry = last_order_[next_];
     ++next_;
     if (entry->last_request == requests_) {
       repeated = true;
       return entry;
     }
-  } else if (auto it = entries_.find(labels.get()); it != entries_.end()) {
+  } else if (auto it = entries_.find(labels.identity()); it != entries_.end()) {
     entry = &it->second;
     if (entry->last_request == requests_) {
       repeated = true;
@@ -126,7 +125,7 @@ const SeriesPrefix* SeriesPrefixCache::find_or_add(const std::shared_ptr<const L
     if (entry->last_request + 1 == requests_) next_ = entry->position + 1;
   } else {
     if (bytes() >= max_bytes_) return nullptr;
-    entry = &entries_[labels.get()];
+    entry = &entries_[labels.identity()];
     entry->labels = labels;
     const size_t name_size = render_series_prefix(*labels, external_labels_, scratch_, *entry);
     entry->text = arena_.store(scratch_);

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "common/model/labels.hpp"
+#include "common/model/shared_labels.hpp"
 #include "exporter/text_arena.hpp"
 
 namespace mc {
@@ -48,14 +49,14 @@ namespace mc {
 // The rendered labels of one series and what grouping needs of them. What a
 // lookup reads and writes comes first, in the entry's first cache line.
 struct SeriesPrefix {
-  std::shared_ptr<const Labels> labels;  // the labels as the store holds them (identity)
-  std::string_view text;                 // name{labels}, external labels merged in; owner's storage
-  const std::string* name = nullptr;     // the sample name (text's start), interned by the owner
-  uint64_t last_request = 0;             // the request that last asked for it
-  size_t position = 0;                   // its place in that request's order
-  uint64_t metric_hash = 0;              // labels but __name__, le, quantile
-  double le = 0;                         // +Inf when absent or not a number
-  double quantile = 0;                   // as le
+  SharedLabels labels;                // the labels as the store holds them (identity)
+  std::string_view text;              // name{labels}, external labels merged in; owner's storage
+  const std::string* name = nullptr;  // the sample name (text's start), interned by the owner
+  uint64_t last_request = 0;          // the request that last asked for it
+  size_t position = 0;                // its place in that request's order
+  uint64_t metric_hash = 0;           // labels but __name__, le, quantile
+  double le = 0;                      // +Inf when absent or not a number
+  double quantile = 0;                // as le
 };
 
 // Sample names, each stored once: a set searched by string_view, so looking a
@@ -88,7 +89,7 @@ class SeriesPrefixCache {
   // The entry of `labels`, made on first sight; null when the cache is full.
   // `repeated` tells whether this request asked for it before. Entries stay
   // in place until end_request().
-  const SeriesPrefix* find_or_add(const std::shared_ptr<const Labels>& labels, bool& repeated);
+  const SeriesPrefix* find_or_add(const SharedLabels& labels, bool& repeated);
   // Ends a request's lookups; now and then drops dead and idle entries (see the top).
   void end_request();
 
@@ -109,8 +110,8 @@ class SeriesPrefixCache {
   const std::vector<Label> external_labels_;
   const size_t max_bytes_;
 
-  std::unordered_map<const Labels*, SeriesPrefix> entries_;
-  TextArena arena_;             // the entries' texts
+  std::unordered_map<const void*, SeriesPrefix> entries_;  // by SharedLabels::identity()
+  TextArena arena_;                                        // the entries' texts
   size_t live_text_bytes_ = 0;  // of those, the texts of entries still held
   InternedNames names_;         // the entries' sample names
   size_t name_bytes_ = 0;

@@ -12,7 +12,7 @@
 //    split the teardown gives: destroying the loops frees the scrape side
 //    (labels stay, shared with the head), destroying the store the rest.
 // 2. The parts one by one, through the same classes the head uses: the
-//    series' Labels, the shared_ptr block that holds them, the HeadSeries
+//    series' Labels, the SharedLabels handle the head holds them by, the HeadSeries
 //    objects (HeadSeriesPool, the open chunk's state inside them), the open
 //    chunk's byte buffer (OpenXorChunk fed the S scrapes' values), the head's by_hash
 //    table (HeadSeriesTable) and SeriesRefMap (16 stripes), and
@@ -37,6 +37,7 @@
 
 #include "bench/node_page.hpp"
 #include "collector/scrape/sample_labels.hpp"
+#include "collector/scrape/scrape_cache_keys.hpp"
 #include "collector/scrape/scrape_loop.hpp"
 #include "collector/scrape/scrape_target.hpp"
 #include "common/exposition/parser.hpp"
@@ -143,9 +144,11 @@ class PageReader final : public mc::ExpositionHandler {
   }
   void on_sample(const mc::SampleView& sample) override {
     key_bytes += sample.series_id.size();
+    coded_keys.append(sample.series_id);
     labels_->push_back(mc::build_sample_labels(sample.name, sample.labels, target_labels_, false));
   }
   size_t key_bytes = 0;
+  mc::PrefixCodedKeys coded_keys;  // as the loop's series cache stores them
 
  private:
   const mc::Labels& target_labels_;
@@ -278,6 +281,7 @@ int main(int argc, char** argv) {
   labels.reserve(n);
   std::vector<mc::MetricMetadata> families;
   size_t key_bytes = 0;
+  size_t coded_key_bytes = 0;
   for (const auto& target : targets) {
     PageReader reader(target.labels(), &labels, &families);
     if (!mc::parse_exposition(base_page, mc::ExpositionFormat::prometheus_text, reader).is_ok()) {
@@ -285,24 +289,25 @@ int main(int argc, char** argv) {
       return 1;
     }
     key_bytes += reader.key_bytes;
+    coded_key_bytes += reader.coded_keys.bytes();
   }
-  // Labels' heap string, measured as the chunk malloc gave it: rebuild them
-  // inside a measured window (copies have capacity == size, as built).
+  // Labels' heap block, measured as the chunk malloc gave it: rebuild them
+  // inside a measured window (a copy would share the block, not allocate).
   {
     std::vector<mc::Labels> copies;
     copies.reserve(n);
     const int64_t vector_done = heap_in_use();
-    for (const auto& l : labels) copies.push_back(l);
+    for (const auto& l : labels) copies.push_back(mc::LabelsBuilder(l).labels());
     rows.push_back({"Labels: the encoded pairs and their header (one heap block)",
                     per_series(heap_in_use() - vector_done)});
   }
 
-  std::vector<std::shared_ptr<const mc::Labels>> shared;
+  std::vector<mc::SharedLabels> shared;
   shared.reserve(n);
   int64_t mark = heap_in_use();
-  for (auto& l : labels) shared.push_back(std::make_shared<const mc::Labels>(std::move(l)));
-  rows.push_back(
-      {"Labels object + shared_ptr control block (make_shared)", per_series(heap_in_use() - mark)});
+  for (auto& l : labels) shared.push_back(mc::SharedLabels(std::move(l)));
+  rows.push_back({"SharedLabels handle (shares the Labels block, allocates nothing)",
+                  per_series(heap_in_use() - mark)});
 
   // The head: HeadSeries from its pool, each in by_hash and SeriesRefMap of
   // its stripe, as HeadStorage::get_or_create does (16 stripes).
@@ -372,9 +377,10 @@ int main(int argc, char** argv) {
 
   std::printf(
       "series_bytes: %d targets x %zu series = %zu series (%zu stored with the report "
-      "series), %d scrapes each, key text %.1f B/series\n\n",
+      "series), %d scrapes each, key text %.1f B/series (%.1f front-coded)\n\n",
       options.targets, options.series, n, stored_series, options.samples,
-      static_cast<double>(key_bytes) / static_cast<double>(n));
+      static_cast<double>(key_bytes) / static_cast<double>(n),
+      static_cast<double>(coded_key_bytes) / static_cast<double>(n));
   std::printf("| component | bytes/series | share of the whole path |\n|---|---|---|\n");
   auto print = [&](const std::string& name, double bytes) {
     std::printf("| %s | %.1f | %.1f%% |\n", name.c_str(), bytes, 100.0 * bytes / per_series(whole));

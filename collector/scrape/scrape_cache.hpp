@@ -2,14 +2,17 @@
 // body spells it, a family name) to values, built for lookups that come in the
 // same order every scrape.
 //
+// `Keys` stores the key bytes (scrape_cache_keys.hpp): WholeKeys as they came,
+// or PrefixCodedKeys, each as what it shares with the key inserted before it
+// and the rest, at a fraction of the bytes for a page's series.
+//
 // A target exposes its families and series in the same order each time, so the
 // cache remembers the order of the previous round's lookups and checks the
 // expected next entry first: a sequential read of the entry and of its key,
-// whose bytes sit in one buffer in insertion order. Only when that guess fails
-// does it hash the key and probe an open-addressing index (linear probing,
-// backward-shift deletion, a 32-bit fingerprint beside each index so a probe
-// touches entries only on a likely match). The guess only decides speed: a key
-// is never reported found unless its bytes are equal.
+// whose bytes sit in one buffer in insertion order (the order of the page). Only when that guess
+// fails does it hash the key and probe an open-addressing index (linear probing, backward-shift
+// deletion, a 32-bit fingerprint beside each index so a probe touches entries only on a likely
+// match). The guess only decides speed: a key is never reported found unless its bytes are equal.
 //
 // Indices are stable until the entry is erased (erased indices are reused);
 // values move when the cache grows, so keep indices, not pointers, across
@@ -27,15 +30,16 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "collector/scrape/scrape_cache_keys.hpp"
+
 namespace mc {
 
-template <typename Value>
+template <typename Value, typename Keys = WholeKeys>
 class ScrapeCache {
  public:
   static constexpr uint32_t kNotFound = UINT32_MAX;
@@ -109,12 +113,10 @@ class ScrapeCache {
       entries_.emplace_back();
     }
     Entry& entry = entries_[index];
-    entry.key_offset = static_cast<uint32_t>(keys_.size());
+    entry.key_offset = keys_.append(key);
     entry.key_size = static_cast<uint32_t>(key.size());
     entry.fingerprint = fingerprint_of(key);
     entry.value = std::move(value);
-    reserve_for(keys_, keys_.size() + key.size());
-    keys_.insert(keys_.end(), key.begin(), key.end());
     place(index, entry.fingerprint);
     ++live_;
     record(index);
@@ -140,12 +142,14 @@ class ScrapeCache {
       }
     }
     table_[hole] = TableSlot{};
-    garbage_bytes_ += entry.key_size;
+    keys_.drop(entry.key_offset, entry.key_size);
     entry.key_offset = kErased;
     entry.value = Value{};
     free_.push_back(index);
     --live_;
-    if (garbage_bytes_ > kMinGarbageToCompact && garbage_bytes_ * 2 > keys_.size()) compact_keys();
+    if (keys_.garbage() > kMinGarbageToCompact && keys_.garbage() * 2 > keys_.bytes()) {
+      compact_keys();
+    }
   }
 
   // One past the highest index; indices below it are live or free.
@@ -158,19 +162,20 @@ class ScrapeCache {
   // Heap bytes the cache holds (its arrays' capacities), for memory accounting.
   size_t memory_bytes() const {
     return entries_.capacity() * sizeof(Entry) + free_.capacity() * sizeof(uint32_t) +
-           table_.capacity() * sizeof(TableSlot) + keys_.capacity() +
+           table_.capacity() * sizeof(TableSlot) + keys_.memory_bytes() +
            (previous_order_.capacity() + current_order_.capacity()) * sizeof(uint32_t);
   }
 
-  // Valid until the next insert().
+  // With WholeKeys valid until the next insert(); with PrefixCodedKeys until
+  // the next key(), find() or insert().
   std::string_view key(uint32_t index) const {
-    return std::string_view(keys_.data() + entries_[index].key_offset, entries_[index].key_size);
+    return keys_.get(entries_[index].key_offset, entries_[index].key_size);
   }
 
  private:
   // Freed key bytes are reclaimed once they are this many and half the buffer.
   static constexpr size_t kMinGarbageToCompact = 4096;
-  // Growing by an eighth starts from at least this many elements.
+  // Order arrays larger than a round by more than a quarter and this many are cut back.
   static constexpr size_t kMinSlack = 16;
   // key_offset of an erased entry (a key never starts there: offsets are 32-bit).
   static constexpr uint32_t kErased = UINT32_MAX;
@@ -194,18 +199,14 @@ class ScrapeCache {
     return static_cast<uint32_t>(hash ^ (hash >> 32));
   }
 
-  // Makes room for `size` elements, growing by an eighth when it must grow
-  // (std::vector's doubling would leave up to half unused for good).
   template <typename Vector>
   static void reserve_for(Vector& vector, size_t size) {
-    if (size <= vector.capacity()) return;
-    vector.reserve(std::max(size, vector.capacity() + vector.capacity() / 8 + kMinSlack));
+    scrape_cache_reserve(vector, size);
   }
 
   bool key_equals(uint32_t index, std::string_view key) const {
     const Entry& entry = entries_[index];
-    return entry.live() && entry.key_size == key.size() &&
-           std::memcmp(keys_.data() + entry.key_offset, key.data(), key.size()) == 0;
+    return entry.live() && keys_.equals(entry.key_offset, entry.key_size, key);
   }
 
   uint32_t find_by_hash(std::string_view key, uint32_t fingerprint) const {
@@ -243,30 +244,25 @@ class ScrapeCache {
   // Rewrites the key buffer without the erased keys, in the order of the last
   // round (then the rest), so the next round reads it front to back.
   void compact_keys() {
-    std::vector<char> compacted;
-    compacted.reserve(keys_.size() - garbage_bytes_);
+    Keys compacted;
+    compacted.reserve(keys_.bytes() - keys_.garbage());
     std::vector<bool> moved(entries_.size(), false);
     auto move_key = [&](uint32_t index) {
       Entry& entry = entries_[index];
       if (!entry.live() || moved[index]) return;
       moved[index] = true;
-      const auto offset = static_cast<uint32_t>(compacted.size());
-      const auto from = keys_.begin() + entry.key_offset;
-      compacted.insert(compacted.end(), from, from + entry.key_size);
-      entry.key_offset = offset;
+      entry.key_offset = compacted.append(keys_.get(entry.key_offset, entry.key_size));
     };
     for (uint32_t index : current_order_) move_key(index);
     for (uint32_t index = 0; index < entries_.size(); ++index) move_key(index);
     keys_ = std::move(compacted);
-    garbage_bytes_ = 0;
   }
 
   std::vector<Entry> entries_;
   std::vector<uint32_t> free_;
   std::vector<TableSlot> table_;  // a power of two, at most three quarters full
-  std::vector<char> keys_;        // every entry's key bytes, back to back
+  Keys keys_;                     // every entry's key, in insertion order
   size_t live_ = 0;
-  size_t garbage_bytes_ = 0;  // bytes of erased keys still in keys_
   std::vector<uint32_t> previous_order_;
   std::vector<uint32_t> current_order_;
   size_t cursor_ = 0;

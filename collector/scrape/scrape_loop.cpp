@@ -90,7 +90,7 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
           label_limit_error_ = label_limits_violation(*labels, loop_.label_limits_);
           if (label_limit_error_) return;
         }
-        entry.labels = std::make_shared<const Labels>(std::move(*labels));
+        entry.labels = SharedLabels(std::move(*labels));
         ++report_.series_added;
       }
       index = loop_.cache_.insert(sample.series_id, std::move(entry));
@@ -364,7 +364,7 @@ void ScrapeLoop::append_report(Appender& appender, int64_t t_ms, bool up, double
   for (size_t i = 0; i < kReportSeries.size(); ++i) {
     CacheEntry& entry = report_series_[i];
     if (!entry.labels) {
-      entry.labels = std::make_shared<const Labels>(
+      entry.labels = SharedLabels(
           LabelsBuilder(target_.labels()).set(kMetricNameLabel, kReportSeries[i].name).labels());
     }
     auto result = appender.append_shared(entry.ref, entry.labels, t_ms, values[i]);

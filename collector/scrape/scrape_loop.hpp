@@ -39,6 +39,7 @@
 #include "common/config/config.hpp"
 #include "common/exposition/exposition_format.hpp"
 #include "common/model/metric_metadata.hpp"
+#include "common/model/shared_labels.hpp"
 #include "common/store/storage.hpp"
 
 namespace mc {
@@ -123,8 +124,8 @@ class ScrapeLoop {
     // Final labels, kept for staleness and re-lookup; shared with the store's
     // series (Appender::append_shared), so a series' labels exist once. Null
     // for a series metric relabeling dropped: it is never appended.
-    std::shared_ptr<const Labels> labels;
-    // 32 bits (iteration_'s width) keep the entry at 48 bytes, one in each
+    SharedLabels labels;
+    // 32 bits (iteration_'s width) keep the entry at 40 bytes, one in each
     // cached series.
     uint32_t seen_iteration = 0;       // the last scrape that exposed it (tentative)
     uint32_t committed_iteration = 0;  // the last committed scrape that exposed it
@@ -162,7 +163,7 @@ class ScrapeLoop {
   // cached series only when the cache's order comes from the same parser.
   std::optional<ExpositionFormat> last_format_;
   std::vector<uint32_t> candidates_;  // append_staleness's scratch, kept to reuse its memory
-  ScrapeCache<CacheEntry> cache_;     // keyed by the series' bytes in the body
+  ScrapeCache<CacheEntry, PrefixCodedKeys> cache_;  // keyed by the series' bytes in the body
   ScrapeCache<FamilyState> families_;
   std::string help_texts_;          // the families' HELP texts back to back, in first-seen order
   size_t replaced_help_bytes_ = 0;  // bytes in help_texts_ no family points to any more        //

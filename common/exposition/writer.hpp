@@ -43,22 +43,19 @@
 #include "common/exposition/exposition_format.hpp"
 #include "common/model/labels.hpp"
 #include "common/model/metric_metadata.hpp"
+#include "common/model/shared_labels.hpp"
 
 namespace mc {
 
 struct ExposedSeries {
   ExposedSeries(Labels labels, double value, std::optional<int64_t> timestamp_ms)
-      : labels(std::make_shared<const Labels>(std::move(labels))),
-        value(value),
-        timestamp_ms(timestamp_ms) {}
+      : labels(SharedLabels(std::move(labels))), value(value), timestamp_ms(timestamp_ms) {}
   // Shared with the store: /metrics exposes every stored series, and copying
   // each label set per request would cost more than writing it.
-  ExposedSeries(std::shared_ptr<const Labels> labels, double value,
-                std::optional<int64_t> timestamp_ms)
+  ExposedSeries(SharedLabels labels, double value, std::optional<int64_t> timestamp_ms)
       : labels(std::move(labels)), value(value), timestamp_ms(timestamp_ms) {}
 
-  std::shared_ptr<const Labels>
-      labels;  // including __name__ (the sample name, e.g. "foo_bucket"); never null
+  SharedLabels labels;  // including __name__ (the sample name, e.g. "foo_bucket"); never null
   double value = 0;
   std::optional<int64_t> timestamp_ms;
 };

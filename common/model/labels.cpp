@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "common/model/label_value_escape.hpp"
 
@@ -64,9 +65,7 @@ Labels::Labels(std::vector<Label> labels) {
     size += length_size(label.name.size()) + label.name.size() + length_size(label.value.size()) +
             label.value.size();
   }
-  block_ = static_cast<Block*>(::operator new(sizeof(Block) + size));
-  block_->count = static_cast<uint32_t>(labels.size());
-  block_->size = static_cast<uint32_t>(size);
+  block_ = allocate(size);
   char* out = reinterpret_cast<char*>(block_ + 1);
   LabelsHasher hasher;
   for (const auto& label : labels) {
@@ -79,24 +78,23 @@ Labels::Labels(std::vector<Label> labels) {
   block_->hash = hasher.finish();
 }
 
-Labels::Labels(const Labels& other) {
-  if (other.block_ == nullptr) return;
-  const size_t bytes = sizeof(Block) + other.block_->size;
-  block_ = static_cast<Block*>(::operator new(bytes));
-  std::memcpy(static_cast<void*>(block_), other.block_, bytes);
-}
-
-Labels& Labels::operator=(const Labels& other) {
-  if (this != &other) {
-    Labels copy(other);
-    std::swap(block_, copy.block_);
-  }
-  return *this;
+Labels::Block* Labels::allocate(size_t size) {
+  void* memory = ::operator new(sizeof(Block) + size);
+  return new (memory) Block{0, 1, static_cast<uint32_t>(size)};
 }
 
 void Labels::release() {
-  ::operator delete(block_);
-  block_ = nullptr;
+  Block* block = std::exchange(block_, nullptr);
+  // acq_rel: the last owner's free happens after every other owner's reads.
+  if (block == nullptr || block->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  block->~Block();
+  ::operator delete(block);
+}
+
+size_t Labels::size() const {
+  size_t count = 0;
+  for (auto it = begin(); it != end(); ++it) ++count;
+  return count;
 }
 
 uint64_t Labels::empty_hash() {

@@ -9,17 +9,21 @@
 // varint value length, value), as Prometheus's "stringlabels" does: a label
 // set is one allocation instead of a vector of string pairs, which was about
 // 250 bytes more per series for the head and the scrape cache to hold.
-// That allocation also holds the hash, the count and the byte size in front
-// of the bytes, so a Labels is one pointer: inside the shared_ptr block a
-// series keeps (make_shared) it takes 8 bytes instead of a std::string's 32
-// and two counts, which put that block in malloc's 32-byte size class
-// instead of the 80-byte one (bench/memory). The empty set allocates nothing.
-// Iteration yields LabelView pairs of string_views into that string; get()
-// and iteration are linear, which is fast at the few labels a series has.
+// That allocation also holds the hash, the byte size and a reference count in
+// front of the bytes, so a Labels is one pointer, and copying one shares the
+// allocation (the pairs never change) instead of copying it: the head's
+// series, the scrape cache and the exporter hold one label set between them
+// without a shared_ptr's separate control block (32 bytes a series,
+// bench/memory). SharedLabels (shared_labels.hpp) is the nullable handle the
+// store passes around. The empty set allocates nothing. Iteration yields
+// LabelView pairs of string_views into that string; get(), size() and
+// iteration are linear, which is fast at the few labels a series has.
 //
-// Thread-safety: const methods may be called from any thread.
+// Thread-safety: const methods may be called from any thread; copies of one
+// Labels may be made and destroyed on any threads at once (the count is atomic).
 #pragma once
 
+#include <atomic>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -115,8 +119,13 @@ class Labels {
   // Sorts by name. REQUIRES: no name appears twice (LabelsBuilder guarantees it).
   explicit Labels(std::vector<Label> labels);
   Labels(std::initializer_list<Label> labels) : Labels(std::vector<Label>(labels)) {}
-  Labels(const Labels& other);
-  Labels& operator=(const Labels& other);
+  // Copies share the pairs (one more reference), they do not copy them.
+  Labels(const Labels& other) noexcept : block_(other.block_) { retain(); }
+  Labels& operator=(const Labels& other) noexcept {
+    Labels copy(other);
+    std::swap(block_, copy.block_);
+    return *this;
+  }
   Labels(Labels&& other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
   Labels& operator=(Labels&& other) noexcept {
     std::swap(block_, other.block_);
@@ -129,8 +138,9 @@ class Labels {
   bool has(std::string_view name) const;
   std::string_view metric_name() const { return get(kMetricNameLabel); }
 
-  size_t size() const { return block_ == nullptr ? 0 : block_->count; }
-  bool empty() const { return block_ == nullptr; }
+  // The number of pairs, counted by decoding them (a few).
+  size_t size() const;
+  bool empty() const { return block_ == nullptr || block_->size == 0; }
   Iterator begin() const { return {bytes().data(), bytes().data() + bytes().size()}; }
   Iterator end() const {
     return {bytes().data() + bytes().size(), bytes().data() + bytes().size()};
@@ -147,22 +157,40 @@ class Labels {
   // `name{a="1", b="2"}` with values escaped as in the text format; for logs and errors.
   std::string to_string() const;
 
-  // Bytes held by this label set on the heap, for memory accounting.
+  // Bytes of the heap block this label set shares with its copies, for memory accounting.
   size_t heap_bytes() const;
+
+  // The same for every copy of one label set and different for label sets
+  // that are alive at once and were built apart (equal or not); null for the
+  // empty set. Lets a cache key by "this series' labels" without comparing them.
+  const void* identity() const { return block_; }
+  // How many Labels share this one's pairs (0 for the empty set); racy but
+  // exact when no other thread copies or drops them meanwhile.
+  uint32_t use_count() const {
+    return block_ == nullptr ? 0 : block_->refs.load(std::memory_order_acquire);
+  }
 
  private:
   // The front of the one allocation; the encoded pairs (see the top) follow.
   struct Block {
     uint64_t hash;
-    uint32_t count;
-    uint32_t size;  // bytes of encoded pairs
+    std::atomic<uint32_t> refs;  // the Labels that share this block
+    uint32_t size;               // bytes of encoded pairs
   };
+  static_assert(sizeof(Block) == 16, "the header malloc's 16-byte steps were sized for");
+
+  friend class SharedLabels;
+  // A block of `size` encoded bytes, one reference, hash still to be set.
+  static Block* allocate(size_t size);
 
   static uint64_t empty_hash();
   // The encoded pairs; empty for the empty set.
   std::string_view bytes() const {
     if (block_ == nullptr) return {};
     return {reinterpret_cast<const char*>(block_ + 1), block_->size};
+  }
+  void retain() const {
+    if (block_ != nullptr) block_->refs.fetch_add(1, std::memory_order_relaxed);
   }
   void release();
 

@@ -12,6 +12,7 @@
 
 #include "common/model/labels.hpp"
 #include "common/model/metric_metadata.hpp"
+#include "common/model/shared_labels.hpp"
 #include "common/util/status.hpp"
 
 namespace mc {
@@ -48,8 +49,8 @@ class Appender {
   // instead of copying: a scrape loop keeps every series' labels in its cache
   // anyway, and a second copy per series is much of a head's memory.
   // REQUIRES: labels is not null.
-  virtual AppendResult append_shared(SeriesRef ref, const std::shared_ptr<const Labels>& labels,
-                                     int64_t t_ms, double v) {
+  virtual AppendResult append_shared(SeriesRef ref, const SharedLabels& labels, int64_t t_ms,
+                                     double v) {
     return append(ref, *labels, t_ms, v);
   }
 

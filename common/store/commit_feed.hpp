@@ -51,6 +51,7 @@
 #include <vector>
 
 #include "common/model/labels.hpp"
+#include "common/model/shared_labels.hpp"
 #include "common/store/commit_log.hpp"
 
 namespace mc {
@@ -60,7 +61,7 @@ namespace mc {
 // joined late can name every ref; refs never change, so it may cache them.
 struct CommittedSeries {
   SeriesRef ref;
-  std::shared_ptr<const Labels> labels;  // may be kept past the call
+  SharedLabels labels;  // may be kept past the call
 };
 
 struct CommittedBatch {

@@ -71,9 +71,8 @@ uint32_t HeadAppender::add_slot(HeadSeries* series) {
   return index;
 }
 
-uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels,
-                               const std::shared_ptr<const Labels>* shared, int64_t t_ms, double v,
-                               SampleOrder* committed_order) {
+uint32_t HeadAppender::resolve(SeriesRef ref, const Labels& labels, const SharedLabels* shared,
+                               int64_t t_ms, double v, SampleOrder* committed_order) {
   if (ref != 0) {
     const uint32_t existing = find_slot(ref);
     if (existing != kNoSlot) {
@@ -120,14 +119,13 @@ AppendResult HeadAppender::append(SeriesRef ref, const Labels& labels, int64_t t
   return append_resolved(ref, labels, nullptr, t_ms, v);
 }
 
-AppendResult HeadAppender::append_shared(SeriesRef ref, const std::shared_ptr<const Labels>& labels,
-                                         int64_t t_ms, double v) {
+AppendResult HeadAppender::append_shared(SeriesRef ref, const SharedLabels& labels, int64_t t_ms,
+                                         double v) {
   return append_resolved(ref, *labels, &labels, t_ms, v);
 }
 
 AppendResult HeadAppender::append_resolved(SeriesRef ref, const Labels& labels,
-                                           const std::shared_ptr<const Labels>* shared,
-                                           int64_t t_ms, double v) {
+                                           const SharedLabels* shared, int64_t t_ms, double v) {
   if (t_ms < head_.min_valid_time()) {
     head_.out_of_bounds_.fetch_add(1, std::memory_order_relaxed);
     return AppendResult{ref, AppendError::out_of_bounds};

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/model/shared_labels.hpp"
 #include "common/store/appender.hpp"
 #include "common/store/commit_feed.hpp"
 #include "common/store/commit_log.hpp"
@@ -36,8 +37,8 @@ class HeadAppender final : public Appender {
   HeadAppender& operator=(const HeadAppender&) = delete;
 
   AppendResult append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v) override;
-  AppendResult append_shared(SeriesRef ref, const std::shared_ptr<const Labels>& labels,
-                             int64_t t_ms, double v) override;
+  AppendResult append_shared(SeriesRef ref, const SharedLabels& labels, int64_t t_ms,
+                             double v) override;
   void update_metadata(SeriesRef ref, const MetricMetadata& metadata) override;
   Status commit() override;
   void rollback() override;
@@ -56,10 +57,10 @@ class HeadAppender final : public Appender {
   // it is new to this batch and reads how (t, v) relates to its committed
   // newest sample. Returns kNoSlot for an unknown ref with empty labels. A
   // created series shares `shared` when given (it holds `labels`), else copies.
-  uint32_t resolve(SeriesRef ref, const Labels& labels, const std::shared_ptr<const Labels>* shared,
-                   int64_t t_ms, double v, SampleOrder* committed_order);
-  AppendResult append_resolved(SeriesRef ref, const Labels& labels,
-                               const std::shared_ptr<const Labels>* shared, int64_t t_ms, double v);
+  uint32_t resolve(SeriesRef ref, const Labels& labels, const SharedLabels* shared, int64_t t_ms,
+                   double v, SampleOrder* committed_order);
+  AppendResult append_resolved(SeriesRef ref, const Labels& labels, const SharedLabels* shared,
+                               int64_t t_ms, double v);
   // Applies (commit) or drops (rollback) the batch and unpins its series.
   // With `for_feed`, also keeps what became visible in the committed_* scratch.
   void finish(bool apply, bool for_feed = false);

@@ -10,7 +10,7 @@ namespace mc {
 void HeadLatestReader::for_each_latest(
     int64_t mint_ms, int64_t maxt_ms, const std::function<void(const LatestSample&)>& visit) const {
   struct Copied {
-    std::shared_ptr<const Labels> labels;
+    SharedLabels labels;
     const MetricMetadata* metadata;
     Sample sample;
   };

@@ -106,7 +106,7 @@ class HeadSampleIterator final : public SampleIterator {
 // One selected series: its labels and the chunks it had when selected.
 class HeadSeriesSnapshot final : public Series {
  public:
-  HeadSeriesSnapshot(std::shared_ptr<const Labels> labels, const MetricMetadata* metadata,
+  HeadSeriesSnapshot(SharedLabels labels, const MetricMetadata* metadata,
                      std::shared_ptr<const SeriesChunks> chunks, int64_t mint, int64_t maxt)
       : labels_(std::move(labels)),
         metadata_(metadata),
@@ -121,7 +121,7 @@ class HeadSeriesSnapshot final : public Series {
   }
 
  private:
-  std::shared_ptr<const Labels> labels_;
+  SharedLabels labels_;
   const MetricMetadata* metadata_;  // interned: lives as the head
   std::shared_ptr<const SeriesChunks> chunks_;
   int64_t mint_;

@@ -189,7 +189,7 @@ size_t HeadSeries::memory_bytes() const {
   // shared_ptr control blocks are about 16 bytes. Sealed chunks in the chunk
   // file are not the heap's; the open chunk's state is inside the series.
   constexpr size_t kControlBlock = 16;
-  size_t bytes = sizeof(*this) + sizeof(Labels) + kControlBlock + labels_->heap_bytes();
+  size_t bytes = sizeof(*this) + labels_->heap_bytes();
   if (heap_sealed_) {
     bytes += sizeof(*heap_sealed_) + heap_sealed_->capacity() * sizeof(HeadChunkRef);
     for (const auto& chunk : *heap_sealed_) {
@@ -205,7 +205,7 @@ HeadSeriesPool::~HeadSeriesPool() {
   for (std::byte* slab : slabs_) ::operator delete (slab, std::align_val_t{alignof(HeadSeries)});
 }
 
-HeadSeriesPool::Ptr HeadSeriesPool::create(SeriesRef ref, std::shared_ptr<const Labels> labels) {
+HeadSeriesPool::Ptr HeadSeriesPool::create(SeriesRef ref, SharedLabels labels) {
   void* block = allocate();
   return Ptr(new (block) HeadSeries(ref, std::move(labels)), Deleter{this});
 }

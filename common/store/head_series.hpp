@@ -25,6 +25,7 @@
 #include "common/model/labels.hpp"
 #include "common/model/metric_metadata.hpp"
 #include "common/model/sample_value.hpp"
+#include "common/model/shared_labels.hpp"
 #include "common/store/appender.hpp"
 #include "common/store/chunkenc/chunk.hpp"
 #include "common/store/chunkenc/open_xor_chunk.hpp"
@@ -73,12 +74,11 @@ inline SampleOrder order_after(int64_t last_t, double last_v, int64_t t, double 
 
 class HeadSeries {
  public:
-  HeadSeries(SeriesRef ref, std::shared_ptr<const Labels> labels)
-      : ref_(ref), labels_(std::move(labels)) {}
+  HeadSeries(SeriesRef ref, SharedLabels labels) : ref_(ref), labels_(std::move(labels)) {}
 
   SeriesRef ref() const { return ref_; }
   const Labels& labels() const { return *labels_; }
-  const std::shared_ptr<const Labels>& shared_labels() const { return labels_; }
+  const SharedLabels& shared_labels() const { return labels_; }
 
   const MetricMetadata* metadata() const { return metadata_; }
   void set_metadata(const MetricMetadata* metadata) { metadata_ = metadata; }
@@ -183,7 +183,7 @@ class HeadSeries {
   uint32_t samples_ = 0;
   uint32_t pins_ = 0;
 
-  std::shared_ptr<const Labels> labels_;
+  SharedLabels labels_;
   const MetricMetadata* metadata_ = nullptr;  // interned by HeadStorage
   // The newest sealed chunk in the file (0: none). Chunks there ending before
   // sealed_min_t_ have been dropped: a walk stops at a record whose stored
@@ -218,7 +218,7 @@ class HeadSeriesPool {
   HeadSeriesPool(const HeadSeriesPool&) = delete;
   HeadSeriesPool& operator=(const HeadSeriesPool&) = delete;
 
-  Ptr create(SeriesRef ref, std::shared_ptr<const Labels> labels);
+  Ptr create(SeriesRef ref, SharedLabels labels);
 
  private:
   static constexpr size_t kBlockBytes =

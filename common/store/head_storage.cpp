@@ -47,13 +47,12 @@ HeadSeries* HeadStorage::find_by_ref(Stripe& stripe, SeriesRef ref) {
 }
 
 HeadSeries* HeadStorage::get_or_create(Stripe& stripe, size_t stripe_index, const Labels& labels,
-                                       const std::shared_ptr<const Labels>* shared) {
+                                       const SharedLabels* shared) {
   if (HeadSeries* found = stripe.by_hash.find(labels)) return found;
   // The ref's low bits name the stripe, so a ref alone finds its lock.
   const SeriesRef ref =
       (stripe.next_series_id++ << stripe_bits_) | static_cast<SeriesRef>(stripe_index);
-  auto series = series_pool_.create(
-      ref, shared != nullptr ? *shared : std::make_shared<const Labels>(labels));
+  auto series = series_pool_.create(ref, shared != nullptr ? *shared : SharedLabels(labels));
   HeadSeries* raw = series.get();
   stripe.by_ref.insert(ref, raw);
   stripe.by_hash.insert(std::move(series));
@@ -71,7 +70,7 @@ SeriesRef HeadStorage::restore_series(SeriesRef ref, const Labels& labels) {
     return created->ref();
   }
   stripe.next_series_id = std::max(stripe.next_series_id, (ref >> stripe_bits_) + 1);
-  auto series = series_pool_.create(ref, std::make_shared<const Labels>(labels));
+  auto series = series_pool_.create(ref, SharedLabels(labels));
   series->set_logged(true);
   stripe.by_ref.insert(ref, series.get());
   stripe.by_hash.insert(std::move(series));

@@ -40,6 +40,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/model/shared_labels.hpp"
 #include "common/store/commit_feed.hpp"
 #include "common/store/commit_log.hpp"
 #include "common/store/head_appender_buffers.hpp"
@@ -176,7 +177,7 @@ class HeadStorage final : public Storage {
   // when given (it must hold `labels`), else holds a copy. REQUIRES: the mutex
   // of stripe_index_of_hash(labels.hash()) held.
   HeadSeries* get_or_create(Stripe& stripe, size_t stripe_index, const Labels& labels,
-                            const std::shared_ptr<const Labels>* shared = nullptr);
+                            const SharedLabels* shared = nullptr);
 
   const HeadChunkLimits& limits() const { return limits_; }
   HeadChunkFile* chunk_file() const { return chunk_file_.get(); }

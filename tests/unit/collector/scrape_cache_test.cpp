@@ -10,9 +10,9 @@
 namespace mc {
 namespace {
 
-using Cache = ScrapeCache<int>;
-
-TEST_CASE("ScrapeCache finds what it holds, by its exact bytes", "[scrape_cache]") {
+TEMPLATE_TEST_CASE("ScrapeCache finds what it holds, by its exact bytes", "[scrape_cache]",
+                   WholeKeys, PrefixCodedKeys) {
+  using Cache = ScrapeCache<int, TestType>;
   Cache cache;
   cache.begin_round();
   CHECK(cache.find("a{x=\"1\"}") == Cache::kNotFound);
@@ -28,7 +28,9 @@ TEST_CASE("ScrapeCache finds what it holds, by its exact bytes", "[scrape_cache]
   CHECK(cache.key(b) == "b");
 }
 
-TEST_CASE("ScrapeCache expects last round's order but copes with any order", "[scrape_cache]") {
+TEMPLATE_TEST_CASE("ScrapeCache expects last round's order but copes with any order",
+                   "[scrape_cache]", WholeKeys, PrefixCodedKeys) {
+  using Cache = ScrapeCache<int, TestType>;
   Cache cache;
   const std::vector<std::string> keys = {"up", "a", "b", "c", "d"};
   cache.begin_round();
@@ -62,7 +64,9 @@ TEST_CASE("ScrapeCache expects last round's order but copes with any order", "[s
   }
 }
 
-TEST_CASE("ScrapeCache reuses erased indices and never matches an erased key", "[scrape_cache]") {
+TEMPLATE_TEST_CASE("ScrapeCache reuses erased indices and never matches an erased key",
+                   "[scrape_cache]", WholeKeys, PrefixCodedKeys) {
+  using Cache = ScrapeCache<int, TestType>;
   Cache cache;
   cache.begin_round();
   const uint32_t a = cache.insert("a", 1);
@@ -80,7 +84,9 @@ TEST_CASE("ScrapeCache reuses erased indices and never matches an erased key", "
   CHECK(cache.find("b") != Cache::kNotFound);
 }
 
-TEST_CASE("ScrapeCache agrees with std::unordered_map under random churn", "[scrape_cache]") {
+TEMPLATE_TEST_CASE("ScrapeCache agrees with std::unordered_map under random churn",
+                   "[scrape_cache]", WholeKeys, PrefixCodedKeys) {
+  using Cache = ScrapeCache<int, TestType>;
   std::mt19937 random(7);
   Cache cache;
   std::unordered_map<std::string, std::pair<uint32_t, int>> reference;
@@ -136,6 +142,100 @@ TEST_CASE("ScrapeCache leaves little of its memory unused", "[scrape_cache]") {
   const double needed = kSeries * (kKeyBytes + 16.0 + 8.0 + 2 * 4.0 + 8.0 / 0.75);
   CHECK(static_cast<double>(cache.memory_bytes()) < needed * 1.25);
   CHECK(static_cast<double>(cache.memory_bytes()) >= needed * 0.9);
+}
+
+}  // namespace
+}  // namespace mc
+
+namespace scrape_cache_test {
+
+// A page's series in its order: neighbours share most of their text.
+std::string page_key(size_t i) {
+  return "node_cpu_seconds_total{cpu=\"" + std::to_string(i / 8) + "\",mode=\"" +
+         std::to_string(i % 8) + "\"}";
+}
+
+}  // namespace scrape_cache_test
+
+namespace mc {
+namespace {
+
+using scrape_cache_test::page_key;
+
+TEST_CASE("PrefixCodedKeys reads back every key, in order, out of order and around restarts",
+          "[scrape_cache]") {
+  PrefixCodedKeys keys;
+  std::vector<std::string> appended;
+  std::vector<uint32_t> offsets;
+  // Keys that share nothing, all of themselves, or more than 127 bytes (a
+  // two-byte varint), beside the page's.
+  const std::string long_prefix(200, 'p');
+  for (size_t i = 0; i < 100; ++i) {
+    std::string key = page_key(i);
+    if (i % 10 == 3) key = long_prefix + std::to_string(i);
+    if (i % 10 == 4) key = long_prefix + std::to_string(i) + "x";
+    if (i % 10 == 5) key = appended.back().substr(0, 5);  // a prefix of the one before
+    if (i % 10 == 6) key = "";
+    appended.push_back(key);
+    offsets.push_back(keys.append(key));
+  }
+  for (size_t i = 0; i < appended.size(); ++i) {
+    REQUIRE(keys.get(offsets[i], uint32_t(appended[i].size())) == appended[i]);
+  }
+  std::mt19937 random(11);
+  for (int n = 0; n < 1000; ++n) {
+    const size_t i = random() % appended.size();
+    const auto size = static_cast<uint32_t>(appended[i].size());
+    REQUIRE(keys.get(offsets[i], size) == appended[i]);
+    REQUIRE(keys.equals(offsets[i], size, appended[i]));
+    const size_t other = (i + 1) % appended.size();
+    if (appended[other] != appended[i]) {
+      REQUIRE_FALSE(keys.equals(offsets[i], size, appended[other]));
+    }
+    std::string changed = appended[i] + "!";
+    REQUIRE_FALSE(keys.equals(offsets[i], size, changed));
+  }
+}
+
+TEST_CASE("PrefixCodedKeys holds a page's keys in a fraction of their bytes", "[scrape_cache]") {
+  WholeKeys whole;
+  PrefixCodedKeys coded;
+  for (size_t i = 0; i < 10'000; ++i) {
+    whole.append(page_key(i));
+    coded.append(page_key(i));
+  }
+  // Each key differs from the one before in a few bytes at its end; every
+  // 16th is whole.
+  CHECK(coded.bytes() * 3 < whole.bytes());
+}
+
+TEST_CASE("ScrapeCache with PrefixCodedKeys rewrites its keys after churn and still finds them",
+          "[scrape_cache]") {
+  ScrapeCache<uint64_t, PrefixCodedKeys> cache;
+  constexpr size_t kSeries = 2000;
+  for (int round = 0; round < 6; ++round) {
+    cache.begin_round();
+    // Each round drops the oldest fifth of the series and adds a new fifth,
+    // which the rewrite of the key bytes must keep readable.
+    const size_t first = static_cast<size_t>(round) * kSeries / 5;
+    for (size_t i = first; i < first + kSeries; ++i) {
+      const std::string key = page_key(i);
+      const uint32_t found = cache.find(key);
+      if (found == ScrapeCache<uint64_t, PrefixCodedKeys>::kNotFound) {
+        cache.insert(key, i);
+      } else {
+        REQUIRE(cache.value(found) == i);
+        REQUIRE(cache.key(found) == key);
+      }
+    }
+    for (uint32_t index = 0; index < cache.index_end(); ++index) {
+      if (cache.live(index) && cache.value(index) < first + kSeries / 5) cache.erase(index);
+    }
+  }
+  CHECK(cache.size() == kSeries - kSeries / 5);
+  for (uint32_t index = 0; index < cache.index_end(); ++index) {
+    if (cache.live(index)) CHECK(cache.key(index) == page_key(cache.value(index)));
+  }
 }
 
 }  // namespace

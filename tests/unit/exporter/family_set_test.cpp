@@ -10,8 +10,8 @@
 namespace mc {
 namespace {
 
-std::shared_ptr<const Labels> series_labels(std::string name, std::string job) {
-  return std::make_shared<const Labels>(
+SharedLabels series_labels(std::string name, std::string job) {
+  return SharedLabels(
       Labels{{std::string(kMetricNameLabel), std::move(name)}, {"job", std::move(job)}});
 }
 

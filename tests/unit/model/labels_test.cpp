@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -249,4 +251,63 @@ TEST_CASE("Labels keeps any name and value bytes and orders as its pair vector",
               [](const mc::Label& a, const mc::Label& b) { return a.name < b.name; });
     REQUIRE((labels <=> mc::Labels(other_pairs)) == (sorted <=> other_sorted));
   }
+}
+
+TEST_CASE("Labels copies share one block of pairs and free it with the last copy", "[labels]") {
+  std::optional<mc::Labels> original(mc::Labels{{"__name__", "up"}, {"job", "node"}});
+  CHECK(original->use_count() == 1);
+  mc::Labels copy = *original;
+  CHECK(copy.identity() == original->identity());
+  CHECK(copy.use_count() == 2);
+  mc::Labels assigned;
+  assigned = copy;
+  CHECK(assigned.use_count() == 3);
+  mc::Labels moved = std::move(assigned);
+  CHECK(moved.use_count() == 3);
+  CHECK(assigned.empty());  // NOLINT(bugprone-use-after-move): a moved-from set is empty
+  original.reset();
+  CHECK(copy.use_count() == 2);
+  // The pairs outlive the Labels they were built in.
+  CHECK(copy.get("job") == "node");
+  CHECK(moved == mc::Labels{{"job", "node"}, {"__name__", "up"}});
+  copy = mc::Labels{};
+  CHECK(moved.use_count() == 1);
+  CHECK(moved.metric_name() == "up");
+}
+
+TEST_CASE("Labels built apart have their own identity even when equal", "[labels]") {
+  const mc::Labels a{{"__name__", "up"}};
+  const mc::Labels b{{"__name__", "up"}};
+  CHECK(a == b);
+  CHECK(a.identity() != b.identity());
+  CHECK(mc::Labels{}.identity() == nullptr);
+  CHECK(mc::Labels{}.use_count() == 0);
+}
+
+TEST_CASE("Labels size counts the pairs, long names and values included", "[labels]") {
+  const std::string long_value(300, 'v');  // a two-byte varint length
+  const mc::Labels labels{{"__name__", "m"}, {"a", long_value}, {"b", ""}};
+  CHECK(labels.size() == 3);
+  CHECK(labels.get("a") == long_value);
+  CHECK(mc::Labels{}.size() == 0);
+}
+
+TEST_CASE("Labels copies made and dropped on several threads at once keep the count", "[labels]") {
+  const mc::Labels labels{{"__name__", "up"}, {"job", "node"}};
+  constexpr int kThreads = 4;
+  constexpr int kCopies = 20000;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&labels] {
+      std::vector<mc::Labels> held;
+      held.reserve(64);
+      for (int n = 0; n < kCopies; ++n) {
+        held.push_back(labels);
+        if (held.size() == 64) held.clear();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(labels.use_count() == 1);
+  CHECK(labels.get("job") == "node");
 }

@@ -242,25 +242,25 @@ TEST_CASE(
     "append_shared: a created series shares the caller's labels, an existing one keeps its own",
     "[store][head][appender]") {
   HeadStorage head;
-  auto shared = std::make_shared<const Labels>(series_labels("shared_metric"));
+  auto shared = mc::SharedLabels(series_labels("shared_metric"));
   {
     auto appender = head.appender();
     REQUIRE(appender->append_shared(0, shared, 1000, 1).error == AppendError::none);
     REQUIRE(appender->commit().is_ok());
   }
   // A second, equal label set finds the same series and is not taken.
-  auto equal = std::make_shared<const Labels>(series_labels("shared_metric"));
+  auto equal = mc::SharedLabels(series_labels("shared_metric"));
   {
     auto appender = head.appender();
     REQUIRE(appender->append_shared(0, equal, 2000, 2).error == AppendError::none);
     REQUIRE(appender->commit().is_ok());
   }
-  std::vector<const Labels*> held;
+  std::vector<const void*> held;
   head.latest_samples().for_each_latest(INT64_MIN, INT64_MAX, [&](const mc::LatestSample& latest) {
-    held.push_back(latest.shared_labels.get());
+    held.push_back(latest.shared_labels.identity());
   });
   REQUIRE(held.size() == 1);
-  CHECK(held[0] == shared.get());
+  CHECK(held[0] == shared.identity());
   CHECK(equal.use_count() == 1);
   CHECK(samples_of(head, *shared) == std::vector<Sample>{{1000, 1}, {2000, 2}});
 }

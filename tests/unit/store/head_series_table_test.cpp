@@ -30,7 +30,7 @@ TEST_CASE("HeadSeriesTable finds what it holds and nothing else", "[store][serie
   REQUIRE(table.memory_bytes() == 0);
   std::vector<HeadSeries*> held;
   for (uint64_t n = 0; n < 1'000; ++n) {
-    auto series = pool.create(n + 1, std::make_shared<const Labels>(labels_of(n)));
+    auto series = pool.create(n + 1, mc::SharedLabels(labels_of(n)));
     held.push_back(series.get());
     table.insert(std::move(series));
   }
@@ -55,7 +55,7 @@ TEST_CASE("HeadSeriesTable keeps every other series findable through random remo
   for (int round = 0; round < 20'000; ++round) {
     if (reference.empty() || random() % 3 != 0) {
       const uint64_t n = next++;
-      auto series = pool.create(n + 1, std::make_shared<const Labels>(labels_of(n)));
+      auto series = pool.create(n + 1, mc::SharedLabels(labels_of(n)));
       reference.emplace(n, series.get());
       table.insert(std::move(series));
     } else {
@@ -79,8 +79,8 @@ TEST_CASE("HeadSeriesTable keeps every other series findable through random remo
 TEST_CASE("HeadSeriesTable refuses to erase a series it does not hold", "[store][series_table]") {
   HeadSeriesPool pool;
   HeadSeriesTable table;
-  table.insert(pool.create(1, std::make_shared<const Labels>(labels_of(1))));
-  auto stranger = pool.create(2, std::make_shared<const Labels>(labels_of(2)));
+  table.insert(pool.create(1, mc::SharedLabels(labels_of(1))));
+  auto stranger = pool.create(2, mc::SharedLabels(labels_of(2)));
   REQUIRE_THROWS_AS(table.erase(stranger.get()), std::logic_error);
   REQUIRE(table.find(labels_of(1)) != nullptr);
 }

@@ -10,8 +10,8 @@
 namespace mc {
 namespace {
 
-std::shared_ptr<const Labels> labels_of(int n) {
-  return std::make_shared<const Labels>(Labels{{"__name__", "s"}, {"n", std::to_string(n)}});
+SharedLabels labels_of(int n) {
+  return SharedLabels(Labels{{"__name__", "s"}, {"n", std::to_string(n)}});
 }
 
 TEST_CASE("HeadSeriesPool lays series out side by side in creation order", "[store][series_pool]") {

@@ -1,0 +1,170 @@
+// How a ScrapeCache (scrape_cache.hpp) stores its keys' bytes, two ways with
+// one interface: a key is appended once and named by the offset append()
+// returned and its size; get() and equals() read it back; drop() notes that
+// it is gone (the bytes stay until the cache rewrites the store without them).
+//
+// - WholeKeys: the keys back to back, as they came. get() views the store
+//   itself, valid until the next append(). For keys a caller keeps a view of
+//   (the family name of the lines being read).
+// - PrefixCodedKeys: each key as the length of the prefix it shares with the
+//   key appended before it, and the rest ("front coding", as LevelDB's
+//   blocks). A target's page lists its series in an order that changes
+//   little and whose neighbours share most of their text
+//   (`node_cpu_seconds_total{cpu="3",mode="idle"}`, then `...mode="iowait"}`),
+//   and the cache appends them in that order, so the store holds a fraction
+//   of the page (the text was 55 of a series' 160 scrape-side bytes at
+//   node_exporter's page, bench/memory). Every 16th key is whole (a
+//   restart), so reading any key decodes at most 16; reading the key after
+//   the one read last decodes one, which is what a scrape does in the
+//   page's order. get() views a scratch copy, valid until the next get() or
+//   equals().
+//
+// Thread-safety: none; the cache's owner serialises every call, get() and
+// equals() included (they reuse the scratch copy).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mc {
+
+// Makes room for `size` elements, growing by an eighth when it must grow:
+// a target's cache holds its whole page for good, and std::vector's
+// doubling would leave up to half of each array unused.
+template <typename Vector>
+void scrape_cache_reserve(Vector& vector, size_t size) {
+  constexpr size_t kMinSlack = 16;
+  if (size <= vector.capacity()) return;
+  vector.reserve(std::max(size, vector.capacity() + vector.capacity() / 8 + kMinSlack));
+}
+
+class WholeKeys {
+ public:
+  uint32_t append(std::string_view key) {
+    const auto offset = static_cast<uint32_t>(bytes_.size());
+    scrape_cache_reserve(bytes_, bytes_.size() + key.size());
+    bytes_.insert(bytes_.end(), key.begin(), key.end());
+    return offset;
+  }
+  std::string_view get(uint32_t offset, uint32_t size) const {
+    return std::string_view(bytes_.data() + offset, size);
+  }
+  bool equals(uint32_t offset, uint32_t size, std::string_view key) const {
+    return size == key.size() && std::memcmp(bytes_.data() + offset, key.data(), size) == 0;
+  }
+  void drop(uint32_t /*offset*/, uint32_t size) { garbage_ += size; }
+
+  // Bytes of dropped keys still held, and of all keys held.
+  size_t garbage() const { return garbage_; }
+  size_t bytes() const { return bytes_.size(); }
+  size_t memory_bytes() const { return bytes_.capacity(); }
+  void reserve(size_t bytes) { bytes_.reserve(bytes); }
+
+ private:
+  std::vector<char> bytes_;
+  size_t garbage_ = 0;
+};
+
+class PrefixCodedKeys {
+ public:
+  uint32_t append(std::string_view key) {
+    const auto offset = static_cast<uint32_t>(bytes_.size());
+    size_t shared = 0;
+    if (appended_ % kRestartInterval == 0) {
+      scrape_cache_reserve(restarts_, restarts_.size() + 1);
+      restarts_.push_back(offset);
+    } else {
+      const size_t most = std::min(last_.size(), key.size());
+      while (shared < most && last_[shared] == key[shared]) ++shared;
+    }
+    const std::string_view rest = key.substr(shared);
+    scrape_cache_reserve(bytes_, bytes_.size() + 2 * kMaxVarintBytes + rest.size());
+    append_varint(shared);
+    append_varint(rest.size());
+    bytes_.insert(bytes_.end(), rest.begin(), rest.end());
+    last_.assign(key);
+    ++appended_;
+    return offset;
+  }
+
+  std::string_view get(uint32_t offset, uint32_t /*size*/) const {
+    decode(offset);
+    return scratch_;
+  }
+  bool equals(uint32_t offset, uint32_t size, std::string_view key) const {
+    return size == key.size() && get(offset, size) == key;
+  }
+  void drop(uint32_t offset, uint32_t /*size*/) {
+    size_t at = offset;
+    read_varint(at);
+    const size_t rest = read_varint(at);
+    garbage_ += at - offset + rest;
+  }
+
+  size_t garbage() const { return garbage_; }
+  size_t bytes() const { return bytes_.size(); }
+  size_t memory_bytes() const {
+    return bytes_.capacity() + restarts_.capacity() * sizeof(uint32_t) + last_.capacity() +
+           scratch_.capacity();
+  }
+  void reserve(size_t bytes) { bytes_.reserve(bytes); }
+
+ private:
+  static constexpr uint32_t kRestartInterval = 16;
+  static constexpr size_t kMaxVarintBytes = 5;  // a 32-bit length
+  static constexpr size_t kNothingDecoded = SIZE_MAX;
+
+  void append_varint(size_t value) {
+    while (value >= 0x80) {
+      bytes_.push_back(static_cast<char>((value & 0x7f) | 0x80));
+      value >>= 7;
+    }
+    bytes_.push_back(static_cast<char>(value));
+  }
+  size_t read_varint(size_t& at) const {
+    size_t value = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto byte = static_cast<unsigned char>(bytes_[at++]);
+      value |= static_cast<size_t>(byte & 0x7f) << shift;
+      if (byte < 0x80) return value;
+    }
+  }
+
+  // Leaves the key at `offset` in scratch_: from the key decoded last when
+  // `offset` follows it, else from the restart at or before `offset`.
+  void decode(size_t offset) const {
+    if (offset == decoded_) return;
+    size_t at = offset;
+    if (offset != decoded_end_) {
+      at = *(std::upper_bound(restarts_.begin(), restarts_.end(), offset) - 1);
+    }
+    for (;;) {
+      size_t next = at;
+      const size_t shared = read_varint(next);
+      const size_t rest = read_varint(next);
+      scratch_.resize(shared);
+      scratch_.append(bytes_.data() + next, rest);
+      decoded_ = at;
+      decoded_end_ = next + rest;
+      if (at == offset) return;
+      at = decoded_end_;
+    }
+  }
+
+  std::vector<char> bytes_;         // per key: varint shared, varint rest size, rest
+  std::vector<uint32_t> restarts_;  // offsets of the whole keys, ascending
+  std::string last_;                // the key appended last, which the next shares from
+  uint64_t appended_ = 0;
+  size_t garbage_ = 0;
+  // The key decoded last, its offset and where the key after it starts.
+  mutable std::string scratch_;
+  mutable size_t decoded_ = kNothingDecoded;
+  mutable size_t decoded_end_ = kNothingDecoded;
+};
+
+}  // namespace mc
