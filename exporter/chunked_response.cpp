@@ -2,6 +2,7 @@
 
 #include <civetweb.h>
 
+#include <charconv>
 #include <exception>
 #include <mutex>
 #include <string>
@@ -14,6 +15,21 @@ namespace mc {
 namespace {
 
 std::mutex header_mutex;
+
+// Sends one chunk (size line, data, CRLF) in one write, where civetweb's
+// mg_send_chunk makes three: with TCP_NODELAY each would be a packet of its
+// own, and the last chunk's 5 bytes one more. `framed` is reused between
+// chunks. An empty `piece` is the last chunk.
+bool send_chunk(mg_connection* connection, std::string_view piece, std::string& framed) {
+  char size_line[24];
+  const auto converted =
+      std::to_chars(size_line, size_line + sizeof(size_line) - 2, piece.size(), 16);
+  framed.assign(size_line, converted.ptr);
+  framed += "\r\n";
+  framed += piece;
+  framed += "\r\n";
+  return mg_write(connection, framed.data(), framed.size()) == static_cast<int>(framed.size());
+}
 
 void send_header(mg_connection* connection, const HttpResponse& response,
                  const std::string* length) {
@@ -50,11 +66,11 @@ void send_chunked_response(mg_connection* connection, const HttpResponse& respon
   }
   send_header(connection, response, nullptr);
   bool sent = true;
+  std::string framed;
   try {
     response.stream_body([&](std::string_view piece) {
       if (piece.empty()) return sent;  // an empty chunk would end the body
-      sent =
-          sent && mg_send_chunk(connection, piece.data(), static_cast<unsigned>(piece.size())) > 0;
+      sent = sent && send_chunk(connection, piece, framed);
       return sent;
     });
   } catch (const std::exception& error) {
@@ -62,7 +78,7 @@ void send_chunked_response(mg_connection* connection, const HttpResponse& respon
     log::error("streamed response failed", {{"err", std::string_view(error.what())}});
     sent = false;
   }
-  if (sent) sent = mg_send_chunk(connection, "", 0) > 0;
+  if (sent) sent = send_chunk(connection, {}, framed);
   if (!sent) mg_disable_connection_keep_alive(connection);
 }
 

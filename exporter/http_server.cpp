@@ -163,6 +163,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpServerOptions options,
   // civetweb marks an https port with a trailing "s".
   const std::string port_option = *listening_port + (opts.web_config.tls ? "s" : "");
   const std::string threads = std::to_string(opts.worker_threads);
+  // tcp_nodelay: without it Nagle holds back a response's small writes
+  // (civetweb sends each header line on its own) until the client's delayed
+  // ACK, so a response on a kept-alive connection, as Prometheus keeps them,
+  // took 40 ms more (bench/soak/README.md). Go sets TCP_NODELAY by default,
+  // so every Go exporter Prometheus scrapes has it.
   const char* civetweb_options[] = {"listening_ports",
                                     port_option.c_str(),
                                     "num_threads",
@@ -171,6 +176,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpServerOptions options,
                                     "yes",
                                     "keep_alive_timeout_ms",
                                     "500",
+                                    "tcp_nodelay",
+                                    "1",
                                     nullptr};
   mg_callbacks callbacks{};
   callbacks.begin_request = &HttpServer::on_request;
