@@ -624,10 +624,9 @@ TEST_CASE("a client that leaves mid-stream does not hurt the server", "[exporter
   }
   // The workers may still be rendering for the clients that left: under
   // TSan on a loaded machine that took longer than the default 10 s.
-  test::HttpRequestOptions patient;
-  patient.timeout = std::chrono::seconds(60);
-  auto reply = test::http_request(
-      "http://127.0.0.1:" + std::to_string(exporter->port()) + "/metrics", patient);
+  auto reply =
+      test::http_request("http://127.0.0.1:" + std::to_string(exporter->port()) + "/metrics", "GET",
+                         {}, "", std::chrono::seconds(60));
   REQUIRE(reply.error.empty());
   CHECK(reply.status == 200);
   CHECK_THAT(reply.body, Catch::Contains("bulk{i=\"49999\"} 49999"));
