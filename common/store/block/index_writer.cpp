@@ -51,6 +51,15 @@ struct Section {
 
 }  // namespace
 
+uint32_t IndexWriter::string_number(std::string_view s) {
+  auto found = string_numbers_.find(s);
+  if (found != string_numbers_.end()) return found->second;
+  const auto number = static_cast<uint32_t>(series_.strings.size());
+  auto [it, inserted] = string_numbers_.emplace(std::string(s), number);
+  series_.strings.push_back(it->first);
+  return number;
+}
+
 void IndexWriter::add_series(const Labels& labels, const MetricMetadata* metadata,
                              std::vector<ChunkEntry> chunks) {
   uint32_t metadata_ref = 0;
@@ -60,7 +69,14 @@ void IndexWriter::add_series(const Labels& labels, const MetricMetadata* metadat
     if (inserted) metadata_in_order_.push_back(&it->first);
     metadata_ref = it->second + 1;
   }
-  series_.push_back(SeriesRecord{labels, metadata_ref, std::move(chunks)});
+  for (const LabelView label : labels) {
+    series_.label_strings.push_back(string_number(label.name));
+    series_.label_strings.push_back(string_number(label.value));
+  }
+  series_.label_ends.push_back(static_cast<uint32_t>(series_.label_strings.size() / 2));
+  series_.metadata.push_back(metadata_ref);
+  series_.chunks.insert(series_.chunks.end(), chunks.begin(), chunks.end());
+  series_.chunk_ends.push_back(static_cast<uint32_t>(series_.chunks.size()));
 }
 
 void IndexWriter::add_group(GroupEntry group) { groups_.push_back(std::move(group)); }
@@ -84,23 +100,30 @@ Section metadata_section(const std::vector<const MetricMetadata*>& metadata_in_o
   return section;
 }
 
-Section series_section(const std::vector<IndexWriter::SeriesRecord>& all_series,
-                       const SymbolTable& symbols, int64_t base_time) {
+Section series_section(const IndexWriter::SeriesTable& table, const SymbolTable& symbols,
+                       int64_t base_time) {
+  // Symbol numbers by string number, looked up once per string.
+  std::vector<uint32_t> symbol_of(table.strings.size());
+  for (size_t i = 0; i < table.strings.size(); ++i) symbol_of[i] = symbols.number(table.strings[i]);
   Section section{SectionId::series, {}};
   ByteWriter out(section.raw);
   out.varint(base_time);
-  out.uvarint(all_series.size());
+  const size_t series_count = table.label_ends.size();
+  out.uvarint(series_count);
   int64_t previous_timestamp_column = 0;
-  for (const IndexWriter::SeriesRecord& series : all_series) {
-    out.uvarint(series.labels.size());
-    for (const LabelView label : series.labels) {
-      out.uvarint(symbols.number(label.name));
-      out.uvarint(symbols.number(label.value));
+  for (size_t s = 0; s < series_count; ++s) {
+    const uint32_t labels_begin = s == 0 ? 0 : table.label_ends[s - 1];
+    out.uvarint(table.label_ends[s] - labels_begin);
+    for (uint32_t l = labels_begin; l < table.label_ends[s]; ++l) {
+      out.uvarint(symbol_of[table.label_strings[2 * l]]);
+      out.uvarint(symbol_of[table.label_strings[2 * l + 1]]);
     }
-    out.uvarint(series.metadata);
-    out.uvarint(series.chunks.size());
+    out.uvarint(table.metadata[s]);
+    const uint32_t chunks_begin = s == 0 ? 0 : table.chunk_ends[s - 1];
+    out.uvarint(table.chunk_ends[s] - chunks_begin);
     int64_t previous_time = base_time;
-    for (const ChunkEntry& chunk : series.chunks) {
+    for (uint32_t c = chunks_begin; c < table.chunk_ends[s]; ++c) {
+      const ChunkEntry& chunk = table.chunks[c];
       out.varint(chunk.min_time - previous_time);
       out.uvarint(static_cast<uint64_t>(chunk.max_time - chunk.min_time));
       out.uvarint(chunk.samples);
@@ -192,8 +215,12 @@ std::vector<uint8_t> assemble_index_file(const std::vector<Section>& sections,
 std::vector<uint8_t> IndexWriter::build(int64_t base_time, Compressor& compressor) const {
   // name -> value -> series numbers, all sorted (std::map, series in order).
   Postings postings;
-  for (uint32_t s = 0; s < series_.size(); ++s) {
-    for (const LabelView label : series_[s].labels) postings[label.name][label.value].push_back(s);
+  for (uint32_t s = 0; s < series_.label_ends.size(); ++s) {
+    for (uint32_t l = s == 0 ? 0 : series_.label_ends[s - 1]; l < series_.label_ends[s]; ++l) {
+      postings[series_.strings[series_.label_strings[2 * l]]]
+              [series_.strings[series_.label_strings[2 * l + 1]]]
+                  .push_back(s);
+    }
   }
   // Every string is a key of the postings, once per name: a few thousand,
   // where one per label of every series was millions at 200,000 series.

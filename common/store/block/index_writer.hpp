@@ -7,12 +7,20 @@
 // else refers to them by number; times are deltas; big sections are zstd
 // compressed when that pays. docs/storage-format.md has the byte layout.
 //
+// It holds every series of the block until the end, so what it keeps a series
+// is the cut's peak that grows with the head: label strings are kept once
+// each and a series refers to them by number, chunk entries in one array
+// (bench/head_memory.md, "Across block cuts").
+//
 // Private to common/store/block. Thread-safety: none (one writer thread).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/model/labels.hpp"
@@ -33,15 +41,30 @@ class IndexWriter {
   // chunk time deltas.
   std::vector<uint8_t> build(int64_t base_time, Compressor& compressor) const;
 
-  // One series as build() writes it.
-  struct SeriesRecord {
-    Labels labels;
-    uint32_t metadata = 0;  // 0: none, else number + 1
+  // The series as build() writes them: series s has the labels
+  // label_strings[2 * label_ends[s - 1], 2 * label_ends[s]) (name, value;
+  // numbers into `strings`) and the chunks [chunk_ends[s - 1], chunk_ends[s]).
+  struct SeriesTable {
+    std::vector<std::string_view> strings;  // by number, in order of first use
+    std::vector<uint32_t> label_strings;
+    std::vector<uint32_t> label_ends;
+    std::vector<uint32_t> metadata;  // 0: none, else number + 1
     std::vector<ChunkEntry> chunks;
+    std::vector<uint32_t> chunk_ends;
   };
 
  private:
-  std::vector<SeriesRecord> series_;
+  uint32_t string_number(std::string_view s);
+
+  // Looks a std::string key up by string_view, without a copy.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  // Owns the strings that series_.strings views (node keys do not move).
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> string_numbers_;
+  SeriesTable series_;
   std::map<MetricMetadata, uint32_t> metadata_numbers_;
   std::vector<const MetricMetadata*> metadata_in_order_;  // points into metadata_numbers_ keys
   std::vector<GroupEntry> groups_;
