@@ -12,18 +12,6 @@ using mc::Labels;
 
 namespace {
 
-void flip_byte(const std::string& path, uint64_t offset) {
-  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
-  REQUIRE(file);
-  file.seekg(static_cast<std::streamoff>(offset));
-  char c = 0;
-  file.read(&c, 1);
-  c = static_cast<char>(c ^ 0x5a);
-  file.seekp(static_cast<std::streamoff>(offset));
-  file.write(&c, 1);
-  REQUIRE(file);
-}
-
 // 50 series with distinct timestamps and values in groups of ~1 KiB.
 std::string write_test_block(const std::filesystem::path& parent) {
   std::vector<TestSeries> series;

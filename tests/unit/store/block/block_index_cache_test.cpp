@@ -54,18 +54,6 @@ Matcher name_is(std::string value) {
   return *matcher;
 }
 
-void flip_byte(const std::string& path, uint64_t offset) {
-  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
-  REQUIRE(file);
-  file.seekg(static_cast<std::streamoff>(offset));
-  char c = 0;
-  file.read(&c, 1);
-  c = static_cast<char>(c ^ 0x5a);
-  file.seekp(static_cast<std::streamoff>(offset));
-  file.write(&c, 1);
-  REQUIRE(file);
-}
-
 struct ThreeBlocks {
   mc::test::TempDir temp;
   mc::MetricMetadata metadata{"up", mc::MetricType::gauge, "Up.", ""};

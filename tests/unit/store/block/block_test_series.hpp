@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <span>
 #include <string>
@@ -18,6 +19,19 @@
 #include "common/store/block/block_writer.hpp"
 
 namespace mc::block::test {
+
+// Damages one byte of a block file in place (XOR 0x5a), for the corruption tests.
+inline void flip_byte(const std::string& path, uint64_t offset) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  REQUIRE(file);
+  file.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  file.read(&c, 1);
+  c = static_cast<char>(c ^ 0x5a);
+  file.seekp(static_cast<std::streamoff>(offset));
+  file.write(&c, 1);
+  REQUIRE(file);
+}
 
 struct TestSeries {
   Labels labels;
