@@ -10,9 +10,9 @@ using Wide = SlidingLinearRegression::Wide;
 // Beyond this nΣxy of a window (x up to ~1e9 ms, a million points: n²x up
 // to ~1e21) could overflow where 2.42's sums of seconds do not; such windows
 // are regressed from their points.
-constexpr double kLargestOrdinary = 1e270;
+constexpr double kLargestRegressed = 1e270;
 
-bool is_ordinary(double v) { return std::isfinite(v) && std::abs(v) <= kLargestOrdinary; }
+bool is_regressable(double v) { return std::isfinite(v) && std::abs(v) <= kLargestRegressed; }
 
 // high + low renormalised, |high| >= |low| or high == 0.
 Wide renormalise(double high, double low) {
@@ -46,7 +46,7 @@ Wide negate(Wide a) { return Wide{-a.high, -a.low}; }
 void SlidingLinearRegression::drop_before(int64_t t_ms) {
   while (ring_head_ < ring_.size() && ring_[ring_head_].t_ms < t_ms) {
     const Sample& sample = ring_[ring_head_++];
-    if (!is_ordinary(sample.v)) {
+    if (!is_regressable(sample.v)) {
       --unusual_;
       continue;
     }
@@ -79,7 +79,7 @@ void SlidingLinearRegression::add(const Sample& sample) {
   newest_value_ = sample.v;
   if (ring_head_ == ring_.size()) anchor_ms_ = sample.t_ms;
   ring_.push_back(sample);
-  if (!is_ordinary(sample.v)) {
+  if (!is_regressable(sample.v)) {
     ++unusual_;
     return;
   }

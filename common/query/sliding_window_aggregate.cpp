@@ -11,9 +11,9 @@ namespace {
 
 // Beyond this a running sum of a window could overflow where Prometheus's
 // mean (x/n - mean/n) does not; such windows are computed from their points.
-constexpr double kLargestOrdinary = 1e290;
+constexpr double kLargestSummed = 1e290;
 
-bool is_ordinary(double v) { return std::isfinite(v) && std::abs(v) <= kLargestOrdinary; }
+bool is_summable(double v) { return std::isfinite(v) && std::abs(v) <= kLargestSummed; }
 
 // Whether `candidate` replaces `kept` as the window's extreme: strictly
 // beyond it, so that of equal values (-0 and 0) the earlier one stays, as in
@@ -72,7 +72,7 @@ void SlidingWindowAggregate::drop_before(int64_t t_ms) {
       }
       continue;
     }
-    if (!is_ordinary(v)) {
+    if (!is_summable(v)) {
       --unusual_;
       continue;
     }
@@ -113,7 +113,7 @@ void SlidingWindowAggregate::add(const Sample& sample) {
     }
     return;
   }
-  if (!is_ordinary(sample.v)) {
+  if (!is_summable(sample.v)) {
     ++unusual_;
     return;
   }
