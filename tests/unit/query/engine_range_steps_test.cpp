@@ -19,7 +19,9 @@
 #include "tests/unit/query/engine_test_store.hpp"
 
 namespace mc::query {
-namespace {
+// Named after the file: in a unity batch its helpers (kInf, kNaN, call ...)
+// would otherwise meet a neighbour's anonymous ones of the same name.
+namespace engine_range_steps_test {
 
 using testing::EngineTestStore;
 using testing::kMinute;
@@ -416,5 +418,5 @@ TEST_CASE("engine: range histogram_quantile of histograms that differ only in na
   }
 }
 
-}  // namespace
+}  // namespace engine_range_steps_test
 }  // namespace mc::query
