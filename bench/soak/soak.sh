@@ -86,6 +86,15 @@ prom_interval_ms=$(duration_ms PROM_INTERVAL "$PROM_INTERVAL")
 command -v prometheus >/dev/null || die "prometheus not found (apt-get install prometheus)"
 command -v python3 >/dev/null || die "python3 not found"
 command -v curl >/dev/null || die "curl not found"
+# With the kernel's autogroups on, each session (a terminal, a setsid'd job)
+# gets an equal share of the CPU whatever its processes' nice values: a
+# build at nice 19 in another session takes as much as this soak. Seen on
+# 2026-12-06: the soak's daemon at nice -10 got a quarter of a core beside
+# three niced builds, skipped 90,000 scrapes and its heap climbed by 700 MiB.
+if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ]; then
+  echo "soak: warning: kernel.sched_autogroup_enabled=1, so nice does not keep other sessions'" \
+    "work off this soak; as root: echo 0 > /proc/sys/kernel/sched_autogroup_enabled" >&2
+fi
 
 if [ "${NO_BUILD:-0}" != 1 ]; then
   if [ ! -f "$BUILD/CMakeCache.txt" ]; then
