@@ -5,21 +5,51 @@
 // Pieces of 64 KiB keep the per-piece costs (a chunk header, a deflate call,
 // a send) negligible against the text, and stay in the L2 cache.
 //
+// A deadline (the client's own timeout) is checked once a piece: past it the
+// buffer throws RenderDeadlinePassed instead of sending, so the response
+// ends without its last chunk (the client sees a cut body, never a short
+// page that looks whole) and the render stops spending CPU and memory on a
+// reader that has left.
+//
 // Thread-safety: none; one buffer per response.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <stdexcept>
 #include <string>
 
 #include "exporter/http_response.hpp"
 
 namespace mc {
 
+using RenderDeadline = std::chrono::steady_clock::time_point;
+inline constexpr RenderDeadline kNoRenderDeadline = RenderDeadline::max();
+
+// A render given up because its client's timeout has passed.
+class RenderDeadlinePassed : public std::runtime_error {
+ public:
+  RenderDeadlinePassed()
+      : std::runtime_error(
+            "render given up: the client's scrape timeout (X-Prometheus-Scrape-Timeout-Seconds) "
+            "passed before the page was written") {}
+};
+
+// Throws RenderDeadlinePassed when `deadline` has passed.
+inline void check_render_deadline(RenderDeadline deadline) {
+  if (deadline != kNoRenderDeadline && std::chrono::steady_clock::now() > deadline) {
+    throw RenderDeadlinePassed();
+  }
+}
+
 class BodyBuffer {
  public:
   static constexpr size_t kPieceBytes = size_t{64} << 10;
 
-  explicit BodyBuffer(const BodySink& sink) : sink_(sink) { text_.reserve(kPieceBytes + 4096); }
+  explicit BodyBuffer(const BodySink& sink, RenderDeadline deadline = kNoRenderDeadline)
+      : sink_(sink), deadline_(deadline) {
+    text_.reserve(kPieceBytes + 4096);
+  }
 
   // Where to append; call piece_done() after each small unit of text.
   std::string& text() { return text_; }
@@ -38,12 +68,14 @@ class BodyBuffer {
 
  private:
   void send() {
+    check_render_deadline(deadline_);
     if (ok_) ok_ = sink_(text_);
     bytes_sent_ += text_.size();
     text_.clear();
   }
 
   const BodySink& sink_;
+  const RenderDeadline deadline_;
   std::string text_;
   size_t bytes_sent_ = 0;
   bool ok_ = true;

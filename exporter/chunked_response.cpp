@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/util/logger.hpp"
+#include "exporter/body_buffer.hpp"
 
 namespace mc {
 
@@ -58,7 +59,19 @@ void send_chunked_response(mg_connection* connection, const HttpResponse& respon
   const mg_request_info* info = mg_get_request_info(connection);
   const std::string_view version = info->http_version != nullptr ? info->http_version : "";
   if (head_only || version == "1.0") {
-    const std::string body = response.materialized_body();
+    std::string body;
+    try {
+      body = response.materialized_body();
+    } catch (const std::exception& error) {
+      // Nothing is out yet: a whole error response instead.
+      log::warn("streamed response failed", {{"err", std::string_view(error.what())}});
+      const HttpResponse failed = HttpResponse::text(503, std::string(error.what()) + "\n");
+      body = failed.body;
+      const std::string length = std::to_string(body.size());
+      send_header(connection, failed, &length);
+      if (!head_only) mg_write(connection, body.data(), body.size());
+      return;
+    }
     const std::string length = std::to_string(body.size());
     send_header(connection, response, &length);
     if (!head_only && !body.empty()) mg_write(connection, body.data(), body.size());
@@ -73,6 +86,10 @@ void send_chunked_response(mg_connection* connection, const HttpResponse& respon
       sent = sent && send_chunk(connection, piece, framed);
       return sent;
     });
+  } catch (const RenderDeadlinePassed& error) {
+    // The client has left by its own clock; a warning, as the render did no harm.
+    log::warn("streamed response given up", {{"err", std::string_view(error.what())}});
+    sent = false;
   } catch (const std::exception& error) {
     // The status line is out; all that is left is to not end the body.
     log::error("streamed response failed", {{"err", std::string_view(error.what())}});

@@ -63,7 +63,8 @@ std::string MetricsRenderer::render(ExpositionFormat format, bool include_store)
   return body;
 }
 
-void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const BodySink& sink) {
+void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const BodySink& sink,
+                             RenderDeadline deadline) {
   // Held until the page is written: its rows point into the cache's entries
   // and its row buffers. A request that finds it busy renders on its own.
   std::unique_lock cache_lock(cache_mutex_, std::defer_lock);
@@ -78,7 +79,7 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
   add_collected(registry_->Collect());
   for (const auto& collectable : own_collectables_) add_collected(collectable->Collect());
 
-  BodyBuffer out(sink);
+  BodyBuffer out(sink, deadline);
   if (!include_store) {
     page.write(format, out);
     out.finish();
@@ -94,9 +95,22 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
   } end_request{cache};
   const int64_t max_time = wall_clock_ms();
   const int64_t min_time = max_time - options_.lookback.count();
+  // The store's walks cannot be stopped, and a throw from inside one would
+  // unwind through its locks: past the deadline the rest are skipped, then
+  // the render throws.
+  size_t until_check = kSeriesPerDeadlineCheck;
+  bool past_deadline = false;
+  auto give_up = [&] {
+    if (past_deadline) return true;
+    if (deadline == kNoRenderDeadline || --until_check != 0) return false;
+    until_check = kSeriesPerDeadlineCheck;
+    past_deadline = std::chrono::steady_clock::now() > deadline;
+    return past_deadline;
+  };
   if (cache == nullptr) {
     // Another request holds the cache: copies, which the store hands out once each.
     storage_.latest_samples().for_each_latest(min_time, max_time, [&](const LatestSample& latest) {
+      if (give_up()) return;
       page.add_uncached_series(
           latest.shared_labels ? latest.shared_labels : SharedLabels(latest.labels),
           latest.metadata, latest.sample);
@@ -107,7 +121,7 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
     VisitedSeries uncached_seen;  // only past the cache's bound
     storage_.latest_samples().for_each_latest_in_place(
         min_time, max_time, [&](const LatestSampleInPlace& latest) {
-          if (is_stale_nan(latest.sample.v)) return;
+          if (give_up() || is_stale_nan(latest.sample.v)) return;
           bool repeated = false;
           if (const SeriesPrefix* prefix = cache->find_or_add(latest.labels, repeated)) {
             if (!repeated) page.add_stored_series(*prefix, latest.metadata, latest.sample);
@@ -117,6 +131,7 @@ void MetricsRenderer::stream(ExpositionFormat format, bool include_store, const 
           page.add_uncached_series(latest.labels, latest.metadata, latest.sample);
         });
   }
+  if (past_deadline) throw RenderDeadlinePassed();
   if (!page.type_conflicts().empty()) warn_type_conflicts(page.type_conflicts());
   page.write(format, out);
   out.finish();

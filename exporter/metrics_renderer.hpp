@@ -40,6 +40,7 @@
 #include "common/exposition/exposition_format.hpp"
 #include "common/model/labels.hpp"
 #include "common/store/storage.hpp"
+#include "exporter/body_buffer.hpp"
 #include "exporter/http_response.hpp"
 #include "exporter/metrics_page.hpp"
 #include "exporter/series_prefix_cache.hpp"
@@ -65,7 +66,14 @@ class MetricsRenderer {
 
   // The body of /metrics (include_store) or /metrics/self, uncompressed,
   // handed to `sink` in pieces; stops early when the sink answers false.
-  void stream(ExpositionFormat format, bool include_store, const BodySink& sink);
+  // Throws RenderDeadlinePassed (body_buffer.hpp) once `deadline` has
+  // passed: while gathering the series (checked every kSeriesPerDeadlineCheck)
+  // or before a piece is sent. Under a starved CPU, renders that Prometheus
+  // had given up on after its 1 s timeout ran on for up to 20 s, a dozen at
+  // once, each holding its page (bench/soak/README.md).
+  void stream(ExpositionFormat format, bool include_store, const BodySink& sink,
+              RenderDeadline deadline = kNoRenderDeadline);
+  static constexpr size_t kSeriesPerDeadlineCheck = 1024;
   // The same lines as stream(), sorted, as one string (see the top).
   std::string render(ExpositionFormat format, bool include_store);
 

@@ -1,7 +1,8 @@
 // The /metrics and /metrics/self routes: content negotiation around
 // MetricsRenderer. OpenMetrics when the Accept header asks for it (as
 // Prometheus does), else text 0.0.4; gzip when Accept-Encoding allows it.
-// The page is streamed (MetricsRenderer::stream) as the server sends it.
+// The page is streamed (MetricsRenderer::stream) as the server sends it, and
+// given up once the client's X-Prometheus-Scrape-Timeout-Seconds has passed.
 #pragma once
 
 #include <string>

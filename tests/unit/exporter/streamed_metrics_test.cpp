@@ -595,6 +595,83 @@ TEST_CASE("/metrics is chunked on HTTP/1.1, sized on HTTP/1.0 and HEAD, gzipped 
   CHECK(both.size() > 2 * plain.body.size() / 2);
 }
 
+TEST_CASE("a render past its client's scrape timeout is given up, and the next is whole",
+          "[exporter][stream]") {
+  VariedStore store;
+  {
+    // More series than one deadline check covers, so the gathering stops too.
+    auto appender = store.storage.appender();
+    for (size_t i = 0; i < 3 * MetricsRenderer::kSeriesPerDeadlineCheck; ++i) {
+      appender->append(0, Labels{{std::string(kMetricNameLabel), "bulk"}, {"i", std::to_string(i)}},
+                       store.t, static_cast<double>(i));
+    }
+    REQUIRE(appender->commit().is_ok());
+  }
+  MetricsRenderer renderer({}, store.storage, std::make_shared<prometheus::Registry>());
+  const PageContent full = content_of(renderer.render(ExpositionFormat::prometheus_text, true),
+                                      ExpositionFormat::prometheus_text);
+  const RenderDeadline passed = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
+  for (int round = 0; round < 2; ++round) {  // a cold prefix cache, then a warm one
+    size_t pieces = 0;
+    CHECK_THROWS_AS(renderer.stream(
+                        ExpositionFormat::prometheus_text, true,
+                        [&](std::string_view) {
+                          ++pieces;
+                          return true;
+                        },
+                        passed),
+                    RenderDeadlinePassed);
+    CHECK(pieces == 0);
+    CHECK(content_of(streamed(renderer, ExpositionFormat::prometheus_text),
+                     ExpositionFormat::prometheus_text)
+              .samples == full.samples);
+  }
+
+  auto exporter = start_exporter(store.storage);
+  const std::string url = "http://127.0.0.1:" + std::to_string(exporter->port()) + "/metrics";
+  const auto plain = test::http_request(url);
+  REQUIRE(plain.error.empty());
+  for (const char* encoding : {"identity", "gzip"}) {
+    INFO(encoding);
+    const std::string accept = std::string("Accept-Encoding: ") + encoding;
+    // Prometheus's header with a timeout that has passed once the page is
+    // gathered: the body is cut (no last chunk), never a short page that ends well.
+    const auto late =
+        test::http_request(url, "GET", {accept, "X-Prometheus-Scrape-Timeout-Seconds: 0.000001"});
+    CHECK_FALSE(late.error.empty());
+    // A generous one, a malformed one and none: whole pages.
+    for (const char* header : {"X-Prometheus-Scrape-Timeout-Seconds: 60",
+                               "X-Prometheus-Scrape-Timeout-Seconds: soon", "X-Other: 1"}) {
+      INFO(header);
+      const auto reply = test::http_request(url, "GET", {accept, header});
+      REQUIRE(reply.error.empty());
+      bool ok = true;
+      const std::string body =
+          std::string(encoding) == "gzip" ? test::gunzip(reply.body, ok) : reply.body;
+      REQUIRE(ok);
+      CHECK(stored_samples(body) == stored_samples(plain.body));
+    }
+  }
+  // HTTP/1.0 sends a sized body, so nothing is out before the render: a 503.
+  std::string old_body;
+  CURL* curl = curl_easy_init();
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_0);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 60000L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &test::collect_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &old_body);
+  curl_slist* headers = curl_slist_append(nullptr, "X-Prometheus-Scrape-Timeout-Seconds: 0.000001");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  CHECK(curl_easy_perform(curl) == CURLE_OK);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  CHECK(status == 503);
+  CHECK_THAT(old_body, Catch::Contains("X-Prometheus-Scrape-Timeout-Seconds"));
+}
+
 TEST_CASE("a client that leaves mid-stream does not hurt the server", "[exporter][stream]") {
   HeadStorage storage;
   const int64_t t = now_ms() - 1000;
