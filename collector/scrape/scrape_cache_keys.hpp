@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,7 +95,7 @@ class PrefixCodedKeys {
 
   std::string_view get(uint32_t offset, uint32_t /*size*/) const {
     decode(offset);
-    return scratch_;
+    return std::string_view(scratch_.get(), scratch_size_);
   }
   bool equals(uint32_t offset, uint32_t size, std::string_view key) const {
     return size == key.size() && get(offset, size) == key;
@@ -110,7 +111,7 @@ class PrefixCodedKeys {
   size_t bytes() const { return bytes_.size(); }
   size_t memory_bytes() const {
     return bytes_.capacity() + restarts_.capacity() * sizeof(uint32_t) + last_.capacity() +
-           scratch_.capacity();
+           scratch_capacity_;
   }
   void reserve(size_t bytes) { bytes_.reserve(bytes); }
 
@@ -147,13 +148,25 @@ class PrefixCodedKeys {
       size_t next = at;
       const size_t shared = read_varint(next);
       const size_t rest = read_varint(next);
-      scratch_.resize(shared);
-      scratch_.append(bytes_.data() + next, rest);
+      if (shared + rest > scratch_capacity_) grow_scratch(shared + rest);
+      std::memcpy(scratch_.get() + shared, bytes_.data() + next, rest);
+      scratch_size_ = shared + rest;
       decoded_ = at;
       decoded_end_ = next + rest;
       if (at == offset) return;
       at = decoded_end_;
     }
+  }
+
+  // Keeps the scratch's first `shared` bytes (the decoded key's prefix the
+  // next one shares): a plain buffer, so a decode is one memcpy of the rest
+  // (std::string's resize and append cost about 70 instructions a key).
+  void grow_scratch(size_t size) const {
+    const size_t capacity = std::max(size, 2 * scratch_capacity_);
+    auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+    if (scratch_size_ > 0) std::memcpy(grown.get(), scratch_.get(), scratch_size_);
+    scratch_ = std::move(grown);
+    scratch_capacity_ = capacity;
   }
 
   std::vector<char> bytes_;         // per key: varint shared, varint rest size, rest
@@ -162,7 +175,9 @@ class PrefixCodedKeys {
   uint64_t appended_ = 0;
   size_t garbage_ = 0;
   // The key decoded last, its offset and where the key after it starts.
-  mutable std::string scratch_;
+  mutable std::unique_ptr<char[]> scratch_;
+  mutable size_t scratch_size_ = 0;
+  mutable size_t scratch_capacity_ = 0;
   mutable size_t decoded_ = kNothingDecoded;
   mutable size_t decoded_end_ = kNothingDecoded;
 };
