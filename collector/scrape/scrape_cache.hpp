@@ -114,10 +114,8 @@ class ScrapeCache {
     }
     Entry& entry = entries_[index];
     entry.key_offset = keys_.append(key);
-    entry.key_size = static_cast<uint32_t>(key.size());
-    entry.fingerprint = fingerprint_of(key);
     entry.value = std::move(value);
-    place(index, entry.fingerprint);
+    place(index, fingerprint_of(key));
     ++live_;
     record(index);
     return index;
@@ -127,7 +125,9 @@ class ScrapeCache {
   void erase(uint32_t index) {
     Entry& entry = entries_[index];
     const size_t mask = table_.size() - 1;
-    size_t slot = entry.fingerprint & mask;
+    // The fingerprint is the table's only: erasing (a series gone for good)
+    // is rare enough to hash the key again.
+    size_t slot = fingerprint_of(keys_.get(entry.key_offset)) & mask;
     while (table_[slot].index != index + 1) slot = (slot + 1) & mask;
     // Backward-shift deletion: pull later entries of the run into the hole
     // when the hole lies between their home and their slot.
@@ -142,7 +142,7 @@ class ScrapeCache {
       }
     }
     table_[hole] = TableSlot{};
-    keys_.drop(entry.key_offset, entry.key_size);
+    keys_.drop(entry.key_offset);
     entry.key_offset = kErased;
     entry.value = Value{};
     free_.push_back(index);
@@ -168,9 +168,7 @@ class ScrapeCache {
 
   // With WholeKeys valid until the next insert(); with PrefixCodedKeys until
   // the next key(), find() or insert().
-  std::string_view key(uint32_t index) const {
-    return keys_.get(entries_[index].key_offset, entries_[index].key_size);
-  }
+  std::string_view key(uint32_t index) const { return keys_.get(entries_[index].key_offset); }
 
  private:
   // Freed key bytes are reclaimed once they are this many and half the buffer.
@@ -180,10 +178,10 @@ class ScrapeCache {
   // key_offset of an erased entry (a key never starts there: offsets are 32-bit).
   static constexpr uint32_t kErased = UINT32_MAX;
 
+  // The key's size is the key store's (in front of its bytes) and the
+  // fingerprint the index's: 8 bytes an entry, one in each cached series.
   struct Entry {
     uint32_t key_offset = kErased;
-    uint32_t key_size = 0;
-    uint32_t fingerprint = 0;
     uint32_t position = UINT32_MAX;  // where the last lookup put it in its round's order
     Value value{};
 
@@ -206,7 +204,7 @@ class ScrapeCache {
 
   bool key_equals(uint32_t index, std::string_view key) const {
     const Entry& entry = entries_[index];
-    return entry.live() && keys_.equals(entry.key_offset, entry.key_size, key);
+    return entry.live() && keys_.equals(entry.key_offset, key);
   }
 
   uint32_t find_by_hash(std::string_view key, uint32_t fingerprint) const {
@@ -235,9 +233,10 @@ class ScrapeCache {
   }
 
   void grow_table() {
-    std::vector<TableSlot>(table_.empty() ? 64 : table_.size() * 2).swap(table_);
-    for (uint32_t index = 0; index < entries_.size(); ++index) {
-      if (entries_[index].live()) place(index, entries_[index].fingerprint);
+    std::vector<TableSlot> old = std::move(table_);
+    table_.assign(old.empty() ? 64 : old.size() * 2, TableSlot{});
+    for (const TableSlot& slot : old) {
+      if (slot.index != 0) place(slot.index - 1, slot.fingerprint);
     }
   }
 
@@ -251,7 +250,7 @@ class ScrapeCache {
       Entry& entry = entries_[index];
       if (!entry.live() || moved[index]) return;
       moved[index] = true;
-      entry.key_offset = compacted.append(keys_.get(entry.key_offset, entry.key_size));
+      entry.key_offset = compacted.append(keys_.get(entry.key_offset));
     };
     for (uint32_t index : current_order_) move_key(index);
     for (uint32_t index = 0; index < entries_.size(); ++index) move_key(index);

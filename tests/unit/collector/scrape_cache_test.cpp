@@ -180,20 +180,19 @@ TEST_CASE("PrefixCodedKeys reads back every key, in order, out of order and arou
     offsets.push_back(keys.append(key));
   }
   for (size_t i = 0; i < appended.size(); ++i) {
-    REQUIRE(keys.get(offsets[i], uint32_t(appended[i].size())) == appended[i]);
+    REQUIRE(keys.get(offsets[i]) == appended[i]);
   }
   std::mt19937 random(11);
   for (int n = 0; n < 1000; ++n) {
     const size_t i = random() % appended.size();
-    const auto size = static_cast<uint32_t>(appended[i].size());
-    REQUIRE(keys.get(offsets[i], size) == appended[i]);
-    REQUIRE(keys.equals(offsets[i], size, appended[i]));
+    REQUIRE(keys.get(offsets[i]) == appended[i]);
+    REQUIRE(keys.equals(offsets[i], appended[i]));
     const size_t other = (i + 1) % appended.size();
     if (appended[other] != appended[i]) {
-      REQUIRE_FALSE(keys.equals(offsets[i], size, appended[other]));
+      REQUIRE_FALSE(keys.equals(offsets[i], appended[other]));
     }
     std::string changed = appended[i] + "!";
-    REQUIRE_FALSE(keys.equals(offsets[i], size, changed));
+    REQUIRE_FALSE(keys.equals(offsets[i], changed));
   }
 }
 
