@@ -63,6 +63,7 @@ while [ "$(served)" -lt "$want" ]; do
 done
 sleep 2  # the last scrapes' processing
 grep -E '^(VmHWM|VmRSS|RssAnon|RssFile|RssShmem|Threads):' "/proc/$daemon_pid/status" >"$OUT/status"
+# shellcheck disable=SC2016  # $1 is gdb's value history (the FILE* fopen returned)
 gdb -p "$daemon_pid" -batch -ex "call (void*)fopen(\"$OUT/malloc_info.xml\", \"w\")" \
   -ex 'call (int)malloc_info(0, $1)' -ex 'call (int)fclose($1)' >"$OUT/gdb.log" 2>&1
 series=$((TARGETS * (SERIES + 5)))
