@@ -99,7 +99,7 @@ HttpScraper::~HttpScraper() {
 }
 
 CURL* HttpScraper::prepare() {
-  body_.clear();  // keeps capacity: the next body is usually the same size
+  body_.clear();  // empty already when the last body was released
   content_type_.clear();
   body_too_large_ = false;
   too_many_samples_ = false;
@@ -141,8 +141,18 @@ size_t HttpScraper::on_body(char* data, size_t size, size_t count, void* self) {
       }
     }
   }
+  if (scraper->body_.capacity() < scraper->last_body_size_) {
+    // Values change between scrapes and with them a page's length: a little
+    // room keeps a slightly longer body from doubling the buffer.
+    scraper->reserve_body_bytes(scraper->last_body_size_ + scraper->last_body_size_ / 16);
+  }
   scraper->body_.append(data, size * count);
   return size * count;
+}
+
+void HttpScraper::release_body() {
+  last_body_size_ = body_.size();
+  std::string().swap(body_);
 }
 
 void HttpScraper::reserve_body(std::string_view content_length) {
@@ -150,13 +160,17 @@ void HttpScraper::reserve_body(std::string_view content_length) {
   const auto [end, error] =
       std::from_chars(content_length.data(), content_length.data() + content_length.size(), length);
   if (error != std::errc() || end != content_length.data() + content_length.size()) return;
-  // The header is the target's word only (and of the encoded size, when
+  reserve_body_bytes(length);
+}
+
+void HttpScraper::reserve_body_bytes(uint64_t bytes) {
+  // A Content-Length is the target's word only (and of the encoded size, when
   // gzipped): never reserve past the body size limit, nor past a bound that a
   // lying target could make us allocate for nothing.
   constexpr uint64_t kMaxReservedBytes = uint64_t{16} << 20;
   uint64_t bound = kMaxReservedBytes;
   if (body_size_limit_ != 0 && body_size_limit_ < bound) bound = body_size_limit_;
-  body_.reserve(static_cast<size_t>(std::min(length, bound)));
+  body_.reserve(static_cast<size_t>(std::min(bytes, bound)));
 }
 
 size_t HttpScraper::on_header(char* data, size_t size, size_t count, void* self) {

@@ -7,12 +7,14 @@
 // and the rest, at a fraction of the bytes for a page's series.
 //
 // A target exposes its families and series in the same order each time, so the
-// cache remembers the order of the previous round's lookups and checks the
-// expected next entry first: a sequential read of the entry and of its key,
-// whose bytes sit in one buffer in insertion order (the order of the page). Only when that guess
-// fails does it hash the key and probe an open-addressing index (linear probing, backward-shift
-// deletion, a 32-bit fingerprint beside each index so a probe touches entries only on a likely
-// match). The guess only decides speed: a key is never reported found unless its bytes are equal.
+// cache remembers the order of the previous round's lookups (each entry names
+// the entry looked up after it) and checks the expected next entry first: a
+// sequential read of the entry and of its key,
+// whose bytes sit in one buffer in insertion order (the order of the page).
+// Only when that guess fails does it hash the key and probe an open-addressing
+// index (linear probing, backward-shift deletion, a 32-bit fingerprint beside
+// each index so a probe touches entries only on a likely match). The guess only
+// decides speed: a key is never reported found unless its bytes are equal.
 //
 // Indices are stable until the entry is erased (erased indices are reused);
 // values move when the cache grows, so keep indices, not pointers, across
@@ -20,10 +22,11 @@
 //
 // Memory: a target's cache holds every series it exposes, so its arrays grow
 // by an eighth at a time (not doubled, which left up to half of each unused:
-// about 90 bytes a series at 10,000 series a target, bench/memory), the
-// order arrays are cut back to the round's size once it is known, and the
-// index may be three quarters full (the sequential guess answers most
-// lookups; the index serves new series and reordered ones).
+// about 90 bytes a series at 10,000 series a target, bench/memory), the order
+// is a link in each entry (4 bytes; two arrays of the rounds' orders and each
+// entry's place in them took 12), and the index may be three quarters full
+// (the sequential guess answers most lookups; the index serves new series and
+// reordered ones).
 //
 // Thread-safety: none; one scrape loop owns it.
 #pragma once
@@ -47,38 +50,24 @@ class ScrapeCache {
   // Starts a round (a scrape): the previous round's lookups become the order
   // the cache expects now.
   void begin_round() {
-    previous_order_.swap(current_order_);
-    current_order_.clear();
-    // This round will see about as many lookups as the last one: drop what
-    // the growth of an earlier, larger round left unused.
-    const size_t expected_size = previous_order_.size();
-    if (current_order_.capacity() > expected_size + expected_size / 4 + kMinSlack) {
-      std::vector<uint32_t>().swap(current_order_);
+    // A round without lookups (a failed scrape) leaves the order as it was.
+    if (last_ != kNotFound) {
+      entries_[last_].next = kNotFound;  // the round ended there
+      round_first_ = current_first_;
     }
-    reserve_for(current_order_, expected_size);
-    cursor_ = 0;
+    expected_ = round_first_;
+    current_first_ = kNotFound;
+    last_ = kNotFound;
+    lookups_ = 0;
   }
 
   // The index of `key`, or kNotFound. A found key joins this round's order.
   uint32_t find(std::string_view key) {
-    if (cursor_ < previous_order_.size()) {
-      const uint32_t expected = previous_order_[cursor_];
-      if (key_equals(expected, key)) {
-        ++cursor_;
-        record(expected);
-        return expected;
-      }
-    }
+    if (expected_ != kNotFound && key_equals(expected_, key)) return accept_expected();
     const uint32_t index = find_by_hash(key, fingerprint_of(key));
-    if (index != kNotFound) {
-      // The order changed here (a series came or went): expect what followed
-      // this key last round.
-      const uint32_t position = entries_[index].position;
-      if (position < previous_order_.size() && previous_order_[position] == index) {
-        cursor_ = position + 1;
-      }
-      record(index);
-    }
+    // Where the order changed (a series came or went): expect what followed
+    // this key when it was last looked up.
+    if (index != kNotFound) record(index);
     return index;
   }
 
@@ -86,15 +75,13 @@ class ScrapeCache {
   // previous lookup last round), or kNotFound. Lets a caller compare the key
   // where it is cheapest (the parser, before it reads the labels).
   uint32_t expected() const {
-    if (cursor_ >= previous_order_.size()) return kNotFound;
-    const uint32_t index = previous_order_[cursor_];
-    return entries_[index].live() ? index : kNotFound;
+    return expected_ != kNotFound && entries_[expected_].live() ? expected_ : kNotFound;
   }
 
   // Records a lookup of expected() whose key the caller has found equal, as
   // find() would. REQUIRES: expected() != kNotFound.
   uint32_t accept_expected() {
-    const uint32_t index = previous_order_[cursor_++];
+    const uint32_t index = expected_;
     record(index);
     return index;
   }
@@ -114,12 +101,15 @@ class ScrapeCache {
     }
     Entry& entry = entries_[index];
     entry.key_offset = keys_.append(key);
-    entry.key_size = static_cast<uint32_t>(key.size());
-    entry.fingerprint = fingerprint_of(key);
     entry.value = std::move(value);
-    place(index, entry.fingerprint);
+    entry.next = kNotFound;
+    place(index, fingerprint_of(key));
     ++live_;
+    // A new key in the middle of the order: the one expected before it still
+    // is.
+    const uint32_t expected = expected_;
     record(index);
+    expected_ = expected;
     return index;
   }
 
@@ -127,7 +117,9 @@ class ScrapeCache {
   void erase(uint32_t index) {
     Entry& entry = entries_[index];
     const size_t mask = table_.size() - 1;
-    size_t slot = entry.fingerprint & mask;
+    // The fingerprint is the table's only: erasing (a series gone for good)
+    // is rare enough to hash the key again.
+    size_t slot = fingerprint_of(keys_.get(entry.key_offset)) & mask;
     while (table_[slot].index != index + 1) slot = (slot + 1) & mask;
     // Backward-shift deletion: pull later entries of the run into the hole
     // when the hole lies between their home and their slot.
@@ -142,7 +134,7 @@ class ScrapeCache {
       }
     }
     table_[hole] = TableSlot{};
-    keys_.drop(entry.key_offset, entry.key_size);
+    keys_.drop(entry.key_offset);
     entry.key_offset = kErased;
     entry.value = Value{};
     free_.push_back(index);
@@ -162,29 +154,27 @@ class ScrapeCache {
   // Heap bytes the cache holds (its arrays' capacities), for memory accounting.
   size_t memory_bytes() const {
     return entries_.capacity() * sizeof(Entry) + free_.capacity() * sizeof(uint32_t) +
-           table_.capacity() * sizeof(TableSlot) + keys_.memory_bytes() +
-           (previous_order_.capacity() + current_order_.capacity()) * sizeof(uint32_t);
+           table_.capacity() * sizeof(TableSlot) + keys_.memory_bytes();
   }
 
   // With WholeKeys valid until the next insert(); with PrefixCodedKeys until
   // the next key(), find() or insert().
-  std::string_view key(uint32_t index) const {
-    return keys_.get(entries_[index].key_offset, entries_[index].key_size);
-  }
+  std::string_view key(uint32_t index) const { return keys_.get(entries_[index].key_offset); }
 
  private:
   // Freed key bytes are reclaimed once they are this many and half the buffer.
   static constexpr size_t kMinGarbageToCompact = 4096;
-  // Order arrays larger than a round by more than a quarter and this many are cut back.
-  static constexpr size_t kMinSlack = 16;
-  // key_offset of an erased entry (a key never starts there: offsets are 32-bit).
+  // key_offset of an erased entry (a key never starts there: offsets are
+  // 32-bit).
   static constexpr uint32_t kErased = UINT32_MAX;
 
+  // The key's size is the key store's (in front of its bytes) and the
+  // fingerprint the index's: 8 bytes an entry, one in each cached series.
   struct Entry {
     uint32_t key_offset = kErased;
-    uint32_t key_size = 0;
-    uint32_t fingerprint = 0;
-    uint32_t position = UINT32_MAX;  // where the last lookup put it in its round's order
+    // The entry looked up after this one in the round this one was last
+    // looked up in (kNotFound: none, or the round's last).
+    uint32_t next = kNotFound;
     Value value{};
 
     bool live() const { return key_offset != kErased; }
@@ -206,7 +196,7 @@ class ScrapeCache {
 
   bool key_equals(uint32_t index, std::string_view key) const {
     const Entry& entry = entries_[index];
-    return entry.live() && keys_.equals(entry.key_offset, entry.key_size, key);
+    return entry.live() && keys_.equals(entry.key_offset, key);
   }
 
   uint32_t find_by_hash(std::string_view key, uint32_t fingerprint) const {
@@ -221,10 +211,18 @@ class ScrapeCache {
     }
   }
 
+  // Notes a lookup of `index` in this round's order and expects next what
+  // followed it when it was last looked up (read before a later lookup in
+  // this round overwrites it).
   void record(uint32_t index) {
-    entries_[index].position = static_cast<uint32_t>(current_order_.size());
-    reserve_for(current_order_, current_order_.size() + 1);
-    current_order_.push_back(index);
+    expected_ = entries_[index].next;
+    if (last_ == kNotFound) {
+      current_first_ = index;
+    } else {
+      entries_[last_].next = index;
+    }
+    last_ = index;
+    ++lookups_;
   }
 
   void place(uint32_t index, uint32_t fingerprint) {
@@ -235,9 +233,10 @@ class ScrapeCache {
   }
 
   void grow_table() {
-    std::vector<TableSlot>(table_.empty() ? 64 : table_.size() * 2).swap(table_);
-    for (uint32_t index = 0; index < entries_.size(); ++index) {
-      if (entries_[index].live()) place(index, entries_[index].fingerprint);
+    std::vector<TableSlot> old = std::move(table_);
+    table_.assign(old.empty() ? 64 : old.size() * 2, TableSlot{});
+    for (const TableSlot& slot : old) {
+      if (slot.index != 0) place(slot.index - 1, slot.fingerprint);
     }
   }
 
@@ -251,10 +250,17 @@ class ScrapeCache {
       Entry& entry = entries_[index];
       if (!entry.live() || moved[index]) return;
       moved[index] = true;
-      entry.key_offset = compacted.append(keys_.get(entry.key_offset, entry.key_size));
+      entry.key_offset = compacted.append(keys_.get(entry.key_offset));
     };
-    for (uint32_t index : current_order_) move_key(index);
-    for (uint32_t index = 0; index < entries_.size(); ++index) move_key(index);
+    // This round's lookups from its first, along the links written so far (a
+    // key looked up twice may loop them: a visited entry ends the walk).
+    uint32_t index = current_first_;
+    for (size_t step = 0; index != kNotFound && step < lookups_ && !moved[index]; ++step) {
+      move_key(index);
+      if (index == last_) break;  // its link is still last round's
+      index = entries_[index].next;
+    }
+    for (uint32_t other = 0; other < entries_.size(); ++other) move_key(other);
     keys_ = std::move(compacted);
   }
 
@@ -263,9 +269,13 @@ class ScrapeCache {
   std::vector<TableSlot> table_;  // a power of two, at most three quarters full
   Keys keys_;                     // every entry's key, in insertion order
   size_t live_ = 0;
-  std::vector<uint32_t> previous_order_;
-  std::vector<uint32_t> current_order_;
-  size_t cursor_ = 0;
+  // The order: the first lookup of the last complete round and of this one,
+  // this round's latest lookup and the entry expected next.
+  uint32_t round_first_ = kNotFound;
+  uint32_t current_first_ = kNotFound;
+  uint32_t last_ = kNotFound;
+  uint32_t expected_ = kNotFound;
+  size_t lookups_ = 0;  // in this round
 };
 
 }  // namespace mc

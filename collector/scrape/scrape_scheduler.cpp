@@ -274,11 +274,13 @@ class ScrapeScheduler::Impl {
     {
       std::lock_guard lock(state.loop_mutex);
       if (state.retired) {  // its pool let it go and marked its series stale
+        state.http.release_body();
         state.busy = false;
         return;
       }
       report = state.loop.process(response, state.started_wall_ms, duration);
     }
+    state.http.release_body();  // the response's views end here
     auto& job_metrics = state.job_metrics;
     job_metrics.scrapes->Increment();
     job_metrics.duration->Observe(

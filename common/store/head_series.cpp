@@ -10,15 +10,30 @@ namespace mc {
 
 namespace {
 
-// The last millisecond of the aligned window of `duration` that holds `t`.
-// 128-bit arithmetic: windows near the int64 limits overflow 64 bits; the last
-// window ends at int64 max.
-int64_t window_last(int64_t t, int64_t duration) {
+// The first millisecond of the aligned window of `duration` that holds `t`.
+// 128-bit arithmetic, unlike aligned_window_start (util/aligned_window.hpp):
+// the first window starts below int64 min, where every timestamp is after
+// its start.
+int64_t head_window_start_exact(int64_t t, int64_t duration) {
   __int128 start = (static_cast<__int128>(t) / duration) * duration;
   if (start > t) start -= duration;  // floor for negative t
-  const __int128 last = start + duration - 1;
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  return last > kMax ? kMax : static_cast<int64_t>(last);
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  return start < kMin ? kMin : static_cast<int64_t>(start);
+}
+
+// head_window_start_exact with the last answer of this thread kept: a commit
+// appends one timestamp (the scrape's) to every series of its batch, so the
+// division runs once a batch, not once a sample.
+int64_t head_window_start(int64_t t, int64_t duration) {
+  thread_local int64_t cached_t = 0;
+  thread_local int64_t cached_duration = 0;
+  thread_local int64_t cached_start = 0;
+  if (t != cached_t || duration != cached_duration) {
+    cached_start = head_window_start_exact(t, duration);
+    cached_t = t;
+    cached_duration = duration;
+  }
+  return cached_start;
 }
 
 }  // namespace
@@ -50,20 +65,23 @@ void HeadSeries::seal_open_chunk(HeadChunkFile* file) {
   heap_sealed_->push_back(HeadChunkRef{std::move(chunk), kept, min_t, max_t});
 }
 
-void HeadSeries::cut_chunk(int64_t t, const HeadChunkLimits& limits, HeadChunkFile* file) {
+void HeadSeries::cut_chunk(HeadChunkFile* file) {
   // The new chunk's bytes grow from its first append (see OpenXorChunk):
   // reserving the last chunk's size up front would hold, averaged over a
   // chunk's life, about twice what its samples take.
   if (!open_.empty()) seal_open_chunk(file);
-  open_last_t_ = window_last(t, limits.max_duration_ms);
 }
 
 void HeadSeries::append(int64_t t, double v, const HeadChunkLimits& limits, HeadChunkFile* file,
                         HeadCounts* counts) {
   const size_t chunks_before = num_chunks();
   const size_t bytes_before = counts != nullptr ? chunk_bytes() : 0;
-  if (open_.empty() || open_.num_samples() >= limits.max_samples || t > open_last_t_) {
-    cut_chunk(t, limits, file);
+  // The open chunk's samples share one window (a sample past it cuts the
+  // chunk), so `t` is past it when its own window starts after the newest
+  // sample: the window's end is not kept in the series (8 bytes a series).
+  if (open_.empty() || open_.num_samples() >= limits.max_samples ||
+      open_.last_t() < head_window_start(t, limits.max_duration_ms)) {
+    cut_chunk(file);
   }
   open_.append(t, v);
   ++samples_;

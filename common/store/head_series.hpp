@@ -157,7 +157,8 @@ class HeadSeries {
   size_t memory_bytes() const;
 
  private:
-  void cut_chunk(int64_t t, const HeadChunkLimits& limits, HeadChunkFile* file);
+  // Seals the open chunk (when it has samples) before `append` starts the next.
+  void cut_chunk(HeadChunkFile* file);
   // Moves the open chunk to `file`, or to the heap list when that fails.
   void seal_open_chunk(HeadChunkFile* file);
   // Calls visit(const HeadChunkRecord&) for the sealed chunks in `file`,
@@ -175,9 +176,9 @@ class HeadSeries {
   // as their range: a series is kept per 100,000s, and each 8 bytes is ~1%.
   SeriesRef ref_;
   // The newest sample, the sample count and the first timestamp of the open
-  // chunk are the encoder's (open_.last_t(), num_samples(), first_t()).
+  // chunk are the encoder's (open_.last_t(), num_samples(), first_t()); its
+  // time window is the newest sample's.
   chunkenc::OpenXorChunk open_;
-  int64_t open_last_t_ = 0;  // last millisecond of the open chunk's time window
   // Committed samples held: 2^32 is 136 years of one a second, and the head
   // drops what blocks hold long before.
   uint32_t samples_ = 0;

@@ -64,6 +64,45 @@ TEMPLATE_TEST_CASE("ScrapeCache expects last round's order but copes with any or
   }
 }
 
+TEMPLATE_TEST_CASE("ScrapeCache expects what followed each key last round", "[scrape_cache]",
+                   WholeKeys, PrefixCodedKeys) {
+  using Cache = ScrapeCache<int, TestType>;
+  Cache cache;
+  const std::vector<std::string> keys = {"up", "a", "b", "c", "d"};
+  cache.begin_round();
+  CHECK(cache.expected() == Cache::kNotFound);
+  std::vector<uint32_t> indices;
+  for (size_t i = 0; i < keys.size(); ++i) indices.push_back(cache.insert(keys[i], int(i)));
+  cache.begin_round();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    REQUIRE(cache.expected() == indices[i]);
+    CHECK(cache.accept_expected() == indices[i]);
+  }
+  CHECK(cache.expected() == Cache::kNotFound);  // the round's last
+  // A round that looks nothing up (a failed scrape) keeps the order.
+  cache.begin_round();
+  cache.begin_round();
+  CHECK(cache.expected() == indices[0]);
+  CHECK(cache.find("up") == indices[0]);
+  // A new key in the middle: what was expected still is.
+  CHECK(cache.find("new") == Cache::kNotFound);
+  const uint32_t added = cache.insert("new", 9);
+  CHECK(cache.expected() == indices[1]);
+  // A jump (found by hash): expect what followed the key found.
+  CHECK(cache.find("c") == indices[3]);
+  CHECK(cache.expected() == indices[4]);
+  CHECK(cache.find("d") == indices[4]);
+  // The next round follows this round's order, the new key included.
+  cache.begin_round();
+  CHECK(cache.find("up") == indices[0]);
+  CHECK(cache.expected() == added);
+  CHECK(cache.find("new") == added);
+  CHECK(cache.expected() == indices[3]);
+  // An erased entry is never expected.
+  cache.erase(indices[3]);
+  CHECK(cache.expected() == Cache::kNotFound);
+}
+
 TEMPLATE_TEST_CASE("ScrapeCache reuses erased indices and never matches an erased key",
                    "[scrape_cache]", WholeKeys, PrefixCodedKeys) {
   using Cache = ScrapeCache<int, TestType>;
@@ -137,9 +176,9 @@ TEST_CASE("ScrapeCache leaves little of its memory unused", "[scrape_cache]") {
     }
   }
   REQUIRE(cache.size() == kSeries);
-  // Per series: the key, an entry (4 uint32 and the value), two order slots,
-  // and an index slot of 8 bytes at most three quarters full.
-  const double needed = kSeries * (kKeyBytes + 16.0 + 8.0 + 2 * 4.0 + 8.0 / 0.75);
+  // Per series: the key and its one-byte size, an entry (2 uint32 and the
+  // value) and an index slot of 8 bytes at most three quarters full.
+  const double needed = kSeries * (kKeyBytes + 1.0 + 8.0 + 8.0 + 8.0 / 0.75);
   CHECK(static_cast<double>(cache.memory_bytes()) < needed * 1.25);
   CHECK(static_cast<double>(cache.memory_bytes()) >= needed * 0.9);
 }
@@ -180,20 +219,19 @@ TEST_CASE("PrefixCodedKeys reads back every key, in order, out of order and arou
     offsets.push_back(keys.append(key));
   }
   for (size_t i = 0; i < appended.size(); ++i) {
-    REQUIRE(keys.get(offsets[i], uint32_t(appended[i].size())) == appended[i]);
+    REQUIRE(keys.get(offsets[i]) == appended[i]);
   }
   std::mt19937 random(11);
   for (int n = 0; n < 1000; ++n) {
     const size_t i = random() % appended.size();
-    const auto size = static_cast<uint32_t>(appended[i].size());
-    REQUIRE(keys.get(offsets[i], size) == appended[i]);
-    REQUIRE(keys.equals(offsets[i], size, appended[i]));
+    REQUIRE(keys.get(offsets[i]) == appended[i]);
+    REQUIRE(keys.equals(offsets[i], appended[i]));
     const size_t other = (i + 1) % appended.size();
     if (appended[other] != appended[i]) {
-      REQUIRE_FALSE(keys.equals(offsets[i], size, appended[other]));
+      REQUIRE_FALSE(keys.equals(offsets[i], appended[other]));
     }
     std::string changed = appended[i] + "!";
-    REQUIRE_FALSE(keys.equals(offsets[i], size, changed));
+    REQUIRE_FALSE(keys.equals(offsets[i], changed));
   }
 }
 
