@@ -61,12 +61,22 @@ class MergedIterator final : public SampleIterator {
     }
     if (valid_ && current_.t_ms >= t_ms) return true;
     while (!heap_.empty() && heap_.front().t_ms < t_ms) {
-      const Front front = pop();
-      if (!front.opened) {
-        owe(front.source, t_ms);
-      } else if (sources_[front.source]->seek(t_ms)) {
-        push_opened(front.source);
+      if (!heap_.front().opened) {
+        owe(pop().source, t_ms);
+        continue;
       }
+      // As in next(): the front source seeks in place and, where blocks do
+      // not overlap, stays in front. A range query seeks once a step per
+      // series; popping and pushing the entry each time among a week's ~84
+      // blocks (pop, push and their comparisons) was 6% of the CPU of a
+      // 7-day gauge sum in its profile.
+      const size_t source = heap_.front().source;
+      if (!sources_[source]->seek(t_ms)) {
+        pop();
+        continue;
+      }
+      heap_.front().t_ms = sources_[source]->at().t_ms;
+      sift_down_front();
     }
     return pick();
   }
