@@ -101,9 +101,11 @@ class MergedIterator final : public SampleIterator {
       const size_t source = heap_.front().source;
       const size_t from = out.size();
       const bool has = sources_[source]->read_until(limit, out);
-      // A source repeating a time is read once, as next() does.
+      // A source repeating a time is read once, as next() does. Blocks never
+      // repeat one, so the samples stay in place up to the first repeat.
       size_t kept = from + 1;
-      for (size_t i = from + 1; i < out.size(); ++i) {
+      while (kept < out.size() && out[kept].t_ms > out[kept - 1].t_ms) ++kept;
+      for (size_t i = kept; i < out.size(); ++i) {
         if (out[i].t_ms > out[kept - 1].t_ms) out[kept++] = out[i];
       }
       out.resize(kept);
