@@ -8,6 +8,7 @@
 # Usage: bench/query/compare.sh [BUILD_DIR] [query_bench.py flags...]
 #   BUILD_DIR  where metrics-collector was built (default: build)
 #   e.g. --reps 5 --ranges 1h,24h,7d --servers ours,prometheus,vm --jobs 2 --instances 3
+#   --port-base 25000: servers listen on 127.0.0.1:25000, 25001, ... (default: free ports)
 # Environment: MC_QUERY_BENCH_DIR work dir (default /tmp/mc-query-bench); the
 # dataset and the loaded Prometheus/VictoriaMetrics stores are kept there and
 # reused the same day. The report: $MC_QUERY_BENCH_DIR/bench/last-run.md (.json).
@@ -16,7 +17,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build_dir=build
 if [ $# -gt 0 ] && [[ "$1" != -* ]]; then build_dir=$1; shift; fi
-case "${1:-}" in -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 case "$build_dir" in /*) ;; *) build_dir=$repo/$build_dir ;; esac
 for tool in prometheus promtool victoria-metrics; do
   command -v "$tool" >/dev/null || { echo "compare.sh: $tool is not installed (apt-get install prometheus victoria-metrics)" >&2; exit 2; }

@@ -122,6 +122,16 @@ def prepare_dataset(work, args, end, stamp):
         return om, json.load(meta), True
 
 
+def with_port(args, server):
+    """With --port-base, each server started listens on the next port from
+    it (a machine shared with runs that must keep their ports); else on a
+    free port the kernel picks."""
+    if args.port_base:
+        server.port = args.port_base + args.ports_given
+        args.ports_given += 1
+    return server
+
+
 def metric_sum(url, prefix):
     _, body = servers.http_get(url + "/metrics", timeout=10)
     return sum(float(line.split()[-1]) for line in body.decode().splitlines() if line.startswith(prefix))
@@ -130,7 +140,7 @@ def metric_sum(url, prefix):
 def start_prometheus(args, om, stamp, fresh, suffix=""):
     work = os.path.join(args.work, "prometheus" + suffix)
     os.makedirs(work, exist_ok=True)
-    server = servers.Prometheus(work)
+    server = with_port(args, servers.Prometheus(work))
     marker = os.path.join(work, "compacted")
     if fresh or not os.path.exists(marker) or open(marker, encoding="ascii").read() != stamp:
         if os.path.exists(marker):
@@ -165,7 +175,7 @@ def start_prometheus(args, om, stamp, fresh, suffix=""):
 def start_vm(args, om, stamp, fresh):
     work = os.path.join(args.work, "victoria-metrics")
     os.makedirs(work, exist_ok=True)
-    server = servers.VictoriaMetrics(work)
+    server = with_port(args, servers.VictoriaMetrics(work))
     marker = os.path.join(work, "loaded")
     if fresh or not os.path.exists(marker) or open(marker, encoding="ascii").read() != stamp:
         if os.path.exists(marker):
@@ -220,7 +230,7 @@ def wait_until_idle(server, name, limit=600):
 def start_ours(args, om, suffix="", binary=None):
     work = os.path.join(args.work, "metrics-collector" + suffix)
     os.makedirs(work, exist_ok=True)
-    server = servers.MetricsCollector(work, binary or args.ours)
+    server = with_port(args, servers.MetricsCollector(work, binary or args.ours))
     seconds = server.load(om)
     log(f"metrics-collector{suffix}: store import in {seconds:.0f} s")
     server.start()
@@ -243,8 +253,11 @@ def main():
                         help="also a query over this many days (e.g. 30) on a smaller dataset, ours against "
                              "Prometheus's raw answer: where the daemon serves it from a downsampled tier")
     parser.add_argument("--baseline", help="another metrics-collector binary measured in the same run (A/B)")
+    parser.add_argument("--port-base", type=int, default=0,
+                        help="listen on 127.0.0.1:PORT_BASE, +1, ... (one port per server started)")
     parser.add_argument("--out")
     args = parser.parse_args()
+    args.ports_given = 0
     wanted = args.servers.split(",")
     if "ours" in wanted and not os.access(args.ours, os.X_OK):
         log(f"{args.ours} is not an executable (build it, pass the build dir, or --servers prometheus,vm)")

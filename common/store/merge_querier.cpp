@@ -61,12 +61,22 @@ class MergedIterator final : public SampleIterator {
     }
     if (valid_ && current_.t_ms >= t_ms) return true;
     while (!heap_.empty() && heap_.front().t_ms < t_ms) {
-      const Front front = pop();
-      if (!front.opened) {
-        owe(front.source, t_ms);
-      } else if (sources_[front.source]->seek(t_ms)) {
-        push_opened(front.source);
+      if (!heap_.front().opened) {
+        owe(pop().source, t_ms);
+        continue;
       }
+      // As in next(): the front source seeks in place and, where blocks do
+      // not overlap, stays in front. A range query seeks once a step per
+      // series; popping and pushing the entry each time among a week's ~84
+      // blocks (pop, push and their comparisons) was 6% of the CPU of a
+      // 7-day gauge sum in its profile.
+      const size_t source = heap_.front().source;
+      if (!sources_[source]->seek(t_ms)) {
+        pop();
+        continue;
+      }
+      heap_.front().t_ms = sources_[source]->at().t_ms;
+      sift_down_front();
     }
     return pick();
   }
@@ -91,9 +101,11 @@ class MergedIterator final : public SampleIterator {
       const size_t source = heap_.front().source;
       const size_t from = out.size();
       const bool has = sources_[source]->read_until(limit, out);
-      // A source repeating a time is read once, as next() does.
+      // A source repeating a time is read once, as next() does. Blocks never
+      // repeat one, so the samples stay in place up to the first repeat.
       size_t kept = from + 1;
-      for (size_t i = from + 1; i < out.size(); ++i) {
+      while (kept < out.size() && out[kept].t_ms > out[kept - 1].t_ms) ++kept;
+      for (size_t i = kept; i < out.size(); ++i) {
         if (out[i].t_ms > out[kept - 1].t_ms) out[kept++] = out[i];
       }
       out.resize(kept);

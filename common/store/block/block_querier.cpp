@@ -52,13 +52,21 @@ class SampleArrayPool {
 // Keeps the block's parsed index while the query has series of it to read,
 // whatever the shared index cache evicts meanwhile (block_index_cache.hpp).
 using IndexPin = std::shared_ptr<const void>;
+// The querier's last decoded timestamp column, shared by its series' reads
+// (one thread, as the querier): a target's series share it.
+using TimestampMemo = std::shared_ptr<DecodedTimestamps>;
 
 // Reads the series' samples in range on the first next() or seek().
 class BlockSampleIterator final : public SampleIterator {
  public:
-  BlockSampleIterator(std::shared_ptr<BlockReader> block, IndexPin pin, uint32_t series,
-                      int64_t mint, int64_t maxt)
-      : block_(std::move(block)), pin_(std::move(pin)), series_(series), mint_(mint), maxt_(maxt) {}
+  BlockSampleIterator(std::shared_ptr<BlockReader> block, IndexPin pin, TimestampMemo memo,
+                      uint32_t series, int64_t mint, int64_t maxt)
+      : block_(std::move(block)),
+        pin_(std::move(pin)),
+        memo_(std::move(memo)),
+        series_(series),
+        mint_(mint),
+        maxt_(maxt) {}
   ~BlockSampleIterator() override { SampleArrayPool::of_this_thread().give(timestamps_, values_); }
   BlockSampleIterator(const BlockSampleIterator&) = delete;
   BlockSampleIterator& operator=(const BlockSampleIterator&) = delete;
@@ -74,10 +82,18 @@ class BlockSampleIterator final : public SampleIterator {
     if (!load()) return false;
     if (position_ < timestamps_.size() && timestamps_[position_] >= t_ms) return true;
     // Before the first sample (load() just ran) the search starts at 0.
-    const size_t from = position_ == kBeforeFirst ? 0 : position_;
-    const auto it = std::lower_bound(timestamps_.begin() + static_cast<ptrdiff_t>(from),
-                                     timestamps_.end(), t_ms);
-    position_ = static_cast<size_t>(it - timestamps_.begin());
+    size_t from = position_ == kBeforeFirst ? 0 : position_;
+    // A range query seeks once a step to a window's start, mostly a few
+    // samples ahead: those are looked at first, the rest searched.
+    const size_t near = std::min(from + kNearSamples, timestamps_.size());
+    while (from < near && timestamps_[from] < t_ms) ++from;
+    if (from == near) {
+      from =
+          static_cast<size_t>(std::lower_bound(timestamps_.begin() + static_cast<ptrdiff_t>(from),
+                                               timestamps_.end(), t_ms) -
+                              timestamps_.begin());
+    }
+    position_ = from;
     started_ = true;
     return position_ < timestamps_.size() || exhausted();
   }
@@ -133,23 +149,27 @@ class BlockSampleIterator final : public SampleIterator {
       return static_cast<size_t>(it - columns.begin());
     };
     if (const auto value = index_of(ColumnKind::value)) {
-      return block_->read(series_, mint_, maxt_, *value, timestamps_, values_);
+      return block_->read(pin_, series_, mint_, maxt_, *value, timestamps_, values_, memo_.get());
     }
     const MetricMetadata* metadata = block_->metadata(series_);
     const auto counter = index_of(ColumnKind::counter);
     if (counter && metadata != nullptr && metadata->type == MetricType::counter) {
-      return block_->read(series_, mint_, maxt_, *counter, timestamps_, values_);
+      return block_->read(pin_, series_, mint_, maxt_, *counter, timestamps_, values_, memo_.get());
     }
     const auto sum = index_of(ColumnKind::sum);
     const auto count = index_of(ColumnKind::count);
-    if (!sum || !count) return block_->read(series_, mint_, maxt_, 0, timestamps_, values_);
+    if (!sum || !count)
+      return block_->read(pin_, series_, mint_, maxt_, 0, timestamps_, values_, memo_.get());
     std::vector<int64_t> count_timestamps;
     std::vector<double> counts;
-    if (Status status = block_->read(series_, mint_, maxt_, *count, count_timestamps, counts);
+    if (Status status = block_->read(pin_, series_, mint_, maxt_, *count, count_timestamps, counts,
+                                     memo_.get());
         !status) {
       return status;
     }
-    if (Status status = block_->read(series_, mint_, maxt_, *sum, timestamps_, values_); !status) {
+    if (Status status =
+            block_->read(pin_, series_, mint_, maxt_, *sum, timestamps_, values_, memo_.get());
+        !status) {
       return status;
     }
     for (size_t i = 0; i < values_.size() && i < counts.size(); ++i) values_[i] /= counts[i];
@@ -158,10 +178,12 @@ class BlockSampleIterator final : public SampleIterator {
 
   std::shared_ptr<BlockReader> block_;
   IndexPin pin_;
+  TimestampMemo memo_;
   uint32_t series_;
   int64_t mint_;
   int64_t maxt_;
   static constexpr size_t kBeforeFirst = static_cast<size_t>(-1);
+  static constexpr size_t kNearSamples = 16;
   bool loaded_ = false;
   bool started_ = false;
   size_t position_ = 0;
@@ -172,11 +194,12 @@ class BlockSampleIterator final : public SampleIterator {
 
 class BlockSeries final : public Series {
  public:
-  BlockSeries(std::shared_ptr<BlockReader> block, IndexPin pin, uint32_t series, int64_t mint,
-              int64_t maxt)
+  BlockSeries(std::shared_ptr<BlockReader> block, IndexPin pin, TimestampMemo memo, uint32_t series,
+              int64_t mint, int64_t maxt)
       : block_(std::move(block)),
         pin_(std::move(pin)),
-        labels_(block_->labels(series)),
+        memo_(std::move(memo)),
+        labels_(block_->labels(pin_, series)),
         series_(series),
         mint_(mint),
         maxt_(maxt) {}
@@ -184,12 +207,13 @@ class BlockSeries final : public Series {
   const Labels& labels() const override { return labels_; }
   const MetricMetadata* metadata() const override { return block_->metadata(series_); }
   std::unique_ptr<SampleIterator> iterator() const override {
-    return std::make_unique<BlockSampleIterator>(block_, pin_, series_, mint_, maxt_);
+    return std::make_unique<BlockSampleIterator>(block_, pin_, memo_, series_, mint_, maxt_);
   }
 
  private:
   std::shared_ptr<BlockReader> block_;
   IndexPin pin_;
+  TimestampMemo memo_;
   Labels labels_;  // built once per selected series: the index keeps symbol numbers
   uint32_t series_;
   int64_t mint_;
@@ -199,7 +223,11 @@ class BlockSeries final : public Series {
 class BlockQuerier final : public Querier {
  public:
   BlockQuerier(std::shared_ptr<BlockReader> block, int64_t mint, int64_t maxt)
-      : block_(std::move(block)), pin_(block_->pin_index()), mint_(mint), maxt_(maxt) {}
+      : block_(std::move(block)),
+        pin_(block_->pin_index()),
+        memo_(std::make_shared<DecodedTimestamps>()),
+        mint_(mint),
+        maxt_(maxt) {}
 
   std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) override {
     std::vector<std::unique_ptr<Series>> selected;
@@ -207,7 +235,7 @@ class BlockQuerier final : public Querier {
     if (!numbers) return selected;  // the interface has no error path; the index was checked
     for (const uint32_t series : *numbers) {
       if (!in_range(series)) continue;
-      selected.push_back(std::make_unique<BlockSeries>(block_, pin_, series, mint_, maxt_));
+      selected.push_back(std::make_unique<BlockSeries>(block_, pin_, memo_, series, mint_, maxt_));
     }
     return selected;
   }
@@ -235,7 +263,7 @@ class BlockQuerier final : public Querier {
 
  private:
   bool in_range(uint32_t series) const {
-    return block_->max_time(series) >= mint_ && block_->min_time(series) <= maxt_;
+    return block_->max_time(pin_, series) >= mint_ && block_->min_time(pin_, series) <= maxt_;
   }
   // Chunk times are exact, so a series has samples in range when its chunks
   // say so, except for a gap inside a chunk; the block-wide answers are used
@@ -246,6 +274,7 @@ class BlockQuerier final : public Querier {
 
   std::shared_ptr<BlockReader> block_;
   IndexPin pin_;
+  TimestampMemo memo_;
   int64_t mint_;
   int64_t maxt_;
 };

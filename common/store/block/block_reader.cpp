@@ -259,15 +259,6 @@ Result<BlockReader::Group> BlockReader::group(const BlockIndex& index, uint32_t 
   return result;
 }
 
-Result<std::span<const uint8_t>> BlockReader::column(const BlockIndex& index,
-                                                     const ColumnLocation& location, Group& holder,
-                                                     bool use_cache) const {
-  auto loaded = group(index, location.group, use_cache);
-  if (!loaded) return loaded.status();
-  holder = std::move(*loaded);
-  return std::span<const uint8_t>(*holder).subspan(location.offset, location.bytes);
-}
-
 Result<std::vector<uint32_t>> BlockReader::select(const std::vector<Matcher>& matchers) const {
   auto pinned = index();
   if (!pinned) return pinned.status();
@@ -359,12 +350,32 @@ Status BlockReader::read(uint32_t series, int64_t mint, int64_t maxt, size_t col
   values.clear();
   auto index = this->index();
   if (!index) return index.status();
-  return read(**index, series, mint, maxt, column, timestamps, values);
+  return read(**index, series, mint, maxt, column, timestamps, values, nullptr);
+}
+
+// The pin is the shared_ptr<const BlockIndex> index_or_log() returned.
+Status BlockReader::read(const std::shared_ptr<const void>& pin, uint32_t series, int64_t mint,
+                         int64_t maxt, size_t column, std::vector<int64_t>& timestamps,
+                         std::vector<double>& values, DecodedTimestamps* memo) const {
+  if (pin == nullptr) return read(series, mint, maxt, column, timestamps, values);
+  return read(*static_cast<const BlockIndex*>(pin.get()), series, mint, maxt, column, timestamps,
+              values, memo);
+}
+Labels BlockReader::labels(const std::shared_ptr<const void>& pin, uint32_t series) const {
+  return pin ? static_cast<const BlockIndex*>(pin.get())->labels(series) : Labels();
+}
+int64_t BlockReader::min_time(const std::shared_ptr<const void>& pin, uint32_t series) const {
+  return pin ? static_cast<const BlockIndex*>(pin.get())->chunks(series).front().min_time
+             : INT64_MAX;
+}
+int64_t BlockReader::max_time(const std::shared_ptr<const void>& pin, uint32_t series) const {
+  return pin ? static_cast<const BlockIndex*>(pin.get())->chunks(series).back().max_time
+             : INT64_MIN;
 }
 
 Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint, int64_t maxt,
                          size_t column, std::vector<int64_t>& timestamps,
-                         std::vector<double>& values) const {
+                         std::vector<double>& values, DecodedTimestamps* memo) const {
   timestamps.clear();
   values.clear();
   if (series >= num_series()) {
@@ -386,8 +397,19 @@ Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint,
   }
   timestamps.reserve(wanted);
   values.reserve(wanted);
-  Group timestamp_group;
-  Group value_group;
+  // A chunk's timestamp and value columns mostly share a group: it is
+  // looked up in the cache (a lock, a hash and a list splice) once.
+  Group held;
+  uint32_t held_number = 0;
+  auto column_bytes = [&](const ColumnLocation& location) -> Result<std::span<const uint8_t>> {
+    if (held == nullptr || held_number != location.group) {
+      auto loaded = group(index, location.group, true);
+      if (!loaded) return loaded.status();
+      held = std::move(*loaded);
+      held_number = location.group;
+    }
+    return std::span<const uint8_t>(*held).subspan(location.offset, location.bytes);
+  };
   for (size_t c = 0; c < chunks.size(); ++c) {
     const ChunkEntry& chunk = chunks[c];
     if (chunk.max_time < mint) continue;
@@ -395,16 +417,25 @@ Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint,
     const ColumnLocation& timestamp_location = index.timestamp_columns()[chunk.timestamp_column];
     const ColumnLocation& value_location =
         index.value_columns()[(index.first_chunk(series) + c) * kinds + column];
-    auto timestamp_bytes = this->column(index, timestamp_location, timestamp_group, true);
-    if (!timestamp_bytes) return timestamp_bytes.status();
-    auto value_bytes = this->column(index, value_location, value_group, true);
-    if (!value_bytes) return value_bytes.status();
     const size_t chunk_start = timestamps.size();
-    if (Status status = columnar::decode_timestamps(*timestamp_bytes, timestamps); !status) {
-      return Status::error(group_error(index, timestamp_location.group,
-                                       fmt::format("timestamps column at group byte {}: {}",
-                                                   timestamp_location.offset, status.message())));
+    if (memo != nullptr && memo->column == chunk.timestamp_column) {
+      timestamps.insert(timestamps.end(), memo->timestamps.begin(), memo->timestamps.end());
+    } else {
+      auto timestamp_bytes = column_bytes(timestamp_location);
+      if (!timestamp_bytes) return timestamp_bytes.status();
+      if (Status status = columnar::decode_timestamps(*timestamp_bytes, timestamps); !status) {
+        return Status::error(group_error(index, timestamp_location.group,
+                                         fmt::format("timestamps column at group byte {}: {}",
+                                                     timestamp_location.offset, status.message())));
+      }
+      if (memo != nullptr) {
+        memo->column = chunk.timestamp_column;
+        memo->timestamps.assign(timestamps.begin() + static_cast<ptrdiff_t>(chunk_start),
+                                timestamps.end());
+      }
     }
+    auto value_bytes = column_bytes(value_location);
+    if (!value_bytes) return value_bytes.status();
     if (Status status = columnar::decode_values(*value_bytes, values); !status) {
       return Status::error(group_error(index, value_location.group,
                                        fmt::format("values column at group byte {}: {}",
@@ -452,7 +483,8 @@ Status BlockReader::verify() const {
   std::vector<double> values;
   for (uint32_t s = 0; s < num_series(); ++s) {
     for (size_t k = 0; k < meta_.columns.size(); ++k) {
-      if (Status status = read(**index, s, INT64_MIN, INT64_MAX, k, timestamps, values); !status) {
+      if (Status status = read(**index, s, INT64_MIN, INT64_MAX, k, timestamps, values, nullptr);
+          !status) {
         note(status);
         break;
       }

@@ -45,6 +45,17 @@ class BlockIndex;
 class BlockIndexCache;
 class GroupCache;
 
+// The timestamp column a read decoded last, kept by the caller for its next
+// read of the same block: the series of one target share each chunk's
+// timestamp column (the writer stores identical columns once) and a query
+// reads them one after another, so the column is copied instead of decoded
+// again. One per block and reading thread; holds one column.
+struct DecodedTimestamps {
+  static constexpr uint32_t kNone = UINT32_MAX;
+  uint32_t column = kNone;          // its number among the block's timestamp columns
+  std::vector<int64_t> timestamps;  // the whole column, before trimming to a range
+};
+
 class BlockReader {
  public:
   // `cache_bytes` bounds the decompressed groups kept in memory; the parsed
@@ -97,6 +108,18 @@ class BlockReader {
   Status read(uint32_t series, int64_t mint, int64_t maxt, size_t column,
               std::vector<int64_t>& timestamps, std::vector<double>& values) const;
 
+  // read(), labels(), min_time() and max_time() through an index the caller
+  // pinned with pin_index() of this reader, without the cache lookup and its
+  // lock on each call: a week-long query reads a series from ~84 blocks. A
+  // null pin (the index failed to parse) answers as the calls above do.
+  // `memo`, when given, is kept by the caller for this block only.
+  Status read(const std::shared_ptr<const void>& pin, uint32_t series, int64_t mint, int64_t maxt,
+              size_t column, std::vector<int64_t>& timestamps, std::vector<double>& values,
+              DecodedTimestamps* memo = nullptr) const;
+  Labels labels(const std::shared_ptr<const void>& pin, uint32_t series) const;
+  int64_t min_time(const std::shared_ptr<const void>& pin, uint32_t series) const;
+  int64_t max_time(const std::shared_ptr<const void>& pin, uint32_t series) const;
+
   // Reads every chunk group (bypassing the cache), checks every CRC and
   // decodes every column. Reports every damaged group, not only the first.
   Status verify() const;
@@ -118,11 +141,10 @@ class BlockReader {
   Result<Index> parse_index() const;
   // Reads, checks and decompresses group `number` (from the cache if there).
   Result<Group> group(const BlockIndex& index, uint32_t number, bool use_cache) const;
-  Result<std::span<const uint8_t>> column(const BlockIndex& index, const ColumnLocation& location,
-                                          Group& holder, bool use_cache) const;
   std::string group_error(const BlockIndex& index, uint32_t number, std::string_view what) const;
   Status read(const BlockIndex& index, uint32_t series, int64_t mint, int64_t maxt, size_t column,
-              std::vector<int64_t>& timestamps, std::vector<double>& values) const;
+              std::vector<int64_t>& timestamps, std::vector<double>& values,
+              DecodedTimestamps* memo) const;
 
   std::string dir_;
   std::string index_path_;

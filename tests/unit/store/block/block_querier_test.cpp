@@ -150,3 +150,42 @@ TEST_CASE("a block querier over part of its block lists the names and values of 
   CHECK(querier->label_names() == std::vector<std::string>{"__name__", "job"});
   CHECK(block_querier(f.reader, 0, 1000)->label_values("job") == std::vector<std::string>{"a"});
 }
+
+// One target's series share a timestamp column (stored once); a query reads
+// them in turn and the querier decodes the column once for them
+// (DecodedTimestamps). Every series must still read as its own samples, in
+// any order, over ranges that cut the chunks' ends, beside a series with as
+// many samples at other times.
+TEST_CASE("series sharing a timestamp column read their own samples in any order",
+          "[store][block]") {
+  mc::test::TempDir temp;
+  TestSeries a{Labels{{"__name__", "x"}, {"series", "a"}}, nullptr, {}, {{}}};
+  TestSeries b{Labels{{"__name__", "x"}, {"series", "b"}}, nullptr, {}, {{}}};
+  TestSeries c{Labels{{"__name__", "x"}, {"series", "c"}}, nullptr, {}, {{}}};
+  for (int64_t i = 0; i < 500; ++i) {
+    a.timestamps.push_back(i * 15000 + i % 7);
+    a.columns[0].push_back(static_cast<double>(i));
+    c.timestamps.push_back(i * 15000 + 3 + i % 5);
+    c.columns[0].push_back(static_cast<double>(-i));
+  }
+  b.timestamps = a.timestamps;
+  for (int64_t i = 0; i < 500; ++i) b.columns[0].push_back(0.5 * static_cast<double>(i));
+  std::vector<TestSeries> written = {a, b, c};  // sorted by write_block: a, b, c
+  auto reader = open_block(write_block(temp.path(), raw_meta(0, 500 * 15000), written));
+  for (const auto& [mint, maxt] : std::vector<std::pair<int64_t, int64_t>>{
+           {0, 500 * 15000}, {7000, 3'000'001}, {150'000, 150'006}, {6'000'000, 9'000'000}}) {
+    CAPTURE(mint, maxt);
+    auto querier = block_querier(reader, mint, maxt);
+    const auto selected = querier->select({equal("__name__", "x")});
+    REQUIRE(selected.size() == 3);  // a, b, c in label order
+    for (const size_t s : {0, 1, 2, 0, 2, 1, 1}) {
+      CAPTURE(s);
+      std::vector<mc::Sample> expected;
+      for (size_t i = 0; i < written[s].timestamps.size(); ++i) {
+        const int64_t t = written[s].timestamps[i];
+        if (t >= mint && t <= maxt) expected.push_back(mc::Sample{t, written[s].columns[0][i]});
+      }
+      CHECK(samples_of(*selected[s]) == expected);
+    }
+  }
+}
