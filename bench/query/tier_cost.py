@@ -21,9 +21,18 @@ answers and the bytes.
 --step: the query step in seconds (default 3600: ranges on window
 boundaries). A step that is no multiple of 300 s (e.g. 2592, Grafana's 30
 days / 1,000) puts ranges inside windows, where max_source_resolution=5m
-interpolates and auto reads raw data.
+interpolates (common/store/tiering/window_cuts.hpp) and auto reads raw data.
 
-Usage: tier_cost.py --ours BINARY --om FILE --work DIR [--days 30] [--reps 5] [--settle 90] [--step 3600]
+Besides the largest relative difference, per query: the 99th percentile and
+the median of the points' relative differences, how many exceed 1%, and the
+largest difference relative to the series' own largest |value| (a gauge
+near zero makes any relative difference large).
+
+--port: the daemon's port (default: a free one); give each run its own
+when the machine is shared.
+
+Usage: tier_cost.py --ours BINARY --om FILE --work DIR [--days 30] [--reps 5] [--settle 90]
+                    [--step 3600] [--port N]
 """
 
 import argparse
@@ -42,7 +51,10 @@ import servers  # noqa: E402
 
 QUERIES = [
     'rate(mc_http_requests_total[1h])',
+    'increase(mc_http_requests_total[1h])',
     'avg_over_time(mc_temperature_celsius[1h])',
+    'min_over_time(mc_temperature_celsius[1h])',
+    'max_over_time(mc_temperature_celsius[1h])',
 ]
 RESOLUTIONS = ["raw", "5m"]
 
@@ -90,24 +102,39 @@ def points_by_series(answer):
 
 def max_relative_difference(raw, tiered):
     """The largest |a - b| / max(|a|, |b|) over the points both answers have,
-    where it is, and how many points each has that the other lacks."""
+    where it is, how many points each has that the other lacks, every
+    point's relative difference (sorted), and the largest |a - b| over the
+    largest |a| of its series in the raw answer."""
     worst, where, compared, only_one = 0.0, None, 0, 0
+    differences, worst_of_scale = [], 0.0
     a, b = points_by_series(raw), points_by_series(tiered)
     for key in set(a) | set(b):
         pa, pb = a.get(key, {}), b.get(key, {})
         only_one += len(set(pa) ^ set(pb))
+        series_scale = max((abs(v) for v in pa.values() if not math.isnan(v)), default=0.0)
         for t in set(pa) & set(pb):
             x, y = pa[t], pb[t]
             compared += 1
             if math.isnan(x) or math.isnan(y):
                 if math.isnan(x) != math.isnan(y):
                     worst, where = math.inf, (key, t, x, y)
+                    differences.append(math.inf)
                 continue
             scale = max(abs(x), abs(y))
             difference = 0.0 if scale == 0 else abs(x - y) / scale
+            differences.append(difference)
+            if series_scale > 0:
+                worst_of_scale = max(worst_of_scale, abs(x - y) / series_scale)
             if difference > worst:
                 worst, where = difference, (key, t, x, y)
-    return worst, where, compared, only_one
+    differences.sort()
+    return worst, where, compared, only_one, differences, worst_of_scale
+
+
+def quantile(sorted_values, q):
+    if not sorted_values:
+        return 0.0
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
 def main():
@@ -122,6 +149,7 @@ def main():
     parser.add_argument("--settle", type=float, default=90,
                         help="seconds to wait after the 5m tier first serves, before measuring")
     parser.add_argument("--step", type=int, default=3600, help="query step, seconds")
+    parser.add_argument("--port", type=int, default=0, help="the daemon's port (0: a free one)")
     args = parser.parse_args()
     step = args.step
 
@@ -135,6 +163,8 @@ def main():
 
     os.makedirs(args.work, exist_ok=True)
     server = servers.MetricsCollector(args.work, args.ours)
+    if args.port:
+        server.port = args.port
     log(f"store import in {server.load(args.om):.0f} s")
     server.start()
     try:
@@ -147,8 +177,9 @@ def main():
         time.sleep(args.settle)
         lines = [f"{args.days} days at a {step} s step, {params['start']}..{params['end']}, "
                  f"median of {args.reps} (raw and 5m interleaved):", "",
-                 "| query | raw ms | 5m ms | raw ÷ 5m | points | max relative difference (at) |",
-                 "|---|---|---|---|---|---|"]
+                 "| query | raw ms | 5m ms | raw ÷ 5m | points | max relative difference (at) "
+                 "| p99 | median | > 1% | max of series' scale |",
+                 "|---|---|---|---|---|---|---|---|---|---|"]
         for query in QUERIES:
             latencies = {resolution: [] for resolution in RESOLUTIONS}
             answers = {}
@@ -164,11 +195,15 @@ def main():
             if served_by_5m(answers["raw"]) or not served_by_5m(answers["5m"]):
                 log(f"{query}: raw warned {answers['raw'].get('warnings')}, 5m {answers['5m'].get('warnings')}")
                 return 1
-            worst, where, compared, only_one = max_relative_difference(answers["raw"], answers["5m"])
+            worst, where, compared, only_one, differences, of_scale = max_relative_difference(
+                answers["raw"], answers["5m"])
             raw_ms, tier_ms = statistics.median(latencies["raw"]), statistics.median(latencies["5m"])
             at = f"{where[1]:.0f}: raw {where[2]:.6g}, 5m {where[3]:.6g}" if where else "-"
+            over = sum(1 for d in differences if d > 0.01)
             lines.append(f"| `{query}` | {raw_ms:.1f} | {tier_ms:.1f} | {raw_ms / tier_ms:.1f}× | "
-                         f"{compared} (+{only_one} in one only) | {worst * 100:.3g}% ({at}) |")
+                         f"{compared} (+{only_one} in one only) | {worst * 100:.3g}% ({at}) | "
+                         f"{quantile(differences, 0.99) * 100:.3g}% | "
+                         f"{quantile(differences, 0.5) * 100:.3g}% | {over} | {of_scale * 100:.3g}% |")
             log(f"{query}: raw {latencies['raw']}, 5m {latencies['5m']}")
         size, blocks = tier_bytes(server.data, "5m")
         lines += ["", f"5m tier: {size:,} bytes in {blocks} blocks (data + index, meta.json)"]

@@ -89,7 +89,7 @@ std::string step_text(int64_t interval_ms) {
 // raw data served.
 std::optional<std::string> coarser_tiers_warning(const std::vector<std::string>& tiers,
                                                  const StepGrid& grid, bool instant,
-                                                 bool resolution_asked) {
+                                                 bool resolution_asked, bool windows_cut) {
   std::string names;
   for (const std::string& tier : tiers) {
     if (tier == "raw") continue;
@@ -100,10 +100,16 @@ std::optional<std::string> coarser_tiers_warning(const std::vector<std::string>&
   std::string warning = "read from the " + names +
                         (names.find(',') == std::string::npos ? " tier" : " tiers") +
                         " (window aggregates) where raw samples are no longer kept";
-  if (resolution_asked) return warning + " or max_source_resolution allows it";
-  // An instant query's own grid never allows a tier; a subquery's step may.
-  warning += instant ? " or a subquery's step allows it"
-                     : " or the " + step_text(grid.interval_ms) + " step allows it";
+  if (resolution_asked) {
+    warning += " or max_source_resolution allows it";
+  } else {
+    // An instant query's own grid never allows a tier; a subquery's step may.
+    warning += instant ? " or a subquery's step allows it"
+                       : " or the " + step_text(grid.interval_ms) + " step allows it";
+  }
+  if (windows_cut) {
+    warning += "; ranges that start or end inside a window took an interpolated part of it";
+  }
   return warning;
 }
 
@@ -165,7 +171,8 @@ QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool 
   }
   if (result.ok()) {
     if (auto warning = coarser_tiers_warning(ctx.tiers_served, grid, instant,
-                                             per_query.max_source_resolution_ms.has_value())) {
+                                             per_query.max_source_resolution_ms.has_value(),
+                                             ctx.tier_windows_cut)) {
       result.warnings.push_back(std::move(*warning));
     }
   }

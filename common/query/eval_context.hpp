@@ -30,6 +30,9 @@ struct EvalContext {
   std::vector<std::string> tiers_served;
   // QueryOptions::max_source_resolution_ms: nullopt is auto (by the step).
   std::optional<int64_t> max_source_resolution_ms;
+  // Whether a tier served ranges that start or end inside its windows, whose
+  // parts it then estimated (tier_hints.hpp): the warning says so.
+  bool tier_windows_cut = false;
 
   void note_tiers(const Querier& querier) {
     for (std::string& tier : querier.tiers()) {

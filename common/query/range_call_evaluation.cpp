@@ -105,8 +105,10 @@ class OtherArguments {
 // sample after the tier, weighs what it does over raw data.
 Matrix eval_tier_average(const Evaluator& ev, const Expr& range_expr, RangeArgument& sums,
                          const ReadHints& hints) {
-  RangeArgument counts(ev, range_expr, PinnedWindow::Fixed,
-                       ReadHints{hints.max_resolution_ms, WindowValue::Count});
+  // The same reads but counts: windows cut alike, so that sums and counts pair.
+  ReadHints count_hints = hints;
+  count_hints.window_value = WindowValue::Count;
+  RangeArgument counts(ev, range_expr, PinnedWindow::Fixed, count_hints);
   if (counts.series().size() != sums.series().size()) {
     fail_evaluation(QueryErrorKind::Execution, "avg_over_time: the tier changed during the query");
   }
@@ -165,6 +167,9 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   RangeArgument argument(
       ev, range_expr,
       name == "predict_linear" ? PinnedWindow::SlidesFromFirstStep : PinnedWindow::Fixed, hints);
+  if (ranges_cut_windows(hints, argument.window_resolution_ms())) {
+    ev.context().tier_windows_cut = true;
+  }
   if (name == "avg_over_time" && argument.window_resolution_ms() > 0) {
     return eval_tier_average(ev, range_expr, argument, hints);
   }

@@ -1,5 +1,6 @@
 #include "common/query/tier_hints.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <numeric>
 #include <optional>
@@ -47,6 +48,14 @@ ReadHints range_function_hints(std::string_view function, const StepGrid& grid, 
   int64_t resolution = allowed_resolution_ms(grid, max_source_resolution_ms);
   if (range_ms < kMinWindowsPerRange * resolution) resolution = 0;
   ReadHints hints{resolution, *value};
+  // Every range's end, so that a tier serving any part of it can split the
+  // windows an edge falls inside (tiering/window_cuts.hpp).
+  hints.range_ms = range_ms;
+  const size_t ends = pinned ? std::min<size_t>(grid.size(), 1) : grid.size();
+  hints.range_ends_ms.reserve(ends);
+  for (size_t step = 0; step < ends; ++step) {
+    hints.range_ends_ms.push_back(first_range_end_ms + (grid.time(step) - grid.start_ms));
+  }
   if (!max_source_resolution_ms && resolution > 0) {
     // Every range end is first_range_end + k * interval, every start that
     // minus range_ms: all are multiples of a resolution dividing this.
@@ -56,6 +65,13 @@ ReadHints range_function_hints(std::string_view function, const StepGrid& grid, 
     }
   }
   return hints;
+}
+
+bool ranges_cut_windows(const ReadHints& hints, int64_t resolution_ms) {
+  if (resolution_ms <= 0) return false;
+  const auto inside = [resolution_ms](int64_t t) { return t % resolution_ms != 0; };
+  return std::any_of(hints.range_ends_ms.begin(), hints.range_ends_ms.end(),
+                     [&](int64_t end) { return inside(end) || inside(end - hints.range_ms); });
 }
 
 ReadHints instant_selector_hints(const StepGrid& grid,

@@ -28,6 +28,26 @@
 // tests/unit/query/engine_tiers_test.cpp), so such a query reads raw data
 // where it exists. Asked for a tier by max_source_resolution, it gets it.
 //
+// Asked for a tier (or where only a tier is left), a range that starts or
+// ends inside a window gets an estimated part of that window, not the whole
+// window or none of it. Thanos (max_source_resolution, its compactor's
+// aggregates stamped at each window's end) hands the windows to PromQL as
+// samples: a range holds every window whose end it holds, whole, so
+// avg_over_time over [t - 1h, t] inside 5m windows reads an hour shifted by
+// up to 5 minutes (93% off on a gauge near zero in bench/query/tier_cost.py,
+// 2592 s steps), and rate() extrapolates over window points; the
+// maintainers keep it so by design (thanos-io/thanos#4526: "you control your
+// vector range"; an error for ranges below the resolution, #4608, was not
+// merged). Here the store splits each window a range edge cuts
+// (common/store/tiering/window_cuts.hpp): counts and sums by the samples each
+// side most likely holds, min and max to the larger side, and a counter
+// estimated at the edge from the window's first and last counter samples and
+// its mean. That is as near as a window's aggregates allow, not raw's answer:
+// where increments jump from scrape to scrape the edges stay 1-2% off
+// (bench/query/tiers.md), so the response's warnings say that edges were
+// interpolated (engine.cpp), and left to decide the engine reads raw data
+// for such ranges wherever it is still kept (above).
+//
 // The window value is passed even when no coarser resolution is allowed: where
 // raw data is no longer kept the coarser tier serves anyway, and
 // min_over_time should see minima there too.
@@ -54,6 +74,10 @@ int64_t allowed_resolution_ms(const StepGrid& grid,
 ReadHints range_function_hints(std::string_view function, const StepGrid& grid, int64_t range_ms,
                                std::optional<int64_t> max_source_resolution_ms = std::nullopt,
                                int64_t first_range_end_ms = 0, bool pinned = false);
+
+// Whether a tier of `resolution_ms` cuts windows for a reader with `hints`:
+// some range of range_ends_ms starts or ends inside one of its windows.
+bool ranges_cut_windows(const ReadHints& hints, int64_t resolution_ms);
 
 // For a plain instant-vector selector evaluated on `grid`.
 ReadHints instant_selector_hints(const StepGrid& grid,

@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <span>
 
 #include "common/store/tiering/downsampled_columns.hpp"
 
@@ -60,14 +61,50 @@ double window_point_value(const tiering::AggregateSample& window, WindowValue va
   }
 }
 
+using Cuts = std::shared_ptr<const std::vector<tiering::WindowCut>>;
+
+// The points of a window that cuts split (downsampled_querier.hpp), for a
+// value other than the counter.
+void push_window_parts(const tiering::AggregateSample& window,
+                       std::span<const tiering::WindowPart> parts, WindowValue value, int64_t mint,
+                       int64_t maxt, std::vector<Sample>& points) {
+  const auto push = [&](int64_t t, double v) {
+    if (t >= mint && t <= maxt) points.push_back(Sample{t, v});
+  };
+  const double count = static_cast<double>(window.count);
+  switch (value) {
+    case WindowValue::Min:
+    case WindowValue::Max: {
+      const auto largest =
+          std::max_element(parts.begin(), parts.end(),
+                           [](const auto& a, const auto& b) { return a.count < b.count; });
+      push(largest->t_ms, window_point_value(window, value));
+      break;
+    }
+    case WindowValue::Sum:
+      for (const auto& part : parts) {
+        push(part.t_ms, window.sum * (static_cast<double>(part.count) / count));
+      }
+      break;
+    case WindowValue::Count:
+      for (const auto& part : parts) push(part.t_ms, static_cast<double>(part.count));
+      break;
+    default:  // an average is the same in every part
+      for (const auto& part : parts) push(part.t_ms, window_point_value(window, value));
+      break;
+  }
+}
+
 class DownsampledSeriesView final : public Series {
  public:
-  DownsampledSeriesView(std::vector<Part> parts, int64_t mint, int64_t maxt, WindowValue value)
+  DownsampledSeriesView(std::vector<Part> parts, int64_t mint, int64_t maxt, WindowValue value,
+                        Cuts cuts)
       : parts_(std::move(parts)),
         labels_(parts_.front().first->labels(parts_.front().second)),
         mint_(mint),
         maxt_(maxt),
-        value_(value) {}
+        value_(value),
+        cuts_(std::move(cuts)) {}
 
   const Labels& labels() const override { return labels_; }
 
@@ -130,7 +167,7 @@ class DownsampledSeriesView final : public Series {
       spans.push_back(std::move(*span));
     }
     if (as_counter) {
-      const std::vector<Sample> all = tiering::counter_points(spans);
+      const std::vector<Sample> all = tiering::counter_points(spans, *cuts_);
       const auto from = std::lower_bound(all.begin(), all.end(), mint_,
                                          [](const Sample& p, int64_t t) { return p.t_ms < t; });
       const auto to = std::upper_bound(from, all.end(), maxt_,
@@ -148,7 +185,15 @@ class DownsampledSeriesView final : public Series {
     } else {
       for (const auto& span : spans) {
         for (const auto& window : span.windows) {
-          if (window.t_ms < mint_ || window.t_ms > maxt_ || window.count == 0) continue;
+          if (window.count == 0) continue;
+          if (!cuts_->empty()) {
+            const std::vector<tiering::WindowPart> parts = tiering::window_parts(window, *cuts_);
+            if (parts.size() > 1) {
+              push_window_parts(window, parts, value_, mint_, maxt_, points);
+              continue;
+            }
+          }
+          if (window.t_ms < mint_ || window.t_ms > maxt_) continue;
           points.push_back(Sample{window.t_ms, window_point_value(window, value_)});
         }
       }
@@ -162,6 +207,9 @@ class DownsampledSeriesView final : public Series {
   bool reads_column(size_t c, bool as_counter) const {
     using block::ColumnKind;
     const ColumnKind kind = tiering::kDownsampledColumnKinds[c];
+    // Cut windows need their first sample's time, and a counter's estimate
+    // inside one the count, sum, min and max (tiering/window_cuts.hpp).
+    if (!cuts_->empty() && (as_counter || kind == ColumnKind::window_first_age)) return true;
     if (as_counter) {
       return kind != ColumnKind::count && kind != ColumnKind::sum && kind != ColumnKind::min &&
              kind != ColumnKind::max;
@@ -195,17 +243,19 @@ class DownsampledSeriesView final : public Series {
   int64_t mint_;
   int64_t maxt_;
   WindowValue value_;
+  Cuts cuts_;  // never null
 };
 
 class DownsampledQuerier final : public Querier {
  public:
   DownsampledQuerier(std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint,
-                     int64_t maxt, WindowValue value)
+                     int64_t maxt, WindowValue value, std::vector<tiering::WindowCut> cuts)
       // Pinned indexes: each series is read from several blocks in turn.
       : blocks_(block::BlockReader::with_pinned_indexes(std::move(blocks))),
         mint_(mint),
         maxt_(maxt),
-        value_(value) {}
+        value_(value),
+        cuts_(std::make_shared<const std::vector<tiering::WindowCut>>(std::move(cuts))) {}
 
   std::vector<std::unique_ptr<Series>> select(const std::vector<Matcher>& matchers) override {
     std::map<Labels, std::vector<Part>> by_labels;
@@ -223,7 +273,7 @@ class DownsampledQuerier final : public Querier {
       });
       if (in_range)
         selected.push_back(
-            std::make_unique<DownsampledSeriesView>(std::move(parts), mint_, maxt_, value_));
+            std::make_unique<DownsampledSeriesView>(std::move(parts), mint_, maxt_, value_, cuts_));
     }
     return selected;
   }
@@ -251,6 +301,7 @@ class DownsampledQuerier final : public Querier {
   int64_t mint_;
   int64_t maxt_;
   WindowValue value_;
+  Cuts cuts_;
 };
 
 }  // namespace
@@ -263,8 +314,9 @@ std::optional<CounterEnd> downsampled_counter_end(const Series& series) {
 
 std::unique_ptr<Querier> downsampled_querier(
     std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint, int64_t maxt,
-    WindowValue value) {
-  return std::make_unique<DownsampledQuerier>(std::move(blocks), mint, maxt, value);
+    WindowValue value, std::vector<tiering::WindowCut> cuts) {
+  return std::make_unique<DownsampledQuerier>(std::move(blocks), mint, maxt, value,
+                                              std::move(cuts));
 }
 
 }  // namespace mc

@@ -18,15 +18,21 @@
 #include "common/store/block/block_reader.hpp"
 #include "common/store/querier.hpp"
 #include "common/store/read_hints.hpp"
+#include "common/store/tiering/window_cuts.hpp"
 
 namespace mc {
 
 // REQUIRES: blocks of one downsampled tier, sorted by min_time, not overlapping.
 // `value` says what each window's point carries (read_hints.hpp); Natural is
 // the counter for counters and the average otherwise, as described above.
+// `cuts` (tiering/window_cuts.hpp, by at_ms): where the reader's ranges start
+// and end inside windows. A window a cut falls in is served in parts, each at
+// a time the ranges holding it hold too: its sum and count shared out, its
+// min or max in its largest part; a counter gets a point at each cut inside
+// its window, its estimated value there.
 std::unique_ptr<Querier> downsampled_querier(
     std::vector<std::shared_ptr<block::BlockReader>> blocks, int64_t mint, int64_t maxt,
-    WindowValue value = WindowValue::Natural);
+    WindowValue value = WindowValue::Natural, std::vector<tiering::WindowCut> cuts = {});
 
 // Where a series of a downsampled querier ends when it is served as a
 // reset-adjusted counter: its last point's value and the raw counter value at

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace mc {
 
@@ -33,6 +34,12 @@ struct ReadHints {
   // this (ms): every range the reader asks for then starts and ends on the
   // tier's window boundaries, where its answers are raw's. 0: any tier.
   int64_t aligned_to_ms = 0;
+  // The ends of the ranges the reader asks for, ascending, each range
+  // [end - range_ms, end]; empty when not known (a plain selector). A tier
+  // whose windows an edge falls inside serves each such window in parts
+  // (tiering/window_cuts.hpp) rather than whole.
+  std::vector<int64_t> range_ends_ms = {};
+  int64_t range_ms = 0;
 };
 
 }  // namespace mc

@@ -10,6 +10,7 @@
 #include "common/store/counter_continuation.hpp"
 #include "common/store/downsampled_querier.hpp"
 #include "common/store/merge_querier.hpp"
+#include "common/store/tiering/window_cuts.hpp"
 
 namespace mc {
 
@@ -192,7 +193,9 @@ std::unique_ptr<Querier> plan_tier_querier(const HeadQuerierFactory& head,
     // A downsampled tier is read as a whole, so counters continue across its blocks.
     if (!downsampled.empty()) {
       note_served(downsampled.front()->meta().tier);
-      auto querier = downsampled_querier(std::move(downsampled), mint, maxt_ms, hints.window_value);
+      auto querier = downsampled_querier(
+          std::move(downsampled), mint, maxt_ms, hints.window_value,
+          tiering::window_cuts(hints.range_ends_ms, hints.range_ms, tier.resolution_ms));
       if (t == preferred) {
         preferred_querier = std::move(querier);
       } else {

@@ -1,5 +1,6 @@
 #include "common/store/tiering/downsample.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -126,6 +127,34 @@ class CounterJoin {
   double adjusted_end_ = 0;
 };
 
+// The counter at the window's samples either side of each cut inside it, for
+// a reader whose ranges start or end there (window_cuts.hpp): the last raw
+// sample before the cut and the first from it, where evenly spaced samples
+// would sit, valued with the counter estimated there. rate() then sees the
+// raw first and last samples of each range, one scrape apart from their
+// neighbours outside it, and extrapolates from them as over raw data (not
+// from the range's edge: raw rate() extrapolates at the range's average
+// slope, which a burst at the edge does not follow). By time, as the cuts.
+template <typename Push>
+void push_cut_points(const AggregateSample& window, std::span<const WindowCut> cuts, double offset,
+                     const Push& push) {
+  if (window.count < 3 || window.t_ms <= window.first_t_ms) return;
+  const double spacing =
+      static_cast<double>(window.t_ms - window.first_t_ms) / static_cast<double>(window.count - 1);
+  auto cut = std::upper_bound(cuts.begin(), cuts.end(), window.first_t_ms,
+                              [](int64_t t, const WindowCut& c) { return t < c.at_ms; });
+  for (; cut != cuts.end() && cut->at_ms <= window.t_ms; ++cut) {
+    const uint64_t before = samples_before(window, cut->at_ms);
+    for (const uint64_t index : {before - 1, before}) {
+      // The window's first and last samples are points already.
+      if (index == 0 || index + 1 >= window.count) continue;
+      const int64_t t = window.first_t_ms + std::llround(spacing * static_cast<double>(index));
+      if (t <= window.first_t_ms || t >= window.t_ms) continue;
+      push(Sample{t, counter_inside(window, t) + offset});
+    }
+  }
+}
+
 }  // namespace
 
 Result<DownsampledSeries> downsample_raw(std::span<const Sample> samples, int64_t resolution_ms) {
@@ -225,10 +254,12 @@ Result<DownsampledSeries> concatenate(std::span<const DownsampledSeries> spans) 
   return out;
 }
 
-std::vector<Sample> counter_points(std::span<const DownsampledSeries> spans) {
+std::vector<Sample> counter_points(std::span<const DownsampledSeries> spans,
+                                   std::span<const WindowCut> cuts) {
   std::vector<Sample> points;
   size_t most = 0;  // two per window and a span's first: reserved, not regrown
   for (const DownsampledSeries& span : spans) most += 2 * span.windows.size() + 1;
+  most += 2 * cuts.size();
   points.reserve(most);
   auto push = [&points](Sample point) {
     // A window whose only sample is the span's first has the same time as it.
@@ -242,6 +273,7 @@ std::vector<Sample> counter_points(std::span<const DownsampledSeries> spans) {
     for (const AggregateSample& window : span.windows) {
       if (!std::isnan(window.first_counter)) {
         push(Sample{window.first_t_ms, window.first_counter + offset});
+        if (!std::isnan(window.counter)) push_cut_points(window, cuts, offset, push);
       }
       if (!std::isnan(window.counter)) push(Sample{window.t_ms, window.counter + offset});
     }

@@ -60,6 +60,7 @@
 #include <vector>
 
 #include "common/model/sample_value.hpp"
+#include "common/store/tiering/window_cuts.hpp"
 #include "common/util/status.hpp"
 
 namespace mc::tiering {
@@ -116,8 +117,13 @@ Result<DownsampledSeries> concatenate(std::span<const DownsampledSeries> spans);
 // window, its first counter sample and its last (one when they are the same
 // sample), each valued with its counter, all rebased across spans as
 // concatenate() does. Consecutive points in different windows are
-// consecutive raw samples. Windows with a NaN counter are left out.
-std::vector<Sample> counter_points(std::span<const DownsampledSeries> spans);
+// consecutive raw samples. Windows with a NaN counter are left out. With
+// `cuts` (window_cuts.hpp, by at_ms), a window a cut falls inside also gets
+// points at the two samples either side of the cut, where evenly spaced
+// samples would sit, valued with the counter estimated there
+// (counter_inside).
+std::vector<Sample> counter_points(std::span<const DownsampledSeries> spans,
+                                   std::span<const WindowCut> cuts = {});
 
 // The increase of a counter over [from_ms, to_ms): the sum, over consecutive
 // samples from the last sample before `from_ms` (or the first sample, when
