@@ -535,6 +535,32 @@ std::unique_ptr<Exporter> start_exporter(Storage& storage) {
   return std::move(started).value();
 }
 
+// A GET over HTTP/1.0 (test::http_request speaks 1.1): status, headers, body.
+struct Http10Reply {
+  long status = 0;
+  std::map<std::string, std::string> headers;
+  std::string body;
+};
+Http10Reply http_1_0_get(const std::string& url, const char* header = nullptr) {
+  Http10Reply reply;
+  CURL* curl = curl_easy_init();
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_0);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 60000L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &test::collect_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &test::collect_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
+  curl_slist* headers = header != nullptr ? curl_slist_append(nullptr, header) : nullptr;
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  CHECK(curl_easy_perform(curl) == CURLE_OK);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  return reply;
+}
+
 TEST_CASE("/metrics is chunked on HTTP/1.1, sized on HTTP/1.0 and HEAD, gzipped as it streams",
           "[exporter][stream]") {
   VariedStore store;
@@ -561,25 +587,14 @@ TEST_CASE("/metrics is chunked on HTTP/1.1, sized on HTTP/1.0 and HEAD, gzipped 
   CHECK(head.status == 200);
   CHECK(head.headers.count("content-length") == 1);
 
-  std::string old_body;
-  CURL* curl = curl_easy_init();
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_0);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &test::collect_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &old_body);
-  std::map<std::string, std::string> headers;
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &test::collect_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &headers);
-  CHECK(curl_easy_perform(curl) == CURLE_OK);
-  curl_easy_cleanup(curl);
-  CHECK(headers["content-length"] == std::to_string(old_body.size()));
-  CHECK(stored_samples(old_body) == stored_samples(plain.body));
+  auto old = http_1_0_get(url);
+  CHECK(old.status == 200);
+  CHECK(old.headers["content-length"] == std::to_string(old.body.size()));
+  CHECK(stored_samples(old.body) == stored_samples(plain.body));
 
   // Two requests on one keep-alive connection: the chunked body ends cleanly.
   std::string both;
-  curl = curl_easy_init();
+  CURL* curl = curl_easy_init();
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &test::collect_body);
@@ -653,23 +668,9 @@ TEST_CASE("a render past its client's scrape timeout is given up, and the next i
     }
   }
   // HTTP/1.0 sends a sized body, so nothing is out before the render: a 503.
-  std::string old_body;
-  CURL* curl = curl_easy_init();
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_0);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 60000L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &test::collect_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &old_body);
-  curl_slist* headers = curl_slist_append(nullptr, "X-Prometheus-Scrape-Timeout-Seconds: 0.000001");
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  CHECK(curl_easy_perform(curl) == CURLE_OK);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  CHECK(status == 503);
-  CHECK_THAT(old_body, Catch::Contains("X-Prometheus-Scrape-Timeout-Seconds"));
+  const auto old = http_1_0_get(url, "X-Prometheus-Scrape-Timeout-Seconds: 0.000001");
+  CHECK(old.status == 503);
+  CHECK_THAT(old.body, Catch::Contains("X-Prometheus-Scrape-Timeout-Seconds"));
 }
 
 TEST_CASE("a client that leaves mid-stream does not hurt the server", "[exporter][stream]") {
