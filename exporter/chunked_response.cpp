@@ -59,6 +59,11 @@ void send_chunked_response(mg_connection* connection, const HttpResponse& respon
   const mg_request_info* info = mg_get_request_info(connection);
   const std::string_view version = info->http_version != nullptr ? info->http_version : "";
   if (head_only || version == "1.0") {
+    auto send_sized = [&](const HttpResponse& sized, const std::string& body) {
+      const std::string length = std::to_string(body.size());
+      send_header(connection, sized, &length);
+      if (!head_only && !body.empty()) mg_write(connection, body.data(), body.size());
+    };
     std::string body;
     try {
       body = response.materialized_body();
@@ -66,15 +71,10 @@ void send_chunked_response(mg_connection* connection, const HttpResponse& respon
       // Nothing is out yet: a whole error response instead.
       log::warn("streamed response failed", {{"err", std::string_view(error.what())}});
       const HttpResponse failed = HttpResponse::text(503, std::string(error.what()) + "\n");
-      body = failed.body;
-      const std::string length = std::to_string(body.size());
-      send_header(connection, failed, &length);
-      if (!head_only) mg_write(connection, body.data(), body.size());
+      send_sized(failed, failed.body);
       return;
     }
-    const std::string length = std::to_string(body.size());
-    send_header(connection, response, &length);
-    if (!head_only && !body.empty()) mg_write(connection, body.data(), body.size());
+    send_sized(response, body);
     return;
   }
   send_header(connection, response, nullptr);
