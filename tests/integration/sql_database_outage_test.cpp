@@ -140,16 +140,21 @@ TEST_CASE("a database restarted mid-run: errors counted, reconnected, values aga
 
   postgres.start();
   postgres.psql("INSERT INTO installations VALUES ('cygnus', true)");
+  // Values and up are waited for together: in one CI run under ASan a page
+  // had the new values while up read other than 1 (not reproduced in 60 runs
+  // under load since; the log was cut from CI's output). A connection that
+  // drops again at once after a restart may show 0 for a tick; one that
+  // stays up must end at 1, and a failure prints the page and the log whole.
   bool reconnected = wait_until(
       [&] {
         body = daemon.metrics();
         return exposed_value(body, "business_active_installations") == 3 &&
-               exposed_value(body, "business_installations{project=\"cygnus\"}") == 1;
+               exposed_value(body, "business_installations{project=\"cygnus\"}") == 1 &&
+               database_up(body) == 1;
       },
       kSettle);
-  INFO(daemon.log());
+  INFO(body << "\n" << daemon.log());
   CHECK(reconnected);
-  CHECK(database_up(body) == 1);
   // Nothing of the password in the log or on :9993.
   CHECK_THAT(daemon.log(), !Catch::Contains(PostgresServer::kAdminPassword));
   CHECK_THAT(body, !Catch::Contains(PostgresServer::kAdminPassword));
