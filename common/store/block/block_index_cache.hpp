@@ -4,7 +4,9 @@
 // index kept per block made the heap grow with the number of blocks, not of
 // series (issue 14). A block keeps its index file open instead and parses it
 // again when a query needs it after it was evicted (bench/head_memory.md,
-// "The open blocks' indexes, bounded").
+// "The open blocks' indexes, bounded"). Opening a block puts nothing here:
+// only reads do, so a daemon that is scraped and never queried holds no
+// index (each cut's had stayed, up to the budget, in the 3-hour soak).
 //
 // Whoever holds an Index keeps it alive past its eviction: a query pins the
 // indexes of the blocks it reads, so the heap is at most the budget plus what

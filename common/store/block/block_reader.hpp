@@ -1,10 +1,12 @@
 // BlockReader: an open, immutable block on disk.
 //
 // open() reads meta.json and parses the whole index (symbols, series, chunk
-// entries and postings; every section's CRC is checked), and keeps the index
-// and data files open. The parsed index goes to a BlockIndexCache shared by
-// all blocks, bounded in bytes: when it was evicted, the next call parses the
-// open index file again (a block deleted meanwhile still reads). A query pins
+// entries and postings; every section's CRC is checked) to check the block,
+// then drops the parse and keeps the index and data files open. The first
+// read parses the index again into a BlockIndexCache shared by all blocks,
+// bounded in bytes: when it was evicted, the next call parses the open index
+// file again (a block deleted meanwhile still reads). So a block nobody reads
+// (a daemon that is scraped, never queried) holds no index. A query pins
 // the index of each block it reads (pin_index()), so it is parsed at most
 // once a query. Chunk groups are read with pread when a series is read, their
 // CRC checked and decompressed then, and kept in a small LRU cache of

@@ -76,6 +76,8 @@ TEST_CASE("an evicted block index is parsed again and answers the same", "[store
   auto kept = open_with(blocks.dirs[0], roomy);
   std::vector<std::shared_ptr<BlockReader>> readers;
   for (const auto& dir : blocks.dirs) readers.push_back(open_with(dir, tight));
+  REQUIRE(tight.stats().entries == 0);  // open() checks the index, keeps none
+  for (const auto& reader : readers) reader->labels(0);
   REQUIRE(tight.stats().entries == 1);
   REQUIRE(tight.stats().evictions == 2);
   auto& evicted = readers[0];
@@ -121,6 +123,8 @@ TEST_CASE("the index cache keeps the most recently used indexes within its budge
   size_t one = 0;
   {
     auto reader = open_with(blocks.dirs[0], measuring);
+    REQUIRE(measuring.stats().bytes == 0);  // open() checks the index, keeps none
+    reader->labels(0);
     one = measuring.stats().bytes;
   }
   REQUIRE(one > 40 * 8);
@@ -131,7 +135,11 @@ TEST_CASE("the index cache keeps the most recently used indexes within its budge
   BlockIndexCache cache(2 * one + one / 2);
   auto a = open_with(blocks.dirs[0], cache);
   auto b = open_with(blocks.dirs[1], cache);
-  auto c = open_with(blocks.dirs[2], cache);  // evicts a
+  auto c = open_with(blocks.dirs[2], cache);
+  REQUIRE(cache.stats().entries == 0);
+  a->labels(0);
+  b->labels(0);
+  c->labels(0);  // evicts a
   REQUIRE(cache.stats().entries == 2);
   REQUIRE(cache.stats().bytes == 2 * one);
   REQUIRE(cache.stats().evictions == 1);
@@ -190,7 +198,8 @@ TEST_CASE("an index damaged after open: select and read fail naming it, lookups 
   auto a = open_with(blocks.dirs[0], cache);
   const mc::MetricMetadata* metadata = a->metadata(kFirstUp);
   REQUIRE(metadata != nullptr);
-  auto b = open_with(blocks.dirs[1], cache);  // evicts a's index
+  auto b = open_with(blocks.dirs[1], cache);
+  b->labels(0);  // evicts a's index
   const std::string index_path = blocks.dirs[0] + "/index";
   flip_byte(index_path, std::filesystem::file_size(index_path) / 2);
 
@@ -221,6 +230,7 @@ TEST_CASE("a block removed from disk while open still reads after an eviction",
   auto a = open_with(blocks.dirs[0], cache);
   const Labels first = a->labels(0);
   auto b = open_with(blocks.dirs[1], cache);
+  b->labels(0);                                 // evicts a's index
   std::filesystem::remove_all(blocks.dirs[0]);  // as retention does under a query
   REQUIRE(a->labels(0) == first);
   std::vector<int64_t> timestamps;
