@@ -31,27 +31,41 @@ Status sync_path(const std::string& path) {
   return Status::ok();
 }
 
-Status write_file(const std::string& path, std::span<const uint8_t> bytes) {
+// Makes the file at `path` from what `fill` hands its sink, then fsyncs and
+// closes it. The index comes a section at a time (IndexWriter::write).
+Status write_file(const std::string& path,
+                  const std::function<Status(const IndexWriter::Sink&)>& fill) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::error(fmt::format("{}: create: {}", path, errno_text()));
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string error = errno_text();
-      ::close(fd);
-      return Status::error(fmt::format("{}: write: {}", path, error));
+  uint64_t offset = 0;
+  const IndexWriter::Sink sink = [&](std::span<const uint8_t> bytes) -> Status {
+    size_t written = 0;
+    while (written < bytes.size()) {
+      const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        return Status::error(
+            fmt::format("{}: write at offset {}: {}", path, offset + written, errno_text()));
+      }
+      written += static_cast<size_t>(n);
     }
-    written += static_cast<size_t>(n);
+    offset += bytes.size();
+    return Status::ok();
+  };
+  Status filled = fill(sink);
+  if (filled && ::fsync(fd) != 0) {
+    filled = Status::error(fmt::format("{}: fsync: {}", path, errno_text()));
   }
-  if (::fsync(fd) != 0) {
-    const std::string error = errno_text();
+  if (!filled) {
     ::close(fd);
-    return Status::error(fmt::format("{}: fsync: {}", path, error));
+    return filled;
   }
   if (::close(fd) != 0) return Status::error(fmt::format("{}: close: {}", path, errno_text()));
   return Status::ok();
+}
+
+Status write_file(const std::string& path, std::span<const uint8_t> bytes) {
+  return write_file(path, [&](const IndexWriter::Sink& sink) { return sink(bytes); });
 }
 
 uint64_t hash_bytes(std::span<const uint8_t> bytes) {
@@ -278,12 +292,20 @@ Result<std::string> BlockWriter::finish() {
   }
   data_fd_ = -1;
 
-  const std::vector<uint8_t> index = index_->build(meta_.min_time, *compressor_);
-  if (Status status = write_file(temporary_dir_ + "/" + kIndexFileName, index); !status) {
+  uint64_t index_bytes = 0;
+  if (Status status = write_file(temporary_dir_ + "/" + kIndexFileName,
+                                 [&](const IndexWriter::Sink& sink) -> Status {
+                                   auto written = index_->write(meta_.min_time, *compressor_, sink);
+                                   if (!written) return written.status();
+                                   index_bytes = *written;
+                                   return Status::ok();
+                                 });
+      !status) {
     return fail(status);
   }
+  index_.reset();
   meta_.data_bytes = data_offset_;
-  meta_.index_bytes = index.size();
+  meta_.index_bytes = index_bytes;
   const std::string json = meta_to_json(meta_);
   if (Status status =
           write_file(temporary_dir_ + "/" + kMetaFileName,

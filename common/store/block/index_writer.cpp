@@ -178,41 +178,73 @@ Section groups_section(const std::vector<GroupEntry>& groups) {
 }
 
 // Header, the sections (each compressed when that pays, CRC-checked), the
-// table of contents and the trailer that points at it.
-std::vector<uint8_t> assemble_index_file(const std::vector<Section>& sections,
-                                         Compressor& compressor) {
-  std::vector<uint8_t> file;
-  ByteWriter out(file);
-  out.u32(kIndexMagic);
-  out.u8(kIndexVersion);
-  out.u8(0);
-  out.u8(0);
-  out.u8(0);
-  std::vector<uint8_t> toc;
-  ByteWriter toc_out(toc);
-  toc_out.uvarint(sections.size());
-  std::vector<uint8_t> stored;
-  for (const Section& section : sections) {
-    const Compression compression = compressor.compress(section.raw, stored);
-    toc_out.u8(static_cast<uint8_t>(section.id));
-    toc_out.u8(static_cast<uint8_t>(compression));
-    toc_out.uvarint(file.size());
-    toc_out.uvarint(stored.size());
-    toc_out.uvarint(section.raw.size());
-    toc_out.u32(crc32c(stored));
-    out.bytes(stored);
+// table of contents and the trailer that points at it; each section goes to
+// the sink as it is added, so only the table of contents is kept.
+class IndexFileWriter {
+ public:
+  IndexFileWriter(Compressor& compressor, const IndexWriter::Sink& sink, size_t sections)
+      : compressor_(compressor), sink_(sink) {
+    toc_out_.uvarint(sections);
   }
-  const uint64_t toc_offset = file.size();
-  out.bytes(toc);
-  out.u64(toc_offset);
-  out.u32(crc32c(toc));
-  out.u32(kIndexMagic);
-  return file;
-}
+
+  Status header() {
+    std::vector<uint8_t> header;
+    ByteWriter out(header);
+    out.u32(kIndexMagic);
+    out.u8(kIndexVersion);
+    out.u8(0);
+    out.u8(0);
+    out.u8(0);
+    return put(header);
+  }
+
+  // Takes the section's bytes and frees them once they are stored.
+  Status add(Section section) {
+    const Compression compression = compressor_.compress(section.raw, stored_);
+    toc_out_.u8(static_cast<uint8_t>(section.id));
+    toc_out_.u8(static_cast<uint8_t>(compression));
+    toc_out_.uvarint(offset_);
+    toc_out_.uvarint(stored_.size());
+    toc_out_.uvarint(section.raw.size());
+    toc_out_.u32(crc32c(stored_));
+    section.raw = {};
+    Status status = put(stored_);
+    stored_ = {};
+    return status;
+  }
+
+  // The table of contents and the trailer; the file's size.
+  Result<uint64_t> finish() {
+    const uint64_t toc_offset = offset_;
+    std::vector<uint8_t> trailer;
+    ByteWriter out(trailer);
+    out.u64(toc_offset);
+    out.u32(crc32c(toc_));
+    out.u32(kIndexMagic);
+    if (Status status = put(toc_); !status) return status;
+    if (Status status = put(trailer); !status) return status;
+    return offset_;
+  }
+
+ private:
+  Status put(std::span<const uint8_t> bytes) {
+    offset_ += bytes.size();
+    return sink_(bytes);
+  }
+
+  Compressor& compressor_;
+  const IndexWriter::Sink& sink_;
+  std::vector<uint8_t> toc_;
+  ByteWriter toc_out_{toc_};
+  std::vector<uint8_t> stored_;
+  uint64_t offset_ = 0;
+};
+
+constexpr size_t kIndexSections = 6;
 
 }  // namespace
 
-std::vector<uint8_t> IndexWriter::build(int64_t base_time, Compressor& compressor) const {
+Result<uint64_t> IndexWriter::write(int64_t base_time, Compressor& compressor, const Sink& sink) {
   // name -> value -> series numbers, all sorted (std::map, series in order).
   Postings postings;
   for (uint32_t s = 0; s < series_.label_ends.size(); ++s) {
@@ -231,20 +263,30 @@ std::vector<uint8_t> IndexWriter::build(int64_t base_time, Compressor& compresso
   }
   const SymbolTable symbols(std::move(strings));
 
-  std::vector<Section> sections;
+  IndexFileWriter file(compressor, sink, kIndexSections);
+  if (Status status = file.header(); !status) return status;
   {
     Section section{SectionId::symbols, {}};
     ByteWriter out(section.raw);
     symbols.write(out);
-    sections.push_back(std::move(section));
+    if (Status status = file.add(std::move(section)); !status) return status;
   }
-  sections.push_back(metadata_section(metadata_in_order_));
-  sections.push_back(series_section(series_, symbols, base_time));
+  if (Status status = file.add(metadata_section(metadata_in_order_)); !status) return status;
+  Section series = series_section(series_, symbols, base_time);
+  // The strings stay: the postings' keys and the symbols view them.
+  series_.label_strings = {};
+  series_.label_ends = {};
+  series_.metadata = {};
+  series_.chunks = {};
+  series_.chunk_ends = {};
+  if (Status status = file.add(std::move(series)); !status) return status;
   auto [label_index, postings_section] = label_index_sections(postings, symbols);
-  sections.push_back(std::move(label_index));
-  sections.push_back(std::move(postings_section));
-  sections.push_back(groups_section(groups_));
-  return assemble_index_file(sections, compressor);
+  postings = {};
+  if (Status status = file.add(std::move(label_index)); !status) return status;
+  if (Status status = file.add(std::move(postings_section)); !status) return status;
+  if (Status status = file.add(groups_section(groups_)); !status) return status;
+  groups_ = {};
+  return file.finish();
 }
 
 }  // namespace mc::block

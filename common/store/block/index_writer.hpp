@@ -16,8 +16,10 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,6 +29,7 @@
 #include "common/model/metric_metadata.hpp"
 #include "common/store/block/compression.hpp"
 #include "common/store/block/index_entries.hpp"
+#include "common/util/status.hpp"
 
 namespace mc::block {
 
@@ -37,20 +40,31 @@ class IndexWriter {
                   std::vector<ChunkEntry> chunks);
   void add_group(GroupEntry group);
 
-  // The whole index file. `base_time` (the block's min_time) anchors the
-  // chunk time deltas.
-  std::vector<uint8_t> build(int64_t base_time, Compressor& compressor) const;
+  // Receives the index file in order, a section at a time.
+  using Sink = std::function<Status(std::span<const uint8_t>)>;
 
-  // The series as build() writes them: series s has the labels
+  // Writes the whole index file to `sink` and returns its size. `base_time`
+  // (the block's min_time) anchors the chunk time deltas. Each section is
+  // compressed and handed on as soon as it is made, and what only it needed
+  // is freed before the next (the series table after the series section, the
+  // postings after theirs): a 200,000-series cut held every section raw and
+  // stored and the whole file at once beside them, its RssAnon peak in the
+  // soak (bench/soak/README.md). Leaves the writer empty: call once.
+  Result<uint64_t> write(int64_t base_time, Compressor& compressor, const Sink& sink);
+
+  // The series as write() writes them: series s has the labels
   // label_strings[2 * label_ends[s - 1], 2 * label_ends[s]) (name, value;
   // numbers into `strings`) and the chunks [chunk_ends[s - 1], chunk_ends[s]).
+  // Deques, not vectors: a vector that doubles to its 8 MB at 200,000 series
+  // touches the 4 MB it outgrew too, and the cut's malloc arena keeps both
+  // until the next trim; a deque grows a block at a time.
   struct SeriesTable {
     std::vector<std::string_view> strings;  // by number, in order of first use
-    std::vector<uint32_t> label_strings;
-    std::vector<uint32_t> label_ends;
-    std::vector<uint32_t> metadata;  // 0: none, else number + 1
-    std::vector<ChunkEntry> chunks;
-    std::vector<uint32_t> chunk_ends;
+    std::deque<uint32_t> label_strings;
+    std::deque<uint32_t> label_ends;
+    std::deque<uint32_t> metadata;  // 0: none, else number + 1
+    std::deque<ChunkEntry> chunks;
+    std::deque<uint32_t> chunk_ends;
   };
 
  private:

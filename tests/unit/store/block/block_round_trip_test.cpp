@@ -1,9 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
 #include <atomic>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <random>
+#include <span>
+#include <string>
 #include <thread>
 
 #include "common/model/sample_value.hpp"
@@ -247,6 +252,39 @@ TEST_CASE("finish() leaves the block and no .tmp directory", "[store][block]") {
     REQUIRE(std::filesystem::exists(temp.path() / "raw-0-200.tmp"));
   }
   REQUIRE_FALSE(std::filesystem::exists(temp.path() / "raw-0-200.tmp"));
+}
+
+TEST_CASE("an index that cannot be written fails finish() naming it, and leaves nothing",
+          "[store][block]") {
+  mc::test::TempDir temp;
+  auto writer = BlockWriter::create(temp.path().string(), raw_meta(0, 100));
+  REQUIRE(writer.is_ok());
+  // Label values that do not compress: the index is some 200 KB, the data
+  // (one constant sample a series) a few KB.
+  std::mt19937_64 random(7);
+  const std::vector<int64_t> timestamps{10};
+  const std::vector<double> values{1.0};
+  const std::vector<std::span<const double>> columns{values};
+  for (int i = 0; i < 4000; ++i) {
+    std::string id = std::to_string(100000 + i) + "-";
+    for (int c = 0; c < 48; ++c) id += static_cast<char>('a' + random() % 26);
+    REQUIRE(
+        (*writer)->add_series(Labels{{"__name__", "x"}, {"id", id}}, nullptr, timestamps, columns));
+  }
+  // Files may not grow past 64 KiB while it finishes: the index's writes fail.
+  struct rlimit unlimited {};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &unlimited) == 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limited = unlimited;
+  limited.rlim_cur = 64 << 10;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
+  const auto finished = (*writer)->finish();
+  ::setrlimit(RLIMIT_FSIZE, &unlimited);
+  std::signal(SIGXFSZ, old_handler);
+
+  REQUIRE_FALSE(finished.is_ok());
+  REQUIRE_THAT(finished.error(), Catch::Contains("raw-0-100.tmp/index: write at offset 65536: "));
+  REQUIRE(std::filesystem::is_empty(temp.path()));
 }
 
 TEST_CASE("an empty block opens with no series", "[store][block]") {
