@@ -87,10 +87,22 @@ void Compactor::start() {
 }
 
 void Compactor::run() {
+  const auto trim_every = std::clamp(options_.return_free_memory_interval,
+                                     std::chrono::milliseconds(1), options_.compaction_interval);
+  auto next_round = std::chrono::steady_clock::now() + options_.compaction_interval;
   std::unique_lock lock(thread_mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, options_.compaction_interval, [&] { return stopping_; });
+    const auto wake_at = std::min(next_round, std::chrono::steady_clock::now() + trim_every);
+    wake_.wait_until(lock, wake_at, [&] { return stopping_; });
     if (stopping_) break;
+    if (std::chrono::steady_clock::now() < next_round) {
+      // Between rounds: only the free memory (DiskStorageOptions).
+      lock.unlock();
+      return_free_memory();
+      lock.lock();
+      continue;
+    }
+    next_round = std::chrono::steady_clock::now() + options_.compaction_interval;
     lock.unlock();
     auto result = compact();
     if (!result) log::error("compaction failed", {{"err", result.error()}});
@@ -98,8 +110,9 @@ void Compactor::run() {
     // scrape threads' arenas hold about as much free memory as they use
     // (malloc_stats in a 50x1,000 soak: 154.6 MB taken from the kernel,
     // 77.8 MB in use), and RssAnon climbed by hundreds of MiB from one cut to
-    // the next in the 3-hour soak (bench/soak/README.md); once a minute keeps
-    // it near what is in use, for a few ms to ~100 ms of one thread's time.
+    // the next in the 3-hour soak (bench/soak/README.md); returning it every
+    // return_free_memory_interval keeps it near what is in use, for a few ms
+    // to ~100 ms of one thread's time each.
     if (!result || *result == 0) return_free_memory();
     lock.lock();
   }
@@ -116,7 +129,8 @@ Result<bool> Compactor::cut_block(int64_t mint, int64_t maxt) {
                   options_.block_writer);
   std::vector<int64_t> timestamps;
   std::vector<double> values;
-  ReturnFreeMemoryWhileCutting returner(options_.compaction_interval);
+  ReturnFreeMemoryWhileCutting returner(
+      std::min(options_.return_free_memory_interval, options_.compaction_interval));
   const Status read =
       for_each_named_series_in_order(*querier, kCutBatchSeries, [&](const Series& one) -> Status {
         timestamps.clear();

@@ -28,6 +28,12 @@ struct DiskStorageOptions {
   std::vector<tiering::TierConfig> tiers;
   // How often the compactor thread looks for work; 0 runs no thread (tests call compact()).
   std::chrono::milliseconds compaction_interval{60'000};
+  // How often the compactor thread hands the free memory malloc holds back
+  // to the kernel (malloc_trim), between rounds and during a long cut; at
+  // most compaction_interval. The scrape threads' arenas fill with free
+  // memory at 20-30 MiB a minute at 200 targets x 1,000 series every
+  // second, and once a minute made a saw of that height (bench/soak/README.md).
+  std::chrono::milliseconds return_free_memory_interval{10'000};
   // The current time in ms since the epoch; retention is measured against it.
   std::function<int64_t()> clock;
 

@@ -1,5 +1,6 @@
 #include "common/store/disk_storage.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -297,6 +298,29 @@ TEST_CASE("Appends and queries go on while the store compacts", "[store][disk][c
   REQUIRE(stats.disk->tiers.size() == 1);
   CHECK(stats.disk->tiers[0].blocks == 39);  // [0 s, 195 s): the head keeps 1.5 blocks
   check_samples(*storage, 20, 0, 200);
+}
+
+TEST_CASE("The compactor's thread returns free memory between rounds and still cuts each round",
+          "[store][disk]") {
+  test::TempDir dir;
+  TestStore store(dir.path());
+  store.options.compaction_interval = 300ms;
+  store.options.return_free_memory_interval = 20ms;  // some 15 returns a round
+  auto storage = store.open();
+  append(*storage, 10, 0, 40);  // as above: three blocks to cut
+  const auto blocks = [&] {     // whole ones: a block being written ends in .tmp
+    const auto names = block_names(dir.path());
+    return std::count_if(names.begin(), names.end(),
+                         [](const std::string& name) { return !name.ends_with(".tmp"); });
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (blocks() < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(blocks() == 3);
+  CHECK(block_names(dir.path()) ==
+        std::vector<std::string>{"raw-0-9999", "raw-10000-19999", "raw-20000-29999"});
+  check_samples(*storage, 10, 0, 40);
 }
 
 TEST_CASE("A second process cannot open a store in use", "[store][disk]") {
