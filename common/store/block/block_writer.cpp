@@ -31,6 +31,24 @@ Status sync_path(const std::string& path) {
   return Status::ok();
 }
 
+// Writes all of `bytes` at the end of `fd`, which holds `offset` bytes of
+// `path` so far (advanced by what was written); an error names the offset.
+Status append_all(int fd, std::span<const uint8_t> bytes, const std::string& path,
+                  uint64_t& offset) {
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return Status::error(
+          fmt::format("{}: write at offset {}: {}", path, offset + written, errno_text()));
+    }
+    written += static_cast<size_t>(n);
+  }
+  offset += bytes.size();
+  return Status::ok();
+}
+
 // Makes the file at `path` from what `fill` hands its sink, then fsyncs and
 // closes it. The index comes a section at a time (IndexWriter::write).
 Status write_file(const std::string& path,
@@ -38,19 +56,8 @@ Status write_file(const std::string& path,
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::error(fmt::format("{}: create: {}", path, errno_text()));
   uint64_t offset = 0;
-  const IndexWriter::Sink sink = [&](std::span<const uint8_t> bytes) -> Status {
-    size_t written = 0;
-    while (written < bytes.size()) {
-      const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        return Status::error(
-            fmt::format("{}: write at offset {}: {}", path, offset + written, errno_text()));
-      }
-      written += static_cast<size_t>(n);
-    }
-    offset += bytes.size();
-    return Status::ok();
+  const IndexWriter::Sink sink = [&](std::span<const uint8_t> bytes) {
+    return append_all(fd, bytes, path, offset);
   };
   Status filled = fill(sink);
   if (filled && ::fsync(fd) != 0) {
@@ -146,18 +153,7 @@ Result<std::unique_ptr<BlockWriter>> BlockWriter::create(const std::string& pare
 }
 
 Status BlockWriter::write_all(int fd, std::span<const uint8_t> bytes, const std::string& path) {
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      return Status::error(
-          fmt::format("{}: write at offset {}: {}", path, data_offset_ + written, errno_text()));
-    }
-    written += static_cast<size_t>(n);
-  }
-  data_offset_ += bytes.size();
-  return Status::ok();
+  return append_all(fd, bytes, path, data_offset_);
 }
 
 Status BlockWriter::add_series(const Labels& labels, const MetricMetadata* metadata,
