@@ -141,8 +141,7 @@ Result<std::shared_ptr<BlockReader>> BlockReader::open(const std::string& block_
   // that is scraped but never queried held every new block's index in the
   // cache (17.6 MiB a 200,000-series block, up to the cache's 64 MiB) for
   // nothing, and the 3-hour soak's RssAnon rose by as much (bench/soak/README.md).
-  // The first read parses it again and caches it; while this parse is still
-  // held by someone (last_index_), that one is taken instead.
+  // The first read parses it again and caches it.
   reader->index_cache_ = index_cache != nullptr ? index_cache : &BlockIndexCache::process();
   reader->index_cache_->count_parse();
   reader->index_key_ = reader->index_cache_->new_key();
