@@ -182,10 +182,8 @@ Section groups_section(const std::vector<GroupEntry>& groups) {
 // the sink as it is added, so only the table of contents is kept.
 class IndexFileWriter {
  public:
-  IndexFileWriter(Compressor& compressor, const IndexWriter::Sink& sink, size_t sections)
-      : compressor_(compressor), sink_(sink) {
-    toc_out_.uvarint(sections);
-  }
+  IndexFileWriter(Compressor& compressor, const IndexWriter::Sink& sink)
+      : compressor_(compressor), sink_(sink) {}
 
   Status header() {
     std::vector<uint8_t> header;
@@ -207,21 +205,27 @@ class IndexFileWriter {
     toc_out_.uvarint(stored_.size());
     toc_out_.uvarint(section.raw.size());
     toc_out_.u32(crc32c(stored_));
+    ++sections_;
     section.raw = {};
     Status status = put(stored_);
     stored_ = {};
     return status;
   }
 
-  // The table of contents and the trailer; the file's size.
+  // The table of contents (the count of sections, then their entries) and
+  // the trailer; the file's size.
   Result<uint64_t> finish() {
     const uint64_t toc_offset = offset_;
+    std::vector<uint8_t> toc;
+    ByteWriter toc_out(toc);
+    toc_out.uvarint(sections_);
+    toc_out.bytes(entries_);
     std::vector<uint8_t> trailer;
     ByteWriter out(trailer);
     out.u64(toc_offset);
-    out.u32(crc32c(toc_));
+    out.u32(crc32c(toc));
     out.u32(kIndexMagic);
-    if (Status status = put(toc_); !status) return status;
+    if (Status status = put(toc); !status) return status;
     if (Status status = put(trailer); !status) return status;
     return offset_;
   }
@@ -234,13 +238,12 @@ class IndexFileWriter {
 
   Compressor& compressor_;
   const IndexWriter::Sink& sink_;
-  std::vector<uint8_t> toc_;
-  ByteWriter toc_out_{toc_};
+  std::vector<uint8_t> entries_;  // of the table of contents
+  ByteWriter toc_out_{entries_};
+  size_t sections_ = 0;
   std::vector<uint8_t> stored_;
   uint64_t offset_ = 0;
 };
-
-constexpr size_t kIndexSections = 6;
 
 }  // namespace
 
@@ -263,7 +266,7 @@ Result<uint64_t> IndexWriter::write(int64_t base_time, Compressor& compressor, c
   }
   const SymbolTable symbols(std::move(strings));
 
-  IndexFileWriter file(compressor, sink, kIndexSections);
+  IndexFileWriter file(compressor, sink);
   if (Status status = file.header(); !status) return status;
   {
     Section section{SectionId::symbols, {}};
