@@ -23,8 +23,8 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/daemon_runner.hpp"
 #include "tests/support/http_test_server.hpp"
-#include "tests/support/postgres_server.hpp"  // ScopedEnvironment
 #include "tests/support/sanitizer_build.hpp"
+#include "tests/support/scoped_environment.hpp"
 
 namespace mc::test {
 namespace {

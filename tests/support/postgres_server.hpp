@@ -29,6 +29,7 @@
 #include <string>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/scoped_environment.hpp"  // the DSN reaches the daemon through it
 #include "tests/support/temp_dir.hpp"
 
 namespace mc::test {
@@ -71,20 +72,6 @@ class PostgresServer {
   std::filesystem::path data_dir_;
   uint16_t port_ = 0;
   bool running_ = false;
-};
-
-// Sets an environment variable for the processes a test starts (a child
-// inherits it at fork) and restores the old value at the end of the scope.
-class ScopedEnvironment {
- public:
-  ScopedEnvironment(std::string name, const std::string& value);
-  ~ScopedEnvironment();
-  ScopedEnvironment(const ScopedEnvironment&) = delete;
-  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
-
- private:
-  std::string name_;
-  std::optional<std::string> old_value_;
 };
 
 }  // namespace mc::test
