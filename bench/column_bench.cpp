@@ -10,6 +10,8 @@
 //
 //   BM_EncodeValues / BM_DecodeValues          every value column, samples/s
 //   BM_EncodeTimestamps / BM_DecodeTimestamps  every timestamp column, samples/s
+//   BM_DecodeGorillaValues                     every value column as Gorilla XOR
+//                                              (the floats a query decodes most)
 //
 // Run: build-codecs/bench/column_bench --benchmark_repetitions=3
 //      --benchmark_report_aggregates_only=true
@@ -28,6 +30,7 @@
 
 #include "common/exposition/parser.hpp"
 #include "common/store/columnar/column_codec.hpp"
+#include "common/store/columnar/gorilla_values.hpp"
 
 namespace {
 
@@ -228,6 +231,26 @@ void BM_DecodeValues(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * d->samples));
 }
 BENCHMARK(BM_DecodeValues)->Unit(benchmark::kMillisecond);
+
+void BM_DecodeGorillaValues(benchmark::State& state) {
+  const Dataset* d = dataset();
+  if (!d) return state.SkipWithError(MC_SHARED_DIR "/data/real-1s.om.zst not found or unreadable");
+  std::vector<std::vector<uint8_t>> columns(d->series.size());
+  for (size_t i = 0; i < columns.size(); ++i)
+    columnar::encode_gorilla_values(d->series[i].values, columns[i]);
+  std::vector<double> out;
+  for (auto _ : state) {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      out.resize(d->series[i].values.size());
+      mc::ByteReader reader(columns[i]);
+      if (!columnar::decode_gorilla_values(reader, out))
+        return state.SkipWithError("decode failed");
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * d->samples));
+}
+BENCHMARK(BM_DecodeGorillaValues)->Unit(benchmark::kMillisecond);
 
 void BM_EncodeTimestamps(benchmark::State& state) {
   const Dataset* d = dataset();

@@ -69,36 +69,51 @@ void encode_gorilla_values(std::span<const double> values, std::vector<uint8_t>&
 
 bool decode_gorilla_values(ByteReader& reader, std::span<double> out) {
   if (out.empty()) return true;
-  chunkenc::BitReader bits(reader.bytes(reader.remaining()));
+  using chunkenc::BitReader;
+  BitReader bits(reader.bytes(reader.remaining()));
   uint64_t previous = 0;
   if (!bits.read_bits(64, &previous)) return false;
   out[0] = std::bit_cast<double>(previous);
   int window_leading = -1;
   int window_significant = 0;
+  constexpr int kHeaderBits = 1 + kLeadingZerosBits + kSignificantBitsBits;
+  // A changed value's window bit, header and (when they fit) its bits come
+  // from one look at the next 57 bits: the decode of a week of floats is most
+  // of a long query, and a read per field costs a third more. An unchanged
+  // value, one bit, is read as one.
   for (size_t i = 1; i < out.size(); ++i) {
     bool changed = false;
     if (!bits.read_bit(&changed)) return false;
-    if (changed) {
-      bool new_window = false;
-      if (!bits.read_bit(&new_window)) return false;
-      if (new_window) {
-        uint64_t leading = 0;
-        uint64_t significant = 0;
-        if (!bits.read_bits(kLeadingZerosBits, &leading) ||
-            !bits.read_bits(kSignificantBitsBits, &significant)) {
-          return false;
-        }
-        if (significant == 0) significant = 64;
-        if (leading + significant > 64) return false;
-        window_leading = static_cast<int>(leading);
-        window_significant = static_cast<int>(significant);
-      } else if (window_leading < 0) {
-        return false;  // "10" before any window
-      }
-      uint64_t x = 0;
-      if (!bits.read_bits(window_significant, &x)) return false;
-      previous ^= x << (64 - window_leading - window_significant);
+    if (!changed) {
+      out[i] = std::bit_cast<double>(previous);
+      continue;
     }
+    const size_t remaining = bits.remaining_bits();
+    if (remaining == 0) return false;
+    const uint64_t word = bits.peek_bits();
+    int used = 1;
+    if ((word >> 63) != 0) {
+      if (remaining < kHeaderBits) return false;
+      const int leading = static_cast<int>((word >> (64 - 1 - kLeadingZerosBits)) & 31);
+      int significant = static_cast<int>((word >> (64 - kHeaderBits)) & 63);
+      if (significant == 0) significant = 64;
+      if (leading + significant > 64) return false;
+      window_leading = leading;
+      window_significant = significant;
+      used = kHeaderBits;
+    } else if (window_leading < 0) {
+      return false;  // "10" before any window
+    }
+    if (remaining < static_cast<size_t>(used + window_significant)) return false;
+    uint64_t x = 0;
+    if (used + window_significant <= BitReader::kPeekedBits) {
+      x = (word << used) >> (64 - window_significant);
+      bits.skip_bits(static_cast<size_t>(used + window_significant));
+    } else {
+      bits.skip_bits(static_cast<size_t>(used));
+      if (!bits.read_bits(window_significant, &x)) return false;
+    }
+    previous ^= x << (64 - window_leading - window_significant);
     out[i] = std::bit_cast<double>(previous);
   }
   // The stream is zero-padded to a byte; anything after that byte is not ours.
