@@ -173,9 +173,10 @@ int run_daemon(const Flags& flags) {
   // The Prometheus HTTP API (exporter/api), behind the same TLS and auth.
   exporter_options.routes =
       api::store_api_routes(storage, prometheus_api_options(flags, config, config_record));
-  query::QueryEngine engine(
-      storage, query::EngineOptions{flags.query_lookback_delta, flags.query_timeout,
-                                    flags.query_max_samples, flags.query_max_concurrency});
+  query::EngineOptions engine_options{flags.query_lookback_delta, flags.query_timeout,
+                                      flags.query_max_samples, flags.query_max_concurrency};
+  engine_options.workers = flags.query_workers;
+  query::QueryEngine engine(storage, engine_options);
   for (Route& route : api::query_routes(engine))
     exporter_options.routes.push_back(std::move(route));
   // Targets as the scrape manager sees them: /api/v1/targets, /targets pages.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <charconv>
+#include <thread>
 
 #include "common/util/duration.hpp"
 
@@ -120,6 +121,10 @@ Result<Flags> parse_flags(std::span<const std::string_view> args) {
       auto concurrency = number_flag<int>(name, *v, 1, 1024);
       if (!concurrency) return concurrency.status();
       flags.query_max_concurrency = *concurrency;
+    } else if (name == "query.workers") {
+      auto workers = number_flag<int>(name, *v, 0, 64);
+      if (!workers) return workers.status();
+      flags.query_workers = *workers;
     } else {
       return Status::error(fmt::format("unknown flag --{}", name));
     }
@@ -150,6 +155,8 @@ Flags:
   --query.max-samples=50000000         Most samples one query may hold in memory at once.
   --query.max-concurrency=20           PromQL queries that run at once; others wait.
   --query.lookback-delta=5m            How far back PromQL and /federate look for a sample.
+  --query.workers=CORES-1              Threads (0 to 64) that share a long query's series with
+                                       the thread that runs it, shared by all queries.
   --version                            Print the version and exit.
   -h, --help                           Print this help and exit.
 
@@ -164,6 +171,11 @@ Environment:
 Exit status: 0 after a clean shutdown (SIGTERM, SIGINT or POST /-/quit); 2 for bad flags,
 a bad config, web config or environment; 1 for other start-up failures (the store, the port).
 )";
+}
+
+int default_query_workers() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 1 ? static_cast<int>(cores) - 1 : 0;
 }
 
 std::vector<std::pair<std::string, std::string>> flag_values(const Flags& flags) {
@@ -182,6 +194,8 @@ std::vector<std::pair<std::string, std::string>> flag_values(const Flags& flags)
       {"query.max-samples", std::to_string(flags.query_max_samples)},
       {"query.max-concurrency", std::to_string(flags.query_max_concurrency)},
       {"query.lookback-delta", format_duration(flags.query_lookback_delta)},
+      {"query.workers",
+       std::to_string(flags.query_workers >= 0 ? flags.query_workers : default_query_workers())},
   };
 }
 

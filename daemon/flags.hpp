@@ -33,6 +33,9 @@ struct Flags {
   uint64_t query_max_samples = 50'000'000;
   int query_max_concurrency = 20;
   std::chrono::milliseconds query_lookback_delta{std::chrono::minutes(5)};
+  // Helper threads of the PromQL engine (common/query/query_workers.hpp);
+  // -1 until parsed: one fewer than the cores.
+  int query_workers = -1;
   bool show_version = false;
   bool show_help = false;
 };
@@ -42,5 +45,8 @@ std::string flags_usage();
 // Every flag by name with its value, given or default, as Prometheus's
 // /api/v1/status/flags lists them ("query.timeout" -> "2m").
 std::vector<std::pair<std::string, std::string>> flag_values(const Flags& flags);
+// --query.workers when not given: one fewer than the cores (the engine's own
+// default, common/query/engine.hpp).
+int default_query_workers();
 
 }  // namespace mc

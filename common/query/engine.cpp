@@ -5,6 +5,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "common/query/evaluator.hpp"
 #include "common/query/parser.hpp"
 #include "common/query/query_limits.hpp"
+#include "common/query/query_workers.hpp"
 
 namespace mc::query {
 namespace {
@@ -117,14 +119,24 @@ std::optional<std::string> coarser_tiers_warning(const std::vector<std::string>&
 
 struct QueryEngine::State {
   State(Storage& storage, const EngineOptions& options)
-      : storage(storage), options(with_defaults(options)), gate(this->options.max_concurrency) {}
+      : storage(storage),
+        options(with_defaults(options)),
+        gate(this->options.max_concurrency),
+        workers(helper_count(this->options.workers)) {}
 
   QueryResult run(std::string_view query, StepGrid grid, bool instant,
                   const QueryOptions& per_query);
 
+  static size_t helper_count(int asked) {
+    if (asked >= 0) return static_cast<size_t>(asked);
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores > 1 ? cores - 1 : 0;
+  }
+
   Storage& storage;
   EngineOptions options;
   ConcurrencyGate gate;
+  QueryWorkers workers;
 };
 
 QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool instant,
@@ -150,6 +162,7 @@ QueryResult QueryEngine::State::run(std::string_view query, StepGrid grid, bool 
   QueryLimits limits(deadline, options.max_samples);
   EvalContext ctx{
       storage, options, limits, grid.start_ms, grid.end_ms, {}, per_query.max_source_resolution_ms};
+  ctx.workers = &workers;
   QueryResult result;
   try {
     const Evaluator evaluator(ctx, grid);

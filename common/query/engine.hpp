@@ -34,6 +34,9 @@ struct EngineOptions {
   // The step of a subquery written without one ("x[5m:]"): Prometheus takes
   // the global evaluation_interval, 1m unless configured.
   std::chrono::milliseconds subquery_default_step{std::chrono::minutes(1)};
+  // Helper threads a long query's series are shared with (query_workers.hpp),
+  // shared by all queries; -1: one fewer than the cores.      --query.workers
+  int workers = -1;
 };
 
 // The API's errorType of each failure, and its HTTP status (400, 422, 503).

@@ -3,7 +3,8 @@
 // "@ start()" and "@ end()" mean at any depth of subqueries), and which tiers
 // of the store served its reads (so the answer can warn of window aggregates).
 //
-// One per query, used by the thread that evaluates it.
+// One per query, used by the thread that evaluates it; the tasks of
+// series_evaluation.hpp only read it.
 #pragma once
 
 #include <algorithm>
@@ -19,6 +20,8 @@
 
 namespace mc::query {
 
+class QueryWorkers;
+
 struct EvalContext {
   Storage& storage;
   const EngineOptions& options;
@@ -33,6 +36,9 @@ struct EvalContext {
   // Whether a tier served ranges that start or end inside its windows, whose
   // parts it then estimated (tier_hints.hpp): the warning says so.
   bool tier_windows_cut = false;
+  // Helpers a long selection's series are shared with (series_evaluation.hpp);
+  // null: the evaluating thread alone.
+  QueryWorkers* workers = nullptr;
 
   void note_tiers(const Querier& querier) {
     for (std::string& tier : querier.tiers()) {

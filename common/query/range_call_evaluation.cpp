@@ -9,6 +9,7 @@
 #include "common/query/function_call.hpp"
 #include "common/query/range_argument.hpp"
 #include "common/query/rate_functions.hpp"
+#include "common/query/series_evaluation.hpp"
 #include "common/query/sliding_counter_resets.hpp"
 #include "common/query/sliding_linear_regression.hpp"
 #include "common/query/sliding_window_aggregate.hpp"
@@ -82,13 +83,18 @@ class OtherArguments {
   OtherArguments(const OtherArguments&) = delete;
   OtherArguments& operator=(const OtherArguments&) = delete;
 
-  // The arguments at `step`, the range argument's slot left to the caller.
-  std::vector<Value>& at(size_t step, int64_t t_ms) {
+  // A series' own arguments (strings filled in): each series is evaluated
+  // with its own, on whichever thread (series_evaluation.hpp).
+  std::vector<Value> for_series() const { return values_; }
+
+  // `values` with the arguments at `step`, the range argument's slot left to
+  // the caller.
+  std::vector<Value>& at(size_t step, int64_t t_ms, std::vector<Value>& values) const {
     for (size_t i = 0; i < call_.args.size(); ++i) {
       if (i == range_arg_ || scalars_[i].empty()) continue;
-      values_[i] = ScalarValue{t_ms, scalars_[i].front().points[step].v};
+      values[i] = ScalarValue{t_ms, scalars_[i].front().points[step].v};
     }
-    return values_;
+    return values;
   }
 
  private:
@@ -179,12 +185,9 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
                     "function \"" + std::string(name) + "\" is not implemented");
   }
   OtherArguments others(ev, call, range_arg);
-  QueryLimits& limits = ev.context().limits;
+  EvalContext& ctx = ev.context();
   const StepGrid& grid = ev.grid();
   const bool keep_name = name == "last_over_time";
-  Matrix out;
-  // The window handed to the function, refilled at each step in place.
-  Matrix window_arg(1);
   // rate() over a tier's window points interpolates the counter at the
   // range's start from the point before it (rate_functions.cpp).
   const int64_t lead_ms =
@@ -210,16 +213,21 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   const bool is_predict = name == "predict_linear";
   const bool slide_regression =
       (is_predict || name == "deriv") && argument.window_resolution_ms() == 0 && grid.size() > 1;
-  for (WindowedSeries& series : argument.series()) {
-    limits.check_deadline();
+  std::vector<MatrixSeries> outputs(argument.series().size());
+  for_each_series(ctx, outputs.size(), grid.size(), [&](size_t index, SampleTally& tally) {
+    WindowedSeries& series = argument.series()[index];
+    ctx.limits.check_deadline();
     MatrixSeries result{keep_name ? series.labels : drop_metric_name(series.labels), {}};
+    // The window handed to the function, refilled at each step in place.
+    Matrix window_arg(1);
     window_arg[0].labels = series.labels;
+    std::vector<Value> series_args = others.for_series();
     std::optional<SlidingWindowAggregate> aggregate;
     if (slide) aggregate.emplace(kind);
     SlidingCounterResets resets;
     SlidingLinearRegression regression;
     for (size_t step = 0; step < grid.size(); ++step) {
-      if (step % kStepsBetweenDeadlineChecks == 0) limits.check_deadline();
+      if (step % kStepsBetweenDeadlineChecks == 0) ctx.limits.check_deadline();
       const int64_t t = grid.time(step);
       FunctionInput input{call,
                           t,
@@ -237,28 +245,29 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
       if (end < read.size()) input.point_after = read[end];
       const std::span<const Sample> window = read.subspan(in_range, end - in_range);
       if (window.empty()) continue;
-      limits.take_samples(window.size());
+      tally.take(window.size());
       if (slide_rate) {
         const double change =
             is_counter ? resets.change(window) : window.back().v - window.front().v;
-        limits.release_samples(window.size());
+        tally.release(window.size());
         if (window.size() < 2) continue;
         const RateWindow rate_window{window.front(), window.back(), window.size(),
                                      input.range_start_ms, input.range_end_ms};
-        limits.take_samples(1);
+        tally.take(1);
         result.points.push_back(
             Sample{t, extrapolate_change(rate_window, change, is_counter, name == "rate")});
         continue;
       }
       // predict_linear's seconds: without a scalar, the function reports it.
-      const ScalarValue* seconds = slide_regression && is_predict
-                                       ? std::get_if<ScalarValue>(&others.at(step, t)[1])
-                                       : nullptr;
+      const ScalarValue* seconds =
+          slide_regression && is_predict
+              ? std::get_if<ScalarValue>(&others.at(step, t, series_args)[1])
+              : nullptr;
       if (slide_regression && (seconds || !is_predict)) {
         if (const std::optional<SlidingLinearRegression::Line> line = regression.fit(window, t)) {
           const double value = seconds ? line->slope * seconds->v + line->intercept : line->slope;
-          limits.release_samples(window.size());
-          limits.take_samples(1);
+          tally.release(window.size());
+          tally.take(1);
           result.points.push_back(Sample{t, value});
           continue;
         }
@@ -266,29 +275,33 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
       if (aggregate) {
         double phi = 0;
         if (aggregate->kind() == SlidingAggregate::Quantile) {
-          const auto* scalar = std::get_if<ScalarValue>(&others.at(step, t).front());
+          const auto* scalar = std::get_if<ScalarValue>(&others.at(step, t, series_args).front());
           phi = scalar ? scalar->v : std::numeric_limits<double>::quiet_NaN();
         }
         if (const std::optional<double> value = aggregate->update(window, phi)) {
-          limits.release_samples(window.size());
-          limits.take_samples(1);
+          tally.release(window.size());
+          tally.take(1);
           result.points.push_back(Sample{t, *value});
           continue;
         }
       }
       window_arg[0].points.assign(window.begin(), window.end());
-      std::vector<Value>& args = others.at(step, t);
+      std::vector<Value>& args = others.at(step, t, series_args);
       args[range_arg] = std::move(window_arg);
       input.args = args;
       Result<Vector> output = impl(input);
       window_arg = std::move(std::get<Matrix>(args[range_arg]));
-      limits.release_samples(window.size());
+      tally.release(window.size());
       if (!output) fail_evaluation(QueryErrorKind::Execution, output.error());
       if (output->empty()) continue;
-      limits.take_samples(1);
+      tally.take(1);
       result.points.push_back(Sample{t, output->front().v});
     }
     check_read_status(series.window.status());
+    outputs[index] = std::move(result);
+  });
+  Matrix out;
+  for (MatrixSeries& result : outputs) {
     if (!result.points.empty()) out.push_back(std::move(result));
   }
   check_unique_labelsets(out);

@@ -5,6 +5,7 @@
 
 #include "common/model/sample_value.hpp"
 #include "common/query/lookback_cursor.hpp"
+#include "common/query/series_evaluation.hpp"
 #include "common/query/series_selection.hpp"
 #include "common/query/tier_hints.hpp"
 
@@ -40,13 +41,18 @@ Matrix select_vector(EvalContext& ctx, const VectorSelector& selector, const Ste
   if (grid.size() == 0) return matrix;
   const SelectedSeries selected = select_for_grid(
       ctx, selector, grid, instant_selector_hints(grid, ctx.max_source_resolution_ms));
-  for (const auto& series : selected.series) {
+  std::vector<MatrixSeries> outputs(selected.series.size());
+  for_each_series(ctx, outputs.size(), grid.size(), [&](size_t i, SampleTally& tally) {
+    const Series& series = *selected.series[i];
     ctx.limits.check_deadline();
-    MatrixSeries out{series->labels(), {}};
-    visit_series(ctx, selector, grid, *series, [&](size_t step, const Sample& sample) {
-      ctx.limits.take_samples(1);
+    MatrixSeries& out = outputs[i];
+    visit_series(ctx, selector, grid, series, [&](size_t step, const Sample& sample) {
       out.points.push_back(Sample{grid.time(step), sample.v});
     });
+    tally.take(out.points.size());
+    if (!out.points.empty()) out.labels = series.labels();
+  });
+  for (MatrixSeries& out : outputs) {
     if (!out.points.empty()) matrix.push_back(std::move(out));
   }
   return matrix;

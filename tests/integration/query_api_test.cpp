@@ -185,6 +185,7 @@ TEST_CASE("API: status endpoints", "[api]") {
   CHECK(reply.body.find(R"("query.max-samples":"1000000")") != std::string::npos);
   CHECK(reply.body.find(R"("query.lookback-delta":"5m")") != std::string::npos);
   CHECK(reply.body.find(R"("query.max-concurrency":"20")") != std::string::npos);
+  CHECK(reply.body.find(R"("query.workers":")") != std::string::npos);
 
   reply = api.get("/api/v1/status/config");
   CHECK(reply.body.starts_with(
@@ -588,8 +589,13 @@ TEST_CASE("API: bad --query.* flags stop the daemon with a message", "[api]") {
   CHECK(bad_concurrency.exit_status == 2);
   CHECK_THAT(bad_concurrency.output,
              Catch::Contains("--query.max-concurrency: want a number from 1 to 1024, got \"0\""));
+  auto bad_workers = run_program({MC_DAEMON_BINARY, "--query.workers=65"});
+  CHECK(bad_workers.exit_status == 2);
+  CHECK_THAT(bad_workers.output,
+             Catch::Contains("--query.workers: want a number from 0 to 64, got \"65\""));
   auto help = run_program({MC_DAEMON_BINARY, "--help"});
   CHECK_THAT(help.output, Catch::Contains("--query.timeout=2m"));
+  CHECK_THAT(help.output, Catch::Contains("--query.workers=CORES-1"));
 }
 
 }  // namespace

@@ -1,8 +1,12 @@
 #include "common/store/block/block_querier.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
+#include <utility>
 #include <vector>
 
 namespace mc::block {
@@ -52,9 +56,26 @@ class SampleArrayPool {
 // Keeps the block's parsed index while the query has series of it to read,
 // whatever the shared index cache evicts meanwhile (block_index_cache.hpp).
 using IndexPin = std::shared_ptr<const void>;
-// The querier's last decoded timestamp column, shared by its series' reads
-// (one thread, as the querier): a target's series share it.
-using TimestampMemo = std::shared_ptr<DecodedTimestamps>;
+// The querier's last decoded timestamp column, shared by its series' reads (a
+// target's series share it), one for each thread reading: a long query reads
+// its series on several (common/query/series_evaluation.hpp).
+class TimestampMemos {
+ public:
+  DecodedTimestamps* of_this_thread() {
+    const std::thread::id reader = std::this_thread::get_id();
+    std::lock_guard lock(mutex_);
+    for (auto& [owner, memo] : memos_) {
+      if (owner == reader) return memo.get();
+    }
+    memos_.emplace_back(reader, std::make_unique<DecodedTimestamps>());
+    return memos_.back().second.get();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<std::thread::id, std::unique_ptr<DecodedTimestamps>>> memos_;
+};
+using TimestampMemo = std::shared_ptr<TimestampMemos>;
 
 // Reads the series' samples in range on the first next() or seek().
 class BlockSampleIterator final : public SampleIterator {
@@ -142,6 +163,7 @@ class BlockSampleIterator final : public SampleIterator {
   // counter, its reset-adjusted counter (so rate() over it stays right) and
   // for anything else the window's average.
   Status read_values() {
+    DecodedTimestamps* const memo = memo_->of_this_thread();
     const auto& columns = block_->meta().columns;
     auto index_of = [&](ColumnKind kind) -> std::optional<size_t> {
       const auto it = std::find(columns.begin(), columns.end(), kind);
@@ -149,26 +171,25 @@ class BlockSampleIterator final : public SampleIterator {
       return static_cast<size_t>(it - columns.begin());
     };
     if (const auto value = index_of(ColumnKind::value)) {
-      return block_->read(pin_, series_, mint_, maxt_, *value, timestamps_, values_, memo_.get());
+      return block_->read(pin_, series_, mint_, maxt_, *value, timestamps_, values_, memo);
     }
     const MetricMetadata* metadata = block_->metadata(series_);
     const auto counter = index_of(ColumnKind::counter);
     if (counter && metadata != nullptr && metadata->type == MetricType::counter) {
-      return block_->read(pin_, series_, mint_, maxt_, *counter, timestamps_, values_, memo_.get());
+      return block_->read(pin_, series_, mint_, maxt_, *counter, timestamps_, values_, memo);
     }
     const auto sum = index_of(ColumnKind::sum);
     const auto count = index_of(ColumnKind::count);
     if (!sum || !count)
-      return block_->read(pin_, series_, mint_, maxt_, 0, timestamps_, values_, memo_.get());
+      return block_->read(pin_, series_, mint_, maxt_, 0, timestamps_, values_, memo);
     std::vector<int64_t> count_timestamps;
     std::vector<double> counts;
-    if (Status status = block_->read(pin_, series_, mint_, maxt_, *count, count_timestamps, counts,
-                                     memo_.get());
+    if (Status status =
+            block_->read(pin_, series_, mint_, maxt_, *count, count_timestamps, counts, memo);
         !status) {
       return status;
     }
-    if (Status status =
-            block_->read(pin_, series_, mint_, maxt_, *sum, timestamps_, values_, memo_.get());
+    if (Status status = block_->read(pin_, series_, mint_, maxt_, *sum, timestamps_, values_, memo);
         !status) {
       return status;
     }
@@ -225,7 +246,7 @@ class BlockQuerier final : public Querier {
   BlockQuerier(std::shared_ptr<BlockReader> block, int64_t mint, int64_t maxt)
       : block_(std::move(block)),
         pin_(block_->pin_index()),
-        memo_(std::make_shared<DecodedTimestamps>()),
+        memo_(std::make_shared<TimestampMemos>()),
         mint_(mint),
         maxt_(maxt) {}
 
