@@ -214,7 +214,10 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   const bool slide_regression =
       (is_predict || name == "deriv") && argument.window_resolution_ms() == 0 && grid.size() > 1;
   std::vector<MatrixSeries> outputs(argument.series().size());
-  for_each_series(ctx, outputs.size(), grid.size(), [&](size_t index, SampleTally& tally) {
+  const int64_t span_ms =
+      grid.size() == 0 ? 0
+                       : argument.window_end(grid.last_ms()) - argument.window_start(grid.start_ms);
+  for_each_series(ctx, outputs.size(), span_ms, [&](size_t index, SampleTally& tally) {
     WindowedSeries& series = argument.series()[index];
     ctx.limits.check_deadline();
     MatrixSeries result{keep_name ? series.labels : drop_metric_name(series.labels), {}};

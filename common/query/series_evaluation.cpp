@@ -18,12 +18,18 @@ void charge(QueryLimits& limits, const SampleTally& tally) {
   limits.release_samples(tally.peak - tally.held);
 }
 
+bool worth_sharing(const EvalContext& ctx, size_t series, int64_t span_ms) {
+  if (ctx.workers == nullptr || ctx.workers->helpers() == 0 || series < 2) return false;
+  constexpr int64_t kHourMs = 3'600'000;
+  // In series-milliseconds, compared without overflow.
+  return span_ms >= kSeriesHoursWorthSharing * kHourMs / static_cast<int64_t>(series);
+}
+
 }  // namespace
 
-void for_each_series(EvalContext& ctx, size_t series, size_t steps,
+void for_each_series(EvalContext& ctx, size_t series, int64_t span_ms,
                      const std::function<void(size_t, SampleTally&)>& task) {
-  if (ctx.workers == nullptr || ctx.workers->helpers() == 0 || series < 2 ||
-      series * steps < kPointsWorthSharing) {
+  if (!worth_sharing(ctx, series, span_ms)) {
     for (size_t i = 0; i < series; ++i) {
       SampleTally tally;
       task(i, tally);

@@ -42,7 +42,8 @@ Matrix select_vector(EvalContext& ctx, const VectorSelector& selector, const Ste
   const SelectedSeries selected = select_for_grid(
       ctx, selector, grid, instant_selector_hints(grid, ctx.max_source_resolution_ms));
   std::vector<MatrixSeries> outputs(selected.series.size());
-  for_each_series(ctx, outputs.size(), grid.size(), [&](size_t i, SampleTally& tally) {
+  const int64_t span_ms = grid.last_ms() - grid.start_ms + ctx.lookback_ms();
+  for_each_series(ctx, outputs.size(), span_ms, [&](size_t i, SampleTally& tally) {
     const Series& series = *selected.series[i];
     ctx.limits.check_deadline();
     MatrixSeries& out = outputs[i];

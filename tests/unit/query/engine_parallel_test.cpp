@@ -25,11 +25,11 @@ constexpr int64_t kDay = 24 * kHour;
 constexpr int64_t kScrape = 15 * kSecond;
 constexpr int64_t kBlocksEnd = 3 * kHour;  // cut into 20-minute raw blocks
 constexpr int64_t kDataEnd = 4 * kHour;    // the last hour in the head
-constexpr int kTargets = 8;
+constexpr int kTargets = 16;
 
-// Eight targets, each with a counter that resets, a gauge and a histogram's
-// buckets, all scraped at the same times (so a block stores each target's
-// timestamps once and its series share them when read).
+// Sixteen targets (64 series-hours and more: kSeriesHoursWorthSharing), each with a counter that
+// resets, a gauge and a histogram's buckets, all scraped at the same times (so a block stores each
+// target's timestamps once and its series share them when read).
 struct ParallelStore {
   ParallelStore() {
     options.dir = dir.path();
@@ -133,11 +133,11 @@ TEST_CASE("engine: series shared with helpers answer to the bit as one thread do
   QueryEngine shared(*store.storage, with_workers(3));
   for (const char* query : kQueries) {
     INFO(query);
-    // 961 steps of 8 to 24 series: well past kPointsWorthSharing.
+    // 4 hours of 16 to 48 series: at or past kSeriesHoursWorthSharing.
     CHECK(check_same(one_thread.range_query(query, 0, kDataEnd, kScrape),
                      shared.range_query(query, 0, kDataEnd, kScrape)));
-    CHECK(check_same(one_thread.range_query(query, kHour, kDataEnd, 7 * kSecond),
-                     shared.range_query(query, kHour, kDataEnd, 7 * kSecond)));
+    CHECK(check_same(one_thread.range_query(query, 10 * kSecond, kDataEnd, 7 * kSecond),
+                     shared.range_query(query, 10 * kSecond, kDataEnd, 7 * kSecond)));
   }
 }
 
