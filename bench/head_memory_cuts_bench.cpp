@@ -24,7 +24,8 @@
 //                                         already on disk, e.g. the soak's)
 //
 // LOG_LEVEL=debug shows the store's debug lines too (how long the compactor
-// took to hand its free memory back).
+// took to hand its free memory back). STAGGER=0 seals every series' chunks
+// in step, as before HeadChunkLimits::staggered.
 //
 // Not a Google Benchmark: it measures memory over one long run, not time.
 #include <malloc.h>
@@ -232,6 +233,10 @@ int main(int argc, char** argv) {
   options.compaction_interval = std::chrono::milliseconds(0);  // rounds run below
   options.wal.fsync_policy = mc::FsyncPolicy::never;           // the disk is not measured
   options.clock = [&now_ms] { return now_ms; };
+  // STAGGER=0: every series seals its chunks at 120 samples, all in the same
+  // second (the A/B of HeadChunkLimits::staggered).
+  const char* stagger = std::getenv("STAGGER");
+  options.head.stagger_chunk_seals = stagger == nullptr || std::string(stagger) != "0";
   auto opened = mc::DiskStorage::open(options);
   if (!opened) {
     std::fprintf(stderr, "cannot open %s: %s\n", dir.c_str(), opened.status().message().c_str());

@@ -56,6 +56,20 @@ struct HeadCounts {
 struct HeadChunkLimits {
   int max_samples = 120;
   int64_t max_duration_ms = int64_t{2} * 60 * 60 * 1000;
+  // Each series also seals at a phase of its own (HeadSeries::append).
+  bool staggered = true;
+  // ceil(2^64 / max_samples): a 32-bit n is a multiple of max_samples when
+  // n * this <= this - 1 (mod 2^64), a multiply instead of a division on
+  // every append (Lemire, Kaser and Kurz, "Faster remainder by direct
+  // computation", 2019). Set with max_samples.
+  uint64_t max_samples_divisor = divisor_for(120);
+  // Staggered, a chunk that missed its phase (a window's first) ends here:
+  // one and a half times max_samples. Set with max_samples.
+  int staggered_max_samples = 180;
+
+  static constexpr uint64_t divisor_for(int max_samples) {
+    return max_samples > 1 ? UINT64_MAX / static_cast<uint64_t>(max_samples) + 1 : 0;
+  }
 };
 
 // How a sample relates to the newest one before it.
@@ -98,7 +112,9 @@ class HeadSeries {
   }
 
   // Appends a committed sample, sealing the open chunk first when it holds
-  // limits.max_samples samples or `t` crosses its time boundary (boundaries are
+  // limits.max_samples samples (staggered: reaches the series' own phase, see
+  // open_chunk_full) or `t` crosses
+  // its time boundary (boundaries are
   // multiples of limits.max_duration_ms, so no chunk spans more and chunks line
   // up with the 2h blocks a disk store cuts). A sealed chunk goes to `file`
   // (null: stays on the heap). `counts` (optional) follows the change in
@@ -159,6 +175,16 @@ class HeadSeries {
  private:
   // Seals the open chunk (when it has samples) before `append` starts the next.
   void cut_chunk(HeadChunkFile* file);
+  // Whether the open chunk is sealed before the next sample: at
+  // limits.max_samples, or staggered at this series' own phase (see
+  // at_seal_phase). Inline: every append asks.
+  bool open_chunk_full(const HeadChunkLimits& limits) const {
+    const int held = open_.num_samples();
+    if (!limits.staggered) return held >= limits.max_samples;
+    if (held < limits.max_samples / 2) return false;
+    return held >= limits.staggered_max_samples || at_seal_phase(limits);
+  }
+  bool at_seal_phase(const HeadChunkLimits& limits) const;
   // Moves the open chunk to `file`, or to the heap list when that fails.
   void seal_open_chunk(HeadChunkFile* file);
   // Calls visit(const HeadChunkRecord&) for the sealed chunks in `file`,

@@ -60,6 +60,10 @@ struct HeadOptions {
   // No chunk spans more than this; boundaries are multiples of it (the block
   // length of the disk store to come).
   int64_t chunk_max_duration_ms = int64_t{2} * 60 * 60 * 1000;
+  // Series seal chunks out of step (HeadChunkLimits::staggered); off, every
+  // chunk but a window's last holds chunk_max_samples (tests that pin chunk
+  // boundaries).
+  bool stagger_chunk_seals = true;
   // Lock stripes; rounded up to a power of two.
   size_t stripe_count = 16;
   // Where sealed chunks go (see HeadChunkFile): segment files in this

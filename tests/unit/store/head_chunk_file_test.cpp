@@ -245,6 +245,7 @@ TEST_CASE("the head keeps sealed chunks in its chunk files and deletes them on t
   auto noisy = [](int64_t) { return true; };
   HeadOptions options;
   options.chunk_max_samples = 10;
+  options.stagger_chunk_seals = false;  // chunks of exactly 10
   options.chunk_dir = dir.path() / "chunks_head";
   options.chunk_segment_bytes = 8 + 4 * HeadChunkFile::record_bytes(100);  // 4 chunks a segment
   HeadStorage head(options);
@@ -280,6 +281,7 @@ TEST_CASE("chunks the file cannot take stay on the heap, in order with the rest"
   auto noisy = [](int64_t t) { return (t / 10) % 2 == 1; };
   HeadOptions options;
   options.chunk_max_samples = 10;
+  options.stagger_chunk_seals = false;  // chunks of exactly 10
   options.chunk_segment_bytes = 8 + HeadChunkFile::record_bytes(40);
   HeadStorage head(options);
   append_all(head, kSeries, 0, 199, noisy);
@@ -302,6 +304,7 @@ TEST_CASE("a head whose chunk directory does not open keeps chunks on the heap",
   auto noisy = [](int64_t) { return false; };
   HeadOptions options;
   options.chunk_max_samples = 10;
+  options.stagger_chunk_seals = false;  // chunks of exactly 10
   options.chunk_dir = dir.write_file("plain", "x");
   HeadStorage head(options);
   REQUIRE_FALSE(head.chunk_file_status().is_ok());

@@ -70,5 +70,20 @@ TEST_CASE("HeadSeriesPool spans many slabs and serves threads at once", "[store]
   CHECK(other_ok);
 }
 
+TEST_CASE("HeadChunkLimits' divisor tells multiples of max_samples without a division",
+          "[store][head]") {
+  for (int max_samples = 2; max_samples <= 400; ++max_samples) {
+    const uint64_t divisor = HeadChunkLimits::divisor_for(max_samples);
+    for (uint64_t n :
+         {uint64_t{0}, uint64_t{1}, uint64_t{4'294'967'295}, uint64_t{4'294'967'200}}) {
+      REQUIRE((n * divisor <= divisor - 1) == (n % static_cast<uint64_t>(max_samples) == 0));
+    }
+    for (uint64_t n = 0; n < 5'000; ++n) {
+      REQUIRE((n * divisor <= divisor - 1) == (n % static_cast<uint64_t>(max_samples) == 0));
+    }
+  }
+  CHECK(HeadChunkLimits{}.max_samples_divisor == HeadChunkLimits::divisor_for(120));
+}
+
 }  // namespace
 }  // namespace mc

@@ -2,6 +2,7 @@
 // appenders with a concurrent reader (meant to run under TSan too).
 #include "common/store/head_storage.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <string>
@@ -44,7 +45,7 @@ std::vector<Sample> all_samples(HeadStorage& head, const Labels& labels) {
 }  // namespace
 
 TEST_CASE("a chunk is sealed after 120 samples", "[store][head]") {
-  HeadStorage head;
+  HeadStorage head(HeadOptions{.stagger_chunk_seals = false});
   append_range(head, kUp, 1, 250, 1);
   const auto stats = head.stats();
   REQUIRE(stats.series == 1);
@@ -55,6 +56,51 @@ TEST_CASE("a chunk is sealed after 120 samples", "[store][head]") {
   REQUIRE(samples.size() == 250);
   for (size_t i = 0; i < samples.size(); ++i)
     REQUIRE(samples[i].t_ms == static_cast<int64_t>(i) + 1);
+}
+
+// Series a daemon starts in the same second would otherwise seal their
+// chunks in the same second every 120 scrapes, and the open chunks' memory
+// would rise and fall together (bench/soak/README.md).
+TEST_CASE("series started together seal their chunks out of step", "[store][head]") {
+  constexpr int kSeries = 1000;
+  constexpr int kRounds = 600;
+  for (const bool staggered : {false, true}) {
+    INFO("staggered " << staggered);
+    HeadStorage head(HeadOptions{.stagger_chunk_seals = staggered});
+    std::vector<mc::SeriesRef> refs(kSeries, 0);
+    int64_t chunks_before = 0;
+    int64_t most_sealed_in_a_round = 0;
+    for (int64_t t = 1; t <= kRounds; ++t) {
+      auto appender = head.appender();
+      for (int s = 0; s < kSeries; ++s) {
+        const Labels labels{{"__name__", "x"}, {"series", std::to_string(s)}};
+        const auto result = appender->append(refs[s], labels, t, static_cast<double>(t * s));
+        REQUIRE(result.error == AppendError::none);
+        refs[s] = result.ref;
+      }
+      REQUIRE(appender->commit().is_ok());
+      const int64_t chunks = head.stats().chunks;
+      if (t > 1) most_sealed_in_a_round = std::max(most_sealed_in_a_round, chunks - chunks_before);
+      chunks_before = chunks;
+    }
+    if (staggered) {
+      // About 1000 / 120 a round; no round seals more than a few times that.
+      CHECK(most_sealed_in_a_round <= 40);
+      // A first chunk of 60 to 179 samples, then 120 each: 5 or 6 chunks.
+      CHECK(head.stats().chunks >= 5 * kSeries);
+      CHECK(head.stats().chunks <= 6 * kSeries);
+    } else {
+      CHECK(most_sealed_in_a_round == kSeries);
+      CHECK(head.stats().chunks == 5 * kSeries);
+    }
+    const Labels last{{"__name__", "x"}, {"series", std::to_string(kSeries - 1)}};
+    const auto samples = all_samples(head, last);
+    REQUIRE(samples.size() == kRounds);
+    for (size_t i = 0; i < samples.size(); ++i) {
+      REQUIRE(samples[i].t_ms == static_cast<int64_t>(i) + 1);
+      REQUIRE(samples[i].v == static_cast<double>((static_cast<int64_t>(i) + 1) * (kSeries - 1)));
+    }
+  }
 }
 
 TEST_CASE("no chunk spans a time boundary of chunk_max_duration_ms", "[store][head]") {
