@@ -55,28 +55,52 @@ double variance(std::span<const Sample> points) {
   return (aux.sum + aux.compensation) / count;
 }
 
+// min_over_time's and max_over_time's value as Prometheus 2.42's loop gives
+// it (a NaN is replaced by the next value and never replaces a number; of
+// equal values the first stays): the extreme of the values from the first
+// number on, the first of them when equal (+0 and -0), and the last value
+// when all are NaN. Four running extremes over interleaved values instead of
+// one: one at a time, each value waited ~7 cycles for the compare before it
+// (a third of a week-long max_over_time's CPU).
+template <typename Better>
+double first_extreme(std::span<const Sample> points, Better better) {
+  size_t first = 0;
+  while (first < points.size() && std::isnan(points[first].v)) ++first;
+  if (first == points.size()) return points.back().v;
+  double best[4] = {points[first].v, points[first].v, points[first].v, points[first].v};
+  size_t i = first + 1;
+  for (; i + 4 <= points.size(); i += 4) {
+    for (size_t lane = 0; lane < 4; ++lane) {
+      const double v = points[i + lane].v;
+      best[lane] = better(v, best[lane]) ? v : best[lane];  // a NaN compares false
+    }
+  }
+  for (; i < points.size(); ++i) best[0] = better(points[i].v, best[0]) ? points[i].v : best[0];
+  double result = best[0];
+  for (size_t lane = 1; lane < 4; ++lane) result = better(best[lane], result) ? best[lane] : result;
+  // Equal values differ in their bits only as +0 and -0: the first in order
+  // is the one the loop keeps.
+  if (result == 0) {
+    for (size_t j = first; j < points.size(); ++j) {
+      if (points[j].v == 0) return points[j].v;
+    }
+  }
+  return result;
+}
+
 }  // namespace
 
 Result<Vector> avg_over_time_function(const FunctionInput& input) { return over_time(input, mean); }
 
 Result<Vector> min_over_time_function(const FunctionInput& input) {
   return over_time(input, [](std::span<const Sample> points) {
-    double min = points.front().v;
-    // A NaN is replaced by the next value, so NaN wins only when all are NaN.
-    for (const Sample& point : points) {
-      if (point.v < min || std::isnan(min)) min = point.v;
-    }
-    return min;
+    return first_extreme(points, [](double v, double best) { return v < best; });
   });
 }
 
 Result<Vector> max_over_time_function(const FunctionInput& input) {
   return over_time(input, [](std::span<const Sample> points) {
-    double max = points.front().v;
-    for (const Sample& point : points) {
-      if (point.v > max || std::isnan(max)) max = point.v;
-    }
-    return max;
+    return first_extreme(points, [](double v, double best) { return v > best; });
   });
 }
 

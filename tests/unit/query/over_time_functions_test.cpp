@@ -2,7 +2,11 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
 #include <limits>
+#include <vector>
 
 #include "tests/unit/query/function_step.hpp"
 
@@ -70,6 +74,42 @@ TEST_CASE("min and max_over_time skip NaN unless it is all there is") {
   CHECK(over("max_over_time", {kNaN, 3, 1}) == 3);
   CHECK(std::isnan(over("max_over_time", {kNaN, kNaN})));
   CHECK(over("max_over_time", {-kInf, -5}) == -5);
+}
+
+// The loop of Prometheus 2.42's min/max_over_time, one value at a time.
+double reference_extreme(const std::vector<double>& values, bool max) {
+  double best = values.front();
+  for (const double v : values) {
+    if ((max ? v > best : v < best) || std::isnan(best)) best = v;
+  }
+  return best;
+}
+
+uint64_t bits_of(double v) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &v, sizeof bits);
+  return bits;
+}
+
+TEST_CASE("min and max_over_time give the bits of 2.42's loop: NaNs, +0 and -0, any length") {
+  // Values drawn from a small set so that ties, zeros of both signs and NaNs
+  // with two payloads come up often; windows of 1 to 23 values.
+  const double kPool[] = {kNaN, -kNaN, 0.0, -0.0, 1, -1, 2, kInf, -kInf, 1e300, -1e-300};
+  uint64_t state = 12345;
+  for (int round = 0; round < 3000; ++round) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const size_t length = 1 + (state >> 33) % 23;
+    std::vector<double> values;
+    for (size_t i = 0; i < length; ++i) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      values.push_back(kPool[(state >> 33) % std::size(kPool)]);
+    }
+    for (const bool max : {false, true}) {
+      INFO((max ? "max" : "min") << " of window " << round << " (" << length << " values)");
+      REQUIRE(bits_of(over(max ? "max_over_time" : "min_over_time", values)) ==
+              bits_of(reference_extreme(values, max)));
+    }
+  }
 }
 
 TEST_CASE("quantile_over_time interpolates between ranks") {
