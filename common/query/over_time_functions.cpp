@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <span>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,7 +13,7 @@
 namespace mc::query {
 namespace {
 
-using Aggregate = double (*)(std::span<const Sample> points);
+using Aggregate = OverTimeValue;
 
 // The window's points through `aggregate`; no value for an empty window.
 Result<Vector> over_time(const FunctionInput& input, Aggregate aggregate) {
@@ -88,38 +89,50 @@ double first_extreme(std::span<const Sample> points, Better better) {
   return result;
 }
 
+double min_value(std::span<const Sample> points) {
+  return first_extreme(points, [](double v, double best) { return v < best; });
+}
+
+double max_value(std::span<const Sample> points) {
+  return first_extreme(points, [](double v, double best) { return v > best; });
+}
+
+double sum_value(std::span<const Sample> points) {
+  KahanSum sum;
+  for (const Sample& point : points) sum.add(point.v);
+  return sum.value();
+}
+
+double count_value(std::span<const Sample> points) { return static_cast<double>(points.size()); }
+
+double standard_deviation(std::span<const Sample> points) { return std::sqrt(variance(points)); }
+
+double last_value(std::span<const Sample> points) { return points.back().v; }
+
+double present_value(std::span<const Sample>) { return 1.0; }
+
 }  // namespace
 
 Result<Vector> avg_over_time_function(const FunctionInput& input) { return over_time(input, mean); }
 
 Result<Vector> min_over_time_function(const FunctionInput& input) {
-  return over_time(input, [](std::span<const Sample> points) {
-    return first_extreme(points, [](double v, double best) { return v < best; });
-  });
+  return over_time(input, min_value);
 }
 
 Result<Vector> max_over_time_function(const FunctionInput& input) {
-  return over_time(input, [](std::span<const Sample> points) {
-    return first_extreme(points, [](double v, double best) { return v > best; });
-  });
+  return over_time(input, max_value);
 }
 
 Result<Vector> sum_over_time_function(const FunctionInput& input) {
-  return over_time(input, [](std::span<const Sample> points) {
-    KahanSum sum;
-    for (const Sample& point : points) sum.add(point.v);
-    return sum.value();
-  });
+  return over_time(input, sum_value);
 }
 
 Result<Vector> count_over_time_function(const FunctionInput& input) {
-  return over_time(
-      input, [](std::span<const Sample> points) { return static_cast<double>(points.size()); });
+  return over_time(input, count_value);
 }
 
 Result<Vector> stddev_over_time_function(const FunctionInput& input) {
-  return over_time(input,
-                   [](std::span<const Sample> points) { return std::sqrt(variance(points)); });
+  return over_time(input, standard_deviation);
 }
 
 Result<Vector> stdvar_over_time_function(const FunctionInput& input) {
@@ -127,11 +140,29 @@ Result<Vector> stdvar_over_time_function(const FunctionInput& input) {
 }
 
 Result<Vector> last_over_time_function(const FunctionInput& input) {
-  return over_time(input, [](std::span<const Sample> points) { return points.back().v; });
+  return over_time(input, last_value);
 }
 
 Result<Vector> present_over_time_function(const FunctionInput& input) {
-  return over_time(input, [](std::span<const Sample>) { return 1.0; });
+  return over_time(input, present_value);
+}
+
+OverTimeValue over_time_value_function(std::string_view name) {
+  static constexpr std::pair<std::string_view, OverTimeValue> kFunctions[] = {
+      {"avg_over_time", mean},
+      {"min_over_time", min_value},
+      {"max_over_time", max_value},
+      {"sum_over_time", sum_value},
+      {"count_over_time", count_value},
+      {"stddev_over_time", standard_deviation},
+      {"stdvar_over_time", variance},
+      {"last_over_time", last_value},
+      {"present_over_time", present_value},
+  };
+  for (const auto& [function, value] : kFunctions) {
+    if (function == name) return value;
+  }
+  return nullptr;
 }
 
 Result<Vector> quantile_over_time_function(const FunctionInput& input) {

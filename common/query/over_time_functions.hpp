@@ -8,6 +8,9 @@
 // thread.
 #pragma once
 
+#include <span>
+#include <string_view>
+
 #include "common/query/function_call.hpp"
 
 namespace mc::query {
@@ -23,5 +26,12 @@ Result<Vector> last_over_time_function(const FunctionInput& input);
 Result<Vector> present_over_time_function(const FunctionInput& input);
 // quantile_over_time(φ, v[range]): NaN for a NaN φ, -Inf below 0, +Inf above 1.
 Result<Vector> quantile_over_time_function(const FunctionInput& input);
+
+// The value the *_over_time function `name` gives a non-empty window, for
+// those whose only argument is the range (all above but quantile); null for
+// any other name. The FunctionImpls above compute with these; a range query
+// calls them directly, without building arguments and a result per step.
+using OverTimeValue = double (*)(std::span<const Sample> window);
+OverTimeValue over_time_value_function(std::string_view name);
 
 }  // namespace mc::query

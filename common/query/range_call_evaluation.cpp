@@ -7,6 +7,7 @@
 #include "common/query/eval_failure.hpp"
 #include "common/query/function_args.hpp"
 #include "common/query/function_call.hpp"
+#include "common/query/over_time_functions.hpp"
 #include "common/query/range_argument.hpp"
 #include "common/query/rate_functions.hpp"
 #include "common/query/series_evaluation.hpp"
@@ -213,6 +214,10 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
   const bool is_predict = name == "predict_linear";
   const bool slide_regression =
       (is_predict || name == "deriv") && argument.window_resolution_ms() == 0 && grid.size() > 1;
+  // An *_over_time function whose only argument is the window, where it does
+  // not slide: its value straight from the window, not through arguments
+  // and a result built at every step.
+  const OverTimeValue direct_value = over_time_value_function(name);
   std::vector<MatrixSeries> outputs(argument.series().size());
   const int64_t span_ms =
       grid.size() == 0 ? 0
@@ -287,6 +292,13 @@ Matrix eval_range_call(const Evaluator& ev, const Call& call, size_t range_arg) 
           result.points.push_back(Sample{t, *value});
           continue;
         }
+      }
+      if (direct_value != nullptr) {
+        const double value = direct_value(window);
+        tally.release(window.size());
+        tally.take(1);
+        result.points.push_back(Sample{t, value});
+        continue;
       }
       window_arg[0].points.assign(window.begin(), window.end());
       std::vector<Value>& args = others.at(step, t, series_args);
