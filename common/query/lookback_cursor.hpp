@@ -26,9 +26,12 @@ class LookbackCursor {
  private:
   std::unique_ptr<SampleIterator> samples_;
   enum class State { NotStarted, Ahead, Exhausted } state_ = State::NotStarted;
-  Sample ahead_;                  // the first sample not yet consumed
+  Sample ahead_;                  // the source's first sample not yet read
   std::optional<Sample> newest_;  // the newest consumed sample
-  std::vector<Sample> read_;      // the samples read at one step, reused
+  std::vector<Sample> read_;      // samples read ahead, reused; read_[next_..] not yet consumed
+  size_t next_ = 0;
+  bool started_ = false;
+  int64_t last_at_ms_ = 0;  // the previous call's at_ms: the step
 };
 
 }  // namespace mc::query
