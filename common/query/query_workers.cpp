@@ -1,11 +1,15 @@
 #include "common/query/query_workers.hpp"
 
-#include <pthread.h>
-
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 
 namespace mc::query {
 
+// One run(): its tasks, taken one at a time by the caller and by the helpers
+// the pool gets to before the caller is done. A helper that starts after
+// that finds the job closed and leaves the caller's `task` alone.
 struct QueryWorkers::Job {
   Job(size_t count, const std::function<void(size_t)>& task) : count(count), task(task) {}
 
@@ -13,87 +17,50 @@ struct QueryWorkers::Job {
   void work() noexcept {
     for (size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) task(i);
   }
-  bool exhausted() const { return next.load(std::memory_order_relaxed) >= count; }
+
+  // On a helper thread.
+  void help() noexcept {
+    {
+      std::lock_guard lock(mutex);
+      if (closed || next.load(std::memory_order_relaxed) >= count) return;
+      ++helpers_working;
+    }
+    work();
+    std::lock_guard lock(mutex);
+    if (--helpers_working == 0) helpers_done.notify_all();
+  }
+
+  // On the caller, once its own work() returned: no helper starts after
+  // this, and those working finish.
+  void close() {
+    std::unique_lock lock(mutex);
+    closed = true;
+    helpers_done.wait(lock, [&] { return helpers_working == 0; });
+  }
 
   const size_t count;
   const std::function<void(size_t)>& task;
   std::atomic<size_t> next{0};
   std::mutex mutex;
   std::condition_variable helpers_done;
+  bool closed = false;         // under `mutex`
   size_t helpers_working = 0;  // under `mutex`
 };
 
-QueryWorkers::QueryWorkers(size_t helpers) {
-  threads_.reserve(helpers);
-  for (size_t i = 0; i < helpers; ++i) threads_.emplace_back([this] { serve(); });
-}
+QueryWorkers::QueryWorkers(size_t helpers)
+    : helpers_(helpers), pool_(helpers > 0 ? std::make_unique<WorkerPool>(helpers) : nullptr) {}
 
-QueryWorkers::~QueryWorkers() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  for (std::thread& thread : threads_) thread.join();
-}
+QueryWorkers::~QueryWorkers() = default;
 
 void QueryWorkers::run(size_t count, const std::function<void(size_t)>& task) {
   if (count == 0) return;
   auto job = std::make_shared<Job>(count, task);
-  const bool share = !threads_.empty() && count > 1;
-  if (share) {
-    {
-      std::lock_guard lock(mutex_);
-      jobs_.push_back(job);
-    }
-    if (count - 1 >= threads_.size()) {
-      wake_.notify_all();
-    } else {
-      for (size_t i = 1; i < count; ++i) wake_.notify_one();
-    }
+  if (pool_ != nullptr) {
+    const size_t wanted = std::min(helpers_, count - 1);
+    for (size_t i = 0; i < wanted; ++i) pool_->submit([job] { job->help(); });
   }
   job->work();
-  if (share) {
-    // No helper can pick the job up after this; those that did are counted.
-    {
-      std::lock_guard lock(mutex_);
-      for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
-        if (*it == job) {
-          jobs_.erase(it);
-          break;
-        }
-      }
-    }
-    std::unique_lock lock(job->mutex);
-    job->helpers_done.wait(lock, [&] { return job->helpers_working == 0; });
-  }
-}
-
-void QueryWorkers::serve() {
-  pthread_setname_np(pthread_self(), "query-worker");
-  std::unique_lock lock(mutex_);
-  while (true) {
-    wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-    if (stopping_) return;
-    std::shared_ptr<Job> job = jobs_.front();
-    if (job->exhausted()) {
-      jobs_.pop_front();  // its caller finishes the tasks it took and removes nothing
-      continue;
-    }
-    {
-      // Counted while the pool's lock is held: the caller, which takes that
-      // lock to remove the job, then waits for this helper too.
-      std::lock_guard job_lock(job->mutex);
-      ++job->helpers_working;
-    }
-    lock.unlock();
-    job->work();
-    {
-      std::lock_guard job_lock(job->mutex);
-      if (--job->helpers_working == 0) job->helpers_done.notify_all();
-    }
-    lock.lock();
-  }
+  job->close();
 }
 
 }  // namespace mc::query

@@ -5,19 +5,17 @@
 // series decodes on its own). The helpers are shared by all of an engine's
 // queries: a query hands its series out, works on them itself as well, and
 // takes back whatever no helper was free for, so a query never waits for a
-// helper and a busy pool makes a query no slower than one thread would.
+// helper and a busy pool makes a query no slower than one thread would. The
+// threads are a WorkerPool (common/util/worker_pool.hpp).
 //
 // Thread-safety: run() may be called from any number of threads at once.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <thread>
-#include <vector>
+
+#include "common/util/worker_pool.hpp"
 
 namespace mc::query {
 
@@ -29,7 +27,7 @@ class QueryWorkers {
   QueryWorkers(const QueryWorkers&) = delete;
   QueryWorkers& operator=(const QueryWorkers&) = delete;
 
-  size_t helpers() const { return threads_.size(); }
+  size_t helpers() const { return helpers_; }
 
   // Runs task(i) once for each i in [0, count), on this thread and on free
   // helpers, and returns when all have finished. A task must not throw (that
@@ -40,13 +38,8 @@ class QueryWorkers {
  private:
   struct Job;
 
-  void serve();
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::shared_ptr<Job>> jobs_;  // jobs with tasks not yet taken
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
+  size_t helpers_;
+  std::unique_ptr<WorkerPool> pool_;  // null without helpers
 };
 
 }  // namespace mc::query
