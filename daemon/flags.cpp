@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 #include <charconv>
-#include <thread>
 
 #include "common/util/duration.hpp"
+#include "common/util/usable_cpus.hpp"
 
 namespace mc {
 
@@ -155,8 +155,9 @@ Flags:
   --query.max-samples=50000000         Most samples one query may hold in memory at once.
   --query.max-concurrency=20           PromQL queries that run at once; others wait.
   --query.lookback-delta=5m            How far back PromQL and /federate look for a sample.
-  --query.workers=CORES-1              Threads (0 to 64) that share a long query's series with
-                                       the thread that runs it, shared by all queries.
+  --query.workers=CPUS-1               Threads (0 to 64) that share a long query's series with
+                                       the thread that runs it, shared by all queries; CPUS
+                                       counts a cgroup's CPU limit.
   --version                            Print the version and exit.
   -h, --help                           Print this help and exit.
 
@@ -173,10 +174,7 @@ a bad config, web config or environment; 1 for other start-up failures (the stor
 )";
 }
 
-int default_query_workers() {
-  const unsigned cores = std::thread::hardware_concurrency();
-  return cores > 1 ? static_cast<int>(cores) - 1 : 0;
-}
+int default_query_workers() { return usable_cpus() - 1; }
 
 std::vector<std::pair<std::string, std::string>> flag_values(const Flags& flags) {
   constexpr std::string_view kLevels[] = {"debug", "info", "warn", "error"};

@@ -45,8 +45,8 @@ std::string flags_usage();
 // Every flag by name with its value, given or default, as Prometheus's
 // /api/v1/status/flags lists them ("query.timeout" -> "2m").
 std::vector<std::pair<std::string, std::string>> flag_values(const Flags& flags);
-// --query.workers when not given: one fewer than the cores (the engine's own
-// default, common/query/engine.hpp).
+// --query.workers when not given: one fewer than the usable CPUs (the
+// engine's own default, common/query/engine.hpp).
 int default_query_workers();
 
 }  // namespace mc

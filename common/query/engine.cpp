@@ -5,7 +5,6 @@
 #include <limits>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "common/query/parser.hpp"
 #include "common/query/query_limits.hpp"
 #include "common/query/query_workers.hpp"
+#include "common/util/usable_cpus.hpp"
 
 namespace mc::query {
 namespace {
@@ -129,8 +129,7 @@ struct QueryEngine::State {
 
   static size_t helper_count(int asked) {
     if (asked >= 0) return static_cast<size_t>(asked);
-    const unsigned cores = std::thread::hardware_concurrency();
-    return cores > 1 ? cores - 1 : 0;
+    return static_cast<size_t>(usable_cpus() - 1);
   }
 
   Storage& storage;

@@ -35,7 +35,8 @@ struct EngineOptions {
   // the global evaluation_interval, 1m unless configured.
   std::chrono::milliseconds subquery_default_step{std::chrono::minutes(1)};
   // Helper threads a long query's series are shared with (query_workers.hpp),
-  // shared by all queries; -1: one fewer than the cores.      --query.workers
+  // shared by all queries; -1: one fewer than the usable CPUs (a cgroup's
+  // CPU limit counted, util/usable_cpus.hpp).                 --query.workers
   int workers = -1;
 };
 

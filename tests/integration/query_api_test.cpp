@@ -595,7 +595,7 @@ TEST_CASE("API: bad --query.* flags stop the daemon with a message", "[api]") {
              Catch::Contains("--query.workers: want a number from 0 to 64, got \"65\""));
   auto help = run_program({MC_DAEMON_BINARY, "--help"});
   CHECK_THAT(help.output, Catch::Contains("--query.timeout=2m"));
-  CHECK_THAT(help.output, Catch::Contains("--query.workers=CORES-1"));
+  CHECK_THAT(help.output, Catch::Contains("--query.workers=CPUS-1"));
 }
 
 }  // namespace
