@@ -12,14 +12,15 @@
 #include "common/query/engine.hpp"
 #include "common/store/disk_storage.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/unit/query/engine_test_store.hpp"
 
 // A namespace of its own: unity batches put this beside the other engine tests.
 namespace mc::query::engine_parallel_test {
 namespace {
 
 using namespace std::chrono_literals;
-constexpr int64_t kSecond = 1000;
-constexpr int64_t kMinute = 60 * kSecond;
+using testing::kMinute;
+using testing::kSecond;
 constexpr int64_t kHour = 60 * kMinute;
 constexpr int64_t kDay = 24 * kHour;
 constexpr int64_t kScrape = 15 * kSecond;
