@@ -60,6 +60,17 @@ Labels::Labels(std::vector<Label> labels) {
   if (labels.empty()) return;
   std::sort(labels.begin(), labels.end(),
             [](const Label& a, const Label& b) { return a.name < b.name; });
+  encode_sorted(labels);
+}
+
+Labels Labels::from_sorted(std::span<const LabelView> labels) {
+  Labels out;
+  if (!labels.empty()) out.encode_sorted(labels);
+  return out;
+}
+
+template <typename Pairs>
+void Labels::encode_sorted(const Pairs& labels) {
   size_t size = 0;
   for (const auto& label : labels) {
     size += length_size(label.name.size()) + label.name.size() + length_size(label.value.size()) +

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -119,6 +120,10 @@ class Labels {
   // Sorts by name. REQUIRES: no name appears twice (LabelsBuilder guarantees it).
   explicit Labels(std::vector<Label> labels);
   Labels(std::initializer_list<Label> labels) : Labels(std::vector<Label>(labels)) {}
+  // From pairs already sorted by name, viewed where they are kept (a block's
+  // symbol table): no string is copied but into the one allocation.
+  // REQUIRES: sorted by name, no name twice.
+  static Labels from_sorted(std::span<const LabelView> labels);
   // Copies share the pairs (one more reference), they do not copy them.
   Labels(const Labels& other) noexcept : block_(other.block_) { retain(); }
   Labels& operator=(const Labels& other) noexcept {
@@ -182,6 +187,9 @@ class Labels {
   friend class SharedLabels;
   // A block of `size` encoded bytes, one reference, hash still to be set.
   static Block* allocate(size_t size);
+  // Encodes sorted pairs (anything with .name and .value) into block_.
+  template <typename Pairs>
+  void encode_sorted(const Pairs& labels);
 
   static uint64_t empty_hash();
   // The encoded pairs; empty for the empty set.

@@ -435,13 +435,20 @@ BlockIndex::HeapBytes BlockIndex::heap_bytes() const {
 }
 
 Labels BlockIndex::labels(uint32_t series) const {
-  std::vector<Label> labels;
-  labels.reserve((first_label_[series + 1] - first_label_[series]) / 2);
+  // Views into the symbol table, in the order the writer sorted them: a
+  // week-long query builds a series' labels once per block it reads (5.7%
+  // of a 7-day gauge sum's CPU when each pair was first copied to strings).
+  thread_local std::vector<LabelView> views;
+  views.clear();
   for (uint32_t i = first_label_[series]; i < first_label_[series + 1]; i += 2) {
-    labels.push_back(
-        {std::string(symbol(label_symbols_[i])), std::string(symbol(label_symbols_[i + 1]))});
+    views.push_back(LabelView{symbol(label_symbols_[i]), symbol(label_symbols_[i + 1])});
   }
-  return Labels(std::move(labels));
+  // A writer sorts them; a damaged index need not have.
+  const auto by_name = [](const LabelView& a, const LabelView& b) { return a.name < b.name; };
+  if (!std::is_sorted(views.begin(), views.end(), by_name)) {
+    std::sort(views.begin(), views.end(), by_name);
+  }
+  return Labels::from_sorted(views);
 }
 
 std::string_view BlockIndex::label_value(uint32_t series, std::string_view name) const {

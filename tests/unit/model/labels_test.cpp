@@ -34,6 +34,19 @@ TEST_CASE("Labels sorts by name whatever the input order", "[labels]") {
   CHECK(labels == mc::Labels{{"instance", "a:1"}, {"job", "node"}, {"__name__", "up"}});
 }
 
+TEST_CASE("Labels::from_sorted builds what the sorting constructor builds", "[labels]") {
+  const std::string long_value(100, 'v');  // past the small-string buffer
+  const mc::Labels expected{{"job", "node"}, {"__name__", "up"}, {"instance", long_value}};
+  const std::vector<mc::LabelView> views{
+      {"__name__", "up"}, {"instance", long_value}, {"job", "node"}};
+  const mc::Labels built = mc::Labels::from_sorted(views);
+  CHECK(built == expected);
+  CHECK(built.hash() == expected.hash());
+  CHECK(as_vector(built) == as_vector(expected));
+  CHECK(mc::Labels::from_sorted({}).empty());
+  CHECK(mc::Labels::from_sorted({}).hash() == mc::Labels().hash());
+}
+
 TEST_CASE("Labels get and has tell absent from present", "[labels]") {
   mc::Labels labels{{"__name__", "up"}, {"job", "node"}, {"empty", ""}};
   CHECK(labels.get("job") == "node");
