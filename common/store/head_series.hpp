@@ -16,6 +16,7 @@
 // if truncate() drops them meanwhile.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -58,15 +59,27 @@ struct HeadChunkLimits {
   int64_t max_duration_ms = int64_t{2} * 60 * 60 * 1000;
   // Each series also seals at a phase of its own (HeadSeries::append).
   bool staggered = true;
-  // ceil(2^64 / max_samples): a 32-bit n is a multiple of max_samples when
-  // n * this <= this - 1 (mod 2^64), a multiply instead of a division on
-  // every append (Lemire, Kaser and Kurz, "Faster remainder by direct
-  // computation", 2019). Set with max_samples.
+  // Derived from max_samples (use make()): ceil(2^64 / max_samples), so that
+  // a 32-bit n is a multiple of max_samples when n * this <= this - 1 (mod
+  // 2^64), a multiply instead of a division on every append (Lemire, Kaser
+  // and Kurz, "Faster remainder by direct computation", 2019); and where a
+  // staggered chunk that missed its phase (a window's first) ends: one and
+  // a half times max_samples.
   uint64_t max_samples_divisor = divisor_for(120);
-  // Staggered, a chunk that missed its phase (a window's first) ends here:
-  // one and a half times max_samples. Set with max_samples.
   int staggered_max_samples = 180;
 
+  // REQUIRES: 1 <= max_samples <= chunkenc::Chunk::kMaxSamples.
+  static HeadChunkLimits make(int max_samples, int64_t max_duration_ms, bool staggered) {
+    HeadChunkLimits limits;
+    limits.max_samples = max_samples;
+    limits.max_duration_ms = max_duration_ms;
+    // With one sample a chunk there is no phase to keep.
+    limits.staggered = staggered && max_samples >= 2;
+    limits.max_samples_divisor = divisor_for(max_samples);
+    limits.staggered_max_samples =
+        std::min(max_samples + max_samples / 2, chunkenc::Chunk::kMaxSamples);
+    return limits;
+  }
   static constexpr uint64_t divisor_for(int max_samples) {
     return max_samples > 1 ? UINT64_MAX / static_cast<uint64_t>(max_samples) + 1 : 0;
   }
@@ -113,8 +126,7 @@ class HeadSeries {
 
   // Appends a committed sample, sealing the open chunk first when it holds
   // limits.max_samples samples (staggered: reaches the series' own phase, see
-  // open_chunk_full) or `t` crosses
-  // its time boundary (boundaries are
+  // open_chunk_full) or `t` crosses its time boundary (boundaries are
   // multiples of limits.max_duration_ms, so no chunk spans more and chunks line
   // up with the 2h blocks a disk store cuts). A sealed chunk goes to `file`
   // (null: stays on the heap). `counts` (optional) follows the change in

@@ -13,15 +13,9 @@
 namespace mc {
 
 HeadStorage::HeadStorage(HeadOptions options) {
-  limits_.max_samples = std::clamp(options.chunk_max_samples, 1, chunkenc::Chunk::kMaxSamples);
-  limits_.max_duration_ms = std::max<int64_t>(options.chunk_max_duration_ms, 1);
-  limits_.staggered = options.stagger_chunk_seals;
-  limits_.max_samples_divisor = HeadChunkLimits::divisor_for(limits_.max_samples);
-  // A staggered series seals at its phase from half a chunk on; with one
-  // sample a chunk there is no phase to keep.
-  if (limits_.max_samples < 2) limits_.staggered = false;
-  limits_.staggered_max_samples =
-      std::min(limits_.max_samples + limits_.max_samples / 2, chunkenc::Chunk::kMaxSamples);
+  limits_ = HeadChunkLimits::make(
+      std::clamp(options.chunk_max_samples, 1, chunkenc::Chunk::kMaxSamples),
+      std::max<int64_t>(options.chunk_max_duration_ms, 1), options.stagger_chunk_seals);
   const size_t stripe_count = std::bit_ceil(std::max<size_t>(options.stripe_count, 1));
   stripe_mask_ = stripe_count - 1;
   stripe_bits_ = std::countr_zero(stripe_count);
