@@ -27,6 +27,7 @@
 #   MAX_PROM_GAP_FRACTION=      if set, a check: the share of farm requests of the checked
 #                       series Prometheus may not hold (else reported only)
 #   MAX_RSS_BYTES_PER_SAMPLE=4   RSS growth after minute 2 per sample the head gained
+#   MC_LOG_LEVEL=warn   the daemon's --log.level (info logs each block cut's start and end)
 #   NO_BUILD=1          use BUILD_DIR as it is;  KEEP=1 keep the work directory
 #   RESULTS=bench/soak/results/<time>   samples.csv, the summary and every log
 #
@@ -62,6 +63,7 @@ BASE_PORT=${BASE_PORT:-22000}
 MC_LISTEN=${MC_LISTEN:-127.0.0.1:9993}
 PROM_LISTEN=${PROM_LISTEN:-127.0.0.1:19090}
 FARM_SEED=${FARM_SEED:-1}
+MC_LOG_LEVEL=${MC_LOG_LEVEL:-warn}
 PAGE=${PAGE:-$repo/../shared/data/node_exporter-1.5.0-page.prom}
 RESULTS=${RESULTS:-$repo/bench/soak/results/$(date +%Y%m%dT%H%M%S)}
 TICKS=$(getconf CLK_TCK)
@@ -218,7 +220,7 @@ pids+=("$farm_pid")
 wait_http "http://127.0.0.1:$BASE_PORT/-/stats" 20 || die "the farm did not start (see $RESULTS/farm.log)"
 
 "$MC_BIN" --config.file="$work/collector.yml" --web.listen-address="$MC_LISTEN" \
-  --storage.path="$work/store" --log.level=warn >"$RESULTS/metrics-collector.log" 2>&1 &
+  --storage.path="$work/store" --log.level="$MC_LOG_LEVEL" >"$RESULTS/metrics-collector.log" 2>&1 &
 mc_pid=$!
 pids+=("$mc_pid")
 wait_http "http://$MC_LISTEN/-/ready" 60 || die "metrics-collector did not become ready (see $RESULTS/metrics-collector.log)"

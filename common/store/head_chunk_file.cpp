@@ -213,6 +213,31 @@ std::shared_ptr<const HeadChunkFile::Segment> HeadChunkFile::find_segment(uint32
 }
 
 Result<HeadChunkRecord> HeadChunkFile::read(HeadChunkLocation location, SeriesRef series) const {
+  return parse_record(find_segment(static_cast<uint32_t>(location >> 32)), location, series);
+}
+
+Result<HeadChunkRecord> HeadChunkFile::read(HeadChunkLocation location, SeriesRef series,
+                                            const Pin& pin) const {
+  const auto sequence = static_cast<uint32_t>(location >> 32);
+  const auto found = std::lower_bound(pin.segments_.begin(), pin.segments_.end(), sequence,
+                                      [](const std::shared_ptr<const Segment>& segment,
+                                         uint32_t s) { return segment->sequence < s; });
+  std::shared_ptr<const Segment> segment;
+  if (found != pin.segments_.end() && (*found)->sequence == sequence) segment = *found;
+  return parse_record(std::move(segment), location, series);
+}
+
+HeadChunkFile::Pin HeadChunkFile::pin() const {
+  Pin pin;
+  std::lock_guard lock(mutex_);
+  pin.segments_.reserve(segments_.size());
+  for (const auto& [sequence, segment] : segments_) pin.segments_.push_back(segment);
+  return pin;
+}
+
+Result<HeadChunkRecord> HeadChunkFile::parse_record(std::shared_ptr<const Segment> segment,
+                                                    HeadChunkLocation location,
+                                                    SeriesRef series) const {
   const auto sequence = static_cast<uint32_t>(location >> 32);
   const auto offset = static_cast<size_t>(location & 0xffffffffu);
   auto fail = [&](const std::string& why) {
@@ -221,7 +246,6 @@ Result<HeadChunkRecord> HeadChunkFile::read(HeadChunkLocation location, SeriesRe
     return Status::error(fmt::format("head chunk segment {} offset {} (series {}): {}",
                                      segment_name(sequence), offset, series, why));
   };
-  std::shared_ptr<const Segment> segment = find_segment(sequence);
   if (!segment) return fail("segment deleted or never written");
   if (offset < kMagic.size() || offset + kRecordHeaderBytes + kCrcBytes > segment->capacity) {
     return fail("offset out of the segment");

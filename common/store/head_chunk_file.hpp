@@ -29,6 +29,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <vector>
 
 #include "common/store/appender.hpp"
 #include "common/util/status.hpp"
@@ -69,6 +70,20 @@ class HeadChunkFile {
  public:
   class Segment;
 
+  // The segments held at one moment. A reader that takes it while the chains
+  // it will walk are current (under the lock of the series that own them)
+  // reads those records later without any lock, even if truncate() deletes
+  // their segments meanwhile: a query walks its series' chains after
+  // releasing their stripe locks, so appends do not wait on its page faults.
+  class Pin {
+   public:
+    Pin() = default;
+
+   private:
+    friend class HeadChunkFile;
+    std::vector<std::shared_ptr<const Segment>> segments_;  // by sequence number
+  };
+
   // Creates `options.dir` when missing and deletes segments left in it.
   static Result<std::unique_ptr<HeadChunkFile>> open(HeadChunkFileOptions options);
   ~HeadChunkFile();
@@ -86,6 +101,13 @@ class HeadChunkFile {
   // belongs to `series`. REQUIRES: truncate() has not deleted its segment
   // (else the error says the segment is gone).
   Result<HeadChunkRecord> read(HeadChunkLocation location, SeriesRef series) const;
+  // The same from a pin taken while `location` was a current chain's: no lock
+  // taken, the pin keeps the segment (REQUIRES: `pin` outlives the record's
+  // use or the record is copied, which keeps its own reference).
+  Result<HeadChunkRecord> read(HeadChunkLocation location, SeriesRef series, const Pin& pin) const;
+
+  // The segments held now; a few shared pointers (one per 128 MiB written).
+  Pin pin() const;
 
   // Deletes every segment but the one being written whose chunks all end
   // before `min_time`; returns how many. Chunk records handed out keep theirs
@@ -104,6 +126,8 @@ class HeadChunkFile {
   explicit HeadChunkFile(HeadChunkFileOptions options) : options_(std::move(options)) {}
   Result<std::shared_ptr<Segment>> create_segment(uint32_t sequence);
   std::shared_ptr<const Segment> find_segment(uint32_t sequence) const;
+  Result<HeadChunkRecord> parse_record(std::shared_ptr<const Segment> segment,
+                                       HeadChunkLocation location, SeriesRef series) const;
 
   HeadChunkFileOptions options_;
   mutable std::mutex mutex_;

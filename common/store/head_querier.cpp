@@ -141,17 +141,40 @@ bool matches_all(const Labels& labels, const std::vector<Matcher>& matchers) {
 
 std::vector<std::unique_ptr<Series>> HeadQuerier::select(const std::vector<Matcher>& matchers) {
   std::vector<std::unique_ptr<Series>> selected;
+  const HeadChunkFile* file = head_.chunk_file();
+  // A stripe's selected series, copied under its lock; their sealed chunks'
+  // records are read after it is released. At a block cut (every series of
+  // a 30-minute window, records cold in the mapping) reading them under the
+  // lock held scrapes' appends to the stripe for seconds.
+  struct Chosen {
+    HeadSeries::FileChain chain;
+    std::shared_ptr<SeriesChunks> chunks;
+  };
+  std::vector<Chosen> chosen;
   for (size_t s = 0; s < head_.stripes_.size(); ++s) {
     auto& stripe = head_.stripe(s);
-    std::lock_guard lock(stripe.mutex);
-    stripe.by_hash.for_each([&](const HeadSeries& series) {
-      if (!in_range(series, mint_, maxt_) || !matches_all(series.labels(), matchers)) return;
-      auto chunks = std::make_shared<SeriesChunks>();
-      chunks->status = series.snapshot(mint_, maxt_, head_.chunk_file(), &chunks->sealed,
-                                       &chunks->open, &chunks->open_max_t);
-      selected.push_back(std::make_unique<HeadSeriesSnapshot>(
-          series.shared_labels(), series.metadata(), std::move(chunks), mint_, maxt_));
-    });
+    chosen.clear();
+    HeadChunkFile::Pin pin;
+    {
+      std::lock_guard lock(stripe.mutex);
+      stripe.by_hash.for_each([&](const HeadSeries& series) {
+        if (!in_range(series, mint_, maxt_) || !matches_all(series.labels(), matchers)) return;
+        auto chunks = std::make_shared<SeriesChunks>();
+        const HeadSeries::FileChain chain =
+            series.snapshot(mint_, maxt_, &chunks->sealed, &chunks->open, &chunks->open_max_t);
+        selected.push_back(std::make_unique<HeadSeriesSnapshot>(
+            series.shared_labels(), series.metadata(), chunks, mint_, maxt_));
+        chosen.push_back(Chosen{chain, std::move(chunks)});
+      });
+      // Taken while the chains just copied are current: it holds every
+      // segment they reach, whatever truncate() deletes after the unlock.
+      if (file != nullptr && !chosen.empty()) pin = file->pin();
+    }
+    if (file == nullptr) continue;
+    for (auto& one : chosen) {
+      one.chunks->status =
+          HeadSeries::read_file_chunks(one.chain, mint_, maxt_, *file, pin, &one.chunks->sealed);
+    }
   }
   std::sort(selected.begin(), selected.end(),
             [](const auto& a, const auto& b) { return a->labels() < b->labels(); });

@@ -113,18 +113,26 @@ void HeadSeries::append(int64_t t, double v, const HeadChunkLimits& limits, Head
   }
 }
 
-template <typename Visit>
-Status HeadSeries::walk_file_chunks(const HeadChunkFile& file, Visit&& visit) const {
-  HeadChunkLocation at = newest_sealed_;
+template <typename Read, typename Visit>
+Status HeadSeries::walk_chain(const FileChain& chain, Read&& read, Visit&& visit) {
+  HeadChunkLocation at = chain.newest;
   // Bounded by the chunks the series holds, should a damaged chain loop.
-  for (uint32_t step = 0; at != 0 && step < sealed_chunks_; ++step) {
-    auto record = file.read(at, ref_);
+  for (uint32_t step = 0; at != 0 && step < chain.chunks; ++step) {
+    auto record = read(at, chain.series);
     if (!record) return record.status();
     if (!visit(*record)) break;
-    if (record->prev_max_t < sealed_min_t_) break;  // dropped: its segment may be gone
+    if (record->prev_max_t < chain.min_t) break;  // dropped: its segment may be gone
     at = record->prev;
   }
   return Status::ok();
+}
+
+template <typename Visit>
+Status HeadSeries::walk_file_chunks(const HeadChunkFile& file, Visit&& visit) const {
+  const FileChain chain{ref_, newest_sealed_, sealed_min_t_, sealed_chunks_};
+  return walk_chain(
+      chain, [&](HeadChunkLocation at, SeriesRef series) { return file.read(at, series); },
+      std::forward<Visit>(visit));
 }
 
 namespace {
@@ -187,26 +195,18 @@ uint64_t HeadSeries::drop_chunks_before(int64_t min_time, const HeadChunkFile* f
   return dropped;
 }
 
-Status HeadSeries::snapshot(int64_t mint, int64_t maxt, const HeadChunkFile* file,
-                            std::vector<HeadChunkRef>* sealed, std::vector<uint8_t>* open_bytes,
-                            int64_t* open_max_t) const {
-  const size_t first = sealed->size();
-  Status status;
-  if (file != nullptr && newest_sealed_ != 0 && newest_sealed_max_t_ >= mint) {
-    status = walk_file_chunks(*file, [&](const HeadChunkRecord& record) {
-      if (record.min_t <= maxt) {
-        sealed->push_back(HeadChunkRef{record.segment, record.bytes, record.min_t, record.max_t});
-      }
-      return record.prev_max_t >= mint;  // no older record is read than needed
-    });
+HeadSeries::FileChain HeadSeries::snapshot(int64_t mint, int64_t maxt,
+                                           std::vector<HeadChunkRef>* sealed,
+                                           std::vector<uint8_t>* open_bytes,
+                                           int64_t* open_max_t) const {
+  FileChain chain;
+  if (newest_sealed_ != 0 && newest_sealed_max_t_ >= mint) {
+    chain = FileChain{ref_, newest_sealed_, sealed_min_t_, sealed_chunks_};
   }
-  std::reverse(sealed->begin() + static_cast<std::ptrdiff_t>(first), sealed->end());
   if (heap_sealed_) {
     for (const auto& chunk : *heap_sealed_) {
       if (chunk.max_t >= mint && chunk.min_t <= maxt) sealed->push_back(chunk);
     }
-    std::sort(sealed->begin() + static_cast<std::ptrdiff_t>(first), sealed->end(),
-              [](const HeadChunkRef& a, const HeadChunkRef& b) { return a.min_t < b.min_t; });
   }
   if (!open_.empty() && open_.last_t() >= mint && open_.first_t() <= maxt) {
     // The open chunk keeps growing under appends: copy its bytes (and with
@@ -214,6 +214,29 @@ Status HeadSeries::snapshot(int64_t mint, int64_t maxt, const HeadChunkFile* fil
     const auto bytes = open_.bytes();
     open_bytes->assign(bytes.begin(), bytes.end());
     *open_max_t = open_.last_t();
+  }
+  return chain;
+}
+
+Status HeadSeries::read_file_chunks(const FileChain& chain, int64_t mint, int64_t maxt,
+                                    const HeadChunkFile& file, const HeadChunkFile::Pin& pin,
+                                    std::vector<HeadChunkRef>* sealed) {
+  if (chain.newest == 0) return Status::ok();
+  // Heap chunks (rare: the file failed a write) came first; they are merged
+  // by time below.
+  const size_t heap_chunks = sealed->size();
+  const Status status = walk_chain(
+      chain, [&](HeadChunkLocation at, SeriesRef series) { return file.read(at, series, pin); },
+      [&](const HeadChunkRecord& record) {
+        if (record.min_t <= maxt) {
+          sealed->push_back(HeadChunkRef{record.segment, record.bytes, record.min_t, record.max_t});
+        }
+        return record.prev_max_t >= mint;  // no older record is read than needed
+      });
+  std::reverse(sealed->begin() + static_cast<std::ptrdiff_t>(heap_chunks), sealed->end());
+  if (heap_chunks > 0) {
+    std::sort(sealed->begin(), sealed->end(),
+              [](const HeadChunkRef& a, const HeadChunkRef& b) { return a.min_t < b.min_t; });
   }
   return status;
 }

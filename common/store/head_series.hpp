@@ -157,12 +157,29 @@ class HeadSeries {
   uint64_t drop_chunks_before(int64_t min_time, const HeadChunkFile* file,
                               HeadCounts* counts = nullptr);
 
-  // Copies what a query of [mint, maxt] needs: references to overlapping sealed
-  // chunks, oldest first, and a copy of the open chunk's bytes when it
-  // overlaps. Fails when a chunk record in `file` is damaged.
-  Status snapshot(int64_t mint, int64_t maxt, const HeadChunkFile* file,
-                  std::vector<HeadChunkRef>* sealed, std::vector<uint8_t>* open_bytes,
-                  int64_t* open_max_t) const;
+  // Where a reader starts walking the series' sealed chunks in the file:
+  // copied under the stripe lock, so that the walk (page faults on a cold
+  // mapping, a CRC a chunk) runs after the lock is released.
+  struct FileChain {
+    SeriesRef series = 0;
+    HeadChunkLocation newest = 0;  // 0: nothing to read
+    int64_t min_t = 0;             // the truncation floor (sealed_min_t_)
+    uint32_t chunks = 0;           // bounds the walk should a damaged chain loop
+  };
+
+  // Copies, under the stripe lock, what a query of [mint, maxt] needs beside
+  // the file's records: the heap chunks overlapping it (into `sealed`), a copy
+  // of the open chunk's bytes when it overlaps, and where the file chain
+  // starts (newest 0 when no file chunk can overlap).
+  FileChain snapshot(int64_t mint, int64_t maxt, std::vector<HeadChunkRef>* sealed,
+                     std::vector<uint8_t>* open_bytes, int64_t* open_max_t) const;
+
+  // Without any lock: adds the chain's chunks overlapping [mint, maxt] to
+  // `sealed` and leaves it oldest first. `pin` was taken under the same hold
+  // of the stripe lock as the snapshot. Fails when a record is damaged.
+  static Status read_file_chunks(const FileChain& chain, int64_t mint, int64_t maxt,
+                                 const HeadChunkFile& file, const HeadChunkFile::Pin& pin,
+                                 std::vector<HeadChunkRef>* sealed);
 
   // What this series adds to the head's stats: has_samples() as the series
   // count, num_chunks(), chunk_bytes(), num_samples().
@@ -204,6 +221,9 @@ class HeadSeries {
   // at the truncation floor.
   template <typename Visit>
   Status walk_file_chunks(const HeadChunkFile& file, Visit&& visit) const;
+  // The same walk from a copied chain; read(location, series) reads a record.
+  template <typename Read, typename Visit>
+  static Status walk_chain(const FileChain& chain, Read&& read, Visit&& visit);
 
   // The low bit of pins_ is logged(); the pins count above it.
   static constexpr uint32_t kLoggedBit = 1;

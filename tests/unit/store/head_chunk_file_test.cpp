@@ -199,6 +199,40 @@ TEST_CASE("HeadChunkFile truncation deletes old segments, and a held record stay
   CHECK(file.stats().segments_deleted == 3);
 }
 
+TEST_CASE("HeadChunkFile reads through a pin the segments truncation deleted after it",
+          "[store][head_chunks]") {
+  test::TempDir dir;
+  const size_t record = HeadChunkFile::record_bytes(100);
+  auto opened = HeadChunkFile::open({dir.path(), 8 + 2 * record});  // two records a segment
+  REQUIRE(opened);
+  HeadChunkFile& file = **opened;
+  std::vector<HeadChunkLocation> locations;
+  for (int i = 0; i < 4; ++i) {
+    auto location = file.write(7, 0, 0, i * 10, i * 10 + 9, chunk_bytes(100, uint8_t(i)));
+    REQUIRE(location);
+    locations.push_back(*location);
+  }
+  const HeadChunkFile::Pin pin = file.pin();  // segments 1 and 2
+  CHECK(file.truncate(1'000) == 1);           // segment 1; 2 is being written
+  CHECK_FALSE(fs::exists(dir.path() / "000001"));
+  CHECK_FALSE(file.read(locations[0], 7));  // gone for a reader without the pin
+  auto pinned = file.read(locations[0], 7, pin);
+  REQUIRE(pinned);
+  CHECK(as_vector(pinned->bytes) == chunk_bytes(100, 0));
+  CHECK(pinned->min_t == 0);
+  CHECK(file.read(locations[3], 7, pin));
+  // The pin checks what it reads as read() does.
+  CHECK_FALSE(file.read(locations[3], 8, pin));
+
+  // A segment cut after the pin is not in it: an error, not a read.
+  auto later = file.write(7, 0, 0, 40, 49, chunk_bytes(100, 4));
+  REQUIRE(later);
+  CHECK((*later >> 32) == 3);
+  CHECK_FALSE(file.read(*later, 7, pin));
+  CHECK(file.read(*later, 7));
+  CHECK_FALSE(file.read(*later, 7, HeadChunkFile::Pin{}));
+}
+
 // A value that changes in every bit makes a chunk of ~8 bytes a sample; a
 // constant one, ~1 bit.
 double value_at(int64_t t, bool noisy) {
