@@ -232,6 +232,7 @@ HeadChunkFile::Pin HeadChunkFile::pin() const {
   std::lock_guard lock(mutex_);
   pin.segments_.reserve(segments_.size());
   for (const auto& [sequence, segment] : segments_) pin.segments_.push_back(segment);
+  pin.newest_sequence_ = next_sequence_ - 1;
   return pin;
 }
 

@@ -78,10 +78,18 @@ class HeadChunkFile {
   class Pin {
    public:
     Pin() = default;
+    // Whether the pin holds every segment of a chain whose newest record is
+    // at `newest`, for a chain copied after the pin was taken: its segments
+    // were all there when the pin was (segments are numbered as created and
+    // a deleted one is never referred to again).
+    bool covers(HeadChunkLocation newest) const {
+      return static_cast<uint32_t>(newest >> 32) <= newest_sequence_;
+    }
 
    private:
     friend class HeadChunkFile;
     std::vector<std::shared_ptr<const Segment>> segments_;  // by sequence number
+    uint32_t newest_sequence_ = 0;  // of the newest segment created before the pin
   };
 
   // Creates `options.dir` when missing and deletes segments left in it.

@@ -140,40 +140,48 @@ bool matches_all(const Labels& labels, const std::vector<Matcher>& matchers) {
 }  // namespace
 
 std::vector<std::unique_ptr<Series>> HeadQuerier::select(const std::vector<Matcher>& matchers) {
-  std::vector<std::unique_ptr<Series>> selected;
   const HeadChunkFile* file = head_.chunk_file();
-  // A stripe's selected series, copied under its lock; their sealed chunks'
-  // records are read after it is released. At a block cut (every series of
-  // a 30-minute window, records cold in the mapping) reading them under the
-  // lock held scrapes' appends to the stripe for seconds.
+  // A selected series as copied under its stripe lock; its sealed chunks'
+  // records are read after the lock is released, through `pin`. At a block
+  // cut (every series of a 30-minute window, records cold in the mapping)
+  // reading them under the lock held scrapes' appends to the stripe.
   struct Chosen {
+    SharedLabels labels;
+    const MetricMetadata* metadata;
     HeadSeries::FileChain chain;
     std::shared_ptr<SeriesChunks> chunks;
+    std::shared_ptr<const HeadChunkFile::Pin> pin;
   };
-  std::vector<Chosen> chosen;
-  for (size_t s = 0; s < head_.stripes_.size(); ++s) {
-    auto& stripe = head_.stripe(s);
-    chosen.clear();
-    HeadChunkFile::Pin pin;
-    {
-      std::lock_guard lock(stripe.mutex);
-      stripe.by_hash.for_each([&](const HeadSeries& series) {
-        if (!in_range(series, mint_, maxt_) || !matches_all(series.labels(), matchers)) return;
+  std::vector<std::vector<Chosen>> chosen(head_.stripes_.size());
+  std::shared_ptr<const HeadChunkFile::Pin> pin;
+  // Matching every series of a stripe takes milliseconds at 200,000 series
+  // (a regex a series): read in steps, so an append waits for one step.
+  head_.read_series_in_steps(
+      [&](size_t s) { chosen[s].clear(); },
+      [&](size_t s, const HeadSeries& series) {
+        if (!in_range(series, mint_, maxt_) || !matches_all(series.labels(), matchers)) {
+          return;
+        }
         auto chunks = std::make_shared<SeriesChunks>();
         const HeadSeries::FileChain chain =
             series.snapshot(mint_, maxt_, &chunks->sealed, &chunks->open, &chunks->open_max_t);
-        selected.push_back(std::make_unique<HeadSeriesSnapshot>(
-            series.shared_labels(), series.metadata(), chunks, mint_, maxt_));
-        chosen.push_back(Chosen{chain, std::move(chunks)});
+        // Pinned under this series' lock when the pin
+        // at hand is older than its chain.
+        if (chain.newest != 0 && (!pin || !pin->covers(chain.newest))) {
+          pin = std::make_shared<const HeadChunkFile::Pin>(file->pin());
+        }
+        chosen[s].push_back(
+            Chosen{series.shared_labels(), series.metadata(), chain, std::move(chunks), pin});
       });
-      // Taken while the chains just copied are current: it holds every
-      // segment they reach, whatever truncate() deletes after the unlock.
-      if (file != nullptr && !chosen.empty()) pin = file->pin();
-    }
-    if (file == nullptr) continue;
-    for (auto& one : chosen) {
-      one.chunks->status =
-          HeadSeries::read_file_chunks(one.chain, mint_, maxt_, *file, pin, &one.chunks->sealed);
+  std::vector<std::unique_ptr<Series>> selected;
+  for (auto& stripe_chosen : chosen) {
+    for (auto& one : stripe_chosen) {
+      if (one.chain.newest != 0) {
+        one.chunks->status = HeadSeries::read_file_chunks(one.chain, mint_, maxt_, *file, *one.pin,
+                                                          &one.chunks->sealed);
+      }
+      selected.push_back(std::make_unique<HeadSeriesSnapshot>(std::move(one.labels), one.metadata,
+                                                              std::move(one.chunks), mint_, maxt_));
     }
   }
   std::sort(selected.begin(), selected.end(),

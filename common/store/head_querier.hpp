@@ -1,11 +1,12 @@
 // HeadQuerier: the Querier of HeadStorage over [mint, maxt].
 //
-// select() copies what it returns while holding each stripe lock in turn:
-// shared references to sealed chunks (immutable) and a copy of the open
-// chunk's bytes, so the returned series and their iterators never touch the
-// head again and are unaffected by later appends and truncate(). Series
-// matching is a scan of every series per call; an inverted index arrives with
-// the disk store.
+// select() copies what it returns: shared references to sealed chunks
+// (immutable) and a copy of the open chunk's bytes, so the returned series and
+// their iterators never touch the head again and are unaffected by later
+// appends and truncate(). Each series is copied under its stripe lock, which
+// is held for a short step of series at a time (appenders wait microseconds);
+// the sealed chunks' records are read after it is released. Series matching
+// is a scan of every series per call.
 //
 // Private to the head. Thread-safety: as Querier (one thread per querier).
 #pragma once

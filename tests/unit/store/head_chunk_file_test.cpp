@@ -213,7 +213,9 @@ TEST_CASE("HeadChunkFile reads through a pin the segments truncation deleted aft
     locations.push_back(*location);
   }
   const HeadChunkFile::Pin pin = file.pin();  // segments 1 and 2
-  CHECK(file.truncate(1'000) == 1);           // segment 1; 2 is being written
+  CHECK(pin.covers(locations[3]));
+  CHECK_FALSE(HeadChunkFile::Pin{}.covers(locations[0]));
+  CHECK(file.truncate(1'000) == 1);  // segment 1; 2 is being written
   CHECK_FALSE(fs::exists(dir.path() / "000001"));
   CHECK_FALSE(file.read(locations[0], 7));  // gone for a reader without the pin
   auto pinned = file.read(locations[0], 7, pin);
@@ -228,6 +230,7 @@ TEST_CASE("HeadChunkFile reads through a pin the segments truncation deleted aft
   auto later = file.write(7, 0, 0, 40, 49, chunk_bytes(100, 4));
   REQUIRE(later);
   CHECK((*later >> 32) == 3);
+  CHECK_FALSE(pin.covers(*later));
   CHECK_FALSE(file.read(*later, 7, pin));
   CHECK(file.read(*later, 7));
   CHECK_FALSE(file.read(*later, 7, HeadChunkFile::Pin{}));

@@ -2,12 +2,16 @@
 // iterators and snapshots, label names and values.
 #include "common/store/head_querier.hpp"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "common/store/head_chunk_file.hpp"
 #include "common/store/head_storage.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using mc::HeadStorage;
 using mc::Labels;
@@ -141,6 +145,84 @@ TEST_CASE("selected series are snapshots unaffected by later appends and truncat
   const auto samples = read(*it);
   REQUIRE(samples.size() == 10);
   REQUIRE(samples.back().t_ms == 10'000);
+}
+
+// select() reads in steps and walks chunk chains after the locks: while one
+// thread appends (new series grow the map, sealed chunks cut new segments)
+// and truncates (segments deleted, series removed: a stripe read in steps
+// starts over), every series another thread selects reads back once, as an
+// unbroken run of its samples, without an error.
+TEST_CASE("selects read whole series while appends grow the head and truncation deletes segments",
+          "[store][head][querier]") {
+  mc::test::TempDir dir;
+  mc::HeadOptions options;
+  options.stripe_count = 1;  // 600 series: three steps of HeadStorage::kReadStep
+  options.chunk_max_samples = 10;
+  options.stagger_chunk_seals = false;
+  options.chunk_dir = dir.path() / "chunks_head";
+  options.chunk_segment_bytes = 8 + 64 * mc::HeadChunkFile::record_bytes(100);
+  HeadStorage head(options);
+  REQUIRE(head.chunk_file_status().is_ok());
+  constexpr int kLasting = 600;  // series 0..599 get a sample every round
+  constexpr int64_t kRounds = 400;
+  constexpr int kOncePerRound = 16;
+  auto value_of = [](int series, int64_t t) { return static_cast<double>(series * 1000 + t); };
+  auto labels_of = [](int series) {
+    return Labels{{"__name__", "m"}, {"series", std::to_string(series)}};
+  };
+  // Catch's assertions are not for two threads at once: the writer counts.
+  std::atomic<int> failed_commits{0};
+  auto append_round = [&](int64_t t) {
+    auto appender = head.appender();
+    for (int i = 0; i < kLasting; ++i) appender->append(0, labels_of(i), t, value_of(i, t));
+    // And series with this round's sample only, which truncation removes:
+    // map pages fill and empty, and a select's stripe starts over.
+    for (int k = 0; k < kOncePerRound; ++k) {
+      const int once = kLasting + static_cast<int>(t) * kOncePerRound + k;
+      appender->append(0, labels_of(once), t, value_of(once, t));
+    }
+    if (!appender->commit().is_ok()) ++failed_commits;
+  };
+  for (int64_t t = 0; t < 50; ++t) append_round(t);
+
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int64_t t = 50; t < kRounds; ++t) {
+      append_round(t);
+      if (t % 4 == 0) head.truncate(t - 30);
+    }
+    done = true;
+  });
+  const Matcher name = matcher(Kind::equal, "__name__", "m");
+  int selects = 0;
+  bool all_whole = true;
+  while (!done || selects < 3) {
+    ++selects;
+    std::vector<bool> seen(kLasting + kRounds * kOncePerRound, false);
+    for (const auto& series : head.querier(INT64_MIN, INT64_MAX)->select({name})) {
+      const auto number =
+          static_cast<size_t>(std::stoi(std::string(series->labels().get("series"))));
+      if (seen[number]) all_whole = false;  // selected twice
+      seen[number] = true;
+      auto it = series->iterator();
+      int64_t previous = -1;
+      while (it->next()) {
+        const Sample sample = it->at();
+        if ((previous >= 0 && sample.t_ms != previous + 1) ||
+            sample.v != value_of(static_cast<int>(number), sample.t_ms)) {
+          all_whole = false;
+        }
+        previous = sample.t_ms;
+      }
+      if (!it->status().is_ok()) all_whole = false;
+    }
+    for (size_t i = 0; i < kLasting; ++i) all_whole = all_whole && seen[i];
+  }
+  writer.join();
+  CHECK(failed_commits == 0);
+  CHECK(all_whole);
+  CHECK(selects >= 3);
+  CHECK(head.chunk_file_stats().segments_deleted > 0);
 }
 
 TEST_CASE("label names and values cover series with data in range", "[store][head][querier]") {
