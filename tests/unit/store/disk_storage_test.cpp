@@ -408,5 +408,50 @@ TEST_CASE("Retention drops old blocks and downsampling keeps exact aggregates",
   CHECK(test::samples_of(*storage, gauge).empty());
 }
 
+TEST_CASE("Downsampling merges series that only some source blocks hold, in label order",
+          "[store][disk][tiering]") {
+  test::TempDir dir;
+  std::vector<tiering::TierConfig> tiers = {
+      {"raw", 0, 1 * kHour, 10 * kMinute},
+      {"5m", 5 * kMinute, kDay, kHour},
+  };
+  TestStore store(dir.path(), 10 * kMinute, tiers);
+  auto storage = store.open();
+  // Series k lives in the 10-minute blocks b where b % (k + 1) == 0, so the
+  // six raw blocks of the hour hold different sets; names interleave in
+  // label order with the gaps.
+  constexpr int kSeriesCount = 5;
+  auto labels_of = [](int k) { return Labels{{"__name__", "depth"}, {"k", std::to_string(k)}}; };
+  std::vector<std::vector<Sample>> raw(kSeriesCount);
+  for (int64_t t = 0; t < kHour; t += 15 * kSecond) {
+    auto appender = storage->appender();
+    for (int k = 0; k < kSeriesCount; ++k) {
+      if ((t / (10 * kMinute)) % (k + 1) != 0) continue;
+      const double value = static_cast<double>((t / 15000 + k) % 13);
+      appender->append(0, labels_of(k), t, value);
+      raw[static_cast<size_t>(k)].push_back({t, value});
+    }
+    REQUIRE(appender->commit());
+  }
+  REQUIRE(storage->flush());
+  CHECK(block_names(dir.path()).size() == 6);
+
+  store.now = 3 * kHour;  // the raw hour is past retention: one 5m block from six sources
+  REQUIRE(storage->compact());
+  CHECK(block_names(dir.path()) == std::vector<std::string>{"5m-0-3599999"});
+  for (int k = 0; k < kSeriesCount; ++k) {
+    INFO("series " << k);
+    const auto expected = tiering::downsample_raw(raw[static_cast<size_t>(k)], 5 * kMinute);
+    REQUIRE(expected);
+    const auto served = test::samples_of(*storage, labels_of(k));
+    REQUIRE(served.size() == expected->windows.size());
+    for (size_t i = 0; i < served.size(); ++i) {
+      const auto& window = expected->windows[i];
+      CHECK(served[i].t_ms == window.t_ms);
+      CHECK(served[i].v == window.sum / static_cast<double>(window.count));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mc

@@ -1,0 +1,165 @@
+// downsample_memory_bench: what a downsampling round adds to the daemon's
+// memory (issue 14, "memory flat"; a sidecar's memory limit must hold it).
+//
+// Writes BLOCKS raw blocks of 10 minutes, each with the same SERIES series of
+// SAMPLES samples (a node_exporter-like label set), opens a DiskStorage on
+// them whose tiers make one 5-minute block of all of them due (as the daily
+// 5m downsample merges a day's twelve 2-hour raw blocks), and runs the round
+// (DiskStorage::compact). Prints RssAnon and malloc's bytes in use before the
+// round, the highest RssAnon seen while it ran (every 10 ms), and both after;
+// the round's need is its peak above the RssAnon with the blocks written.
+//
+//   downsample_memory_bench [SERIES=50000] [BLOCKS=12] [SAMPLES=60]
+//
+// Not a Google Benchmark: it measures memory over one run, not time.
+#include <malloc.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/process_rss.hpp"
+#include "common/model/labels.hpp"
+#include "common/store/block/block_writer.hpp"
+#include "common/store/disk_storage.hpp"
+#include "common/util/logger.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+constexpr int64_t kMinute = 60'000;
+
+double rss_anon_mb() { return static_cast<double>(mc::bench::read_process_rss().anon_kb) / 1024.0; }
+
+double in_use_mb() {
+  const struct mallinfo2 info = ::mallinfo2();
+  return static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
+}
+
+std::vector<mc::Labels> make_labels(int series) {
+  std::vector<mc::Labels> all;
+  all.reserve(static_cast<size_t>(series));
+  for (int i = 0; i < series; ++i) {
+    all.push_back(mc::Labels{{"__name__", "node_metric_" + std::to_string(i % 250) + "_total"},
+                             {"cpu", std::to_string(i % 8)},
+                             {"instance", "10.0.0." + std::to_string(i / 250) + ":9100"},
+                             {"job", "node"}});
+  }
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+bool write_blocks(const fs::path& blocks_dir, const std::vector<mc::Labels>& labels, int blocks,
+                  int samples) {
+  const int64_t step = 10 * kMinute / samples;
+  std::vector<int64_t> timestamps(static_cast<size_t>(samples));
+  std::vector<double> values(static_cast<size_t>(samples));
+  for (int b = 0; b < blocks; ++b) {
+    mc::block::BlockMeta meta;
+    meta.min_time = b * 10 * kMinute;
+    meta.max_time = (b + 1) * 10 * kMinute - 1;
+    auto writer = mc::block::BlockWriter::create(blocks_dir.string(), meta);
+    if (!writer) {
+      std::fprintf(stderr, "%s\n", writer.error().c_str());
+      return false;
+    }
+    for (size_t s = 0; s < labels.size(); ++s) {
+      for (int i = 0; i < samples; ++i) {
+        timestamps[static_cast<size_t>(i)] = meta.min_time + i * step;
+        values[static_cast<size_t>(i)] = static_cast<double>(
+            (s * 7 + static_cast<size_t>(b) * 131 + static_cast<size_t>(i) * 3) % 1000);
+      }
+      const std::span<const double> column(values);
+      if (auto status = (*writer)->add_series(labels[s], nullptr, timestamps, {&column, 1});
+          !status) {
+        std::fprintf(stderr, "%s\n", status.message().c_str());
+        return false;
+      }
+    }
+    if (auto dir = (*writer)->finish(); !dir) {
+      std::fprintf(stderr, "%s\n", dir.error().c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int series = argc > 1 ? std::atoi(argv[1]) : 50'000;
+  const int blocks = argc > 2 ? std::atoi(argv[2]) : 12;
+  const int samples = argc > 3 ? std::atoi(argv[3]) : 60;
+  if (series <= 0 || blocks <= 0 || samples <= 0 || samples > 600) {
+    std::fprintf(stderr, "usage: downsample_memory_bench [SERIES] [BLOCKS] [SAMPLES<=600]\n");
+    return 2;
+  }
+  mc::log::configure(mc::log::Level::warn, mc::log::Format::logfmt);
+  char pattern[] = "/tmp/downsample-memory-XXXXXX";
+  if (::mkdtemp(pattern) == nullptr) return 2;
+  const fs::path dir(pattern);
+  int exit_code = 0;
+  {
+    const auto labels = make_labels(series);
+    if (!write_blocks(dir / "blocks", labels, blocks, samples)) return 2;
+    ::malloc_trim(0);
+    const double anon_written = rss_anon_mb();
+    const int64_t span = blocks * 10 * kMinute;
+    mc::DiskStorageOptions options;
+    options.dir = dir;
+    options.block_duration_ms = 10 * kMinute;
+    options.compaction_interval = std::chrono::milliseconds(0);  // the round below only
+    // Raw kept for the blocks' span; their 5-minute windows in one block.
+    options.tiers = {{"raw", 0, span, 10 * kMinute}, {"5m", 5 * kMinute, 100 * span, span}};
+    options.clock = [span] { return 3 * span; };
+    auto storage = mc::DiskStorage::open(options);
+    if (!storage) {
+      std::fprintf(stderr, "%s\n", storage.error().c_str());
+      return 2;
+    }
+    ::malloc_trim(0);
+    const double anon_before = rss_anon_mb();
+    const double in_use_before = in_use_mb();
+    std::atomic<bool> done{false};
+    double peak = anon_before;
+    std::thread sampler([&] {
+      while (!done) {
+        peak = std::max(peak, rss_anon_mb());
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    });
+    const auto started = std::chrono::steady_clock::now();
+    auto round = (*storage)->compact();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    done = true;
+    sampler.join();
+    peak = std::max(peak, rss_anon_mb());
+    if (!round) {
+      std::fprintf(stderr, "round failed: %s\n", round.error().c_str());
+      exit_code = 1;
+    }
+    size_t downsampled = 0;
+    for (const auto& entry : fs::directory_iterator(dir / "blocks")) {
+      downsampled += entry.path().filename().string().starts_with("5m-") ? 1 : 0;
+    }
+    // Above the blocks written (no store open): what the round needs, whether
+    // or not the index cache held the sources' indexes before it.
+    const double need = peak - anon_written;
+    std::printf(
+        "%d series x %d raw blocks of %d samples -> %zu 5m block(s) in %.1f s\n"
+        "RssAnon: blocks written %.1f MiB, store open %.1f, peak during the round %.1f "
+        "(+%.1f above the blocks written, %.0f B a series), after %.1f\n"
+        "malloc in use: store open %.1f MiB, after the round %.1f\n",
+        series, blocks, samples, downsampled, seconds, anon_written, anon_before, peak, need,
+        need * 1024 * 1024 / series, rss_anon_mb(), in_use_before, in_use_mb());
+  }
+  fs::remove_all(dir);
+  return exit_code;
+}
