@@ -119,17 +119,7 @@ void send_response(mg_connection* connection, const HttpResponse& response, bool
     send_chunked_response(connection, response, head_only);
     return;
   }
-  mg_response_header_start(connection, response.status);
-  mg_response_header_add(connection, "Content-Type", response.content_type.c_str(), -1);
-  const std::string length = std::to_string(response.body.size());
-  mg_response_header_add(connection, "Content-Length", length.c_str(), -1);
-  for (const auto& [name, value] : response.headers) {
-    mg_response_header_add(connection, name.c_str(), value.c_str(), -1);
-  }
-  send_response_header(connection);
-  if (!head_only && !response.body.empty()) {
-    mg_write(connection, response.body.data(), response.body.size());
-  }
+  send_sized_response(connection, response, response.body, head_only);
 }
 
 }  // namespace
