@@ -135,6 +135,29 @@ struct Expr {
 // stacks grow); no real query comes near it.
 inline constexpr uint32_t kMaxExprHeight = 1000;
 
+// The stack the parser and the evaluator want left before they go a level
+// deeper (common/util/stack_guard.hpp), for one more level and the work below
+// the deepest one (selecting, decoding, formatting). A level takes ~2 KiB in
+// an optimized build (60 nested parentheses overflowed a 100 KiB HTTP
+// worker's stack, of which ~50 KiB is left when a query is parsed); a
+// sanitizer's frames are several times larger, and there a query leaves the
+// worker's stack at once.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr size_t kQueryStackReserve = size_t{96} << 10;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+inline constexpr size_t kQueryStackReserve = size_t{96} << 10;
+#else
+inline constexpr size_t kQueryStackReserve = size_t{16} << 10;
+#endif
+#else
+inline constexpr size_t kQueryStackReserve = size_t{16} << 10;
+#endif
+// What the walks of a tree that do not check the stack themselves (step
+// invariance, printing, destruction) may take a level, generously: the
+// parser wants reserve + height x this before it builds a taller node.
+inline constexpr size_t kQueryStackPerTreeLevel = 512;
+
 // The type Prometheus's Expr.Type() gives the node.
 ValueType expr_type(const Expr& expr);
 

@@ -11,6 +11,7 @@
 #include "common/query/step_combination.hpp"
 #include "common/query/step_invariance.hpp"
 #include "common/query/vector_selection.hpp"
+#include "common/util/stack_guard.hpp"
 
 namespace mc::query {
 namespace {
@@ -30,6 +31,7 @@ Matrix number_at_every_step(const Evaluator& ev, double value) {
 }  // namespace
 
 Matrix Evaluator::eval(const Expr& expr) const {
+  require_stack(kQueryStackReserve);
   ctx_.limits.check_deadline();
   if (grid_.size() > 1 && expr_type(expr) != ValueType::Matrix && is_step_invariant(expr)) {
     return eval_once_for_all_steps(expr);

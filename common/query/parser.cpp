@@ -15,6 +15,7 @@
 #include "common/model/label_name.hpp"
 #include "common/query/go_text.hpp"
 #include "common/query/lexer.hpp"
+#include "common/util/stack_guard.hpp"
 #include "common/util/utf8.hpp"
 
 namespace mc::query {
@@ -391,6 +392,11 @@ class Parser {
         expr->node);
     expr->height = children + 1;
     if (expr->height > kMaxExprHeight) fail_too_deep(position.start);
+    // A tall tree comes from loops too (a chain of binary operators), and its
+    // walks (the checks below, step invariance, destruction) recurse once a
+    // level: the stack they will need must be there now, while the tree is
+    // still small enough to unwind.
+    require_stack(kQueryStackReserve + size_t{expr->height} * kQueryStackPerTreeLevel);
     return expr;
   }
 
@@ -402,6 +408,7 @@ class Parser {
   class NestingGuard {
    public:
     NestingGuard(Parser& parser) : parser_(parser) {
+      require_stack(kQueryStackReserve);
       if (++parser_.nesting_ > kMaxExprHeight) fail_too_deep(parser_.peek().position);
     }
     ~NestingGuard() { --parser_.nesting_; }
@@ -758,6 +765,7 @@ class Parser {
 
   // checkAST of parse.go: the type checks, children first.
   ValueType check(Expr& expr) {
+    require_stack(kQueryStackReserve);
     if (auto* aggregate = expr.as<AggregateExpr>()) {
       expect_type(*aggregate->expr, ValueType::Vector, "aggregation expression");
       if (aggregate->op == TokenKind::Topk || aggregate->op == TokenKind::Bottomk ||

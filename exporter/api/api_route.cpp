@@ -11,8 +11,8 @@ Route api_route(std::string pattern, RouteHandler handler, PostToo post) {
       return error(ApiErrorType::bad_data,
                    "error parsing form values: " + request.params_status.message());
     }
-    // The handlers parse PromQL, which recurses deeper than a worker's stack.
-    return run_on_deep_stack([&] { return handler(request); });
+    // The handlers parse PromQL, which may recurse deeper than a worker's stack.
+    return run_here_or_on_deep_stack([&] { return handler(request); });
   };
   Route route;
   route.pattern = std::move(pattern);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/util/errno_text.hpp"
+#include "common/util/stack_guard.hpp"
 #include "exporter/api/api_response.hpp"
 
 namespace mc::api {
@@ -111,6 +112,19 @@ HttpResponse run_on_deep_stack(const std::function<HttpResponse()>& handler) {
   }
   if (call.failure) std::rethrow_exception(call.failure);
   return std::move(call.response);
+}
+
+HttpResponse run_here_or_on_deep_stack(const std::function<HttpResponse()>& handler) {
+  try {
+    return handler();
+  } catch (const StackExhausted&) {
+    // Unwound: nothing of the first run is left but its cost.
+  }
+  try {
+    return run_on_deep_stack(handler);
+  } catch (const StackExhausted&) {
+    return error(ApiErrorType::internal, "the expression nests too deeply for the stack");
+  }
 }
 
 }  // namespace mc::api

@@ -2,9 +2,13 @@
 //
 // The PromQL parser and evaluator recurse once per level of the expression
 // (up to query::kMaxExprHeight = 1000 levels, which Prometheus accepts), and
-// a civetweb worker's stack overflowed at about 50 nested parentheses, killing
-// the daemon. Every API handler that parses PromQL (queries and match[]
-// selectors) runs here instead; the worker waits for it.
+// a civetweb worker's stack (100 KiB) overflowed at about 50 nested
+// parentheses, killing the daemon. Every API handler that parses PromQL
+// (queries and match[] selectors) runs on the worker first; the parser and
+// the evaluator check the stack left before each level (require_stack,
+// common/util/stack_guard.hpp), and an expression that nests deeper than
+// fits starts over here while the worker waits. Running every query here
+// cost a small one two thread hand-offs, ~10% of its CPU.
 //
 // The threads are kept between requests (idle ones end after 5 minutes), so
 // their malloc arenas stay warm: a thread per request made every query grow a
@@ -29,5 +33,9 @@ inline constexpr size_t kDeepStackBytes = size_t{64} << 20;
 // The handler's answer; a 500 when no thread can be started, and an
 // exception the handler throws comes back to the caller.
 HttpResponse run_on_deep_stack(const std::function<HttpResponse()>& handler);
+
+// `handler` on the calling thread; when it throws StackExhausted, again on a
+// deep-stack thread (REQUIRES: it has no effect that a second run repeats).
+HttpResponse run_here_or_on_deep_stack(const std::function<HttpResponse()>& handler);
 
 }  // namespace mc::api

@@ -108,7 +108,7 @@ Route federate_route(Storage& storage, std::vector<Label> external_labels,
       return HttpResponse::text(
           400, "error parsing form values: " + request.params_status.message() + "\n");
     }
-    return run_on_deep_stack(
+    return run_here_or_on_deep_stack(
         [&] { return serve_federation(storage, request, external_labels, lookback_delta); });
   };
   return route;
