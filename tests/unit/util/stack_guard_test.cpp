@@ -50,7 +50,8 @@ TEST_CASE("require_stack stops recursion on a 256 KiB stack before it overflows"
   pthread_attr_destroy(&attributes);
   REQUIRE(pthread_join(thread, nullptr) == 0);
   CHECK(run.exhausted);  // and the process is still here
-  CHECK(run.remaining_at_start > (size_t{128} << 10));
+  // The thread's TLS (and a sanitizer's own state) sit at the top of its stack.
+  CHECK(run.remaining_at_start > (size_t{64} << 10));
   CHECK(run.remaining_at_start <= (size_t{256} << 10));
 }
 
