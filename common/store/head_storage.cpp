@@ -117,32 +117,64 @@ size_t HeadStorage::truncate(int64_t min_time_ms) {
   int64_t kept_min = std::numeric_limits<int64_t>::max();
   int64_t kept_max = std::numeric_limits<int64_t>::min();
   min_since_truncate_start_.store(std::numeric_limits<int64_t>::max(), std::memory_order_release);
+  // Whether the series stays; if so its old chunks go (pinned ones drop old
+  // chunks too: their segments are deleted below). REQUIRES: its stripe's lock.
+  const auto keep = [&](HeadSeries& series, Stripe& stripe) {
+    if (!series.pinned() && !(series.has_samples() && series.newest().t_ms >= min_time_ms)) {
+      return false;
+    }
+    series.drop_chunks_before(min_time_ms, chunk_file_.get(), &stripe.counts);
+    if (series.has_samples()) {
+      kept_min = std::min(kept_min, series.min_time());
+      kept_max = std::max(kept_max, series.newest().t_ms);
+    }
+    return true;
+  };
   std::vector<HeadSeries*> gone_series;
   for (auto& stripe : stripes_) {
-    std::lock_guard lock(stripe->mutex);
-    // Removal moves entries of the table: collect first, remove after the walk.
+    // Dropping a series' chunks reads its kept chunks' records (a CRC each,
+    // page faults on a cold mapping): at 200,000 series a stripe held in one
+    // go kept scrapes' appends waiting for a quarter of a second at the end of
+    // each block cut. The stripe is walked kTruncateStep map slots a hold; a
+    // map that moved entries meanwhile is walked again (dropping is
+    // idempotent), and the series found gone are removed in the last hold,
+    // asked again there since a commit between holds may have kept them.
     gone_series.clear();
-    stripe->by_hash.for_each([&](HeadSeries& series) {
-      if (series.pinned() || (series.has_samples() && series.newest().t_ms >= min_time_ms)) {
-        // Pinned series drop old chunks too: their segments are deleted below.
-        series.drop_chunks_before(min_time_ms, chunk_file_.get(), &stripe->counts);
-        if (series.has_samples()) {
-          kept_min = std::min(kept_min, series.min_time());
-          kept_max = std::max(kept_max, series.newest().t_ms);
-        }
-        return;
+    size_t slot = 0;
+    uint64_t layout_version = 0;
+    int restarts = 0;
+    for (bool done = false; !done;) {
+      std::lock_guard lock(stripe->mutex);
+      SeriesRefMap& map = stripe->by_ref;
+      if (slot == 0) {
+        layout_version = map.layout_version();
+      } else if (map.layout_version() != layout_version) {
+        ++restarts;
+        slot = 0;
+        layout_version = map.layout_version();
+        gone_series.clear();
       }
-      gone_series.push_back(&series);
-    });
-    for (HeadSeries* series : gone_series) {
-      const HeadCounts gone = series->counts();
-      stripe->counts.series -= gone.series;
-      stripe->counts.chunks -= gone.chunks;
-      stripe->counts.chunk_bytes -= gone.chunk_bytes;
-      stripe->counts.samples -= gone.samples;
-      stripe->by_ref.erase(series->ref());
-      stripe->by_hash.erase(series);
-      ++removed;
+      const size_t end = restarts >= kMaxReadRestarts
+                             ? map.slot_count()
+                             : std::min(map.slot_count(), slot + kTruncateStep);
+      for (; slot < end; ++slot) {
+        HeadSeries* series = map.at_slot(slot);
+        if (series != nullptr && !keep(*series, *stripe)) gone_series.push_back(series);
+      }
+      done = slot >= map.slot_count();
+      if (!done) continue;
+      // Removal moves entries of the maps: after the walk, in this hold.
+      for (HeadSeries* series : gone_series) {
+        if (keep(*series, *stripe)) continue;
+        const HeadCounts gone = series->counts();
+        stripe->counts.series -= gone.series;
+        stripe->counts.chunks -= gone.chunks;
+        stripe->counts.chunk_bytes -= gone.chunk_bytes;
+        stripe->counts.samples -= gone.samples;
+        stripe->by_ref.erase(series->ref());
+        stripe->by_hash.erase(series);
+        ++removed;
+      }
     }
   }
   // Commits during the walk went into stripes walked or not yet walked: their

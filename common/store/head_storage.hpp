@@ -153,6 +153,8 @@ class HeadStorage final : public Storage {
   };
 
   static constexpr size_t kReadStep = 256;
+  // truncate()'s step: each series reads its kept chunks' records.
+  static constexpr size_t kTruncateStep = 64;
   static constexpr int kMaxReadRestarts = 3;
   static constexpr size_t kReadPrefetchSlots = 8;
 
