@@ -334,15 +334,18 @@ TEST_CASE("A second process cannot open a store in use", "[store][disk]") {
   CHECK_THAT(again.error(), Catch::Contains("in use"));
 }
 
-TEST_CASE("Retention drops old blocks and downsampling keeps exact aggregates",
-          "[store][disk][tiering]") {
-  test::TempDir dir;
-  // Raw 10 min blocks kept 1 h; 5 min windows in 1 h blocks kept 1 day.
-  std::vector<tiering::TierConfig> tiers = {
+// Raw 10 min blocks kept 1 h; 5 min windows in 1 h blocks kept 1 day.
+std::vector<tiering::TierConfig> raw_hour_and_5m_day_tiers() {
+  return {
       {"raw", 0, 1 * kHour, 10 * kMinute},
       {"5m", 5 * kMinute, kDay, kHour},
   };
-  TestStore store(dir.path(), 10 * kMinute, tiers);
+}
+
+TEST_CASE("Retention drops old blocks and downsampling keeps exact aggregates",
+          "[store][disk][tiering]") {
+  test::TempDir dir;
+  TestStore store(dir.path(), 10 * kMinute, raw_hour_and_5m_day_tiers());
   auto storage = store.open();
   // Two hours of a counter with a reset and a gauge, one sample every 15 s.
   const Labels counter{{"__name__", "jobs_total"}, {"job", "a"}};
@@ -411,11 +414,7 @@ TEST_CASE("Retention drops old blocks and downsampling keeps exact aggregates",
 TEST_CASE("Downsampling merges series that only some source blocks hold, in label order",
           "[store][disk][tiering]") {
   test::TempDir dir;
-  std::vector<tiering::TierConfig> tiers = {
-      {"raw", 0, 1 * kHour, 10 * kMinute},
-      {"5m", 5 * kMinute, kDay, kHour},
-  };
-  TestStore store(dir.path(), 10 * kMinute, tiers);
+  TestStore store(dir.path(), 10 * kMinute, raw_hour_and_5m_day_tiers());
   auto storage = store.open();
   // Series k lives in the 10-minute blocks b where b % (k + 1) == 0, so the
   // six raw blocks of the hour hold different sets; names interleave in

@@ -37,6 +37,25 @@ size_t segment_files(const fs::path& dir) {
   return count;
 }
 
+// A chunk file in `dir` whose segments hold `records` chunks of 100 bytes.
+Result<std::unique_ptr<HeadChunkFile>> open_with_records_per_segment(const fs::path& dir,
+                                                                     size_t records) {
+  auto opened = HeadChunkFile::open({dir, 8 + records * HeadChunkFile::record_bytes(100)});
+  REQUIRE(opened);
+  return opened;
+}
+
+// `count` chunks of 100 bytes of `series`, chunk i holding times [10 i, 10 i + 9].
+std::vector<HeadChunkLocation> write_chunks(HeadChunkFile& file, SeriesRef series, int count) {
+  std::vector<HeadChunkLocation> locations;
+  for (int i = 0; i < count; ++i) {
+    auto location = file.write(series, 0, 0, i * 10, i * 10 + 9, chunk_bytes(100, uint8_t(i)));
+    REQUIRE(location);
+    locations.push_back(*location);
+  }
+  return locations;
+}
+
 TEST_CASE("HeadChunkFile writes records a series chains back through", "[store][head_chunks]") {
   test::TempDir dir;
   for (const bool on_disk : {true, false}) {
@@ -169,16 +188,11 @@ TEST_CASE("HeadChunkFile truncation deletes old segments, and a held record stay
           "[store][head_chunks]") {
   test::TempDir dir;
   // Three 100-byte chunks fill a segment of 8 + 3 * 152 bytes.
-  const size_t record = HeadChunkFile::record_bytes(100);
-  auto opened = HeadChunkFile::open({dir.path(), 8 + 3 * record});
-  REQUIRE(opened);
+  auto opened = open_with_records_per_segment(dir.path(), 3);
   HeadChunkFile& file = **opened;
-  std::vector<HeadChunkLocation> locations;
+  const std::vector<HeadChunkLocation> locations = write_chunks(file, 1, 10);
   for (int i = 0; i < 10; ++i) {
-    auto location = file.write(1, 0, 0, i * 10, i * 10 + 9, chunk_bytes(100, uint8_t(i)));
-    REQUIRE(location);
-    CHECK((*location >> 32) == static_cast<uint64_t>(i / 3 + 1));
-    locations.push_back(*location);
+    CHECK((locations[static_cast<size_t>(i)] >> 32) == static_cast<uint64_t>(i / 3 + 1));
   }
   CHECK(file.stats().segments == 4);
   CHECK(segment_files(dir.path()) == 4);
@@ -202,16 +216,9 @@ TEST_CASE("HeadChunkFile truncation deletes old segments, and a held record stay
 TEST_CASE("HeadChunkFile reads through a pin the segments truncation deleted after it",
           "[store][head_chunks]") {
   test::TempDir dir;
-  const size_t record = HeadChunkFile::record_bytes(100);
-  auto opened = HeadChunkFile::open({dir.path(), 8 + 2 * record});  // two records a segment
-  REQUIRE(opened);
+  auto opened = open_with_records_per_segment(dir.path(), 2);
   HeadChunkFile& file = **opened;
-  std::vector<HeadChunkLocation> locations;
-  for (int i = 0; i < 4; ++i) {
-    auto location = file.write(7, 0, 0, i * 10, i * 10 + 9, chunk_bytes(100, uint8_t(i)));
-    REQUIRE(location);
-    locations.push_back(*location);
-  }
+  const std::vector<HeadChunkLocation> locations = write_chunks(file, 7, 4);
   const HeadChunkFile::Pin pin = file.pin();  // segments 1 and 2
   CHECK(pin.covers(locations[3]));
   CHECK_FALSE(HeadChunkFile::Pin{}.covers(locations[0]));
