@@ -3,25 +3,11 @@
 #include <charconv>
 #include <cstdio>
 
+#include "common/util/http_header.hpp"
+
 namespace mc {
 
 namespace {
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-    const char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
-    if (x != y) return false;
-  }
-  return true;
-}
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 void append_number(std::string& out, size_t value) {
   char digits[24];
@@ -46,17 +32,12 @@ void append_http_date(std::string& out, std::time_t now) {
 }  // namespace
 
 bool client_keeps_alive(std::string_view http_version, const char* connection) {
-  if (connection != nullptr) {
-    std::string_view options(connection);
-    while (!options.empty()) {
-      const size_t comma = options.find(',');
-      if (equal_ignoring_case(trimmed(options.substr(0, comma)), "keep-alive")) return true;
-      if (comma == std::string_view::npos) break;
-      options.remove_prefix(comma + 1);
-    }
-    return false;
+  if (connection == nullptr) return http_version == "1.1";
+  // Its options, lowercased; "keep-alive" among them keeps the connection.
+  for (const HeaderElement& option : parse_header_list(connection)) {
+    if (option.value == "keep-alive") return true;
   }
-  return http_version == "1.1";
+  return false;
 }
 
 void append_response_header(const ResponseHeader& header, std::string& out) {
