@@ -1,9 +1,10 @@
 // Fuzz target: the PromQL parser on any query. A query that parses must print
 // to text that parses again (the printer writes only what the parser accepts;
 // not always the same text once more, as in Prometheus: -Inf^x prints as
-// "-+Inf ^ x", which reads back with one more unary plus); a query that fails
-// must fail with a position inside it. Any other outcome, or a crash, is a
-// finding.
+// "-+Inf ^ x", which reads back with one more unary plus, so a query at the
+// height limit may print as one a level over it and fail as too deep); a query
+// that fails must fail with a position inside it. Any other outcome, or a
+// crash, is a finding.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -22,6 +23,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const std::string printed = mc::query::to_string(*result.expr);
   const mc::query::ParseResult again = mc::query::parse(printed);
-  if (!again.ok()) std::abort();
+  if (!again.ok() && !again.error.message.starts_with("expression nests too deeply")) std::abort();
   return 0;
 }
