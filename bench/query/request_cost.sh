@@ -10,7 +10,7 @@
 # bench/query/results, its bench/metrics-collector/); the query's range ends at
 # the data's end, as compare.sh's do. Listens on 127.0.0.1:25900.
 set -euo pipefail
-bin=$1
+bin=$(realpath "$1")  # the daemon runs in the store's directory
 n=${2:-3000}
 query=${3:-'sum by (job) (mc_queue_length)'}
 range=${4:-3600}
