@@ -15,11 +15,16 @@ constexpr double kLargestSummed = 1e290;
 
 bool is_summable(double v) { return std::isfinite(v) && std::abs(v) <= kLargestSummed; }
 
-// Whether `candidate` replaces `kept` as the window's extreme: strictly
-// beyond it, so that of equal values (-0 and 0) the earlier one stays, as in
-// Prometheus's loop `if cur < min || isNaN(min)`.
-bool beyond(SlidingAggregate kind, double candidate, double kept) {
-  return kind == SlidingAggregate::Min ? candidate < kept : candidate > kept;
+// The extreme of two runs of points, `earlier` of the earlier run, as
+// Prometheus's loop `if cur < min || isNaN(min)` leaves it: the later one
+// only where strictly beyond (of equal values, -0 and 0, the earlier stays)
+// or where the earlier is NaN. NaN is the identity (an empty run), and NaN
+// comes out only where both are. Associative, so runs combine in any
+// grouping; without a branch (`|`), as random values would mispredict one.
+template <SlidingAggregate kKind>
+double extreme_of(double earlier, double later) {
+  const bool beyond = kKind == SlidingAggregate::Min ? later < earlier : later > earlier;
+  return beyond | std::isnan(earlier) ? later : earlier;
 }
 
 }  // namespace
@@ -54,14 +59,6 @@ bool worth_sliding(SlidingAggregate kind, int64_t range_ms, int64_t advance_ms, 
 }
 
 void SlidingWindowAggregate::drop_before(int64_t t_ms) {
-  if (kind_ == SlidingAggregate::Min || kind_ == SlidingAggregate::Max) {
-    while (head_ < queue_.size() && queue_[head_].t_ms < t_ms) ++head_;
-    if (head_ > 0 && head_ * 2 >= queue_.size()) {
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
-      head_ = 0;
-    }
-    return;
-  }
   while (ring_head_ < ring_.size() && ring_[ring_head_].t_ms < t_ms) {
     const double v = ring_[ring_head_++].v;
     if (kind_ == SlidingAggregate::Quantile) {
@@ -97,13 +94,6 @@ void SlidingWindowAggregate::drop_before(int64_t t_ms) {
 }
 
 void SlidingWindowAggregate::add(const Sample& sample) {
-  if (kind_ == SlidingAggregate::Min || kind_ == SlidingAggregate::Max) {
-    // A NaN is never the extreme while any other value is in the window.
-    if (std::isnan(sample.v)) return;
-    while (queue_.size() > head_ && beyond(kind_, sample.v, queue_.back().v)) queue_.pop_back();
-    queue_.push_back(sample);
-    return;
-  }
   ring_.push_back(sample);
   if (kind_ == SlidingAggregate::Quantile) {
     if (std::isnan(sample.v)) {
@@ -152,6 +142,44 @@ void SlidingWindowAggregate::resort() {
   }
 }
 
+template <SlidingAggregate kKind>
+double SlidingWindowAggregate::update_extreme(std::span<const Sample> window) {
+  const double none = std::numeric_limits<double>::quiet_NaN();
+  const int64_t start_ms = window.front().t_ms;
+  while (front_ < times_.size() && times_[front_] < start_ms) ++front_;
+  // The points after the newest one taken in are new; the window holds them
+  // at its end.
+  size_t fresh = window.size();
+  while (fresh > 0 && (!has_newest_ || window[fresh - 1].t_ms > newest_ms_)) --fresh;
+  for (size_t i = fresh; i < window.size(); ++i) {
+    times_.push_back(window[i].t_ms);
+    values_.push_back(window[i].v);
+    back_extreme_ = extreme_of<kKind>(back_extreme_, window[i].v);
+  }
+  newest_ms_ = window.back().t_ms;
+  has_newest_ = true;
+  if (front_ >= back_start_) {
+    // The front is used up: the back becomes it, each point with the
+    // extreme from it to the back's end.
+    front_ = std::max(front_, back_start_);
+    double extreme = none;
+    for (size_t i = values_.size(); i > front_; --i) {
+      extreme = extreme_of<kKind>(values_[i - 1], extreme);
+      values_[i - 1] = extreme;
+    }
+    back_start_ = values_.size();
+    back_extreme_ = none;
+    if (front_ > 0) {
+      // What no window reaches again: the front starts at 0 once more.
+      times_.erase(times_.begin(), times_.begin() + static_cast<std::ptrdiff_t>(front_));
+      values_.erase(values_.begin(), values_.begin() + static_cast<std::ptrdiff_t>(front_));
+      back_start_ -= front_;
+      front_ = 0;
+    }
+  }
+  return extreme_of<kKind>(front_ < back_start_ ? values_[front_] : none, back_extreme_);
+}
+
 std::optional<double> SlidingWindowAggregate::update(std::span<const Sample> window, double phi) {
   switch (kind_) {
     case SlidingAggregate::Count:
@@ -160,6 +188,10 @@ std::optional<double> SlidingWindowAggregate::update(std::span<const Sample> win
       return window.back().v;
     case SlidingAggregate::Present:
       return 1.0;
+    case SlidingAggregate::Min:
+      return update_extreme<SlidingAggregate::Min>(window);
+    case SlidingAggregate::Max:
+      return update_extreme<SlidingAggregate::Max>(window);
     default:
       break;
   }
@@ -173,10 +205,6 @@ std::optional<double> SlidingWindowAggregate::update(std::span<const Sample> win
   has_newest_ = true;
 
   switch (kind_) {
-    case SlidingAggregate::Min:
-    case SlidingAggregate::Max:
-      // Empty: every point of the window is NaN.
-      return head_ < queue_.size() ? queue_[head_].v : std::numeric_limits<double>::quiet_NaN();
     case SlidingAggregate::Sum:
       if (unusual_ > 0) return std::nullopt;
       return sum_high_ + sum_low_;

@@ -114,6 +114,22 @@ TEST_CASE("sliding min and max: NaN, signed zeros, ties, as Prometheus's loop") 
   CHECK(std::signbit(*min.update(zeros)));
 }
 
+TEST_CASE("sliding min and max over random runs of NaN, signed zeros, infinities and ties") {
+  // Each window's extreme is combined from a run of the back and a point of
+  // the front; every grouping must give the loop's answer, sign of zero too.
+  std::mt19937_64 random(7);
+  const std::vector<double> kinds = {kNaN, -0.0, 0.0, 1, -1, kInf, -kInf, 1, -1};
+  std::uniform_int_distribution<size_t> pick(0, kinds.size() - 1);
+  std::vector<double> values;
+  for (int i = 0; i < 600; ++i) values.push_back(kinds[pick(random)]);
+  for (const char* function : {"min_over_time", "max_over_time"}) {
+    for (const auto& [width, stride] : {std::pair<size_t, size_t>{1, 1}, {2, 1}, {7, 1}, {7, 3},
+                                        {7, 7}, {7, 8}, {30, 4}, {3, 11}}) {
+      CHECK(check_sliding(function, values, width, stride) == 0);
+    }
+  }
+}
+
 TEST_CASE("sliding sum and avg decline where a NaN, an infinity or a huge value is in the window") {
   SlidingWindowAggregate sum(SlidingAggregate::Sum);
   const std::vector<Sample> points = {{0, 1}, {15'000, kInf}, {30'000, 2}, {45'000, 3}};
