@@ -123,8 +123,14 @@ TEST_CASE("sliding min and max over random runs of NaN, signed zeros, infinities
   std::vector<double> values;
   for (int i = 0; i < 600; ++i) values.push_back(kinds[pick(random)]);
   for (const char* function : {"min_over_time", "max_over_time"}) {
-    for (const auto& [width, stride] : {std::pair<size_t, size_t>{1, 1}, {2, 1}, {7, 1}, {7, 3},
-                                        {7, 7}, {7, 8}, {30, 4}, {3, 11}}) {
+    for (const auto& [width, stride] : {std::pair<size_t, size_t>{1, 1},
+                                        {2, 1},
+                                        {7, 1},
+                                        {7, 3},
+                                        {7, 7},
+                                        {7, 8},
+                                        {30, 4},
+                                        {3, 11}}) {
       CHECK(check_sliding(function, values, width, stride) == 0);
     }
   }
