@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "common/query/arithmetic.hpp"
 #include "common/query/function_args.hpp"
@@ -90,6 +92,52 @@ Labels result_labels(const Labels& many, const Labels& one, TokenKind op,
   return builder.labels();
 }
 
+// The "one" side of a vector operation by match signature. Most steps of a
+// range query match a handful of samples (a ratio of two sums: one a side),
+// where building two hash tables of strings a step was 10% of the query: up
+// to kLinearSignatures they are searched in order, beyond that hashed.
+class OneSideBySignature {
+ public:
+  struct Entry {
+    std::string signature;
+    const VectorSample* sample;
+    bool used = false;  // by a one-to-one match
+  };
+
+  explicit OneSideBySignature(size_t size) { entries_.reserve(size); }
+
+  // The entry already holding `signature`, else null after adding it.
+  const Entry* insert(std::string signature, const VectorSample& sample) {
+    if (Entry* existing = find(signature)) return existing;
+    entries_.push_back(Entry{std::move(signature), &sample});
+    if (entries_.size() > kLinearSignatures) {
+      // Views of strings in entries_, which was reserved for all: never moved.
+      if (index_.empty()) {
+        for (size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].signature, i);
+      } else {
+        index_.emplace(entries_.back().signature, entries_.size() - 1);
+      }
+    }
+    return nullptr;
+  }
+
+  Entry* find(std::string_view signature) {
+    if (entries_.size() <= kLinearSignatures) {
+      for (Entry& entry : entries_) {
+        if (entry.signature == signature) return &entry;
+      }
+      return nullptr;
+    }
+    const auto found = index_.find(signature);
+    return found == index_.end() ? nullptr : &entries_[found->second];
+  }
+
+ private:
+  static constexpr size_t kLinearSignatures = 8;
+  std::vector<Entry> entries_;
+  std::unordered_map<std::string_view, size_t> index_;
+};
+
 Result<Vector> arithmetic_or_comparison(const BinaryExpr& expr, const VectorMatching& matching,
                                         const LabelSelection& selection, const Vector& lhs,
                                         const Vector& rhs) {
@@ -104,27 +152,27 @@ Result<Vector> arithmetic_or_comparison(const BinaryExpr& expr, const VectorMatc
   const Vector& many = swapped ? rhs : lhs;
   const Vector& one = swapped ? lhs : rhs;
 
-  std::unordered_map<std::string, const VectorSample*> one_by_signature;
+  OneSideBySignature one_by_signature(one.size());
   for (const VectorSample& sample : one) {
-    auto [at, inserted] = one_by_signature.try_emplace(selection.signature(sample.labels), &sample);
-    if (!inserted) {
+    if (const auto* existing =
+            one_by_signature.insert(selection.signature(sample.labels), sample)) {
       return Status::error(fmt::format(
           "found duplicate series for the match group {} on the {} hand-side of the operation: "
           "[{}, {}];many-to-many matching not allowed: matching labels must be unique on one side",
           go_labels_text(selection.select(sample.labels)), swapped ? "left" : "right",
-          go_labels_text(sample.labels), go_labels_text(at->second->labels)));
+          go_labels_text(sample.labels), go_labels_text(existing->sample->labels)));
     }
   }
 
-  // Per match signature, the result label sets already given (many-to-one),
-  // or only that the signature was used (one-to-one).
+  // Per match signature, the result label sets already given (many-to-one;
+  // one-to-one marks the "one" side's entry used).
   std::unordered_map<std::string, std::unordered_set<Labels, LabelsHash>> matched;
   Vector out;
   for (const VectorSample& sample : many) {
     std::string signature = selection.signature(sample.labels);
-    const auto partner = one_by_signature.find(signature);
-    if (partner == one_by_signature.end()) continue;
-    const VectorSample& one_sample = *partner->second;
+    OneSideBySignature::Entry* partner = one_by_signature.find(signature);
+    if (partner == nullptr) continue;
+    const VectorSample& one_sample = *partner->sample;
 
     const double left = swapped ? one_sample.v : sample.v;
     const double right = swapped ? sample.v : one_sample.v;
@@ -138,14 +186,14 @@ Result<Vector> arithmetic_or_comparison(const BinaryExpr& expr, const VectorMatc
     Labels labels = result_labels(sample.labels, one_sample.labels, expr.op, matching);
     if (expr.return_bool) labels = drop_metric_name(labels);
 
-    auto [group, first_match] = matched.try_emplace(std::move(signature));
     if (matching.cardinality == Cardinality::OneToOne) {
-      if (!first_match) {
+      if (partner->used) {
         return Status::error(
             "multiple matches for labels: many-to-one matching must be explicit "
             "(group_left/group_right)");
       }
-    } else if (!group->second.insert(labels).second) {
+      partner->used = true;
+    } else if (!matched[std::move(signature)].insert(labels).second) {
       return Status::error(
           "multiple matches for labels: grouping labels must ensure unique matches");
     }

@@ -134,6 +134,34 @@ TEST_CASE(
         "allowed: matching labels must be unique on one side");
 }
 
+TEST_CASE("matching past the few signatures searched in order: every pair, and the same errors") {
+  // Over 8 samples a side the one side is hashed; the answers must not change.
+  Vector left;
+  Vector right;
+  std::string expected;
+  for (int i = 0; i < 20; ++i) {
+    const std::string k = std::to_string(i);
+    left.push_back(sample({{"__name__", "a"}, {"k", k}}, i));
+    right.push_back(sample({{"__name__", "b"}, {"k", k}}, 100));
+    expected += (i > 0 ? ", " : "") + std::string("{k=\"") + k + "\"} " + std::to_string(100 + i);
+  }
+  CHECK(evaluate("a + b", left, right) == expected);
+  // A duplicate signature late on the one side.
+  Vector duplicated = right;
+  duplicated.push_back(sample({{"__name__", "c"}, {"k", "17"}}, 1));
+  CHECK(evaluate("a + b", left, duplicated) ==
+        "error: found duplicate series for the match group {k=\"17\"} on the right hand-side of "
+        "the operation: [{__name__=\"c\", k=\"17\"}, {__name__=\"b\", k=\"17\"}];many-to-many "
+        "matching not allowed: matching labels must be unique on one side");
+  // Two samples of the many side meeting one entry: one-to-one refuses.
+  Vector twice = left;
+  twice.push_back(sample({{"__name__", "a"}, {"k", "17"}, {"x", "1"}}, 1));
+  CHECK(evaluate("a + on(k) b", twice, right) ==
+        "error: multiple matches for labels: many-to-one matching must be explicit "
+        "(group_left/group_right)");
+  CHECK(evaluate("a + on(k) group_left b", twice, right).starts_with("{k=\"0\"} 100"));
+}
+
 TEST_CASE("an empty side gives an empty result before any matching check") {
   const Vector api_limit = {sample({{"__name__", "limit"}, {"job", "api"}}, 1)};
   CHECK(evaluate("a + b", {}, kRequests).empty());
