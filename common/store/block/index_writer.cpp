@@ -12,16 +12,24 @@ namespace mc::block {
 namespace {
 
 // Strings sorted and numbered; a label refers to its name and value by number.
+// Built from the writer's strings (each once, in order of first use), so a
+// string's symbol is looked up by its number, not hashed again.
 class SymbolTable {
  public:
-  explicit SymbolTable(std::vector<std::string_view> strings) : sorted_(std::move(strings)) {
-    std::sort(sorted_.begin(), sorted_.end());
-    sorted_.erase(std::unique(sorted_.begin(), sorted_.end()), sorted_.end());
-    numbers_.reserve(sorted_.size());
-    for (uint32_t i = 0; i < sorted_.size(); ++i) numbers_.emplace(sorted_[i], i);
+  explicit SymbolTable(const std::vector<std::string_view>& strings) : symbol_of_(strings.size()) {
+    std::vector<uint32_t> order(strings.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return strings[a] < strings[b]; });
+    sorted_.reserve(order.size());
+    for (uint32_t symbol = 0; symbol < order.size(); ++symbol) {
+      symbol_of_[order[symbol]] = symbol;
+      sorted_.push_back(strings[order[symbol]]);
+    }
   }
 
-  uint32_t number(std::string_view s) const { return numbers_.at(s); }
+  // The symbol of the writer's string number `string`.
+  uint32_t of(uint32_t string) const { return symbol_of_[string]; }
 
   // uvarint count, then each string front coded against the one before it:
   // uvarint shared prefix length, uvarint suffix length, suffix bytes.
@@ -41,7 +49,7 @@ class SymbolTable {
 
  private:
   std::vector<std::string_view> sorted_;
-  std::unordered_map<std::string_view, uint32_t> numbers_;
+  std::vector<uint32_t> symbol_of_;
 };
 
 struct Section {
@@ -54,12 +62,27 @@ struct Section {
 uint32_t IndexWriter::string_number(std::string_view s) {
   auto found = string_numbers_.find(s);
   if (found != string_numbers_.end()) return found->second;
-  const auto number = static_cast<uint32_t>(series_.strings.size());
+  const auto number = static_cast<uint32_t>(strings_.size());
   auto [it, inserted] = string_numbers_.emplace(std::string(s), number);
-  series_.strings.push_back(it->first);
+  strings_.push_back(it->first);
   return number;
 }
 
+namespace {
+
+// Records go into pages of this capacity (a bigger record gets a page of its
+// own size), so that no buffer ever doubles.
+constexpr size_t kRecordPageBytes = 256 << 10;
+
+}  // namespace
+
+// A series' record: uvarint label count, per label uvarint name and value
+// string numbers; uvarint metadata ref (0: none, else number + 1); uvarint
+// chunk count, per chunk varint min_time minus the time before it (the
+// previous series' first min_time for the first chunk, else the chunk
+// before's max_time), uvarint max_time - min_time, uvarint samples, varint
+// timestamp column minus the one of the chunk before (across series, as the
+// series section has it).
 void IndexWriter::add_series(const Labels& labels, const MetricMetadata* metadata,
                              std::vector<ChunkEntry> chunks) {
   uint32_t metadata_ref = 0;
@@ -69,14 +92,39 @@ void IndexWriter::add_series(const Labels& labels, const MetricMetadata* metadat
     if (inserted) metadata_in_order_.push_back(&it->first);
     metadata_ref = it->second + 1;
   }
+  record_.clear();
+  ByteWriter out(record_);
+  out.uvarint(labels.size());
   for (const LabelView label : labels) {
-    series_.label_strings.push_back(string_number(label.name));
-    series_.label_strings.push_back(string_number(label.value));
+    out.uvarint(string_number(label.name));
+    out.uvarint(string_number(label.value));
   }
-  series_.label_ends.push_back(static_cast<uint32_t>(series_.label_strings.size() / 2));
-  series_.metadata.push_back(metadata_ref);
-  series_.chunks.insert(series_.chunks.end(), chunks.begin(), chunks.end());
-  series_.chunk_ends.push_back(static_cast<uint32_t>(series_.chunks.size()));
+  out.uvarint(metadata_ref);
+  out.uvarint(chunks.size());
+  int64_t previous_time = previous_first_min_time_;
+  if (!chunks.empty()) previous_first_min_time_ = chunks.front().min_time;
+  for (const ChunkEntry& chunk : chunks) {
+    out.varint(chunk.min_time - previous_time);
+    out.uvarint(static_cast<uint64_t>(chunk.max_time - chunk.min_time));
+    out.uvarint(chunk.samples);
+    out.varint(static_cast<int64_t>(chunk.timestamp_column) -
+               static_cast<int64_t>(previous_timestamp_column_));
+    previous_timestamp_column_ = chunk.timestamp_column;
+    previous_time = chunk.max_time;
+  }
+  if (pages_.empty() || pages_.back().capacity() - pages_.back().size() < record_.size()) {
+    pages_.emplace_back().reserve(std::max(kRecordPageBytes, record_.size()));
+  }
+  pages_.back().insert(pages_.back().end(), record_.begin(), record_.end());
+  ++series_count_;
+}
+
+template <typename Visit>
+void IndexWriter::for_each_record(Visit&& visit) const {
+  for (const std::vector<uint8_t>& page : pages_) {
+    ByteReader in(page);
+    while (!in.at_end()) visit(in);
+  }
 }
 
 void IndexWriter::add_group(GroupEntry group) { groups_.push_back(std::move(group)); }
@@ -85,7 +133,19 @@ void IndexWriter::add_group(GroupEntry group) { groups_.push_back(std::move(grou
 // has their layout.
 namespace {
 
-using Postings = std::map<std::string_view, std::map<std::string_view, std::vector<uint32_t>>>;
+// Every series number of each (name, value) pair, in one array: the pairs in
+// label index order (name, then value, as strings), each pair's series in
+// order. Counted, then filled: a map of maps of vectors held about twice the
+// numbers themselves at 200,000 series.
+struct Postings {
+  struct Pair {
+    uint32_t name;   // symbol
+    uint32_t value;  // symbol
+    uint32_t end;    // of its series in `series`
+  };
+  std::vector<Pair> pairs;
+  std::vector<uint32_t> series;
+};
 
 Section metadata_section(const std::vector<const MetricMetadata*>& metadata_in_order) {
   Section section{SectionId::metadata, {}};
@@ -100,65 +160,37 @@ Section metadata_section(const std::vector<const MetricMetadata*>& metadata_in_o
   return section;
 }
 
-Section series_section(const IndexWriter::SeriesTable& table, const SymbolTable& symbols,
-                       int64_t base_time) {
-  // Symbol numbers by string number, looked up once per string.
-  std::vector<uint32_t> symbol_of(table.strings.size());
-  for (size_t i = 0; i < table.strings.size(); ++i) symbol_of[i] = symbols.number(table.strings[i]);
-  Section section{SectionId::series, {}};
-  ByteWriter out(section.raw);
-  out.varint(base_time);
-  const size_t series_count = table.label_ends.size();
-  out.uvarint(series_count);
-  int64_t previous_timestamp_column = 0;
-  for (size_t s = 0; s < series_count; ++s) {
-    const uint32_t labels_begin = s == 0 ? 0 : table.label_ends[s - 1];
-    out.uvarint(table.label_ends[s] - labels_begin);
-    for (uint32_t l = labels_begin; l < table.label_ends[s]; ++l) {
-      out.uvarint(symbol_of[table.label_strings[2 * l]]);
-      out.uvarint(symbol_of[table.label_strings[2 * l + 1]]);
-    }
-    out.uvarint(table.metadata[s]);
-    const uint32_t chunks_begin = s == 0 ? 0 : table.chunk_ends[s - 1];
-    out.uvarint(table.chunk_ends[s] - chunks_begin);
-    int64_t previous_time = base_time;
-    for (uint32_t c = chunks_begin; c < table.chunk_ends[s]; ++c) {
-      const ChunkEntry& chunk = table.chunks[c];
-      out.varint(chunk.min_time - previous_time);
-      out.uvarint(static_cast<uint64_t>(chunk.max_time - chunk.min_time));
-      out.uvarint(chunk.samples);
-      // Series of one target share their timestamps column: the delta is 0.
-      out.varint(static_cast<int64_t>(chunk.timestamp_column) - previous_timestamp_column);
-      previous_timestamp_column = chunk.timestamp_column;
-      previous_time = chunk.max_time;
-    }
-  }
-  return section;
-}
-
 // The label index (names, their values as symbol deltas) and the postings
 // lists it points into, written side by side.
-std::pair<Section, Section> label_index_sections(const Postings& postings,
-                                                 const SymbolTable& symbols) {
+std::pair<Section, Section> label_index_sections(const Postings& postings) {
   Section label_index{SectionId::label_index, {}};
   Section postings_section{SectionId::postings, {}};
   ByteWriter names_out(label_index.raw);
   ByteWriter postings_out(postings_section.raw);
-  names_out.uvarint(postings.size());
-  for (const auto& [name, values] : postings) {
-    names_out.uvarint(symbols.number(name));
-    names_out.uvarint(values.size());
+  size_t names = 0;
+  for (size_t p = 0; p < postings.pairs.size(); ++p) {
+    if (p == 0 || postings.pairs[p].name != postings.pairs[p - 1].name) ++names;
+  }
+  names_out.uvarint(names);
+  uint32_t series_begin = 0;
+  for (size_t p = 0; p < postings.pairs.size();) {
+    const uint32_t name = postings.pairs[p].name;
+    size_t name_end = p;
+    while (name_end < postings.pairs.size() && postings.pairs[name_end].name == name) ++name_end;
+    names_out.uvarint(name);
+    names_out.uvarint(name_end - p);
     uint32_t previous_symbol = 0;
-    for (const auto& [value, series] : values) {
-      const uint32_t symbol = symbols.number(value);
-      names_out.uvarint(symbol - previous_symbol);  // values sorted: symbols increase
-      previous_symbol = symbol;
-      postings_out.uvarint(series.size());
+    for (; p < name_end; ++p) {
+      const Postings::Pair& pair = postings.pairs[p];
+      names_out.uvarint(pair.value - previous_symbol);  // values sorted: symbols increase
+      previous_symbol = pair.value;
+      postings_out.uvarint(pair.end - series_begin);
       uint32_t previous_series = 0;
-      for (const uint32_t s : series) {
-        postings_out.uvarint(s - previous_series);
-        previous_series = s;
+      for (uint32_t i = series_begin; i < pair.end; ++i) {
+        postings_out.uvarint(postings.series[i] - previous_series);
+        previous_series = postings.series[i];
       }
+      series_begin = pair.end;
     }
   }
   return {std::move(label_index), std::move(postings_section)};
@@ -248,23 +280,75 @@ class IndexFileWriter {
 }  // namespace
 
 Result<uint64_t> IndexWriter::write(int64_t base_time, Compressor& compressor, const Sink& sink) {
-  // name -> value -> series numbers, all sorted (std::map, series in order).
+  const SymbolTable symbols(strings_);
+
+  // The postings: every (name, value) pair numbered as first met, counted,
+  // then the pairs put in label index order and their series filled in.
   Postings postings;
-  for (uint32_t s = 0; s < series_.label_ends.size(); ++s) {
-    for (uint32_t l = s == 0 ? 0 : series_.label_ends[s - 1]; l < series_.label_ends[s]; ++l) {
-      postings[series_.strings[series_.label_strings[2 * l]]]
-              [series_.strings[series_.label_strings[2 * l + 1]]]
-                  .push_back(s);
+  {
+    std::unordered_map<uint64_t, uint32_t> pair_numbers;
+    std::vector<uint32_t> counts;
+    const auto pair_key = [](uint64_t name, uint64_t value) { return name << 32 | value; };
+    const auto skip_chunks = [](ByteReader& in) {
+      const uint64_t chunks = in.uvarint();
+      for (uint64_t c = 0; c < chunks && in.ok(); ++c) {
+        in.varint();
+        in.uvarint();
+        in.uvarint();
+        in.varint();
+      }
+    };
+    for_each_record([&](ByteReader& in) {
+      const uint64_t labels = in.uvarint();
+      for (uint64_t l = 0; l < labels && in.ok(); ++l) {
+        const uint64_t name = in.uvarint();
+        const uint64_t value = in.uvarint();
+        auto [it, inserted] =
+            pair_numbers.try_emplace(pair_key(name, value), static_cast<uint32_t>(counts.size()));
+        if (inserted) {
+          counts.push_back(0);
+          postings.pairs.push_back(Postings::Pair{symbols.of(static_cast<uint32_t>(name)),
+                                                  symbols.of(static_cast<uint32_t>(value)), 0});
+        }
+        ++counts[it->second];
+      }
+      in.uvarint();  // metadata
+      skip_chunks(in);
+    });
+    // Label index order; where each pair's series start, by pair number.
+    std::vector<uint32_t> order(postings.pairs.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      const Postings::Pair& x = postings.pairs[a];
+      const Postings::Pair& y = postings.pairs[b];
+      return x.name != y.name ? x.name < y.name : x.value < y.value;
+    });
+    std::vector<uint32_t> next(postings.pairs.size());
+    std::vector<Postings::Pair> sorted(postings.pairs.size());
+    uint32_t end = 0;
+    for (size_t position = 0; position < order.size(); ++position) {
+      next[order[position]] = end;
+      end += counts[order[position]];
+      sorted[position] = postings.pairs[order[position]];
+      sorted[position].end = end;
     }
+    postings.pairs = std::move(sorted);
+    order = {};
+    counts = {};
+    postings.series.resize(end);
+    uint32_t series = 0;
+    for_each_record([&](ByteReader& in) {
+      const uint64_t labels = in.uvarint();
+      for (uint64_t l = 0; l < labels && in.ok(); ++l) {
+        const uint64_t name = in.uvarint();
+        const uint64_t value = in.uvarint();
+        postings.series[next[pair_numbers.at(pair_key(name, value))]++] = series;
+      }
+      in.uvarint();
+      skip_chunks(in);
+      ++series;
+    });
   }
-  // Every string is a key of the postings, once per name: a few thousand,
-  // where one per label of every series was millions at 200,000 series.
-  std::vector<std::string_view> strings;
-  for (const auto& [name, values] : postings) {
-    strings.push_back(name);
-    for (const auto& value : values) strings.push_back(value.first);
-  }
-  const SymbolTable symbols(std::move(strings));
 
   IndexFileWriter file(compressor, sink);
   if (Status status = file.header(); !status) return status;
@@ -275,15 +359,44 @@ Result<uint64_t> IndexWriter::write(int64_t base_time, Compressor& compressor, c
     if (Status status = file.add(std::move(section)); !status) return status;
   }
   if (Status status = file.add(metadata_section(metadata_in_order_)); !status) return status;
-  Section series = series_section(series_, symbols, base_time);
-  // The strings stay: the postings' keys and the symbols view them.
-  series_.label_strings = {};
-  series_.label_ends = {};
-  series_.metadata = {};
-  series_.chunks = {};
-  series_.chunk_ends = {};
-  if (Status status = file.add(std::move(series)); !status) return status;
-  auto [label_index, postings_section] = label_index_sections(postings, symbols);
+  {
+    // The series section: the records again, labels as symbols and the
+    // first chunk's time from the block's start.
+    Section section{SectionId::series, {}};
+    ByteWriter out(section.raw);
+    out.varint(base_time);
+    out.uvarint(series_count_);
+    int64_t first_min_time = 0;
+    bool damaged = false;
+    for_each_record([&](ByteReader& in) {
+      const uint64_t labels = in.uvarint();
+      out.uvarint(labels);
+      for (uint64_t l = 0; l < labels && in.ok(); ++l) {
+        out.uvarint(symbols.of(static_cast<uint32_t>(in.uvarint())));
+        out.uvarint(symbols.of(static_cast<uint32_t>(in.uvarint())));
+      }
+      out.uvarint(in.uvarint());  // metadata
+      const uint64_t chunks = in.uvarint();
+      out.uvarint(chunks);
+      for (uint64_t c = 0; c < chunks && in.ok(); ++c) {
+        int64_t delta = in.varint();
+        if (c == 0) {
+          first_min_time += delta;
+          delta = first_min_time - base_time;
+        }
+        out.varint(delta);
+        out.uvarint(in.uvarint());
+        out.uvarint(in.uvarint());
+        out.varint(in.varint());
+      }
+      damaged = damaged || !in.ok();
+    });
+    // Our own bytes: a failed read here is a bug, not bad input.
+    if (damaged) return Status::error("index writer: a series record does not read back");
+    pages_ = {};
+    if (Status status = file.add(std::move(section)); !status) return status;
+  }
+  auto [label_index, postings_section] = label_index_sections(postings);
   postings = {};
   if (Status status = file.add(std::move(label_index)); !status) return status;
   if (Status status = file.add(std::move(postings_section)); !status) return status;

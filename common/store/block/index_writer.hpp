@@ -8,15 +8,14 @@
 // compressed when that pays. docs/storage-format.md has the byte layout.
 //
 // It holds every series of the block until the end, so what it keeps a series
-// is the cut's peak that grows with the head: label strings are kept once
-// each and a series refers to them by number, chunk entries in one array
+// is the cut's memory that grows with the head: label strings are kept once
+// each, and a series is a record of varints referring to them by number
 // (bench/head_memory.md, "Across block cuts").
 //
 // Private to common/store/block. Thread-safety: none (one writer thread).
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <span>
@@ -52,23 +51,11 @@ class IndexWriter {
   // soak (bench/soak/README.md). Leaves the writer empty: call once.
   Result<uint64_t> write(int64_t base_time, Compressor& compressor, const Sink& sink);
 
-  // The series as write() writes them: series s has the labels
-  // label_strings[2 * label_ends[s - 1], 2 * label_ends[s]) (name, value;
-  // numbers into `strings`) and the chunks [chunk_ends[s - 1], chunk_ends[s]).
-  // Deques, not vectors: a vector that doubles to its 8 MB at 200,000 series
-  // touches the 4 MB it outgrew too, and the cut's malloc arena keeps both
-  // until the next trim; a deque grows a block at a time.
-  struct SeriesTable {
-    std::vector<std::string_view> strings;  // by number, in order of first use
-    std::deque<uint32_t> label_strings;
-    std::deque<uint32_t> label_ends;
-    std::deque<uint32_t> metadata;  // 0: none, else number + 1
-    std::deque<ChunkEntry> chunks;
-    std::deque<uint32_t> chunk_ends;
-  };
-
  private:
   uint32_t string_number(std::string_view s);
+  // Calls `visit(reader)` for each series' record, in order.
+  template <typename Visit>
+  void for_each_record(Visit&& visit) const;
 
   // Looks a std::string key up by string_view, without a copy.
   struct StringHash {
@@ -76,9 +63,22 @@ class IndexWriter {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
 
-  // Owns the strings that series_.strings views (node keys do not move).
+  // Owns the strings that strings_ views (node keys do not move).
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> string_numbers_;
-  SeriesTable series_;
+  std::vector<std::string_view> strings_;  // by number, in order of first use
+
+  // Each series as add_series met it, a record of varints (labels as string
+  // numbers, chunk times as deltas) in pages of fixed capacity, never moved
+  // or doubled. They were arrays of 4-byte numbers and 24-byte chunk
+  // entries, the cut's memory that grows with the head (in use rose by
+  // ~18 MiB over a 200,000-series cut, bench/head_memory.md). write() reads
+  // them twice, for the postings and for the series section.
+  std::vector<std::vector<uint8_t>> pages_;
+  std::vector<uint8_t> record_;  // the record being made
+  size_t series_count_ = 0;
+  int64_t previous_first_min_time_ = 0;     // of the series before, for the next record
+  uint32_t previous_timestamp_column_ = 0;  // of the chunk before, across series
+
   std::map<MetricMetadata, uint32_t> metadata_numbers_;
   std::vector<const MetricMetadata*> metadata_in_order_;  // points into metadata_numbers_ keys
   std::vector<GroupEntry> groups_;

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "tests/support/temp_dir.hpp"
 #include "tests/unit/store/block/block_test_series.hpp"
 
@@ -86,4 +88,42 @@ TEST_CASE("label names and values come from the index", "[store][block][select]"
           std::vector<std::string>{"build_info", "requests", "up"});
   REQUIRE(f.reader->label_values("code") == std::vector<std::string>{"200", "500"});
   REQUIRE(f.reader->label_values("nope").empty());
+}
+
+TEST_CASE("an index of many series, past one page of the writer's records, selects exactly",
+          "[store][block][select]") {
+  // 30,000 series of a few labels each are over a megabyte of the index
+  // writer's records (pages of 256 KiB); a string that is a value here and a
+  // name there is one symbol. Every series must come back with its labels,
+  // and each (name, value) list must hold exactly its series.
+  mc::test::TempDir temp;
+  std::vector<TestSeries> series;
+  constexpr int kSeries = 30'000;
+  for (int i = 0; i < kSeries; ++i) {
+    TestSeries s;
+    s.labels = Labels{{"__name__", "metric_" + std::to_string(i / 10'000)},
+                      {"instance", "host-" + std::to_string(i % 997)},
+                      {"job", i % 3 == 0 ? "instance" : "job"},
+                      {"series", std::to_string(1'000'000 + i)}};
+    s.timestamps = {1000 + i % 50, 2000 + i % 50};
+    s.columns.push_back({static_cast<double>(i), 1.0});
+    series.push_back(std::move(s));
+  }
+  std::sort(series.begin(), series.end(),
+            [](const TestSeries& a, const TestSeries& b) { return a.labels < b.labels; });
+  const std::string dir = write_block(temp.path(), raw_meta(1000, 3000), series, {});
+  const auto reader = open_block(dir);
+  REQUIRE(reader->num_series() == kSeries);
+  for (uint32_t s = 0; s < kSeries; s += 7) REQUIRE(reader->labels(s) == series[s].labels);
+  const auto count = [&](std::vector<Matcher> matchers) {
+    auto numbers = reader->select(matchers);
+    REQUIRE(numbers.is_ok());
+    return numbers->size();
+  };
+  CHECK(count({make(Kind::equal, "job", "instance")}) == kSeries / 3);
+  CHECK(count({make(Kind::equal, "instance", "host-5")}) == 31);  // 5 + 997k below 30,000
+  CHECK(count({make(Kind::equal, "__name__", "metric_2")}) == 10'000);
+  CHECK(count({make(Kind::equal, "series", "1029999")}) == 1);
+  CHECK(count({make(Kind::regex, "series", "10000..")}) == 100);
+  REQUIRE(reader->verify().is_ok());
 }
