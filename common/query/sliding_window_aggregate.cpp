@@ -24,7 +24,7 @@ bool is_summable(double v) { return std::isfinite(v) && std::abs(v) <= kLargestS
 template <SlidingAggregate kKind>
 double extreme_of(double earlier, double later) {
   const bool beyond = kKind == SlidingAggregate::Min ? later < earlier : later > earlier;
-  return beyond | std::isnan(earlier) ? later : earlier;
+  return (beyond | std::isnan(earlier)) ? later : earlier;
 }
 
 }  // namespace
