@@ -14,7 +14,8 @@
 // mallinfo2(): bytes in use (uordblks + hblkhd) against bytes free but kept by
 // the allocator (fordblks), which tells a retained structure from memory the
 // allocator holds. A "peak" row after each cut gives the highest RssAnon
-// seen (every 20 ms) while the round ran; the last lines, what one open
+// seen (every 20 ms) while the round ran, the rest of that row as it was
+// then, the seconds into the round, and the most bytes in use seen; the last lines, what one open
 // block keeps in use with its parsed index in the index cache and without
 // (evicted), and the parsed index's parts.
 //
@@ -73,10 +74,6 @@ Memory read_memory() {
   memory.in_use_mb = static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
   memory.free_held_mb = static_cast<double>(info.fordblks) / (1024.0 * 1024.0);
   return memory;
-}
-
-double read_rss_anon_mb() {
-  return static_cast<double>(mc::bench::read_process_rss().anon_kb) / 1024.0;
 }
 
 // One long-lived thread that runs what it is handed and waits for nothing
@@ -290,10 +287,22 @@ int main(int argc, char** argv) {
     const Memory before = read_memory();
     const auto round_start = std::chrono::steady_clock::now();
     mc::Result<size_t> round = mc::Status::error("not run");
-    // The round's peak, as /proc sees it every 20 ms.
-    double peak_anon_mb = before.anon_mb;
-    compactor.run([&] { round = storage->compact(); },
-                  [&] { peak_anon_mb = std::max(peak_anon_mb, read_rss_anon_mb()); });
+    // The round's peak, as /proc sees it every 20 ms, with glibc's bytes in
+    // use then (live data, against free pages the allocator keeps) and when
+    // in the round it came; and the most bytes in use seen.
+    Memory peak = before;
+    double peak_seconds = 0;
+    double peak_in_use_mb = before.in_use_mb;
+    compactor.run(
+        [&] { round = storage->compact(); },
+        [&] {
+          const Memory now = read_memory();
+          peak_in_use_mb = std::max(peak_in_use_mb, now.in_use_mb);
+          if (now.anon_mb <= peak.anon_mb) return;
+          peak = now;
+          peak_seconds =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
+        });
     const double round_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
     if (!round) {
@@ -305,7 +314,9 @@ int main(int argc, char** argv) {
     if (blocks != blocks_before) {
       print_row("precut", minute, before, blocks_before, round_seconds);
       print_row("cut", minute, read_memory(), blocks, round_seconds);
-      std::printf("peak    %7.2f  %9.1f\n", minute, peak_anon_mb);
+      std::printf("peak    %7.2f  %9.1f  %9.1f  %9.1f  %9.1f          %7.2f  (most in use %.1f)\n",
+                  minute, peak.anon_mb, peak.file_mb, peak.in_use_mb, peak.free_held_mb,
+                  peak_seconds, peak_in_use_mb);
     }
     print_row("minute", minute, read_memory(), blocks,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());

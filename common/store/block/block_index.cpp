@@ -202,6 +202,7 @@ class BlockIndexParser {
     index_.metadata_refs_.reserve(n);
     index_.first_chunk_.reserve(n + 1);
     index_.first_label_.reserve(n + 1);
+    reserve_labels_and_chunks(n);
     int64_t previous_timestamp_column = 0;
     bool ok = true;
     for (uint64_t s = 0; s < n && in.ok() && ok; ++s) {
@@ -234,10 +235,45 @@ class BlockIndexParser {
     if (!ok || !in.ok() || !in.at_end() || index_.metadata_refs_.size() != n) {
       return section_error(SectionId::series, "malformed");
     }
-    // Grown without knowing the total; the block keeps them for days.
-    index_.label_symbols_.shrink_to_fit();
-    index_.chunks_.shrink_to_fit();
+    sections_[static_cast<size_t>(SectionId::series)].raw = {};  // read: not needed again
     return Status::ok();
+  }
+
+  // Sizes the two arrays a series' labels and chunks go into from a first
+  // walk over the series section: grown by doubling and then shrunk to fit,
+  // they held up to three times their size at once, the most the open check
+  // of a cut block of 200,000 series had in use (bench/head_memory.md). A
+  // damaged section stops the walk where it stops making sense; the parse
+  // proper says what is wrong.
+  void reserve_labels_and_chunks(uint64_t series) {
+    ByteReader in = section(SectionId::series);
+    in.varint();
+    in.uvarint();
+    size_t labels = 0;
+    size_t chunks = 0;
+    for (uint64_t s = 0; s < series && in.ok(); ++s) {
+      const uint64_t label_count = in.uvarint();
+      if (label_count > in.remaining()) break;
+      labels += label_count;
+      for (uint64_t l = 0; l < label_count && in.ok(); ++l) {
+        in.uvarint();
+        in.uvarint();
+      }
+      in.uvarint();  // metadata
+      const uint64_t chunk_count = in.uvarint();
+      if (chunk_count > in.remaining()) break;
+      chunks += chunk_count;
+      for (uint64_t c = 0; c < chunk_count && in.ok(); ++c) {
+        in.varint();
+        in.uvarint();
+        in.uvarint();
+        in.varint();
+      }
+    }
+    // Each label takes two bytes of the section and each chunk four: a
+    // count read past a damaged spot cannot ask for more than the section.
+    index_.label_symbols_.reserve(2 * labels);
+    index_.chunks_.reserve(chunks);
   }
 
   // Whether the series whose label symbols start at `first` (the last one
@@ -258,10 +294,18 @@ class BlockIndexParser {
     int64_t previous_time = base_time;
     for (uint64_t c = 0; c < chunk_count && in.ok(); ++c) {
       ChunkEntry chunk;
-      chunk.min_time = previous_time + in.varint();
-      chunk.max_time = chunk.min_time + static_cast<int64_t>(in.uvarint());
+      // A damaged delta must fail the parse, not overflow (undefined).
+      const int64_t min_delta = in.varint();
+      const uint64_t span = in.uvarint();
       const uint64_t samples = in.uvarint();
-      const int64_t timestamp_column = previous_timestamp_column + in.varint();
+      const int64_t column_delta = in.varint();
+      int64_t timestamp_column = 0;
+      if (__builtin_add_overflow(previous_time, min_delta, &chunk.min_time) ||
+          span > static_cast<uint64_t>(INT64_MAX) ||
+          __builtin_add_overflow(chunk.min_time, static_cast<int64_t>(span), &chunk.max_time) ||
+          __builtin_add_overflow(previous_timestamp_column, column_delta, &timestamp_column)) {
+        return false;
+      }
       if (samples == 0 || samples > UINT32_MAX || timestamp_column < 0 ||
           timestamp_column > INT32_MAX || chunk.max_time < chunk.min_time) {
         ok = false;
@@ -310,7 +354,8 @@ class BlockIndexParser {
     if (!postings.ok() || !postings.at_end()) {
       return section_error(SectionId::postings, "malformed");
     }
-    index_.postings_ = postings_raw;
+    index_.postings_ = std::move(sections_[static_cast<size_t>(SectionId::postings)].raw);
+    sections_[static_cast<size_t>(SectionId::label_index)].raw = {};
     return Status::ok();
   }
 
