@@ -202,8 +202,9 @@ class HeadSeries {
   size_t memory_bytes() const;
 
  private:
-  // Seals the open chunk (when it has samples) before `append` starts the next.
-  void cut_chunk(HeadChunkFile* file);
+  // Seals the open chunk (when it has samples) before `append` starts the
+  // next; `keep_buffer`: the next grows in the sealed one's buffer.
+  void cut_chunk(HeadChunkFile* file, bool keep_buffer);
   // Whether the open chunk is sealed before the next sample: at
   // limits.max_samples, or staggered at this series' own phase (see
   // at_seal_phase). Inline: every append asks.
@@ -215,7 +216,7 @@ class HeadSeries {
   }
   bool at_seal_phase(const HeadChunkLimits& limits) const;
   // Moves the open chunk to `file`, or to the heap list when that fails.
-  void seal_open_chunk(HeadChunkFile* file);
+  void seal_open_chunk(HeadChunkFile* file, bool keep_buffer);
   // Calls visit(const HeadChunkRecord&) for the sealed chunks in `file`,
   // newest first, going on to the previous one while it returns true; stops
   // at the truncation floor.

@@ -88,4 +88,9 @@ void OpenXorChunk::clear() {
   encoder_ = XorEncoder{};
 }
 
+void OpenXorChunk::restart() {
+  buffer_.size_ = 0;  // resize() zeroes what it hands out again
+  encoder_ = XorEncoder{};
+}
+
 }  // namespace mc::chunkenc

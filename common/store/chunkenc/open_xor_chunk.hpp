@@ -31,6 +31,9 @@ class OpenXorChunk {
   void append(int64_t t_ms, double v);
   // Frees the bytes: the chunk is empty again, ready for a new first sample.
   void clear();
+  // Empty again, as clear(), but keeping the buffer for the next chunk's
+  // bytes to grow into.
+  void restart();
 
   bool empty() const { return encoder_.count() == 0; }
   int num_samples() const { return encoder_.count(); }

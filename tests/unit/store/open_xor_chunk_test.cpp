@@ -118,6 +118,28 @@ TEST_CASE("open xor chunk holds nothing until its first sample and after clear",
   REQUIRE(open.num_samples() == 1);
 }
 
+TEST_CASE("open xor chunk restarted in its old buffer writes exactly a new chunk's bytes",
+          "[store][xor][open_chunk]") {
+  // The bytes left over from the chunk before must not leak into the next
+  // one's bits (the encoder ORs bits into bytes it expects zero).
+  for (uint32_t seed = 1; seed <= 20; ++seed) {
+    const auto before = mixed_samples(300, seed);
+    const auto after = mixed_samples(1 + seed * 11, seed + 100);
+    OpenXorChunk open;
+    for (const auto& s : before) open.append(s.t_ms, s.v);
+    const size_t capacity = open.heap_bytes();
+    open.restart();
+    REQUIRE(open.empty());
+    REQUIRE(open.bytes().empty());
+    REQUIRE(open.heap_bytes() == capacity);
+    for (const auto& s : after) open.append(s.t_ms, s.v);
+    const std::vector<uint8_t> written(open.bytes().begin(), open.bytes().end());
+    REQUIRE(written == encode_with_xor_chunk(after));
+    REQUIRE(open.first_t() == after.front().t_ms);
+    REQUIRE(open.num_samples() == static_cast<int>(after.size()));
+  }
+}
+
 TEST_CASE("open xor chunk buffer stays close to the bytes written", "[store][xor][open_chunk]") {
   // Values that change in many bits: about 8 bytes a sample, the worst case.
   std::mt19937_64 random(7);
