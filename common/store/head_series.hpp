@@ -62,11 +62,8 @@ struct HeadChunkLimits {
   // Derived from max_samples (use make()): ceil(2^64 / max_samples), so that
   // a 32-bit n is a multiple of max_samples when n * this <= this - 1 (mod
   // 2^64), a multiply instead of a division on every append (Lemire, Kaser
-  // and Kurz, "Faster remainder by direct computation", 2019); and where a
-  // staggered chunk that missed its phase (a window's first) ends: one and
-  // a half times max_samples.
+  // and Kurz, "Faster remainder by direct computation", 2019).
   uint64_t max_samples_divisor = divisor_for(120);
-  int staggered_max_samples = 180;
 
   // REQUIRES: 1 <= max_samples <= chunkenc::Chunk::kMaxSamples.
   static HeadChunkLimits make(int max_samples, int64_t max_duration_ms, bool staggered) {
@@ -76,8 +73,6 @@ struct HeadChunkLimits {
     // With one sample a chunk there is no phase to keep.
     limits.staggered = staggered && max_samples >= 2;
     limits.max_samples_divisor = divisor_for(max_samples);
-    limits.staggered_max_samples =
-        std::min(max_samples + max_samples / 2, chunkenc::Chunk::kMaxSamples);
     return limits;
   }
   static constexpr uint64_t divisor_for(int max_samples) {
@@ -211,8 +206,7 @@ class HeadSeries {
   bool open_chunk_full(const HeadChunkLimits& limits) const {
     const int held = open_.num_samples();
     if (!limits.staggered) return held >= limits.max_samples;
-    if (held < limits.max_samples / 2) return false;
-    return held >= limits.staggered_max_samples || at_seal_phase(limits);
+    return held >= limits.max_samples || at_seal_phase(limits);
   }
   bool at_seal_phase(const HeadChunkLimits& limits) const;
   // Moves the open chunk to `file`, or to the heap list when that fails.

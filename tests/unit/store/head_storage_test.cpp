@@ -86,7 +86,7 @@ TEST_CASE("series started together seal their chunks out of step", "[store][head
     if (staggered) {
       // About 1000 / 120 a round; no round seals more than a few times that.
       CHECK(most_sealed_in_a_round <= 40);
-      // A first chunk of 60 to 179 samples, then 120 each: 5 or 6 chunks.
+      // A first chunk of 1 to 120 samples, then 120 each: 5 or 6 chunks.
       CHECK(head.stats().chunks >= 5 * kSeries);
       CHECK(head.stats().chunks <= 6 * kSeries);
     } else {
