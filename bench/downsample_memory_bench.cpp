@@ -25,8 +25,7 @@
 #include <vector>
 
 #include "bench/process_rss.hpp"
-#include "common/model/labels.hpp"
-#include "common/store/block/block_writer.hpp"
+#include "bench/raw_blocks_fixture.hpp"
 #include "common/store/disk_storage.hpp"
 #include "common/util/logger.hpp"
 
@@ -40,54 +39,6 @@ double rss_anon_mb() { return static_cast<double>(mc::bench::read_process_rss().
 double in_use_mb() {
   const struct mallinfo2 info = ::mallinfo2();
   return static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
-}
-
-std::vector<mc::Labels> make_labels(int series) {
-  std::vector<mc::Labels> all;
-  all.reserve(static_cast<size_t>(series));
-  for (int i = 0; i < series; ++i) {
-    all.push_back(mc::Labels{{"__name__", "node_metric_" + std::to_string(i % 250) + "_total"},
-                             {"cpu", std::to_string(i % 8)},
-                             {"instance", "10.0.0." + std::to_string(i / 250) + ":9100"},
-                             {"job", "node"}});
-  }
-  std::sort(all.begin(), all.end());
-  return all;
-}
-
-bool write_blocks(const fs::path& blocks_dir, const std::vector<mc::Labels>& labels, int blocks,
-                  int samples) {
-  const int64_t step = 10 * kMinute / samples;
-  std::vector<int64_t> timestamps(static_cast<size_t>(samples));
-  std::vector<double> values(static_cast<size_t>(samples));
-  for (int b = 0; b < blocks; ++b) {
-    mc::block::BlockMeta meta;
-    meta.min_time = b * 10 * kMinute;
-    meta.max_time = (b + 1) * 10 * kMinute - 1;
-    auto writer = mc::block::BlockWriter::create(blocks_dir.string(), meta);
-    if (!writer) {
-      std::fprintf(stderr, "%s\n", writer.error().c_str());
-      return false;
-    }
-    for (size_t s = 0; s < labels.size(); ++s) {
-      for (int i = 0; i < samples; ++i) {
-        timestamps[static_cast<size_t>(i)] = meta.min_time + i * step;
-        values[static_cast<size_t>(i)] = static_cast<double>(
-            (s * 7 + static_cast<size_t>(b) * 131 + static_cast<size_t>(i) * 3) % 1000);
-      }
-      const std::span<const double> column(values);
-      if (auto status = (*writer)->add_series(labels[s], nullptr, timestamps, {&column, 1});
-          !status) {
-        std::fprintf(stderr, "%s\n", status.message().c_str());
-        return false;
-      }
-    }
-    if (auto dir = (*writer)->finish(); !dir) {
-      std::fprintf(stderr, "%s\n", dir.error().c_str());
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace
@@ -106,8 +57,8 @@ int main(int argc, char** argv) {
   const fs::path dir(pattern);
   int exit_code = 0;
   {
-    const auto labels = make_labels(series);
-    if (!write_blocks(dir / "blocks", labels, blocks, samples)) return 2;
+    const auto labels = mc::bench::node_like_labels(series);
+    if (!mc::bench::write_raw_blocks(dir / "blocks", labels, blocks, samples)) return 2;
     ::malloc_trim(0);
     const double anon_written = rss_anon_mb();
     const int64_t span = blocks * 10 * kMinute;

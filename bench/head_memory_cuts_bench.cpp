@@ -140,7 +140,7 @@ constexpr double kMiB = 1024.0 * 1024.0;
 int measure_open_block(const std::string& block_dir) {
   mc::block::BlockIndexCache cache(0);  // keeps only the newest index
   const Memory before = read_memory();
-  auto reader = mc::block::BlockReader::open(block_dir, 16 << 20, &cache);
+  auto reader = mc::block::BlockReader::open(block_dir, nullptr, &cache);
   if (!reader) {
     std::fprintf(stderr, "%s\n", reader.status().message().c_str());
     return 1;
@@ -153,7 +153,7 @@ int measure_open_block(const std::string& block_dir) {
     // A second reader of the same block: its index evicts the first's, and
     // closing it frees its own.
     const auto start = std::chrono::steady_clock::now();
-    auto other = mc::block::BlockReader::open(block_dir, 16 << 20, &cache);
+    auto other = mc::block::BlockReader::open(block_dir, nullptr, &cache);
     parse_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!other || !(*other)->pin_index()) return 1;

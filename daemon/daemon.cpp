@@ -16,6 +16,7 @@
 #include "common/config/web_config.hpp"
 #include "common/query/engine.hpp"
 #include "common/store/block/block_index_cache.hpp"
+#include "common/store/block/group_cache.hpp"
 #include "common/store/disk_storage.hpp"
 #include "common/util/build_version.hpp"
 #include "common/util/logger.hpp"
@@ -121,6 +122,7 @@ int run_daemon(const Flags& flags) {
   // Every block the daemon opens shares this one budget for parsed indexes
   // (set at start: a reload does not change it).
   block::BlockIndexCache::process().set_budget(startup_config->storage.block_index_cache_bytes);
+  block::GroupCache::process().set_budget(startup_config->storage.block_group_cache_bytes);
   auto opened = DiskStorage::open(storage_options(flags, startup_config->storage));
   if (!opened) {
     log::error("cannot open the store", {{"dir", flags.storage_path}, {"err", opened.error()}});

@@ -150,6 +150,9 @@ struct StorageConfig {
   // The parsed indexes of all open blocks are kept within this many bytes
   // (block::BlockIndexCache); an evicted one is parsed again from its file.
   uint64_t block_index_cache_bytes = uint64_t{64} << 20;
+  // The decompressed chunk groups of all open blocks are kept within this
+  // many bytes (block::GroupCache); an evicted one is read again from disk.
+  uint64_t block_group_cache_bytes = uint64_t{64} << 20;
   // Raw first, each coarser than the one before. The loader fills the default
   // (raw 7d, 5m 30d, 1h 365d) when the file gives none.
   std::vector<StorageTierConfig> tiers;

@@ -187,6 +187,12 @@ Status read_storage(const YamlReader& reader, const YAML::Node& node, StorageCon
                                  reader.read_byte_size(value, "storage.block_index_cache"));
              return Status::ok();
            }},
+          {"block_group_cache",
+           [&](const YAML::Node& value) -> Status {
+             MC_ASSIGN_OR_RETURN(storage.block_group_cache_bytes,
+                                 reader.read_byte_size(value, "storage.block_group_cache"));
+             return Status::ok();
+           }},
           {"tiers",
            [&](const YAML::Node& value) -> Status {
              nodes.tiers = value;

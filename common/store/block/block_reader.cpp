@@ -26,6 +26,9 @@ namespace mc::block {
 namespace {
 
 constexpr size_t kMaxMetaBytes = 1 << 20;
+// What verify() keeps decompressed while it decodes every column: the groups
+// of the last few series (a group is ~64 KiB, block_writer.hpp).
+constexpr size_t kVerifyGroupBytes = size_t{4} << 20;
 
 // Reads exactly bytes.size() bytes at `offset`; fails on a short file.
 Status pread_exactly(int fd, std::span<uint8_t> bytes, uint64_t offset, const std::string& path) {
@@ -71,19 +74,19 @@ Result<std::vector<uint8_t>> read_whole_file(const std::string& path, size_t lim
 
 BlockReader::~BlockReader() {
   if (index_cache_ != nullptr) index_cache_->erase(index_key_);
+  if (group_cache_ != nullptr) group_cache_->erase(group_key_);
   if (index_fd_ >= 0) ::close(index_fd_);
   if (data_fd_ >= 0) ::close(data_fd_);
 }
 
 Result<std::shared_ptr<BlockReader>> BlockReader::open(const std::string& block_dir,
-                                                       size_t cache_bytes,
+                                                       GroupCache* group_cache,
                                                        BlockIndexCache* index_cache) {
   std::shared_ptr<BlockReader> reader(new BlockReader());
   reader->dir_ = block_dir;
   while (reader->dir_.size() > 1 && reader->dir_.back() == '/') reader->dir_.pop_back();
   reader->index_path_ = reader->dir_ + "/" + kIndexFileName;
   reader->data_path_ = reader->dir_ + "/" + kDataFileName;
-  reader->cache_ = std::make_unique<GroupCache>(cache_bytes);
 
   const std::string meta_path = reader->dir_ + "/" + kMetaFileName;
   auto meta_bytes = read_whole_file(meta_path, kMaxMetaBytes);
@@ -145,6 +148,8 @@ Result<std::shared_ptr<BlockReader>> BlockReader::open(const std::string& block_
   reader->index_cache_ = index_cache != nullptr ? index_cache : &BlockIndexCache::process();
   reader->index_cache_->count_parse();
   reader->index_key_ = reader->index_cache_->new_key();
+  reader->group_cache_ = group_cache != nullptr ? group_cache : &GroupCache::process();
+  reader->group_key_ = reader->group_cache_->new_key();
   return reader;
 }
 
@@ -224,9 +229,9 @@ std::string BlockReader::group_error(const BlockIndex& index, uint32_t number,
 }
 
 Result<BlockReader::Group> BlockReader::group(const BlockIndex& index, uint32_t number,
-                                              bool use_cache) const {
-  if (use_cache) {
-    if (Group cached = cache_->find(number)) return cached;
+                                              GroupCache* cache) const {
+  if (cache != nullptr) {
+    if (Group cached = cache->find(group_key_, number)) return cached;
   }
   const GroupEntry& entry = index.groups()[number];
   if (entry.record_bytes < 4) return Status::error(group_error(index, number, "record too short"));
@@ -257,7 +262,7 @@ Result<BlockReader::Group> BlockReader::group(const BlockIndex& index, uint32_t 
     return Status::error(group_error(index, number, status.message()));
   }
   Group result = std::move(bytes);
-  if (use_cache) cache_->insert(number, result);
+  if (cache != nullptr) cache->insert(group_key_, number, result);
   return result;
 }
 
@@ -344,7 +349,7 @@ std::vector<std::string> BlockReader::label_values(std::string_view name) const 
   const Index index = index_or_log();
   return index ? index->label_values(name) : std::vector<std::string>();
 }
-size_t BlockReader::cached_bytes() const { return cache_->bytes(); }
+size_t BlockReader::cached_bytes() const { return group_cache_->bytes_of(group_key_); }
 
 Status BlockReader::read(uint32_t series, int64_t mint, int64_t maxt, size_t column,
                          std::vector<int64_t>& timestamps, std::vector<double>& values) const {
@@ -352,7 +357,7 @@ Status BlockReader::read(uint32_t series, int64_t mint, int64_t maxt, size_t col
   values.clear();
   auto index = this->index();
   if (!index) return index.status();
-  return read(**index, series, mint, maxt, column, timestamps, values, nullptr);
+  return read(**index, series, mint, maxt, column, timestamps, values, nullptr, group_cache_);
 }
 
 // The pin is the shared_ptr<const BlockIndex> index_or_log() returned.
@@ -361,7 +366,7 @@ Status BlockReader::read(const std::shared_ptr<const void>& pin, uint32_t series
                          std::vector<double>& values, DecodedTimestamps* memo) const {
   if (pin == nullptr) return read(series, mint, maxt, column, timestamps, values);
   return read(*static_cast<const BlockIndex*>(pin.get()), series, mint, maxt, column, timestamps,
-              values, memo);
+              values, memo, group_cache_);
 }
 Labels BlockReader::labels(const std::shared_ptr<const void>& pin, uint32_t series) const {
   return pin ? static_cast<const BlockIndex*>(pin.get())->labels(series) : Labels();
@@ -377,7 +382,8 @@ int64_t BlockReader::max_time(const std::shared_ptr<const void>& pin, uint32_t s
 
 Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint, int64_t maxt,
                          size_t column, std::vector<int64_t>& timestamps,
-                         std::vector<double>& values, DecodedTimestamps* memo) const {
+                         std::vector<double>& values, DecodedTimestamps* memo,
+                         GroupCache* cache) const {
   timestamps.clear();
   values.clear();
   if (series >= num_series()) {
@@ -405,7 +411,7 @@ Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint,
   uint32_t held_number = 0;
   auto column_bytes = [&](const ColumnLocation& location) -> Result<std::span<const uint8_t>> {
     if (held == nullptr || held_number != location.group) {
-      auto loaded = group(index, location.group, true);
+      auto loaded = group(index, location.group, cache);
       if (!loaded) return loaded.status();
       held = std::move(*loaded);
       held_number = location.group;
@@ -474,18 +480,27 @@ Status BlockReader::verify() const {
     if (!errors.empty()) errors += "; ";
     errors += status.message();
   };
-  auto index = this->index();
+  // The index a query holds, else one parsed for this check alone.
+  Result<Index> index = last_index_.lock();
+  if (*index == nullptr) {
+    index_cache_->count_parse();
+    index = parse_index();
+  }
   if (!index) return index.status();
   const auto& groups = (*index)->groups();
   for (uint32_t g = 0; g < groups.size(); ++g) {
-    if (auto group = this->group(**index, g, false); !group) note(group.status());
+    if (auto group = this->group(**index, g, nullptr); !group) note(group.status());
   }
   if (!errors.empty()) return Status::error(errors);
+  // Series are read in order, so a series' groups are mostly the previous
+  // one's: a few groups decompressed at a time, dropped at the end.
+  GroupCache recent(kVerifyGroupBytes);
   std::vector<int64_t> timestamps;
   std::vector<double> values;
   for (uint32_t s = 0; s < num_series(); ++s) {
     for (size_t k = 0; k < meta_.columns.size(); ++k) {
-      if (Status status = read(**index, s, INT64_MIN, INT64_MAX, k, timestamps, values, nullptr);
+      if (Status status =
+              read(**index, s, INT64_MIN, INT64_MAX, k, timestamps, values, nullptr, &recent);
           !status) {
         note(status);
         break;

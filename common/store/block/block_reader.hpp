@@ -9,8 +9,8 @@
 // (a daemon that is scraped, never queried) holds no index. A query pins
 // the index of each block it reads (pin_index()), so it is parsed at most
 // once a query. Chunk groups are read with pread when a series is read, their
-// CRC checked and decompressed then, and kept in a small LRU cache of
-// decompressed groups; the data file is never held in memory whole.
+// CRC checked and decompressed then, and kept in the GroupCache all blocks
+// share, bounded in bytes; the data file is never held in memory whole.
 //
 // Series are numbered 0..num_series()-1 in label order.
 //
@@ -21,7 +21,7 @@
 // the other lookups answer as for no series.
 //
 // Thread-safety: const methods may be called from many threads at once (the
-// group cache has its own lock; pread does not move a file position).
+// caches have their own locks; pread does not move a file position).
 #pragma once
 
 #include <atomic>
@@ -60,11 +60,11 @@ struct DecodedTimestamps {
 
 class BlockReader {
  public:
-  // `cache_bytes` bounds the decompressed groups kept in memory; the parsed
-  // index is kept in `index_cache` (null: BlockIndexCache::process()), which
-  // must outlive the reader.
+  // Decompressed groups are kept in `group_cache` (null: GroupCache::process())
+  // and the parsed index in `index_cache` (null: BlockIndexCache::process()),
+  // which must outlive the reader.
   static Result<std::shared_ptr<BlockReader>> open(const std::string& block_dir,
-                                                   size_t cache_bytes = 16 << 20,
+                                                   GroupCache* group_cache = nullptr,
                                                    BlockIndexCache* index_cache = nullptr);
   ~BlockReader();
   BlockReader(const BlockReader&) = delete;
@@ -122,11 +122,13 @@ class BlockReader {
   int64_t min_time(const std::shared_ptr<const void>& pin, uint32_t series) const;
   int64_t max_time(const std::shared_ptr<const void>& pin, uint32_t series) const;
 
-  // Reads every chunk group (bypassing the cache), checks every CRC and
-  // decodes every column. Reports every damaged group, not only the first.
+  // Reads every chunk group, checks every CRC and decodes every column.
+  // Reports every damaged group, not only the first. Leaves both caches as
+  // they were: the store checks every block at open, and what it read then
+  // would fill them with what no query asked for.
   Status verify() const;
 
-  // Bytes of decompressed groups held by the cache, for tests and metrics.
+  // Bytes of decompressed groups of this block the cache holds, for tests.
   size_t cached_bytes() const;
 
  private:
@@ -141,12 +143,13 @@ class BlockReader {
   Index index_or_log() const;
   // Reads and parses the open index file and checks it against meta.json.
   Result<Index> parse_index() const;
-  // Reads, checks and decompresses group `number` (from the cache if there).
-  Result<Group> group(const BlockIndex& index, uint32_t number, bool use_cache) const;
+  // Reads, checks and decompresses group `number`: from `cache` if there,
+  // and into it (null: neither).
+  Result<Group> group(const BlockIndex& index, uint32_t number, GroupCache* cache) const;
   std::string group_error(const BlockIndex& index, uint32_t number, std::string_view what) const;
   Status read(const BlockIndex& index, uint32_t series, int64_t mint, int64_t maxt, size_t column,
               std::vector<int64_t>& timestamps, std::vector<double>& values,
-              DecodedTimestamps* memo) const;
+              DecodedTimestamps* memo, GroupCache* cache) const;
 
   std::string dir_;
   std::string index_path_;
@@ -164,7 +167,8 @@ class BlockReader {
   mutable std::atomic<bool> index_error_logged_{false};
   // The first parse's metadata, kept so that metadata() pointers outlive evictions.
   std::shared_ptr<const std::vector<MetricMetadata>> metadata_;
-  std::unique_ptr<GroupCache> cache_;
+  GroupCache* group_cache_ = nullptr;
+  uint64_t group_key_ = 0;
 };
 
 }  // namespace mc::block

@@ -2,32 +2,99 @@
 
 namespace mc::block {
 
-GroupCache::Group GroupCache::find(uint32_t group) {
-  std::lock_guard lock(mutex_);
-  const auto it = by_group_.find(group);
-  if (it == by_group_.end()) return nullptr;
-  entries_.splice(entries_.begin(), entries_, it->second);
+GroupCache& GroupCache::process() {
+  static GroupCache cache(kDefaultBudgetBytes);
+  return cache;
+}
+
+GroupCache::GroupCache(size_t budget_bytes) {
+  for (Shard& shard : shards_) shard.budget_bytes = budget_bytes / kShards;
+}
+
+GroupCache::Group GroupCache::find(uint64_t key, uint32_t group) {
+  Shard& shard = shard_of(key, group);
+  std::lock_guard lock(shard.mutex);
+  const auto it = shard.by_id.find(Id{key, group});
+  if (it == shard.by_id.end()) {
+    ++shard.misses;
+    return nullptr;
+  }
+  ++shard.hits;
+  shard.entries.splice(shard.entries.begin(), shard.entries, it->second);
   return it->second->bytes;
 }
 
-void GroupCache::insert(uint32_t group, Group bytes) {
+void GroupCache::insert(uint64_t key, uint32_t group, Group bytes) {
+  Shard& shard = shard_of(key, group);
   const size_t size = bytes->size();
-  if (size > capacity_bytes_) return;
-  std::lock_guard lock(mutex_);
-  if (by_group_.contains(group)) return;  // another thread read it meanwhile
-  while (bytes_ + size > capacity_bytes_ && !entries_.empty()) {
-    bytes_ -= entries_.back().bytes->size();
-    by_group_.erase(entries_.back().group);
-    entries_.pop_back();
-  }
-  entries_.push_front(Entry{group, std::move(bytes)});
-  by_group_.emplace(group, entries_.begin());
-  bytes_ += size;
+  Entries evicted;
+  std::lock_guard lock(shard.mutex);
+  if (size > shard.budget_bytes) return;
+  if (shard.by_id.contains(Id{key, group})) return;  // another thread read it meanwhile
+  shard.entries.push_front(Entry{key, group, std::move(bytes)});
+  shard.by_id.emplace(Id{key, group}, shard.entries.begin());
+  shard.bytes += size;
+  evict_locked(shard, evicted);
 }
 
-size_t GroupCache::bytes() const {
-  std::lock_guard lock(mutex_);
-  return bytes_;
+void GroupCache::erase(uint64_t key) {
+  for (Shard& shard : shards_) {
+    Entries evicted;
+    std::lock_guard lock(shard.mutex);
+    for (auto it = shard.entries.begin(); it != shard.entries.end();) {
+      const auto next = std::next(it);
+      if (it->key == key) {
+        shard.bytes -= it->bytes->size();
+        shard.by_id.erase(Id{it->key, it->group});
+        evicted.splice(evicted.end(), shard.entries, it);
+      }
+      it = next;
+    }
+  }
+}
+
+void GroupCache::set_budget(size_t bytes) {
+  for (Shard& shard : shards_) {
+    Entries evicted;
+    std::lock_guard lock(shard.mutex);
+    shard.budget_bytes = bytes / kShards;
+    evict_locked(shard, evicted);
+  }
+}
+
+void GroupCache::evict_locked(Shard& shard, Entries& evicted) {
+  while (shard.bytes > shard.budget_bytes && !shard.entries.empty()) {
+    const Entry& last = shard.entries.back();
+    shard.bytes -= last.bytes->size();
+    shard.by_id.erase(Id{last.key, last.group});
+    evicted.splice(evicted.end(), shard.entries, std::prev(shard.entries.end()));
+    ++shard.evictions;
+  }
+}
+
+GroupCache::Stats GroupCache::stats() const {
+  Stats stats;
+  for (const Shard& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    stats.budget_bytes += shard.budget_bytes;
+    stats.bytes += shard.bytes;
+    stats.entries += shard.entries.size();
+    stats.hits += shard.hits;
+    stats.misses += shard.misses;
+    stats.evictions += shard.evictions;
+  }
+  return stats;
+}
+
+size_t GroupCache::bytes_of(uint64_t key) const {
+  size_t bytes = 0;
+  for (const Shard& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    for (const Entry& entry : shard.entries) {
+      if (entry.key == key) bytes += entry.bytes->size();
+    }
+  }
+  return bytes;
 }
 
 }  // namespace mc::block

@@ -42,7 +42,7 @@ std::string write_forty_series(const std::filesystem::path& parent,
 }
 
 std::shared_ptr<BlockReader> open_with(const std::string& dir, BlockIndexCache& cache) {
-  auto reader = BlockReader::open(dir, 16 << 20, &cache);
+  auto reader = BlockReader::open(dir, nullptr, &cache);
   INFO((reader.is_ok() ? std::string() : reader.error()));
   REQUIRE(reader.is_ok());
   return *reader;

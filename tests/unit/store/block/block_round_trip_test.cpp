@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/model/sample_value.hpp"
+#include "common/store/block/group_cache.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/unit/store/block/block_test_series.hpp"
 
@@ -339,7 +340,8 @@ TEST_CASE("many threads read one block through a small cache", "[store][block]")
   BlockWriterOptions options;
   options.group_target_bytes = 4096;
   const std::string dir = write_block(temp.path(), raw_meta(0, 20000000), series, options);
-  auto reader = BlockReader::open(dir, /*cache_bytes=*/16 << 10);  // forces evictions
+  mc::block::GroupCache small(16 * 8192);  // 8 KiB a shard: forces evictions
+  auto reader = BlockReader::open(dir, &small);
   REQUIRE(reader.is_ok());
   std::vector<std::thread> threads;
   std::atomic<int> mismatches{0};
@@ -362,5 +364,6 @@ TEST_CASE("many threads read one block through a small cache", "[store][block]")
   }
   for (auto& thread : threads) thread.join();
   REQUIRE(mismatches == 0);
-  REQUIRE((*reader)->cached_bytes() <= (16 << 10));
+  REQUIRE((*reader)->cached_bytes() <= 16 * 8192);
+  REQUIRE(small.stats().evictions > 0);
 }
