@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/store/block/block_writer.hpp"
+#include "common/store/block/series_stream.hpp"
 #include "common/store/tiering/downsample.hpp"
 #include "common/store/tiering/downsampled_columns.hpp"
 #include "common/util/logger.hpp"
@@ -20,8 +21,9 @@ namespace fs = std::filesystem;
 namespace {
 
 using BlockPtr = std::shared_ptr<block::BlockReader>;
-// One series' place in the sources: (source index, series number there).
-using SeriesParts = std::vector<std::pair<size_t, uint32_t>>;
+using Streams = std::vector<std::unique_ptr<block::SeriesStream>>;
+// The sources that hold one series, by index (each stream at that series).
+using SeriesParts = std::vector<size_t>;
 
 // The blocks of the source tier overlapping the window, on disk or made
 // earlier in this plan, oldest first.
@@ -61,52 +63,59 @@ block::BlockMeta downsampled_meta(const tiering::TierConfig& target,
 
 // Every series of every source, in label order, the same labels in several
 // sources as one series: a merge of the sources' series lists (each block
-// holds its series in label order), one series' labels per source at a time.
-// Collecting them all first in a map cost ~400 bytes a series (200,000 Labels
-// and their parts) on top of the sources' pinned indexes.
+// holds its series in label order), read from each source's index file a
+// series at a time (block::SeriesStream). Collecting them all first in a map
+// cost ~400 bytes a series, and pinning the sources' parsed indexes ~110 B a
+// series a source (bench/head_memory.md).
 class SeriesAcrossSources {
  public:
-  explicit SeriesAcrossSources(const std::vector<BlockPtr>& sources)
-      : sources_(sources), cursors_(sources.size()) {
-    for (size_t s = 0; s < sources_.size(); ++s) load(s);
+  explicit SeriesAcrossSources(std::vector<std::unique_ptr<block::SeriesStream>>& streams)
+      : streams_(streams), loaded_(streams.size()) {
+    for (size_t s = 0; s < streams_.size(); ++s) load(s);
   }
 
-  // The next series into `labels` and `parts` (sources in order); false at
-  // the end. A source out of label order (a damaged index) makes the writer
-  // refuse the series that comes out of order.
-  bool next(Labels* labels, SeriesParts* parts) {
-    const Cursor* least = nullptr;
-    for (const Cursor& cursor : cursors_) {
-      if (cursor.loaded && (least == nullptr || cursor.labels < least->labels)) least = &cursor;
+  // The next series into `labels` and the sources that hold it into
+  // `parts` (in order; each stream is then at that series); false at the end
+  // or when a source failed (status()). A source out of label order (a
+  // damaged index) fails its stream.
+  bool next(Labels* labels, std::vector<size_t>* parts) {
+    if (!status_) return false;
+    // The sources positioned at the series returned last move on first.
+    for (const size_t s : last_parts_) {
+      if (!load(s)) return false;
+    }
+    const Labels* least = nullptr;
+    for (size_t s = 0; s < streams_.size(); ++s) {
+      if (loaded_[s] && (least == nullptr || streams_[s]->labels() < *least)) {
+        least = &streams_[s]->labels();
+      }
     }
     if (least == nullptr) return false;
-    *labels = least->labels;
+    *labels = *least;
     parts->clear();
-    for (size_t s = 0; s < cursors_.size(); ++s) {
-      Cursor& cursor = cursors_[s];
-      if (!cursor.loaded || cursor.labels != *labels) continue;
-      parts->emplace_back(s, cursor.series);
-      ++cursor.series;
-      load(s);
+    for (size_t s = 0; s < streams_.size(); ++s) {
+      if (loaded_[s] && streams_[s]->labels() == *labels) parts->push_back(s);
+    }
+    last_parts_ = *parts;
+    return true;
+  }
+
+  const Status& status() const { return status_; }
+
+ private:
+  bool load(size_t s) {
+    loaded_[s] = streams_[s]->next();
+    if (!loaded_[s] && !streams_[s]->status()) {
+      status_ = streams_[s]->status();
+      return false;
     }
     return true;
   }
 
- private:
-  struct Cursor {
-    Labels labels;
-    uint32_t series = 0;
-    bool loaded = false;
-  };
-
-  void load(size_t s) {
-    Cursor& cursor = cursors_[s];
-    cursor.loaded = cursor.series < sources_[s]->num_series();
-    if (cursor.loaded) cursor.labels = sources_[s]->labels(cursor.series);
-  }
-
-  const std::vector<BlockPtr>& sources_;
-  std::vector<Cursor> cursors_;
+  std::vector<std::unique_ptr<block::SeriesStream>>& streams_;
+  std::vector<bool> loaded_;
+  std::vector<size_t> last_parts_;
+  Status status_ = Status::ok();
 };
 
 // Reads one series from its sources and downsamples it to `resolution_ms`:
@@ -114,13 +123,12 @@ class SeriesAcrossSources {
 // window holds none of its data. Buffers are reused across series.
 class SeriesDownsampler {
  public:
-  SeriesDownsampler(const std::vector<BlockPtr>& sources, int64_t resolution_ms, int64_t mint,
-                    int64_t maxt)
+  SeriesDownsampler(Streams& sources, int64_t resolution_ms, int64_t mint, int64_t maxt)
       : sources_(sources),
         resolution_ms_(resolution_ms),
         mint_(mint),
         maxt_(maxt),
-        from_raw_(sources.front()->meta().resolution_ms == 0),
+        from_raw_(sources.front()->block().meta().resolution_ms == 0),
         columns_(tiering::kDownsampledColumnKinds.size()) {}
 
   Result<std::optional<tiering::DownsampledSeries>> run(const SeriesParts& parts) {
@@ -130,8 +138,8 @@ class SeriesDownsampler {
  private:
   Result<std::optional<tiering::DownsampledSeries>> from_raw(const SeriesParts& parts) {
     raw_.clear();
-    for (const auto& [s, n] : parts) {
-      if (Status status = sources_[s]->read(n, mint_, maxt_, 0, timestamps_, values_); !status) {
+    for (const size_t s : parts) {
+      if (Status status = sources_[s]->read(mint_, maxt_, 0, timestamps_, values_); !status) {
         return status;
       }
       for (size_t i = 0; i < timestamps_.size(); ++i) {
@@ -147,19 +155,19 @@ class SeriesDownsampler {
 
   Result<std::optional<tiering::DownsampledSeries>> from_coarser(const SeriesParts& parts) {
     spans_.clear();
-    for (const auto& [s, n] : parts) {
+    for (const size_t s : parts) {
+      const block::BlockReader& source = sources_[s]->block();
       // A source written before the windows' first samples were kept has fewer columns.
-      const size_t count = tiering::downsampled_column_count(sources_[s]->meta().columns);
-      if (count == 0) return Status::error(sources_[s]->dir() + ": not a downsampled block");
+      const size_t count = tiering::downsampled_column_count(source.meta().columns);
+      if (count == 0) return Status::error(source.dir() + ": not a downsampled block");
       columns_.resize(count);
       for (size_t c = 0; c < columns_.size(); ++c) {
-        if (Status status = sources_[s]->read(n, mint_, maxt_, c, timestamps_, columns_[c]);
-            !status) {
+        if (Status status = sources_[s]->read(mint_, maxt_, c, timestamps_, columns_[c]); !status) {
           return status;
         }
       }
-      auto span = tiering::from_columns(sources_[s]->meta().resolution_ms, timestamps_, columns_);
-      if (!span) return Status::error(sources_[s]->dir() + ": " + span.error());
+      auto span = tiering::from_columns(source.meta().resolution_ms, timestamps_, columns_);
+      if (!span) return Status::error(source.dir() + ": " + span.error());
       spans_.push_back(std::move(*span));
     }
     auto joined = tiering::concatenate(spans_);
@@ -170,7 +178,7 @@ class SeriesDownsampler {
     return std::optional(std::move(*result));
   }
 
-  const std::vector<BlockPtr>& sources_;
+  Streams& sources_;
   const int64_t resolution_ms_;
   const int64_t mint_;
   const int64_t maxt_;
@@ -183,9 +191,9 @@ class SeriesDownsampler {
 };
 
 // The metadata of a series: the first source's that has any.
-const MetricMetadata* metadata_of(const std::vector<BlockPtr>& sources, const SeriesParts& parts) {
-  for (const auto& [s, n] : parts) {
-    if (const MetricMetadata* metadata = sources[s]->metadata(n)) return metadata;
+const MetricMetadata* metadata_of(const Streams& sources, const SeriesParts& parts) {
+  for (const size_t s : parts) {
+    if (const MetricMetadata* metadata = sources[s]->metadata()) return metadata;
   }
   return nullptr;
 }
@@ -196,20 +204,23 @@ Status downsample(const DiskStorageOptions& options, BlockSet& blocks,
       std::find_if(options.tiers.begin(), options.tiers.end(),
                    [&](const auto& tier) { return tier.name == action.target_tier; });
   if (target == options.tiers.end()) return Status::error("unknown tier " + action.target_tier);
-  // Pinned: a series is read from every source in turn, so an evicted index
-  // would be parsed again for each series (block_index_cache.hpp).
-  const std::vector<BlockPtr> sources =
-      block::BlockReader::with_pinned_indexes(downsample_sources(blocks, action));
+  const std::vector<BlockPtr> sources = downsample_sources(blocks, action);
   if (sources.empty()) return Status::error("no source blocks for " + action.target_tier);
+  Streams streams;
+  for (const BlockPtr& source : sources) {
+    auto stream = block::SeriesStream::open(source);
+    if (!stream) return stream.status();
+    streams.push_back(std::move(*stream));
+  }
 
   auto writer =
       block::BlockWriter::create((options.dir / "blocks").string(),
                                  downsampled_meta(*target, action, sources), options.block_writer);
   if (!writer) return writer.status();
-  SeriesDownsampler downsampler(sources, target->resolution_ms, action.min_time,
+  SeriesDownsampler downsampler(streams, target->resolution_ms, action.min_time,
                                 action.max_time - 1);
   size_t written = 0;
-  SeriesAcrossSources across(sources);
+  SeriesAcrossSources across(streams);
   Labels labels;
   SeriesParts parts;
   while (across.next(&labels, &parts)) {
@@ -218,13 +229,14 @@ Status downsample(const DiskStorageOptions& options, BlockSet& blocks,
     if (!*result || (*result)->windows.empty()) continue;
     const tiering::DownsampledColumns rows = tiering::to_columns(**result);
     const auto column_spans = rows.spans();
-    if (Status status = (*writer)->add_series(labels, metadata_of(sources, parts), rows.timestamps,
+    if (Status status = (*writer)->add_series(labels, metadata_of(streams, parts), rows.timestamps,
                                               column_spans);
         !status) {
       return status;
     }
     ++written;
   }
+  if (!across.status()) return across.status();
   if (written == 0) {
     // An empty window still counts as done for the plan: write no block, but
     // the sources' data is all in other windows. Nothing to add.

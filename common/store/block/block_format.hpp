@@ -19,6 +19,7 @@
 // 01 (values) 13 (record is 19 bytes) 02 (columns) 05 07.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace mc::block {

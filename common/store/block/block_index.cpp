@@ -6,6 +6,7 @@
 #include <array>
 
 #include "common/store/block/compression.hpp"
+#include "common/store/block/series_record.hpp"
 #include "common/util/byte_buffer.hpp"
 #include "common/util/crc32c.hpp"
 
@@ -44,8 +45,11 @@ struct SectionBytes {
 // checks what it reads and fails with the file, offset and section.
 class BlockIndexParser {
  public:
-  BlockIndexParser(std::span<const uint8_t> file, const std::string& path)
-      : file_(file), path_(path) {
+  // With `series`, the parse leaves out the series, the label index and the
+  // postings, and says in `series` where the series section is stored.
+  BlockIndexParser(std::span<const uint8_t> file, const std::string& path,
+                   StoredSection* series = nullptr)
+      : file_(file), path_(path), stored_series_(series) {
     index_.path_ = path;
   }
 
@@ -55,6 +59,10 @@ class BlockIndexParser {
          {&BlockIndexParser::parse_symbols, &BlockIndexParser::parse_metadata,
           &BlockIndexParser::parse_series, &BlockIndexParser::parse_label_index,
           &BlockIndexParser::parse_groups}) {
+      const bool left_out =
+          stored_series_ != nullptr &&
+          (step == &BlockIndexParser::parse_series || step == &BlockIndexParser::parse_label_index);
+      if (left_out) continue;
       if (Status status = (this->*step)(); !status) return status;
     }
     return std::move(index_);
@@ -124,6 +132,16 @@ class BlockIndexParser {
       const auto stored = file_.subspan(offset, stored_bytes);
       if (crc32c(stored) != crc) {
         return fail(offset, fmt::format("{} section: CRC mismatch", name));
+      }
+      if (stored_series_ != nullptr && id != static_cast<uint8_t>(SectionId::symbols) &&
+          id != static_cast<uint8_t>(SectionId::metadata) &&
+          id != static_cast<uint8_t>(SectionId::groups)) {
+        if (id == static_cast<uint8_t>(SectionId::series)) {
+          *stored_series_ = StoredSection{compression, stored, raw_bytes, offset};
+        }
+        sections_[id].offset = offset;
+        present[id] = true;
+        continue;
       }
       if (Status status = decompress(compression, stored, raw_bytes, sections_[id].raw); !status) {
         return fail(offset, fmt::format("{} section: {}", name, status.message()));
@@ -196,83 +214,55 @@ class BlockIndexParser {
   // their chunks (times delta-coded against the one before).
   Status parse_series() {
     ByteReader in = section(SectionId::series);
-    const int64_t base_time = in.varint();
+    RecordContext context;
+    context.base_time = in.varint();
     const uint64_t n = in.uvarint();
     if (n > in.remaining()) return section_error(SectionId::series, "count larger than section");
+    context.symbols = index_.symbol_ends_.size();
+    context.metadata = index_.metadata_->size();
     index_.metadata_refs_.reserve(n);
     index_.first_chunk_.reserve(n + 1);
     index_.first_label_.reserve(n + 1);
-    reserve_labels_and_chunks(n);
-    int64_t previous_timestamp_column = 0;
-    bool ok = true;
-    for (uint64_t s = 0; s < n && in.ok() && ok; ++s) {
-      const uint64_t label_count = in.uvarint();
-      if (label_count > in.remaining()) break;
+    reserve_labels_and_chunks(in, context, n);
+    SeriesRecord record;
+    for (uint64_t s = 0; s < n; ++s) {
+      if (read_series_record(in, context, record) != RecordRead::ok) {
+        return section_error(SectionId::series, "malformed");
+      }
       const size_t first = index_.label_symbols_.size();
       index_.first_label_.push_back(static_cast<uint32_t>(first));
-      for (uint64_t l = 0; l < label_count && in.ok(); ++l) {
-        const uint64_t name = in.uvarint();
-        const uint64_t value = in.uvarint();
-        if (name >= index_.symbol_ends_.size() || value >= index_.symbol_ends_.size()) ok = false;
-        if (l > 0 && name <= index_.label_symbols_.end()[-2]) ok = false;
-        index_.label_symbols_.push_back(static_cast<uint32_t>(name));
-        index_.label_symbols_.push_back(static_cast<uint32_t>(value));
-      }
-      if (!ok || !in.ok()) break;
+      index_.label_symbols_.insert(index_.label_symbols_.end(), record.label_symbols.begin(),
+                                   record.label_symbols.end());
       if (s > 0 && !series_after_previous(first)) {
         return section_error(SectionId::series, fmt::format("series {} out of order", s));
       }
-      const uint64_t metadata_ref = in.uvarint();
-      if (metadata_ref > index_.metadata_->size()) ok = false;
-      index_.metadata_refs_.push_back(static_cast<uint32_t>(metadata_ref));
+      index_.metadata_refs_.push_back(record.metadata_ref);
       index_.first_chunk_.push_back(static_cast<uint32_t>(index_.chunks_.size()));
-      const uint64_t chunk_count = in.uvarint();
-      if (chunk_count > in.remaining()) break;
-      if (!read_chunks(in, chunk_count, base_time, previous_timestamp_column)) ok = false;
+      index_.chunks_.insert(index_.chunks_.end(), record.chunks.begin(), record.chunks.end());
     }
     index_.first_chunk_.push_back(static_cast<uint32_t>(index_.chunks_.size()));
     index_.first_label_.push_back(static_cast<uint32_t>(index_.label_symbols_.size()));
-    if (!ok || !in.ok() || !in.at_end() || index_.metadata_refs_.size() != n) {
-      return section_error(SectionId::series, "malformed");
-    }
+    if (!in.at_end()) return section_error(SectionId::series, "malformed");
     sections_[static_cast<size_t>(SectionId::series)].raw = {};  // read: not needed again
     return Status::ok();
   }
 
   // Sizes the two arrays a series' labels and chunks go into from a first
-  // walk over the series section: grown by doubling and then shrunk to fit,
-  // they held up to three times their size at once, the most the open check
-  // of a cut block of 200,000 series had in use (bench/head_memory.md). A
-  // damaged section stops the walk where it stops making sense; the parse
-  // proper says what is wrong.
-  void reserve_labels_and_chunks(uint64_t series) {
-    ByteReader in = section(SectionId::series);
-    in.varint();
-    in.uvarint();
+  // walk over the series section (from `in`, a copy): grown by doubling and
+  // then shrunk to fit, they held up to three times their size at once, the
+  // most the open check of a cut block of 200,000 series had in use
+  // (bench/head_memory.md). A damaged section stops the walk where it stops
+  // making sense; the parse proper says what is wrong.
+  void reserve_labels_and_chunks(ByteReader in, RecordContext context, uint64_t series) {
     size_t labels = 0;
     size_t chunks = 0;
-    for (uint64_t s = 0; s < series && in.ok(); ++s) {
-      const uint64_t label_count = in.uvarint();
-      if (label_count > in.remaining()) break;
-      labels += label_count;
-      for (uint64_t l = 0; l < label_count && in.ok(); ++l) {
-        in.uvarint();
-        in.uvarint();
-      }
-      in.uvarint();  // metadata
-      const uint64_t chunk_count = in.uvarint();
-      if (chunk_count > in.remaining()) break;
-      chunks += chunk_count;
-      for (uint64_t c = 0; c < chunk_count && in.ok(); ++c) {
-        in.varint();
-        in.uvarint();
-        in.uvarint();
-        in.varint();
-      }
+    SeriesRecord record;
+    for (uint64_t s = 0; s < series; ++s) {
+      if (read_series_record(in, context, record) != RecordRead::ok) break;
+      labels += record.label_symbols.size();
+      chunks += record.chunks.size();
     }
-    // Each label takes two bytes of the section and each chunk four: a
-    // count read past a damaged spot cannot ask for more than the section.
-    index_.label_symbols_.reserve(2 * labels);
+    index_.label_symbols_.reserve(labels);
     index_.chunks_.reserve(chunks);
   }
 
@@ -285,38 +275,6 @@ class BlockIndexParser {
                                         symbols.begin() + static_cast<ptrdiff_t>(first),
                                         symbols.begin() + static_cast<ptrdiff_t>(first),
                                         symbols.end());
-  }
-
-  // One series' chunk entries; false when one is out of range.
-  bool read_chunks(ByteReader& in, uint64_t chunk_count, int64_t base_time,
-                   int64_t& previous_timestamp_column) {
-    bool ok = true;
-    int64_t previous_time = base_time;
-    for (uint64_t c = 0; c < chunk_count && in.ok(); ++c) {
-      ChunkEntry chunk;
-      // A damaged delta must fail the parse, not overflow (undefined).
-      const int64_t min_delta = in.varint();
-      const uint64_t span = in.uvarint();
-      const uint64_t samples = in.uvarint();
-      const int64_t column_delta = in.varint();
-      int64_t timestamp_column = 0;
-      if (__builtin_add_overflow(previous_time, min_delta, &chunk.min_time) ||
-          span > static_cast<uint64_t>(INT64_MAX) ||
-          __builtin_add_overflow(chunk.min_time, static_cast<int64_t>(span), &chunk.max_time) ||
-          __builtin_add_overflow(previous_timestamp_column, column_delta, &timestamp_column)) {
-        return false;
-      }
-      if (samples == 0 || samples > UINT32_MAX || timestamp_column < 0 ||
-          timestamp_column > INT32_MAX || chunk.max_time < chunk.min_time) {
-        ok = false;
-      }
-      chunk.samples = static_cast<uint32_t>(samples);
-      chunk.timestamp_column = static_cast<uint32_t>(timestamp_column);
-      previous_timestamp_column = timestamp_column;
-      previous_time = chunk.max_time;
-      index_.chunks_.push_back(chunk);
-    }
-    return ok;
   }
 
   // Label names with their values, each value pointing at its postings list;
@@ -406,6 +364,7 @@ class BlockIndexParser {
 
   std::span<const uint8_t> file_;
   const std::string& path_;
+  StoredSection* stored_series_;
   std::array<SectionBytes, kSectionCount + 1> sections_;
   BlockIndex index_;
 };
@@ -414,9 +373,25 @@ Result<BlockIndex> BlockIndex::parse(std::span<const uint8_t> file, const std::s
   return BlockIndexParser(file, path).parse();
 }
 
+Result<BlockIndex> BlockIndex::parse_without_series(std::span<const uint8_t> file,
+                                                    const std::string& path,
+                                                    StoredSection& series) {
+  return BlockIndexParser(file, path, &series).parse();
+}
+
 Status BlockIndex::locate_columns(size_t kinds) {
   timestamp_columns_.clear();
   value_columns_.clear();
+  // Sized first: grown by doubling, the value columns of a new downsampled
+  // block (a dozen kinds a chunk) were the most its open check held.
+  size_t timestamp_count = 0;
+  size_t value_count = 0;
+  for (const GroupEntry& group : groups_) {
+    (group.kind == GroupKind::timestamps ? timestamp_count : value_count) +=
+        group.column_bytes.size();
+  }
+  timestamp_columns_.reserve(timestamp_count);
+  value_columns_.reserve(value_count);
   for (uint32_t g = 0; g < groups_.size(); ++g) {
     auto& columns = groups_[g].kind == GroupKind::timestamps ? timestamp_columns_ : value_columns_;
     uint64_t offset = 0;
@@ -428,8 +403,6 @@ Status BlockIndex::locate_columns(size_t kinds) {
       offset += bytes;
     }
   }
-  timestamp_columns_.shrink_to_fit();
-  value_columns_.shrink_to_fit();
   const size_t expected_values = num_chunks() * kinds;
   if (value_columns_.size() != expected_values) {
     return Status::error(fmt::format("{}: {} value columns for {} chunks of {} kinds", path_,
@@ -480,13 +453,19 @@ BlockIndex::HeapBytes BlockIndex::heap_bytes() const {
 }
 
 Labels BlockIndex::labels(uint32_t series) const {
+  return labels_of(
+      std::span(label_symbols_)
+          .subspan(first_label_[series], first_label_[series + 1] - first_label_[series]));
+}
+
+Labels BlockIndex::labels_of(std::span<const uint32_t> pairs) const {
   // Views into the symbol table, in the order the writer sorted them: a
   // week-long query builds a series' labels once per block it reads (5.7%
   // of a 7-day gauge sum's CPU when each pair was first copied to strings).
   thread_local std::vector<LabelView> views;
   views.clear();
-  for (uint32_t i = first_label_[series]; i < first_label_[series + 1]; i += 2) {
-    views.push_back(LabelView{symbol(label_symbols_[i]), symbol(label_symbols_[i + 1])});
+  for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
+    views.push_back(LabelView{symbol(pairs[i]), symbol(pairs[i + 1])});
   }
   // A writer sorts them; a damaged index need not have.
   const auto by_name = [](const LabelView& a, const LabelView& b) { return a.name < b.name; };

@@ -24,15 +24,29 @@
 
 #include "common/model/labels.hpp"
 #include "common/model/metric_metadata.hpp"
+#include "common/store/block/block_format.hpp"
 #include "common/store/block/index_entries.hpp"
 #include "common/util/status.hpp"
 
 namespace mc::block {
 
+// Where a section lies in the index file, as stored (compressed or not).
+struct StoredSection {
+  Compression compression = Compression::none;
+  std::span<const uint8_t> stored;  // into the file's bytes
+  uint64_t raw_bytes = 0;
+  uint64_t offset = 0;  // in the file, for errors
+};
+
 class BlockIndex {
  public:
   // `file` is the whole index file; `path` names it in errors.
   static Result<BlockIndex> parse(std::span<const uint8_t> file, const std::string& path);
+  // The index without its series, label index and postings (num_series() is
+  // 0): symbols, metadata and groups, every section's CRC checked, and in
+  // `series` where the series section lies in `file`, for SeriesStream.
+  static Result<BlockIndex> parse_without_series(std::span<const uint8_t> file,
+                                                 const std::string& path, StoredSection& series);
 
   // Splits the groups' columns into timestamp and value columns and checks
   // them against the chunks: `kinds` value columns per chunk (the block
@@ -49,6 +63,11 @@ class BlockIndex {
   uint32_t num_series() const { return static_cast<uint32_t>(metadata_refs_.size()); }
   // Built from the symbol table on each call.
   Labels labels(uint32_t series) const;
+  // The labels of (name, value) symbol number pairs, as a SeriesRecord holds
+  // them. REQUIRES: each below symbol_count().
+  Labels labels_of(std::span<const uint32_t> pairs) const;
+  size_t symbol_count() const { return symbol_ends_.size(); }
+  size_t metadata_count() const { return metadata_ ? metadata_->size() : 0; }
   // The value of label `name` of `series`, "" when absent; views the symbol
   // table, so it lives as long as the index.
   std::string_view label_value(uint32_t series, std::string_view name) const;

@@ -28,7 +28,7 @@ namespace {
 constexpr size_t kMaxMetaBytes = 1 << 20;
 // What verify() keeps decompressed while it decodes every column: the groups
 // of the last few series (a group is ~64 KiB, block_writer.hpp).
-constexpr size_t kVerifyGroupBytes = size_t{4} << 20;
+constexpr size_t kVerifyGroupBytes = size_t{1} << 20;
 
 // Reads exactly bytes.size() bytes at `offset`; fails on a short file.
 Status pread_exactly(int fd, std::span<uint8_t> bytes, uint64_t offset, const std::string& path) {
@@ -153,7 +153,7 @@ Result<std::shared_ptr<BlockReader>> BlockReader::open(const std::string& block_
   return reader;
 }
 
-Result<BlockReader::Index> BlockReader::parse_index() const {
+Result<std::vector<uint8_t>> BlockReader::index_file_bytes() const {
   struct stat info {};
   if (::fstat(index_fd_, &info) != 0) {
     return Status::error(fmt::format("{}: stat: {}", index_path_, errno_text()));
@@ -165,7 +165,13 @@ Result<BlockReader::Index> BlockReader::parse_index() const {
   }
   std::vector<uint8_t> bytes(size);
   if (Status status = pread_exactly(index_fd_, bytes, 0, index_path_); !status) return status;
-  auto parsed = BlockIndex::parse(bytes, index_path_);
+  return bytes;
+}
+
+Result<BlockReader::Index> BlockReader::parse_index() const {
+  auto bytes = index_file_bytes();
+  if (!bytes) return bytes.status();
+  auto parsed = BlockIndex::parse(*bytes, index_path_);
   if (!parsed) return parsed.status();
   auto index = std::make_shared<BlockIndex>(std::move(*parsed));
   if (index->num_series() != meta_.series || index->num_chunks() != meta_.chunks) {
@@ -222,19 +228,18 @@ std::vector<std::shared_ptr<BlockReader>> BlockReader::with_pinned_indexes(
   return blocks;
 }
 
-std::string BlockReader::group_error(const BlockIndex& index, uint32_t number,
+std::string BlockReader::group_error(const std::vector<GroupEntry>& groups, uint32_t number,
                                      std::string_view what) const {
-  return fmt::format("{}: chunk group at offset {}: {}", data_path_, index.groups()[number].offset,
-                     what);
+  return fmt::format("{}: chunk group at offset {}: {}", data_path_, groups[number].offset, what);
 }
 
-Result<BlockReader::Group> BlockReader::group(const BlockIndex& index, uint32_t number,
-                                              GroupCache* cache) const {
+Result<BlockReader::Group> BlockReader::group(const std::vector<GroupEntry>& groups,
+                                              uint32_t number, GroupCache* cache) const {
   if (cache != nullptr) {
     if (Group cached = cache->find(group_key_, number)) return cached;
   }
-  const GroupEntry& entry = index.groups()[number];
-  if (entry.record_bytes < 4) return Status::error(group_error(index, number, "record too short"));
+  const GroupEntry& entry = groups[number];
+  if (entry.record_bytes < 4) return Status::error(group_error(groups, number, "record too short"));
   std::vector<uint8_t> record(entry.record_bytes);
   if (Status status = pread_exactly(data_fd_, record, entry.offset, data_path_); !status) {
     return status;
@@ -242,24 +247,24 @@ Result<BlockReader::Group> BlockReader::group(const BlockIndex& index, uint32_t 
   const auto body = std::span<const uint8_t>(record).first(record.size() - 4);
   ByteReader crc_reader(std::span<const uint8_t>(record).last(4));
   if (crc32c(body) != crc_reader.u32())
-    return Status::error(group_error(index, number, "CRC mismatch"));
+    return Status::error(group_error(groups, number, "CRC mismatch"));
   ByteReader in(body);
   const auto compression = static_cast<Compression>(in.u8());
   const uint64_t raw_bytes = in.uvarint();
   const uint64_t stored_bytes = in.uvarint();
   if (!in.ok() || stored_bytes != in.remaining()) {
-    return Status::error(group_error(index, number, "malformed record header"));
+    return Status::error(group_error(groups, number, "malformed record header"));
   }
   uint64_t expected_raw = 0;
   for (const uint32_t bytes : entry.column_bytes) expected_raw += bytes;
   if (raw_bytes != expected_raw) {
     return Status::error(group_error(
-        index, number,
+        groups, number,
         fmt::format("holds {} bytes where the index expects {}", raw_bytes, expected_raw)));
   }
   auto bytes = std::make_shared<std::vector<uint8_t>>();
   if (Status status = decompress(compression, in.bytes(stored_bytes), raw_bytes, *bytes); !status) {
-    return Status::error(group_error(index, number, status.message()));
+    return Status::error(group_error(groups, number, status.message()));
   }
   Group result = std::move(bytes);
   if (cache != nullptr) cache->insert(group_key_, number, result);
@@ -396,6 +401,20 @@ Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint,
   }
   const auto chunks = index.chunks(series);
   const size_t kinds = meta_.columns.size();
+  const SeriesColumns where{index.groups(), index.timestamp_columns(), chunks,
+                            std::span(index.value_columns())
+                                .subspan(index.first_chunk(series) * kinds, chunks.size() * kinds)};
+  return read_columns(where, series, mint, maxt, column, timestamps, values, memo, cache);
+}
+
+Status BlockReader::read_columns(const SeriesColumns& where, uint32_t series, int64_t mint,
+                                 int64_t maxt, size_t column, std::vector<int64_t>& timestamps,
+                                 std::vector<double>& values, DecodedTimestamps* memo,
+                                 GroupCache* cache) const {
+  timestamps.clear();
+  values.clear();
+  const auto chunks = where.chunks;
+  const size_t kinds = meta_.columns.size();
   // Decoded straight into the caller's vectors, sized once: a query opens a
   // block per series and day, and temporaries per chunk showed as malloc
   // growing the heap (sysmalloc and page faults) in its profile.
@@ -411,7 +430,7 @@ Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint,
   uint32_t held_number = 0;
   auto column_bytes = [&](const ColumnLocation& location) -> Result<std::span<const uint8_t>> {
     if (held == nullptr || held_number != location.group) {
-      auto loaded = group(index, location.group, cache);
+      auto loaded = group(where.groups, location.group, cache);
       if (!loaded) return loaded.status();
       held = std::move(*loaded);
       held_number = location.group;
@@ -422,9 +441,8 @@ Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint,
     const ChunkEntry& chunk = chunks[c];
     if (chunk.max_time < mint) continue;
     if (chunk.min_time > maxt) break;
-    const ColumnLocation& timestamp_location = index.timestamp_columns()[chunk.timestamp_column];
-    const ColumnLocation& value_location =
-        index.value_columns()[(index.first_chunk(series) + c) * kinds + column];
+    const ColumnLocation& timestamp_location = where.timestamp_columns[chunk.timestamp_column];
+    const ColumnLocation& value_location = where.value_columns[c * kinds + column];
     const size_t chunk_start = timestamps.size();
     if (memo != nullptr && memo->column == chunk.timestamp_column) {
       timestamps.insert(timestamps.end(), memo->timestamps.begin(), memo->timestamps.end());
@@ -432,7 +450,7 @@ Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint,
       auto timestamp_bytes = column_bytes(timestamp_location);
       if (!timestamp_bytes) return timestamp_bytes.status();
       if (Status status = columnar::decode_timestamps(*timestamp_bytes, timestamps); !status) {
-        return Status::error(group_error(index, timestamp_location.group,
+        return Status::error(group_error(where.groups, timestamp_location.group,
                                          fmt::format("timestamps column at group byte {}: {}",
                                                      timestamp_location.offset, status.message())));
       }
@@ -445,7 +463,7 @@ Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint,
     auto value_bytes = column_bytes(value_location);
     if (!value_bytes) return value_bytes.status();
     if (Status status = columnar::decode_values(*value_bytes, values); !status) {
-      return Status::error(group_error(index, value_location.group,
+      return Status::error(group_error(where.groups, value_location.group,
                                        fmt::format("values column at group byte {}: {}",
                                                    value_location.offset, status.message())));
     }
@@ -453,7 +471,7 @@ Status BlockReader::read(const BlockIndex& index, uint32_t series, int64_t mint,
     const size_t decoded_values = values.size() - chunk_start;
     if (decoded_timestamps != chunk.samples || decoded_values != chunk.samples) {
       return Status::error(group_error(
-          index, value_location.group,
+          where.groups, value_location.group,
           fmt::format("series {} chunk {}: {} timestamps and {} values where the index says {}",
                       series, c, decoded_timestamps, decoded_values, chunk.samples)));
     }
@@ -489,12 +507,12 @@ Status BlockReader::verify() const {
   if (!index) return index.status();
   const auto& groups = (*index)->groups();
   for (uint32_t g = 0; g < groups.size(); ++g) {
-    if (auto group = this->group(**index, g, nullptr); !group) note(group.status());
+    if (auto group = this->group((*index)->groups(), g, nullptr); !group) note(group.status());
   }
   if (!errors.empty()) return Status::error(errors);
   // Series are read in order, so a series' groups are mostly the previous
   // one's: a few groups decompressed at a time, dropped at the end.
-  GroupCache recent(kVerifyGroupBytes);
+  GroupCache recent(kVerifyGroupBytes, 1);
   std::vector<int64_t> timestamps;
   std::vector<double> values;
   for (uint32_t s = 0; s < num_series(); ++s) {

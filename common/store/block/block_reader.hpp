@@ -85,9 +85,10 @@ class BlockReader {
   // parse (the error is logged; select() returns it).
   std::shared_ptr<const void> pin_index() const;
   // The same readers, each of whose shared_ptr (and every copy) also pins its
-  // index: for code that reads series across several blocks at once
-  // (downsampling, the downsampled querier), where evicting one block's index
-  // for another's would parse them again in turn for every series.
+  // index: for code that reads series across several blocks at once (the
+  // downsampled querier), where evicting one block's index for another's
+  // would parse them again in turn for every series. (Downsampling walks
+  // every series of its sources and reads them with SeriesStream instead.)
   static std::vector<std::shared_ptr<BlockReader>> with_pinned_indexes(
       std::vector<std::shared_ptr<BlockReader>> blocks);
 
@@ -141,15 +142,36 @@ class BlockReader {
   Result<Index> index() const;
   // index(), logging a failure once, for the lookups without an error path.
   Index index_or_log() const;
+  // The open index file's bytes, its size checked against meta.json.
+  Result<std::vector<uint8_t>> index_file_bytes() const;
   // Reads and parses the open index file and checks it against meta.json.
   Result<Index> parse_index() const;
-  // Reads, checks and decompresses group `number`: from `cache` if there,
-  // and into it (null: neither).
-  Result<Group> group(const BlockIndex& index, uint32_t number, GroupCache* cache) const;
-  std::string group_error(const BlockIndex& index, uint32_t number, std::string_view what) const;
+  // Reads, checks and decompresses group `number` of `groups`: from `cache`
+  // if there, and into it (null: neither).
+  Result<Group> group(const std::vector<GroupEntry>& groups, uint32_t number,
+                      GroupCache* cache) const;
+  std::string group_error(const std::vector<GroupEntry>& groups, uint32_t number,
+                          std::string_view what) const;
   Status read(const BlockIndex& index, uint32_t series, int64_t mint, int64_t maxt, size_t column,
               std::vector<int64_t>& timestamps, std::vector<double>& values,
               DecodedTimestamps* memo, GroupCache* cache) const;
+
+  // Where one series' columns lie: the block's groups and timestamp columns,
+  // the series' chunks and their value columns (the block's column kinds for
+  // each chunk, chunk after chunk), from a parsed index or a SeriesStream.
+  struct SeriesColumns {
+    const std::vector<GroupEntry>& groups;
+    const std::vector<ColumnLocation>& timestamp_columns;
+    std::span<const ChunkEntry> chunks;
+    std::span<const ColumnLocation> value_columns;
+  };
+  // Decodes column `column` of the chunks overlapping [mint, maxt] into the
+  // vectors (replaced), trimmed to the range; `series` names it in errors.
+  Status read_columns(const SeriesColumns& where, uint32_t series, int64_t mint, int64_t maxt,
+                      size_t column, std::vector<int64_t>& timestamps, std::vector<double>& values,
+                      DecodedTimestamps* memo, GroupCache* cache) const;
+
+  friend class SeriesStream;  // reads a series' columns from its own index walk
 
   std::string dir_;
   std::string index_path_;

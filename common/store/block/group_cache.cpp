@@ -1,5 +1,7 @@
 #include "common/store/block/group_cache.hpp"
 
+#include <algorithm>
+
 namespace mc::block {
 
 GroupCache& GroupCache::process() {
@@ -7,8 +9,10 @@ GroupCache& GroupCache::process() {
   return cache;
 }
 
-GroupCache::GroupCache(size_t budget_bytes) {
-  for (Shard& shard : shards_) shard.budget_bytes = budget_bytes / kShards;
+GroupCache::GroupCache(size_t budget_bytes, size_t shards)
+    : shard_count_(std::max<size_t>(shards, 1)),
+      shards_(std::make_unique<Shard[]>(shard_count_)) {
+  for (Shard& shard : this->shards()) shard.budget_bytes = budget_bytes / shard_count_;
 }
 
 GroupCache::Group GroupCache::find(uint64_t key, uint32_t group) {
@@ -38,7 +42,7 @@ void GroupCache::insert(uint64_t key, uint32_t group, Group bytes) {
 }
 
 void GroupCache::erase(uint64_t key) {
-  for (Shard& shard : shards_) {
+  for (Shard& shard : shards()) {
     Entries evicted;
     std::lock_guard lock(shard.mutex);
     for (auto it = shard.entries.begin(); it != shard.entries.end();) {
@@ -54,10 +58,10 @@ void GroupCache::erase(uint64_t key) {
 }
 
 void GroupCache::set_budget(size_t bytes) {
-  for (Shard& shard : shards_) {
+  for (Shard& shard : shards()) {
     Entries evicted;
     std::lock_guard lock(shard.mutex);
-    shard.budget_bytes = bytes / kShards;
+    shard.budget_bytes = bytes / shard_count_;
     evict_locked(shard, evicted);
   }
 }
@@ -74,7 +78,7 @@ void GroupCache::evict_locked(Shard& shard, Entries& evicted) {
 
 GroupCache::Stats GroupCache::stats() const {
   Stats stats;
-  for (const Shard& shard : shards_) {
+  for (const Shard& shard : shards()) {
     std::lock_guard lock(shard.mutex);
     stats.budget_bytes += shard.budget_bytes;
     stats.bytes += shard.bytes;
@@ -88,7 +92,7 @@ GroupCache::Stats GroupCache::stats() const {
 
 size_t GroupCache::bytes_of(uint64_t key) const {
   size_t bytes = 0;
-  for (const Shard& shard : shards_) {
+  for (const Shard& shard : shards()) {
     std::lock_guard lock(shard.mutex);
     for (const Entry& entry : shard.entries) {
       if (entry.key == key) bytes += entry.bytes->size();

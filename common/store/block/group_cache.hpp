@@ -18,13 +18,13 @@
 // from any thread; evicted groups are freed outside the shard's lock.
 #pragma once
 
-#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -41,7 +41,9 @@ class GroupCache {
   // set_budget()).
   static GroupCache& process();
 
-  explicit GroupCache(size_t budget_bytes);
+  // `shards` locks and LRU lists, each with its share of the budget: one for
+  // a cache a single reader walks in order (SeriesStream, verify()).
+  explicit GroupCache(size_t budget_bytes, size_t shards = kShards);
   GroupCache(const GroupCache&) = delete;
   GroupCache& operator=(const GroupCache&) = delete;
 
@@ -100,14 +102,17 @@ class GroupCache {
   };
 
   Shard& shard_of(uint64_t key, uint32_t group) {
-    return shards_[IdHash()(Id{key, group}) % kShards];
+    return shards_[IdHash()(Id{key, group}) % shard_count_];
   }
+  std::span<Shard> shards() { return {shards_.get(), shard_count_}; }
+  std::span<const Shard> shards() const { return {shards_.get(), shard_count_}; }
   // Moves the least recently used entries beyond the shard's budget to
   // `evicted`, to be freed once the lock is released.
   static void evict_locked(Shard& shard, Entries& evicted);
 
   std::atomic<uint64_t> next_key_{0};
-  std::array<Shard, kShards> shards_;
+  const size_t shard_count_;
+  std::unique_ptr<Shard[]> shards_;
 };
 
 }  // namespace mc::block
