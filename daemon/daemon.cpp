@@ -53,6 +53,8 @@ DiskStorageOptions storage_options(const Flags& flags, const StorageConfig& conf
     options.tiers.push_back(tiering::TierConfig{
         tier.name, tier.resolution.count(), tier.retention.count(), tier.block_duration.count()});
   }
+  // A day's raw blocks (as many as the next tier's block holds) become one.
+  if (options.tiers.size() > 1) options.raw_merge_window_ms = options.tiers[1].block_duration_ms;
   return options;
 }
 

@@ -6,16 +6,21 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "common/config/storage_defaults.hpp"
 #include "common/exposition/parser.hpp"
 #include "common/model/labels.hpp"
 #include "common/model/sample_value.hpp"
 #include "common/store/block/block_reader.hpp"
+#include "common/store/block_set.hpp"
+#include "common/store/disk_storage_options.hpp"
 #include "common/store/raw_block_cut.hpp"
+#include "common/store/raw_block_merge.hpp"
 #include "common/store/store_directory.hpp"
 #include "common/store/store_inventory.hpp"
 #include "common/store/store_lock.hpp"
@@ -203,6 +208,32 @@ Result<int> cut_backfill(const std::vector<ImportHandler::SeriesData>& series,
   return blocks;
 }
 
+// Merges the complete windows of the imported raw blocks as a daemon's first
+// compactor round would (raw_block_merge.hpp), into windows of the default
+// 5-minute tier's block length: a store served as imported reads a week in
+// a few blocks, not 84. Returns the windows merged.
+Result<uint64_t> merge_imported(const fs::path& dir, std::chrono::milliseconds block_duration) {
+  BlockSet blocks;
+  std::optional<int64_t> raw_max_time;
+  for (const auto& path : list_block_dirs(dir)) {
+    auto reader = block::BlockReader::open(path.string());
+    if (!reader) return reader.status();
+    if ((*reader)->meta().resolution_ms == 0) {
+      raw_max_time = std::max(raw_max_time.value_or(INT64_MIN), (*reader)->meta().max_time);
+    }
+    blocks.add(std::move(*reader));
+  }
+  if (!raw_max_time) return uint64_t{0};
+  DiskStorageOptions options;
+  options.dir = dir;
+  options.block_duration_ms = block_duration.count();
+  options.raw_merge_window_ms =
+      default_tier_block_duration(std::chrono::minutes(5), block_duration).count();
+  const RawMergeOutcome merged = merge_raw_blocks(options, blocks, *raw_max_time + 1);
+  if (merged.failed > 0) return Status::error("merging the imported raw blocks failed (logged)");
+  return merged.done;
+}
+
 int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
   if (args.openmetrics.empty()) {
     err << "metrics-collector store import: --openmetrics is required\n" << kUsage;
@@ -247,10 +278,16 @@ int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
     err << "metrics-collector store import: " << blocks.error() << "\n";
     return 1;
   }
+  auto merged = merge_imported(dir, args.block_duration);
+  if (!merged) {
+    err << "metrics-collector store import: " << merged.error() << "\n";
+    return 1;
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   out << fmt::format("imported {} samples of {} series into {} blocks in {:.2f} s",
                      handler.samples(), series.size(), *blocks, seconds);
+  if (*merged > 0) out << fmt::format(", then merged {} complete windows of them", *merged);
   if (sorted.duplicates > 0) {
     out << fmt::format(" ({} repeated timestamps kept once)", sorted.duplicates);
   }

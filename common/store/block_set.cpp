@@ -1,6 +1,9 @@
 #include "common/store/block_set.hpp"
 
 #include <algorithm>
+#include <filesystem>
+
+#include "common/util/logger.hpp"
 
 namespace mc {
 
@@ -18,6 +21,16 @@ void BlockSet::add(std::shared_ptr<block::BlockReader> reader) {
 void BlockSet::remove(const std::string& dir) {
   std::lock_guard lock(mutex_);
   std::erase_if(blocks_, [&](const auto& block) { return block->dir() == dir; });
+}
+
+void BlockSet::remove_and_delete(const std::string& dir, std::string_view why) {
+  remove(dir);
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const std::string doomed = dir + ".deleted";
+  fs::rename(dir, doomed, error);
+  fs::remove_all(error ? fs::path(dir) : fs::path(doomed), error);
+  log::info("dropped a block", {{"block", dir}, {"why", why}});
 }
 
 std::vector<std::shared_ptr<block::BlockReader>> BlockSet::snapshot() const {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/store/block/block_reader.hpp"
@@ -21,6 +22,10 @@ class BlockSet {
   void add(std::shared_ptr<block::BlockReader> reader);
   // Forgets the block in `dir`; its files are the caller's to remove.
   void remove(const std::string& dir);
+  // Forgets the block in `dir` and deletes its directory: renamed first, so a
+  // crash halfway through deleting leaves a name that opening skips. Readers
+  // still holding it read on through their open files. `why` goes to the log.
+  void remove_and_delete(const std::string& dir, std::string_view why);
   // Sorted finest tier first (resolution), then by min_time.
   std::vector<std::shared_ptr<block::BlockReader>> snapshot() const;
 

@@ -13,6 +13,7 @@
 
 #include "common/store/compactor_series_batches.hpp"
 #include "common/store/raw_block_cut.hpp"
+#include "common/store/raw_block_merge.hpp"
 #include "common/store/tier_plan_execution.hpp"
 #include "common/util/aligned_window.hpp"
 #include "common/util/logger.hpp"
@@ -204,6 +205,11 @@ Result<size_t> Compactor::compact() {
     }
     if (*cut) ++work;
   }
+  // Complete windows of raw blocks become one block each before the tier
+  // plan reads them: no raw block can be cut older than the head's start.
+  const RawMergeOutcome merged = merge_raw_blocks(options_, blocks_, head_min_time_);
+  failures_ += merged.failed;
+  work += merged.done;
   const TierPlanOutcome planned = execute_tier_plan(options_, blocks_);
   failures_ += planned.failed;
   work += planned.done;

@@ -24,6 +24,10 @@ struct DiskStorageOptions {
   block::BlockWriterOptions block_writer;
   // Raw blocks cover [k * block_duration, (k + 1) * block_duration).
   int64_t block_duration_ms = int64_t{2} * 60 * 60 * 1000;
+  // Raw blocks of each aligned window this long are merged into one once the
+  // window is complete (raw_block_merge.hpp); 0 merges none. The daemon sets
+  // the 5-minute tier's block duration (24h by default).
+  int64_t raw_merge_window_ms = 0;
   // Finest first; the first is the raw tier. Empty: raw blocks kept forever.
   std::vector<tiering::TierConfig> tiers;
   // How often the compactor thread looks for work; 0 runs no thread (tests call compact()).

@@ -10,6 +10,7 @@
 
 #include "common/store/block/block_writer.hpp"
 #include "common/store/block/series_stream.hpp"
+#include "common/store/series_across_sources.hpp"
 #include "common/store/tiering/downsample.hpp"
 #include "common/store/tiering/downsampled_columns.hpp"
 #include "common/util/logger.hpp"
@@ -22,8 +23,7 @@ namespace {
 
 using BlockPtr = std::shared_ptr<block::BlockReader>;
 using Streams = std::vector<std::unique_ptr<block::SeriesStream>>;
-// The sources that hold one series, by index (each stream at that series).
-using SeriesParts = std::vector<size_t>;
+using SeriesParts = SeriesAcrossSources::Parts;
 
 // The blocks of the source tier overlapping the window, on disk or made
 // earlier in this plan, oldest first.
@@ -60,63 +60,6 @@ block::BlockMeta downsampled_meta(const tiering::TierConfig& target,
   meta.compaction_level = level + 1;
   return meta;
 }
-
-// Every series of every source, in label order, the same labels in several
-// sources as one series: a merge of the sources' series lists (each block
-// holds its series in label order), read from each source's index file a
-// series at a time (block::SeriesStream). Collecting them all first in a map
-// cost ~400 bytes a series, and pinning the sources' parsed indexes ~110 B a
-// series a source (bench/head_memory.md).
-class SeriesAcrossSources {
- public:
-  explicit SeriesAcrossSources(std::vector<std::unique_ptr<block::SeriesStream>>& streams)
-      : streams_(streams), loaded_(streams.size()) {
-    for (size_t s = 0; s < streams_.size(); ++s) load(s);
-  }
-
-  // The next series into `labels` and the sources that hold it into
-  // `parts` (in order; each stream is then at that series); false at the end
-  // or when a source failed (status()). A source out of label order (a
-  // damaged index) fails its stream.
-  bool next(Labels* labels, std::vector<size_t>* parts) {
-    if (!status_) return false;
-    // The sources positioned at the series returned last move on first.
-    for (const size_t s : last_parts_) {
-      if (!load(s)) return false;
-    }
-    const Labels* least = nullptr;
-    for (size_t s = 0; s < streams_.size(); ++s) {
-      if (loaded_[s] && (least == nullptr || streams_[s]->labels() < *least)) {
-        least = &streams_[s]->labels();
-      }
-    }
-    if (least == nullptr) return false;
-    *labels = *least;
-    parts->clear();
-    for (size_t s = 0; s < streams_.size(); ++s) {
-      if (loaded_[s] && streams_[s]->labels() == *labels) parts->push_back(s);
-    }
-    last_parts_ = *parts;
-    return true;
-  }
-
-  const Status& status() const { return status_; }
-
- private:
-  bool load(size_t s) {
-    loaded_[s] = streams_[s]->next();
-    if (!loaded_[s] && !streams_[s]->status()) {
-      status_ = streams_[s]->status();
-      return false;
-    }
-    return true;
-  }
-
-  std::vector<std::unique_ptr<block::SeriesStream>>& streams_;
-  std::vector<bool> loaded_;
-  std::vector<size_t> last_parts_;
-  Status status_ = Status::ok();
-};
 
 // Reads one series from its sources and downsamples it to `resolution_ms`:
 // from raw samples, or from the finer tier's windows. nullopt when the
@@ -254,16 +197,6 @@ Status downsample(const DiskStorageOptions& options, BlockSet& blocks,
   return Status::ok();
 }
 
-void drop_block(BlockSet& blocks, const std::string& dir) {
-  blocks.remove(dir);
-  // Renamed first, so a crash halfway through deleting leaves a name that open skips.
-  std::error_code error;
-  const std::string doomed = dir + ".deleted";
-  fs::rename(dir, doomed, error);
-  fs::remove_all(error ? fs::path(dir) : fs::path(doomed), error);
-  log::info("dropped a block past its retention", {{"block", dir}});
-}
-
 }  // namespace
 
 TierPlanOutcome execute_tier_plan(const DiskStorageOptions& options, BlockSet& blocks) {
@@ -282,7 +215,7 @@ TierPlanOutcome execute_tier_plan(const DiskStorageOptions& options, BlockSet& b
   for (size_t i = 0; i < actions.size(); ++i) {
     if (const auto* drop = std::get_if<tiering::DropAction>(&actions[i])) {
       if (!all_succeeded(drop->after_actions)) continue;
-      drop_block(blocks, drop->block.dir);
+      blocks.remove_and_delete(drop->block.dir, "past its retention");
     } else {
       const auto& action = std::get<tiering::DownsampleAction>(actions[i]);
       if (!all_succeeded(action.source_actions)) continue;

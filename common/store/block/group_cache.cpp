@@ -10,8 +10,7 @@ GroupCache& GroupCache::process() {
 }
 
 GroupCache::GroupCache(size_t budget_bytes, size_t shards)
-    : shard_count_(std::max<size_t>(shards, 1)),
-      shards_(std::make_unique<Shard[]>(shard_count_)) {
+    : shard_count_(std::max<size_t>(shards, 1)), shards_(std::make_unique<Shard[]>(shard_count_)) {
   for (Shard& shard : this->shards()) shard.budget_bytes = budget_bytes / shard_count_;
 }
 
