@@ -68,16 +68,49 @@ Status merge_window(const DiskStorageOptions& options, BlockSet& blocks,
   std::vector<double> values;
   std::vector<int64_t> part_timestamps;
   std::vector<double> part_values;
+  std::vector<block::EncodedChunk> chunks;
+  std::vector<std::shared_ptr<const std::vector<uint8_t>>> held;
   while (across.next(&labels, &parts)) {
+    const MetricMetadata* metadata = nullptr;
+    for (const size_t s : parts) {
+      if (metadata == nullptr) metadata = streams[s]->metadata();
+    }
+    // The sources' chunks copied as they are where they are long (at least
+    // half the longest a writer makes): blocks cut from the head do not
+    // overlap, so the chunks follow one another. Decoding and encoding
+    // again costs ~20 M samples a second: a day of 200,000 series scraped
+    // every second, ~15 minutes of a core. Short chunks (a 2-hour block at a
+    // 15 s interval holds 480 samples a series) are joined into long ones
+    // instead, so that the merged block does not hold 12 chunk entries and
+    // columns a series where 2 do.
+    chunks.clear();
+    held.clear();
+    for (const size_t s : parts) {
+      if (Status status = streams[s]->encoded_chunks(chunks, held); !status) return status;
+    }
+    uint64_t samples = 0;
+    for (const auto& chunk : chunks) samples += chunk.samples;
+    const bool long_chunks =
+        !chunks.empty() && samples / chunks.size() >= options.block_writer.max_chunk_samples / 2;
+    const bool in_order =
+        std::adjacent_find(chunks.begin(), chunks.end(), [](const auto& a, const auto& b) {
+          return b.min_time <= a.max_time;
+        }) == chunks.end();
+    if (long_chunks && in_order) {
+      if (Status status = (*writer)->add_series_chunks(labels, metadata, chunks); !status) {
+        return Status::error(labels.to_string() + ": " + status.message());
+      }
+      continue;
+    }
+    // Short chunks, or overlapping sources (a block written twice): sample
+    // by sample.
     timestamps.clear();
     values.clear();
-    const MetricMetadata* metadata = nullptr;
     for (const size_t s : parts) {
       if (Status status = streams[s]->read(INT64_MIN, INT64_MAX, 0, part_timestamps, part_values);
           !status) {
         return status;
       }
-      if (metadata == nullptr) metadata = streams[s]->metadata();
       for (size_t i = 0; i < part_timestamps.size(); ++i) {
         // Blocks of one window do not overlap as cut; where they do, a
         // timestamp is kept once, the earlier block's, as queries read it.

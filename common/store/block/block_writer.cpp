@@ -159,12 +159,9 @@ Status BlockWriter::write_all(int fd, std::span<const uint8_t> bytes, const std:
 Status BlockWriter::add_series(const Labels& labels, const MetricMetadata* metadata,
                                std::span<const int64_t> timestamps,
                                std::span<const std::span<const double>> columns) {
-  if (spent_) return Status::error("block writer: add_series after finish");
   const std::string where =
       fmt::format("block writer {}: series {}", temporary_dir_, labels.to_string());
-  if (has_series_ && !(last_labels_ < labels)) {
-    return Status::error(where + ": not after the previous series in label order");
-  }
+  if (Status status = check_series(labels, where); !status) return status;
   if (timestamps.empty()) return Status::error(where + ": no samples");
   if (columns.size() != meta_.columns.size()) {
     return Status::error(fmt::format("{}: {} columns given, the block has {}", where,
@@ -212,6 +209,60 @@ Status BlockWriter::add_series(const Labels& labels, const MetricMetadata* metad
           static_cast<uint32_t>(series_values.bytes.size() - before));
     }
   }
+  return finish_series(labels, metadata, series_values, std::move(chunks), total);
+}
+
+Status BlockWriter::add_series_chunks(const Labels& labels, const MetricMetadata* metadata,
+                                      std::span<const EncodedChunk> chunks) {
+  const std::string where =
+      fmt::format("block writer {}: series {}", temporary_dir_, labels.to_string());
+  if (Status status = check_series(labels, where); !status) return status;
+  if (chunks.empty()) return Status::error(where + ": no chunks");
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    const EncodedChunk& chunk = chunks[c];
+    if (chunk.samples == 0 || chunk.max_time < chunk.min_time ||
+        (c > 0 && chunk.min_time <= chunks[c - 1].max_time)) {
+      return Status::error(fmt::format("{}: chunk {} [{}, {}] of {} samples empty or out of order",
+                                       where, c, chunk.min_time, chunk.max_time, chunk.samples));
+    }
+    if (chunk.values.size() != meta_.columns.size()) {
+      return Status::error(fmt::format("{}: chunk {} has {} value columns, the block has {}", where,
+                                       c, chunk.values.size(), meta_.columns.size()));
+    }
+  }
+  if (chunks.front().min_time < meta_.min_time || chunks.back().max_time > meta_.max_time) {
+    return Status::error(fmt::format("{}: samples from {} to {} outside the block's [{}, {}]",
+                                     where, chunks.front().min_time, chunks.back().max_time,
+                                     meta_.min_time, meta_.max_time));
+  }
+  std::vector<ChunkEntry> entries;
+  entries.reserve(chunks.size());
+  OpenGroup series_values;
+  uint64_t samples = 0;
+  for (const EncodedChunk& chunk : chunks) {
+    auto number = timestamp_column(chunk.timestamps);
+    if (!number) return number.status();
+    entries.push_back(ChunkEntry{chunk.min_time, chunk.max_time, chunk.samples, *number});
+    for (const auto& column : chunk.values) {
+      series_values.bytes.insert(series_values.bytes.end(), column.begin(), column.end());
+      series_values.column_bytes.push_back(static_cast<uint32_t>(column.size()));
+    }
+    samples += chunk.samples;
+  }
+  return finish_series(labels, metadata, series_values, std::move(entries), samples);
+}
+
+Status BlockWriter::check_series(const Labels& labels, const std::string& where) const {
+  if (spent_) return Status::error("block writer: add_series after finish");
+  if (has_series_ && !(last_labels_ < labels)) {
+    return Status::error(where + ": not after the previous series in label order");
+  }
+  return Status::ok();
+}
+
+Status BlockWriter::finish_series(const Labels& labels, const MetricMetadata* metadata,
+                                  const OpenGroup& series_values, std::vector<ChunkEntry> chunks,
+                                  uint64_t samples) {
   // A series' value columns stay in one group, so reading it decompresses one.
   if (!values_.bytes.empty() &&
       values_.bytes.size() + series_values.bytes.size() > options_.group_target_bytes) {
@@ -222,8 +273,8 @@ Status BlockWriter::add_series(const Labels& labels, const MetricMetadata* metad
                               series_values.column_bytes.end());
 
   meta_.series += 1;
-  meta_.samples += total;
-  meta_.chunks += chunk_count;
+  meta_.samples += samples;
+  meta_.chunks += chunks.size();
   index_->add_series(labels, metadata, std::move(chunks));
   last_labels_ = labels;
   has_series_ = true;

@@ -30,6 +30,7 @@
 #include "common/model/metric_metadata.hpp"
 #include "common/store/block/block_format.hpp"
 #include "common/store/block/block_meta.hpp"
+#include "common/store/block/index_entries.hpp"
 #include "common/util/status.hpp"
 
 namespace mc::block {
@@ -45,6 +46,17 @@ struct BlockWriterOptions {
   // Longer series are split into chunks of equal length at most this long,
   // so that a short range read decodes little.
   size_t max_chunk_samples = 4096;
+};
+
+// One chunk of a series as another block stores it: its time range, sample
+// count and encoded columns (views the caller keeps alive until the call
+// returns), for copying chunks between blocks without decoding them.
+struct EncodedChunk {
+  int64_t min_time = 0;
+  int64_t max_time = 0;
+  uint32_t samples = 0;
+  std::span<const uint8_t> timestamps;
+  std::vector<std::span<const uint8_t>> values;  // one per column kind
 };
 
 class BlockWriter {
@@ -66,6 +78,13 @@ class BlockWriter {
                     std::span<const int64_t> timestamps,
                     std::span<const std::span<const double>> columns);
 
+  // A series whose chunks are copied as they are (merging raw blocks):
+  // REQUIRES (checked) as add_series, the chunks in time order without
+  // overlap, each with one value column per column kind. The columns are not
+  // decoded: they must come from a block that checked them.
+  Status add_series_chunks(const Labels& labels, const MetricMetadata* metadata,
+                           std::span<const EncodedChunk> chunks);
+
   // Writes index and meta.json, fsyncs, renames; returns the block directory.
   // The writer is spent afterwards, whatever the outcome.
   Result<std::string> finish();
@@ -79,6 +98,13 @@ class BlockWriter {
 
   BlockWriter(std::string parent_dir, BlockMeta meta, BlockWriterOptions options);
 
+  // The checks every series gets: writer not spent, labels after the last.
+  Status check_series(const Labels& labels, const std::string& where) const;
+  // Appends a series' value columns to the open group (a series' columns
+  // stay in one group) and its index entry.
+  Status finish_series(const Labels& labels, const MetricMetadata* metadata,
+                       const OpenGroup& series_values, std::vector<ChunkEntry> chunks,
+                       uint64_t samples);
   // The number of the timestamps column equal to `column`, written if new.
   Result<uint32_t> timestamp_column(std::span<const uint8_t> column);
   Status flush(OpenGroup& group, GroupKind kind);

@@ -19,20 +19,20 @@ namespace {
 
 // How much of the series section is decompressed at a time, and the most a
 // window may grow to for one record (a series with ~100,000 chunks).
-constexpr size_t kWindowStep = 64 << 10;
-constexpr size_t kMaxWindow = 64 << 20;
+constexpr size_t kStreamWindowStep = 64 << 10;
+constexpr size_t kStreamMaxWindow = 64 << 20;
 // The groups the stream keeps decompressed: those of the last few series.
 constexpr size_t kStreamGroupBytes = 1 << 20;
 // A zstd block yields at most 128 KiB from at least 4 bytes (as compression.cpp).
-constexpr uint64_t kMaxZstdExpansion = 32768;
-
-struct ZstdContextDeleter {
-  void operator()(ZSTD_DCtx* context) const { ZSTD_freeDCtx(context); }
-};
+constexpr uint64_t kStreamZstdMaxExpansion = 32768;
 
 }  // namespace
 
 struct SeriesStream::State {
+  struct ZstdContextDeleter {
+    void operator()(ZSTD_DCtx* context) const { ZSTD_freeDCtx(context); }
+  };
+
   std::shared_ptr<const BlockReader> block;
   std::string path;  // the index file, for errors
   std::vector<uint8_t> file;
@@ -74,15 +74,15 @@ struct SeriesStream::State {
 
   bool exhausted() const { return raw_produced == section.raw_bytes; }
 
-  // Appends up to kWindowStep more bytes of the section to the window,
+  // Appends up to kStreamWindowStep more bytes of the section to the window,
   // dropping what was read.
   Status refill() {
     window.erase(window.begin(), window.begin() + static_cast<ptrdiff_t>(position));
     position = 0;
-    if (window.size() + kWindowStep > kMaxWindow) return fail("a record larger than 64 MiB");
+    if (window.size() + kStreamWindowStep > kStreamMaxWindow) return fail("a record larger than 64 MiB");
     const size_t before = window.size();
     const size_t room =
-        static_cast<size_t>(std::min<uint64_t>(kWindowStep, section.raw_bytes - raw_produced));
+        static_cast<size_t>(std::min<uint64_t>(kStreamWindowStep, section.raw_bytes - raw_produced));
     window.resize(before + room);
     size_t produced = 0;
     if (section.compression == Compression::none) {
@@ -166,7 +166,7 @@ Result<std::unique_ptr<SeriesStream>> SeriesStream::open(std::shared_ptr<const B
   if (section.compression == Compression::zstd) {
     const unsigned long long declared =
         ZSTD_getFrameContentSize(section.stored.data(), section.stored.size());
-    if (declared != section.raw_bytes || declared / kMaxZstdExpansion > section.stored.size()) {
+    if (declared != section.raw_bytes || declared / kStreamZstdMaxExpansion > section.stored.size()) {
       return state->fail("zstd frame size does not match the table of contents");
     }
     state->zstd.reset(ZSTD_createDCtx());
@@ -263,6 +263,42 @@ Status SeriesStream::read(int64_t mint, int64_t maxt, size_t column,
                                          s.value_columns};
   return block.read_columns(where, static_cast<uint32_t>(s.series_read - 1), mint, maxt, column,
                             timestamps, values, nullptr, &s.groups);
+}
+
+Status SeriesStream::encoded_chunks(
+    std::vector<EncodedChunk>& chunks,
+    std::vector<std::shared_ptr<const std::vector<uint8_t>>>& held) {
+  State& s = *state_;
+  const BlockReader& block = *s.block;
+  const auto& groups = s.index.groups();
+  auto column = [&](const ColumnLocation& location) -> Result<std::span<const uint8_t>> {
+    auto group = block.group(groups, location.group, &s.groups);
+    if (!group) return group.status();
+    if (uint64_t{location.offset} + location.bytes > (*group)->size()) {
+      return Status::error(
+          block.group_error(groups, location.group, "column past the group's end"));
+    }
+    if (held.empty() || held.back() != *group) held.push_back(*group);
+    return std::span<const uint8_t>(**group).subspan(location.offset, location.bytes);
+  };
+  const size_t kinds = block.meta().columns.size();
+  for (size_t c = 0; c < s.record.chunks.size(); ++c) {
+    const ChunkEntry& entry = s.record.chunks[c];
+    EncodedChunk chunk;
+    chunk.min_time = entry.min_time;
+    chunk.max_time = entry.max_time;
+    chunk.samples = entry.samples;
+    auto timestamps = column(s.timestamp_columns[entry.timestamp_column]);
+    if (!timestamps) return timestamps.status();
+    chunk.timestamps = *timestamps;
+    for (size_t k = 0; k < kinds; ++k) {
+      auto values = column(s.value_columns[c * kinds + k]);
+      if (!values) return values.status();
+      chunk.values.push_back(*values);
+    }
+    chunks.push_back(std::move(chunk));
+  }
+  return Status::ok();
 }
 
 const BlockReader& SeriesStream::block() const { return *state_->block; }

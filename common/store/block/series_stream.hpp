@@ -21,6 +21,7 @@
 
 #include "common/model/labels.hpp"
 #include "common/model/metric_metadata.hpp"
+#include "common/store/block/block_writer.hpp"
 #include "common/util/status.hpp"
 
 namespace mc::block {
@@ -49,6 +50,13 @@ class SeriesStream {
   // BlockReader::read does.
   Status read(int64_t mint, int64_t maxt, size_t column, std::vector<int64_t>& timestamps,
               std::vector<double>& values);
+
+  // Appends the current series' chunks as stored (time range, sample count,
+  // encoded columns) to `chunks`, for copying them into another block; the
+  // columns view group bytes that `held` keeps alive. The groups' CRCs are
+  // checked as for a read; the columns are not decoded.
+  Status encoded_chunks(std::vector<EncodedChunk>& chunks,
+                        std::vector<std::shared_ptr<const std::vector<uint8_t>>>& held);
 
   const BlockReader& block() const;
 

@@ -48,8 +48,11 @@ std::map<Labels, std::vector<Sample>> everything(mc::Storage& storage) {
 }
 
 struct MergingStore {
-  MergingStore() {
+  // `max_chunk_samples` 40 (a 10-minute block's 40 samples are long chunks)
+  // makes the merge copy the sources' chunks; 4096 makes it join them.
+  explicit MergingStore(size_t max_chunk_samples = 4096) {
     options.dir = dir.path();
+    options.block_writer.max_chunk_samples = max_chunk_samples;
     options.block_duration_ms = 10 * kMinute;
     options.raw_merge_window_ms = kHour;
     options.compaction_interval = 0ms;
@@ -89,7 +92,8 @@ struct MergingStore {
 
 TEST_CASE("raw block merge: complete hours of 10-minute blocks become one block each",
           "[store][tiering]") {
-  MergingStore store;
+  const size_t max_chunk_samples = GENERATE(size_t{4096}, size_t{40});
+  MergingStore store(max_chunk_samples);
   store.append();
   REQUIRE(store.storage->flush());  // cuts every block, then merges
   // The third hour is not complete (the head starts at 2h30m): its blocks stay.
@@ -101,6 +105,8 @@ TEST_CASE("raw block merge: complete hours of 10-minute blocks become one block 
   CHECK((*merged)->meta().compaction_level == 2);
   CHECK((*merged)->meta().sources.size() == 6);
   CHECK((*merged)->meta().series == 3);
+  // Joined: one chunk a series. Copied: each source's (6 + 3 + 1).
+  CHECK((*merged)->meta().chunks == (max_chunk_samples == 40 ? 10 : 3));
   for (uint32_t s = 0; s < 3; ++s) {
     REQUIRE((*merged)->metadata(s) != nullptr);
     CHECK((*merged)->metadata(s)->help == "Load.");

@@ -115,4 +115,54 @@ TEST_CASE("series stream: a damaged index fails open with the file", "[store][bl
   CHECK_THAT(stream.error(), Catch::Contains(dir + "/index"));
 }
 
+TEST_CASE("series stream: chunks copied as stored read back the same", "[store][block]") {
+  mc::test::TempDir temp;
+  const mc::MetricMetadata metadata{"metric", mc::MetricType::gauge, "Some help.", ""};
+  auto series = make_series(300, metadata);
+  BlockWriterOptions options;
+  options.max_chunk_samples = 100;
+  const auto source =
+      open_block(write_block(temp.path() / "a", two_column_meta(), series, options));
+  auto stream = SeriesStream::open(source);
+  REQUIRE(stream.is_ok());
+  auto writer = BlockWriter::create((temp.path() / "b").string(), two_column_meta());
+  REQUIRE(writer.is_ok());
+  std::vector<EncodedChunk> chunks;
+  std::vector<std::shared_ptr<const std::vector<uint8_t>>> held;
+  while ((*stream)->next()) {
+    chunks.clear();
+    held.clear();
+    REQUIRE((*stream)->encoded_chunks(chunks, held).is_ok());
+    if (chunks.size() > 1) {
+      // Out of order: refused, and the writer takes the series in order after.
+      std::vector<EncodedChunk> swapped{chunks[1], chunks[0]};
+      CHECK_FALSE((*writer)->add_series_chunks((*stream)->labels(), nullptr, swapped).is_ok());
+    }
+    REQUIRE(
+        (*writer)->add_series_chunks((*stream)->labels(), (*stream)->metadata(), chunks).is_ok());
+  }
+  REQUIRE((*stream)->status().is_ok());
+  auto dir = (*writer)->finish();
+  REQUIRE(dir.is_ok());
+  const auto copy = open_block(*dir);
+  REQUIRE(copy->verify().is_ok());
+  REQUIRE(copy->num_series() == source->num_series());
+  CHECK(copy->meta().chunks == source->meta().chunks);
+  CHECK(copy->meta().samples == source->meta().samples);
+  std::vector<int64_t> expected_timestamps;
+  std::vector<double> expected_values;
+  std::vector<int64_t> timestamps;
+  std::vector<double> values;
+  for (uint32_t n = 0; n < source->num_series(); ++n) {
+    REQUIRE(copy->labels(n) == source->labels(n));
+    for (size_t column = 0; column < 2; ++column) {
+      REQUIRE(source->read(n, INT64_MIN, INT64_MAX, column, expected_timestamps, expected_values)
+                  .is_ok());
+      REQUIRE(copy->read(n, INT64_MIN, INT64_MAX, column, timestamps, values).is_ok());
+      REQUIRE(timestamps == expected_timestamps);
+      require_same_bits(values, expected_values);
+    }
+  }
+}
+
 }  // namespace series_stream_test
