@@ -53,8 +53,14 @@ DiskStorageOptions storage_options(const Flags& flags, const StorageConfig& conf
     options.tiers.push_back(tiering::TierConfig{
         tier.name, tier.resolution.count(), tier.retention.count(), tier.block_duration.count()});
   }
-  // A day's raw blocks (as many as the next tier's block holds) become one.
-  if (options.tiers.size() > 1) options.raw_merge_window_ms = options.tiers[1].block_duration_ms;
+  // A day's raw blocks (as many as the next tier's block holds) become one,
+  // where raw data is kept for two such windows at least: a merged block is
+  // kept until its newest sample is past the raw retention, so with a
+  // shorter one merging would keep raw data well past it.
+  if (options.tiers.size() > 1 &&
+      options.tiers[0].retention_ms >= 2 * options.tiers[1].block_duration_ms) {
+    options.raw_merge_window_ms = options.tiers[1].block_duration_ms;
+  }
   return options;
 }
 

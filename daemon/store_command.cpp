@@ -216,8 +216,9 @@ Result<uint64_t> merge_imported(const fs::path& dir, std::chrono::milliseconds b
   BlockSet blocks;
   std::optional<int64_t> raw_max_time;
   for (const auto& path : list_block_dirs(dir)) {
+    // A damaged block is left to the daemon's open (which sets it aside).
     auto reader = block::BlockReader::open(path.string());
-    if (!reader) return reader.status();
+    if (!reader) continue;
     if ((*reader)->meta().resolution_ms == 0) {
       raw_max_time = std::max(raw_max_time.value_or(INT64_MIN), (*reader)->meta().max_time);
     }

@@ -69,6 +69,39 @@ TEST_CASE("store import cuts one block per window and says what it wrote", "[sto
              Catch::Contains("(2 series, 4 samples)") && Catch::Contains("(2 series, 2 samples)"));
 }
 
+TEST_CASE("store import merges the complete days it wrote into one block each", "[store][import]") {
+  // 2026-11-23T00:00:00Z is 1795392000 s: three hourly blocks in that day,
+  // one in the next, so the day is complete and the next is not.
+  test::TempDir dir;
+  const fs::path file = dir.write_file("days.om",
+                                       "# TYPE up gauge\n"
+                                       "up{instance=\"a\"} 1 1795392000\n"
+                                       "up{instance=\"a\"} 0 1795410000\n"
+                                       "up{instance=\"a\"} 1 1795476600\n"
+                                       "up{instance=\"a\"} 1 1795478460\n"
+                                       "up{instance=\"b\"} 1 1795410000\n"
+                                       "# EOF\n");
+  const fs::path store = dir.path() / "store";
+  auto imported = store_command(
+      {"import", "--openmetrics", file.string(), "--dir", store.string(), "--block-duration=1h"});
+  INFO(imported.output);
+  REQUIRE(imported.exit_status == 0);
+  CHECK_THAT(imported.output, Catch::Contains("into 4 blocks") &&
+                                  Catch::Contains("then merged 1 complete windows of them"));
+  std::vector<std::string> blocks;
+  for (const auto& entry : fs::directory_iterator(store / "blocks")) {
+    blocks.push_back(entry.path().filename().string());
+  }
+  std::sort(blocks.begin(), blocks.end());
+  CHECK(blocks == std::vector<std::string>{"raw-1795392000000-1795478399999",
+                                           "raw-1795478400000-1795481999999"});
+  auto verified = store_command({"verify", "--dir", store.string()});
+  INFO(verified.output);
+  CHECK(verified.exit_status == 0);
+  CHECK_THAT(verified.output,
+             Catch::Contains("(2 series, 4 samples)") && Catch::Contains("(1 series, 1 samples)"));
+}
+
 TEST_CASE("store stats counts a series in two blocks once and prints RFC 3339 times",
           "[store][stats]") {
   test::TempDir dir;
