@@ -26,6 +26,7 @@
 #include "bench/process_rss.hpp"
 #include "bench/simulated_values.hpp"
 #include "common/store/head_storage.hpp"
+#include "common/util/malloc_thresholds.hpp"
 #if __has_include("common/store/head_chunk_file.hpp")
 #define MC_HEAD_HAS_CHUNK_FILES 1
 #endif
@@ -33,6 +34,7 @@
 namespace {}  // namespace
 
 int main(int argc, char** argv) {
+  mc::fix_malloc_thresholds();  // as the daemon does (common/util/malloc_thresholds.hpp)
   const size_t series_count = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 200'000;
   const int64_t minutes = argc > 2 ? std::strtol(argv[2], nullptr, 10) : 180;
   const int64_t every = argc > 3 ? std::strtol(argv[3], nullptr, 10) : 10;

@@ -24,9 +24,10 @@
 //   head_memory_cuts_bench --block DIR   (only the last lines, for a block
 //                                         already on disk, e.g. the soak's)
 //
-// LOG_LEVEL=debug shows the store's debug lines too (how long the compactor
-// took to hand its free memory back). STAGGER=0 seals every series' chunks
-// in step, as before HeadChunkLimits::staggered.
+// The daemon's fixed malloc thresholds apply (malloc_thresholds.hpp);
+// GLIBC_TUNABLES cannot undo them. LOG_LEVEL=debug shows the store's debug lines too (how long the
+// compactor took to hand its free memory back). STAGGER=0 seals every series' chunks in step, as
+// before HeadChunkLimits::staggered.
 //
 // Not a Google Benchmark: it measures memory over one long run, not time.
 #include <malloc.h>
@@ -54,6 +55,7 @@
 #include "common/store/block/block_reader.hpp"
 #include "common/store/disk_storage.hpp"
 #include "common/util/logger.hpp"
+#include "common/util/malloc_thresholds.hpp"
 #include "common/util/read_file.hpp"
 
 namespace {
@@ -199,6 +201,7 @@ int measure_open_block(const std::string& block_dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mc::fix_malloc_thresholds();  // as the daemon does (common/util/malloc_thresholds.hpp)
   if (argc == 3 && std::string(argv[1]) == "--block") return measure_open_block(argv[2]);
   const size_t series_count = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 200'000;
   const int64_t minutes = argc > 2 ? std::strtol(argv[2], nullptr, 10) : 30;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/util/build_version.hpp"
+#include "common/util/malloc_thresholds.hpp"
 #include "daemon/check_command.hpp"
 #include "daemon/check_sql_command.hpp"
 #include "daemon/daemon.hpp"
@@ -46,6 +47,7 @@ int run(int argc, char** argv) {
 // An exception that reaches main is a bug, but it should say what it was and
 // exit 1 rather than abort through std::terminate.
 int main(int argc, char** argv) {
+  mc::fix_malloc_thresholds();  // before any thread: memory flat across block cuts
   try {
     return run(argc, argv);
   } catch (const std::exception& error) {
