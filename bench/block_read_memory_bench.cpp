@@ -19,12 +19,10 @@
 #include <malloc.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <thread>
 #include <vector>
 
 #include "bench/process_rss.hpp"
@@ -35,15 +33,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-double rss_anon_mb() { return static_cast<double>(mc::bench::read_process_rss().anon_kb) / 1024.0; }
-
-// What malloc has handed out: RssAnon alone misses memory the store's open
-// freed (it reads every group to check it) and a cache then took back.
-double in_use_mb() {
-  const struct mallinfo2 info = ::mallinfo2();
-  return static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
-}
 
 // Every sample of every series in [0, span); the count, or -1 on an error.
 long long read_everything(mc::Storage& storage, int64_t span) {
@@ -70,24 +59,22 @@ long long read_everything(mc::Storage& storage, int64_t span) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int series = argc > 1 ? std::atoi(argv[1]) : 50'000;
-  const int blocks = argc > 2 ? std::atoi(argv[2]) : 12;
-  const int samples = argc > 3 ? std::atoi(argv[3]) : 120;
-  if (series <= 0 || blocks <= 0 || samples <= 0 || samples > 600) {
-    std::fprintf(stderr, "usage: block_read_memory_bench [SERIES] [BLOCKS] [SAMPLES<=600]\n");
-    return 2;
-  }
+  const auto shape = mc::bench::parse_fixture_shape(
+      argc, argv, {50'000, 12, 120}, "block_read_memory_bench [SERIES] [BLOCKS] [SAMPLES<=600]");
+  if (!shape) return 2;
+  const int series = shape->series;
+  const int blocks = shape->blocks;
+  const int samples = shape->samples;
   mc::log::configure(mc::log::Level::warn, mc::log::Format::logfmt);
-  char pattern[] = "/tmp/block-read-memory-XXXXXX";
-  if (::mkdtemp(pattern) == nullptr) return 2;
-  const fs::path dir(pattern);
+  const fs::path dir = mc::bench::make_bench_dir("block-read-memory");
+  if (dir.empty()) return 2;
   int exit_code = 0;
   {
     const auto labels = mc::bench::node_like_labels(series);
     if (!mc::bench::write_raw_blocks(dir / "blocks", labels, blocks, samples, true)) return 2;
     ::malloc_trim(0);
-    const double anon_written = rss_anon_mb();
-    const double in_use_written = in_use_mb();
+    const double anon_written = mc::bench::rss_anon_mib();
+    const double in_use_written = mc::bench::malloc_in_use_mib();
     const int64_t span = blocks * mc::bench::kFixtureBlockMs;
     mc::DiskStorageOptions options;
     options.dir = dir;
@@ -101,28 +88,19 @@ int main(int argc, char** argv) {
       return 2;
     }
     ::malloc_trim(0);
-    const double anon_before = rss_anon_mb();
-    const double in_use_before = in_use_mb();
-    std::atomic<bool> done{false};
-    double peak = anon_before;
-    std::thread sampler([&] {
-      while (!done) {
-        peak = std::max(peak, rss_anon_mb());
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-    });
+    const double anon_before = mc::bench::rss_anon_mib();
+    const double in_use_before = mc::bench::malloc_in_use_mib();
+    mc::bench::PeakAnonSampler sampler;
     const auto started = std::chrono::steady_clock::now();
     const long long read = read_everything(**storage, span);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    done = true;
-    sampler.join();
-    peak = std::max(peak, rss_anon_mb());
+    const double peak = sampler.peak();
     if (read < 0) exit_code = 1;
-    const double after = rss_anon_mb();
+    const double after = mc::bench::rss_anon_mib();
     ::malloc_trim(0);
-    const double trimmed = rss_anon_mb();
-    const double in_use_after = in_use_mb();
+    const double trimmed = mc::bench::rss_anon_mib();
+    const double in_use_after = mc::bench::malloc_in_use_mib();
     std::printf(
         "%d series x %d raw blocks of %d samples: read %lld samples in %.1f s\n"
         "RssAnon: blocks written %.1f MiB, store open %.1f, peak while reading %.1f, after "

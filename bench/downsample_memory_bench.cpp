@@ -15,13 +15,11 @@
 #include <malloc.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bench/process_rss.hpp"
@@ -34,33 +32,24 @@ namespace {
 namespace fs = std::filesystem;
 constexpr int64_t kMinute = 60'000;
 
-double rss_anon_mb() { return static_cast<double>(mc::bench::read_process_rss().anon_kb) / 1024.0; }
-
-double in_use_mb() {
-  const struct mallinfo2 info = ::mallinfo2();
-  return static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int series = argc > 1 ? std::atoi(argv[1]) : 50'000;
-  const int blocks = argc > 2 ? std::atoi(argv[2]) : 12;
-  const int samples = argc > 3 ? std::atoi(argv[3]) : 60;
-  if (series <= 0 || blocks <= 0 || samples <= 0 || samples > 600) {
-    std::fprintf(stderr, "usage: downsample_memory_bench [SERIES] [BLOCKS] [SAMPLES<=600]\n");
-    return 2;
-  }
+  const auto shape = mc::bench::parse_fixture_shape(
+      argc, argv, {50'000, 12, 60}, "downsample_memory_bench [SERIES] [BLOCKS] [SAMPLES<=600]");
+  if (!shape) return 2;
+  const int series = shape->series;
+  const int blocks = shape->blocks;
+  const int samples = shape->samples;
   mc::log::configure(mc::log::Level::warn, mc::log::Format::logfmt);
-  char pattern[] = "/tmp/downsample-memory-XXXXXX";
-  if (::mkdtemp(pattern) == nullptr) return 2;
-  const fs::path dir(pattern);
+  const fs::path dir = mc::bench::make_bench_dir("downsample-memory");
+  if (dir.empty()) return 2;
   int exit_code = 0;
   {
     const auto labels = mc::bench::node_like_labels(series);
     if (!mc::bench::write_raw_blocks(dir / "blocks", labels, blocks, samples)) return 2;
     ::malloc_trim(0);
-    const double anon_written = rss_anon_mb();
+    const double anon_written = mc::bench::rss_anon_mib();
     const int64_t span = blocks * 10 * kMinute;
     mc::DiskStorageOptions options;
     options.dir = dir;
@@ -75,23 +64,14 @@ int main(int argc, char** argv) {
       return 2;
     }
     ::malloc_trim(0);
-    const double anon_before = rss_anon_mb();
-    const double in_use_before = in_use_mb();
-    std::atomic<bool> done{false};
-    double peak = anon_before;
-    std::thread sampler([&] {
-      while (!done) {
-        peak = std::max(peak, rss_anon_mb());
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-    });
+    const double anon_before = mc::bench::rss_anon_mib();
+    const double in_use_before = mc::bench::malloc_in_use_mib();
+    mc::bench::PeakAnonSampler sampler;
     const auto started = std::chrono::steady_clock::now();
     auto round = (*storage)->compact();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    done = true;
-    sampler.join();
-    peak = std::max(peak, rss_anon_mb());
+    const double peak = sampler.peak();
     if (!round) {
       std::fprintf(stderr, "round failed: %s\n", round.error().c_str());
       exit_code = 1;
@@ -109,7 +89,8 @@ int main(int argc, char** argv) {
         "(+%.1f above the blocks written, %.0f B a series), after %.1f\n"
         "malloc in use: store open %.1f MiB, after the round %.1f\n",
         series, blocks, samples, downsampled, seconds, anon_written, anon_before, peak, need,
-        need * 1024 * 1024 / series, rss_anon_mb(), in_use_before, in_use_mb());
+        need * 1024 * 1024 / series, mc::bench::rss_anon_mib(), in_use_before,
+        mc::bench::malloc_in_use_mib());
   }
   fs::remove_all(dir);
   return exit_code;

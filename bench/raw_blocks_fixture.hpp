@@ -6,10 +6,14 @@
 // random (~10 bits a sample, as a typical gauge's decimal mantissas).
 #pragma once
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -75,6 +79,35 @@ inline bool write_raw_blocks(const std::filesystem::path& blocks_dir,
     }
   }
   return true;
+}
+
+// The shape a bench writes: argv[1..3] as SERIES BLOCKS SAMPLES, each
+// defaulting to `defaults`'; nullopt, after printing `usage`, when one is out
+// of range (blocks below `min_blocks`, samples above 600).
+struct FixtureShape {
+  int series = 50'000;
+  int blocks = 12;
+  int samples = 120;
+};
+
+inline std::optional<FixtureShape> parse_fixture_shape(int argc, char** argv, FixtureShape defaults,
+                                                       const char* usage, int min_blocks = 1) {
+  FixtureShape shape = defaults;
+  if (argc > 1) shape.series = std::atoi(argv[1]);
+  if (argc > 2) shape.blocks = std::atoi(argv[2]);
+  if (argc > 3) shape.samples = std::atoi(argv[3]);
+  if (shape.series <= 0 || shape.blocks < min_blocks || shape.samples <= 0 || shape.samples > 600) {
+    std::fprintf(stderr, "usage: %s\n", usage);
+    return std::nullopt;
+  }
+  return shape;
+}
+
+// A new directory /tmp/<name>-XXXXXX for the bench's store; empty on failure.
+inline std::filesystem::path make_bench_dir(const std::string& name) {
+  std::string pattern = "/tmp/" + name + "-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) return {};
+  return pattern;
 }
 
 }  // namespace mc::bench

@@ -16,12 +16,10 @@
 #include <malloc.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <thread>
 
 #include "bench/process_rss.hpp"
 #include "bench/raw_blocks_fixture.hpp"
@@ -32,8 +30,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-double rss_anon_mb() { return static_cast<double>(mc::bench::read_process_rss().anon_kb) / 1024.0; }
-
 size_t count_blocks(const fs::path& blocks) {
   size_t n = 0;
   for (const auto& entry : fs::directory_iterator(blocks)) n += entry.is_directory() ? 1 : 0;
@@ -43,25 +39,26 @@ size_t count_blocks(const fs::path& blocks) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int series = argc > 1 ? std::atoi(argv[1]) : 50'000;
-  const int blocks = argc > 2 ? std::atoi(argv[2]) : 12;
-  const int samples = argc > 3 ? std::atoi(argv[3]) : 120;
+  const char* usage = "raw_merge_bench [SERIES] [BLOCKS>=2] [SAMPLES<=600] [MAX_CHUNK]";
+  const auto shape = mc::bench::parse_fixture_shape(argc, argv, {50'000, 12, 120}, usage, 2);
+  if (!shape) return 2;
+  const int series = shape->series;
+  const int blocks = shape->blocks;
+  const int samples = shape->samples;
   const int max_chunk = argc > 4 ? std::atoi(argv[4]) : 4096;
-  if (series <= 0 || blocks < 2 || samples <= 0 || samples > 600 || max_chunk <= 0) {
-    std::fprintf(stderr,
-                 "usage: raw_merge_bench [SERIES] [BLOCKS>=2] [SAMPLES<=600] [MAX_CHUNK]\n");
+  if (max_chunk <= 0) {
+    std::fprintf(stderr, "usage: %s\n", usage);
     return 2;
   }
   mc::log::configure(mc::log::Level::warn, mc::log::Format::logfmt);
-  char pattern[] = "/tmp/raw-merge-XXXXXX";
-  if (::mkdtemp(pattern) == nullptr) return 2;
-  const fs::path dir(pattern);
+  const fs::path dir = mc::bench::make_bench_dir("raw-merge");
+  if (dir.empty()) return 2;
   int exit_code = 0;
   {
     const auto labels = mc::bench::node_like_labels(series);
     if (!mc::bench::write_raw_blocks(dir / "blocks", labels, blocks, samples, true)) return 2;
     ::malloc_trim(0);
-    const double anon_written = rss_anon_mb();
+    const double anon_written = mc::bench::rss_anon_mib();
     const int64_t span = blocks * mc::bench::kFixtureBlockMs;
     mc::DiskStorageOptions options;
     options.dir = dir;
@@ -76,20 +73,12 @@ int main(int argc, char** argv) {
       return 2;
     }
     ::malloc_trim(0);
-    std::atomic<bool> done{false};
-    double peak = rss_anon_mb();
-    std::thread sampler([&] {
-      while (!done) {
-        peak = std::max(peak, rss_anon_mb());
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-    });
+    mc::bench::PeakAnonSampler sampler;
     const auto started = std::chrono::steady_clock::now();
     auto round = (*storage)->compact();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    done = true;
-    sampler.join();
+    const double peak = sampler.peak();
     if (!round || count_blocks(dir / "blocks") != 1) {
       std::fprintf(stderr, "the round did not leave one block\n");
       exit_code = 1;
