@@ -1,6 +1,7 @@
 #include "exporter/storage_collector.hpp"
 
 #include <string>
+#include <tuple>
 
 #include "exporter/single_value_family.hpp"
 
@@ -104,6 +105,24 @@ void add_disk_families(const DiskStats& disk, std::vector<prometheus::MetricFami
   counter("metrics_collector_blocks_corrupted_total",
           "Blocks found damaged and set aside since start.",
           static_cast<double>(disk.corrupted_blocks));
+  prometheus::MetricFamily cache_bytes{
+      "metrics_collector_block_cache_bytes",
+      "Bytes held by the caches every block shares: parsed indexes and decompressed chunk groups.",
+      MetricType::Gauge,
+      {}};
+  prometheus::MetricFamily cache_budget{
+      "metrics_collector_block_cache_budget_bytes",
+      "The byte budgets of those caches (storage.block_index_cache, storage.block_group_cache).",
+      MetricType::Gauge,
+      {}};
+  for (const auto& [cache, held, budget] :
+       {std::tuple{"index", disk.index_cache_bytes, disk.index_cache_budget_bytes},
+        std::tuple{"groups", disk.group_cache_bytes, disk.group_cache_budget_bytes}}) {
+    cache_bytes.metric.push_back(labelled({{"cache", cache}}, static_cast<double>(held), false));
+    cache_budget.metric.push_back(labelled({{"cache", cache}}, static_cast<double>(budget), false));
+  }
+  families.push_back(std::move(cache_bytes));
+  families.push_back(std::move(cache_budget));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "common/store/block/block_index_cache.hpp"
+#include "common/store/block/group_cache.hpp"
 #include "common/store/compactor.hpp"
 #include "common/store/store_lock.hpp"
 #include "common/store/store_recovery.hpp"
@@ -128,6 +130,12 @@ StorageStats DiskStorage::stats() const {
   disk.wal_fsync_seconds_max = static_cast<double>(wal.fsync_nanoseconds_max) / 1e9;
   disk.wal_write_errors = wal.write_errors;
   disk.wal_corruptions = wal_corruptions_.load();
+  const auto indexes = block::BlockIndexCache::process().stats();
+  disk.index_cache_bytes = indexes.bytes;
+  disk.index_cache_budget_bytes = indexes.budget_bytes;
+  const auto groups = block::GroupCache::process().stats();
+  disk.group_cache_bytes = groups.bytes;
+  disk.group_cache_budget_bytes = groups.budget_bytes;
   for (const auto& block : blocks_.snapshot()) {
     const auto& meta = block->meta();
     auto tier = std::find_if(disk.tiers.begin(), disk.tiers.end(),

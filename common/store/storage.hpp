@@ -45,6 +45,12 @@ struct DiskStats {
   double compaction_seconds_sum = 0;
   uint64_t corrupted_blocks = 0;  // set aside since start
   uint64_t out_of_bounds = 0;     // samples older than the newest block, rejected
+  // The process's caches of parsed block indexes and of decompressed chunk
+  // groups, which every open block shares: bytes held and budgets.
+  uint64_t index_cache_bytes = 0;
+  uint64_t index_cache_budget_bytes = 0;
+  uint64_t group_cache_bytes = 0;
+  uint64_t group_cache_budget_bytes = 0;
 };
 
 struct StorageStats {

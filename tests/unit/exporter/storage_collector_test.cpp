@@ -5,7 +5,9 @@
 #include <map>
 #include <string>
 
+#include "common/store/disk_storage.hpp"
 #include "common/store/head_storage.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace mc {
 namespace {
@@ -40,6 +42,30 @@ TEST_CASE("store statistics are read from the store at collect time", "[storage_
     CHECK(families.at("metrics_collector_head_bytes_per_sample").metric[0].gauge.value ==
           Approx(static_cast<double>(stats.chunk_bytes) / static_cast<double>(stats.samples)));
   }
+}
+
+TEST_CASE("a disk store reports the block caches every block shares", "[storage_collector]") {
+  test::TempDir dir;
+  DiskStorageOptions options;
+  options.dir = dir.path();
+  options.compaction_interval = std::chrono::milliseconds(0);
+  auto storage = DiskStorage::open(options);
+  REQUIRE(storage.is_ok());
+  StorageCollector collector(**storage);
+  std::map<std::string, prometheus::MetricFamily> families;
+  for (auto& family : collector.Collect()) families[family.name] = family;
+  const auto& held = families.at("metrics_collector_block_cache_bytes");
+  const auto& budget = families.at("metrics_collector_block_cache_budget_bytes");
+  REQUIRE(held.metric.size() == 2);
+  REQUIRE(budget.metric.size() == 2);
+  CHECK(held.metric[0].label[0].value == "index");
+  CHECK(held.metric[1].label[0].value == "groups");
+  const StorageStats stats = (*storage)->stats();
+  REQUIRE(stats.disk);
+  CHECK(budget.metric[0].gauge.value == static_cast<double>(stats.disk->index_cache_budget_bytes));
+  CHECK(budget.metric[1].gauge.value == static_cast<double>(stats.disk->group_cache_budget_bytes));
+  CHECK(budget.metric[1].gauge.value > 0);
+  CHECK(held.metric[1].gauge.value == static_cast<double>(stats.disk->group_cache_bytes));
 }
 
 }  // namespace
