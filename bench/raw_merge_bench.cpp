@@ -6,11 +6,7 @@
 // SAMPLES noisy values (bench/raw_blocks_fixture.hpp), opens a DiskStorage
 // whose merge window is the BLOCKS blocks' span and runs the round.
 //
-//   raw_merge_bench [SERIES=50000] [BLOCKS=12] [SAMPLES=120] [MAX_CHUNK=4096]
-//
-// MAX_CHUNK is the writer's longest chunk: at most twice SAMPLES, the
-// sources' chunks are long enough to be copied as they are; above, they are
-// decoded and joined (raw_block_merge.cpp).
+//   raw_merge_bench [SERIES=50000] [BLOCKS=12] [SAMPLES=120]
 //
 // Not a Google Benchmark: one round, measured once.
 #include <malloc.h>
@@ -39,17 +35,12 @@ size_t count_blocks(const fs::path& blocks) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* usage = "raw_merge_bench [SERIES] [BLOCKS>=2] [SAMPLES<=600] [MAX_CHUNK]";
-  const auto shape = mc::bench::parse_fixture_shape(argc, argv, {50'000, 12, 120}, usage, 2);
+  const auto shape = mc::bench::parse_fixture_shape(
+      argc, argv, {50'000, 12, 120}, "raw_merge_bench [SERIES] [BLOCKS>=2] [SAMPLES<=600]", 2);
   if (!shape) return 2;
   const int series = shape->series;
   const int blocks = shape->blocks;
   const int samples = shape->samples;
-  const int max_chunk = argc > 4 ? std::atoi(argv[4]) : 4096;
-  if (max_chunk <= 0) {
-    std::fprintf(stderr, "usage: %s\n", usage);
-    return 2;
-  }
   mc::log::configure(mc::log::Level::warn, mc::log::Format::logfmt);
   const fs::path dir = mc::bench::make_bench_dir("raw-merge");
   if (dir.empty()) return 2;
@@ -64,7 +55,6 @@ int main(int argc, char** argv) {
     options.dir = dir;
     options.block_duration_ms = mc::bench::kFixtureBlockMs;
     options.raw_merge_window_ms = span;
-    options.block_writer.max_chunk_samples = static_cast<size_t>(max_chunk);
     options.compaction_interval = std::chrono::milliseconds(0);
     options.clock = [span] { return span; };
     auto storage = mc::DiskStorage::open(options);
@@ -85,10 +75,9 @@ int main(int argc, char** argv) {
     }
     const double merged_samples = static_cast<double>(series) * blocks * samples;
     std::printf(
-        "%d series x %d raw blocks of %d samples, chunks up to %d -> %zu block(s) in %.2f s "
-        "(%.1f M samples/s)\n"
+        "%d series x %d raw blocks of %d samples -> %zu block(s) in %.2f s (%.1f M samples/s)\n"
         "RssAnon: blocks written %.1f MiB, peak during the round %.1f (+%.1f, %.0f B a series)\n",
-        series, blocks, samples, max_chunk, count_blocks(dir / "blocks"), seconds,
+        series, blocks, samples, count_blocks(dir / "blocks"), seconds,
         merged_samples / seconds / 1e6, anon_written, peak, peak - anon_written,
         (peak - anon_written) * 1024 * 1024 / series);
   }

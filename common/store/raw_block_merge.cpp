@@ -75,35 +75,31 @@ Status merge_window(const DiskStorageOptions& options, BlockSet& blocks,
     for (const size_t s : parts) {
       if (metadata == nullptr) metadata = streams[s]->metadata();
     }
-    // The sources' chunks copied as they are where they are long (at least
-    // half the longest a writer makes): blocks cut from the head do not
-    // overlap, so the chunks follow one another. Decoding and encoding
-    // again costs ~20 M samples a second: a day of 200,000 series scraped
-    // every second, ~15 minutes of a core. Short chunks (a 2-hour block at a
-    // 15 s interval holds 480 samples a series) are joined into long ones
-    // instead, so that the merged block does not hold 12 chunk entries and
-    // columns a series where 2 do.
+    // The sources' chunks copied as they are: blocks cut from the head do
+    // not overlap, so the chunks follow one another. Not decoded and
+    // encoded again (~20 M samples a second: a day of 200,000 series
+    // scraped every second, ~15 minutes of a core), and not joined into
+    // longer ones either: a day of 15 s samples joined into two chunks of
+    // 2,880 made a 1-hour query over that day decode six times the samples
+    // (daemon CPU 700-750 against 450 us a request), for 4-6% off a 7-day
+    // query (bench/query/README.md, "Raw blocks merged").
     chunks.clear();
     held.clear();
     for (const size_t s : parts) {
       if (Status status = streams[s]->encoded_chunks(chunks, held); !status) return status;
     }
-    uint64_t samples = 0;
-    for (const auto& chunk : chunks) samples += chunk.samples;
-    const bool long_chunks =
-        !chunks.empty() && samples / chunks.size() >= options.block_writer.max_chunk_samples / 2;
     const bool in_order =
         std::adjacent_find(chunks.begin(), chunks.end(), [](const auto& a, const auto& b) {
           return b.min_time <= a.max_time;
         }) == chunks.end();
-    if (long_chunks && in_order) {
+    if (in_order) {
       if (Status status = (*writer)->add_series_chunks(labels, metadata, chunks); !status) {
         return Status::error(labels.to_string() + ": " + status.message());
       }
       continue;
     }
-    // Short chunks, or overlapping sources (a block written twice): sample
-    // by sample.
+    // Overlapping sources (an import over blocks of another length): sample
+    // by sample, each timestamp once.
     timestamps.clear();
     values.clear();
     for (const size_t s : parts) {

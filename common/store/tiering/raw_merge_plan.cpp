@@ -26,6 +26,13 @@ std::vector<RawMergeAction> plan_raw_merges(const std::vector<BlockInfo>& raw_bl
   for (auto& [start, blocks] : windows) {
     const int64_t end = start + window_ms;
     if (blocks.size() < 2 || crossed.contains(start) || end > settled_before) continue;
+    // A block of the whole window (merged before, or imported at that length)
+    // holds its name: later blocks of the window stay beside it.
+    if (std::any_of(blocks.begin(), blocks.end(), [&](const BlockInfo& block) {
+          return block.min_time == start && block.max_time == end;
+        })) {
+      continue;
+    }
     std::sort(blocks.begin(), blocks.end(), [](const BlockInfo& a, const BlockInfo& b) {
       return a.min_time != b.min_time ? a.min_time < b.min_time : a.dir < b.dir;
     });

@@ -12,7 +12,10 @@
 //     edges, from a change of block_duration, keeps its window unmerged), and
 //   - no more raw blocks can be cut for it: its end is at or before
 //     `settled_before` (the head's oldest valid time: older samples are
-//     refused, so no block is cut before it).
+//     refused, so no block is cut before it), and
+//   - none of its blocks covers the whole window already (a merged block, or
+//     one imported at that length): the merged block would need its name,
+//     so a block added to such a window later stays beside it.
 //
 // Thread-safety: a free function without shared state.
 #pragma once

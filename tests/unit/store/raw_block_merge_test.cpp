@@ -9,6 +9,7 @@
 #include <map>
 
 #include "common/store/block/block_reader.hpp"
+#include "common/store/block/block_writer.hpp"
 #include "common/store/disk_storage.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -48,11 +49,8 @@ std::map<Labels, std::vector<Sample>> everything(mc::Storage& storage) {
 }
 
 struct MergingStore {
-  // `max_chunk_samples` 40 (a 10-minute block's 40 samples are long chunks)
-  // makes the merge copy the sources' chunks; 4096 makes it join them.
-  explicit MergingStore(size_t max_chunk_samples = 4096) {
+  MergingStore() {
     options.dir = dir.path();
-    options.block_writer.max_chunk_samples = max_chunk_samples;
     options.block_duration_ms = 10 * kMinute;
     options.raw_merge_window_ms = kHour;
     options.compaction_interval = 0ms;
@@ -92,8 +90,7 @@ struct MergingStore {
 
 TEST_CASE("raw block merge: complete hours of 10-minute blocks become one block each",
           "[store][tiering]") {
-  const size_t max_chunk_samples = GENERATE(size_t{4096}, size_t{40});
-  MergingStore store(max_chunk_samples);
+  MergingStore store;
   store.append();
   REQUIRE(store.storage->flush());  // cuts every block, then merges
   // The third hour is not complete (the head starts at 2h30m): its blocks stay.
@@ -105,8 +102,8 @@ TEST_CASE("raw block merge: complete hours of 10-minute blocks become one block 
   CHECK((*merged)->meta().compaction_level == 2);
   CHECK((*merged)->meta().sources.size() == 6);
   CHECK((*merged)->meta().series == 3);
-  // Joined: one chunk a series. Copied: each source's (6 + 3 + 1).
-  CHECK((*merged)->meta().chunks == (max_chunk_samples == 40 ? 10 : 3));
+  // The sources' chunks copied as they are: 6 + 3 + 1.
+  CHECK((*merged)->meta().chunks == 10);
   for (uint32_t s = 0; s < 3; ++s) {
     REQUIRE((*merged)->metadata(s) != nullptr);
     CHECK((*merged)->metadata(s)->help == "Load.");
@@ -150,6 +147,59 @@ TEST_CASE("raw block merge: a source a crash left beside its merged block is del
   CHECK(*work == 1);
   CHECK_FALSE(fs::exists(blocks / "raw-600000-1199999"));
   CHECK(everything(*store.storage) == store.expected);
+}
+
+TEST_CASE("raw block merge: overlapping sources are joined, each timestamp once",
+          "[store][tiering]") {
+  // An import of 10-minute blocks over a store of 1-hour ones leaves blocks
+  // that overlap in one window: the merge reads them sample by sample.
+  mc::test::TempDir dir;
+  const fs::path blocks = dir.path() / "blocks";
+  fs::create_directories(blocks);
+  const Labels labels{{"__name__", "load"}, {"s", "0"}};
+  auto write = [&](int64_t min_time, int64_t max_time, int64_t from, int64_t to, double value) {
+    mc::block::BlockMeta meta;
+    meta.min_time = min_time;
+    meta.max_time = max_time;
+    auto writer = mc::block::BlockWriter::create(blocks.string(), meta);
+    REQUIRE(writer);
+    std::vector<int64_t> timestamps;
+    std::vector<double> values;
+    for (int64_t t = from; t < to; t += 15 * kSecond) {
+      timestamps.push_back(t);
+      values.push_back(value);
+    }
+    const std::span<const double> column(values);
+    REQUIRE((*writer)->add_series(labels, nullptr, timestamps, {&column, 1}));
+    REQUIRE((*writer)->finish());
+  };
+  write(0, 40 * kMinute - 1, 0, 40 * kMinute, 1.0);
+  write(20 * kMinute, 30 * kMinute - 1, 20 * kMinute, 30 * kMinute, 2.0);  // inside it
+  write(40 * kMinute, kHour - 1, 40 * kMinute, kHour, 3.0);
+  write(kHour, kHour + 10 * kMinute - 1, kHour, kHour + 10 * kMinute, 4.0);
+  mc::DiskStorageOptions options;
+  options.dir = dir.path();
+  options.block_duration_ms = 10 * kMinute;
+  options.raw_merge_window_ms = kHour;
+  options.compaction_interval = 0ms;
+  options.wal.fsync_policy = mc::FsyncPolicy::never;
+  options.clock = [] { return 3 * kHour; };
+  auto storage = mc::DiskStorage::open(options);
+  REQUIRE(storage);
+  REQUIRE((*storage)->compact());
+  REQUIRE(fs::exists(blocks / "raw-0-3599999"));
+  CHECK_FALSE(fs::exists(blocks / "raw-1200000-1799999"));
+  const auto all = everything(**storage);
+  const auto& samples = all.at(labels);
+  REQUIRE(samples.size() == 240 + 40);
+  for (size_t i = 0; i < 240; ++i) {
+    CHECK(samples[i].t_ms == static_cast<int64_t>(i) * 15 * kSecond);
+    // The earlier block's value where two blocks have the timestamp.
+    CHECK(samples[i].v == (i < 160 ? 1.0 : 3.0));
+  }
+  CHECK(samples[240].v == 4.0);
+  CHECK_FALSE(fs::exists(blocks / "raw-0-2399999"));
+  CHECK_FALSE(fs::exists(blocks / "raw-2400000-3599999"));
 }
 
 }  // namespace raw_block_merge_test

@@ -39,6 +39,9 @@ TEST_CASE("raw merge plan: what stays as it is", "[tiering]") {
     CHECK(plan_raw_merges({raw(0, kDay)}, kDay, INT64_MAX).empty());
     CHECK(plan_raw_merges({raw(0, 2 * kHour)}, kDay, INT64_MAX).empty());
   }
+  SECTION("a block of the whole window keeps later ones beside it") {
+    CHECK(plan_raw_merges({raw(0, kDay), raw(kDay - 2 * kHour, kDay)}, kDay, INT64_MAX).empty());
+  }
   SECTION("two blocks are enough") {
     const auto actions =
         plan_raw_merges({raw(0, kDay - 2 * kHour), raw(kDay - 2 * kHour, kDay)}, kDay, INT64_MAX);
