@@ -48,16 +48,20 @@ std::map<Labels, std::vector<Sample>> everything(mc::Storage& storage) {
   return all;
 }
 
+// 10-minute blocks merged by the hour; rounds only when the test asks.
+mc::DiskStorageOptions merging_options(const fs::path& dir) {
+  mc::DiskStorageOptions options;
+  options.dir = dir;
+  options.block_duration_ms = 10 * kMinute;
+  options.raw_merge_window_ms = kHour;
+  options.compaction_interval = 0ms;
+  options.wal.fsync_policy = mc::FsyncPolicy::never;
+  options.clock = [] { return 3 * kHour; };
+  return options;
+}
+
 struct MergingStore {
-  MergingStore() {
-    options.dir = dir.path();
-    options.block_duration_ms = 10 * kMinute;
-    options.raw_merge_window_ms = kHour;
-    options.compaction_interval = 0ms;
-    options.wal.fsync_policy = mc::FsyncPolicy::never;
-    options.clock = [] { return 3 * kHour; };
-    open();
-  }
+  MergingStore() : options(merging_options(dir.path())) { open(); }
   void open() {
     auto opened = mc::DiskStorage::open(options);
     REQUIRE(opened);
@@ -177,14 +181,7 @@ TEST_CASE("raw block merge: overlapping sources are joined, each timestamp once"
   write(20 * kMinute, 30 * kMinute - 1, 20 * kMinute, 30 * kMinute, 2.0);  // inside it
   write(40 * kMinute, kHour - 1, 40 * kMinute, kHour, 3.0);
   write(kHour, kHour + 10 * kMinute - 1, kHour, kHour + 10 * kMinute, 4.0);
-  mc::DiskStorageOptions options;
-  options.dir = dir.path();
-  options.block_duration_ms = 10 * kMinute;
-  options.raw_merge_window_ms = kHour;
-  options.compaction_interval = 0ms;
-  options.wal.fsync_policy = mc::FsyncPolicy::never;
-  options.clock = [] { return 3 * kHour; };
-  auto storage = mc::DiskStorage::open(options);
+  auto storage = mc::DiskStorage::open(merging_options(dir.path()));
   REQUIRE(storage);
   REQUIRE((*storage)->compact());
   REQUIRE(fs::exists(blocks / "raw-0-3599999"));
