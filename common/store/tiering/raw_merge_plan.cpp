@@ -23,7 +23,9 @@ std::vector<RawMergeAction> plan_raw_merges(const std::vector<BlockInfo>& raw_bl
     }
     windows[start].push_back(block);
   }
-  for (auto& [start, blocks] : windows) {
+  for (auto& [window_start, blocks] : windows) {
+    // A copy: clang before 16 cannot capture a structured binding in a lambda.
+    const int64_t start = window_start;
     const int64_t end = start + window_ms;
     if (blocks.size() < 2 || crossed.contains(start) || end > settled_before) continue;
     // A block of the whole window (merged before, or imported at that length)
