@@ -79,10 +79,11 @@ struct SeriesStream::State {
   Status refill() {
     window.erase(window.begin(), window.begin() + static_cast<ptrdiff_t>(position));
     position = 0;
-    if (window.size() + kStreamWindowStep > kStreamMaxWindow) return fail("a record larger than 64 MiB");
+    if (window.size() + kStreamWindowStep > kStreamMaxWindow)
+      return fail("a record larger than 64 MiB");
     const size_t before = window.size();
-    const size_t room =
-        static_cast<size_t>(std::min<uint64_t>(kStreamWindowStep, section.raw_bytes - raw_produced));
+    const size_t room = static_cast<size_t>(
+        std::min<uint64_t>(kStreamWindowStep, section.raw_bytes - raw_produced));
     window.resize(before + room);
     size_t produced = 0;
     if (section.compression == Compression::none) {
@@ -166,7 +167,8 @@ Result<std::unique_ptr<SeriesStream>> SeriesStream::open(std::shared_ptr<const B
   if (section.compression == Compression::zstd) {
     const unsigned long long declared =
         ZSTD_getFrameContentSize(section.stored.data(), section.stored.size());
-    if (declared != section.raw_bytes || declared / kStreamZstdMaxExpansion > section.stored.size()) {
+    if (declared != section.raw_bytes ||
+        declared / kStreamZstdMaxExpansion > section.stored.size()) {
       return state->fail("zstd frame size does not match the table of contents");
     }
     state->zstd.reset(ZSTD_createDCtx());
