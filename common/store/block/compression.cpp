@@ -32,6 +32,29 @@ Compression Compressor::compress(std::span<const uint8_t> raw, std::vector<uint8
   return Compression::none;
 }
 
+Status check_zstd_frame(std::span<const uint8_t> stored, uint64_t raw_bytes) {
+  // raw_bytes comes from the file: believe it only as far as the frame
+  // header agrees, so a damaged size fails here instead of allocating
+  // gigabytes (found by tests/fuzz block_index). The writer's
+  // ZSTD_compressCCtx always records the content size.
+  const unsigned long long declared = ZSTD_getFrameContentSize(stored.data(), stored.size());
+  if (declared == ZSTD_CONTENTSIZE_ERROR || declared == ZSTD_CONTENTSIZE_UNKNOWN) {
+    return Status::error("zstd: no frame header with a content size");
+  }
+  // A zstd block yields at most 128 KiB and takes at least 4 bytes (an RLE
+  // block), so no frame expands more than 32768-fold; a header saying more
+  // is damage, and allocating what it says could exhaust memory.
+  if (declared / kMaxZstdExpansion > stored.size()) {
+    return Status::error(fmt::format(
+        "zstd frame claims {} bytes from {}: more than zstd can expand", declared, stored.size()));
+  }
+  if (declared != raw_bytes) {
+    return Status::error(
+        fmt::format("zstd frame holds {} bytes where {} were expected", declared, raw_bytes));
+  }
+  return Status::ok();
+}
+
 Status decompress(Compression compression, std::span<const uint8_t> stored, size_t raw_bytes,
                   std::vector<uint8_t>& out) {
   switch (compression) {
@@ -43,26 +66,7 @@ Status decompress(Compression compression, std::span<const uint8_t> stored, size
       out.assign(stored.begin(), stored.end());
       return Status::ok();
     case Compression::zstd: {
-      // raw_bytes comes from the file: believe it only as far as the frame
-      // header agrees, so a damaged size fails here instead of allocating
-      // gigabytes (found by tests/fuzz block_index). The writer's
-      // ZSTD_compressCCtx always records the content size.
-      const unsigned long long declared = ZSTD_getFrameContentSize(stored.data(), stored.size());
-      if (declared == ZSTD_CONTENTSIZE_ERROR || declared == ZSTD_CONTENTSIZE_UNKNOWN) {
-        return Status::error("zstd: no frame header with a content size");
-      }
-      // A zstd block yields at most 128 KiB and takes at least 4 bytes (an RLE
-      // block), so no frame expands more than 32768-fold; a header saying more
-      // is damage, and allocating what it says could exhaust memory.
-      if (declared / kMaxZstdExpansion > stored.size()) {
-        return Status::error(
-            fmt::format("zstd frame claims {} bytes from {}: more than zstd can expand", declared,
-                        stored.size()));
-      }
-      if (declared != raw_bytes) {
-        return Status::error(
-            fmt::format("zstd frame holds {} bytes where {} were expected", declared, raw_bytes));
-      }
+      if (Status status = check_zstd_frame(stored, raw_bytes); !status) return status;
       out.resize(raw_bytes);
       const size_t size = ZSTD_decompress(out.data(), out.size(), stored.data(), stored.size());
       if (ZSTD_isError(size)) {

@@ -33,6 +33,11 @@ class Compressor {
   int level_;
 };
 
+// Whether `stored` starts a zstd frame that says it holds exactly
+// `raw_bytes` bytes, no more than zstd can expand from it: what decompress()
+// checks before allocating, and what a streamed section checks first.
+Status check_zstd_frame(std::span<const uint8_t> stored, uint64_t raw_bytes);
+
 // Sets `out` to the `raw_bytes` bytes `stored` holds. Fails (without a
 // location: the caller names file and offset) on unknown compression, a zstd
 // error or a size other than `raw_bytes`.

@@ -9,6 +9,7 @@
 
 #include "common/store/block/block_index.hpp"
 #include "common/store/block/block_reader.hpp"
+#include "common/store/block/compression.hpp"
 #include "common/store/block/group_cache.hpp"
 #include "common/store/block/series_record.hpp"
 #include "common/util/byte_buffer.hpp"
@@ -23,8 +24,6 @@ constexpr size_t kStreamWindowStep = 64 << 10;
 constexpr size_t kStreamMaxWindow = 64 << 20;
 // The groups the stream keeps decompressed: those of the last few series.
 constexpr size_t kStreamGroupBytes = 1 << 20;
-// A zstd block yields at most 128 KiB from at least 4 bytes (as compression.cpp).
-constexpr uint64_t kStreamZstdMaxExpansion = 32768;
 
 }  // namespace
 
@@ -165,11 +164,8 @@ Result<std::unique_ptr<SeriesStream>> SeriesStream::open(std::shared_ptr<const B
   auto state = std::make_unique<State>(block, std::move(*bytes), std::move(*parsed), section);
   state->path = block->index_path_;
   if (section.compression == Compression::zstd) {
-    const unsigned long long declared =
-        ZSTD_getFrameContentSize(section.stored.data(), section.stored.size());
-    if (declared != section.raw_bytes ||
-        declared / kStreamZstdMaxExpansion > section.stored.size()) {
-      return state->fail("zstd frame size does not match the table of contents");
+    if (Status status = check_zstd_frame(section.stored, section.raw_bytes); !status) {
+      return state->fail(status.message());
     }
     state->zstd.reset(ZSTD_createDCtx());
     if (!state->zstd) return Status::error("zstd: out of memory");
