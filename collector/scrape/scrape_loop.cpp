@@ -20,10 +20,6 @@ namespace {
 // the store), so a target that churns series does not grow the cache forever.
 constexpr uint32_t kCacheEvictAfterScrapes = 10;
 
-// Replaced HELP texts are dropped from the loop's buffer once they are this
-// many bytes and half of it.
-constexpr size_t kMinReplacedHelpBytes = size_t{16} * 1024;
-
 struct ReportSeries {
   std::string_view name;
   std::string_view help;
@@ -61,7 +57,9 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     if (!offer_known_series_) return {};
     const uint32_t index = loop_.cache_.expected();
     if (index == ScrapeCache<CacheEntry>::kNotFound) return {};
-    return KnownSeries{loop_.cache_.key(index), loop_.cache_.value(index).name_size};
+    const uint16_t name_size = loop_.cache_.value(index).name_size;
+    if (name_size == 0) return {};
+    return KnownSeries{loop_.cache_.key(index), name_size};
   }
 
   void on_sample(const SampleView& sample) override {
@@ -80,7 +78,8 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
                                            : loop_.cache_.find(sample.series_id);
     if (index == ScrapeCache<CacheEntry>::kNotFound) {
       CacheEntry entry;
-      entry.name_size = static_cast<uint32_t>(sample.name.size());
+      if (sample.name.size() <= UINT16_MAX)
+        entry.name_size = static_cast<uint16_t>(sample.name.size());
       std::optional<Labels> labels = relabeled(build_sample_labels(
           sample.name, sample.labels, loop_.target_.labels(), loop_.honor_labels_));
       if (labels) {
@@ -113,10 +112,9 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     }
     if (result.error == AppendError::duplicate_timestamp) ++report_.duplicate_timestamp;
 
-    if (entry.family != current_family_ || entry.family_version != current_family_version_) {
-      appender_.update_metadata(entry.ref, loop_.families_.value(current_family_).metadata);
-      entry.family = current_family_;
-      entry.family_version = current_family_version_;
+    if (entry.family_stamp != current_family_stamp_) {
+      appender_.update_metadata(entry.ref, *loop_.families_.value(current_family_).metadata);
+      entry.family_stamp = current_family_stamp_;
     }
   }
 
@@ -136,30 +134,30 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
   void set_current_family(uint32_t index) {
     current_family_ = index;
     current_family_name_ = loop_.families_.key(index);
-    current_family_version_ = loop_.families_.value(index).version;
+    current_family_stamp_ = loop_.families_.value(index).stamp;
   }
 
   uint32_t family_index(const FamilyView& view) {
     const uint32_t index = loop_.families_.find(view.name);
     if (index == ScrapeCache<FamilyState>::kNotFound) {
       FamilyState state;
-      state.metadata.family = std::string(view.name);
-      state.metadata.type = view.type;
-      state.metadata.help = std::string(view.help.value_or(""));
-      state.metadata.unit = std::string(view.unit);
-      loop_.help_unchanged(state, state.metadata.help);
+      state.metadata = SharedMetadata::intern(declared(view));
+      state.stamp = loop_.next_family_stamp();
       return loop_.families_.insert(view.name, std::move(state));
     }
     FamilyState& state = loop_.families_.value(index);
-    auto help = view.help.value_or("");
-    const bool same_help = loop_.help_unchanged(state, help);
-    if (!same_help || state.metadata.type != view.type || state.metadata.unit != view.unit) {
-      state.metadata.type = view.type;
-      state.metadata.help = std::string(help);
-      state.metadata.unit = std::string(view.unit);
-      ++state.version;
+    const MetricMetadata& known = *state.metadata;
+    if (known.help != view.help.value_or("") || known.type != view.type ||
+        known.unit != view.unit) {
+      state.metadata = SharedMetadata::intern(declared(view));
+      state.stamp = loop_.next_family_stamp();
     }
     return index;
+  }
+
+  static MetricMetadata declared(const FamilyView& view) {
+    return MetricMetadata{std::string(view.name), view.type, std::string(view.help.value_or("")),
+                          std::string(view.unit)};
   }
 
   ScrapeLoop& loop_;
@@ -168,7 +166,7 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
   bool offer_known_series_;
   uint32_t current_family_ = kNoFamily;
   std::string_view current_family_name_;  // in families_' key buffer; refreshed on insert
-  uint32_t current_family_version_ = 0;
+  uint32_t current_family_stamp_ = 0;
   ScrapeReport report_;
   std::optional<std::string> label_limit_error_;
 };
@@ -269,7 +267,7 @@ std::vector<MetricMetadata> ScrapeLoop::declared_metadata(std::string_view metri
   std::vector<MetricMetadata> declared;
   for (uint32_t index = 0; index < families_.index_end(); ++index) {
     if (!families_.live(index)) continue;
-    const MetricMetadata& metadata = families_.value(index).metadata;
+    const MetricMetadata& metadata = *families_.value(index).metadata;
     if (!metric.empty() && metadata.family != metric) continue;
     // A family seen only through its samples has no metadata in Prometheus's
     // scrape cache; the parser reports it as unknown without HELP or UNIT.
@@ -281,32 +279,6 @@ std::vector<MetricMetadata> ScrapeLoop::declared_metadata(std::string_view metri
   std::sort(declared.begin(), declared.end(),
             [](const MetricMetadata& a, const MetricMetadata& b) { return a.family < b.family; });
   return declared;
-}
-
-bool ScrapeLoop::help_unchanged(FamilyState& family, std::string_view help) {
-  if (std::string_view(help_texts_).substr(family.help_offset, family.help_size) == help) {
-    return true;
-  }
-  replaced_help_bytes_ += family.help_size;
-  if (replaced_help_bytes_ > kMinReplacedHelpBytes &&
-      replaced_help_bytes_ * 2 > help_texts_.size()) {
-    // Targets that keep changing a HELP text would grow the buffer forever:
-    // rewrite it with the current texts only.
-    std::string compacted;
-    for (uint32_t index = 0; index < families_.index_end(); ++index) {
-      FamilyState& other = families_.value(index);
-      if (&other == &family) continue;
-      const auto offset = static_cast<uint32_t>(compacted.size());
-      compacted.append(help_texts_, other.help_offset, other.help_size);
-      other.help_offset = offset;
-    }
-    help_texts_ = std::move(compacted);
-    replaced_help_bytes_ = 0;
-  }
-  family.help_offset = static_cast<uint32_t>(help_texts_.size());
-  family.help_size = static_cast<uint32_t>(help.size());
-  help_texts_.append(help);
-  return false;
 }
 
 uint64_t ScrapeLoop::append_staleness(Appender& appender, int64_t t_ms, bool scrape_succeeded) {

@@ -40,6 +40,7 @@
 #include "common/exposition/exposition_format.hpp"
 #include "common/model/metric_metadata.hpp"
 #include "common/model/shared_labels.hpp"
+#include "common/model/shared_metadata.hpp"
 #include "common/store/storage.hpp"
 
 namespace mc {
@@ -111,12 +112,13 @@ class ScrapeLoop {
   // A family's metadata as the target last declared it; `version` changes when
   // the declaration changes, so series re-send their metadata to the store.
   struct FamilyState {
-    MetricMetadata metadata;
-    uint32_t version = 0;
-    // metadata.help's copy in help_texts_: each scrape compares the HELP text
-    // there, read front to back, instead of chasing a heap string per family.
-    uint32_t help_offset = 0;
-    uint32_t help_size = 0;
+    // Shared with every target that declares the same family (node_exporter's
+    // ~300 families, once for all its targets); never null once inserted.
+    SharedMetadata metadata;
+    // New (next_family_stamp()) whenever the family is declared anew or its
+    // declaration changes: a series whose entry holds another stamp re-sends
+    // its metadata to the store.
+    uint32_t stamp = 0;
   };
   static constexpr uint32_t kNoFamily = UINT32_MAX;
   struct CacheEntry {
@@ -125,22 +127,29 @@ class ScrapeLoop {
     // series (Appender::append_shared), so a series' labels exist once. Null
     // for a series metric relabeling dropped: it is never appended.
     SharedLabels labels;
-    // 32 bits (iteration_'s width) keep the entry at 40 bytes, one in each
-    // cached series.
+    // 32 bits (iteration_'s width) and one stamp for the family keep the
+    // entry at 32 bytes, one in each cached series.
     uint32_t seen_iteration = 0;       // the last scrape that exposed it (tentative)
     uint32_t committed_iteration = 0;  // the last committed scrape that exposed it
-    uint32_t family = kNoFamily;       // index in families_ of the metadata last sent
-    uint32_t family_version = 0;
-    uint32_t name_size = 0;           // the metric name's length at the front of the key
+    uint32_t family_stamp = 0;         // FamilyState::stamp of the metadata last sent; 0: none
+    // The metric name's length at the front of the key; 0 when longer than
+    // 16 bits hold (the parser is then offered no guess for this series).
+    uint16_t name_size = 0;
     bool explicit_timestamp = false;  // Prometheus does not stale such series
   };
+  static_assert(sizeof(CacheEntry) == 32, "one in each cached series: bench/memory/README.md");
 
   // Appends stale markers for the series that were live after the previous
   // scrape and are not live now; on success also records what this scrape saw
   // and evicts long-unseen entries.
   uint64_t append_staleness(Appender& appender, int64_t t_ms, bool scrape_succeeded);
-  // Whether `help` equals the family's HELP text, and records it when not.
-  bool help_unchanged(FamilyState& family, std::string_view help);
+  // Never 0 (an entry that sent no metadata). A stamp comes round again after
+  // 2^32 declarations (a target changing a HELP text 300 times a second, for
+  // 166 days): an entry still holding that old stamp would miss one update.
+  uint32_t next_family_stamp() {
+    if (++last_family_stamp_ == 0) ++last_family_stamp_;
+    return last_family_stamp_;
+  }
   // What sample_limit counts: as in Prometheus, the samples metric relabeling
   // keeps (all of them when the job has no rules).
   uint64_t limited_samples(const ScrapeReport& report) const {
@@ -164,10 +173,8 @@ class ScrapeLoop {
   std::optional<ExpositionFormat> last_format_;
   std::vector<uint32_t> candidates_;  // append_staleness's scratch, kept to reuse its memory
   ScrapeCache<CacheEntry, PrefixCodedKeys> cache_;  // keyed by the series' bytes in the body
-  ScrapeCache<FamilyState> families_;
-  std::string help_texts_;          // the families' HELP texts back to back, in first-seen order
-  size_t replaced_help_bytes_ = 0;  // bytes in help_texts_ no family points to any more        //
-                                    // keyed by family name; never shrinks
+  ScrapeCache<FamilyState> families_;               // keyed by family name; never shrinks
+  uint32_t last_family_stamp_ = 0;                  // the newest FamilyState::stamp handed out
   std::array<CacheEntry, 5> report_series_;  // up, scrape_duration_seconds, ... in that order
 
   mutable std::mutex last_scrape_mutex_;

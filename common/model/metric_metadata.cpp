@@ -1,5 +1,7 @@
 #include "common/model/metric_metadata.hpp"
 
+#include <functional>
+
 namespace mc {
 
 std::string_view metric_type_name(MetricType type) {
@@ -32,6 +34,14 @@ std::optional<MetricType> parse_metric_type(std::string_view name) {
   }
   if (name == "untyped") return MetricType::unknown;
   return std::nullopt;
+}
+
+size_t metadata_hash(const MetricMetadata& metadata) {
+  const std::hash<std::string_view> hash;
+  size_t h = hash(metadata.family);
+  h = h * 31 + hash(metadata.help);
+  h = h * 31 + hash(metadata.unit);
+  return h * 31 + static_cast<size_t>(metadata.type);
 }
 
 }  // namespace mc

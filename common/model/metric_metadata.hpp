@@ -6,6 +6,7 @@
 #pragma once
 
 #include <compare>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,5 +39,8 @@ struct MetricMetadata {
   // NOLINTNEXTLINE(modernize-use-nullptr)
   auto operator<=>(const MetricMetadata&) const = default;
 };
+
+// A hash of all four fields, for tables keyed by metadata.
+size_t metadata_hash(const MetricMetadata& metadata);
 
 }  // namespace mc

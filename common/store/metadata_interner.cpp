@@ -1,16 +1,9 @@
 #include "common/store/metadata_interner.hpp"
 
-#include <functional>
-#include <string_view>
-
 namespace mc {
 
 size_t MetadataInterner::Hash::operator()(const MetricMetadata& metadata) const {
-  const std::hash<std::string_view> hash;
-  size_t h = hash(metadata.family);
-  h = h * 31 + hash(metadata.help);
-  h = h * 31 + hash(metadata.unit);
-  return h * 31 + static_cast<size_t>(metadata.type);
+  return metadata_hash(metadata);
 }
 
 const MetricMetadata* MetadataInterner::intern(const MetricMetadata& metadata) {

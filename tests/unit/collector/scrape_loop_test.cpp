@@ -2,8 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -219,6 +221,7 @@ TEST_CASE("a family's changed TYPE, HELP or UNIT reaches the store", "[scrape_lo
 }
 
 TEST_CASE("HELP texts that change every scrape stay right for every family", "[scrape_loop]") {
+  const size_t pool_before = SharedMetadata::pool_size();
   Fixture f;
   for (int scrape = 1; scrape <= 60; ++scrape) {
     std::string body;
@@ -229,6 +232,8 @@ TEST_CASE("HELP texts that change every scrape stay right for every family", "[s
                           std::string(1000, 'x'), version, scrape);
     }
     REQUIRE(f.loop.process(ok_response(body), scrape * 1000, 0.1).up);
+    // The replaced texts are gone: the pool holds this scrape's three.
+    CHECK(SharedMetadata::pool_size() == pool_before + 3);
     for (int family = 0; family < 3; ++family) {
       const int version = family == 1 ? 0 : scrape;
       auto metadata = metadata_of(f.storage, series(fmt::format("f{}", family)));
@@ -236,6 +241,52 @@ TEST_CASE("HELP texts that change every scrape stay right for every family", "[s
       CHECK(metadata->help == std::string(1000, 'x') + std::to_string(version));
     }
   }
+}
+
+TEST_CASE("targets declaring the same families share one copy of their metadata", "[scrape_loop]") {
+  const size_t before = SharedMetadata::pool_size();
+  HeadStorage storage;
+  std::vector<std::unique_ptr<ScrapeLoop>> loops;
+  const std::string body =
+      "# HELP shared_a_total A counter.\n# TYPE shared_a_total counter\nshared_a_total 1\n"
+      "# HELP shared_b A gauge.\n# TYPE shared_b gauge\nshared_b 2\n";
+  for (int target = 0; target < 20; ++target) {
+    const std::string address = fmt::format("127.0.0.1:{}", 9000 + target);
+    loops.push_back(std::make_unique<ScrapeLoop>(ScrapeTarget(job_config(), address, {}),
+                                                 job_config(), storage));
+    REQUIRE(loops.back()->process(ok_response(body), 1000, 0.1).up);
+  }
+  // The two families once, not once a target (the report series' metadata
+  // goes to the store directly, not through the pool).
+  CHECK(SharedMetadata::pool_size() == before + 2);
+  CHECK(loops[7]->declared_metadata("shared_b") ==
+        std::vector<MetricMetadata>{{"shared_b", MetricType::gauge, "A gauge.", ""}});
+
+  // One target's changed HELP is its own, and the old text stays for the rest.
+  REQUIRE(
+      loops[3]
+          ->process(ok_response("# HELP shared_b Changed.\n# TYPE shared_b gauge\nshared_b 3\n"),
+                    2000, 0.1)
+          .up);
+  CHECK(loops[3]->declared_metadata("shared_b")[0].help == "Changed.");
+  CHECK(loops[4]->declared_metadata("shared_b")[0].help == "A gauge.");
+  CHECK(SharedMetadata::pool_size() == before + 3);
+  loops.clear();
+  CHECK(SharedMetadata::pool_size() == before);
+}
+
+TEST_CASE("a metric name longer than 16 bits count is scraped again and again", "[scrape_loop]") {
+  Fixture f;
+  const std::string name = "n" + std::string(70000, 'x');
+  for (int scrape = 1; scrape <= 3; ++scrape) {
+    const std::string body = fmt::format("{0} {1}\nshort{{a=\"1\"}} {1}\n", name, scrape);
+    auto report = f.loop.process(ok_response(body), scrape * 1000, 0.1);
+    REQUIRE(report.up);
+    CHECK(report.samples_kept == 2);
+    CHECK(report.series_added == (scrape == 1 ? 2U : 0U));
+  }
+  CHECK(samples_of(f.storage, series(name)).size() == 3);
+  CHECK(samples_of(f.storage, series("short", {{"a", "1"}})).size() == 3);
 }
 
 TEST_CASE("a target that changes the order of its series keeps them", "[scrape_loop]") {
