@@ -212,13 +212,19 @@ Result<int> cut_backfill(const std::vector<ImportHandler::SeriesData>& series,
 // compactor round would (raw_block_merge.hpp), into windows of the default
 // 5-minute tier's block length: a store served as imported reads a week in
 // a few blocks, not 84. Returns the windows merged.
-Result<uint64_t> merge_imported(const fs::path& dir, std::chrono::milliseconds block_duration) {
+Result<uint64_t> merge_imported(const fs::path& dir, std::chrono::milliseconds block_duration,
+                                std::ostream& err) {
   BlockSet blocks;
   std::optional<int64_t> raw_max_time;
   for (const auto& path : list_block_dirs(dir)) {
-    // A damaged block is left to the daemon's open (which sets it aside).
+    // A damaged block is left to the daemon's open (which sets it aside);
+    // the import says so, and merges the blocks around it.
     auto reader = block::BlockReader::open(path.string());
-    if (!reader) continue;
+    if (!reader) {
+      err << "metrics-collector store import: leaving a damaged block alone, not merging it: "
+          << reader.error() << "\n";
+      continue;
+    }
     if ((*reader)->meta().resolution_ms == 0) {
       raw_max_time = std::max(raw_max_time.value_or(INT64_MIN), (*reader)->meta().max_time);
     }
@@ -279,7 +285,7 @@ int run_import(const StoreArgs& args, std::ostream& out, std::ostream& err) {
     err << "metrics-collector store import: " << blocks.error() << "\n";
     return 1;
   }
-  auto merged = merge_imported(dir, args.block_duration);
+  auto merged = merge_imported(dir, args.block_duration, err);
   if (!merged) {
     err << "metrics-collector store import: " << merged.error() << "\n";
     return 1;

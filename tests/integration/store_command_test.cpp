@@ -102,6 +102,36 @@ TEST_CASE("store import merges the complete days it wrote into one block each", 
              Catch::Contains("(2 series, 4 samples)") && Catch::Contains("(1 series, 1 samples)"));
 }
 
+TEST_CASE("store import merges around a damaged block already in the store, and says so",
+          "[store][import]") {
+  // The same day as above, with a block the import did not write lying in it,
+  // its meta.json unreadable: the daemon's open sets such a block aside, so
+  // the import leaves it where it is and merges its own blocks of the day.
+  test::TempDir dir;
+  const fs::path file = dir.write_file("days.om",
+                                       "# TYPE up gauge\n"
+                                       "up{instance=\"a\"} 1 1795392000\n"
+                                       "up{instance=\"a\"} 0 1795410000\n"
+                                       "up{instance=\"a\"} 1 1795476600\n"
+                                       "up{instance=\"a\"} 1 1795478460\n"
+                                       "# EOF\n");
+  const fs::path store = dir.path() / "store";
+  const fs::path damaged = store / "blocks" / "raw-1795395600000-1795399199999";
+  fs::create_directories(damaged);
+  dir.write_file("store/blocks/raw-1795395600000-1795399199999/meta.json", "{not json");
+
+  auto imported = store_command(
+      {"import", "--openmetrics", file.string(), "--dir", store.string(), "--block-duration=1h"});
+  INFO(imported.output);
+  REQUIRE(imported.exit_status == 0);
+  CHECK_THAT(imported.output, Catch::Contains("leaving a damaged block alone, not merging it") &&
+                                  Catch::Contains(damaged.filename().string()) &&
+                                  Catch::Contains("then merged 1 complete windows of them"));
+  CHECK(fs::exists(damaged / "meta.json"));
+  CHECK(fs::exists(store / "blocks" / "raw-1795392000000-1795478399999" / "meta.json"));
+  CHECK_FALSE(fs::exists(store / "blocks" / "raw-1795392000000-1795395599999"));
+}
+
 TEST_CASE("store stats counts a series in two blocks once and prints RFC 3339 times",
           "[store][stats]") {
   test::TempDir dir;
