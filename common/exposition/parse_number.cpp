@@ -62,18 +62,86 @@ std::optional<DecimalParts> split_decimal(std::string_view text) {
   return parts;
 }
 
-// Whether a decimal that std::from_chars found out of range is tiny (below the
-// smallest subnormal) rather than huge: its leading digit's power of ten.
-bool is_underflow(const DecimalParts& parts) {
+// A sample value's decimal, read in one pass: what the exact fast path needs,
+// and where its first significant digit lies, for telling an out-of-range
+// value tiny (zero) from huge (an error).
+struct DecimalScan {
+  bool negative = false;
+  uint64_t significand = 0;    // the significant digits as one integer, if at most 19
+  int significant_digits = 0;  // from the first non-zero digit
+  int fraction_digits = 0;
+  int64_t exponent = 0;  // the written one, clamped far beyond any double
+  // The power of ten just above the leading non-zero digit (2 for 12.5, -1
+  // for 0.012); 0 when every digit is zero.
   int64_t leading_power = 0;
-  size_t first_nonzero = parts.integer_digits.find_first_not_of('0');
-  if (first_nonzero != std::string_view::npos) {
-    leading_power = static_cast<int64_t>(parts.integer_digits.size() - first_nonzero);
-  } else {
-    first_nonzero = parts.fraction_digits.find_first_not_of('0');
-    leading_power = -static_cast<int64_t>(first_nonzero);
+};
+
+// Validates the grammar [+-] digits [. digits] [e [+-] digits] over the whole
+// text. Tight loops: most of a page's values pass here once, and those too long
+// for the exact path (17 digits) must cost little more than validating them.
+bool scan_decimal(std::string_view text, DecimalScan& scan) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  if (p < end && (*p == '+' || *p == '-')) scan.negative = *p++ == '-';
+  // Past 19 digits the sum wraps (unsigned, defined); significant_digits says
+  // it is not to be used then.
+  uint64_t significand = 0;
+  const char* const integer_start = p;
+  while (p < end && *p == '0') ++p;
+  const char* const integer_significant = p;
+  while (p < end && is_digit(*p))
+    significand = significand * 10 + static_cast<uint64_t>(*p++ - '0');
+  bool any_digit = p != integer_start;
+  int significant_digits = static_cast<int>(p - integer_significant);
+  scan.leading_power = significant_digits;
+  if (p < end && *p == '.') {
+    const char* const fraction_start = ++p;
+    if (significant_digits == 0) {
+      while (p < end && *p == '0') ++p;
+      scan.leading_power = fraction_start - p;  // zeros after the point, negated
+    }
+    const char* const fraction_significant = p;
+    while (p < end && is_digit(*p)) {
+      significand = significand * 10 + static_cast<uint64_t>(*p++ - '0');
+    }
+    significant_digits += static_cast<int>(p - fraction_significant);
+    scan.fraction_digits = static_cast<int>(p - fraction_start);
+    any_digit = any_digit || p != fraction_start;
   }
-  return leading_power + parts.exponent <= 0;
+  if (!any_digit) return false;
+  if (significant_digits == 0) scan.leading_power = 0;
+  scan.significand = significand;
+  scan.significant_digits = significant_digits;
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    bool exponent_negative = false;
+    if (p < end && (*p == '+' || *p == '-')) exponent_negative = *p++ == '-';
+    const char* const start = p;
+    for (; p < end && is_digit(*p); ++p) {
+      if (scan.exponent < 1'000'000) scan.exponent = scan.exponent * 10 + (*p - '0');
+    }
+    if (p == start) return false;
+    if (exponent_negative) scan.exponent = -scan.exponent;
+  }
+  return p == end;
+}
+
+// Clinger's fast path: a decimal whose digits, read as one integer, are exact
+// in a double (at most 2^53) and whose power of ten is within 22 either way is
+// one IEEE multiplication or division of two exact doubles, which rounds once
+// and so gives the correctly rounded value, the one std::from_chars finds at
+// more cost. nullopt: not such a decimal.
+std::optional<double> exact_value(const DecimalScan& scan) {
+  static constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                            1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  constexpr int64_t kMaxPower = 22;
+  if (scan.significant_digits > 19 || scan.significand > (uint64_t{1} << 53)) return std::nullopt;
+  const int64_t power = scan.exponent - scan.fraction_digits;
+  if (power < -kMaxPower || power > kMaxPower) return std::nullopt;
+  double value = static_cast<double>(scan.significand);
+  value = power >= 0 ? value * kPowersOfTen[power] : value / kPowersOfTen[-power];
+  return scan.negative ? -value : value;
 }
 
 }  // namespace
@@ -103,16 +171,18 @@ std::optional<double> parse_sample_value(std::string_view text) {
     }
     return std::nullopt;
   }
-  const auto parts = split_decimal(text);
-  if (!parts) return std::nullopt;
+  DecimalScan scan;
+  if (!scan_decimal(text, scan)) return std::nullopt;
+  if (const auto exact = exact_value(scan)) return exact;
   // std::from_chars takes no leading '+'.
   const char* first = text.data() + (text[0] == '+' ? 1 : 0);
   const char* last = text.data() + text.size();
   double value = 0;
   const auto [end, error] = std::from_chars(first, last, value);
   if (error == std::errc::result_out_of_range) {
-    if (!is_underflow(*parts)) return std::nullopt;
-    return parts->negative ? -0.0 : 0.0;
+    // Tiny (below the smallest subnormal) reads as zero; huge is an error, as in Go.
+    if (scan.leading_power + scan.exponent > 0) return std::nullopt;
+    return scan.negative ? -0.0 : 0.0;
   }
   if (error != std::errc() || end != last) return std::nullopt;
   return value;
