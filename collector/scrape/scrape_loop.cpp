@@ -62,6 +62,12 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     return KnownSeries{loop_.cache_.key(index), name_size};
   }
 
+  std::string_view expected_family_name() override {
+    const uint32_t index = loop_.families_.expected();
+    if (index == ScrapeCache<FamilyState>::kNotFound) return {};
+    return loop_.families_.key(index);
+  }
+
   void on_sample(const SampleView& sample) override {
     ++report_.samples_scraped;
     // Past the limit the scrape will fail: keep counting (the report says how

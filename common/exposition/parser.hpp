@@ -85,6 +85,14 @@ class ExpositionHandler {
   // a series_id the text 0.0.4 parser has handed this handler's owner before,
   // so its bytes are known to be a valid `name{labels}`.
   virtual KnownSeries expected_series() { return {}; }
+
+  // Asked by the text 0.0.4 parser at a # HELP or # TYPE line that does not
+  // name the family just read: the family the handler expects next (its
+  // order last time). When the line's name is exactly those bytes the parser
+  // takes it without classifying each byte. Empty: no guess. REQUIRES: a
+  // non-empty guess is a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*), as
+  // every family name a parser hands over is.
+  virtual std::string_view expected_family_name() { return {}; }
 };
 
 struct ParseOptions {

@@ -136,3 +136,78 @@ TEST_CASE("a skipped series is still followed by the value and timestamp rules",
   REQUIRE_FALSE(with_guess.is_ok());
   CHECK(with_guess.message() == without_guess.message());
 }
+
+namespace known_family_test {
+
+// Records everything a parse reports, and offers one family name as the
+// expected next family at every # HELP or # TYPE line.
+class FamilyGuessRecorder : public mc::ExpositionHandler {
+ public:
+  explicit FamilyGuessRecorder(std::string guess) : guess_(std::move(guess)) {}
+  std::string_view expected_family_name() override {
+    ++asked;
+    return guess_;
+  }
+  void on_family(const mc::FamilyView& family) override {
+    seen.push_back("family " + std::string(family.name) + " type " +
+                   std::string(mc::metric_type_name(family.type)) + " help " +
+                   (family.help ? "[" + std::string(*family.help) + "]" : "none"));
+  }
+  void on_sample(const mc::SampleView& sample) override {
+    seen.push_back("sample " + std::string(sample.series_id) + " in " + std::string(sample.family) +
+                   " = " + std::to_string(sample.value));
+  }
+
+  std::vector<std::string> seen;
+  int asked = 0;
+
+ private:
+  std::string guess_;
+};
+
+std::vector<std::string> parse_with_guess(std::string_view body, const std::string& guess) {
+  FamilyGuessRecorder recorder(guess);
+  const mc::Status status =
+      mc::parse_exposition(body, mc::ExpositionFormat::prometheus_text, recorder);
+  recorder.seen.push_back(status ? "ok" : "error " + status.message());
+  return recorder.seen;
+}
+
+}  // namespace known_family_test
+
+TEST_CASE("a guessed family name changes nothing a parse reports, right or wrong",
+          "[exposition][text]") {
+  using known_family_test::parse_with_guess;
+  const std::vector<std::string> bodies = {
+      "# HELP foo_total Foo.\n# TYPE foo_total counter\nfoo_total 1\n",
+      "# HELP foo Foo.\n# TYPE foo gauge\nfoo 1\n# HELP foo_bar Bar.\n# TYPE foo_bar gauge\n"
+      "foo_bar 2\n",
+      "# HELP foo\tTabbed help.\n# TYPE foo\tgauge\nfoo 1\n",
+      "# TYPE foo gauge\n# HELP foo\n",
+      "# HELP foo",
+      "# HELP fo Short.\nfo 1\n# TYPE foo gauge\nfoo 2\n",
+      "# HELP foo:bar Colons.\n# TYPE foo:bar untyped\nfoo:bar 3\n",
+      "# HELP foo Foo.\n# TYPE foo summary\nfoo{quantile=\"0.5\"} 1\nfoo_sum 2\nfoo_count 3\n",
+      "# HELP foo Foo.\n# TYPE foo bogus\nfoo 1\n",
+      "# HELP 1foo Bad name.\n",
+      "# HELP foo Foo.\n# TYPE foo gauge\nfoo 1\n# TYPE foo gauge\nfoo 2\n",
+  };
+  for (const std::string& body : bodies) {
+    const auto expected = parse_with_guess(body, "");
+    for (const std::string guess : {"foo", "fo", "foo_bar", "foo_total", "foo:bar", "f", "bar"}) {
+      INFO(body << "\nguess: " << guess);
+      CHECK(parse_with_guess(body, guess) == expected);
+    }
+  }
+}
+
+TEST_CASE("the parser asks for the expected family only where the family changes",
+          "[exposition][text]") {
+  // HELP then TYPE: the TYPE line names the family its HELP line just named,
+  // so only the HELP line asks; a TYPE line of a new family asks too.
+  known_family_test::FamilyGuessRecorder recorder("b");
+  REQUIRE(mc::parse_exposition(
+      "# HELP a A.\n# TYPE a gauge\na 1\n# HELP b B.\n# TYPE b gauge\nb 2\n# TYPE c gauge\nc 3\n",
+      mc::ExpositionFormat::prometheus_text, recorder));
+  CHECK(recorder.asked == 3);
+}
