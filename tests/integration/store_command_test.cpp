@@ -69,18 +69,20 @@ TEST_CASE("store import cuts one block per window and says what it wrote", "[sto
              Catch::Contains("(2 series, 4 samples)") && Catch::Contains("(2 series, 2 samples)"));
 }
 
+// 2026-11-23T00:00:00Z is 1795392000 s: three hourly blocks in that day, one
+// in the next, so the day is complete and the next is not.
+constexpr std::string_view kDays =
+    "# TYPE up gauge\n"
+    "up{instance=\"a\"} 1 1795392000\n"
+    "up{instance=\"a\"} 0 1795410000\n"
+    "up{instance=\"a\"} 1 1795476600\n"
+    "up{instance=\"a\"} 1 1795478460\n"
+    "up{instance=\"b\"} 1 1795410000\n"
+    "# EOF\n";
+
 TEST_CASE("store import merges the complete days it wrote into one block each", "[store][import]") {
-  // 2026-11-23T00:00:00Z is 1795392000 s: three hourly blocks in that day,
-  // one in the next, so the day is complete and the next is not.
   test::TempDir dir;
-  const fs::path file = dir.write_file("days.om",
-                                       "# TYPE up gauge\n"
-                                       "up{instance=\"a\"} 1 1795392000\n"
-                                       "up{instance=\"a\"} 0 1795410000\n"
-                                       "up{instance=\"a\"} 1 1795476600\n"
-                                       "up{instance=\"a\"} 1 1795478460\n"
-                                       "up{instance=\"b\"} 1 1795410000\n"
-                                       "# EOF\n");
+  const fs::path file = dir.write_file("days.om", std::string(kDays));
   const fs::path store = dir.path() / "store";
   auto imported = store_command(
       {"import", "--openmetrics", file.string(), "--dir", store.string(), "--block-duration=1h"});
@@ -108,13 +110,7 @@ TEST_CASE("store import merges around a damaged block already in the store, and 
   // its meta.json unreadable: the daemon's open sets such a block aside, so
   // the import leaves it where it is and merges its own blocks of the day.
   test::TempDir dir;
-  const fs::path file = dir.write_file("days.om",
-                                       "# TYPE up gauge\n"
-                                       "up{instance=\"a\"} 1 1795392000\n"
-                                       "up{instance=\"a\"} 0 1795410000\n"
-                                       "up{instance=\"a\"} 1 1795476600\n"
-                                       "up{instance=\"a\"} 1 1795478460\n"
-                                       "# EOF\n");
+  const fs::path file = dir.write_file("days.om", std::string(kDays));
   const fs::path store = dir.path() / "store";
   const fs::path damaged = store / "blocks" / "raw-1795395600000-1795399199999";
   fs::create_directories(damaged);
