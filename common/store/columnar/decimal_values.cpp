@@ -209,6 +209,27 @@ void encode_decimal_values(std::span<const double> values, std::vector<uint8_t>&
   pack_blocks(std::span<const uint64_t>(residuals).subspan(head), out);
 }
 
+// The mantissas from their residuals, as values. One loop per order and per
+// "divided or not": the loop a query runs for every value it reads (a sixth
+// of a 1-hour rate's CPU) had both tests in it, and divided integer counters
+// (exponent 0) by 1.0, which changes no bit and costs a division a value.
+template <int kOrder, bool kScaled>
+void reconstruct_decimals(std::span<const uint64_t> residuals, double divisor,
+                          std::span<double> out) {
+  uint64_t previous = 0;
+  uint64_t previous_delta = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    uint64_t prediction = 0;
+    if constexpr (kOrder == 1) prediction = previous;
+    if constexpr (kOrder == 2) prediction = previous + previous_delta;
+    const uint64_t mantissa = prediction + static_cast<uint64_t>(zigzag_decode(residuals[i]));
+    if constexpr (kOrder == 2) previous_delta = i == 0 ? 0 : mantissa - previous;
+    previous = mantissa;
+    const auto value = static_cast<double>(static_cast<int64_t>(mantissa));
+    out[i] = kScaled ? value / divisor : value;
+  }
+}
+
 bool decode_decimal_values(ByteReader& reader, std::span<double> out) {
   if (out.empty()) return true;
   const uint8_t header = reader.u8();
@@ -240,14 +261,16 @@ bool decode_decimal_values(ByteReader& reader, std::span<double> out) {
     return false;
   }
   const double divisor = kPowersOfTen[exponent];
-  uint64_t previous = 0;
-  uint64_t previous_delta = 0;
-  for (size_t i = 0; i < out.size(); ++i) {
-    const uint64_t prediction = order == 0 ? 0 : order == 1 ? previous : previous + previous_delta;
-    const uint64_t mantissa = prediction + static_cast<uint64_t>(zigzag_decode(residuals[i]));
-    previous_delta = i == 0 ? 0 : mantissa - previous;
-    previous = mantissa;
-    out[i] = static_cast<double>(static_cast<int64_t>(mantissa)) / divisor;
+  const bool scaled = exponent != 0;
+  if (order == 0) {
+    scaled ? reconstruct_decimals<0, true>(residuals, divisor, out)
+           : reconstruct_decimals<0, false>(residuals, divisor, out);
+  } else if (order == 1) {
+    scaled ? reconstruct_decimals<1, true>(residuals, divisor, out)
+           : reconstruct_decimals<1, false>(residuals, divisor, out);
+  } else {
+    scaled ? reconstruct_decimals<2, true>(residuals, divisor, out)
+           : reconstruct_decimals<2, false>(residuals, divisor, out);
   }
 
   next = 0;
