@@ -54,6 +54,32 @@ char* append_bytes(char* out, std::string_view bytes) {
   return out + bytes.size();
 }
 
+constexpr int kNotCommonLabelName = -1;
+
+// The index of `name` in kCommonLabelNames, or kNotCommonLabelName.
+int common_label_name_index(std::string_view name) {
+  for (size_t i = 0; i < std::size(kCommonLabelNames); ++i) {
+    if (kCommonLabelNames[i] == name) return static_cast<int>(i);
+  }
+  return kNotCommonLabelName;
+}
+
+// Bytes a name takes in the pairs.
+size_t encoded_label_name_size(std::string_view name) {
+  if (name.empty() || common_label_name_index(name) != kNotCommonLabelName) return 2;
+  return length_size(name.size()) + name.size();
+}
+
+char* append_label_name(char* out, std::string_view name) {
+  const int index = common_label_name_index(name);
+  if (index != kNotCommonLabelName || name.empty()) {
+    *out++ = 0;
+    *out++ = static_cast<char>(index != kNotCommonLabelName ? index : kEmptyLabelNameIndex);
+    return out;
+  }
+  return append_bytes(append_length(out, name.size()), name);
+}
+
 }  // namespace
 
 Labels::Labels(std::vector<Label> labels) {
@@ -73,15 +99,14 @@ template <typename Pairs>
 void Labels::encode_sorted(const Pairs& labels) {
   size_t size = 0;
   for (const auto& label : labels) {
-    size += length_size(label.name.size()) + label.name.size() + length_size(label.value.size()) +
-            label.value.size();
+    size +=
+        encoded_label_name_size(label.name) + length_size(label.value.size()) + label.value.size();
   }
   block_ = allocate(size);
   char* out = reinterpret_cast<char*>(block_ + 1);
   LabelsHasher hasher;
   for (const auto& label : labels) {
-    out = append_length(out, label.name.size());
-    out = append_bytes(out, label.name);
+    out = append_label_name(out, label.name);
     out = append_length(out, label.value.size());
     out = append_bytes(out, label.value);
     hasher.add(label.name, label.value);

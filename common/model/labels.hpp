@@ -6,7 +6,8 @@
 // hash-table probe and one comparison.
 //
 // The pairs live in one byte string (per label: varint name length, name,
-// varint value length, value), as Prometheus's "stringlabels" does: a label
+// varint value length, value; a common name in two bytes, see
+// kCommonLabelNames), as Prometheus's "stringlabels" does: a label
 // set is one allocation instead of a vector of string pairs, which was about
 // 250 bytes more per series for the head and the scrape cache to hold.
 // That allocation also holds the hash, the byte size and a reference count in
@@ -38,6 +39,18 @@
 namespace mc {
 
 inline constexpr std::string_view kMetricNameLabel = "__name__";
+
+// Label names most series carry. Inside a Labels a pair names one of them in
+// two bytes (a 0 byte, then its index) instead of its length and text: 16
+// bytes less for every scraped series (__name__, instance, job), at 100,000s
+// of series. In memory only: nothing writes a Labels' bytes out as they are
+// (the WAL and blocks write names and values), so the list may change.
+inline constexpr std::string_view kCommonLabelNames[] = {
+    kMetricNameLabel, "instance", "job", "le", "quantile", "cpu", "device", "mode"};
+// The index byte after a 0 that stands for the empty name (no varint length
+// of one byte is 0 otherwise).
+inline constexpr unsigned char kEmptyLabelNameIndex = 0xff;
+static_assert(std::size(kCommonLabelNames) < kEmptyLabelNameIndex);
 
 struct Label {
   std::string name;
@@ -91,9 +104,16 @@ class Labels {
     void decode() {
       if (at_ == end_) return;
       const char* at = at_;
-      const size_t name_size = read_length(at);
-      current_.name = std::string_view(at, name_size);
-      at += name_size;
+      if (*at == 0) {
+        const auto index = static_cast<unsigned char>(at[1]);
+        current_.name =
+            index == kEmptyLabelNameIndex ? std::string_view() : kCommonLabelNames[index];
+        at += 2;
+      } else {
+        const size_t name_size = read_length(at);
+        current_.name = std::string_view(at, name_size);
+        at += name_size;
+      }
       const size_t value_size = read_length(at);
       current_.value = std::string_view(at, value_size);
       next_ = at + value_size;

@@ -230,6 +230,39 @@ TEST_CASE("LabelsBuilder from nothing", "[labels]") {
 // The pairs live in one byte string with varint lengths: values of every
 // length, empty ones included, come back byte for byte, and label sets order
 // as their sorted pair vectors do (what the block writer and /metrics sort by).
+TEST_CASE("common label names take two bytes and read back as themselves", "[labels]") {
+  const mc::Labels scraped{{"__name__", "up"}, {"instance", "a"}, {"job", "b"}};
+  CHECK(scraped.heap_bytes() == 16 + (2 + 1 + 2) + (2 + 1 + 1) + (2 + 1 + 1));
+  CHECK(as_vector(scraped) ==
+        std::vector<mc::Label>{{"__name__", "up"}, {"instance", "a"}, {"job", "b"}});
+  CHECK(scraped.metric_name() == "up");
+  CHECK(scraped.get("job") == "b");
+
+  // Names that only start or end like a common one are written in full.
+  const mc::Labels near{{"jobs", "1"}, {"inst", "2"}, {"__name", "3"}, {"xle", "4"}};
+  CHECK(near.heap_bytes() == 16 + (1 + 4 + 2) + (1 + 4 + 2) + (1 + 6 + 2) + (1 + 3 + 2));
+  CHECK(near.get("jobs") == "1");
+  CHECK(near.get("job").empty());
+  CHECK(mc::Labels{{"job", "a"}} < mc::Labels{{"jobs", "a"}});
+
+  // Every common name at once, the empty name among them, sorted as strings.
+  std::vector<mc::Label> pairs{{"", "empty"}};
+  for (const std::string_view name : mc::kCommonLabelNames) {
+    pairs.push_back(mc::Label{std::string(name), "v" + std::string(name)});
+  }
+  pairs.push_back(mc::Label{"zone", "z"});
+  const mc::Labels all(pairs);
+  std::sort(pairs.begin(), pairs.end(),
+            [](const mc::Label& a, const mc::Label& b) { return a.name < b.name; });
+  CHECK(as_vector(all) == pairs);
+  CHECK(all.size() == pairs.size());
+  CHECK(all.get("") == "empty");
+  std::vector<mc::LabelView> views;
+  for (const auto& pair : pairs) views.push_back(mc::LabelView{pair.name, pair.value});
+  CHECK(mc::Labels::from_sorted(views) == all);
+  CHECK(mc::Labels::from_sorted(views).hash() == all.hash());
+}
+
 TEST_CASE("Labels keeps any name and value bytes and orders as its pair vector", "[labels]") {
   std::mt19937_64 random(7);
   auto random_text = [&](size_t max_size) {
