@@ -2,11 +2,56 @@
 
 #include <algorithm>
 #include <limits>
+#include <mutex>
 #include <new>
+#include <unordered_map>
 
 #include "common/util/logger.hpp"
 
 namespace mc {
+
+namespace {
+
+// HeadSeries' heap chunks, by series address (see HeadSeries::heap_sealed).
+// The map's lock guards the map; each vector is its series', used under that
+// series' stripe lock like the rest of it (a node's value does not move when
+// the map rehashes). Never destroyed: series may outlive static destruction.
+struct HeapSealedChunks {
+  std::mutex mutex;
+  std::unordered_map<const HeadSeries*, std::vector<HeadChunkRef>> by_series;
+};
+
+HeapSealedChunks& heap_sealed_chunks() {
+  static auto* table = new HeapSealedChunks();
+  return *table;
+}
+
+}  // namespace
+
+HeadSeries::~HeadSeries() { drop_heap_sealed(); }
+
+std::vector<HeadChunkRef>* HeadSeries::heap_sealed() const {
+  if ((pins_ & kHeapChunksBit) == 0) return nullptr;
+  HeapSealedChunks& table = heap_sealed_chunks();
+  std::lock_guard lock(table.mutex);
+  return &table.by_series.at(this);
+}
+
+std::vector<HeadChunkRef>& HeadSeries::heap_sealed_for_append() {
+  if (auto* chunks = heap_sealed()) return *chunks;
+  HeapSealedChunks& table = heap_sealed_chunks();
+  std::lock_guard lock(table.mutex);
+  pins_ |= kHeapChunksBit;
+  return table.by_series[this];
+}
+
+void HeadSeries::drop_heap_sealed() {
+  if ((pins_ & kHeapChunksBit) == 0) return;
+  HeapSealedChunks& table = heap_sealed_chunks();
+  std::lock_guard lock(table.mutex);
+  table.by_series.erase(this);
+  pins_ &= ~kHeapChunksBit;
+}
 
 namespace {
 
@@ -56,13 +101,12 @@ void HeadSeries::seal_open_chunk(HeadChunkFile* file, bool keep_buffer) {
     }
     // The file logged and counted the error; the chunk stays on the heap.
   }
-  if (!heap_sealed_) heap_sealed_ = std::make_unique<std::vector<HeadChunkRef>>();
   // The open chunk's bytes are its own encoding's header and samples.
   std::shared_ptr<const chunkenc::Chunk> chunk(
       std::move(chunkenc::chunk_from_bytes({bytes.begin(), bytes.end()})).value());
   keep_buffer ? open_.restart() : open_.clear();
   const std::span<const uint8_t> kept = chunk->bytes();
-  heap_sealed_->push_back(HeadChunkRef{std::move(chunk), kept, min_t, max_t});
+  heap_sealed_for_append().push_back(HeadChunkRef{std::move(chunk), kept, min_t, max_t});
 }
 
 void HeadSeries::cut_chunk(HeadChunkFile* file, bool keep_buffer) {
@@ -179,8 +223,8 @@ uint64_t HeadSeries::drop_chunks_before(int64_t min_time, const HeadChunkFile* f
     if (!walked) log::error("head chunk chain cut short", {{"err", walked.message()}});
   }
   if (kept_chunks == 0) newest_sealed_ = 0;  // none of the file's chunks is kept
-  if (heap_sealed_) {
-    auto& heap = *heap_sealed_;
+  if (auto* heap_chunks = heap_sealed()) {
+    auto& heap = *heap_chunks;
     heap.erase(std::remove_if(heap.begin(), heap.end(),
                               [&](const HeadChunkRef& c) { return c.max_t < min_time; }),
                heap.end());
@@ -190,7 +234,7 @@ uint64_t HeadSeries::drop_chunks_before(int64_t min_time, const HeadChunkFile* f
       kept_samples += static_cast<uint64_t>(chunk_sample_count(chunk.bytes));
       kept_min_t = std::min(kept_min_t, chunk.min_t);
     }
-    if (heap.empty()) heap_sealed_.reset();
+    if (heap.empty()) drop_heap_sealed();
   }
   sealed_chunks_ = kept_chunks;
   sealed_bytes_ = static_cast<uint32_t>(kept_bytes);
@@ -216,8 +260,8 @@ HeadSeries::FileChain HeadSeries::snapshot(int64_t mint, int64_t maxt,
   if (newest_sealed_ != 0 && newest_sealed_max_t_ >= mint) {
     chain = FileChain{ref_, newest_sealed_, sealed_min_t_, sealed_chunks_};
   }
-  if (heap_sealed_) {
-    for (const auto& chunk : *heap_sealed_) {
+  if (const auto* heap_chunks = heap_sealed()) {
+    for (const auto& chunk : *heap_chunks) {
       if (chunk.max_t >= mint && chunk.min_t <= maxt) sealed->push_back(chunk);
     }
   }
@@ -264,9 +308,9 @@ size_t HeadSeries::memory_bytes() const {
   // file are not the heap's; the open chunk's state is inside the series.
   constexpr size_t kControlBlock = 16;
   size_t bytes = sizeof(*this) + labels_->heap_bytes();
-  if (heap_sealed_) {
-    bytes += sizeof(*heap_sealed_) + heap_sealed_->capacity() * sizeof(HeadChunkRef);
-    for (const auto& chunk : *heap_sealed_) {
+  if (const auto* heap_chunks = heap_sealed()) {
+    bytes += sizeof(*heap_chunks) + heap_chunks->capacity() * sizeof(HeadChunkRef);
+    for (const auto& chunk : *heap_chunks) {
       bytes +=
           static_cast<const chunkenc::Chunk*>(chunk.owner.get())->memory_bytes() + kControlBlock;
     }

@@ -97,6 +97,10 @@ inline SampleOrder order_after(int64_t last_t, double last_v, int64_t t, double 
 class HeadSeries {
  public:
   HeadSeries(SeriesRef ref, SharedLabels labels) : ref_(ref), labels_(std::move(labels)) {}
+  ~HeadSeries();
+  // Its heap chunks (rare, see heap_sealed()) are found by its address.
+  HeadSeries(const HeadSeries&) = delete;
+  HeadSeries& operator=(const HeadSeries&) = delete;
 
   SeriesRef ref() const { return ref_; }
   const Labels& labels() const { return *labels_; }
@@ -220,9 +224,20 @@ class HeadSeries {
   template <typename Read, typename Visit>
   static Status walk_chain(const FileChain& chain, Read&& read, Visit&& visit);
 
-  // The low bit of pins_ is logged(); the pins count above it.
+  // The low bit of pins_ is logged(), the next one whether the series has
+  // heap chunks; the pins count above them.
   static constexpr uint32_t kLoggedBit = 1;
-  static constexpr uint32_t kOnePin = 2;
+  static constexpr uint32_t kHeapChunksBit = 2;
+  static constexpr uint32_t kOnePin = 4;
+
+  // Chunks the chunk file could not take (a write failed), oldest first; null
+  // while there are none, which is all but always. They live in a table of
+  // the process keyed by the series' address, not in the series: 8 bytes in
+  // every series for a pointer that is null unless a disk failed
+  // (bench/memory/README.md). Same locking as the rest of the series.
+  std::vector<HeadChunkRef>* heap_sealed() const;
+  std::vector<HeadChunkRef>& heap_sealed_for_append();
+  void drop_heap_sealed();
 
   // What every append reads or writes comes first, so that it shares as few
   // cache lines as the allocation's alignment allows. Fields are as narrow
@@ -247,8 +262,6 @@ class HeadSeries {
   int64_t sealed_min_t_ = 0;         // the oldest kept sealed chunk's first sample
   uint32_t sealed_chunks_ = 0;
   uint32_t sealed_bytes_ = 0;
-  // Chunks the file could not take, oldest first; null while there are none.
-  std::unique_ptr<std::vector<HeadChunkRef>> heap_sealed_;
 };
 
 // Allocates HeadSeries in creation order from large slabs, so that series

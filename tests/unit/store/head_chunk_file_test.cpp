@@ -360,5 +360,31 @@ TEST_CASE("a head whose chunk directory does not open keeps chunks on the heap",
   check_samples(read_all(head.querier(0, 1000)->select({})), 50, 99, noisy);
 }
 
+TEST_CASE("a series' heap chunks go with it, and a series made after it does not see them",
+          "[store][head][head_chunks]") {
+  // Heap chunks live beside the series, found by its address, and the pool
+  // hands a freed series' address to the next new one.
+  test::TempDir dir;
+  auto noisy = [](int64_t) { return false; };
+  HeadOptions options;
+  options.chunk_max_samples = 10;
+  options.stagger_chunk_seals = false;
+  options.chunk_dir = dir.write_file("plain", "x");  // no chunk file: every chunk on the heap
+  HeadStorage head(options);
+  append_all(head, kSeries, 0, 99, noisy);
+  REQUIRE(head.stats().chunks == 10);
+  head.truncate(1000);  // past every sample: the series goes
+  REQUIRE(head.stats().series == 0);
+  REQUIRE(head.stats().chunks == 0);
+
+  const Labels next{{"__name__", "next"}};
+  append_all(head, next, 300, 349, noisy);
+  CHECK(head.stats().series == 1);
+  CHECK(head.stats().chunks == 5);
+  check_samples(read_all(head.querier(0, 1000)->select({})), 300, 349, noisy);
+  head.truncate(320);
+  check_samples(read_all(head.querier(0, 1000)->select({})), 320, 349, noisy);
+}
+
 }  // namespace
 }  // namespace mc
