@@ -84,8 +84,9 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
                                            : loop_.cache_.find(sample.series_id);
     if (index == ScrapeCache<CacheEntry>::kNotFound) {
       CacheEntry entry;
-      if (sample.name.size() <= UINT16_MAX)
+      if (sample.name.size() <= UINT16_MAX) {
         entry.name_size = static_cast<uint16_t>(sample.name.size());
+      }
       std::optional<Labels> labels = relabeled(build_sample_labels(
           sample.name, sample.labels, loop_.target_.labels(), loop_.honor_labels_));
       if (labels) {

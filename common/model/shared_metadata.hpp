@@ -26,7 +26,7 @@ namespace mc {
 
 class SharedMetadata {
  public:
-  // Null: no metadata (metadata() must not be called).
+  // Null: no metadata (not to be dereferenced).
   SharedMetadata() = default;
   // The pool's shared copy equal to `metadata`, one more reference.
   static SharedMetadata intern(const MetricMetadata& metadata);
