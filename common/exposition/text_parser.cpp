@@ -333,7 +333,7 @@ Status TextParser::finish_sample_line(uint32_t sample_line, const char* name_sta
                                       std::string_view name, const char* series_end,
                                       bool labels_skipped) {
   const char* value_start = p_;
-  while (p_ < end_ && !has_class(*p_, kPrometheusValueEndChar)) ++p_;
+  p_ = find_value_end(p_, end_);
   const std::string_view value_text(value_start, static_cast<size_t>(p_ - value_start));
   if (value_text.empty()) {
     return error(line_, fmt::format("expected a value after metric \"{}\"", name));

@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "common/exposition/parse_chars.hpp"
 #include "common/exposition/parse_number.hpp"
 
 using mc::exposition_detail::parse_openmetrics_timestamp;
@@ -156,5 +157,32 @@ TEST_CASE("openmetrics timestamps: exact decimal seconds to ms and ns", "[exposi
   for (const char* bad : {"", "Inf", "NaN", "1_2", "1.1.1", "0x1p-3", "z", "1z"}) {
     INFO(bad);
     CHECK_FALSE(parse_openmetrics_timestamp(bad));
+  }
+}
+
+TEST_CASE("a value token ends where the byte-by-byte scan ends it, at every offset",
+          "[exposition][number]") {
+  using mc::exposition_detail::find_value_end;
+  using mc::exposition_detail::has_class;
+  using mc::exposition_detail::kPrometheusValueEndChar;
+  // Bytes a value has, bytes that end one, and bytes near them that do not
+  // ('\r', control bytes, 0x21, 'z', '|', non-ASCII).
+  const std::string alphabet = std::string("0123456789.eE+-InfNa") + ' ' + '\t' + '\n' + '{' +
+                               '\r' + '\x01' + '\x1f' + '!' + 'z' + '|' + '\x80' + '\xff';
+  std::mt19937_64 random(71207);
+  for (int round = 0; round < 20000; ++round) {
+    std::string text(random() % 40, '\0');
+    for (char& c : text) {
+      // Mostly value bytes, so that tokens run long enough to span words.
+      c = random() % 4 == 0 ? alphabet[random() % alphabet.size()] : alphabet[random() % 20];
+    }
+    for (size_t from = 0; from <= text.size(); ++from) {
+      const char* end = text.data() + text.size();
+      const char* expected = text.data() + from;
+      while (expected < end && !has_class(*expected, kPrometheusValueEndChar)) ++expected;
+      if (find_value_end(text.data() + from, end) != expected) {
+        FAIL_CHECK("from " << from << " in a text of " << text.size() << " bytes");
+      }
+    }
   }
 }
