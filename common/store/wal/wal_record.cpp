@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <cstring>
 #include <span>
 #include <string>
@@ -30,9 +31,16 @@ uint8_t* put_uvarint(uint8_t* out, uint64_t value) {
 
 // Little-endian, as ByteWriter::f64.
 uint8_t* put_f64(uint8_t* out, double value) {
-  uint64_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(bits >> (8 * i));
+  // Little-endian on disk: on a little-endian machine, the double's own bytes
+  // in one store. GCC at -O2 kept the byte loop as eight stores, 56
+  // instructions for every scraped sample (callgrind).
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(out, &value, sizeof value);
+  } else {
+    uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(bits >> (8 * i));
+  }
   return out + 8;
 }
 
