@@ -8,6 +8,7 @@
 // random bytes (a corrupt file, a fuzzer) cannot make it misbehave.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -58,9 +59,17 @@ class ByteWriter {
   size_t size() const { return out_.size(); }
 
  private:
+  // Little-endian. On a little-endian machine the value's own bytes, appended
+  // at once: a push_back a byte was a capacity check a byte.
   template <typename T>
   void fixed(T v) {
-    for (size_t i = 0; i < sizeof(T); ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    if constexpr (std::endian::native == std::endian::little) {
+      const size_t at = out_.size();
+      out_.resize(at + sizeof(T));
+      std::memcpy(out_.data() + at, &v, sizeof(T));
+    } else {
+      for (size_t i = 0; i < sizeof(T); ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    }
   }
   std::vector<uint8_t>& out_;
 };
@@ -129,7 +138,11 @@ class ByteReader {
   T fixed() {
     if (!has(sizeof(T))) return 0;
     T v = 0;
-    for (size_t i = 0; i < sizeof(T); ++i) v |= static_cast<T>(in_[position_ + i]) << (8 * i);
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(&v, in_.data() + position_, sizeof(T));
+    } else {
+      for (size_t i = 0; i < sizeof(T); ++i) v |= static_cast<T>(in_[position_ + i]) << (8 * i);
+    }
     position_ += sizeof(T);
     return v;
   }
