@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -149,17 +150,26 @@ class ScrapeLoop::SampleAppendingHandler final : public ExpositionHandler {
     if (index == ScrapeCache<FamilyState>::kNotFound) {
       FamilyState state;
       state.metadata = SharedMetadata::intern(declared(view));
+      state.declaration_hash = declaration_hash(view);
       state.stamp = loop_.next_family_stamp();
       return loop_.families_.insert(view.name, std::move(state));
     }
     FamilyState& state = loop_.families_.value(index);
-    const MetricMetadata& known = *state.metadata;
-    if (known.help != view.help.value_or("") || known.type != view.type ||
-        known.unit != view.unit) {
+    if (const uint64_t hash = declaration_hash(view); hash != state.declaration_hash) {
       state.metadata = SharedMetadata::intern(declared(view));
+      state.declaration_hash = hash;
       state.stamp = loop_.next_family_stamp();
     }
     return index;
+  }
+
+  // The page's TYPE, HELP and UNIT of a family, hashed from the page's bytes
+  // (in cache: just parsed).
+  static uint64_t declaration_hash(const FamilyView& view) {
+    const std::hash<std::string_view> hash;
+    uint64_t h = hash(view.help.value_or(""));
+    h = h * 31 + hash(view.unit);
+    return h * 31 + static_cast<uint64_t>(view.type);
   }
 
   static MetricMetadata declared(const FamilyView& view) {

@@ -115,6 +115,14 @@ class ScrapeLoop {
     // Shared with every target that declares the same family (node_exporter's
     // ~300 families, once for all its targets); never null once inserted.
     SharedMetadata metadata;
+    // A hash of the TYPE, HELP and UNIT the target declared (declaration_hash
+    // in scrape_loop.cpp). Each scrape compares the page's declaration by it
+    // rather than with the pooled text: the pool's entries and their HELP
+    // strings are scattered on the heap, and chasing them for every family of
+    // every scrape cost the daemon more time than it saved instructions
+    // (bench/scrape/README.md, 2026-12-07). Two different declarations with
+    // one hash would leave the older text in place: a 2^-64 chance a change.
+    uint64_t declaration_hash = 0;
     // New (next_family_stamp()) whenever the family is declared anew or its
     // declaration changes: a series whose entry holds another stamp re-sends
     // its metadata to the store.
