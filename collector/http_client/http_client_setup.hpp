@@ -55,8 +55,12 @@ class HttpClientSetup {
   // request must not be made.
   Status apply(CURL* handle, const std::string& url, const std::vector<std::string>& headers);
 
- private:
+  // "Authorization: <type> <credentials>" (credentials_file re-read when it
+  // changed), or empty without an authorization section; for a request made
+  // without libcurl.
   Result<std::string> authorization_header();
+
+ private:
   // Whether a CA, certificate or key file changed since the last request.
   bool tls_files_changed();
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "collector/http_client/http_status_text.hpp"
@@ -24,7 +25,7 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-std::string failure_reason_of(CURLcode code) {
+std::string_view failure_reason_of(CURLcode code) {
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return "timeout";
@@ -51,15 +52,50 @@ std::string failure_reason_of(CURLcode code) {
   }
 }
 
+// MC_SCRAPE_HTTP_CLIENT=libcurl: every target through libcurl.
+bool plain_client_allowed() {
+  static const bool allowed = [] {
+    const char* choice = std::getenv("MC_SCRAPE_HTTP_CLIENT");
+    return choice == nullptr || std::string_view(choice) != "libcurl";
+  }();
+  return allowed;
+}
+
+bool is_redirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
 }  // namespace
 
 HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t body_size_limit,
                          uint64_t sample_limit, const HttpClientConfig& http_client)
-    : handle_(curl_easy_init()),
-      client_(http_client),
+    : client_(http_client),
       url_(target.url()),
       body_size_limit_(body_size_limit),
-      sample_limit_(sample_limit) {
+      sample_limit_(sample_limit),
+      timeout_(timeout) {
+  request_headers_ = {fmt::format("Accept: {}", kScrapeAcceptHeader),
+                      fmt::format("X-Prometheus-Scrape-Timeout-Seconds: {:g}",
+                                  static_cast<double>(timeout.count()) / 1000.0)};
+  follow_redirects_ = http_client.follow_redirects;
+  auto endpoint = PlainHttpEndpoint::of(url_);
+  if (endpoint && plain_client_allowed() && http_client.proxy_url.empty() &&
+      !http_client.basic_auth) {
+    // The request libcurl would send, built once.
+    plain_request_head_ = fmt::format(
+        "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: metrics-collector/{}\r\nAccept: {}\r\n"
+        "Accept-Encoding: gzip\r\n{}\r\n\r\n",
+        endpoint->request_target, endpoint->authority, build_version(), kScrapeAcceptHeader,
+        request_headers_[1]);
+    plain_ = std::make_unique<PlainHttpConnection>(std::move(*endpoint));
+  }
+}
+
+void HttpScraper::create_curl_handle() {
+  // Made at the first transfer that needs it: a target of the plain client
+  // never does, and a libcurl handle with its connection cache is some
+  // kilobytes a target.
+  handle_ = curl_easy_init();
   if (handle_ == nullptr) throw std::runtime_error("curl_easy_init failed");
   // The target's own connection cache, which keeps its connection alive
   // between scrapes, as Prometheus does. The multi handle's cache would not:
@@ -71,13 +107,10 @@ HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t 
   if (connections_ == nullptr) throw std::runtime_error("curl_share_init failed");
   curl_share_setopt(connections_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   curl_easy_setopt(handle_, CURLOPT_SHARE, connections_);
-  request_headers_ = {fmt::format("Accept: {}", kScrapeAcceptHeader),
-                      fmt::format("X-Prometheus-Scrape-Timeout-Seconds: {:g}",
-                                  static_cast<double>(timeout.count()) / 1000.0)};
   const std::string user_agent = fmt::format("metrics-collector/{}", build_version());
   curl_easy_setopt(handle_, CURLOPT_USERAGENT, user_agent.c_str());
   curl_easy_setopt(handle_, CURLOPT_ACCEPT_ENCODING, "gzip");
-  curl_easy_setopt(handle_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(handle_, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
   curl_easy_setopt(handle_, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(handle_, CURLOPT_PROTOCOLS_STR, "http,https");
   // libcurl reads a plain socket once per curl_multi_perform(), so its 16 KiB
@@ -86,19 +119,19 @@ HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t 
   // calls per scrape than 64 KiB, for a few KiB more RSS per target (at most
   // 64 KiB, touched only by pages that large; bench/scrape/README.md).
   curl_easy_setopt(handle_, CURLOPT_BUFFERSIZE, 128L * 1024);
-  curl_easy_setopt(handle_, CURLOPT_WRITEFUNCTION, &HttpScraper::on_body);
+  curl_easy_setopt(handle_, CURLOPT_WRITEFUNCTION, &HttpScraper::on_curl_body);
   curl_easy_setopt(handle_, CURLOPT_WRITEDATA, this);
-  curl_easy_setopt(handle_, CURLOPT_HEADERFUNCTION, &HttpScraper::on_header);
+  curl_easy_setopt(handle_, CURLOPT_HEADERFUNCTION, &HttpScraper::on_curl_header);
   curl_easy_setopt(handle_, CURLOPT_HEADERDATA, this);
   curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, error_buffer_);
 }
 
 HttpScraper::~HttpScraper() {
-  curl_easy_cleanup(handle_);
-  curl_share_cleanup(connections_);  // after the handle that uses it
+  if (handle_ != nullptr) curl_easy_cleanup(handle_);
+  if (connections_ != nullptr) curl_share_cleanup(connections_);  // after the handle that uses it
 }
 
-CURL* HttpScraper::prepare() {
+void HttpScraper::reset_transfer() {
   body_.clear();  // empty already when the last body was released
   content_type_.clear();
   body_too_large_ = false;
@@ -108,6 +141,16 @@ CURL* HttpScraper::prepare() {
   counting_sample_lines_ = false;
   error_buffer_[0] = '\0';
   status_text_.clear();
+  transfer_error_.clear();
+  transfer_failure_reason_ = {};
+  status_code_ = 0;
+  plain_status_only_ = false;
+  setup_error_ = Status::ok();
+}
+
+CURL* HttpScraper::prepare() {
+  if (handle_ == nullptr) create_curl_handle();
+  reset_transfer();
   setup_error_ = client_.apply(handle_, url_, request_headers_);
   if (!setup_error_) {
     // A URL of a protocol the handle refuses ends the transfer at once,
@@ -117,37 +160,106 @@ CURL* HttpScraper::prepare() {
   return handle_;
 }
 
-size_t HttpScraper::on_body(char* data, size_t size, size_t count, void* self) {
-  auto* scraper = static_cast<HttpScraper*>(self);
-  if (scraper->body_size_limit_ != 0 &&
-      scraper->body_.size() + size * count > scraper->body_size_limit_) {
-    scraper->body_too_large_ = true;
-    return 0;  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
+size_t HttpScraper::on_curl_body(char* data, size_t size, size_t count, void* self) {
+  // 0 makes libcurl abort the transfer with CURLE_WRITE_ERROR.
+  return static_cast<HttpScraper*>(self)->take_body(std::string_view(data, size * count))
+             ? size * count
+             : 0;
+}
+
+bool HttpScraper::take_body(std::string_view piece) {
+  if (body_size_limit_ != 0 && body_.size() + piece.size() > body_size_limit_) {
+    body_too_large_ = true;
+    return false;
   }
-  if (scraper->sample_limit_ != 0) {
-    const std::string_view piece(data, size * count);
-    scraper->newlines_ += count_newlines(piece);
+  if (sample_limit_ != 0) {
+    newlines_ += count_newlines(piece);
     // Newlines bound the sample lines (see count_newlines): the exact count
     // starts, over the body so far, only once they reach the limit.
-    if (scraper->newlines_ >= scraper->sample_limit_) {
-      if (!scraper->counting_sample_lines_) {
-        scraper->sample_lines_.add(scraper->body_);
-        scraper->counting_sample_lines_ = true;
+    if (newlines_ >= sample_limit_) {
+      if (!counting_sample_lines_) {
+        sample_lines_.add(body_);
+        counting_sample_lines_ = true;
       }
-      scraper->sample_lines_.add(piece);
-      if (scraper->sample_lines_.count() > scraper->sample_limit_) {
-        scraper->too_many_samples_ = true;
-        return 0;
+      sample_lines_.add(piece);
+      if (sample_lines_.count() > sample_limit_) {
+        too_many_samples_ = true;
+        return false;
       }
     }
   }
-  if (scraper->body_.capacity() < scraper->last_body_size_) {
+  if (body_.capacity() < last_body_size_) {
     // Values change between scrapes and with them a page's length: a little
     // room keeps a slightly longer body from doubling the buffer.
-    scraper->reserve_body_bytes(scraper->last_body_size_ + scraper->last_body_size_ / 16);
+    reserve_body_bytes(last_body_size_ + last_body_size_ / 16);
   }
-  scraper->body_.append(data, size * count);
-  return size * count;
+  body_.append(piece.data(), piece.size());
+  return true;
+}
+
+bool HttpScraper::on_body(std::string_view piece) { return take_body(piece); }
+
+bool HttpScraper::on_head(const HttpResponseReader& response) {
+  status_code_ = response.status_code();
+  if (follow_redirects_ && is_redirect(status_code_) && !response.location().empty()) {
+    plain_redirected_ = true;  // libcurl follows it, now and from now on
+    return false;
+  }
+  if (status_code_ != 200) {
+    // The scrape fails on the status alone; its body would only be read to
+    // keep the connection, at the cost of the body limits' verdicts.
+    status_text_ = response.reason_phrase();
+    plain_status_only_ = true;
+    return false;
+  }
+  content_type_ = response.content_type();
+  if (response.content_length() && !response.gzipped()) {
+    reserve_body_bytes(*response.content_length());
+  }
+  return true;
+}
+
+bool HttpScraper::start_plain(int epoll_fd, void* tag) {
+  reset_transfer();
+  auto authorization = client_.authorization_header();
+  if (!authorization) {
+    setup_error_ = authorization.status();
+    return true;
+  }
+  plain_request_ = plain_request_head_;
+  if (!authorization->empty()) {
+    plain_request_.insert(plain_request_.size() - 2, *authorization + "\r\n");
+  }
+  if (!plain_->start(epoll_fd, tag, plain_request_, *this)) return false;
+  plain_ended();
+  return true;
+}
+
+bool HttpScraper::on_plain_ready(uint32_t events) {
+  if (!plain_->on_ready(events)) return false;
+  plain_ended();
+  return true;
+}
+
+void HttpScraper::on_plain_idle_event() { plain_->on_idle_event(); }
+
+void HttpScraper::time_out_plain(Duration timeout) {
+  const uint64_t received = plain_->bytes_received();
+  plain_->abort();
+  transfer_error_ =
+      fmt::format("scrape timed out after {} ms with {} bytes received", timeout.count(), received);
+  transfer_failure_reason_ = "timeout";
+}
+
+void HttpScraper::close_plain_connection() {
+  if (plain_) plain_->close();
+}
+
+void HttpScraper::plain_ended() {
+  if (!plain_->failed()) return;                      // status_code_ came with the head
+  if (plain_->failure_reason() == "stopped") return;  // a limit, a status or a redirect said stop
+  transfer_error_ = plain_->error();
+  transfer_failure_reason_ = plain_->failure_reason();
 }
 
 void HttpScraper::release_body() {
@@ -173,7 +285,7 @@ void HttpScraper::reserve_body_bytes(uint64_t bytes) {
   body_.reserve(static_cast<size_t>(std::min(bytes, bound)));
 }
 
-size_t HttpScraper::on_header(char* data, size_t size, size_t count, void* self) {
+size_t HttpScraper::on_curl_header(char* data, size_t size, size_t count, void* self) {
   auto* scraper = static_cast<HttpScraper*>(self);
   std::string_view line(data, size * count);
   // "HTTP/1.1 401 Unauthorized": each response's status line (a redirect's
@@ -197,7 +309,16 @@ size_t HttpScraper::on_header(char* data, size_t size, size_t count, void* self)
   return size * count;
 }
 
-ScrapeResponse HttpScraper::finish(CURLcode result) {
+void HttpScraper::curl_done(CURLcode result) {
+  if (result != CURLE_OK) {
+    transfer_error_ = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(result);
+    transfer_failure_reason_ = failure_reason_of(result);
+    return;
+  }
+  curl_easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &status_code_);
+}
+
+ScrapeResponse HttpScraper::finish() {
   ScrapeResponse response;
   if (!setup_error_) {
     response.status = setup_error_;
@@ -223,14 +344,12 @@ ScrapeResponse HttpScraper::finish(CURLcode result) {
     body_.shrink_to_fit();
     return response;
   }
-  if (result != CURLE_OK) {
-    std::string detail = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(result);
-    response.status = Status::error(detail);
-    response.failure_reason = failure_reason_of(result);
+  if (!transfer_error_.empty()) {
+    response.status = Status::error(transfer_error_);
+    response.failure_reason = std::string(transfer_failure_reason_);
     return response;
   }
-  long status_code = 0;
-  curl_easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &status_code);
+  const long status_code = status_code_;
   if (status_code != 200) {
     // Go's resp.Status: the server's reason phrase, else the standard text.
     std::string_view text = status_text_;

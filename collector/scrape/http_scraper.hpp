@@ -1,8 +1,17 @@
-// HttpScraper: the HTTP side of scraping one target with a reusable libcurl
-// easy handle (so connections are kept alive between scrapes).
+// HttpScraper: the HTTP side of scraping one target, its connection kept
+// alive between scrapes, by one of two clients:
 //
-// prepare() readies the handle for one transfer; the ScrapeScheduler runs it
-// on its curl multi handle and calls finish() with the transfer's result. The
+// - An http:// target whose host is an IP address, with no proxy and no
+//   basic_auth, goes through a client of our own (PlainHttpConnection): one
+//   send and, for most pages, one recv a scrape, its socket in the
+//   scheduler's epoll set. A redirect to follow hands the target to libcurl
+//   from then on. MC_SCRAPE_HTTP_CLIENT=libcurl in the environment sends
+//   every target through libcurl instead (a comparison, an escape hatch).
+// - Every other target (TLS, names to resolve, proxies) uses a libcurl easy
+//   handle: prepare() readies it for one transfer, the ScrapeScheduler runs
+//   it on its curl multi handle and hands the result to curl_done().
+//
+// Either way finish() builds the response. The
 // request carries the OpenMetrics-first Accept header, accepts gzip (libcurl
 // decodes it), sends X-Prometheus-Scrape-Timeout-Seconds as Prometheus does,
 // and enforces the scrape timeout and the body size limit (on the decoded
@@ -22,11 +31,13 @@
 
 #include <curl/curl.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "collector/http_client/http_client_setup.hpp"
+#include "collector/http_client/plain_http_connection.hpp"
 #include "collector/scrape/sample_line_counter.hpp"
 #include "collector/scrape/scrape_loop.hpp"
 #include "collector/scrape/scrape_target.hpp"
@@ -34,7 +45,7 @@
 
 namespace mc {
 
-class HttpScraper {
+class HttpScraper : private HttpResponseSink {
  public:
   // `body_size_limit`: bytes of (decoded) body to accept; `sample_limit`:
   // sample lines to accept (ScrapeLoop checks the exact count); 0 for no limit.
@@ -49,14 +60,41 @@ class HttpScraper {
   // password file that cannot be read) the transfer fails at once, without
   // a request, and finish() reports why.
   CURL* prepare();
+  // The handle prepare() readied (null before the first prepare()).
   CURL* handle() const { return handle_; }
+  // libcurl's transfer of prepare()'s handle ended with `result`.
+  void curl_done(CURLcode result);
+
+  // Whether the next scrape goes through the plain client, not prepare().
+  bool uses_plain_client() const { return plain_ != nullptr && !plain_redirected_; }
+  // Starts a scrape on the plain client, its socket waiting in `epoll_fd`
+  // under `tag`. True when it ended already; otherwise on_plain_ready() gets
+  // the socket's events until it returns true.
+  bool start_plain(int epoll_fd, void* tag);
+  bool on_plain_ready(uint32_t events);
+  // An event of the kept connection between scrapes (the server closed it).
+  void on_plain_idle_event();
+  // Ends the plain scrape under way at its timeout; finish() says so.
+  void time_out_plain(Duration timeout);
+  // Closes the plain client's kept connection (the scheduler stops, or lets
+  // the target go).
+  void close_plain_connection();
+  // Whether the plain scrape that ended was a redirect to follow: it is done
+  // again through prepare(), as is every later scrape of the target.
+  bool plain_needs_libcurl() const { return plain_redirected_; }
+
   // Bytes of (decoded) body received by the current transfer so far.
   size_t body_size() const { return body_.size(); }
   // Bytes reserved for the body (at most std::string's inline few once released).
   size_t body_capacity() const { return body_.capacity(); }
-  // Builds the response from the finished transfer; its views point into this
-  // object and stay valid until release_body() or the next prepare().
-  ScrapeResponse finish(CURLcode result);
+  // Builds the response from the ended transfer (either client); its views
+  // point into this object and stay valid until release_body() or the next
+  // prepare() or start_plain().
+  ScrapeResponse finish();
+  ScrapeResponse finish(CURLcode result) {
+    curl_done(result);
+    return finish();
+  }
   // Frees the body once its response is processed: a page is held while it
   // arrives and is parsed, not between scrapes (kept, one page a target was 65
   // of the daemon's 640 B a series at 50 targets of 10,000 series,
@@ -65,8 +103,19 @@ class HttpScraper {
   void release_body();
 
  private:
-  static size_t on_body(char* data, size_t size, size_t count, void* self);
-  static size_t on_header(char* data, size_t size, size_t count, void* self);
+  static size_t on_curl_body(char* data, size_t size, size_t count, void* self);
+  static size_t on_curl_header(char* data, size_t size, size_t count, void* self);
+  // HttpResponseSink, for the plain client.
+  bool on_head(const HttpResponseReader& response) override;
+  bool on_body(std::string_view piece) override;
+  // Appends a piece of decoded body within the body size and sample limits;
+  // false (and the limit's flag set) when it must stop.
+  bool take_body(std::string_view piece);
+  // Readies the per-scrape state for a new transfer.
+  void reset_transfer();
+  void create_curl_handle();
+  // The plain client's request ended: its outcome, in finish()'s terms.
+  void plain_ended();
   // Sizes the body buffer once from a Content-Length header, instead of
   // growing it while the body arrives.
   void reserve_body(std::string_view content_length);
@@ -74,7 +123,7 @@ class HttpScraper {
   // lying Content-Length cannot pass.
   void reserve_body_bytes(uint64_t bytes);
 
-  CURL* handle_;
+  CURL* handle_ = nullptr;  // made by the first prepare()
   HttpClientSetup client_;
   std::vector<std::string> request_headers_;
   Status setup_error_;             // from the last prepare()
@@ -88,12 +137,27 @@ class HttpScraper {
   std::string status_text_;  // the final response's reason phrase
   uint64_t body_size_limit_;
   uint64_t sample_limit_;
+  Duration timeout_;
   SampleLineCounter sample_lines_;  // runs once newlines_ reaches sample_limit_
   uint64_t newlines_ = 0;
   bool counting_sample_lines_ = false;
   bool body_too_large_ = false;
   bool too_many_samples_ = false;
   char error_buffer_[CURL_ERROR_SIZE] = {};
+
+  // The transfer's outcome, from either client: an error (with its failure
+  // reason) or the response's status code.
+  std::string transfer_error_;
+  std::string_view transfer_failure_reason_;
+  long status_code_ = 0;
+
+  // The plain client: null when the target needs libcurl.
+  std::unique_ptr<PlainHttpConnection> plain_;
+  std::string plain_request_head_;  // the request up to its optional Authorization line
+  std::string plain_request_;       // this scrape's whole request
+  bool follow_redirects_ = true;
+  bool plain_redirected_ = false;
+  bool plain_status_only_ = false;  // a status other than 200: its body is not read
 };
 
 }  // namespace mc

@@ -61,6 +61,7 @@ struct ScheduledTarget {
   SteadyClock::time_point started_steady;
   int64_t started_wall_ms = 0;
   bool in_transfer = false;
+  bool via_curl = false;   // the transfer under way is libcurl's, not the plain client's
   bool scheduled = false;  // in the scheduler's set; a timetable entry of an unscheduled one is
                            // dropped when it comes up
 

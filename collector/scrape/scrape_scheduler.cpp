@@ -1,16 +1,22 @@
 #include "collector/scrape/scrape_scheduler.hpp"
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <deque>
 #include <future>
 #include <mutex>
 #include <queue>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "collector/scrape/scheduled_target.hpp"
 #include "common/util/logger.hpp"
@@ -63,6 +69,17 @@ class ScrapeScheduler::Impl {
     std::lock_guard lock(control_mutex_);
     if (running_) return;
     multi_ = curl_multi_init();
+    // The plain client's sockets and the wake-up of update() and stop() wait
+    // in one epoll set; libcurl's own sockets wait in its multi handle, which
+    // is asked only while it has transfers.
+    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (epoll_fd_ < 0 || wake_fd_ < 0)
+      throw std::runtime_error("cannot create the scrape epoll set");
+    epoll_event wake{};
+    wake.events = EPOLLIN;
+    wake.data.ptr = nullptr;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &wake);
     workers_ = std::make_unique<WorkerPool>(worker_threads_);
     timetable_ = {};
     auto now = SteadyClock::now();
@@ -80,19 +97,21 @@ class ScrapeScheduler::Impl {
       if (!running_) return;
       stopping_ = true;
     }
-    curl_multi_wakeup(multi_);
+    wake();
     scheduler_.join();
     workers_.reset();  // finishes the scrapes being processed
     std::lock_guard lock(control_mutex_);
     for (const auto& [raw, target] : targets_) {
-      if (target->in_transfer) {
-        curl_multi_remove_handle(multi_, target->http.handle());
-        target->in_transfer = false;
-        target->busy = false;
-      }
+      if (target->in_transfer) end_transfer(*target);
+      // Its socket is in this epoll set: the next start() connects anew.
+      target->http.close_plain_connection();
     }
+    plain_in_flight_.clear();
     curl_multi_cleanup(multi_);
     multi_ = nullptr;
+    ::close(epoll_fd_);
+    ::close(wake_fd_);
+    epoll_fd_ = wake_fd_ = -1;
     running_ = false;
     // Updates that came while the thread ended; nothing else runs now.
     apply_pending_updates();
@@ -107,8 +126,8 @@ class ScrapeScheduler::Impl {
     PendingUpdate pending{std::move(added), std::move(removed), {}};
     std::future<void> applied = pending.applied.get_future();
     pending_.push_back(std::move(pending));
-    // Under the lock: stop() cleans the multi handle up under it.
-    curl_multi_wakeup(multi_);
+    // Under the lock: stop() closes the wake-up under it.
+    wake();
     lock.unlock();
     applied.wait();
   }
@@ -130,16 +149,32 @@ class ScrapeScheduler::Impl {
     std::promise<void> applied;
   };
 
+  void wake() {
+    const uint64_t one = 1;
+    if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof(one));
+  }
+
+  // Drops the transfer under way of `target`, by either client.
+  void end_transfer(ScheduledTarget& target) {
+    if (target.via_curl) {
+      curl_multi_remove_handle(multi_, target.http.handle());
+      --curl_transfers_;
+    } else {
+      target.http.close_plain_connection();
+      std::erase(plain_in_flight_, &target);
+    }
+    target.in_transfer = false;
+    target.busy = false;
+  }
+
   // The scheduler thread, or any thread while it does not run; control_mutex_ held.
   void apply(const std::vector<TargetPtr>& added, const std::vector<TargetPtr>& removed) {
     for (const auto& target : removed) {
       if (targets_.erase(target.get()) == 0) continue;
       target->scheduled = false;
-      if (target->in_transfer) {
-        curl_multi_remove_handle(multi_, target->http.handle());
-        target->in_transfer = false;
-        target->busy = false;
-      }
+      if (target->in_transfer) end_transfer(*target);
+      // Its kept socket's events name the target: none may come once it is let go.
+      if (running_) target->http.close_plain_connection();
     }
     auto now = SteadyClock::now();
     int64_t now_wall = wall_clock_ms();
@@ -173,20 +208,93 @@ class ScrapeScheduler::Impl {
         apply_pending_updates();
       }
       start_due_scrapes();
-      int running = 0;
-      curl_multi_perform(multi_, &running);
-      collect_finished_transfers(running);
-      int wait_ms = 1000;
-      if (!timetable_.empty()) {
-        // Rounded up: rounded down, the wait ended just before the slot and
-        // the loop spun through about ten zero-timeout polls until it came.
-        auto until =
-            std::chrono::ceil<std::chrono::milliseconds>(timetable_.top().when - SteadyClock::now())
-                .count();
-        wait_ms = static_cast<int>(std::clamp<int64_t>(until, 0, 1000));
+      if (curl_transfers_ > 0) {
+        int running = 0;
+        curl_multi_perform(multi_, &running);
+        collect_finished_transfers(running);
       }
-      curl_multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
+      const SteadyClock::time_point now = SteadyClock::now();
+      SteadyClock::time_point wake_at = now + std::chrono::seconds(1);
+      if (!timetable_.empty()) wake_at = std::min(wake_at, timetable_.top().when);
+      wake_at = std::min(wake_at, time_out_plain_transfers(now));
+      // Rounded up: rounded down, the wait ended just before the slot and
+      // the loop spun through about ten zero-timeout polls until it came.
+      const auto until = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now).count();
+      const int wait_ms = static_cast<int>(std::clamp<int64_t>(until, 0, 1000));
+      int ready = 0;
+      if (curl_transfers_ > 0) {
+        // libcurl's sockets and ours: its poll includes our epoll set.
+        curl_waitfd ours{epoll_fd_, CURL_WAIT_POLLIN, 0};
+        curl_multi_poll(multi_, &ours, 1, wait_ms, nullptr);
+        if (ours.revents != 0) ready = epoll_wait(epoll_fd_, events_.data(), kEvents, 0);
+      } else {
+        ready = epoll_wait(epoll_fd_, events_.data(), kEvents, wait_ms);
+      }
+      handle_events(ready);
     }
+  }
+
+  // Ends the plain transfers past their scrape timeout; returns when the
+  // next one times out.
+  SteadyClock::time_point time_out_plain_transfers(SteadyClock::time_point now) {
+    SteadyClock::time_point next = SteadyClock::time_point::max();
+    for (size_t i = 0; i < plain_in_flight_.size();) {
+      ScheduledTarget& state = *plain_in_flight_[i];
+      const auto timeout = state.loop.target().timeout();
+      const SteadyClock::time_point deadline = state.started_steady + timeout;
+      if (deadline > now) {
+        next = std::min(next, deadline);
+        ++i;
+        continue;
+      }
+      state.http.time_out_plain(timeout);
+      plain_transfer_ended(state, 0);  // takes it out of plain_in_flight_
+    }
+    return next;
+  }
+
+  void handle_events(int ready) {
+    for (int i = 0; i < ready; ++i) {
+      auto* state = static_cast<ScheduledTarget*>(events_[i].data.ptr);
+      if (state == nullptr) {
+        uint64_t count = 0;
+        (void)!::read(wake_fd_, &count, sizeof(count));
+        continue;
+      }
+      if (!state->in_transfer || state->via_curl) {
+        state->http.on_plain_idle_event();
+        continue;
+      }
+      if (state->http.on_plain_ready(events_[i].events)) {
+        plain_transfer_ended(*state, ready - i - 1);
+      }
+    }
+  }
+
+  // A plain transfer ended; `others_ready`: events still to handle after it.
+  void plain_transfer_ended(ScheduledTarget& state, int others_ready) {
+    std::erase(plain_in_flight_, &state);
+    if (state.http.plain_needs_libcurl()) {
+      start_curl_transfer(state);  // the redirect is libcurl's to follow
+      return;
+    }
+    state.in_transfer = false;
+    auto found = targets_.find(&state);
+    if (found == targets_.end()) return;
+    const int running = static_cast<int>(plain_in_flight_.size()) + curl_transfers_;
+    if (process_here(state, running, others_ready)) {
+      process(state);
+    } else {
+      workers_->submit([this, target = found->second] { process(*target); });
+    }
+  }
+
+  void start_curl_transfer(ScheduledTarget& state) {
+    state.via_curl = true;
+    CURL* handle = state.http.prepare();
+    curl_easy_setopt(handle, CURLOPT_PRIVATE, &state);
+    curl_multi_add_handle(multi_, handle);
+    ++curl_transfers_;
   }
 
   void start_due_scrapes() {
@@ -219,9 +327,13 @@ class ScrapeScheduler::Impl {
       state.in_transfer = true;
       state.started_steady = now;
       state.started_wall_ms = wall_clock_ms();
-      CURL* handle = state.http.prepare();
-      curl_easy_setopt(handle, CURLOPT_PRIVATE, &state);
-      curl_multi_add_handle(multi_, handle);
+      if (!state.http.uses_plain_client()) {
+        start_curl_transfer(state);
+        continue;
+      }
+      state.via_curl = false;
+      plain_in_flight_.push_back(&state);
+      if (state.http.start_plain(epoll_fd_, &state)) plain_transfer_ended(state, 0);
     }
   }
 
@@ -233,16 +345,18 @@ class ScrapeScheduler::Impl {
       CURL* handle = message->easy_handle;
       CURLcode result = message->data.result;
       curl_multi_remove_handle(multi_, handle);
+      --curl_transfers_;
       ScheduledTarget* state = find_target(handle);
       if (state == nullptr) continue;
       state->in_transfer = false;
       // The worker's own reference keeps the target alive if its pool lets it go meanwhile.
       auto found = targets_.find(state);
       if (found == targets_.end()) continue;
-      if (process_here(*state, running, remaining)) {
-        process(*state, result);
+      state->http.curl_done(result);
+      if (process_here(*state, running + static_cast<int>(plain_in_flight_.size()), remaining)) {
+        process(*state);
       } else {
-        workers_->submit([this, target = found->second, result] { process(*target, result); });
+        workers_->submit([this, target = found->second] { process(*target); });
       }
     }
   }
@@ -266,8 +380,8 @@ class ScrapeScheduler::Impl {
   }
 
   // A worker thread, or the scheduler thread for a small scrape (process_here).
-  void process(ScheduledTarget& state, CURLcode result) {
-    ScrapeResponse response = state.http.finish(result);
+  void process(ScheduledTarget& state) {
+    ScrapeResponse response = state.http.finish();
     double duration =
         std::chrono::duration<double>(SteadyClock::now() - state.started_steady).count();
     ScrapeReport report;
@@ -325,6 +439,12 @@ class ScrapeScheduler::Impl {
 
   std::priority_queue<Due, std::vector<Due>, std::greater<>> timetable_;  // scheduler thread
   CURLM* multi_ = nullptr;
+  int curl_transfers_ = 0;  // handles in multi_
+  int epoll_fd_ = -1;       // the plain client's sockets and wake_fd_
+  int wake_fd_ = -1;        // an eventfd: update() and stop() wake the scheduler thread
+  static constexpr int kEvents = 64;
+  std::array<epoll_event, kEvents> events_{};
+  std::vector<ScheduledTarget*> plain_in_flight_;  // plain transfers under way
   std::unique_ptr<WorkerPool> workers_;
   std::thread scheduler_;
 };

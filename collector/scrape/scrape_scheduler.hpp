@@ -1,7 +1,10 @@
 // ScrapeScheduler: the one thread that runs every scrape of every job.
 //
 // It keeps the timetable (a min-heap of due times) and drives all HTTP
-// transfers on one libcurl multi handle: no thread per target. A finished
+// transfers itself: no thread per target. Targets of the plain client
+// (HttpScraper: http:// to an IP address) wait in one epoll set; the others
+// run on a libcurl multi handle, whose poll includes that set while it has
+// transfers under way. A finished
 // transfer goes to a small WorkerPool, which parses and appends (ScrapeLoop)
 // and counts and logs the result; a small page that finished while nothing
 // else was under way is processed on the scheduler thread itself, sparing
@@ -12,7 +15,8 @@
 //
 // Which targets it runs is changed by update(), which the pools call from any
 // thread: the scheduler thread applies the change between two turns of its
-// loop (curl's multi handle belongs to that thread), and update() returns once
+// loop (the epoll set and curl's multi handle belong to that thread), and
+// update() returns once
 // it is applied. The scheduler never marks series stale; the pool that lets a
 // target go does.
 //

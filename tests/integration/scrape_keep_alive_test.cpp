@@ -33,7 +33,11 @@ using namespace std::chrono_literals;
 // connections and answered requests.
 class KeepAliveTarget {
  public:
-  KeepAliveTarget() {
+  // `drop_second_request`: a connection's second request is met with a close
+  // and no answer, as when a server's idle timeout fires just as the request
+  // arrives; the scraper must send it again on a new connection.
+  explicit KeepAliveTarget(bool drop_second_request = false)
+      : drop_second_request_(drop_second_request) {
     listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     REQUIRE(listener_ >= 0);
     sockaddr_in address{};
@@ -57,10 +61,12 @@ class KeepAliveTarget {
   std::string address() const { return fmt::format("127.0.0.1:{}", port_); }
   int connections() const { return connections_; }
   int requests() const { return requests_; }
+  int dropped() const { return dropped_; }
 
  private:
   void serve() {
     std::map<int, std::string> inputs;  // connection -> bytes not yet answered
+    std::map<int, int> answered;        // connection -> requests read on it
     while (!stopping_) {
       std::vector<pollfd> fds{{listener_, POLLIN, 0}};
       for (const auto& [fd, input] : inputs) fds.push_back({fd, POLLIN, 0});
@@ -83,8 +89,13 @@ class KeepAliveTarget {
         }
         std::string& input = inputs[fds[i].fd];
         input.append(buffer, static_cast<size_t>(got));
+        bool dropped = false;
         for (size_t end; (end = input.find("\r\n\r\n")) != std::string::npos;) {
           input.erase(0, end + 4);
+          if (drop_second_request_ && ++answered[fds[i].fd] == 2) {
+            dropped = true;
+            break;
+          }
           const std::string body = "keep_alive_probe 1\n";
           const std::string reply = fmt::format(
               "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
@@ -96,6 +107,12 @@ class KeepAliveTarget {
             ++requests_;
           }
         }
+        if (dropped) {
+          close(fds[i].fd);
+          inputs.erase(fds[i].fd);
+          answered.erase(fds[i].fd);
+          ++dropped_;
+        }
       }
     }
     for (const auto& [fd, input] : inputs) close(fd);
@@ -105,6 +122,8 @@ class KeepAliveTarget {
   uint16_t port_ = 0;
   std::atomic<int> connections_ = 0;
   std::atomic<int> requests_ = 0;
+  std::atomic<int> dropped_ = 0;
+  const bool drop_second_request_;
   std::atomic<bool> stopping_ = false;
   std::thread thread_;
 };
@@ -136,6 +155,26 @@ TEST_CASE("each target's connection is kept alive from scrape to scrape, with ma
     INFO(target->address() << ": " << target->requests() << " requests");
     CHECK(target->connections() == 1);
   }
+}
+
+TEST_CASE("a request the server drops on a kept connection is sent again on a new one",
+          "[end_to_end][keep_alive]") {
+  KeepAliveTarget target(/*drop_second_request=*/true);
+  DaemonRunner daemon(
+      fmt::format("scrape_configs:\n  - job_name: retry\n    scrape_interval: 1s\n"
+                  "    scrape_timeout: 900ms\n"
+                  "    static_configs:\n      - targets: [\"{}\"]\n",
+                  target.address()));
+  REQUIRE(wait_until([&] { return target.requests() >= 4; }, 20s));
+  // Every scrape after the first met a dropped request and was answered on a
+  // new connection: none of them failed.
+  CHECK(target.dropped() >= 3);
+  const std::string metrics = daemon.metrics();
+  INFO(metrics);
+  CHECK(exposed_value(metrics,
+                      fmt::format("up{{instance=\"{}\",job=\"retry\"}}", target.address())) == 1.0);
+  CHECK_THAT(metrics, !Catch::Contains("metrics_collector_scrape_failures_total{instance=\"" +
+                                       target.address()));
 }
 
 }  // namespace
