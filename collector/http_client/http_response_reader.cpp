@@ -255,6 +255,15 @@ size_t HttpResponseReader::feed_body(std::string_view bytes, HttpResponseSink& s
   return 0;
 }
 
+void HttpResponseReader::body_received_in_place(size_t bytes, HttpResponseSink& sink) {
+  body_remaining_ -= bytes;
+  if (!sink.on_body_in_place(bytes)) {
+    fail("stopped in the body", "stopped");
+    return;
+  }
+  if (body_remaining_ == 0) finish_body();
+}
+
 size_t HttpResponseReader::feed_chunked(std::string_view bytes, HttpResponseSink& sink) {
   size_t at = 0;
   while (at < bytes.size() && state_ == State::body) {

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,18 @@ class HttpResponseSink {
   virtual bool on_head(const HttpResponseReader& response) = 0;
   // A piece of decoded body; false stops the response.
   virtual bool on_body(std::string_view piece) = 0;
+  // Room at the end of the body for up to `bytes` of undecoded body to be
+  // received straight into, sparing a copy; empty to take on_body() pieces.
+  virtual std::span<char> body_space(size_t bytes) {
+    (void)bytes;
+    return {};
+  }
+  // How many bytes of the last body_space() were received; the rest of it is
+  // given back. False stops the response.
+  virtual bool on_body_in_place(size_t bytes) {
+    (void)bytes;
+    return false;
+  }
 };
 
 class HttpResponseReader {
@@ -52,6 +65,15 @@ class HttpResponseReader {
   // Reads `bytes` received from the connection. Returns how many belong to
   // this response: fewer than given when the response ended before them.
   size_t feed(std::string_view bytes, HttpResponseSink& sink);
+  // While the body is read by its Content-Length without decoding: the bytes
+  // still to come, which may go straight into the sink's body_space() (0
+  // otherwise).
+  uint64_t raw_body_remaining() const {
+    return state_ == State::body && framing_ == Framing::length && !inflate_ ? body_remaining_ : 0;
+  }
+  // `bytes` of the body were received into the sink's body_space().
+  // REQUIRES: 0 < bytes <= raw_body_remaining().
+  void body_received_in_place(size_t bytes, HttpResponseSink& sink);
   // The server closed the connection: ends a body read until the close, and
   // fails a response cut short.
   void end_of_stream();

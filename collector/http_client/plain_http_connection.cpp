@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstring>
 #include <memory>
+#include <span>
 
 namespace mc {
 
@@ -20,6 +21,10 @@ namespace {
 // What one recv() may take: a 1,000-series page (about 90 KB) in one call.
 // One buffer per thread, shared by every connection the thread drives.
 constexpr size_t kReceiveBufferBytes = 256 * 1024;
+
+// At most this much body is received into its sink at once: a lying
+// Content-Length grows a body by what actually arrives, no more.
+constexpr size_t kInPlaceBytes = size_t{1} << 20;
 
 char* receive_buffer() {
   thread_local std::unique_ptr<std::array<char, kReceiveBufferBytes>> buffer;
@@ -226,7 +231,34 @@ bool PlainHttpConnection::on_ready(uint32_t events) {
 bool PlainHttpConnection::receive() {
   char* const buffer = receive_buffer();
   while (true) {
-    const ssize_t received = ::recv(fd_, buffer, kReceiveBufferBytes, 0);
+    // A body of known length, not encoded, goes straight into the sink's
+    // body; anything else through the shared buffer and the reader.
+    const uint64_t in_place = response_.raw_body_remaining();
+    std::span<char> space;
+    if (in_place > 0) {
+      space = sink_->body_space(static_cast<size_t>(std::min<uint64_t>(in_place, kInPlaceBytes)));
+    }
+    char* const into = space.empty() ? buffer : space.data();
+    const size_t room = space.empty() ? kReceiveBufferBytes : space.size();
+    const ssize_t received = ::recv(fd_, into, room, 0);
+    const int error = errno;
+    if (!space.empty()) {
+      if (received > 0) {
+        bytes_received_ += static_cast<uint64_t>(received);
+        response_.body_received_in_place(static_cast<size_t>(received), *sink_);
+        if (response_.failed()) {
+          close();
+          return end(response_.error(), response_.failure_reason());
+        }
+        if (response_.done()) {
+          if (!response_.keep_alive()) close();
+          return end({}, {});
+        }
+        if (static_cast<size_t>(received) < room) return false;  // the rest is yet to come
+        continue;
+      }
+      sink_->on_body_in_place(0);  // gives the space back
+    }
     if (received > 0) {
       bytes_received_ += static_cast<uint64_t>(received);
       const size_t size = static_cast<size_t>(received);
@@ -252,10 +284,10 @@ bool PlainHttpConnection::receive() {
       if (response_.done()) return end({}, {});
       return end(response_.error(), response_.failure_reason());
     }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+    if (error == EINTR) continue;
+    if (error == EAGAIN || error == EWOULDBLOCK) return false;
     return retry_or_fail(
-        fmt::format("receive from {}: {}", endpoint_.authority, error_text(errno)));
+        fmt::format("receive from {}: {}", endpoint_.authority, error_text(error)));
   }
 }
 

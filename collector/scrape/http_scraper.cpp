@@ -167,8 +167,8 @@ size_t HttpScraper::on_curl_body(char* data, size_t size, size_t count, void* se
              : 0;
 }
 
-bool HttpScraper::take_body(std::string_view piece) {
-  if (body_size_limit_ != 0 && body_.size() + piece.size() > body_size_limit_) {
+bool HttpScraper::within_limits(std::string_view before, std::string_view piece) {
+  if (body_size_limit_ != 0 && before.size() + piece.size() > body_size_limit_) {
     body_too_large_ = true;
     return false;
   }
@@ -178,7 +178,7 @@ bool HttpScraper::take_body(std::string_view piece) {
     // starts, over the body so far, only once they reach the limit.
     if (newlines_ >= sample_limit_) {
       if (!counting_sample_lines_) {
-        sample_lines_.add(body_);
+        sample_lines_.add(before);
         counting_sample_lines_ = true;
       }
       sample_lines_.add(piece);
@@ -188,13 +188,32 @@ bool HttpScraper::take_body(std::string_view piece) {
       }
     }
   }
+  return true;
+}
+
+bool HttpScraper::take_body(std::string_view piece) {
+  if (!within_limits(body_.view(), piece)) return false;
   if (body_.capacity() < last_body_size_) {
     // Values change between scrapes and with them a page's length: a little
     // room keeps a slightly longer body from doubling the buffer.
     reserve_body_bytes(last_body_size_ + last_body_size_ / 16);
   }
-  body_.append(piece.data(), piece.size());
+  body_.append(piece);
   return true;
+}
+
+std::span<char> HttpScraper::body_space(size_t bytes) {
+  // Past the limit the piece goes through on_body(), which says so.
+  if (body_size_limit_ != 0 && body_.size() + bytes > body_size_limit_) return {};
+  in_place_start_ = body_.size();
+  return body_.extend(bytes);
+}
+
+bool HttpScraper::on_body_in_place(size_t bytes) {
+  body_.truncate(in_place_start_ + bytes);
+  if (bytes == 0) return true;
+  const std::string_view body = body_.view();
+  return within_limits(body.substr(0, in_place_start_), body.substr(in_place_start_));
 }
 
 bool HttpScraper::on_body(std::string_view piece) { return take_body(piece); }
@@ -264,7 +283,7 @@ void HttpScraper::plain_ended() {
 
 void HttpScraper::release_body() {
   last_body_size_ = body_.size();
-  std::string().swap(body_);
+  body_.release();
 }
 
 void HttpScraper::reserve_body(std::string_view content_length) {
@@ -329,8 +348,7 @@ ScrapeResponse HttpScraper::finish() {
     response.status =
         Status::error(fmt::format("body size limit of {} bytes exceeded", body_size_limit_));
     response.failure_reason = "body_size";
-    body_.clear();
-    body_.shrink_to_fit();  // do not keep the limit's worth of memory for this target
+    body_.release();  // do not keep the limit's worth of memory for this target
     return response;
   }
   if (too_many_samples_) {
@@ -340,8 +358,7 @@ ScrapeResponse HttpScraper::finish() {
                     "(the body was cut there)",
                     sample_limit_));
     response.failure_reason = "sample_limit";
-    body_.clear();
-    body_.shrink_to_fit();
+    body_.release();
     return response;
   }
   if (!transfer_error_.empty()) {
@@ -360,7 +377,7 @@ ScrapeResponse HttpScraper::finish() {
     response.failure_reason = "http_status";
     return response;
   }
-  response.body = body_;
+  response.body = body_.view();
   response.content_type = content_type_;
   return response;
 }

@@ -39,6 +39,7 @@
 #include "collector/http_client/http_client_setup.hpp"
 #include "collector/http_client/plain_http_connection.hpp"
 #include "collector/scrape/sample_line_counter.hpp"
+#include "collector/scrape/scrape_body_buffer.hpp"
 #include "collector/scrape/scrape_loop.hpp"
 #include "collector/scrape/scrape_target.hpp"
 #include "common/config/config.hpp"
@@ -108,6 +109,11 @@ class HttpScraper : private HttpResponseSink {
   // HttpResponseSink, for the plain client.
   bool on_head(const HttpResponseReader& response) override;
   bool on_body(std::string_view piece) override;
+  std::span<char> body_space(size_t bytes) override;
+  bool on_body_in_place(size_t bytes) override;
+  // Whether `piece`, after `before`, keeps the body within the body size and
+  // sample limits; false (and the limit's flag set) when it must stop.
+  bool within_limits(std::string_view before, std::string_view piece);
   // Appends a piece of decoded body within the body size and sample limits;
   // false (and the limit's flag set) when it must stop.
   bool take_body(std::string_view piece);
@@ -129,7 +135,8 @@ class HttpScraper : private HttpResponseSink {
   Status setup_error_;             // from the last prepare()
   CURLSH* connections_ = nullptr;  // this target's connection cache (kept-alive connection)
   std::string url_;
-  std::string body_;
+  ScrapeBodyBuffer body_;
+  size_t in_place_start_ = 0;  // where the last body_space() began
   // The last body's size: without a Content-Length (a gzipped or chunked
   // body), the next body's buffer is sized from it, not grown by doubling.
   size_t last_body_size_ = 0;

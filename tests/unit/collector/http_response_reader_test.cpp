@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <cstring>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -299,4 +301,42 @@ TEST_CASE("the plain client takes http:// URLs with an IP address and a port", "
   CHECK_FALSE(mc::PlainHttpEndpoint::of("http://127.0.0.1:0/metrics"));
   CHECK_FALSE(mc::PlainHttpEndpoint::of("http://127.0.0.1:99999/metrics"));
   CHECK_FALSE(mc::PlainHttpEndpoint::of("http://[fe80::1%eth0]:80/metrics"));
+}
+
+TEST_CASE("a body of known length may be received straight into the sink", "[http_response]") {
+  struct InPlaceSink : http_response_reader_test::CollectingSink {
+    std::span<char> body_space(size_t bytes) override {
+      start = body.size();
+      body.resize(start + bytes);
+      return {body.data() + start, bytes};
+    }
+    bool on_body_in_place(size_t bytes) override {
+      body.resize(start + bytes);
+      return true;
+    }
+    size_t start = 0;
+  };
+  mc::HttpResponseReader reader;
+  InPlaceSink sink;
+  CHECK(reader.feed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123", sink) == 43);
+  REQUIRE(reader.raw_body_remaining() == 6);
+  // What a connection does: ask for room, receive into part of it, give the rest back.
+  auto space = sink.body_space(6);
+  std::memcpy(space.data(), "456", 3);
+  reader.body_received_in_place(3, sink);
+  CHECK(reader.raw_body_remaining() == 3);
+  space = sink.body_space(3);
+  std::memcpy(space.data(), "789", 3);
+  reader.body_received_in_place(3, sink);
+  CHECK(reader.done());
+  CHECK(sink.body == "0123456789");
+  CHECK(reader.raw_body_remaining() == 0);
+
+  // Not for a gzipped or chunked body: those are decoded piece by piece.
+  reader.reset();
+  reader.feed("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\n", sink);
+  CHECK(reader.raw_body_remaining() == 0);
+  reader.reset();
+  reader.feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", sink);
+  CHECK(reader.raw_body_remaining() == 0);
 }
