@@ -138,6 +138,7 @@ void HttpScraper::reset_transfer() {
   too_many_samples_ = false;
   sample_lines_.reset();
   newlines_ = 0;
+  counting_newlines_ = false;
   counting_sample_lines_ = false;
   error_buffer_[0] = '\0';
   status_text_.clear();
@@ -173,6 +174,14 @@ bool HttpScraper::within_limits(std::string_view before, std::string_view piece)
     return false;
   }
   if (sample_limit_ != 0) {
+    // A sample line takes at least 4 bytes with its newline ("a 1\n"), so a
+    // body cannot pass the limit before it holds 4 bytes a sample: only then
+    // are newlines counted (the default limit of a million starts at 4 MB).
+    if (!counting_newlines_) {
+      if ((before.size() + piece.size() + 1) / 4 <= sample_limit_) return true;
+      counting_newlines_ = true;
+      newlines_ = count_newlines(before);
+    }
     newlines_ += count_newlines(piece);
     // Newlines bound the sample lines (see count_newlines): the exact count
     // starts, over the body so far, only once they reach the limit.

@@ -147,6 +147,7 @@ class HttpScraper : private HttpResponseSink {
   Duration timeout_;
   SampleLineCounter sample_lines_;  // runs once newlines_ reaches sample_limit_
   uint64_t newlines_ = 0;
+  bool counting_newlines_ = false;  // the body is large enough to pass sample_limit
   bool counting_sample_lines_ = false;
   bool body_too_large_ = false;
   bool too_many_samples_ = false;

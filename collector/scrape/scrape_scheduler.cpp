@@ -34,7 +34,10 @@ using TargetPtr = std::shared_ptr<ScheduledTarget>;
 // parsing and appending (bench/scrape/README.md).
 constexpr size_t kProcessHereMaxBodyBytes = size_t{256} * 1024;
 
-// libcurl's global init is not thread-safe; do it once before any handle exists.
+// libcurl's global init sets up OpenSSL: about 2 MB of the daemon's RSS
+// (libcrypto's pages) that a daemon whose targets all go through the plain
+// client never needs, so it waits for the first libcurl transfer. It is
+// thread-safe since libcurl 7.84 (Debian 12 has 7.88), and done once.
 void ensure_curl_global_init() {
   static const bool initialised = [] {
     return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
@@ -57,9 +60,7 @@ SteadyClock::time_point first_slot(const ScheduledTarget& target, SteadyClock::t
 class ScrapeScheduler::Impl {
  public:
   Impl(ScrapeMetrics& metrics, size_t worker_threads)
-      : metrics_(metrics), worker_threads_(worker_threads) {
-    ensure_curl_global_init();
-  }
+      : metrics_(metrics), worker_threads_(worker_threads) {}
 
   ~Impl() { stop(); }
   Impl(const Impl&) = delete;
@@ -68,7 +69,6 @@ class ScrapeScheduler::Impl {
   void start() {
     std::lock_guard lock(control_mutex_);
     if (running_) return;
-    multi_ = curl_multi_init();
     // The plain client's sockets and the wake-up of update() and stop() wait
     // in one epoll set; libcurl's own sockets wait in its multi handle, which
     // is asked only while it has transfers.
@@ -107,7 +107,7 @@ class ScrapeScheduler::Impl {
       target->http.close_plain_connection();
     }
     plain_in_flight_.clear();
-    curl_multi_cleanup(multi_);
+    if (multi_ != nullptr) curl_multi_cleanup(multi_);
     multi_ = nullptr;
     ::close(epoll_fd_);
     ::close(wake_fd_);
@@ -290,6 +290,10 @@ class ScrapeScheduler::Impl {
   }
 
   void start_curl_transfer(ScheduledTarget& state) {
+    if (multi_ == nullptr) {  // the first libcurl transfer since start()
+      ensure_curl_global_init();
+      multi_ = curl_multi_init();
+    }
     state.via_curl = true;
     CURL* handle = state.http.prepare();
     curl_easy_setopt(handle, CURLOPT_PRIVATE, &state);
@@ -438,7 +442,7 @@ class ScrapeScheduler::Impl {
   size_t target_count_ = 0;  // guarded by control_mutex_
 
   std::priority_queue<Due, std::vector<Due>, std::greater<>> timetable_;  // scheduler thread
-  CURLM* multi_ = nullptr;
+  CURLM* multi_ = nullptr;  // made by the first libcurl transfer
   int curl_transfers_ = 0;  // handles in multi_
   int epoll_fd_ = -1;       // the plain client's sockets and wake_fd_
   int wake_fd_ = -1;        // an eventfd: update() and stop() wake the scheduler thread
