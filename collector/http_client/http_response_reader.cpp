@@ -21,12 +21,11 @@ constexpr size_t kMaxChunkLineBytes = 4096;
 // Inflated bytes handed to the sink at a time.
 constexpr size_t kInflateBufferBytes = 64 * 1024;
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
+// A line of the head or of a chunked body: without its CR (Go reads bare LFs
+// too) and the whitespace around it.
+std::string_view trim(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return trim_header_whitespace(line);
 }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {

@@ -8,12 +8,6 @@ namespace mc {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 std::string lowercase(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -26,7 +20,7 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
   for (;;) {
     size_t end = text.find(separator);
-    parts.push_back(trim(text.substr(0, end)));
+    parts.push_back(trim_header_whitespace(text.substr(0, end)));
     if (end == std::string_view::npos) return parts;
     text.remove_prefix(end + 1);
   }
@@ -51,8 +45,8 @@ std::vector<HeaderElement> parse_header_list(std::string_view header) {
     for (size_t i = 1; i < pieces.size(); ++i) {
       size_t eq = pieces[i].find('=');
       if (eq == std::string_view::npos) continue;
-      std::string key = lowercase(trim(pieces[i].substr(0, eq)));
-      std::string_view value = trim(pieces[i].substr(eq + 1));
+      std::string key = lowercase(trim_header_whitespace(pieces[i].substr(0, eq)));
+      std::string_view value = trim_header_whitespace(pieces[i].substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }
@@ -65,6 +59,12 @@ std::vector<HeaderElement> parse_header_list(std::string_view header) {
     elements.push_back(std::move(element));
   }
   return elements;
+}
+
+std::string_view trim_header_whitespace(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
 }
 
 }  // namespace mc

@@ -26,4 +26,7 @@ struct HeaderElement {
 
 std::vector<HeaderElement> parse_header_list(std::string_view header);
 
+// `text` without the spaces and tabs HTTP allows around a header value (OWS).
+std::string_view trim_header_whitespace(std::string_view text);
+
 }  // namespace mc
