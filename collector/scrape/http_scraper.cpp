@@ -11,18 +11,16 @@
 #include "collector/http_client/http_status_text.hpp"
 #include "common/exposition/exposition_format.hpp"
 #include "common/util/build_version.hpp"
+#include "common/util/http_header.hpp"
 
 namespace mc {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                           text.back() == '\n')) {
-    text.remove_suffix(1);
-  }
-  return text;
+// A header line from libcurl, without its CRLF and the whitespace around it.
+std::string_view trim(std::string_view line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  return trim_header_whitespace(line);
 }
 
 std::string_view failure_reason_of(CURLcode code) {
@@ -77,7 +75,6 @@ HttpScraper::HttpScraper(const ScrapeTarget& target, Duration timeout, uint64_t 
   request_headers_ = {fmt::format("Accept: {}", kScrapeAcceptHeader),
                       fmt::format("X-Prometheus-Scrape-Timeout-Seconds: {:g}",
                                   static_cast<double>(timeout.count()) / 1000.0)};
-  follow_redirects_ = http_client.follow_redirects;
   auto endpoint = PlainHttpEndpoint::of(url_);
   if (endpoint && plain_client_allowed() && http_client.proxy_url.empty() &&
       !http_client.basic_auth) {
@@ -229,7 +226,8 @@ bool HttpScraper::on_body(std::string_view piece) { return take_body(piece); }
 
 bool HttpScraper::on_head(const HttpResponseReader& response) {
   status_code_ = response.status_code();
-  if (follow_redirects_ && is_redirect(status_code_) && !response.location().empty()) {
+  if (client_.config().follow_redirects && is_redirect(status_code_) &&
+      !response.location().empty()) {
     plain_redirected_ = true;  // libcurl follows it, now and from now on
     return false;
   }
@@ -254,11 +252,13 @@ bool HttpScraper::start_plain(int epoll_fd, void* tag) {
     setup_error_ = authorization.status();
     return true;
   }
-  plain_request_ = plain_request_head_;
+  std::string_view request = plain_request_head_;
   if (!authorization->empty()) {
+    plain_request_ = plain_request_head_;
     plain_request_.insert(plain_request_.size() - 2, *authorization + "\r\n");
+    request = plain_request_;
   }
-  if (!plain_->start(epoll_fd, tag, plain_request_, *this)) return false;
+  if (!plain_->start(epoll_fd, tag, request, *this)) return false;
   plain_ended();
   return true;
 }

@@ -161,9 +161,8 @@ class HttpScraper : private HttpResponseSink {
 
   // The plain client: null when the target needs libcurl.
   std::unique_ptr<PlainHttpConnection> plain_;
-  std::string plain_request_head_;  // the request up to its optional Authorization line
-  std::string plain_request_;       // this scrape's whole request
-  bool follow_redirects_ = true;
+  std::string plain_request_head_;  // the whole request without an Authorization line
+  std::string plain_request_;       // with it, when the job has one
   bool plain_redirected_ = false;
   bool plain_status_only_ = false;  // a status other than 200: its body is not read
 };
