@@ -28,6 +28,17 @@ std::string_view trim(std::string_view line) {
   return trim_header_whitespace(line);
 }
 
+// Just past the empty line that ends a head in `text` ("\r\n\r\n", or "\n\n":
+// Go reads bare LFs too), looking from `from`; npos while the head goes on.
+size_t find_head_end(std::string_view text, size_t from) {
+  for (size_t at = text.find('\n', from); at != std::string_view::npos;
+       at = text.find('\n', at + 1)) {
+    if (at + 1 < text.size() && text[at + 1] == '\n') return at + 2;
+    if (at + 2 < text.size() && text[at + 1] == '\r' && text[at + 2] == '\n') return at + 3;
+  }
+  return std::string_view::npos;
+}
+
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
@@ -98,32 +109,40 @@ size_t HttpResponseReader::feed(std::string_view bytes, HttpResponseSink& sink) 
   return consumed;
 }
 
+size_t HttpResponseReader::feed_head_only(std::string_view bytes, HttpResponseSink& sink) {
+  size_t consumed = 0;
+  while (consumed < bytes.size() && state_ == State::head) {
+    consumed += feed_head(bytes.substr(consumed), sink);
+  }
+  return consumed;
+}
+
 size_t HttpResponseReader::feed_head(std::string_view bytes, HttpResponseSink& sink) {
-  // The head ends at an empty line: "\r\n\r\n", or "\n\n" (Go reads bare LFs too).
   const size_t old_size = head_.size();
   const size_t room = kMaxHeadBytes - old_size;
-  head_.append(bytes.data(), std::min(bytes.size(), room));
-  size_t end = std::string::npos;
-  for (size_t at = head_.find('\n', old_size > 2 ? old_size - 2 : 0); at != std::string::npos;
-       at = head_.find('\n', at + 1)) {
-    if (at + 1 < head_.size() && head_[at + 1] == '\n') {
-      end = at + 2;
-      break;
+  std::string_view head;
+  size_t consumed = 0;
+  if (old_size == 0) {
+    // The whole head in one read, as nearly always: parsed where it lies, so
+    // the body read with it is not copied (a 1,000-series page is ~90 KB).
+    const std::string_view within = bytes.substr(0, room);
+    const size_t end = find_head_end(within, 0);
+    if (end == std::string_view::npos) {
+      head_.assign(within);
+      return head_goes_on(bytes.size());
     }
-    if (at + 2 < head_.size() && head_[at + 1] == '\r' && head_[at + 2] == '\n') {
-      end = at + 3;
-      break;
-    }
+    head = within.substr(0, end);
+    consumed = end;
+  } else {
+    // The head's end may straddle the reads: the old tail is searched again.
+    head_.append(bytes.data(), std::min(bytes.size(), room));
+    const size_t end = find_head_end(head_, old_size > 2 ? old_size - 2 : 0);
+    if (end == std::string::npos) return head_goes_on(bytes.size());
+    head_.resize(end);
+    head = head_;
+    consumed = end - old_size;
   }
-  if (end == std::string::npos) {
-    if (head_.size() >= kMaxHeadBytes) {
-      fail(fmt::format("the response head is longer than {} bytes", kMaxHeadBytes), "connection");
-    }
-    return bytes.size();
-  }
-  const size_t consumed = end - old_size;
-  head_.resize(end);
-  if (!parse_head(head_)) return consumed;
+  if (!parse_head(head)) return consumed;
   if (status_code_ >= 100 && status_code_ < 200) {
     // An interim response (103 Early Hints, an unasked-for 100): the final one follows.
     head_.clear();
@@ -160,6 +179,13 @@ size_t HttpResponseReader::feed_head(std::string_view bytes, HttpResponseSink& s
     finish_body();
   }
   return consumed;
+}
+
+size_t HttpResponseReader::head_goes_on(size_t fed) {
+  if (head_.size() >= kMaxHeadBytes) {
+    fail(fmt::format("the response head is longer than {} bytes", kMaxHeadBytes), "connection");
+  }
+  return fed;
 }
 
 bool HttpResponseReader::parse_head(std::string_view head) {
@@ -254,9 +280,9 @@ size_t HttpResponseReader::feed_body(std::string_view bytes, HttpResponseSink& s
   return 0;
 }
 
-void HttpResponseReader::body_received_in_place(size_t bytes, HttpResponseSink& sink) {
+void HttpResponseReader::body_received_in_place(size_t skip, size_t bytes, HttpResponseSink& sink) {
   body_remaining_ -= bytes;
-  if (!sink.on_body_in_place(bytes)) {
+  if (!sink.on_body_in_place(skip, bytes)) {
     fail("stopped in the body", "stopped");
     return;
   }

@@ -36,15 +36,22 @@ class HttpResponseSink {
   virtual bool on_head(const HttpResponseReader& response) = 0;
   // A piece of decoded body; false stops the response.
   virtual bool on_body(std::string_view piece) = 0;
+  // Room for a whole response, head and body, to be received straight into
+  // (sized from the last response); empty to receive into a buffer of the
+  // connection's. What arrives is then taken by on_body_in_place() with the
+  // head's length as `skip`, or given back with on_body_in_place(0, 0).
+  virtual std::span<char> response_space() { return {}; }
   // Room at the end of the body for up to `bytes` of undecoded body to be
   // received straight into, sparing a copy; empty to take on_body() pieces.
   virtual std::span<char> body_space(size_t bytes) {
     (void)bytes;
     return {};
   }
-  // How many bytes of the last body_space() were received; the rest of it is
-  // given back. False stops the response.
-  virtual bool on_body_in_place(size_t bytes) {
+  // `bytes` of body were received into the last body_space() or
+  // response_space(), after `skip` bytes that are not body (the head, in a
+  // response_space()); the rest of it is given back. False stops the response.
+  virtual bool on_body_in_place(size_t skip, size_t bytes) {
+    (void)skip;
     (void)bytes;
     return false;
   }
@@ -65,15 +72,18 @@ class HttpResponseReader {
   // Reads `bytes` received from the connection. Returns how many belong to
   // this response: fewer than given when the response ended before them.
   size_t feed(std::string_view bytes, HttpResponseSink& sink);
+  // As feed(), but stops where the final response's head ends.
+  size_t feed_head_only(std::string_view bytes, HttpResponseSink& sink);
   // While the body is read by its Content-Length without decoding: the bytes
   // still to come, which may go straight into the sink's body_space() (0
   // otherwise).
   uint64_t raw_body_remaining() const {
     return state_ == State::body && framing_ == Framing::length && !inflate_ ? body_remaining_ : 0;
   }
-  // `bytes` of the body were received into the sink's body_space().
+  // `bytes` of the body were received into the sink's body_space(), or into
+  // its response_space() after the `skip` bytes of the head.
   // REQUIRES: 0 < bytes <= raw_body_remaining().
-  void body_received_in_place(size_t bytes, HttpResponseSink& sink);
+  void body_received_in_place(size_t skip, size_t bytes, HttpResponseSink& sink);
   // The server closed the connection: ends a body read until the close, and
   // fails a response cut short.
   void end_of_stream();
@@ -104,6 +114,9 @@ class HttpResponseReader {
   enum class ChunkState { size_line, data, data_end, trailers };
 
   size_t feed_head(std::string_view bytes, HttpResponseSink& sink);
+  // The head kept so far has not ended after `fed` more bytes: fails it past
+  // the limit; returns `fed`.
+  size_t head_goes_on(size_t fed);
   bool parse_head(std::string_view head);
   bool parse_header(std::string_view name, std::string_view value);
   size_t feed_body(std::string_view bytes, HttpResponseSink& sink);
@@ -114,7 +127,7 @@ class HttpResponseReader {
   void fail(std::string message, std::string_view reason);
 
   State state_ = State::head;
-  std::string head_;      // the head's bytes so far
+  std::string head_;      // a head split across reads, so far
   bool skipped_ = false;  // an interim 1xx response was read
   int status_code_ = 0;
   std::string reason_phrase_;

@@ -231,38 +231,32 @@ bool PlainHttpConnection::on_ready(uint32_t events) {
 bool PlainHttpConnection::receive() {
   char* const buffer = receive_buffer();
   while (true) {
-    // A body of known length, not encoded, goes straight into the sink's
-    // body; anything else through the shared buffer and the reader.
-    const uint64_t in_place = response_.raw_body_remaining();
+    // A response's first bytes go into the sink's room for the whole response
+    // when it has some (the head then parsed where it lies, the body left in
+    // place behind it); a body of known length, not encoded, straight into
+    // the sink's body; anything else through the shared buffer and the reader.
     std::span<char> space;
-    if (in_place > 0) {
+    const bool whole_response = response_.nothing_received();
+    if (whole_response) {
+      space = sink_->response_space();
+    } else if (const uint64_t in_place = response_.raw_body_remaining(); in_place > 0) {
       space = sink_->body_space(static_cast<size_t>(std::min<uint64_t>(in_place, kInPlaceBytes)));
     }
     char* const into = space.empty() ? buffer : space.data();
     const size_t room = space.empty() ? kReceiveBufferBytes : space.size();
     const ssize_t received = ::recv(fd_, into, room, 0);
     const int error = errno;
-    if (!space.empty()) {
-      if (received > 0) {
-        bytes_received_ += static_cast<uint64_t>(received);
-        response_.body_received_in_place(static_cast<size_t>(received), *sink_);
-        if (response_.failed()) {
-          close();
-          return end(response_.error(), response_.failure_reason());
-        }
-        if (response_.done()) {
-          if (!response_.keep_alive()) close();
-          return end({}, {});
-        }
-        if (static_cast<size_t>(received) < room) return false;  // the rest is yet to come
-        continue;
-      }
-      sink_->on_body_in_place(0);  // gives the space back
-    }
     if (received > 0) {
       bytes_received_ += static_cast<uint64_t>(received);
       const size_t size = static_cast<size_t>(received);
-      const size_t used = response_.feed(std::string_view(buffer, size), *sink_);
+      size_t used = size;
+      if (space.empty()) {
+        used = response_.feed(std::string_view(buffer, size), *sink_);
+      } else if (whole_response) {
+        used = take_response_start(std::string_view(space.data(), size), buffer);
+      } else {
+        response_.body_received_in_place(0, size, *sink_);
+      }
       if (response_.failed()) {
         close();
         return end(response_.error(), response_.failure_reason());
@@ -272,9 +266,10 @@ bool PlainHttpConnection::receive() {
         if (used < size || !response_.keep_alive()) close();
         return end({}, {});
       }
-      if (size < kReceiveBufferBytes) return false;  // the rest is yet to come
+      if (size < room) return false;  // the rest is yet to come
       continue;
     }
+    if (!space.empty()) sink_->on_body_in_place(0, 0);  // gives the space back
     if (received == 0) {
       if (bytes_received_ == 0 && reused_ && !retried_) {
         return retry_or_fail(fmt::format("{} closed the connection", endpoint_.authority));
@@ -289,6 +284,27 @@ bool PlainHttpConnection::receive() {
     return retry_or_fail(
         fmt::format("receive from {}: {}", endpoint_.authority, error_text(error)));
   }
+}
+
+size_t PlainHttpConnection::take_response_start(std::string_view bytes, char* buffer) {
+  const size_t head = response_.feed_head_only(bytes, *sink_);
+  const size_t rest = bytes.size() - head;
+  if (rest > 0 && rest <= response_.raw_body_remaining()) {
+    // The common case: the body so far stays where it arrived, behind the head.
+    response_.body_received_in_place(head, rest, *sink_);
+    return bytes.size();
+  }
+  // A head alone (or not ended), a body to decode or dechunk, bytes past the
+  // response, a failure: the rest goes the usual way. It is copied out first,
+  // since the sink's body grows over the space it lies in.
+  if (rest <= kReceiveBufferBytes) {
+    std::memcpy(buffer, bytes.data() + head, rest);
+    sink_->on_body_in_place(0, 0);
+    return head + response_.feed(std::string_view(buffer, rest), *sink_);
+  }
+  std::string spilled(bytes.substr(head));
+  sink_->on_body_in_place(0, 0);
+  return head + response_.feed(spilled, *sink_);
 }
 
 void PlainHttpConnection::on_idle_event() {

@@ -130,6 +130,8 @@ HttpScraper::~HttpScraper() {
 
 void HttpScraper::reset_transfer() {
   body_.clear();  // empty already when the last body was released
+  response_space_out_ = false;
+  reserve_after_head_ = 0;
   content_type_.clear();
   body_too_large_ = false;
   too_many_samples_ = false;
@@ -208,6 +210,18 @@ bool HttpScraper::take_body(std::string_view piece) {
   return true;
 }
 
+std::span<char> HttpScraper::response_space() {
+  if (!last_body_by_length_ || last_body_size_ == 0) return {};
+  // Room for the last page, a sixteenth more (values change, and lengths with
+  // them) and its head, so the whole response arrives where it is parsed.
+  constexpr size_t kHeadBytes = 4096;
+  reserve_body_bytes(last_body_size_ + last_body_size_ / 16 + kHeadBytes);
+  if (body_.capacity() == 0) return {};
+  in_place_start_ = 0;
+  response_space_out_ = true;
+  return body_.extend(body_.capacity());
+}
+
 std::span<char> HttpScraper::body_space(size_t bytes) {
   // Past the limit the piece goes through on_body(), which says so.
   if (body_size_limit_ != 0 && body_.size() + bytes > body_size_limit_) return {};
@@ -215,8 +229,14 @@ std::span<char> HttpScraper::body_space(size_t bytes) {
   return body_.extend(bytes);
 }
 
-bool HttpScraper::on_body_in_place(size_t bytes) {
-  body_.truncate(in_place_start_ + bytes);
+bool HttpScraper::on_body_in_place(size_t skip, size_t bytes) {
+  body_.truncate(in_place_start_ + skip + bytes);
+  body_.drop_front(skip);  // a response's head, in front of its body
+  if (response_space_out_) {
+    response_space_out_ = false;
+    if (reserve_after_head_ != 0) reserve_body_bytes(reserve_after_head_);
+    reserve_after_head_ = 0;
+  }
   if (bytes == 0) return true;
   const std::string_view body = body_.view();
   return within_limits(body.substr(0, in_place_start_), body.substr(in_place_start_));
@@ -239,8 +259,13 @@ bool HttpScraper::on_head(const HttpResponseReader& response) {
     return false;
   }
   content_type_ = response.content_type();
-  if (response.content_length() && !response.gzipped()) {
-    reserve_body_bytes(*response.content_length());
+  last_body_by_length_ = response.content_length() && !response.gzipped();
+  if (last_body_by_length_) {
+    if (response_space_out_) {
+      reserve_after_head_ = *response.content_length();
+    } else {
+      reserve_body_bytes(*response.content_length());
+    }
   }
   return true;
 }

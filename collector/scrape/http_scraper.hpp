@@ -109,8 +109,9 @@ class HttpScraper : private HttpResponseSink {
   // HttpResponseSink, for the plain client.
   bool on_head(const HttpResponseReader& response) override;
   bool on_body(std::string_view piece) override;
+  std::span<char> response_space() override;
   std::span<char> body_space(size_t bytes) override;
-  bool on_body_in_place(size_t bytes) override;
+  bool on_body_in_place(size_t skip, size_t bytes) override;
   // Whether `piece`, after `before`, keeps the body within the body size and
   // sample limits; false (and the limit's flag set) when it must stop.
   bool within_limits(std::string_view before, std::string_view piece);
@@ -137,6 +138,13 @@ class HttpScraper : private HttpResponseSink {
   std::string url_;
   ScrapeBodyBuffer body_;
   size_t in_place_start_ = 0;  // where the last body_space() began
+  // A response_space() is out: the body must not move until it comes back,
+  // so the head's Content-Length is reserved for only then.
+  bool response_space_out_ = false;
+  uint64_t reserve_after_head_ = 0;
+  // The last plain response's body came by its Content-Length, not encoded:
+  // the next one is guessed to, and received whole into the body.
+  bool last_body_by_length_ = false;
   // The last body's size: without a Content-Length (a gzipped or chunked
   // body), the next body's buffer is sized from it, not grown by doubling.
   size_t last_body_size_ = 0;

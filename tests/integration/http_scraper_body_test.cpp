@@ -4,6 +4,8 @@
 // next body, with or without a Content-Length, is read whole, and one
 // without is sized from the last body instead of grown by doubling.
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -11,6 +13,7 @@
 
 #include "collector/scrape/http_scraper.hpp"
 #include "common/config/config.hpp"
+#include "exporter/gzip.hpp"
 #include "tests/support/http_test_server.hpp"
 
 namespace mc::test {
@@ -34,6 +37,31 @@ std::string scrape_once(HttpScraper& scraper) {
   return std::string(response.body);
 }
 
+// Scrapes on the plain client, its socket in an epoll set of the test's, as
+// the scheduler drives it.
+class PlainScrapes {
+ public:
+  PlainScrapes() : epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) { REQUIRE(epoll_fd_ >= 0); }
+  ~PlainScrapes() { close(epoll_fd_); }
+  PlainScrapes(const PlainScrapes&) = delete;
+  PlainScrapes& operator=(const PlainScrapes&) = delete;
+
+  ScrapeResponse scrape(HttpScraper& scraper) {
+    REQUIRE(scraper.uses_plain_client());
+    bool ended = scraper.start_plain(epoll_fd_, &scraper);
+    for (int waits = 0; !ended && waits < 100; ++waits) {  // 10 s at most
+      epoll_event events[4];
+      const int ready = epoll_wait(epoll_fd_, events, 4, 100);
+      for (int i = 0; i < ready && !ended; ++i) ended = scraper.on_plain_ready(events[i].events);
+    }
+    REQUIRE(ended);
+    return scraper.finish();
+  }
+
+ private:
+  int epoll_fd_;
+};
+
 ScrapeConfig body_job() {
   ScrapeConfig job;
   job.job_name = "body";
@@ -50,6 +78,7 @@ ScrapeTarget target_at(const ScrapeConfig& job, const std::string& address) {
 
 using http_scraper_body_test::body_job;
 using http_scraper_body_test::page_of;
+using http_scraper_body_test::PlainScrapes;
 using http_scraper_body_test::scrape_once;
 using http_scraper_body_test::target_at;
 
@@ -110,6 +139,86 @@ TEST_CASE("a body over body_size_limit still fails after a released body", "[htt
   CHECK_FALSE(response.status.is_ok());
   CHECK(response.failure_reason == "body_size");
   CHECK(scraper.body_capacity() <= std::string().capacity());
+}
+
+TEST_CASE("the plain client receives a page where it is parsed, whatever the next page is like",
+          "[http_scraper]") {
+  // After a page framed by its Content-Length, the next response is received
+  // whole into the body buffer (sized from that page), its head dropped from
+  // the front. Each page below differs from the last in length or framing.
+  HttpTestServer server;
+  const ScrapeConfig job = body_job();
+  HttpScraper scraper(target_at(job, server.address()), std::chrono::seconds(10), 0);
+  PlainScrapes plain;
+  const auto expect_page = [&](const TestResponse& response, const std::string& page) {
+    server.set_response("/metrics", response);
+    const ScrapeResponse scraped = plain.scrape(scraper);
+    REQUIRE(scraped.status.is_ok());
+    CHECK(scraped.body == page);
+    scraper.release_body();
+  };
+  const std::string page = page_of(2000);
+  std::string gzipped;
+  REQUIRE(gzip_compress(page_of(3000), gzipped).is_ok());
+  expect_page(TestResponse{.body = page}, page);  // no earlier page: through the shared buffer
+  {
+    // The room for the whole response: the last page, a sixteenth, a head.
+    const ScrapeResponse scraped = plain.scrape(scraper);
+    REQUIRE(scraped.status.is_ok());
+    CHECK(scraped.body == page);
+    CHECK(scraper.body_capacity() >= page.size() + page.size() / 16);
+    scraper.release_body();
+  }
+  expect_page(TestResponse{.body = page_of(6000)}, page_of(6000));  // longer than the room
+  expect_page(TestResponse{.body = page_of(10)}, page_of(10));      // much shorter
+  expect_page(TestResponse{.body = page}, page);
+  expect_page(TestResponse{.body_pieces = [&page](uint64_t piece) -> std::string {
+                return piece == 0 ? page : std::string();
+              }},
+              page);  // chunked after a page by length
+  expect_page(TestResponse{.body = page}, page);
+  expect_page(TestResponse{.body = gzipped, .content_encoding = "gzip"}, page_of(3000));
+  expect_page(TestResponse{.body = page}, page);
+  expect_page(TestResponse{.body = ""}, "");
+  expect_page(TestResponse{.body = page}, page);
+
+  // A failed status after a page by length fails on the status alone.
+  server.set_response("/metrics", TestResponse{.status = 500, .body = page});
+  const ScrapeResponse failed = plain.scrape(scraper);
+  CHECK_FALSE(failed.status.is_ok());
+  CHECK(failed.failure_reason == "http_status");
+  scraper.release_body();
+  expect_page(TestResponse{.body = page}, page);
+
+  // A page cut short, received into the room of the whole response.
+  server.set_response("/metrics", TestResponse{.body = page, .close_after_bytes = 1000});
+  const ScrapeResponse cut = plain.scrape(scraper);
+  CHECK_FALSE(cut.status.is_ok());
+  CHECK(cut.failure_reason == "connection");
+  scraper.release_body();
+  expect_page(TestResponse{.body = page}, page);
+}
+
+TEST_CASE("a page received whole into the body keeps to body_size_limit", "[http_scraper]") {
+  const std::string page = page_of(5000);
+  HttpTestServer server;
+  server.set_response("/metrics", TestResponse{.body = page});
+  const ScrapeConfig job = body_job();
+  HttpScraper scraper(target_at(job, server.address()), std::chrono::seconds(10), page.size());
+  PlainScrapes plain;
+  const ScrapeResponse first = plain.scrape(scraper);
+  REQUIRE(first.status.is_ok());
+  CHECK(first.body == page);
+  scraper.release_body();
+  server.set_response("/metrics", TestResponse{.body = page + "one_more 1\n"});
+  const ScrapeResponse over = plain.scrape(scraper);
+  CHECK_FALSE(over.status.is_ok());
+  CHECK(over.failure_reason == "body_size");
+  scraper.release_body();
+  server.set_response("/metrics", TestResponse{.body = page});
+  const ScrapeResponse again = plain.scrape(scraper);
+  REQUIRE(again.status.is_ok());
+  CHECK(again.body == page);
 }
 
 }  // namespace mc::test

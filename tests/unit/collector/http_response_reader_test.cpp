@@ -310,7 +310,8 @@ TEST_CASE("a body of known length may be received straight into the sink", "[htt
       body.resize(start + bytes);
       return {body.data() + start, bytes};
     }
-    bool on_body_in_place(size_t bytes) override {
+    bool on_body_in_place(size_t skip, size_t bytes) override {
+      REQUIRE(skip == 0);
       body.resize(start + bytes);
       return true;
     }
@@ -323,11 +324,11 @@ TEST_CASE("a body of known length may be received straight into the sink", "[htt
   // What a connection does: ask for room, receive into part of it, give the rest back.
   auto space = sink.body_space(6);
   std::memcpy(space.data(), "456", 3);
-  reader.body_received_in_place(3, sink);
+  reader.body_received_in_place(0, 3, sink);
   CHECK(reader.raw_body_remaining() == 3);
   space = sink.body_space(3);
   std::memcpy(space.data(), "789", 3);
-  reader.body_received_in_place(3, sink);
+  reader.body_received_in_place(0, 3, sink);
   CHECK(reader.done());
   CHECK(sink.body == "0123456789");
   CHECK(reader.raw_body_remaining() == 0);
@@ -339,4 +340,53 @@ TEST_CASE("a body of known length may be received straight into the sink", "[htt
   reader.reset();
   reader.feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", sink);
   CHECK(reader.raw_body_remaining() == 0);
+}
+
+TEST_CASE("a whole response may be received into the sink, its head parsed where it lies",
+          "[http_response]") {
+  // What HttpScraper does with a response_space(): the head's bytes are
+  // dropped from the front of what arrived, the body stays behind them.
+  struct WholeResponseSink : http_response_reader_test::CollectingSink {
+    std::span<char> response_space() override {
+      space.assign(128, '\0');
+      return {space.data(), space.size()};
+    }
+    bool on_body_in_place(size_t skip, size_t bytes) override {
+      body.append(space, skip, bytes);
+      space.clear();
+      return true;
+    }
+    std::string space;
+  };
+  mc::HttpResponseReader reader;
+  WholeResponseSink sink;
+  const std::string response =
+      "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123";
+  auto space = sink.response_space();
+  REQUIRE(space.size() >= response.size());
+  std::memcpy(space.data(), response.data(), response.size());
+  // The interim response and the final head, and no body byte.
+  const size_t head = reader.feed_head_only(std::string_view(space.data(), response.size()), sink);
+  CHECK(head == response.size() - 4);
+  CHECK(reader.status_code() == 200);
+  REQUIRE(reader.raw_body_remaining() == 10);
+  reader.body_received_in_place(head, 4, sink);
+  CHECK(reader.raw_body_remaining() == 6);
+  CHECK(reader.feed("456789", sink) == 6);
+  CHECK(reader.done());
+  CHECK(sink.body == "0123456789");
+
+  // A head split across reads is kept until it ends, whatever the split.
+  const std::string whole = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nab";
+  for (size_t split = 1; split < whole.size() - 2; ++split) {
+    reader.reset();
+    http_response_reader_test::CollectingSink pieces;
+    CHECK(reader.feed_head_only(whole.substr(0, split), pieces) == split);
+    CHECK(reader.state() == mc::HttpResponseReader::State::head);
+    CHECK(reader.feed_head_only(whole.substr(split), pieces) == whole.size() - 2 - split);
+    CHECK(reader.raw_body_remaining() == 2);
+    CHECK(reader.feed("ab", pieces) == 2);
+    CHECK(pieces.body == "ab");
+  }
 }
