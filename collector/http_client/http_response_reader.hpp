@@ -39,7 +39,9 @@ class HttpResponseSink {
   // Room for a whole response, head and body, to be received straight into
   // (sized from the last response); empty to receive into a buffer of the
   // connection's. What arrives is then taken by on_body_in_place() with the
-  // head's length as `skip`, or given back with on_body_in_place(0, 0).
+  // head's length as `skip`, or given back with on_body_in_place(0, 0). The
+  // body behind the head is taken from it after on_head(), so on_head() must
+  // not move it.
   virtual std::span<char> response_space() { return {}; }
   // Room at the end of the body for up to `bytes` of undecoded body to be
   // received straight into, sparing a copy; empty to take on_body() pieces.

@@ -294,9 +294,13 @@ size_t PlainHttpConnection::take_response_start(std::string_view bytes, char* bu
     response_.body_received_in_place(head, rest, *sink_);
     return bytes.size();
   }
+  if (response_.failed()) {  // a bad head, or a status the sink refused: nothing to keep
+    sink_->on_body_in_place(0, 0);
+    return head;
+  }
   // A head alone (or not ended), a body to decode or dechunk, bytes past the
-  // response, a failure: the rest goes the usual way. It is copied out first,
-  // since the sink's body grows over the space it lies in.
+  // response: the rest goes the usual way. It is copied out first, since the
+  // sink's body grows over the space it lies in.
   if (rest <= kReceiveBufferBytes) {
     std::memcpy(buffer, bytes.data() + head, rest);
     sink_->on_body_in_place(0, 0);

@@ -3,13 +3,20 @@
 // was 65 of the daemon's 640 B a series at 50 targets of 10,000 series). The
 // next body, with or without a Content-Length, is read whole, and one
 // without is sized from the last body instead of grown by doubling.
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "collector/scrape/http_scraper.hpp"
 #include "common/config/config.hpp"
@@ -62,6 +69,98 @@ class PlainScrapes {
   int epoll_fd_;
 };
 
+// A target on 127.0.0.1 that answers each request with the bytes it was
+// given in one send() and keeps the connection unless told to close it, so
+// the head and the start of the page arrive in the scraper's first read, as
+// from an exporter (HttpTestServer sends the head and the body apart, and
+// closes). One connection at a time.
+class OneWriteTarget {
+ public:
+  OneWriteTarget() {
+    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(listener_ >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+    REQUIRE(listen(listener_, 4) == 0);
+    socklen_t length = sizeof(address);
+    REQUIRE(getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~OneWriteTarget() {
+    stopping_ = true;
+    thread_.join();
+    close(listener_);
+  }
+  OneWriteTarget(const OneWriteTarget&) = delete;
+  OneWriteTarget& operator=(const OneWriteTarget&) = delete;
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // The bytes every request from now on gets.
+  void answer(std::string response) {
+    std::lock_guard lock(mutex_);
+    response_ = std::move(response);
+  }
+  int connections() const { return connections_.load(); }
+
+ private:
+  static bool readable(int fd) {
+    pollfd ready{fd, POLLIN, 0};
+    return poll(&ready, 1, 50) > 0;
+  }
+  void serve() {
+    while (!stopping_) {
+      if (!readable(listener_)) continue;
+      const int fd = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) continue;
+      ++connections_;
+      serve_connection(fd);
+      close(fd);
+    }
+  }
+  void serve_connection(int fd) {
+    std::string request;
+    while (!stopping_) {
+      if (!readable(fd)) continue;
+      char buffer[4096];
+      const ssize_t received = recv(fd, buffer, sizeof(buffer), 0);
+      if (received <= 0) return;  // the scraper closed it
+      request.append(buffer, static_cast<size_t>(received));
+      for (size_t end = request.find("\r\n\r\n"); end != std::string::npos;
+           end = request.find("\r\n\r\n")) {
+        request.erase(0, end + 4);
+        std::string response;
+        {
+          std::lock_guard lock(mutex_);
+          response = response_;
+        }
+        for (size_t sent = 0; sent < response.size();) {
+          const ssize_t wrote =
+              send(fd, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
+          if (wrote <= 0) return;
+          sent += static_cast<size_t>(wrote);
+        }
+      }
+    }
+  }
+
+  int listener_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> connections_{0};
+  std::mutex mutex_;
+  std::string response_;
+  std::thread thread_;
+};
+
+// A 200 response framed by its Content-Length.
+std::string by_length(const std::string& page) {
+  return "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: " +
+         std::to_string(page.size()) + "\r\n\r\n" + page;
+}
+
 ScrapeConfig body_job() {
   ScrapeConfig job;
   job.job_name = "body";
@@ -77,6 +176,8 @@ ScrapeTarget target_at(const ScrapeConfig& job, const std::string& address) {
 }  // namespace http_scraper_body_test
 
 using http_scraper_body_test::body_job;
+using http_scraper_body_test::by_length;
+using http_scraper_body_test::OneWriteTarget;
 using http_scraper_body_test::page_of;
 using http_scraper_body_test::PlainScrapes;
 using http_scraper_body_test::scrape_once;
@@ -197,6 +298,75 @@ TEST_CASE("the plain client receives a page where it is parsed, whatever the nex
   CHECK(cut.failure_reason == "connection");
   scraper.release_body();
   expect_page(TestResponse{.body = page}, page);
+}
+
+TEST_CASE("a page that arrives with its head is read where it arrived, on a kept connection",
+          "[http_scraper]") {
+  OneWriteTarget target;
+  const ScrapeConfig job = body_job();
+  HttpScraper scraper(target_at(job, target.address()), std::chrono::seconds(10), 0);
+  PlainScrapes plain;
+  const auto expect_page = [&](const std::string& page) {
+    const ScrapeResponse scraped = plain.scrape(scraper);
+    REQUIRE(scraped.status.is_ok());
+    CHECK(scraped.body == page);
+  };
+  const std::string page = page_of(2000);
+  target.answer(by_length(page));
+  expect_page(page);
+  scraper.release_body();
+  for (int scrape = 0; scrape < 3; ++scrape) {
+    expect_page(page);
+    // Received into the room for the whole response, the head dropped in front.
+    CHECK(scraper.body_capacity() >= page.size() + page.size() / 16);
+    scraper.release_body();
+  }
+  // Longer than the room: the rest arrives behind what came first.
+  const std::string longer = page_of(7000);
+  target.answer(by_length(longer));
+  expect_page(longer);
+  scraper.release_body();
+  // An interim response in front of the final one, in the same read.
+  target.answer("HTTP/1.1 100 Continue\r\n\r\n" + by_length(page));
+  expect_page(page);
+  scraper.release_body();
+  CHECK(target.connections() == 1);
+
+  // Bytes past the response: the page is read, the connection not kept.
+  const std::string small = page_of(10);
+  target.answer(by_length(small));
+  expect_page(small);
+  scraper.release_body();
+  target.answer(by_length(small) + "HTTP/1.1 200 OK\r\n");
+  expect_page(small);
+  scraper.release_body();
+  target.answer(by_length(small));
+  expect_page(small);
+  scraper.release_body();
+  CHECK(target.connections() == 2);
+}
+
+TEST_CASE("a page read where it arrived keeps to sample_limit", "[http_scraper]") {
+  OneWriteTarget target;
+  const ScrapeConfig job = body_job();
+  HttpScraper scraper(target_at(job, target.address()), std::chrono::seconds(10), 0,
+                      /*sample_limit=*/100);
+  PlainScrapes plain;
+  const std::string page = page_of(50);
+  target.answer(by_length(page));
+  const ScrapeResponse first = plain.scrape(scraper);
+  REQUIRE(first.status.is_ok());
+  CHECK(first.body == page);
+  scraper.release_body();
+  target.answer(by_length(page_of(2000)));
+  const ScrapeResponse over = plain.scrape(scraper);
+  CHECK_FALSE(over.status.is_ok());
+  CHECK(over.failure_reason == "sample_limit");
+  scraper.release_body();
+  target.answer(by_length(page));
+  const ScrapeResponse again = plain.scrape(scraper);
+  REQUIRE(again.status.is_ok());
+  CHECK(again.body == page);
 }
 
 TEST_CASE("a page received whole into the body keeps to body_size_limit", "[http_scraper]") {
