@@ -12,6 +12,8 @@
 # flags, word-split), FARM_BIN= (default build/bench/target_farm), PAGE=.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench/scrape/farm_common.sh
+. "$repo/bench/scrape/farm_common.sh"
 farm_bin=${FARM_BIN:-$repo/build/bench/target_farm}
 page=${PAGE:-$repo/../shared/data/node_exporter-1.5.0-page.prom}
 farm=${FARM:-50x1000}
@@ -33,25 +35,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$farm_bin" --targets="$targets" --series="$series" --base-port="$base_port" --page="$page" \
-  >"$work/farm.log" 2>&1 &
-farm_pid=$!
-for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$base_port/-/stats" && break; sleep 0.1; done
-{
-  echo "global:"
-  echo "  scrape_interval: ${interval}s"
-  echo "  scrape_timeout: ${interval}s"
-  echo "scrape_configs:"
-  echo "  - job_name: farm"
-  echo "    static_configs:"
-  echo "      - targets:"
-  for ((i = 0; i < targets; i++)); do echo "          - 127.0.0.1:$((base_port + i))"; done
-} >"$work/scrape.yml"
+start_farm "$farm_bin" "$targets" "$series" "$base_port" "$page" "$work/farm.log"
+write_farm_scrape_config "$work/scrape.yml" "$targets" "$base_port" "$interval"
 
-appended() {  # the daemon's samples_appended_total
-  curl -sf --max-time 10 "http://$listen/metrics/self" |
-    awk '$1 == "metrics_collector_samples_appended_total" { printf "%.0f", $2 }'
-}
+appended() { daemon_samples_appended "$listen"; }
 farm_requests() {
   curl -sf --max-time 5 "http://127.0.0.1:$base_port/-/stats" | awk '$1 == "requests" { print $2 }'
 }

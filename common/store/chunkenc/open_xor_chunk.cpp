@@ -25,19 +25,15 @@ size_t usable_size_for(size_t wanted) { return ((wanted + 8 + 15) & ~size_t{15})
 
 }  // namespace
 
-void OpenXorChunk::Buffer::resize(size_t size) {
-  if (size > capacity_) {
-    // By half: a third of the buffer unused at most, and 7 copies up to a
-    // kilobyte (a 120-sample chunk of values that change in many bits).
-    const size_t wanted = std::max({size, size_t{capacity_} + capacity_ / 2, kFirstCapacity});
-    const size_t capacity = usable_size_for(wanted);
-    auto* grown = static_cast<uint8_t*>(std::realloc(data_, capacity));
-    if (grown == nullptr) throw std::bad_alloc();
-    data_ = grown;
-    capacity_ = static_cast<uint32_t>(capacity);
-  }
-  if (size > size_) std::memset(data_ + size_, 0, size - size_);
-  size_ = static_cast<uint32_t>(size);
+void OpenXorChunk::Buffer::grow(size_t size) {
+  // By half: a third of the buffer unused at most, and 7 copies up to a
+  // kilobyte (a 120-sample chunk of values that change in many bits).
+  const size_t wanted = std::max({size, size_t{capacity_} + capacity_ / 2, kFirstCapacity});
+  const size_t capacity = usable_size_for(wanted);
+  auto* grown = static_cast<uint8_t*>(std::realloc(data_, capacity));
+  if (grown == nullptr) throw std::bad_alloc();
+  data_ = grown;
+  capacity_ = static_cast<uint32_t>(capacity);
 }
 
 void OpenXorChunk::Buffer::release() {

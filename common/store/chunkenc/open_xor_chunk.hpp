@@ -64,12 +64,19 @@ class OpenXorChunk {
     size_t size() const { return size_; }
     size_t capacity() const { return capacity_; }
     uint8_t& back() { return data_[size_ - 1]; }
-    // New bytes are zero (BasicBitWriter ORs bits into them).
-    void resize(size_t size);
+    // New bytes are zero (BasicBitWriter ORs bits into them). Inline: a
+    // sample adds a byte or two, and the call and a memset for them were 2%
+    // of the daemon's instructions at 50 targets of 1,000 series.
+    void resize(size_t size) {
+      if (size > capacity_) grow(size);
+      for (size_t i = size_; i < size; ++i) data_[i] = 0;
+      size_ = static_cast<uint32_t>(size);
+    }
     void release();
 
    private:
     friend class OpenXorChunk;
+    void grow(size_t size);
     uint8_t* data_ = nullptr;
     uint32_t size_ = 0;
     uint32_t capacity_ = 0;
