@@ -3,9 +3,7 @@
 // was 65 of the daemon's 640 B a series at 50 targets of 10,000 series). The
 // next body, with or without a Content-Length, is read whole, and one
 // without is sized from the last body instead of grown by doubling.
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -22,6 +20,7 @@
 #include "common/config/config.hpp"
 #include "exporter/gzip.hpp"
 #include "tests/support/http_test_server.hpp"
+#include "tests/support/loopback_listener.hpp"
 
 namespace mc::test {
 namespace http_scraper_body_test {
@@ -76,28 +75,15 @@ class PlainScrapes {
 // closes). One connection at a time.
 class OneWriteTarget {
  public:
-  OneWriteTarget() {
-    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(listener_ >= 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
-    REQUIRE(listen(listener_, 4) == 0);
-    socklen_t length = sizeof(address);
-    REQUIRE(getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { serve(); });
-  }
+  OneWriteTarget() : thread_([this] { serve(); }) {}
   ~OneWriteTarget() {
     stopping_ = true;
     thread_.join();
-    close(listener_);
   }
   OneWriteTarget(const OneWriteTarget&) = delete;
   OneWriteTarget& operator=(const OneWriteTarget&) = delete;
 
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string address() const { return listener_.address(); }
   // The bytes every request from now on gets.
   void answer(std::string response) {
     std::lock_guard lock(mutex_);
@@ -112,8 +98,8 @@ class OneWriteTarget {
   }
   void serve() {
     while (!stopping_) {
-      if (!readable(listener_)) continue;
-      const int fd = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (!readable(listener_.fd)) continue;
+      const int fd = accept4(listener_.fd, nullptr, nullptr, SOCK_CLOEXEC);
       if (fd < 0) continue;
       ++connections_;
       serve_connection(fd);
@@ -146,8 +132,7 @@ class OneWriteTarget {
     }
   }
 
-  int listener_ = -1;
-  uint16_t port_ = 0;
+  LoopbackListener listener_;  // before thread_, which serves it
   std::atomic<bool> stopping_{false};
   std::atomic<int> connections_{0};
   std::mutex mutex_;
