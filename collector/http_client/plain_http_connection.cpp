@@ -253,7 +253,7 @@ bool PlainHttpConnection::receive() {
       if (space.empty()) {
         used = response_.feed(std::string_view(buffer, size), *sink_);
       } else if (whole_response) {
-        used = take_response_start(std::string_view(space.data(), size), buffer);
+        used = take_response_start(std::string_view(space.data(), size));
       } else {
         response_.body_received_in_place(0, size, *sink_);
       }
@@ -286,7 +286,7 @@ bool PlainHttpConnection::receive() {
   }
 }
 
-size_t PlainHttpConnection::take_response_start(std::string_view bytes, char* buffer) {
+size_t PlainHttpConnection::take_response_start(std::string_view bytes) {
   const size_t head = response_.feed_head_only(bytes, *sink_);
   const size_t rest = bytes.size() - head;
   if (rest > 0 && rest <= response_.raw_body_remaining()) {
@@ -300,15 +300,11 @@ size_t PlainHttpConnection::take_response_start(std::string_view bytes, char* bu
   }
   // A head alone (or not ended), a body to decode or dechunk, bytes past the
   // response: the rest goes the usual way. It is copied out first, since the
-  // sink's body grows over the space it lies in.
-  if (rest <= kReceiveBufferBytes) {
-    std::memcpy(buffer, bytes.data() + head, rest);
-    sink_->on_body_in_place(0, 0);
-    return head + response_.feed(std::string_view(buffer, rest), *sink_);
-  }
-  std::string spilled(bytes.substr(head));
+  // sink's body grows over the space it lies in (rare: a target that changed
+  // its framing, or a head that came alone).
+  const std::string rest_bytes(bytes.substr(head));
   sink_->on_body_in_place(0, 0);
-  return head + response_.feed(spilled, *sink_);
+  return head + response_.feed(rest_bytes, *sink_);
 }
 
 void PlainHttpConnection::on_idle_event() {

@@ -84,10 +84,9 @@ class PlainHttpConnection {
   bool connect_and_send();
   bool send_request();
   bool receive();
-  // The first bytes of a response, received into the sink's response_space()
-  // (`buffer`: the shared receive buffer). Returns how many belong to the
-  // response, as HttpResponseReader::feed().
-  size_t take_response_start(std::string_view bytes, char* buffer);
+  // The first bytes of a response, received into the sink's response_space().
+  // Returns how many belong to the response, as HttpResponseReader::feed().
+  size_t take_response_start(std::string_view bytes);
   bool end(std::string error, std::string_view reason);
   bool watch(uint32_t events);
   bool retry_or_fail(std::string error);
