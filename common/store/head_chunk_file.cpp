@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -33,6 +35,9 @@ constexpr std::array<uint8_t, 8> kMagic = {'M', 'C', 'H', 'E', 'A', 'D', 'C', '1
 constexpr size_t kRecordHeaderBytes = 44;
 constexpr size_t kCrcBytes = 4;
 constexpr size_t kAlignment = 8;
+// Gathered records are written once they reach this many bytes: one pwrite
+// for ~400 chunks of a farm's ~150 bytes, where each had its own pwritev.
+constexpr size_t kGatherBytes = size_t{64} << 10;
 
 std::string segment_name(uint32_t sequence) { return fmt::format("{:06}", sequence); }
 
@@ -74,6 +79,14 @@ class HeadChunkFile::Segment {
   // Guarded by the HeadChunkFile's mutex.
   size_t used = kMagic.size();
   int64_t max_t = std::numeric_limits<int64_t>::min();
+  // The records of [written, used), gathered but not yet in the file. Mutable,
+  // as `written`: a reader holding the segment through a pin writes them out
+  // (or copies one) under the HeadChunkFile's mutex.
+  mutable std::vector<uint8_t> gathered;
+  // The file holds every record that starts below this offset, so they are
+  // read through the mapping without a lock. Stored under the mutex, after
+  // the write (release); only grows.
+  mutable std::atomic<size_t> written{kMagic.size()};
 };
 
 size_t HeadChunkFile::record_bytes(size_t chunk_bytes) {
@@ -144,65 +157,103 @@ Result<HeadChunkLocation> HeadChunkFile::write(SeriesRef series, HeadChunkLocati
                                                int64_t prev_max_t, int64_t min_t, int64_t max_t,
                                                std::span<const uint8_t> bytes) {
   const size_t size = record_bytes(bytes.size());
-  std::shared_ptr<Segment> segment;
-  size_t offset = 0;
-  {
-    std::lock_guard lock(mutex_);
-    if (size > options_.segment_bytes - kMagic.size()) {
-      ++write_errors_;
-      return Status::error(fmt::format("a head chunk of {} bytes does not fit a {}-byte segment",
-                                       bytes.size(), options_.segment_bytes));
-    }
-    if (!current_ || current_->used + size > current_->capacity) {
-      auto created = create_segment(next_sequence_);
-      if (!created) {
-        ++write_errors_;
-        if (!failing_.exchange(true)) {
-          log::error("cannot cut a head chunk segment", {{"err", created.error()}});
-        }
-        return created.status();
-      }
-      ++next_sequence_;
-      current_ = std::move(*created);
-      segments_.emplace(current_->sequence, current_);
-    }
-    segment = current_;
-    offset = segment->used;
-    segment->used += size;
-    segment->max_t = std::max(segment->max_t, max_t);
-  }
-
-  std::array<uint8_t, kRecordHeaderBytes> header;
-  put<uint64_t>(header.data(), series);
-  put<uint64_t>(header.data() + 8, prev);
-  put<int64_t>(header.data() + 16, prev_max_t);
-  put<int64_t>(header.data() + 24, min_t);
-  put<int64_t>(header.data() + 32, max_t);
-  put<uint32_t>(header.data() + 40, static_cast<uint32_t>(bytes.size()));
-  std::array<uint8_t, kCrcBytes + kAlignment> trailer{};
-  put<uint32_t>(trailer.data(), crc32c(bytes, crc32c(header)));
-  const size_t trailer_bytes = size - kRecordHeaderBytes - bytes.size();
-  std::array<iovec, 3> pieces = {
-      iovec{header.data(), header.size()},
-      iovec{const_cast<uint8_t*>(bytes.data()), bytes.size()},
-      iovec{trailer.data(), trailer_bytes},
-  };
-  const ssize_t written =
-      ::pwritev(segment->fd, pieces.data(), pieces.size(), static_cast<off_t>(offset));
-  if (written != static_cast<ssize_t>(size)) {
-    // The reserved space stays a hole that no location refers to.
-    const std::string why = written < 0 ? errno_text() : "short write";
-    std::lock_guard lock(mutex_);
+  std::lock_guard lock(mutex_);
+  if (size > options_.segment_bytes - kMagic.size()) {
     ++write_errors_;
-    Status status = Status::error(fmt::format("head chunk segment {}: cannot write {} bytes: {}",
-                                              segment_name(segment->sequence), size, why));
-    if (!failing_.exchange(true)) {
-      log::error("cannot write a head chunk", {{"err", status.message()}});
-    }
-    return status;
+    return Status::error(fmt::format("a head chunk of {} bytes does not fit a {}-byte segment",
+                                     bytes.size(), options_.segment_bytes));
   }
-  if (failing_.load(std::memory_order_relaxed)) failing_.store(false);
-  return (HeadChunkLocation{segment->sequence} << 32) | offset;
+  if (!current_ || current_->used + size > current_->capacity) {
+    auto created = create_segment(next_sequence_);
+    if (!created) {
+      ++write_errors_;
+      if (!failing_) {
+        failing_ = true;
+        log::error("cannot cut a head chunk segment", {{"err", created.error()}});
+      }
+      return created.status();
+    }
+    // The full segment's last records go to its file before the new one's.
+    if (current_) flush_locked(*current_);
+    ++next_sequence_;
+    current_ = std::move(*created);
+    segments_.emplace(current_->sequence, current_);
+  }
+  Segment& segment = *current_;
+  const size_t offset = segment.used;
+  segment.used += size;
+  segment.max_t = std::max(segment.max_t, max_t);
+
+  std::vector<uint8_t>& out = segment.gathered;
+  if (out.capacity() == 0) out.reserve(kGatherBytes + size);
+  const size_t start = out.size();
+  out.resize(start + size);
+  uint8_t* at = out.data() + start;
+  put<uint64_t>(at, series);
+  put<uint64_t>(at + 8, prev);
+  put<int64_t>(at + 16, prev_max_t);
+  put<int64_t>(at + 24, min_t);
+  put<int64_t>(at + 32, max_t);
+  put<uint32_t>(at + 40, static_cast<uint32_t>(bytes.size()));
+  if (!bytes.empty()) std::memcpy(at + kRecordHeaderBytes, bytes.data(), bytes.size());
+  const size_t covered = kRecordHeaderBytes + bytes.size();
+  put<uint32_t>(at + covered, crc32c(std::span<const uint8_t>(at, covered)));
+  std::memset(at + covered + kCrcBytes, 0, size - covered - kCrcBytes);  // the padding
+
+  if (out.size() >= kGatherBytes) flush_all_locked();
+  return (HeadChunkLocation{segment.sequence} << 32) | offset;
+}
+
+bool HeadChunkFile::flush_locked(const Segment& segment) const {
+  std::vector<uint8_t>& gathered = segment.gathered;
+  if (gathered.empty()) return true;
+  const size_t offset = segment.written.load(std::memory_order_relaxed);
+  size_t done = 0;
+  while (done < gathered.size()) {
+    const ssize_t n = ::pwrite(segment.fd, gathered.data() + done, gathered.size() - done,
+                               static_cast<off_t>(offset + done));
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    // Everything stays gathered (a record partly written would read torn
+    // through the mapping); the next attempt writes it all again.
+    ++write_errors_;
+    last_write_error_ = n < 0 ? errno_text() : std::string("wrote nothing");
+    if (!failing_) {
+      failing_ = true;
+      log::error("cannot write head chunks; they stay in memory until a write succeeds",
+                 {{"segment", segment_name(segment.sequence)},
+                  {"bytes", std::to_string(gathered.size())},
+                  {"err", last_write_error_}});
+    }
+    return false;
+  }
+  segment.written.store(offset + done, std::memory_order_release);
+  gathered.clear();
+  if (gathered.capacity() > 2 * kGatherBytes) gathered.shrink_to_fit();  // after a failing run
+  failing_ = false;
+  return true;
+}
+
+Status HeadChunkFile::flush_all_locked() const {
+  size_t unwritten = 0;
+  const Segment* first_failed = nullptr;
+  for (const auto& [sequence, segment] : segments_) {
+    if (flush_locked(*segment)) continue;
+    unwritten += segment->gathered.size();
+    if (first_failed == nullptr) first_failed = segment.get();
+  }
+  if (first_failed == nullptr) return Status::ok();
+  return Status::error(
+      fmt::format("head chunk segment {}: cannot write {} bytes of chunks: {}; they stay in memory",
+                  segment_name(first_failed->sequence), unwritten, last_write_error_));
+}
+
+Status HeadChunkFile::flush() {
+  std::lock_guard lock(mutex_);
+  return flush_all_locked();
 }
 
 std::shared_ptr<const HeadChunkFile::Segment> HeadChunkFile::find_segment(uint32_t sequence) const {
@@ -236,40 +287,81 @@ HeadChunkFile::Pin HeadChunkFile::pin() const {
   return pin;
 }
 
+Result<HeadChunkRecord> HeadChunkFile::read_failure(HeadChunkLocation location, SeriesRef series,
+                                                    const std::string& why) const {
+  std::lock_guard lock(mutex_);
+  ++read_errors_;
+  return Status::error(fmt::format("head chunk segment {} offset {} (series {}): {}",
+                                   segment_name(static_cast<uint32_t>(location >> 32)),
+                                   location & 0xffffffffu, series, why));
+}
+
 Result<HeadChunkRecord> HeadChunkFile::parse_record(std::shared_ptr<const Segment> segment,
                                                     HeadChunkLocation location,
                                                     SeriesRef series) const {
-  const auto sequence = static_cast<uint32_t>(location >> 32);
   const auto offset = static_cast<size_t>(location & 0xffffffffu);
-  auto fail = [&](const std::string& why) {
-    std::lock_guard lock(mutex_);
-    ++read_errors_;
-    return Status::error(fmt::format("head chunk segment {} offset {} (series {}): {}",
-                                     segment_name(sequence), offset, series, why));
-  };
-  if (!segment) return fail("segment deleted or never written");
+  if (!segment) return read_failure(location, series, "segment deleted or never written");
   if (offset < kMagic.size() || offset + kRecordHeaderBytes + kCrcBytes > segment->capacity) {
-    return fail("offset out of the segment");
+    return read_failure(location, series, "offset out of the segment");
+  }
+  if (offset >= segment->written.load(std::memory_order_acquire)) {
+    // Gathered, not in the file yet: write it out, or copy the record out of
+    // memory when that fails.
+    std::shared_ptr<std::vector<uint8_t>> copy;
+    {
+      std::lock_guard lock(mutex_);
+      const size_t written = segment->written.load(std::memory_order_relaxed);
+      if (offset >= written && offset < segment->used && !flush_locked(*segment)) {
+        const std::vector<uint8_t>& gathered = segment->gathered;
+        const size_t start = offset - written;
+        size_t size = gathered.size() - start;
+        if (start + kRecordHeaderBytes <= gathered.size()) {
+          size = std::min(size, record_bytes(get<uint32_t>(gathered.data() + start + 40)));
+        }
+        copy = std::make_shared<std::vector<uint8_t>>(
+            gathered.begin() + static_cast<long>(start),
+            gathered.begin() + static_cast<long>(start + size));
+      }
+    }
+    if (copy) {
+      const uint8_t* at = copy->data();
+      const size_t available = copy->size();
+      return check_record(at, available, std::move(copy), location, series);
+    }
   }
   const uint8_t* at = segment->base + offset;
+  const size_t available = segment->capacity - offset;
+  return check_record(at, available, std::move(segment), location, series);
+}
+
+Result<HeadChunkRecord> HeadChunkFile::check_record(const uint8_t* at, size_t available,
+                                                    std::shared_ptr<const void> keep,
+                                                    HeadChunkLocation location,
+                                                    SeriesRef series) const {
+  if (available < kRecordHeaderBytes + kCrcBytes) {
+    return read_failure(location, series, "offset out of the segment");
+  }
   const auto length = get<uint32_t>(at + 40);
-  if (length > segment->capacity - offset - kRecordHeaderBytes - kCrcBytes) {
-    return fail(fmt::format("chunk length {} runs past the segment", length));
+  if (length > available - kRecordHeaderBytes - kCrcBytes) {
+    return read_failure(location, series,
+                        fmt::format("chunk length {} runs past the segment", length));
   }
   const std::span<const uint8_t> header(at, kRecordHeaderBytes);
   const std::span<const uint8_t> bytes(at + kRecordHeaderBytes, length);
   if (crc32c(bytes, crc32c(header)) != get<uint32_t>(at + kRecordHeaderBytes + length)) {
-    return fail("CRC mismatch");
+    return read_failure(location, series, "CRC mismatch");
   }
   HeadChunkRecord record;
   record.series = get<uint64_t>(at);
-  if (record.series != series) return fail(fmt::format("record of series {}", record.series));
+  if (record.series != series) {
+    return read_failure(location, series, fmt::format("record of series {}", record.series));
+  }
   record.prev = get<uint64_t>(at + 8);
   record.prev_max_t = get<int64_t>(at + 16);
   record.min_t = get<int64_t>(at + 24);
   record.max_t = get<int64_t>(at + 32);
   record.bytes = bytes;
-  record.segment = std::move(segment);
+  record.segment = std::move(keep);
   return record;
 }
 
@@ -303,6 +395,8 @@ HeadChunkFileStats HeadChunkFile::stats() const {
   stats.segments = segments_.size();
   for (const auto& [sequence, segment] : segments_) stats.bytes += segment->used;
   stats.write_errors = write_errors_;
+  for (const auto& [sequence, segment] : segments_)
+    stats.unwritten_bytes += segment->gathered.size();
   stats.read_errors = read_errors_;
   stats.segments_deleted = segments_deleted_;
   return stats;

@@ -4,7 +4,10 @@
 #include "common/store/head_chunk_file.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -122,6 +125,7 @@ TEST_CASE("HeadChunkFile rejects reads that fail their checks", "[store][head_ch
     CHECK_THAT(record.error(), Catch::Contains("offset out of the segment"));
   }
   SECTION("a record whose bytes changed on disk") {
+    REQUIRE(file.flush().is_ok());  // gathered records would overwrite the change
     const auto offset = static_cast<off_t>(*location & 0xffffffff);
     const int fd = ::open((dir.path() / "000001").c_str(), O_WRONLY);
     REQUIRE(fd >= 0);
@@ -134,6 +138,7 @@ TEST_CASE("HeadChunkFile rejects reads that fail their checks", "[store][head_ch
     CHECK_THAT(record.error(), Catch::Contains("000001"));
   }
   SECTION("a length that runs past the segment") {
+    REQUIRE(file.flush().is_ok());
     const auto offset = static_cast<off_t>(*location & 0xffffffff);
     const int fd = ::open((dir.path() / "000001").c_str(), O_WRONLY);
     REQUIRE(fd >= 0);
@@ -243,6 +248,114 @@ TEST_CASE("HeadChunkFile reads through a pin the segments truncation deleted aft
   CHECK_FALSE(file.read(*later, 7, HeadChunkFile::Pin{}));
 }
 
+// The bytes of the segment file `path` at the record `location`, as on disk.
+std::vector<uint8_t> file_bytes(const fs::path& path, HeadChunkLocation location, size_t size) {
+  std::vector<uint8_t> bytes(size);
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  const ssize_t n = ::pread(fd, bytes.data(), size, static_cast<off_t>(location & 0xffffffff));
+  ::close(fd);
+  REQUIRE(n == static_cast<ssize_t>(size));
+  return bytes;
+}
+
+TEST_CASE("HeadChunkFile gathers records and writes them when a reader needs one",
+          "[store][head_chunks]") {
+  test::TempDir dir;
+  auto opened = HeadChunkFile::open({dir.path()});
+  REQUIRE(opened);
+  HeadChunkFile& file = **opened;
+  const std::vector<HeadChunkLocation> locations = write_chunks(file, 3, 5);
+  const size_t record = HeadChunkFile::record_bytes(100);
+  CHECK(file.stats().unwritten_bytes == 5 * record);
+  CHECK(file_bytes(dir.path() / "000001", locations[4], record) ==
+        std::vector<uint8_t>(record, 0));  // not in the file yet
+
+  auto read = file.read(locations[4], 3);
+  REQUIRE(read);
+  CHECK(as_vector(read->bytes) == chunk_bytes(100, 4));
+  CHECK(file.stats().unwritten_bytes == 0);
+  CHECK(file_bytes(dir.path() / "000001", locations[4], record) != std::vector<uint8_t>(record, 0));
+
+  // Enough chunks to pass the batch size are written without a reader.
+  write_chunks(file, 3, 1000);
+  CHECK(file.stats().unwritten_bytes < 1000 * record);
+  CHECK(file.stats().write_errors == 0);
+}
+
+// Files may not grow past `bytes` while it lives: their writes fail with
+// EFBIG, as on a full disk, instead of stopping the process with SIGXFSZ.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved_) == 0);
+    previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = saved_;
+    limit.rlim_cur = bytes;
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &limit) == 0);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, previous_handler_);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  rlimit saved_{};
+  void (*previous_handler_)(int) = SIG_DFL;
+};
+
+TEST_CASE("HeadChunkFile keeps records it cannot write in memory, readable, and writes them later",
+          "[store][head_chunks]") {
+  test::TempDir dir;
+  auto opened = HeadChunkFile::open({dir.path()});
+  REQUIRE(opened);
+  HeadChunkFile& file = **opened;
+  std::vector<HeadChunkLocation> locations = write_chunks(file, 9, 2);
+  REQUIRE(file.flush().is_ok());
+  const HeadChunkFile::Pin pin = file.pin();
+  {
+    FileSizeLimit full(64);  // the segment's file holds two records already
+    for (int i = 2; i < 6; ++i) {
+      auto location = file.write(9, locations.back(), i * 10 - 1, i * 10, i * 10 + 9,
+                                 chunk_bytes(100, uint8_t(i)));
+      REQUIRE(location);  // gathered: nothing has failed yet
+      locations.push_back(*location);
+    }
+    const Status flushed = file.flush();
+    REQUIRE_FALSE(flushed.is_ok());
+    CHECK_THAT(flushed.message(), Catch::Contains("head chunk segment 000001: cannot write"));
+    CHECK_THAT(flushed.message(), Catch::Contains("File too large"));
+    CHECK(file.stats().write_errors == 1);
+    CHECK(file.stats().unwritten_bytes == 4 * HeadChunkFile::record_bytes(100));
+
+    // Read from memory, by location and through a pin, as often as asked;
+    // each read tries the write again.
+    for (int i = 0; i < 6; ++i) {
+      auto record = file.read(locations[static_cast<size_t>(i)], 9);
+      REQUIRE(record);
+      CHECK(as_vector(record->bytes) == chunk_bytes(100, uint8_t(i)));
+      CHECK(record->min_t == i * 10);
+      auto pinned = file.read(locations[static_cast<size_t>(i)], 9, pin);
+      REQUIRE(pinned);
+      CHECK(as_vector(pinned->bytes) == chunk_bytes(100, uint8_t(i)));
+    }
+    CHECK(file.stats().write_errors == 1 + 4 * 2);  // records 2 to 5, by location and by pin
+    CHECK_FALSE(file.read(locations[5], 10));  // the copy is checked as the file is
+  }
+  // Room again: the next attempt writes everything, and the file holds it.
+  REQUIRE(file.flush().is_ok());
+  CHECK(file.stats().unwritten_bytes == 0);
+  for (int i = 0; i < 6; ++i) {
+    auto record = file.read(locations[static_cast<size_t>(i)], 9);
+    REQUIRE(record);
+    CHECK(as_vector(record->bytes) == chunk_bytes(100, uint8_t(i)));
+  }
+  CHECK(file_bytes(dir.path() / "000001", locations[5], 8) ==
+        std::vector<uint8_t>{9, 0, 0, 0, 0, 0, 0, 0});  // the record's series
+}
+
 // A value that changes in every bit makes a chunk of ~8 bytes a sample; a
 // constant one, ~1 bit.
 double value_at(int64_t t, bool noisy) {
@@ -340,6 +453,31 @@ TEST_CASE("chunks the file cannot take stay on the heap, in order with the rest"
   check_samples(read_all(head.querier(0, 1000)->select({})), 100, 199, noisy);
   head.truncate(150);
   check_samples(read_all(head.querier(0, 1000)->select({})), 150, 199, noisy);
+}
+
+TEST_CASE("a head reads every sample while its chunk file cannot be written, and writes them later",
+          "[store][head][head_chunks]") {
+  test::TempDir dir;
+  auto noisy = [](int64_t) { return true; };
+  HeadOptions options;
+  options.chunk_max_samples = 10;
+  options.stagger_chunk_seals = false;  // chunks of exactly 10
+  options.chunk_dir = dir.path() / "chunks_head";
+  HeadStorage head(options);
+  append_all(head, kSeries, 0, 19, noisy);  // the first segment is cut
+  check_samples(read_all(head.querier(0, 1000)->select({})), 0, 19, noisy);
+  {
+    FileSizeLimit full(64);
+    // 600 chunks of ~80 bytes: past the batch size, so appends try to write too.
+    append_all(head, kSeries, 20, 6019, noisy);
+    CHECK(head.chunk_file_stats().write_errors >= 1);
+    CHECK(head.chunk_file_stats().unwritten_bytes > 0);
+    check_samples(read_all(head.querier(0, 10'000)->select({})), 0, 6019, noisy);
+    check_samples(read_all(head.querier(3001, 3333)->select({})), 3001, 3333, noisy);
+  }
+  check_samples(read_all(head.querier(0, 10'000)->select({})), 0, 6019, noisy);
+  CHECK(head.chunk_file_stats().unwritten_bytes == 0);
+  CHECK(head.chunk_file_stats().read_errors == 0);
 }
 
 TEST_CASE("a head whose chunk directory does not open keeps chunks on the heap",
