@@ -22,7 +22,8 @@
 #
 # Knobs (environment): FARM=50x1000 (targets x series), INTERVAL=10 (s),
 # WARMUP=30, WINDOW=40 (s), BASE_PORT=24000, FARM_BIN= (default
-# build/bench/target_farm), PAGE=.
+# build/bench/target_farm), PAGE=, KEEP= (a directory: each run's callgrind
+# profile is kept there as N.callgrind, for callgrind_annotate).
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=bench/scrape/farm_common.sh
@@ -70,6 +71,8 @@ for binary in "$@"; do
   kill -INT "$daemon_pid"
   wait "$daemon_pid" 2>/dev/null
   daemon_pid=
+  run=$((${run:-0} + 1))
+  [ -n "${KEEP:-}" ] && mkdir -p "$KEEP" && cp "$work/callgrind.out" "$KEEP/$run.callgrind"
   instructions=$(callgrind_annotate "$work/callgrind.out" 2>/dev/null |
     awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
   awk -v b="$binary" -v i="$instructions" -v s0="$samples0" -v s1="$samples1" 'BEGIN {

@@ -78,6 +78,10 @@ class HeadChunkFile::Segment {
   const fs::path path;  // empty for an anonymous memory file
   // Guarded by the HeadChunkFile's mutex.
   size_t used = kMagic.size();
+  // While writes fail, appends try again only once this many bytes are
+  // gathered (another kGatherBytes), and readers copy without trying: a full
+  // disk costs a failed pwrite per 64 KiB of chunks, not one per chunk.
+  mutable size_t next_attempt_bytes = kGatherBytes;
   int64_t max_t = std::numeric_limits<int64_t>::min();
   // The records of [written, used), gathered but not yet in the file. Mutable,
   // as `written`: a reader holding the segment through a pin writes them out
@@ -167,14 +171,16 @@ Result<HeadChunkLocation> HeadChunkFile::write(SeriesRef series, HeadChunkLocati
     auto created = create_segment(next_sequence_);
     if (!created) {
       ++write_errors_;
-      if (!failing_) {
-        failing_ = true;
+      if (!cut_failing_) {
+        cut_failing_ = true;
         log::error("cannot cut a head chunk segment", {{"err", created.error()}});
       }
       return created.status();
     }
-    // The full segment's last records go to its file before the new one's.
-    if (current_) flush_locked(*current_);
+    // The full segment's last records go to its file before the new one's, and
+    // its buffer goes (kept, with its records, if the write fails).
+    if (current_ && flush_locked(*current_)) std::vector<uint8_t>().swap(current_->gathered);
+    cut_failing_ = false;
     ++next_sequence_;
     current_ = std::move(*created);
     segments_.emplace(current_->sequence, current_);
@@ -200,7 +206,7 @@ Result<HeadChunkLocation> HeadChunkFile::write(SeriesRef series, HeadChunkLocati
   put<uint32_t>(at + covered, crc32c(std::span<const uint8_t>(at, covered)));
   std::memset(at + covered + kCrcBytes, 0, size - covered - kCrcBytes);  // the padding
 
-  if (out.size() >= kGatherBytes) flush_all_locked();
+  if (out.size() >= segment.next_attempt_bytes) flush_all_locked();
   return (HeadChunkLocation{segment.sequence} << 32) | offset;
 }
 
@@ -221,10 +227,13 @@ bool HeadChunkFile::flush_locked(const Segment& segment) const {
     // through the mapping); the next attempt writes it all again.
     ++write_errors_;
     last_write_error_ = n < 0 ? errno_text() : std::string("wrote nothing");
-    if (!failing_) {
-      failing_ = true;
+    segment.next_attempt_bytes = gathered.size() + kGatherBytes;
+    if (!write_failing_) {
+      write_failing_ = true;
       log::error("cannot write head chunks; they stay in memory until a write succeeds",
-                 {{"segment", segment_name(segment.sequence)},
+                 {{"segment", segment.path.empty()
+                                  ? "head chunk memory file " + segment_name(segment.sequence)
+                                  : segment.path.string()},
                   {"bytes", std::to_string(gathered.size())},
                   {"err", last_write_error_}});
     }
@@ -233,7 +242,8 @@ bool HeadChunkFile::flush_locked(const Segment& segment) const {
   segment.written.store(offset + done, std::memory_order_release);
   gathered.clear();
   if (gathered.capacity() > 2 * kGatherBytes) gathered.shrink_to_fit();  // after a failing run
-  failing_ = false;
+  segment.next_attempt_bytes = kGatherBytes;
+  write_failing_ = false;
   return true;
 }
 
@@ -311,7 +321,10 @@ Result<HeadChunkRecord> HeadChunkFile::parse_record(std::shared_ptr<const Segmen
     {
       std::lock_guard lock(mutex_);
       const size_t written = segment->written.load(std::memory_order_relaxed);
-      if (offset >= written && offset < segment->used && !flush_locked(*segment)) {
+      // While writes fail, a reader copies without trying again (see
+      // next_attempt_bytes): truncation reads every series' newest record.
+      if (offset >= written && offset < segment->used &&
+          (write_failing_ || !flush_locked(*segment))) {
         const std::vector<uint8_t>& gathered = segment->gathered;
         const size_t start = offset - written;
         size_t size = gathered.size() - start;

@@ -18,7 +18,8 @@
 //
 // Each record carries the location and max time of the same series' previous
 // sealed chunk, so a series keeps only its newest chunk's location on the heap
-// and a reader walks the chain back through the mappings. A reader must stop
+// and a reader walks the chain back (through the mappings, or the gathered
+// records for the newest ones). A reader must stop
 // before a chunk that truncate() may have deleted: it decides from the max
 // time the newer record stored for it, never by reading it.
 //
@@ -69,7 +70,7 @@ struct HeadChunkRecord {
 
 struct HeadChunkFileStats {
   uint64_t segments = 0;  // held now
-  uint64_t bytes = 0;     // written into the held segments, headers included
+  uint64_t bytes = 0;     // of the records in the held segments, gathered ones included
   // Since open: records too large, segments that could not be cut, failed
   // attempts to write gathered records.
   uint64_t write_errors = 0;
@@ -84,9 +85,10 @@ class HeadChunkFile {
 
   // The segments held at one moment. A reader that takes it while the chains
   // it will walk are current (under the lock of the series that own them)
-  // reads those records later without any lock, even if truncate() deletes
-  // their segments meanwhile: a query walks its series' chains after
-  // releasing their stripe locks, so appends do not wait on its page faults.
+  // reads those records later without any lock (but for records not yet
+  // written to their file), even if truncate() deletes their segments
+  // meanwhile: a query walks its series' chains after releasing their stripe
+  // locks, so appends do not wait on its page faults.
   class Pin {
    public:
     Pin() = default;
@@ -127,8 +129,9 @@ class HeadChunkFile {
   // (else the error says the segment is gone).
   Result<HeadChunkRecord> read(HeadChunkLocation location, SeriesRef series) const;
   // The same from a pin taken while `location` was a current chain's: no lock
-  // taken, the pin keeps the segment (REQUIRES: `pin` outlives the record's
-  // use or the record is copied, which keeps its own reference).
+  // taken for a record in its file, the pin keeps the segment (REQUIRES:
+  // `pin` outlives the record's use or the record is copied, which keeps its
+  // own reference).
   Result<HeadChunkRecord> read(HeadChunkLocation location, SeriesRef series, const Pin& pin) const;
 
   // The segments held now; a few shared pointers (one per 128 MiB written).
@@ -161,7 +164,9 @@ class HeadChunkFile {
   Result<HeadChunkRecord> read_failure(HeadChunkLocation location, SeriesRef series,
                                        const std::string& why) const;
   // Writes `segment`'s gathered records to its file; false (counted, logged
-  // once a run) when that fails. REQUIRES: mutex_ held.
+  // once a run) when that fails. REQUIRES: mutex_ held. A write stalls the
+  // seals and the readers of unwritten records for its time: one 64 KiB
+  // pwrite, where each seal used to hold its stripe lock over a pwritev.
   bool flush_locked(const Segment& segment) const;
   // The same for every segment holding gathered records. REQUIRES: mutex_ held.
   Status flush_all_locked() const;
@@ -174,8 +179,9 @@ class HeadChunkFile {
   mutable uint64_t write_errors_ = 0;
   mutable uint64_t read_errors_ = 0;
   uint64_t segments_deleted_ = 0;
-  // Logs the first of a run of failed writes only.
-  mutable bool failing_ = false;
+  // Each logs the first of a run of failures only.
+  bool cut_failing_ = false;
+  mutable bool write_failing_ = false;
   mutable std::string last_write_error_;  // why the last write of gathered records failed
 };
 

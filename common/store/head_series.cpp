@@ -279,8 +279,8 @@ Status HeadSeries::read_file_chunks(const FileChain& chain, int64_t mint, int64_
                                     const HeadChunkFile& file, const HeadChunkFile::Pin& pin,
                                     std::vector<HeadChunkRef>* sealed) {
   if (chain.newest == 0) return Status::ok();
-  // Heap chunks (rare: the file failed a write) came first; they are merged
-  // by time below.
+  // Heap chunks (rare: the file could not cut a segment or hold the chunk)
+  // came first; they are merged by time below.
   const size_t heap_chunks = sealed->size();
   const Status status = walk_chain(
       chain, [&](HeadChunkLocation at, SeriesRef series) { return file.read(at, series, pin); },
