@@ -29,8 +29,16 @@ SANITIZE_UNITY ?= ON
 UNITY_BATCH ?= 8
 SANITIZE_ARGS = -DCMAKE_UNITY_BUILD=$(SANITIZE_UNITY) -DCMAKE_UNITY_BUILD_BATCH_SIZE=$(UNITY_BATCH)
 
+# DEBUG_INFO: the debug information of a RelWithDebInfo $(BUILD_DIR) when it is
+# first configured. -g (everything gdb shows) by default; -g1 keeps function
+# names and line tables (backtraces, perf and callgrind by file:line, not
+# local variables), and g++ 12 at -O2 compiles the tests about a quarter
+# faster with it (.ci/README.md): CI's tree uses it.
+DEBUG_INFO ?= -g
+
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 $(DEBUG_INFO) -DNDEBUG" \
 	  -DCMAKE_UNITY_BUILD=$(UNITY) -DCMAKE_UNITY_BUILD_BATCH_SIZE=$(UNITY_BATCH)
 
 build: deps $(BUILD_DIR)/CMakeCache.txt
