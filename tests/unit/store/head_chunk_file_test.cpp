@@ -401,14 +401,21 @@ void check_samples(const std::vector<Sample>& samples, int64_t from, int64_t to,
 
 const Labels kSeries{{"__name__", "s"}};
 
+// A head whose series seal a chunk every 10 samples exactly, its chunk files
+// in `chunk_dir` (empty: anonymous memory files).
+HeadOptions chunks_of_ten(fs::path chunk_dir) {
+  HeadOptions options;
+  options.chunk_max_samples = 10;
+  options.stagger_chunk_seals = false;
+  options.chunk_dir = std::move(chunk_dir);
+  return options;
+}
+
 TEST_CASE("the head keeps sealed chunks in its chunk files and deletes them on truncation",
           "[store][head][head_chunks]") {
   test::TempDir dir;
   auto noisy = [](int64_t) { return true; };
-  HeadOptions options;
-  options.chunk_max_samples = 10;
-  options.stagger_chunk_seals = false;  // chunks of exactly 10
-  options.chunk_dir = dir.path() / "chunks_head";
+  HeadOptions options = chunks_of_ten(dir.path() / "chunks_head");
   options.chunk_segment_bytes = 8 + 4 * HeadChunkFile::record_bytes(100);  // 4 chunks a segment
   HeadStorage head(options);
   REQUIRE(head.chunk_file_status().is_ok());
@@ -441,9 +448,7 @@ TEST_CASE("chunks the file cannot take stay on the heap, in order with the rest"
   // Segments hold a chunk of constant values (~30 bytes) but not one of noisy
   // values (~80 bytes): every other chunk fails to write and stays on the heap.
   auto noisy = [](int64_t t) { return (t / 10) % 2 == 1; };
-  HeadOptions options;
-  options.chunk_max_samples = 10;
-  options.stagger_chunk_seals = false;  // chunks of exactly 10
+  HeadOptions options = chunks_of_ten({});
   options.chunk_segment_bytes = 8 + HeadChunkFile::record_bytes(40);
   HeadStorage head(options);
   append_all(head, kSeries, 0, 199, noisy);
@@ -464,10 +469,7 @@ TEST_CASE("a head reads every sample while its chunk file cannot be written, and
           "[store][head][head_chunks]") {
   test::TempDir dir;
   auto noisy = [](int64_t) { return true; };
-  HeadOptions options;
-  options.chunk_max_samples = 10;
-  options.stagger_chunk_seals = false;  // chunks of exactly 10
-  options.chunk_dir = dir.path() / "chunks_head";
+  HeadOptions options = chunks_of_ten(dir.path() / "chunks_head");
   HeadStorage head(options);
   append_all(head, kSeries, 0, 19, noisy);  // the first segment is cut
   check_samples(read_all(head.querier(0, 1000)->select({})), 0, 19, noisy);
@@ -494,10 +496,7 @@ TEST_CASE("a head whose chunk directory does not open keeps chunks on the heap",
           "[store][head][head_chunks]") {
   test::TempDir dir;
   auto noisy = [](int64_t) { return false; };
-  HeadOptions options;
-  options.chunk_max_samples = 10;
-  options.stagger_chunk_seals = false;  // chunks of exactly 10
-  options.chunk_dir = dir.write_file("plain", "x");
+  HeadOptions options = chunks_of_ten(dir.write_file("plain", "x"));
   HeadStorage head(options);
   REQUIRE_FALSE(head.chunk_file_status().is_ok());
   CHECK_THAT(head.chunk_file_status().message(), Catch::Contains("plain: cannot create"));
@@ -514,10 +513,8 @@ TEST_CASE("a series' heap chunks go with it, and a series made after it does not
   // hands a freed series' address to the next new one.
   test::TempDir dir;
   auto noisy = [](int64_t) { return false; };
-  HeadOptions options;
-  options.chunk_max_samples = 10;
-  options.stagger_chunk_seals = false;
-  options.chunk_dir = dir.write_file("plain", "x");  // no chunk file: every chunk on the heap
+  // No chunk file: every chunk on the heap.
+  HeadOptions options = chunks_of_ten(dir.write_file("plain", "x"));
   HeadStorage head(options);
   append_all(head, kSeries, 0, 99, noisy);
   REQUIRE(head.stats().chunks == 10);
