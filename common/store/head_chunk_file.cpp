@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -332,8 +333,8 @@ Result<HeadChunkRecord> HeadChunkFile::parse_record(std::shared_ptr<const Segmen
           size = std::min(size, record_bytes(get<uint32_t>(gathered.data() + start + 40)));
         }
         copy = std::make_shared<std::vector<uint8_t>>(
-            gathered.begin() + static_cast<long>(start),
-            gathered.begin() + static_cast<long>(start + size));
+            gathered.begin() + static_cast<std::ptrdiff_t>(start),
+            gathered.begin() + static_cast<std::ptrdiff_t>(start + size));
       }
     }
     if (copy) {
@@ -406,10 +407,11 @@ HeadChunkFileStats HeadChunkFile::stats() const {
   std::lock_guard lock(mutex_);
   HeadChunkFileStats stats;
   stats.segments = segments_.size();
-  for (const auto& [sequence, segment] : segments_) stats.bytes += segment->used;
-  stats.write_errors = write_errors_;
-  for (const auto& [sequence, segment] : segments_)
+  for (const auto& [sequence, segment] : segments_) {
+    stats.bytes += segment->used;
     stats.unwritten_bytes += segment->gathered.size();
+  }
+  stats.write_errors = write_errors_;
   stats.read_errors = read_errors_;
   stats.segments_deleted = segments_deleted_;
   return stats;
